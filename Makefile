@@ -1,0 +1,70 @@
+# Two commands for a new machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres messages bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Dependencies straight from pyproject.toml (the project itself is run from the tree).
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > $(VENV)/requirements.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['test']))" > $(VENV)/requirements-test.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations chromium
+
+translations: $(VENV)/.installed
+	$(PY) -m portal.i18n_tools compile
+
+# Debian's chromium for the browser tests; Playwright never downloads a browser here.
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Serving http://127.0.0.1:5000  (Ctrl-C stops)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install-test lint test-sqlite test-postgres
+
+test-sqlite:
+	$(PY) -m portal.i18n_tools check
+	$(PY) -m pytest -q -p no:cacheprovider
+
+# The same suite against PostgreSQL when a server answers (browser tests already ran above).
+test-postgres:
+	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+	  echo "PostgreSQL answers on 5432: running the suite on it"; \
+	  TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider -m "not e2e"; \
+	else echo "No PostgreSQL on 5432: skipped the PostgreSQL run"; fi
+
+messages: $(VENV)/.installed
+	$(PY) -m portal.i18n_tools update
+
+bench: install-test
+	$(PY) -m bench.generate --scale 0.1
+	$(PY) -m bench.http
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,1 @@
+"""The law-lecture library: series, lectures, transcripts, live schedule and attendance."""

@@ -1,0 +1,1 @@
+"""Every state change of courses; flushes, never commits."""

@@ -1,0 +1,1 @@
+"""Questions, routing to volunteer lawyers, the public knowledge base and search."""

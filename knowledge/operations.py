@@ -1,0 +1,1 @@
+"""Every state change of knowledge; flushes, never commits."""

@@ -1,0 +1,1 @@
+"""Chamber people's mediation committees, cases, sessions, agreements, dossiers and the ledger."""

@@ -1,0 +1,1 @@
+"""Every state change of mediation; flushes, never commits."""

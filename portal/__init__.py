@@ -1,0 +1,141 @@
+"""The portal's house: app factory and the wiring of every package."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import DEFAULT_SECRET_KEY, config_from_environment
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    configure_settings(app, config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_packages(app)
+    configure_templates(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app, config):
+    app.config.from_object(config or config_from_environment())
+    app.config.from_prefixed_env("PORTAL")
+    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "Refusing to start in production with the default SECRET_KEY; set SECRET_KEY."
+        )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgres://")
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    app.config["UPLOAD_DIR"] = app.config.get("UPLOAD_DIR") or str(instance / "uploads")
+    app.config["SEARCH_INDEX_DIR"] = app.config.get("SEARCH_INDEX_DIR") or str(
+        instance / "search-index"
+    )
+    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+
+
+def configure_extensions(app):
+    from portal.accounts import auth, models  # noqa: F401  (user loader; tables for migrations)
+    from portal.audit import models as _audit_models  # noqa: F401
+    from portal.core import models as _core_models  # noqa: F401
+    from portal.core.i18n import configure_i18n
+    from portal.core.security import configure_security
+    from portal.extensions import bootstrap, csrf, db, login_manager, migrate
+    from portal.notifications import models as _notification_models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    configure_i18n(app)
+    configure_security(app)
+
+
+def configure_blueprints(app):
+    from portal.accounts.blueprint import bp as accounts_bp
+    from portal.audit.blueprint import bp as audit_bp
+    from portal.home.blueprint import bp as home_bp
+    from portal.home.errors import configure_error_pages
+    from portal.staff.blueprint import bp as staff_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(staff_bp)
+    configure_error_pages(app)
+
+
+def configure_packages(app):
+    """Wire the programme packages; the only place portal's core meets them."""
+    from courses import hooks as courses_hooks
+    from knowledge import hooks as knowledge_hooks
+    from mediation import hooks as mediation_hooks
+    from portal.appeals import hooks as appeals_hooks
+    from portal.checkups import hooks as checkups_hooks
+    from portal.counsel import hooks as counsel_hooks
+    from portal.dashboard import hooks as dashboard_hooks
+    from portal.home import hooks as home_hooks
+
+    for package in (
+        home_hooks,
+        knowledge_hooks,
+        mediation_hooks,
+        courses_hooks,
+        counsel_hooks,
+        checkups_hooks,
+        appeals_hooks,
+        dashboard_hooks,
+    ):
+        package.init_app(app)
+
+
+def configure_templates(app):
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from portal.core.markdown import render as render_markdown
+    from portal.core.reference import industry_name
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["industry"] = industry_name
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _shell():
+        from portal.notifications.operations import unread_count
+
+        nav = [
+            (endpoint, label)
+            for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
+            if visible(current_user)
+        ]
+        unread = unread_count(current_user) if current_user.is_authenticated else 0
+        return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
+
+
+def configure_cli(app):
+    from portal.cli import demo_cli, mail_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)

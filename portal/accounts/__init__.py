@@ -1,0 +1,1 @@
+"""Accounts: users, enterprises, chambers, lawyer profiles, log-in and registration."""

@@ -1,0 +1,33 @@
+"""URL rules of accounts."""
+
+from flask import Blueprint
+
+from portal.accounts import views
+
+bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
+
+bp.add_url_rule("/login", "login", views.login, methods=("GET", "POST"))
+bp.add_url_rule("/logout", "logout", views.logout, methods=("GET", "POST"))
+bp.add_url_rule("/register", "register", views.register)
+bp.add_url_rule(
+    "/register/enterprise",
+    "register_enterprise",
+    views.register_enterprise,
+    methods=("GET", "POST"),
+)
+bp.add_url_rule(
+    "/register/lawyer", "register_lawyer", views.register_lawyer, methods=("GET", "POST")
+)
+bp.add_url_rule("/profile", "profile", views.profile, methods=("GET", "POST"))
+bp.add_url_rule("/password", "password", views.password, methods=("GET", "POST"))
+bp.add_url_rule("/staff/users", "staff_users", views.staff_users)
+bp.add_url_rule("/staff/users/<int:user_id>", "staff_user", views.staff_user)
+bp.add_url_rule(
+    "/staff/users/<int:user_id>/verify", "staff_verify", views.staff_verify, methods=("POST",)
+)
+bp.add_url_rule(
+    "/staff/users/<int:user_id>/deactivate",
+    "staff_deactivate",
+    views.staff_deactivate,
+    methods=("POST",),
+)

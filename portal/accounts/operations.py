@@ -1,0 +1,131 @@
+"""Every change to accounts: registration, verification, profiles, passwords, deactivation."""
+
+from sqlalchemy import select
+
+from portal.accounts.auth import revoke_sessions
+from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User, Verification
+from portal.accounts.passwords import hash_password
+from portal.audit.operations import log
+from portal.core.db import db, utcnow
+from portal.core.models import LegalCategory
+
+
+class AccountError(ValueError):
+    """A request that cannot be carried out; str(exc) is for the user."""
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email.lower())) is not None
+
+
+def create_user(
+    *, email, name, password, role, phone="", enterprise=None, verified=False, by=None
+) -> User:
+    if email_taken(email):
+        raise AccountError(f"{email} is already registered")
+    user = User(
+        email=email.lower(),
+        name=name,
+        phone=phone,
+        role=Role(role),
+        password_hash=hash_password(password),
+        enterprise=enterprise,
+        verification=Verification.verified if verified else Verification.pending,
+    )
+    db.session.add(user)
+    log("user.create", user, by=by, summary=f"{user.email} ({user.role})")
+    return user
+
+
+def register_enterprise_user(*, form_data: dict, chambers: list[Chamber]) -> User:
+    """A new firm with its first user, or a colleague joining a firm already registered."""
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form_data["uscc"]))
+    if enterprise is None:
+        enterprise = Enterprise(
+            name=form_data["enterprise_name"],
+            uscc=form_data["uscc"],
+            industry=form_data["industry"],
+            size_class=form_data["size_class"],
+            address=form_data.get("address") or "",
+            contact_name=form_data["name"],
+            contact_phone=form_data["phone"],
+        )
+        enterprise.chambers = chambers
+        db.session.add(enterprise)
+        log("enterprise.register", enterprise, summary=enterprise.name)
+    user = create_user(
+        email=form_data["email"],
+        name=form_data["name"],
+        password=form_data["password"],
+        role=Role.enterprise,
+        phone=form_data["phone"],
+        enterprise=enterprise,
+    )
+    return user
+
+
+def register_lawyer(*, form_data: dict, specialities: list[LegalCategory]) -> User:
+    if db.session.scalar(
+        select(LawyerProfile.user_id).where(
+            LawyerProfile.certificate_no == form_data["certificate_no"]
+        )
+    ):
+        raise AccountError("certificate")
+    user = create_user(
+        email=form_data["email"],
+        name=form_data["name"],
+        password=form_data["password"],
+        role=Role.lawyer,
+        phone=form_data["phone"],
+    )
+    user.lawyer_profile = LawyerProfile(
+        law_firm=form_data["law_firm"],
+        certificate_no=form_data["certificate_no"],
+        industries="".join(sorted(form_data["industries"])),
+        weekly_capacity=form_data["weekly_capacity"],
+        specialities=specialities,
+    )
+    return user
+
+
+def verify_user(user: User, *, by: User, approve: bool, note: str = ""):
+    """Staff approve or reject a registration; approving a firm's first user verifies the firm too."""
+    status = Verification.verified if approve else Verification.rejected
+    user.verification = status
+    log("user.verify" if approve else "user.reject", user, by=by, summary=note)
+    enterprise = user.enterprise
+    if enterprise is not None and enterprise.verification == Verification.pending:
+        enterprise.verification = status
+        enterprise.verified_by_id, enterprise.verified_dt = by.id, utcnow()
+        log(
+            "enterprise.verify" if approve else "enterprise.reject", enterprise, by=by, summary=note
+        )
+
+
+def set_deactivated(user: User, *, by: User, deactivated: bool):
+    user.is_deactivated = deactivated
+    if deactivated:
+        revoke_sessions(user)
+    log("user.deactivate" if deactivated else "user.reactivate", user, by=by)
+
+
+def change_password(user: User, new_password: str):
+    user.password_hash = hash_password(new_password)
+    revoke_sessions(user)
+    log("user.password_change", user, by=user)
+
+
+def update_profile(user: User, *, name: str, phone: str, locale: str):
+    user.name, user.phone, user.locale = name, phone or "", locale
+    log("user.profile_update", user, by=user)
+
+
+def update_lawyer_profile(
+    profile: LawyerProfile, *, by: User, law_firm, industries, specialities, weekly_capacity, bio
+):
+    profile.law_firm = law_firm
+    profile.industries = "".join(sorted(industries))
+    profile.specialities = specialities
+    profile.weekly_capacity = weekly_capacity
+    profile.bio = bio or ""
+    log("lawyer.profile_update", profile.user, by=by)

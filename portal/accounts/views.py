@@ -1,0 +1,261 @@
+"""Log-in, registration, profile and staff account management."""
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from portal.accounts import auth, operations
+from portal.accounts.forms import (
+    EnterpriseRegistrationForm,
+    LawyerProfileForm,
+    LawyerRegistrationForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    VerificationForm,
+)
+from portal.accounts.models import Chamber, Role, User, Verification
+from portal.accounts.passwords import check_password
+from portal.accounts.permissions import can_manage_accounts
+from portal.audit.operations import client_address, log
+from portal.core.db import db, get_or_404, utcnow
+from portal.core.models import LegalCategory
+from portal.core.permissions import require
+
+
+def _safe_next(default):
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email, address = form.email.data.strip().lower(), client_address()
+        if auth.is_throttled(email, address):
+            form.email.errors.append(
+                _("Too many failed log-ins. Please wait 15 minutes before trying again.")
+            )
+            return render_template("accounts/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None or not check_password(user.password_hash, form.password.data):
+            auth.record_failure(email, address)
+            db.session.commit()
+            form.password.errors.append(_("The e-mail or password is wrong."))
+            return render_template("accounts/login.html", form=form), 200
+        if user.is_deactivated:
+            form.email.errors.append(
+                _("This account has been deactivated. Please contact the federation.")
+            )
+            return render_template("accounts/login.html", form=form), 403
+        auth.clear_failures(email)
+        user.last_login_dt = utcnow()
+        log("user.login", user, by=user)
+        db.session.commit()
+        session.clear()
+        login_user(user)
+        flash(_("Welcome, %(name)s.", name=user.name), "success")
+        return redirect(_safe_next(url_for("home.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+def logout():
+    if request.method == "POST" and current_user.is_authenticated:
+        user = current_user._get_current_object()
+        auth.revoke_sessions(user)
+        log("user.logout", user, by=user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("home.index"))
+
+
+def register():
+    return render_template("accounts/register_choose.html")
+
+
+def _chamber_choices():
+    return [(c.id, c.name) for c in db.session.scalars(select(Chamber).order_by(Chamber.name))]
+
+
+def _category_choices():
+    return [
+        (c.id, c.name)
+        for c in db.session.scalars(
+            select(LegalCategory).where(LegalCategory.is_active).order_by(LegalCategory.position)
+        )
+    ]
+
+
+def register_enterprise():
+    form = EnterpriseRegistrationForm()
+    form.chambers.choices = _chamber_choices()
+    if form.validate_on_submit():
+        if operations.email_taken(form.email.data):
+            form.email.errors.append(_("This e-mail is already registered. Log in instead."))
+        else:
+            chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
+            operations.register_enterprise_user(
+                form_data=form.data, chambers=[c for c in chambers if c]
+            )
+            db.session.commit()
+            flash(
+                _("Thank you. Federation staff will verify your registration; you can log in now."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/register_enterprise.html", form=form)
+
+
+def register_lawyer():
+    form = LawyerRegistrationForm()
+    form.specialities.choices = _category_choices()
+    if form.validate_on_submit():
+        if operations.email_taken(form.email.data):
+            form.email.errors.append(_("This e-mail is already registered. Log in instead."))
+        else:
+            try:
+                specialities = [
+                    db.session.get(LegalCategory, cid) for cid in form.specialities.data
+                ]
+                operations.register_lawyer(
+                    form_data=form.data, specialities=[s for s in specialities if s]
+                )
+            except operations.AccountError:
+                db.session.rollback()
+                form.certificate_no.errors.append(
+                    _("This practice certificate is already registered.")
+                )
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Thank you. Federation staff will verify your registration; you can log in now."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("accounts.login"))
+    return render_template("accounts/register_lawyer.html", form=form)
+
+
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if not form.is_submitted():
+        form.locale.data = user.locale or "zh_CN"
+    lawyer_form = None
+    if user.lawyer_profile is not None:
+        lawyer_form = LawyerProfileForm(obj=user.lawyer_profile, prefix="lawyer")
+        lawyer_form.specialities.choices = _category_choices()
+        if not lawyer_form.is_submitted():
+            lawyer_form.industries.data = user.lawyer_profile.industry_codes
+            lawyer_form.specialities.data = [c.id for c in user.lawyer_profile.specialities]
+    if form.validate_on_submit() and (lawyer_form is None or lawyer_form.validate()):
+        operations.update_profile(
+            user, name=form.name.data, phone=form.phone.data, locale=form.locale.data
+        )
+        if lawyer_form is not None:
+            operations.update_lawyer_profile(
+                user.lawyer_profile,
+                by=user,
+                law_firm=lawyer_form.law_firm.data,
+                industries=lawyer_form.industries.data,
+                specialities=[
+                    db.session.get(LegalCategory, i) for i in lawyer_form.specialities.data
+                ],
+                weekly_capacity=lawyer_form.weekly_capacity.data,
+                bio=lawyer_form.bio.data,
+            )
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, lawyer_form=lawyer_form)
+
+
+@login_required
+def password():
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not check_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            operations.change_password(user, form.password.data)
+            db.session.commit()
+            # Other devices are logged out; this one logs in again with the new token.
+            login_user(user)
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@login_required
+def staff_users():
+    require(can_manage_accounts(current_user))
+    status = request.args.get("status", "pending")
+    role = request.args.get("role", "")
+    stmt = select(User).order_by(User.created_dt.desc())
+    if status in Verification.__members__:
+        stmt = stmt.where(User.verification == Verification(status))
+    if role in Role.__members__:
+        stmt = stmt.where(User.role == Role(role))
+    users = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template(
+        "accounts/staff_users.html",
+        users=users,
+        status=status,
+        role=role,
+        roles=list(Role),
+        form=VerificationForm(),
+    )
+
+
+@login_required
+def staff_user(user_id):
+    require(can_manage_accounts(current_user))
+    user = get_or_404(User, user_id)
+    return render_template("accounts/staff_user.html", user=user, form=VerificationForm())
+
+
+@login_required
+def staff_verify(user_id):
+    require(can_manage_accounts(current_user))
+    user = get_or_404(User, user_id)
+    form = VerificationForm()
+    decision = request.form.get("decision")
+    if not form.validate_on_submit() or decision not in ("approve", "reject"):
+        abort(400)
+    operations.verify_user(
+        user, by=current_user, approve=decision == "approve", note=form.note.data or ""
+    )
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s: %(status)s.",
+            name=user.name,
+            status=_("verified") if decision == "approve" else _("rejected"),
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.staff_users"))
+
+
+@login_required
+def staff_deactivate(user_id):
+    require(can_manage_accounts(current_user))
+    user = get_or_404(User, user_id)
+    form = VerificationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "danger")
+    else:
+        operations.set_deactivated(user, by=current_user, deactivated=not user.is_deactivated)
+        db.session.commit()
+        flash(_("Account updated."), "success")
+    return redirect(url_for("accounts.staff_user", user_id=user.id))

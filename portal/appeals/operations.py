@@ -1,0 +1,1 @@
+"""Every state change of appeals; flushes, never commits."""

@@ -1,0 +1,1 @@
+"""Every state change of checkups; flushes, never commits."""

@@ -1,0 +1,1 @@
+"""Cross-cutting services every package uses: database, i18n, markdown, time, uploads."""

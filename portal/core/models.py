@@ -1,0 +1,53 @@
+"""Shared reference records: legal categories, the working-day calendar, stored files."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.db import db, utcnow
+from portal.core.reference import localized
+
+
+class LegalCategory(db.Model):
+    __tablename__ = "legal_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarDay(db.Model):
+    """A staff-entered holiday or make-up working day; overrides chinese-calendar."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_workday: Mapped[bool]
+    label: Mapped[str] = mapped_column(String(80), default="")
+
+
+class StoredFile(db.Model):
+    """An upload: kept under a random name outside static, served only by permission-checked views."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+""" "5+1" counsel groups: small firms with standing counsel lawyers, services and coverage."""

@@ -1,0 +1,1 @@
+"""Programme statistics and monthly reports for federation staff."""

@@ -1,0 +1,13 @@
+"""How dashboard plugs into the portal: blueprint, navigation, demo data, statistics."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.hooks import add_nav
+
+
+def init_app(app):
+    from portal.dashboard import models  # noqa: F401  (tables known to migrations)
+    from portal.dashboard.blueprint import bp
+
+    app.register_blueprint(bp)
+    add_nav(app, "dashboard.index", _l("Statistics"), lambda user: True)

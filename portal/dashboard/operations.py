@@ -1,0 +1,1 @@
+"""Every state change of dashboard; flushes, never commits."""

@@ -1,0 +1,20 @@
+"""Navigation of the shell and the staff settings."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.hooks import add_nav
+from portal.core.permissions import is_staff
+
+
+def init_app(app):
+    add_nav(app, "accounts.staff_users", _l("Accounts"), is_staff, order=90)
+    add_nav(app, "staff.calendar", _l("Settings"), is_staff, order=91)
+    add_nav(app, "audit.log", _l("Audit log"), is_staff, order=92)
+    register_demo(app)
+
+
+def register_demo(app):
+    from portal.core.hooks import add_demo_loader
+    from portal.demo import load_core
+
+    add_demo_loader(app, 0, "portal", load_core)

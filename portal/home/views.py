@@ -1,0 +1,69 @@
+"""Home page per role, language switch, inbox, health check."""
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+
+from portal.core.db import db
+from portal.notifications import operations as notifications
+from portal.notifications.models import Notification
+
+
+def index():
+    sections = []
+    if current_user.is_authenticated:
+        for provider in current_app.extensions.get("portal.home_sections", []):
+            section = provider(current_user)
+            if section:
+                sections.append(section)
+    return render_template("home/index.html", sections=sections)
+
+
+def set_language():
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    target = request.form.get("next", "")
+    return redirect(
+        target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
+    )
+
+
+@login_required
+def inbox():
+    notes = db.paginate(
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_dt.desc()),
+        per_page=30,
+        error_out=False,
+    )
+    return render_template("home/inbox.html", notes=notes)
+
+
+@login_required
+def inbox_read():
+    notifications.mark_read(current_user)
+    db.session.commit()
+    return redirect(url_for("home.inbox"))
+
+
+def healthz():
+    status, code = {"status": "ok", "database": "ok"}, 200
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means "not healthy", never a 500 page
+        db.session.rollback()
+        status.update(status="error", database=type(exc).__name__)
+        code = 503
+    for name, check in current_app.extensions.get("portal.health_checks", {}).items():
+        status[name] = check()
+    return jsonify(status), code
+
+
+def about():
+    return render_template("home/about.html", title=_("About this portal"))

@@ -1,0 +1,1 @@
+"""Federation staff's settings pages: the working-day calendar and legal categories."""

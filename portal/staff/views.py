@@ -1,0 +1,72 @@
+"""Staff settings: holiday calendar and legal categories."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.core.db import db, get_or_404
+from portal.core.models import CalendarDay, LegalCategory
+from portal.core.permissions import is_staff, require
+from portal.core.workdays import missing_calendar_years
+from portal.staff import operations
+from portal.staff.forms import CalendarDayForm, CategoryForm
+
+
+@login_required
+def calendar():
+    require(is_staff(current_user))
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        operations.set_calendar_day(
+            day=form.day.data,
+            is_workday=form.is_workday.data,
+            label=form.label.data,
+            by=current_user,
+        )
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for(".calendar"))
+    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+    this_year = date.today().year
+    missing = missing_calendar_years(this_year, this_year + 1)
+    return render_template("staff/calendar.html", form=form, days=days, missing=missing)
+
+
+@login_required
+def calendar_remove(day):
+    require(is_staff(current_user))
+    entry = get_or_404(CalendarDay, date.fromisoformat(day) if len(day) == 10 else None)
+    operations.remove_calendar_day(entry, by=current_user)
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for(".calendar"))
+
+
+@login_required
+def categories():
+    require(is_staff(current_user))
+    category = None
+    if request.args.get("edit"):
+        category = get_or_404(LegalCategory, request.args.get("edit", type=int))
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(LegalCategory).where(LegalCategory.code == form.code.data))
+        if clash is not None and clash is not category:
+            form.code.errors.append(_("This code is already used."))
+        else:
+            operations.save_category(
+                category,
+                code=form.code.data,
+                name_zh=form.name_zh.data,
+                name_en=form.name_en.data,
+                is_active=form.is_active.data,
+                by=current_user,
+            )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".categories"))
+    items = db.session.scalars(select(LegalCategory).order_by(LegalCategory.position)).all()
+    return render_template("staff/categories.html", form=form, items=items, editing=category)

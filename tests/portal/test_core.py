@@ -1,0 +1,134 @@
+"""Markdown sanitising, USCC checksum, health check, security headers, working days."""
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.core import workdays
+from portal.core.db import db
+from portal.core.markdown import render
+from portal.core.models import CalendarDay
+from portal.core.reference import USCC_ALPHABET, make_uscc, uscc_check_character, uscc_problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>hello",
+        "[click](javascript:alert(1))",
+        "[data](data:text/html;base64,PHNjcmlwdD4=)",
+        '<img src=x onerror="alert(1)">',
+        '<a href="#" onclick="x()">a</a>',
+    ],
+)
+def test_markdown_never_lets_script_through(app, text):
+    with app.test_request_context():
+        html = str(render(text))
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "data:text" not in html
+    assert "onerror" not in html and "onclick" not in html
+
+
+def test_markdown_keeps_ordinary_formatting(app):
+    with app.test_request_context():
+        html = str(render("**合同**\n\n- 一\n- 二\n\n[法院](https://court.gov.cn)"))
+    assert "<strong>合同</strong>" in html
+    assert "<li>一</li>" in html
+    assert 'href="https://court.gov.cn"' in html
+
+
+def test_known_real_uscc_passes():
+    # Published code of a real company (checksum verified by hand against GB 32100).
+    assert uscc_problem("91110108551385082Q") is None
+
+
+@given(st.integers(min_value=0, max_value=10**6))
+def test_generated_uscc_is_valid_and_any_change_of_check_char_is_caught(seed):
+    code = make_uscc(seed)
+    assert uscc_problem(code) is None
+    for c in USCC_ALPHABET:
+        if c != code[-1]:
+            assert uscc_problem(code[:-1] + c) is not None
+
+
+def test_uscc_with_forbidden_letters_is_refused():
+    assert uscc_problem("91110108551385082O") is not None
+    assert uscc_problem("short") is not None
+    assert uscc_check_character("91110108551385082") == "Q"
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok" and response.json["database"] == "ok"
+
+
+def test_healthz_is_503_when_database_is_unreachable(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("database down")
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] != "ok"
+
+
+def test_security_headers_forbid_inline_script(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_answer_in_the_chosen_language(client):
+    assert "登录" in client.get("/account/login").get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    assert "Log in" in client.get("/account/login").get_data(as_text=True)
+
+
+def test_404_page_is_in_chinese_by_default(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "找不到" in response.get_data(as_text=True) or "不存在" in response.get_data(
+        as_text=True
+    )
+
+
+def test_spring_festival_2026_counts_holidays_and_make_up_days(app):
+    # 2026 Spring Festival: holiday 15-23 Feb, make-up working days Sat 14 Feb and Sat 28 Feb.
+    assert workdays.is_workday(date(2026, 2, 14))
+    assert not workdays.is_workday(date(2026, 2, 16))
+    start = datetime(2026, 2, 13, 10, 0)
+    assert workdays.add_working_days(start, 1) == datetime(2026, 2, 14, 10, 0)
+    assert workdays.add_working_days(start, 2) == datetime(2026, 2, 24, 10, 0)
+
+
+def test_national_day_2026(app):
+    start = datetime(2026, 9, 30, 9, 0)
+    result = workdays.add_working_days(start, 1)
+    assert result.date() == workdays_next_after_national_day()
+
+
+def workdays_next_after_national_day():
+    import chinese_calendar
+
+    day = date(2026, 10, 1)
+    while not chinese_calendar.is_workday(day):
+        day = date.fromordinal(day.toordinal() + 1)
+    return day
+
+
+def test_unknown_year_counts_weekends_only_and_never_raises(app):
+    assert workdays.is_workday(date(2027, 3, 3))  # a Wednesday
+    assert not workdays.is_workday(date(2027, 3, 6))  # a Saturday
+    assert workdays.missing_calendar_years(2027) == [2027]
+
+
+def test_staff_entries_override_and_extend_the_calendar(app):
+    db.session.add(CalendarDay(day=date(2027, 1, 1), is_workday=False, label="元旦"))
+    db.session.flush()
+    assert not workdays.is_workday(date(2027, 1, 1))
+    assert workdays.missing_calendar_years(2027) == []
