@@ -8,6 +8,7 @@ from portal.core.hooks import add_nav
 def init_app(app):
     from knowledge import models  # noqa: F401  (tables known to migrations)
     from knowledge.blueprint import bp
+    from knowledge.search import outbox  # noqa: F401
 
     app.register_blueprint(bp)
     add_nav(app, "knowledge.index", _l("Ask a lawyer"), lambda user: True)

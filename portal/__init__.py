@@ -49,6 +49,7 @@ def configure_settings(app, config):
 def configure_extensions(app):
     from portal.accounts import auth, models  # noqa: F401  (user loader; tables for migrations)
     from portal.audit import models as _audit_models  # noqa: F401
+    from portal.core import links as _links  # noqa: F401
     from portal.core import models as _core_models  # noqa: F401
     from portal.core.i18n import configure_i18n
     from portal.core.security import configure_security

@@ -11,17 +11,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from portal.core.i18n import TRANSLATION_AREAS
+
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = [
-    "portal",
-    "portal/counsel",
-    "portal/checkups",
-    "portal/appeals",
-    "portal/dashboard",
-    "knowledge",
-    "mediation",
-    "courses",
-]
+AREAS = TRANSLATION_AREAS
 LOCALES = ["zh_CN", "en"]
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend", "-q"]
 

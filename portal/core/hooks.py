@@ -34,3 +34,38 @@ def add_stats(app, name, function):
 
 def add_health_check(app, name, function):
     _registry(app, "portal.health_checks", dict)[name] = function
+
+
+def add_record_type(app, table_name, describe):
+    """describe(id) -> (label, url) for links shown on other packages' records."""
+    _registry(app, "portal.record_types", dict)[table_name] = describe
+
+
+def add_escalation_target(app, code, label, available, escalate):
+    """Where a question (or check-up finding) can be escalated to.
+
+    available(user, source) -> bool; escalate(source, by, **data) -> target record (flushes,
+    writes its own audit entry; the caller links and commits).
+    """
+    _registry(app, "portal.escalation_targets", dict)[code] = {
+        "label": label,
+        "available": available,
+        "escalate": escalate,
+    }
+
+
+def add_search_source(app, kind, load_document, iter_ids):
+    """A kind of document the search engine indexes.
+
+    load_document(id) -> dict | None (None: remove from the index). The dict has: kind, id,
+    title, body, url, date (datetime|None), category (code|""), industry (letter|""),
+    access (list of principals, e.g. ["public"] or ["staff", "user:5", "enterprise:3",
+    "committee:2"]) and optional extra fields (e.g. law, number, start_seconds).
+    iter_ids() -> iterable of every id of that kind (for rebuild).
+    """
+    _registry(app, "portal.search_sources", dict)[kind] = {"load": load_document, "ids": iter_ids}
+
+
+def add_principal_provider(app, provider):
+    """provider(user) -> set of principals the user holds (beyond public/user:/staff/enterprise:)."""
+    _registry(app, "portal.principal_providers").append(provider)

@@ -17,6 +17,8 @@ TRANSLATION_AREAS = [
     "portal/appeals",
     "portal/dashboard",
     "knowledge",
+    "knowledge/search",
+    "knowledge/laws",
     "mediation",
     "courses",
 ]

@@ -102,7 +102,7 @@ def uscc_problem(code: str) -> str | None:
 
 def make_uscc(seed: int) -> str:
     """A checksum-valid USCC for demo data and tests (registration authority 9, type 1)."""
-    body = "91" + f"{110000 + seed % 900000:06d}"
+    body = "91" + f"{110000 + seed % 880000:06d}"
     digits = ""
     n = seed * 7919 + 12345
     for _ in range(9):

@@ -1,0 +1,1 @@
+"""The search engine every package indexes its documents through (Whoosh + jieba)."""

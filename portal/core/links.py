@@ -1,0 +1,83 @@
+"""Links between records of different packages (a question escalated to a mediation case, a
+check-up finding referred to the appeal register...), shown on both records."""
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import ForeignKey, Index, String, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.db import db, utcnow
+
+
+class RecordLink(db.Model):
+    __tablename__ = "record_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_type: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[int]
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int]
+    relation: Mapped[str] = mapped_column(String(40))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_record_links_source", "source_type", "source_id"),
+        Index("ix_record_links_target", "target_type", "target_id"),
+    )
+
+
+def record_type(obj) -> str:
+    return obj.__tablename__
+
+
+def link_records(source, target, relation: str, *, by=None) -> RecordLink:
+    """`relation` names what happened, e.g. 'escalated_to_mediation', 'referred_to_appeal'."""
+    db.session.flush()
+    entry = RecordLink(
+        source_type=record_type(source),
+        source_id=source.id,
+        target_type=record_type(target),
+        target_id=target.id,
+        relation=relation,
+        created_by_id=getattr(by, "id", None),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def links_of(obj) -> list[dict]:
+    """Every link touching obj, each with the other record's label and URL (via registered types)."""
+    kind, oid = record_type(obj), obj.id
+    rows = db.session.scalars(
+        select(RecordLink)
+        .where(
+            or_(
+                (RecordLink.source_type == kind) & (RecordLink.source_id == oid),
+                (RecordLink.target_type == kind) & (RecordLink.target_id == oid),
+            )
+        )
+        .order_by(RecordLink.created_dt)
+    )
+    describers = current_app.extensions.get("portal.record_types", {})
+    result = []
+    for row in rows:
+        outgoing = row.source_type == kind and row.source_id == oid
+        other_type, other_id = (
+            (row.target_type, row.target_id) if outgoing else (row.source_type, row.source_id)
+        )
+        describe = describers.get(other_type)
+        label, url = describe(other_id) if describe else (f"{other_type} #{other_id}", "")
+        result.append(
+            {
+                "relation": row.relation,
+                "outgoing": outgoing,
+                "type": other_type,
+                "id": other_id,
+                "label": label,
+                "url": url,
+                "created_dt": row.created_dt,
+            }
+        )
+    return result
