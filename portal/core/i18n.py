@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from babel import support
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +41,39 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+class CatalogDomain(Domain):
+    """Merges every area's catalog, found under its short folder name (zh_CN).
+
+    Babel parses "zh_CN" as zh_Hans_CN, for which gettext would only look in zh_Hans_CN/ and
+    zh/; so each catalog is looked up under both the full and the language_TERRITORY name.
+    """
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        key = (str(locale), self.domain[0])
+        if key not in self.cache:
+            names = [str(locale)]
+            if locale.territory:
+                names.append(f"{locale.language}_{locale.territory}")
+            translations = support.Translations()
+            for dirname in self.translation_directories:
+                catalog = support.Translations.load(dirname, names, self.domain[0])
+                translations.merge(catalog)
+                if hasattr(catalog, "plural"):
+                    translations.plural = catalog.plural
+            self.cache[key] = translations
+        return self.cache[key]
+
+
 def configure_i18n(app):
     from portal.extensions import babel
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps its default domain in a cached_property; ours replaces it.
+    babel.__dict__["domain_instance"] = CatalogDomain()
     app.jinja_env.filters["datetime"] = lambda dt, fmt="medium": (
         format_datetime(dt, fmt) if dt else ""
     )
