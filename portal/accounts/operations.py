@@ -19,7 +19,7 @@ def email_taken(email: str) -> bool:
 
 
 def create_user(
-    *, email, name, password, role, phone="", enterprise=None, verified=False, by=None
+    *, email, name, password, role, phone="", enterprise=None, verified=False, by=None, locale=None
 ) -> User:
     if email_taken(email):
         raise AccountError(f"{email} is already registered")
@@ -31,13 +31,16 @@ def create_user(
         password_hash=hash_password(password),
         enterprise=enterprise,
         verification=Verification.verified if verified else Verification.pending,
+        locale=locale,
     )
     db.session.add(user)
     log("user.create", user, by=by, summary=f"{user.email} ({user.role})")
     return user
 
 
-def register_enterprise_user(*, form_data: dict, chambers: list[Chamber]) -> User:
+def register_enterprise_user(
+    *, form_data: dict, chambers: list[Chamber], locale: str | None = None
+) -> User:
     """A new firm with its first user, or a colleague joining a firm already registered."""
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form_data["uscc"]))
     if enterprise is None:
@@ -60,11 +63,14 @@ def register_enterprise_user(*, form_data: dict, chambers: list[Chamber]) -> Use
         role=Role.enterprise,
         phone=form_data["phone"],
         enterprise=enterprise,
+        locale=locale,
     )
     return user
 
 
-def register_lawyer(*, form_data: dict, specialities: list[LegalCategory]) -> User:
+def register_lawyer(
+    *, form_data: dict, specialities: list[LegalCategory], locale: str | None = None
+) -> User:
     if db.session.scalar(
         select(LawyerProfile.user_id).where(
             LawyerProfile.certificate_no == form_data["certificate_no"]
@@ -77,6 +83,7 @@ def register_lawyer(*, form_data: dict, specialities: list[LegalCategory]) -> Us
         password=form_data["password"],
         role=Role.lawyer,
         phone=form_data["phone"],
+        locale=locale,
     )
     user.lawyer_profile = LawyerProfile(
         law_firm=form_data["law_firm"],
@@ -118,6 +125,11 @@ def change_password(user: User, new_password: str):
 def update_profile(user: User, *, name: str, phone: str, locale: str):
     user.name, user.phone, user.locale = name, phone or "", locale
     log("user.profile_update", user, by=user)
+
+
+def set_locale(user: User, locale: str):
+    """The user's language for pages and notifications (a preference: not audited)."""
+    user.locale = locale
 
 
 def update_lawyer_profile(

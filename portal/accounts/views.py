@@ -20,6 +20,7 @@ from portal.accounts.passwords import check_password
 from portal.accounts.permissions import can_manage_accounts
 from portal.audit.operations import client_address, log
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.i18n import current_language
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 
@@ -54,6 +55,10 @@ def login():
         auth.clear_failures(email)
         user.last_login_dt = utcnow()
         log("user.login", user, by=user)
+        # A language picked with the switcher before logging in wins; else keep theirs.
+        chosen = session.get("locale") or (user.locale is None and current_language())
+        if chosen and chosen != user.locale:
+            operations.set_locale(user, chosen)
         db.session.commit()
         session.clear()
         login_user(user)
@@ -65,11 +70,13 @@ def login():
 def logout():
     if request.method == "POST" and current_user.is_authenticated:
         user = current_user._get_current_object()
+        language = current_language()  # the pages stay in their language after logging out
         auth.revoke_sessions(user)
         log("user.logout", user, by=user)
         db.session.commit()
         logout_user()
         session.clear()
+        session["locale"] = language
         flash(_("You have logged out."), "info")
     return redirect(url_for("home.index"))
 
@@ -100,7 +107,9 @@ def register_enterprise():
         else:
             chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
             operations.register_enterprise_user(
-                form_data=form.data, chambers=[c for c in chambers if c]
+                form_data=form.data,
+                chambers=[c for c in chambers if c],
+                locale=current_language(),
             )
             db.session.commit()
             flash(
@@ -123,7 +132,9 @@ def register_lawyer():
                     db.session.get(LegalCategory, cid) for cid in form.specialities.data
                 ]
                 operations.register_lawyer(
-                    form_data=form.data, specialities=[s for s in specialities if s]
+                    form_data=form.data,
+                    specialities=[s for s in specialities if s],
+                    locale=current_language(),
                 )
             except operations.AccountError:
                 db.session.rollback()

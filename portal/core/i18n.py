@@ -41,6 +41,12 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_language() -> str:
+    """The request's language as one of LANGUAGES ("zh_CN" or "en")."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"
+
+
 class CatalogDomain(Domain):
     """Merges every area's catalog, found under its short folder name (zh_CN).
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
+from portal.accounts.operations import set_locale
 from portal.core.db import db
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
@@ -25,7 +26,7 @@ def set_language():
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
-            current_user.locale = locale
+            set_locale(current_user, locale)
             db.session.commit()
     target = request.form.get("next", "")
     return redirect(

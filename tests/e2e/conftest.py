@@ -1,0 +1,213 @@
+"""Browser tests against a real server: fixtures every package's e2e tests can use.
+
+- `e2e_server`: ONE gunicorn process for the whole session on 127.0.0.1 and a free port, with
+  a fresh SQLite file migrated by `flask db upgrade` and filled by `flask demo load` (every
+  package's demo loader, so the demo log-ins exist: staff@demo.example, admin@demo.example,
+  enterprise1..100@demo.example (96..100 unverified), lawyer1..30@demo.example; password
+  DEMO_PASSWORD). `e2e_server.url` is its address, `e2e_server.env` its environment.
+- `browser`: Debian's chromium launched once per session (Playwright never downloads one).
+- `page`: a fresh browser context per test (own cookies), Chinese by default; its
+  `base_url` is the server, so `page.goto("/account/login")` works. Another language:
+  `@pytest.mark.parametrize("locale", ["en-US"])` overrides the `locale` fixture.
+- `new_page()`: a second, independent visitor in the same test (staff and enterprise at once).
+- `log_in_as(page, email, password=DEMO_PASSWORD)`: logs that page in through the form.
+
+A failed test leaves a screenshot of each of its pages in test-results/<test name>-<n>.png.
+Write steps as a user would (see tests/e2e/helpers.py: as_enterprise(page).register(...)).
+Mark every test `@pytest.mark.e2e` (`-m "not e2e"` skips them).
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from portal.demo import DEMO_PASSWORD
+from tests.e2e.helpers import Visitor
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "test-results"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Server:
+    def __init__(self, url: str, env: dict, process: subprocess.Popen):
+        self.url, self.env, self.process = url, env, process
+
+    def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        """Run `flask --app wsgi ARGS` against the server's database (e.g. to seed a record)."""
+        return _flask(self.env, *args, input=input)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _flask(env, *args, input=None):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PORTAL_", "TEST_DATABASE", "DATABASE_", "MAIL_"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}",
+        SECRET_KEY="e2e-" + os.urandom(8).hex(),
+        UPLOAD_DIR=str(folder / "uploads"),
+        SEARCH_INDEX_DIR=str(folder / "search-index"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    _flask(env, "db", "upgrade")
+    _flask(env, "demo", "load")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = folder / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--preload",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url, env, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def locale():
+    """The browser's language (Accept-Language); parametrize to change it."""
+    return "zh-CN"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def new_page(request, browser, e2e_server, locale):
+    """new_page(locale=None, **context_options) -> a page in its own browser context."""
+    contexts = []
+
+    def _new_page(locale=locale, **options):
+        context = browser.new_context(base_url=e2e_server.url, locale=locale, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    failed = any(
+        getattr(request.node, f"report_{when}", None) is not None
+        and getattr(request.node, f"report_{when}").failed
+        for when in ("setup", "call")
+    )
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    for n, context in enumerate(contexts, start=1):
+        if failed:
+            RESULTS.mkdir(exist_ok=True)
+            for page in context.pages:
+                try:
+                    page.screenshot(path=str(RESULTS / f"{name}-{n}.png"), full_page=True)
+                except Exception as exc:  # a crashed page must not hide the test's own failure
+                    print(f"no screenshot of {name}-{n}: {exc}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def log_in_as():
+    """log_in_as(page, email, password=DEMO_PASSWORD) -> Visitor, logged in (any language)."""
+
+    def _log_in_as(page, email, password=DEMO_PASSWORD):
+        visitor = Visitor(page)
+        visitor.log_in(email, password)
+        return visitor
+
+    return _log_in_as
