@@ -1,0 +1,84 @@
+"""axe-core on the main pages: no serious or critical violations, in both languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.e2e
+
+ANONYMOUS = [
+    "/",
+    "/about",
+    "/account/login",
+    "/account/register",
+    "/account/register/enterprise",
+    "/account/register/lawyer",
+    "/no-such-page",
+]
+ENTERPRISE = ["/", "/account/profile", "/account/password", "/inbox"]
+LAWYER = ["/account/profile"]
+STAFF = [
+    "/",
+    "/account/staff/users",
+    "/account/staff/users?status=all",
+    "/staff/audit",
+    "/staff/calendar",
+    "/staff/categories",
+    "/inbox",
+]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, one readable line each."""
+    results = Axe().run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            problems.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return problems
+
+
+def check_pages(page, paths):
+    found = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == (404 if path == "/no-such-page" else 200), path
+        problems = serious_violations(page)
+        if problems:
+            found[path] = problems
+    assert not found, found
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_public_pages_have_no_serious_accessibility_problems(page):
+    check_pages(page, ANONYMOUS)
+
+
+def test_a_form_showing_errors_has_no_serious_accessibility_problems(page):
+    page.goto("/account/register/enterprise")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".invalid-feedback").count() > 0
+    assert serious_violations(page) == []
+
+
+def test_enterprise_pages_have_no_serious_accessibility_problems(page, log_in_as):
+    log_in_as(page, "enterprise3@demo.example")
+    check_pages(page, ENTERPRISE)
+
+
+def test_unverified_enterprise_home_has_no_serious_accessibility_problems(page, log_in_as):
+    log_in_as(page, "enterprise97@demo.example")
+    check_pages(page, ["/"])
+
+
+def test_lawyer_pages_have_no_serious_accessibility_problems(page, log_in_as):
+    log_in_as(page, "lawyer3@demo.example")
+    check_pages(page, ["/", *LAWYER])
+
+
+def test_staff_pages_have_no_serious_accessibility_problems(page, log_in_as):
+    log_in_as(page, "staff2@demo.example")
+    check_pages(page, STAFF)
+    page.goto("/account/staff/users?status=all")
+    page.locator("main tbody a").first.click()
+    assert serious_violations(page) == []
