@@ -9,12 +9,23 @@ from flask.cli import AppGroup
 from portal.accounts.models import Role
 from portal.core.db import db
 
+
+class OneLineErrors(click.Command):
+    """A mistake on the command line exits non-zero with one line saying why (no usage dump)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise click.ClickException(exc.format_message()) from None
+
+
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 
 
-@users_cli.command("create")
+@users_cli.command("create", cls=OneLineErrors)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--email", required=True)
 @click.option("--name", default=None, help="Display name (defaults to the e-mail's local part).")
@@ -23,17 +34,17 @@ def create_user_command(role, email, name):
     from portal.accounts.operations import AccountError, create_user
 
     if role in (Role.enterprise, Role.lawyer):
-        raise click.UsageError(
+        raise click.ClickException(
             "enterprise and lawyer accounts register on the site (they need a firm or profile)"
         )
     if "@" not in email:
-        raise click.UsageError(f"not an e-mail address: {email}")
+        raise click.ClickException(f"not an e-mail address: {email}")
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     if len(password) < 10:
-        raise click.UsageError("the password needs at least 10 characters")
+        raise click.ClickException("the password needs at least 10 characters")
     try:
         user = create_user(
             email=email,
@@ -43,7 +54,7 @@ def create_user_command(role, email, name):
             verified=True,
         )
     except AccountError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"created {user.role} {user.email} (id {user.id})")
 

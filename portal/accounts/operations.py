@@ -1,5 +1,6 @@
 """Every change to accounts: registration, verification, profiles, passwords, deactivation."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.auth import revoke_sessions
@@ -8,6 +9,7 @@ from portal.accounts.passwords import hash_password
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
+from portal.notifications.operations import notify
 
 
 class AccountError(ValueError):
@@ -100,6 +102,16 @@ def verify_user(user: User, *, by: User, approve: bool, note: str = ""):
     status = Verification.verified if approve else Verification.rejected
     user.verification = status
     log("user.verify" if approve else "user.reject", user, by=by, summary=note)
+    if approve:
+        notify(
+            [user],
+            _l("Your registration is verified: every service of the portal is open to you."),
+            url="/",
+        )
+    elif note:
+        notify([user], _l("Your registration was not approved: %(note)s"), note=note)
+    else:
+        notify([user], _l("Your registration was not approved. Please contact the federation."))
     enterprise = user.enterprise
     if enterprise is not None and enterprise.verification == Verification.pending:
         enterprise.verification = status

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from babel import support
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -31,11 +31,13 @@ def translation_directories() -> str:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, workers: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     if best == "en":
         return "en"
     return current_app.config["BABEL_DEFAULT_LOCALE"]

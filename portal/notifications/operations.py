@@ -63,6 +63,7 @@ def send_queued_email(limit: int = 100) -> dict:
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         return {"sent": 0, "failed": 0, "skipped": "MAIL_SERVER not configured"}
+    db.session.flush()  # so mail queued in this transaction is stamped before "now"
     due = db.session.scalars(
         select(OutgoingEmail)
         .where(OutgoingEmail.status == "queued", OutgoingEmail.next_attempt_dt <= utcnow())
