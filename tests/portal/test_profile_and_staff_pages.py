@@ -1,0 +1,191 @@
+"""Profiles, per-address throttling, staff calendar, audit log filter, production settings."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+import portal
+from portal.audit.models import AuditEntry
+from portal.audit.operations import log
+from portal.config import DEFAULT_SECRET_KEY, ProductionConfig
+from portal.core import workdays
+from portal.core.db import db
+from portal.core.models import CalendarDay
+from tests.fixtures.accounts import PASSWORD
+
+
+def test_login_is_throttled_per_address_across_accounts(app, client, dummy_staff, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 3)
+    for n in range(3):
+        client.post(
+            "/account/login",
+            data={"email": f"guess{n}@example.com", "password": "wrong"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    blocked = client.post(
+        "/account/login",
+        data={"email": dummy_staff.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    assert blocked.status_code == 429
+    assert "15 分钟" in blocked.get_data(as_text=True)
+    elsewhere = client.post(
+        "/account/login",
+        data={"email": dummy_staff.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_user_edits_their_profile_and_language(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    response = client.post(
+        "/account/profile", data={"name": "周晓东", "phone": "13912345678", "locale": "en"}
+    )
+    assert response.status_code == 302
+    assert (dummy_enterprise_user.name, dummy_enterprise_user.phone) == ("周晓东", "13912345678")
+    assert dummy_enterprise_user.locale == "en"
+    assert "Your profile" in client.get("/account/profile").get_data(as_text=True)
+    assert db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "user.profile_update",
+            AuditEntry.object_id == str(dummy_enterprise_user.id),
+        )
+    )
+
+
+def test_bad_profile_input_shows_field_errors_and_keeps_what_was_typed(
+    client, login, dummy_enterprise_user
+):
+    old_name = dummy_enterprise_user.name
+    login(dummy_enterprise_user)
+    response = client.post(
+        "/account/profile", data={"name": "新名字", "phone": "call me", "locale": "zh_CN"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="phone-error"' in page and 'value="call me"' in page and 'value="新名字"' in page
+    assert dummy_enterprise_user.name == old_name
+
+
+def _lawyer_form(lawyer, **overrides):
+    profile = lawyer.lawyer_profile
+    data = {
+        "name": lawyer.name,
+        "phone": "",
+        "locale": "zh_CN",
+        "lawyer-law_firm": "辽宁新锐律师事务所",
+        "lawyer-industries": ["C", "F"],
+        "lawyer-specialities": [c.id for c in profile.specialities],
+        "lawyer-weekly_capacity": "8",
+        "lawyer-bio": "专注**劳动争议**十年。",
+    }
+    return {**data, **overrides}
+
+
+def test_lawyer_edits_their_lawyer_profile(client, login, dummy_lawyer):
+    login(dummy_lawyer)
+    response = client.post("/account/profile", data=_lawyer_form(dummy_lawyer))
+    assert response.status_code == 302
+    profile = dummy_lawyer.lawyer_profile
+    assert (profile.law_firm, profile.industries, profile.weekly_capacity) == (
+        "辽宁新锐律师事务所",
+        "CF",
+        8,
+    )
+    assert profile.bio == "专注**劳动争议**十年。"
+
+
+def test_lawyer_profile_errors_keep_input_and_save_nothing(client, login, dummy_lawyer):
+    login(dummy_lawyer)
+    response = client.post(
+        "/account/profile",
+        data=_lawyer_form(dummy_lawyer, **{"lawyer-weekly_capacity": "500", "name": "改名"}),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="lawyer-weekly_capacity-error"' in page and 'value="500"' in page
+    assert "辽宁新锐律师事务所" in page
+    assert dummy_lawyer.lawyer_profile.weekly_capacity == 5
+    assert dummy_lawyer.name != "改名"
+
+
+def test_profile_needs_a_login(client):
+    response = client.get("/account/profile")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def _unknown_year():
+    this_year = date.today().year
+    for year in (this_year, this_year + 1):
+        if not workdays.year_is_known(year):
+            return year
+    pytest.skip("chinese-calendar knows this year and the next")
+
+
+def test_staff_see_a_warning_for_a_year_without_holidays_until_they_enter_one(
+    client, login, dummy_staff
+):
+    year = _unknown_year()
+    login(dummy_staff)
+    page = client.get("/staff/calendar").get_data(as_text=True)
+    assert f"{year} 年的法定节假日安排尚未录入" in page
+    response = client.post(
+        "/staff/calendar", data={"day": f"{year}-02-10", "label": "春节"}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "已保存" in page and "春节" in page
+    assert f"{year} 年的法定节假日安排尚未录入" not in page
+    entry = db.session.get(CalendarDay, date(year, 2, 10))
+    assert entry is not None and not entry.is_workday
+    assert not workdays.is_workday(date(year, 2, 10))
+
+
+def test_a_bad_calendar_date_is_a_field_error(client, login, dummy_staff):
+    login(dummy_staff)
+    response = client.post("/staff/calendar", data={"day": "2027-02-30", "label": "春节"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="day-error"' in page and 'value="春节"' in page
+
+
+def test_calendar_is_for_staff_only(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    assert client.get("/staff/calendar").status_code == 403
+
+
+def test_audit_log_filters_by_user_action_record_and_date(client, login, dummy_staff, create_user):
+    clerk = create_user(email="clerk-audit@example.com")
+    log("case.open", None, by=clerk, object_type="cases", object_id=7, summary="立案")
+    log("case.close", None, by=clerk, object_type="cases", object_id=8, summary="结案")
+    log("lecture.publish", None, by=dummy_staff, object_type="lectures", object_id=7)
+    login(dummy_staff)
+
+    def rows(**args):
+        page = client.get("/staff/audit", query_string=args).get_data(as_text=True)
+        return {a for a in ("case.open", "case.close", "lecture.publish") if a in page}
+
+    assert rows() == {"case.open", "case.close", "lecture.publish"}
+    assert rows(user="clerk-audit") == {"case.open", "case.close"}
+    assert rows(action="case.") == {"case.open", "case.close"}
+    assert rows(object_type="cases", object_id="7") == {"case.open"}
+    assert rows(start="2000-01-01", end="2000-01-02") == set()
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # dates are local
+    assert rows(start=today, end=today, user="clerk-audit") == {"case.open", "case.close"}
+    assert client.get("/staff/audit?start=garbage&object_id=x").status_code == 200
+
+
+def test_production_refuses_the_default_secret_key():
+    class Production(ProductionConfig):
+        SECRET_KEY = DEFAULT_SECRET_KEY
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        portal.create_app(Production)
+
+    class Configured(Production):
+        SECRET_KEY = "a-real-secret-from-the-environment"
+
+    app = portal.create_app(Configured)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
