@@ -19,6 +19,13 @@ bp.add_url_rule(
     "/register/lawyer", "register_lawyer", views.register_lawyer, methods=("GET", "POST")
 )
 bp.add_url_rule("/profile", "profile", views.profile, methods=("GET", "POST"))
+bp.add_url_rule("/conflicts", "conflict_add", views.conflict_add, methods=("POST",))
+bp.add_url_rule(
+    "/conflicts/<int:conflict_id>/remove",
+    "conflict_remove",
+    views.conflict_remove,
+    methods=("POST",),
+)
 bp.add_url_rule("/password", "password", views.password, methods=("GET", "POST"))
 bp.add_url_rule("/staff/users", "staff_users", views.staff_users)
 bp.add_url_rule("/staff/users/<int:user_id>", "staff_user", views.staff_user)

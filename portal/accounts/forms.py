@@ -133,5 +133,12 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+class ConflictForm(FlaskForm):
+    enterprise_id = IntegerField(validators=[DataRequired()])
+    reason = StringField(
+        _l("Why (e.g. I act for the other side)"), validators=[Optional(), Length(max=255)]
+    )
+
+
 class VerificationForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])

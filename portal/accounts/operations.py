@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.auth import revoke_sessions
-from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User, Verification
+from portal.accounts.models import (
+    Chamber,
+    Enterprise,
+    LawyerConflict,
+    LawyerProfile,
+    Role,
+    User,
+    Verification,
+)
 from portal.accounts.passwords import hash_password
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
@@ -153,3 +161,37 @@ def update_lawyer_profile(
     profile.weekly_capacity = weekly_capacity
     profile.bio = bio or ""
     log("lawyer.profile_update", profile.user, by=by)
+
+
+def find_enterprises(query: str, limit: int = 20) -> list[Enterprise]:
+    """Firms whose name contains `query`, or whose unified social credit code is `query`."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    stmt = (
+        select(Enterprise)
+        .where(
+            (Enterprise.uscc == query.upper()) | Enterprise.name.contains(query, autoescape=True)
+        )
+        .order_by(Enterprise.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def declare_conflict(
+    profile: LawyerProfile, enterprise: Enterprise, *, reason: str, by: User
+) -> LawyerConflict:
+    """The lawyer must not advise this firm; routing skips them for its questions and cases."""
+    if profile.has_conflict_with(enterprise.id):
+        raise AccountError("already declared")
+    conflict = LawyerConflict(lawyer=profile, enterprise=enterprise, reason=reason or "")
+    db.session.add(conflict)
+    log("lawyer.conflict_declare", conflict, by=by, summary=f"{enterprise.name} {reason or ''}")
+    return conflict
+
+
+def remove_conflict(conflict: LawyerConflict, *, by: User):
+    log("lawyer.conflict_remove", conflict, by=by, summary=conflict.enterprise.name)
+    conflict.lawyer.conflicts.remove(conflict)
+    db.session.delete(conflict)

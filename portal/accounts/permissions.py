@@ -15,3 +15,12 @@ def can_view_enterprise(user, enterprise) -> bool:
 
 def can_edit_enterprise(user, enterprise) -> bool:
     return can_view_enterprise(user, enterprise)
+
+
+def can_declare_conflicts(user) -> bool:
+    """Lawyers keep their own list of firms they must not advise."""
+    return bool(user.is_authenticated and user.lawyer_profile is not None)
+
+
+def can_remove_conflict(user, conflict) -> bool:
+    return bool(user.is_authenticated and conflict.lawyer_id == user.id)

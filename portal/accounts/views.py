@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.accounts import auth, operations
 from portal.accounts.forms import (
+    ConflictForm,
     EnterpriseRegistrationForm,
     LawyerProfileForm,
     LawyerRegistrationForm,
@@ -15,9 +16,13 @@ from portal.accounts.forms import (
     ProfileForm,
     VerificationForm,
 )
-from portal.accounts.models import Chamber, Role, User, Verification
+from portal.accounts.models import Chamber, Enterprise, LawyerConflict, Role, User, Verification
 from portal.accounts.passwords import check_password
-from portal.accounts.permissions import can_manage_accounts
+from portal.accounts.permissions import (
+    can_declare_conflicts,
+    can_manage_accounts,
+    can_remove_conflict,
+)
 from portal.audit.operations import client_address, log
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.i18n import current_language
@@ -185,7 +190,47 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, lawyer_form=lawyer_form)
+    conflict_query = request.args.get("firm", "").strip()[:100]
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        lawyer_form=lawyer_form,
+        conflict_query=conflict_query,
+        conflict_matches=operations.find_enterprises(conflict_query)
+        if lawyer_form is not None
+        else [],
+        conflict_form=ConflictForm(formdata=None),
+    )
+
+
+@login_required
+def conflict_add():
+    user = current_user._get_current_object()
+    require(can_declare_conflicts(user))
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        abort(400)
+    enterprise = get_or_404(Enterprise, form.enterprise_id.data)
+    try:
+        operations.declare_conflict(
+            user.lawyer_profile, enterprise, reason=form.reason.data, by=user
+        )
+    except operations.AccountError:
+        flash(_("You have already declared %(firm)s.", firm=enterprise.name), "info")
+    else:
+        db.session.commit()
+        flash(_("You will not be asked to advise %(firm)s.", firm=enterprise.name), "success")
+    return redirect(url_for("accounts.profile", _anchor="conflicts"))
+
+
+@login_required
+def conflict_remove(conflict_id):
+    conflict = get_or_404(LawyerConflict, conflict_id)
+    require(can_remove_conflict(current_user, conflict))  # CSRF: checked for every POST
+    operations.remove_conflict(conflict, by=current_user)
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for("accounts.profile", _anchor="conflicts"))
 
 
 @login_required

@@ -86,7 +86,10 @@ def test_enterprise_registers_and_logs_in_and_out_in_english_after_switching_lan
 def test_bad_registration_keeps_what_was_typed_and_names_the_field(page):
     enterprise = as_enterprise(page)
     firm = _new_firm()
-    enterprise.register(name="张伟", **{**firm, "uscc": firm["uscc"][:-1] + "0"}, address="浑南区")
+    wrong_check = "1" if firm["uscc"][-1] == "0" else "0"
+    enterprise.register(
+        name="张伟", **{**firm, "uscc": firm["uscc"][:-1] + wrong_check}, address="浑南区"
+    )
     expect(page.locator("#uscc-error")).to_contain_text("校验位")
     expect(page.locator("#uscc")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#enterprise_name")).to_have_value(firm["enterprise_name"])
