@@ -18,8 +18,17 @@ def add_nav(app, endpoint, label, visible, order=50):
     items.sort(key=lambda item: item[0])
 
 
-def add_home_section(app, provider):
-    _registry(app, "portal.home_sections").append(provider)
+def add_home_section(app, provider, order=50):
+    """provider(user) -> dict | None: a card on the logged-in user's home page.
+
+    The dict: title (str), and any of: count (a figure shown large), items (list of
+    (label, url)), empty (text when there are no items), link ((label, url) button below),
+    reference (True: background information, never counted as work waiting for the user).
+    Return None when the card does not concern this user. Cards appear by `order`.
+    """
+    sections = _registry(app, "portal.home_sections")
+    sections.append((order, provider))
+    sections.sort(key=lambda item: item[0])
 
 
 def add_demo_loader(app, order, name, load):

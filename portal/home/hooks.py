@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.hooks import add_nav
+from portal.core.hooks import add_home_section, add_nav
 from portal.core.permissions import is_staff
 
 
@@ -10,6 +10,10 @@ def init_app(app):
     add_nav(app, "accounts.staff_users", _l("Accounts"), is_staff, order=90)
     add_nav(app, "staff.calendar", _l("Settings"), is_staff, order=91)
     add_nav(app, "audit.log", _l("Audit log"), is_staff, order=92)
+    from portal.home.sections import lawyer_conflicts, pending_verifications
+
+    add_home_section(app, pending_verifications, order=10)
+    add_home_section(app, lawyer_conflicts, order=90)
     register_demo(app)
 
 

@@ -14,11 +14,12 @@ from portal.notifications.models import Notification
 def index():
     sections = []
     if current_user.is_authenticated:
-        for provider in current_app.extensions.get("portal.home_sections", []):
+        for _order, provider in current_app.extensions.get("portal.home_sections", []):
             section = provider(current_user)
             if section:
                 sections.append(section)
-    return render_template("home/index.html", sections=sections)
+    quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
+    return render_template("home/index.html", sections=sections, quiet=quiet)
 
 
 def set_language():

@@ -1,0 +1,83 @@
+"""Home pages by role: the house's cards and an honest empty state."""
+
+import pytest
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import Role, Verification
+from portal.core.hooks import add_home_section
+
+
+def test_staff_home_counts_pending_registrations_and_links_to_them(
+    client, login, dummy_staff, create_enterprise_user
+):
+    waiting = [create_enterprise_user(verification=Verification.pending) for _ in range(3)]
+    login(dummy_staff)
+    page = client.get("/").get_data(as_text=True)
+    assert "待审核的注册" in page
+    assert '<p class="display-6 mb-2 card-stat">' in page
+    assert "/account/staff/users?status=pending" in page
+    for user in waiting:
+        assert f"/account/staff/users/{user.id}" in page
+    assert "目前没有需要您处理的事项" not in page
+
+
+def test_staff_home_says_so_when_nothing_waits(client, login, dummy_staff, db_session):
+    from sqlalchemy import update
+
+    from portal.accounts.models import User
+
+    db_session.execute(update(User).values(verification=Verification.verified))
+    login(dummy_staff)
+    page = client.get("/").get_data(as_text=True)
+    assert "没有待审核的注册" in page and "目前没有需要您处理的事项" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "text"),
+    [
+        (Role.enterprise, "您向律师提出的咨询"),
+        (Role.mediator, "调解委员会的调解案件"),
+    ],
+)
+def test_each_role_gets_an_honest_empty_state(
+    client, login, create_user, create_enterprise, role, text
+):
+    extra = {"enterprise": create_enterprise()} if role == Role.enterprise else {}
+    login(create_user(role, **extra))
+    page = client.get("/").get_data(as_text=True)
+    assert "目前没有需要您处理的事项" in page and text in page
+    assert "待审核的注册" not in page
+
+
+def test_lawyer_home_reminds_of_conflicts_but_stays_quiet(client, login, dummy_lawyer):
+    login(dummy_lawyer)
+    page = client.get("/").get_data(as_text=True)
+    assert "利益冲突回避企业" in page and "/account/profile#conflicts" in page
+    assert "分配给您的咨询" in page
+
+
+def test_sections_registered_by_packages_appear_for_the_users_they_concern(
+    app, client, login, dummy_enterprise_user, dummy_staff
+):
+    def my_cases(user):
+        if user.role != Role.enterprise:
+            return None
+        return {"title": str(_l("Saved.")), "items": [("案件一", "/cases/1")], "empty": ""}
+
+    sections = app.extensions["portal.home_sections"]
+    saved = list(sections)
+    add_home_section(app, my_cases, order=20)
+    try:
+        login(dummy_enterprise_user)
+        page = client.get("/").get_data(as_text=True)
+        assert "案件一" in page and "目前没有需要您处理的事项" not in page
+        client.post("/account/logout")
+        login(dummy_staff)
+        assert "案件一" not in client.get("/").get_data(as_text=True)
+    finally:
+        sections[:] = saved
+
+
+def test_anonymous_home_invites_to_register_or_log_in(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "/account/register" in page and "/account/login" in page
