@@ -1,1 +1,36 @@
-"""Forms of dashboard."""
+"""The period chosen on the statistics page (a GET form: bookmarkable, no CSRF needed)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.validators import Optional, Regexp
+
+MAX_DAYS = 5 * 366
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    month = StringField(
+        _l("Month"),
+        description=_l("For example 2026-10."),
+        validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Use YYYY-MM."))],
+    )
+    start = DateField(_l("Or from"), validators=[Optional()])
+    end = DateField(_l("to"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        first, last = self.start.data, self.end.data
+        if self.start.errors or self.end.errors:
+            return False
+        if bool(first) != bool(last):
+            self.end.errors.append(_l("Give both the first and the last day."))
+        elif first and last and last < first:
+            self.end.errors.append(_l("The last day is before the first day."))
+        elif first and last and (last - first).days > MAX_DAYS:
+            self.end.errors.append(_l("Choose at most five years."))
+        else:
+            return valid
+        return False

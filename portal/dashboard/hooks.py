@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.core.hooks import add_nav
+from portal.dashboard.permissions import can_view_statistics
 
 
 def init_app(app):
@@ -10,4 +11,4 @@ def init_app(app):
     from portal.dashboard.blueprint import bp
 
     app.register_blueprint(bp)
-    add_nav(app, "dashboard.index", _l("Statistics"), lambda user: True)
+    add_nav(app, "dashboard.index", _l("Statistics"), can_view_statistics, order=89)

@@ -1,7 +1,58 @@
-"""Pages of dashboard."""
+"""The staff statistics page and its XLSX export."""
 
-from flask import render_template
+from io import BytesIO
+
+from flask import render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.core.permissions import require
+from portal.dashboard import operations
+from portal.dashboard.forms import PeriodForm
+from portal.dashboard.periods import Period, local_today, month_bounds
+from portal.dashboard.permissions import can_view_statistics
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _period(form: PeriodForm) -> Period:
+    """The chosen period; the current month when nothing (valid) was chosen."""
+    if form.start.data and form.end.data and not form.errors:
+        return Period(form.start.data, form.end.data)
+    if form.month.data and not form.month.errors:
+        year, month = map(int, form.month.data.split("-"))
+        return Period(*month_bounds(local_today().replace(year=year, month=month, day=1)))
+    return Period(*month_bounds(local_today()))
+
+
+def _form() -> PeriodForm:
+    form = PeriodForm(request.args)
+    if request.args:
+        form.validate()
+    return form
+
+
+@login_required
 def index():
-    return render_template("dashboard/index.html")
+    require(can_view_statistics(current_user))
+    form = _form()
+    period = _period(form)
+    if not form.month.data and not form.start.data:
+        form.month.data = period.first.strftime("%Y-%m")
+    sections = operations.collect(period)
+    return render_template("dashboard/index.html", form=form, period=period, sections=sections)
+
+
+@login_required
+def export():
+    require(can_view_statistics(current_user))
+    period = _period(_form())
+    data = operations.export_xlsx(
+        operations.collect(period), period, headers=(_("Figure"), _("Value"))
+    )
+    return send_file(
+        BytesIO(data),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"statistics-{period.slug}.xlsx",
+    )

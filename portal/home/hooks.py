@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.hooks import add_home_section, add_nav
+from portal.core.hooks import add_home_section, add_nav, add_stats
 from portal.core.permissions import is_staff
 
 
@@ -14,6 +14,9 @@ def init_app(app):
 
     add_home_section(app, pending_verifications, order=10)
     add_home_section(app, lawyer_conflicts, order=90)
+    from portal.accounts.stats import account_statistics
+
+    add_stats(app, _l("Accounts and registrations"), account_statistics)
     register_demo(app)
 
 

@@ -24,6 +24,8 @@ STAFF = [
     "/staff/audit",
     "/staff/calendar",
     "/staff/categories",
+    "/dashboard",
+    "/dashboard?month=2026-13",
     "/inbox",
 ]
 

@@ -1,0 +1,109 @@
+"""The staff statistics page: every registered function's figures for a period, and XLSX."""
+
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.core.hooks import add_stats
+from portal.dashboard.periods import Period, month_bounds
+
+
+@pytest.fixture
+def stats_registry(app):
+    """Lets a test register statistics functions; restores the registry afterwards."""
+    registry = app.extensions.setdefault("portal.stats", {})
+    saved = dict(registry)
+    yield lambda name, fn: add_stats(app, name, fn)
+    registry.clear()
+    registry.update(saved)
+
+
+def test_statistics_are_for_staff_only(client, login, dummy_enterprise_user):
+    assert client.get("/dashboard").status_code == 302
+    login(dummy_enterprise_user)
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/dashboard/statistics.xlsx").status_code == 403
+    assert "/dashboard" not in client.get("/").get_data(as_text=True)
+
+
+def test_each_registered_function_gets_the_period_and_shows_as_a_titled_table(
+    client, login, dummy_staff, stats_registry
+):
+    calls = []
+
+    def mediation(start, end):
+        calls.append((start, end))
+        return {"受理案件": 12, "调解成功率": "75%", "按类别": {"合同纠纷": 7, "劳动争议": 5}}
+
+    stats_registry("人民调解", mediation)
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-10").get_data(as_text=True)
+    # October 2026 in Shanghai: from 30 Sep 16:00 UTC to 31 Oct 16:00 UTC.
+    assert calls == [(datetime(2026, 9, 30, 16), datetime(2026, 10, 31, 16))]
+    assert "<h2" in page and "人民调解" in page
+    for text in ("受理案件", "12", "75%", "按类别 · 合同纠纷", "按类别 · 劳动争议"):
+        assert text in page
+
+
+def test_the_house_reports_registrations_in_the_period(
+    client, login, dummy_staff, create_enterprise
+):
+    create_enterprise(created_dt=datetime(2026, 3, 10, 2), industry="E")
+    create_enterprise(created_dt=datetime(2026, 4, 10, 2))
+    login(dummy_staff)
+    page = client.get("/dashboard?start=2026-03-01&end=2026-03-31").get_data(as_text=True)
+    assert "账户与注册" in page
+    assert "E 建筑业" in page and "C 制造业" not in page
+
+
+def test_a_failing_function_is_reported_without_hiding_the_others(
+    client, login, dummy_staff, stats_registry
+):
+    def broken(start, end):
+        raise ZeroDivisionError
+
+    stats_registry("坏的统计", broken)
+    stats_registry("好的统计", lambda start, end: {"讲座": 3})
+    login(dummy_staff)
+    response = client.get("/dashboard")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "无法计算" in page and "讲座" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["month=2026-13", "start=2026-05-01", "start=2026-05-02&end=2026-05-01", "start=x&end=y"],
+)
+def test_a_bad_period_is_a_field_error_and_the_current_month_is_shown(
+    client, login, dummy_staff, query
+):
+    login(dummy_staff)
+    response = client.get(f"/dashboard?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "invalid-feedback" in page
+
+
+def test_export_has_one_sheet_per_statistics_function(client, login, dummy_staff, stats_registry):
+    stats_registry("法律咨询", lambda start, end: {"问题数": 40, "已回答": 38})
+    stats_registry("法律咨询/按月?", lambda start, end: {"十月": 40})
+    login(dummy_staff)
+    response = client.get("/dashboard/statistics.xlsx?month=2026-10")
+    assert response.status_code == 200
+    assert "statistics-2026-10.xlsx" in response.headers["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.data))
+    assert "法律咨询" in workbook.sheetnames and "法律咨询 按月" in workbook.sheetnames
+    rows = list(workbook["法律咨询"].iter_rows(values_only=True))
+    assert rows[0][0] == "法律咨询"
+    assert rows[1][0] == "2026-10-01 – 2026-10-31"
+    assert ("问题数", 40) in rows and ("已回答", 38) in rows
+
+
+def test_periods_cover_whole_local_days():
+    period = Period(*month_bounds(date(2026, 2, 11)))
+    assert (period.first, period.last) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert period.start == datetime(2026, 1, 31, 16) and period.end == datetime(2026, 2, 28, 16)
+    assert Period(date(2026, 2, 3), date(2026, 2, 9)).slug == "2026-02-03_2026-02-09"
