@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import auth, operations
 from portal.accounts.forms import (
@@ -255,7 +256,11 @@ def staff_users():
     require(can_manage_accounts(current_user))
     status = request.args.get("status", "pending")
     role = request.args.get("role", "")
-    stmt = select(User).order_by(User.created_dt.desc())
+    stmt = (
+        select(User)
+        .options(joinedload(User.enterprise), joinedload(User.lawyer_profile))
+        .order_by(User.created_dt.desc(), User.id.desc())
+    )
     if status in Verification.__members__:
         stmt = stmt.where(User.verification == Verification(status))
     if role in Role.__members__:

@@ -3,6 +3,7 @@
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Role, User, Verification
 from portal.accounts.permissions import can_manage_accounts
@@ -17,7 +18,9 @@ def pending_verifications(user):
         User.verification == Verification.pending, User.is_deactivated.is_(False)
     )
     count = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
-    oldest = db.session.scalars(waiting.order_by(User.created_dt).limit(5))
+    oldest = db.session.scalars(
+        waiting.options(joinedload(User.enterprise)).order_by(User.created_dt).limit(5)
+    )
     return {
         "title": _("Registrations awaiting verification"),
         "count": count,

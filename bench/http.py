@@ -1,0 +1,214 @@
+"""Requests/s and p50/p95 of the main pages under gunicorn -w 2, beside a bare Flask app.
+
+    python -m bench.generate --scale 1    # first
+    python -m bench.http [--requests 300] [--threads 4]
+
+Both servers run on 127.0.0.1 in the same run with the same worker count; clients are a few
+threads opening one connection per request (gunicorn's sync workers close after each).
+Loopback only; a bounded number of requests.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from bench.generate import DB_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+STAFF = ("staff@demo.example", "demo-password")
+TARGET_P95_MS = 100
+TARGET_RATIO = 0.5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, app_spec: str, env: dict, workers: int):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--preload",
+                "--log-level",
+                "warning",
+                app_spec,
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench.http: {app_spec} did not start")
+            try:
+                request(self.port, "GET", "/")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"bench.http: {app_spec} did not answer within 30 s")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def request(port, method, path, body=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def log_in(port) -> str:
+    """Log in as the demo staff user through the form; returns the Cookie header."""
+    _status, headers, body = request(port, "GET", "/account/login")
+    cookie = _cookie(headers)
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body) or re.search(
+        rb'name="csrf_token" value="([^"]+)"', body
+    )
+    form = urllib.parse.urlencode(
+        {"csrf_token": token.group(1).decode(), "email": STAFF[0], "password": STAFF[1]}
+    )
+    status, headers, _body = request(
+        port,
+        "POST",
+        "/account/login",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    if status != 302:
+        raise SystemExit("bench.http: could not log in as the demo staff user")
+    return _cookie(headers)
+
+
+def _cookie(headers) -> str:
+    return "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
+
+
+def measure(port, path, *, requests, threads, cookie="") -> dict:
+    headers = {"Cookie": cookie} if cookie else {}
+    for _ in range(10):  # warm-up: imports, caches, connections in each worker
+        request(port, "GET", path, headers=headers)
+    latencies, errors = [], []
+    lock = threading.Lock()
+    share = [requests // threads + (1 if n < requests % threads else 0) for n in range(threads)]
+
+    def client(count):
+        mine = []
+        for _ in range(count):
+            started = time.perf_counter()
+            status, _headers, _body = request(port, "GET", path, headers=headers)
+            mine.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append(status)
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=client, args=(count,)) for count in share]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"bench.http: {path} answered {sorted(set(errors))}")
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": quantiles[49] * 1000,
+        "p95": quantiles[94] * 1000,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="per page (at most 5000)")
+    parser.add_argument("--threads", type=int, default=4, help="client threads (at most 16)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--db", type=Path, default=DB_PATH)
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        raise SystemExit(f"bench.http: no {args.db}; run `python -m bench.generate` first")
+    requests, threads = min(args.requests, 5000), max(1, min(args.threads, 16))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_"))}
+    env.update(
+        PORTAL_ENV="production",
+        SECRET_KEY="bench-" + os.urandom(8).hex(),
+        DATABASE_URL=f"sqlite:///{args.db.resolve()}",
+        UPLOAD_DIR=str(args.db.parent / "uploads"),
+        SEARCH_INDEX_DIR=str(args.db.parent / "search-index"),
+    )
+    results = []
+    hello = Server("bench.hello:app", env, args.workers)
+    try:
+        bare = measure(hello.port, "/", requests=requests, threads=threads)
+    finally:
+        hello.stop()
+    portal = Server("wsgi:app", env, args.workers)
+    try:
+        cookie = log_in(portal.port)
+        pages = [
+            ("home (anonymous)", "/", ""),
+            ("log-in page", "/account/login", ""),
+            ("home (staff)", "/", cookie),
+            ("staff accounts list", "/account/staff/users?status=all", cookie),
+            ("staff accounts list, page 50", "/account/staff/users?status=all&page=50", cookie),
+        ]
+        for label, path, page_cookie in pages:
+            figures = measure(
+                portal.port, path, requests=requests, threads=threads, cookie=page_cookie
+            )
+            results.append((label, path, figures))
+    finally:
+        portal.stop()
+
+    print(
+        f"gunicorn -w {args.workers}, {threads} client threads, {requests} requests per page, "
+        f"database {args.db.name}"
+    )
+    header = f"{'page':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs bare':>8}  target"
+    print(header)
+    print("-" * len(header))
+    print(f"{'bare Flask hello':<30} {bare['rps']:>8.0f} {bare['p50']:>8.1f} {bare['p95']:>8.1f}")
+    missed = 0
+    for label, _path, f in results:
+        ratio = f["rps"] / bare["rps"]
+        ok = f["p95"] < TARGET_P95_MS and ratio >= TARGET_RATIO
+        missed += not ok
+        print(
+            f"{label:<30} {f['rps']:>8.0f} {f['p50']:>8.1f} {f['p95']:>8.1f} {ratio:>7.0%}  "
+            f"{'met' if ok else 'MISSED'}"
+        )
+    print(f"target: p95 < {TARGET_P95_MS} ms and at least {TARGET_RATIO:.0%} of bare throughput")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
