@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres messages bench clean
+.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,11 +46,14 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install-test lint test-sqlite test-postgres
+# The translation check comes last, so a missing Chinese string never hides a test result.
+test: install-test lint test-sqlite test-postgres check-translations
 
 test-sqlite:
-	$(PY) -m portal.i18n_tools check
 	$(PY) -m pytest -q -p no:cacheprovider
+
+check-translations: $(VENV)/.installed
+	$(PY) -m portal.i18n_tools check
 
 # The same suite against PostgreSQL when a server answers (browser tests already ran above).
 test-postgres:
