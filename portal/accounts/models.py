@@ -129,7 +129,7 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(_enum(Role), index=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     verification: Mapped[Verification] = mapped_column(
-        _enum(Verification), default=Verification.pending
+        _enum(Verification), default=Verification.pending, index=True
     )
     is_deactivated: Mapped[bool] = mapped_column(default=False)
     # Rotated on logout and password change: every older session cookie stops working.
@@ -137,7 +137,8 @@ class User(UserMixin, db.Model):
         String(64), default=lambda: secrets.token_urlsafe(32)
     )
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed: the staff list pages through accounts newest first.
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_login_dt: Mapped[datetime | None]
 
     enterprise: Mapped[Enterprise | None] = relationship(
