@@ -113,8 +113,18 @@ def _cookie(headers) -> str:
 
 def measure(port, path, *, requests, threads, cookie="") -> dict:
     headers = {"Cookie": cookie} if cookie else {}
-    for _ in range(10):  # warm-up: imports, caches, connections in each worker
-        request(port, "GET", path, headers=headers)
+    # Warm-up from parallel clients, so every worker has compiled its templates and opened
+    # its database connection before the clock starts.
+    warmups = [
+        threading.Thread(
+            target=lambda: [request(port, "GET", path, headers=headers) for _ in range(10)]
+        )
+        for _ in range(threads)
+    ]
+    for thread in warmups:
+        thread.start()
+    for thread in warmups:
+        thread.join()
     latencies, errors = [], []
     lock = threading.Lock()
     share = [requests // threads + (1 if n < requests % threads else 0) for n in range(threads)]
