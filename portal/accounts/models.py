@@ -174,6 +174,10 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         return str(ROLE_LABELS[self.role])
 
+    @property
+    def verification_label(self) -> str:
+        return str(VERIFICATION_LABELS[self.verification])
+
     def has_role(self, *roles) -> bool:
         return self.role in roles
 

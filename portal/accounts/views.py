@@ -17,7 +17,15 @@ from portal.accounts.forms import (
     ProfileForm,
     VerificationForm,
 )
-from portal.accounts.models import Chamber, Enterprise, LawyerConflict, Role, User, Verification
+from portal.accounts.models import (
+    ROLE_LABELS,
+    Chamber,
+    Enterprise,
+    LawyerConflict,
+    Role,
+    User,
+    Verification,
+)
 from portal.accounts.passwords import check_password
 from portal.accounts.permissions import (
     can_declare_conflicts,
@@ -271,7 +279,7 @@ def staff_users():
         users=users,
         status=status,
         role=role,
-        roles=list(Role),
+        roles=[(r, str(ROLE_LABELS[r])) for r in Role],
         form=VerificationForm(),
     )
 

@@ -87,3 +87,8 @@ def test_search_with_no_match_says_so(client, login, dummy_lawyer):
         as_text=True
     )
     assert "没有找到" in page
+
+
+def test_the_conflict_factories_declare_a_conflict(dummy_conflict, dummy_lawyer, dummy_enterprise):
+    assert dummy_lawyer.lawyer_profile.has_conflict_with(dummy_enterprise.id)
+    assert dummy_conflict.enterprise is dummy_enterprise

@@ -132,3 +132,37 @@ def test_staff_entries_override_and_extend_the_calendar(app):
     db.session.flush()
     assert not workdays.is_workday(date(2027, 1, 1))
     assert workdays.missing_calendar_years(2027) == []
+
+
+def test_a_language_chosen_before_log_in_becomes_the_accounts_and_survives_log_out(
+    client, dummy_staff
+):
+    from tests.fixtures.accounts import PASSWORD
+
+    client.post("/language", data={"locale": "en", "next": "/account/login"})
+    client.post("/account/login", data={"email": dummy_staff.email, "password": PASSWORD})
+    assert dummy_staff.locale == "en"
+    assert "Welcome" in client.get("/").get_data(as_text=True)
+    page = client.post("/account/logout", follow_redirects=True).get_data(as_text=True)
+    assert "You have logged out." in page and "Log in" in page
+
+
+def test_new_accounts_keep_the_language_they_registered_in(client):
+    from portal.accounts.models import User
+    from portal.core.db import db
+    from portal.core.reference import make_uscc
+
+    client.post("/language", data={"locale": "en"})
+    data = {
+        "name": "Li Ming",
+        "email": "li@example.com",
+        "phone": "13800000000",
+        "password": "a-long-password",
+        "password_again": "a-long-password",
+        "enterprise_name": "Shenyang Test Ltd",
+        "uscc": make_uscc(777),
+        "industry": "C",
+        "size_class": "small",
+    }
+    assert client.post("/account/register/enterprise", data=data).status_code == 302
+    assert db.session.query(User).filter_by(email="li@example.com").one().locale == "en"
