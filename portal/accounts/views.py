@@ -69,8 +69,8 @@ def login():
         auth.clear_failures(email)
         user.last_login_dt = utcnow()
         log("user.login", user, by=user)
-        # A language picked with the switcher before logging in wins; else keep theirs.
-        chosen = session.get("locale") or (user.locale is None and current_language())
+        # A language picked with the switcher before logging in becomes their setting.
+        chosen = session.get("locale")
         if chosen and chosen != user.locale:
             operations.set_locale(user, chosen)
         db.session.commit()

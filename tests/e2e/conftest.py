@@ -11,6 +11,9 @@
   `@pytest.mark.parametrize("locale", ["en-US"])` overrides the `locale` fixture.
 - `new_page()`: a second, independent visitor in the same test (staff and enterprise at once).
 - `log_in_as(page, email, password=DEMO_PASSWORD)`: logs that page in through the form.
+  Pages then appear in the account's language setting (else the browser's). Tests share the
+  server, so a test that reads translated text chooses the language first:
+  `as_visitor(page).use_language("en")` before logging in makes it the account's setting.
 
 A failed test leaves a screenshot of each of its pages in test-results/<test name>-<n>.png.
 Write steps as a user would (see tests/e2e/helpers.py: as_enterprise(page).register(...)).

@@ -39,11 +39,14 @@ class Visitor:
         return self
 
     def use_language(self, lang: str):
-        """Make the pages appear in `lang` ("zh-CN" or "en"), using the switcher if needed."""
+        """Choose `lang` ("zh-CN" or "en") with the switcher, explicitly: logging in next makes
+        it the account's setting, whatever earlier tests chose for that demo account."""
         if self.page.url == "about:blank":
             self.open("/")
-        if self.language != lang:
+        if self.language == lang:
             self.switch_language()
+        self.switch_language()
+        assert self.language == lang
         return self
 
     @property
