@@ -1,0 +1,38 @@
+"""Federation staff at work: statistics for a month, downloaded as a spreadsheet."""
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_staff_choose_a_month_and_download_the_statistics(page, log_in_as, tmp_path):
+    log_in_as(page, "staff@demo.example")
+    page.locator("header nav a[href$='/dashboard']").click()
+    page.locator("#month").fill("2026-11")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main h2").first).to_be_visible()
+    titles = page.locator("main section h2").all_inner_texts()
+    assert titles, "no statistics shown"
+    with page.expect_download() as download_info:
+        page.locator("main a[href*='statistics.xlsx']").click()
+    download = download_info.value
+    assert download.suggested_filename == "statistics-2026-11.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    workbook = load_workbook(saved)
+    assert len(workbook.sheetnames) == len(titles)
+    assert workbook.worksheets[0]["A2"].value == "2026-11-01 – 2026-11-30"
+
+
+def test_staff_enter_a_holiday_on_the_calendar(page, log_in_as):
+    log_in_as(page, "staff2@demo.example")
+    page.goto("/staff/calendar")
+    page.locator("#day").fill("2027-10-01")
+    page.locator("#label").fill("国庆节")
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    row = page.locator("main tbody tr", has_text="国庆节")
+    expect(row).to_be_visible()
+    row.locator("button").click()
+    expect(page.locator("main tbody")).not_to_contain_text("国庆节")
