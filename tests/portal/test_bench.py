@@ -12,9 +12,12 @@ from tests.fixtures.app import ON_POSTGRES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="the bench database is SQLite")
-def test_generate_builds_a_migrated_database_at_the_requested_scale(tmp_path):
-    out = tmp_path / "bench.db"
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the bench database is SQLite")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "bench.db"
     result = subprocess.run(
         [sys.executable, "-m", "bench.generate", "--scale", "0.02", "--out", str(out)],
         cwd=ROOT,
@@ -23,7 +26,12 @@ def test_generate_builds_a_migrated_database_at_the_requested_scale(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "portal accounts: 100 enterprises with a user each, 6 lawyers" in result.stdout
+    return out, result.stdout
+
+
+def test_generate_builds_a_migrated_database_at_the_requested_scale(generated):
+    out, output = generated
+    assert "portal accounts: 100 enterprises with a user each, 6 lawyers" in output
     with sqlite3.connect(out) as connection:
         enterprises = connection.execute("SELECT count(*) FROM enterprises").fetchone()[0]
         lawyers = connection.execute("SELECT count(*) FROM users WHERE role = 'lawyer'").fetchone()[
@@ -45,3 +53,21 @@ def test_generate_refuses_a_silly_scale():
         text=True,
     )
     assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+
+
+def test_http_measures_every_page_beside_the_bare_app(generated):
+    out, _output = generated
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.http", "--db", str(out), "--requests", "12"]
+        + ["--threads", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "staff accounts list"):
+        [line] = [line for line in lines if line.startswith(page + " ")]
+        figures = line[len(page) :].split()
+        assert float(figures[0]) > 0  # requests per second
