@@ -124,6 +124,31 @@ class LawyerProfileForm(FlaskForm):
         self.industries.choices = industry_choices()
 
 
+class EnterpriseProfileForm(FlaskForm):
+    """What the firm's own users may change; name and USCC changes go through the federation."""
+
+    industry = SelectField(_l("Industry (GB/T 4754)"), choices=[], validators=[DataRequired()])
+    size_class = SelectField(
+        _l("Size class"),
+        choices=[(k, v) for k, v in SIZE_CLASSES.items()],
+        validators=[DataRequired()],
+    )
+    chambers = SelectMultipleField(_l("Chambers of commerce"), coerce=int, validators=[Optional()])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=80)])
+    contact_phone = StringField(
+        _l("Contact phone"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^\+?[0-9 -]{7,20}$", message=_l("Enter a phone number.")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.industry.choices = industry_choices()
+
+
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=PASSWORD_RULES)

@@ -147,6 +147,24 @@ def update_profile(user: User, *, name: str, phone: str, locale: str):
     log("user.profile_update", user, by=user)
 
 
+def update_enterprise(
+    enterprise: Enterprise,
+    *,
+    by: User,
+    industry,
+    size_class,
+    chambers,
+    address,
+    contact_name,
+    contact_phone,
+):
+    enterprise.industry, enterprise.size_class = industry, size_class
+    enterprise.chambers = chambers
+    enterprise.address = address or ""
+    enterprise.contact_name, enterprise.contact_phone = contact_name, contact_phone
+    log("enterprise.update", enterprise, by=by, summary=enterprise.name)
+
+
 def set_locale(user: User, locale: str):
     """The user's language for pages and notifications (a preference: not audited)."""
     user.locale = locale

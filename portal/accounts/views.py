@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts import auth, operations
 from portal.accounts.forms import (
     ConflictForm,
+    EnterpriseProfileForm,
     EnterpriseRegistrationForm,
     LawyerProfileForm,
     LawyerRegistrationForm,
@@ -29,6 +30,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import check_password
 from portal.accounts.permissions import (
     can_declare_conflicts,
+    can_edit_enterprise,
     can_manage_accounts,
     can_remove_conflict,
 )
@@ -180,7 +182,14 @@ def profile():
         if not lawyer_form.is_submitted():
             lawyer_form.industries.data = user.lawyer_profile.industry_codes
             lawyer_form.specialities.data = [c.id for c in user.lawyer_profile.specialities]
-    if form.validate_on_submit() and (lawyer_form is None or lawyer_form.validate()):
+    firm_form = None
+    if user.enterprise is not None and can_edit_enterprise(user, user.enterprise):
+        firm_form = EnterpriseProfileForm(obj=user.enterprise, prefix="firm")
+        firm_form.chambers.choices = _chamber_choices()
+        if not firm_form.is_submitted():
+            firm_form.chambers.data = [c.id for c in user.enterprise.chambers]
+    forms = [f for f in (form, lawyer_form, firm_form) if f is not None]
+    if form.is_submitted() and all([f.validate() for f in forms]):  # every form's errors
         operations.update_profile(
             user, name=form.name.data, phone=form.phone.data, locale=form.locale.data
         )
@@ -196,6 +205,18 @@ def profile():
                 weekly_capacity=lawyer_form.weekly_capacity.data,
                 bio=lawyer_form.bio.data,
             )
+        if firm_form is not None:
+            chambers = [db.session.get(Chamber, cid) for cid in firm_form.chambers.data]
+            operations.update_enterprise(
+                user.enterprise,
+                by=user,
+                industry=firm_form.industry.data,
+                size_class=firm_form.size_class.data,
+                chambers=[c for c in chambers if c],
+                address=firm_form.address.data,
+                contact_name=firm_form.contact_name.data,
+                contact_phone=firm_form.contact_phone.data,
+            )
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -204,6 +225,7 @@ def profile():
         "accounts/profile.html",
         form=form,
         lawyer_form=lawyer_form,
+        firm_form=firm_form,
         conflict_query=conflict_query,
         conflict_matches=operations.find_enterprises(conflict_query)
         if lawyer_form is not None

@@ -39,10 +39,27 @@ def test_login_is_throttled_per_address_across_accounts(app, client, dummy_staff
     assert elsewhere.status_code == 302
 
 
+def _firm(enterprise, **overrides):
+    data = {
+        "firm-industry": enterprise.industry,
+        "firm-size_class": enterprise.size_class,
+        "firm-address": enterprise.address,
+        "firm-contact_name": "周晓东",
+        "firm-contact_phone": "024-22223333",
+    }
+    return {**data, **overrides}
+
+
 def test_user_edits_their_profile_and_language(client, login, dummy_enterprise_user):
     login(dummy_enterprise_user)
     response = client.post(
-        "/account/profile", data={"name": "周晓东", "phone": "13912345678", "locale": "en"}
+        "/account/profile",
+        data={
+            "name": "周晓东",
+            "phone": "13912345678",
+            "locale": "en",
+            **_firm(dummy_enterprise_user.enterprise),
+        },
     )
     assert response.status_code == 302
     assert (dummy_enterprise_user.name, dummy_enterprise_user.phone) == ("周晓东", "13912345678")
@@ -62,12 +79,52 @@ def test_bad_profile_input_shows_field_errors_and_keeps_what_was_typed(
     old_name = dummy_enterprise_user.name
     login(dummy_enterprise_user)
     response = client.post(
-        "/account/profile", data={"name": "新名字", "phone": "call me", "locale": "zh_CN"}
+        "/account/profile",
+        data={
+            "name": "新名字",
+            "phone": "call me",
+            "locale": "zh_CN",
+            **_firm(dummy_enterprise_user.enterprise, **{"firm-contact_phone": "none"}),
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="phone-error"' in page and 'value="call me"' in page and 'value="新名字"' in page
+    assert 'id="firm-contact_phone-error"' in page  # every form's errors at once
     assert dummy_enterprise_user.name == old_name
+
+
+def test_enterprise_user_updates_the_firms_details_but_not_its_name_or_code(
+    client, login, dummy_enterprise_user, create_chamber
+):
+    firm = dummy_enterprise_user.enterprise
+    name, uscc = firm.name, firm.uscc
+    chamber = create_chamber(name="沈阳市温州商会")
+    login(dummy_enterprise_user)
+    response = client.post(
+        "/account/profile",
+        data={
+            "name": dummy_enterprise_user.name,
+            "phone": "",
+            "locale": "zh_CN",
+            **_firm(
+                firm,
+                **{"firm-size_class": "medium", "firm-chambers": [chamber.id]},
+                **{"firm-address": "沈阳市浑南区创新路1号", "firm-industry": "I"},
+            ),
+            "firm-name": "别的公司",
+            "firm-uscc": "91110000000000000X",
+        },
+    )
+    assert response.status_code == 302
+    assert (firm.size_class, firm.industry, firm.address) == (
+        "medium",
+        "I",
+        "沈阳市浑南区创新路1号",
+    )
+    assert firm.chambers == [chamber] and firm.contact_phone == "024-22223333"
+    assert (firm.name, firm.uscc) == (name, uscc)
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enterprise.update"))
 
 
 def _lawyer_form(lawyer, **overrides):
