@@ -38,3 +38,9 @@ bp.add_url_rule(
     views.staff_deactivate,
     methods=("POST",),
 )
+bp.add_url_rule(
+    "/staff/enterprises/<int:enterprise_id>",
+    "staff_enterprise",
+    views.staff_enterprise,
+    methods=("GET", "POST"),
+)

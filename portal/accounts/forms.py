@@ -149,6 +149,22 @@ class EnterpriseProfileForm(FlaskForm):
         self.industry.choices = industry_choices()
 
 
+class StaffEnterpriseForm(EnterpriseProfileForm):
+    """Federation staff may also correct the firm's name and code."""
+
+    name = StringField(_l("Enterprise name"), validators=[DataRequired(), Length(max=200)])
+    uscc = StringField(
+        _l("Unified social credit code"),
+        validators=[DataRequired()],
+        filters=[lambda s: (s or "").strip().upper()],
+    )
+
+    def validate_uscc(self, field):
+        problem = uscc_problem(field.data)
+        if problem:
+            raise ValidationError(str(problem))
+
+
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=PASSWORD_RULES)

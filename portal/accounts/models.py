@@ -111,6 +111,10 @@ class Enterprise(db.Model):
         return str(SIZE_CLASSES.get(self.size_class, self.size_class))
 
     @property
+    def verification_label(self) -> str:
+        return str(VERIFICATION_LABELS[self.verification])
+
+    @property
     def is_small_or_micro(self) -> bool:
         return self.size_class in ("small", "micro")
 

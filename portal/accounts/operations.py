@@ -165,6 +165,24 @@ def update_enterprise(
     log("enterprise.update", enterprise, by=by, summary=enterprise.name)
 
 
+def correct_enterprise_identity(enterprise: Enterprise, *, by: User, name: str, uscc: str):
+    """Staff correct a firm's name or code (the old values stay in the audit log)."""
+    clash = db.session.scalar(
+        select(Enterprise.id).where(Enterprise.uscc == uscc, Enterprise.id != enterprise.id)
+    )
+    if clash is not None:
+        raise AccountError("uscc taken")
+    if (name, uscc) != (enterprise.name, enterprise.uscc):
+        log(
+            "enterprise.identity",
+            enterprise,
+            by=by,
+            summary=f"{enterprise.name} {enterprise.uscc} -> {name} {uscc}",
+            data={"old": [enterprise.name, enterprise.uscc], "new": [name, uscc]},
+        )
+        enterprise.name, enterprise.uscc = name, uscc
+
+
 def set_locale(user: User, locale: str):
     """The user's language for pages and notifications (a preference: not audited)."""
     user.locale = locale

@@ -16,6 +16,7 @@ from portal.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
+    StaffEnterpriseForm,
     VerificationForm,
 )
 from portal.accounts.models import (
@@ -350,3 +351,36 @@ def staff_deactivate(user_id):
         db.session.commit()
         flash(_("Account updated."), "success")
     return redirect(url_for("accounts.staff_user", user_id=user.id))
+
+
+@login_required
+def staff_enterprise(enterprise_id):
+    enterprise = get_or_404(Enterprise, enterprise_id)
+    require(can_manage_accounts(current_user))
+    form = StaffEnterpriseForm(obj=enterprise)
+    form.chambers.choices = _chamber_choices()
+    if not form.is_submitted():
+        form.chambers.data = [c.id for c in enterprise.chambers]
+    if form.validate_on_submit():
+        try:
+            operations.correct_enterprise_identity(
+                enterprise, by=current_user, name=form.name.data, uscc=form.uscc.data
+            )
+        except operations.AccountError:
+            form.uscc.errors.append(_("Another enterprise is registered with this code."))
+        else:
+            chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
+            operations.update_enterprise(
+                enterprise,
+                by=current_user,
+                industry=form.industry.data,
+                size_class=form.size_class.data,
+                chambers=[c for c in chambers if c],
+                address=form.address.data,
+                contact_name=form.contact_name.data,
+                contact_phone=form.contact_phone.data,
+            )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.staff_enterprise", enterprise_id=enterprise.id))
+    return render_template("accounts/staff_enterprise.html", enterprise=enterprise, form=form)

@@ -82,6 +82,10 @@ def test_lawyer_pages_have_no_serious_accessibility_problems(page, log_in_as):
 def test_staff_pages_have_no_serious_accessibility_problems(page, log_in_as):
     log_in_as(page, "staff2@demo.example")
     check_pages(page, STAFF)
-    page.goto("/account/staff/users?status=all")
+    page.goto("/account/staff/users?status=all&role=enterprise")
     page.locator("main tbody a").first.click()
+    expect(page.locator("main dl")).to_be_visible()
+    assert serious_violations(page) == []
+    page.locator("main a[href*='/account/staff/enterprises/']").click()
+    expect(page.locator("main form #uscc")).to_be_visible()
     assert serious_violations(page) == []

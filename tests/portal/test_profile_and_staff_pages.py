@@ -246,3 +246,60 @@ def test_production_refuses_the_default_secret_key():
 
     app = portal.create_app(Configured)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def _staff_firm_form(enterprise, **overrides):
+    return {
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "industry": enterprise.industry,
+        "size_class": enterprise.size_class,
+        "address": enterprise.address,
+        "contact_name": "王芳",
+        "contact_phone": "024-12345678",
+        **overrides,
+    }
+
+
+def test_staff_correct_a_firms_name_and_code_and_the_old_ones_stay_in_the_audit_log(
+    client, login, dummy_staff, dummy_enterprise
+):
+    from portal.core.reference import make_uscc
+
+    old_name, new_code = dummy_enterprise.name, make_uscc(98765)
+    login(dummy_staff)
+    response = client.post(
+        f"/account/staff/enterprises/{dummy_enterprise.id}",
+        data=_staff_firm_form(dummy_enterprise, name="沈阳新名称有限公司", uscc=new_code.lower()),
+    )
+    assert response.status_code == 302
+    assert (dummy_enterprise.name, dummy_enterprise.uscc) == ("沈阳新名称有限公司", new_code)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enterprise.identity"))
+    assert entry.data["old"][0] == old_name and entry.user_id == dummy_staff.id
+
+
+def test_staff_firm_form_refuses_a_bad_or_taken_code_and_keeps_the_input(
+    client, login, dummy_staff, dummy_enterprise, create_enterprise
+):
+    other = create_enterprise()
+    login(dummy_staff)
+    url = f"/account/staff/enterprises/{dummy_enterprise.id}"
+    bad = client.post(url, data=_staff_firm_form(dummy_enterprise, uscc="91210100MA0XXXXXX1"))
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and 'id="uscc-error"' in page and "91210100MA0XXXXXX1" in page
+    taken = client.post(url, data=_staff_firm_form(dummy_enterprise, uscc=other.uscc, name="改名"))
+    page = taken.get_data(as_text=True)
+    assert "另一家企业已使用该统一社会信用代码" in page and 'value="改名"' in page
+    assert dummy_enterprise.uscc != other.uscc and dummy_enterprise.name != "改名"
+
+
+def test_only_staff_edit_firms_and_unknown_firms_are_404(
+    client, login, dummy_enterprise_user, dummy_staff
+):
+    login(dummy_enterprise_user)
+    url = f"/account/staff/enterprises/{dummy_enterprise_user.enterprise_id}"
+    assert client.get(url).status_code == 403
+    client.post("/account/logout")
+    login(dummy_staff)
+    assert client.get(url).status_code == 200
+    assert client.get("/account/staff/enterprises/999999").status_code == 404
