@@ -1,0 +1,54 @@
+"""House rules every package's pages keep (STYLE.md): checked over the whole code base."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.accounts.models import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(
+    path
+    for path in ROOT.glob("**/templates/**/*.html")
+    if ".venv" not in path.parts and "node_modules" not in path.parts
+)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_templates_have_no_inline_script_style_or_event_handlers(path):
+    text = path.read_text(encoding="utf-8")
+    assert not INLINE_SCRIPT.search(text), "inline <script> (CSP forbids it)"
+    assert not STYLE_ATTRIBUTE.search(text), 'style="" attribute (CSP forbids it)'
+    assert not EVENT_HANDLER.search(text), "on...= event handler attribute"
+
+
+def _get_routes_without_arguments(app):
+    for rule in app.url_map.iter_rules():
+        if (
+            "GET" in rule.methods
+            and not rule.arguments
+            and not rule.endpoint.startswith(("static", "bootstrap"))
+        ):
+            yield rule.rule
+
+
+@pytest.mark.parametrize("role", [None, Role.enterprise, Role.lawyer, Role.mediator, Role.staff])
+def test_no_page_without_arguments_answers_with_a_server_error(
+    app, client, login, role, create_user, create_enterprise, create_lawyer
+):
+    if role == Role.lawyer:
+        login(create_lawyer())
+    elif role == Role.enterprise:
+        login(create_user(role, enterprise=create_enterprise()))
+    elif role is not None:
+        login(create_user(role))
+    failures = {}
+    for path in _get_routes_without_arguments(app):
+        status = client.get(path).status_code
+        if status >= 500:
+            failures[path] = status
+    assert failures == {}
