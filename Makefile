@@ -30,11 +30,12 @@ install-test: $(VENV)/.installed-test translations chromium
 translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools compile
 
-# Debian's chromium for the browser tests; Playwright never downloads a browser here.
+# Debian's chromium for the browser tests (Playwright never downloads a browser here), and a
+# Chinese font so that screenshots of failed browser tests are readable.
 chromium:
-	@command -v /usr/bin/chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v /usr/bin/chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 demo: install
 	$(FLASK) db upgrade
