@@ -296,12 +296,23 @@ def staff_users():
         stmt = stmt.where(User.verification == Verification(status))
     if role in Role.__members__:
         stmt = stmt.where(User.role == Role(role))
+    query = request.args.get("q", "").strip()[:100]
+    if query:
+        firms = select(Enterprise.id).where(
+            Enterprise.name.contains(query, autoescape=True) | (Enterprise.uscc == query.upper())
+        )
+        stmt = stmt.where(
+            User.name.contains(query, autoescape=True)
+            | User.email.contains(query.lower(), autoescape=True)
+            | User.enterprise_id.in_(firms)
+        )
     users = db.paginate(stmt, per_page=50, error_out=False)
     return render_template(
         "accounts/staff_users.html",
         users=users,
         status=status,
         role=role,
+        query=query,
         roles=[(r, str(ROLE_LABELS[r])) for r in Role],
         form=VerificationForm(),
     )

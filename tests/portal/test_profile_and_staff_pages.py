@@ -303,3 +303,23 @@ def test_only_staff_edit_firms_and_unknown_firms_are_404(
     login(dummy_staff)
     assert client.get(url).status_code == 200
     assert client.get("/account/staff/enterprises/999999").status_code == 404
+
+
+def test_staff_find_accounts_by_name_email_enterprise_or_code(
+    client, login, dummy_staff, create_enterprise_user, create_enterprise
+):
+    firm = create_enterprise(name="沈阳鼎盛物流有限公司")
+    mover = create_enterprise_user(enterprise=firm, name="韩冰", email="hanbing@movers.example")
+    other = create_enterprise_user(name="许多", email="xuduo@other.example")
+    login(dummy_staff)
+
+    def found(q):
+        page = client.get("/account/staff/users", query_string={"status": "all", "q": q})
+        text = page.get_data(as_text=True)
+        return {u.email for u in (mover, other) if u.email in text}
+
+    assert found("鼎盛物流") == {mover.email}
+    assert found(firm.uscc.lower()) == {mover.email}
+    assert found("HANBING@") == {mover.email}
+    assert found("许多") == {other.email}
+    assert found("%") == set()
