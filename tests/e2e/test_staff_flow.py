@@ -36,3 +36,21 @@ def test_staff_enter_a_holiday_on_the_calendar(page, log_in_as):
     expect(row).to_be_visible()
     row.locator("button").click()
     expect(page.locator("main tbody")).not_to_contain_text("国庆节")
+
+
+def test_an_administrator_creates_a_staff_account_on_the_command_line(e2e_server, page, log_in_as):
+    result = e2e_server.flask(
+        "users",
+        "create",
+        "--role",
+        "staff",
+        "--email",
+        "new.clerk@federation.example",
+        "--name",
+        "孙丽",
+        input="a long enough password\n",
+    )
+    assert "created staff new.clerk@federation.example" in result.stdout
+    clerk = log_in_as(page, "new.clerk@federation.example", "a long enough password")
+    expect(page.locator("header nav a[href$='/account/staff/users']")).to_be_visible()
+    expect(clerk.heading).to_contain_text("孙丽")
