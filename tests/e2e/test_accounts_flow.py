@@ -42,6 +42,12 @@ def test_enterprise_registers_staff_verifies_then_it_logs_in_and_out_in_chinese(
     enterprise.log_in(firm["email"])
     expect(enterprise.main).to_contain_text(firm["enterprise_name"])
     expect(enterprise.main).not_to_contain_text("等待工商联工作人员审核")
+    inbox = enterprise.page.locator("header a[href$='/inbox']")
+    expect(inbox).to_contain_text("1")  # the unread badge
+    inbox.click()
+    expect(enterprise.main).to_contain_text("您的注册已审核通过")
+    enterprise.main.locator("form[action$='/inbox/read'] button").click()
+    expect(inbox).not_to_contain_text("1")
     enterprise.log_out()
     assert not enterprise.is_logged_in
 
