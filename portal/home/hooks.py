@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.hooks import add_home_section, add_nav, add_stats
+from portal.core.hooks import add_health_check, add_home_section, add_nav, add_stats
 from portal.core.permissions import is_staff
 
 
@@ -17,6 +17,9 @@ def init_app(app):
     from portal.accounts.stats import account_statistics
 
     add_stats(app, _l("Accounts and registrations"), account_statistics)
+    from portal.notifications.operations import outbox_health
+
+    add_health_check(app, "mail", outbox_health)
     register_demo(app)
 
 

@@ -100,3 +100,22 @@ def _deliver(mail: OutgoingEmail, config):
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def outbox_health() -> str:
+    """For /healthz: "ok", or how much mail waits or has failed (never raises)."""
+    try:
+        counts = dict(
+            db.session.execute(
+                select(OutgoingEmail.status, db.func.count())
+                .where(OutgoingEmail.status.in_(("queued", "failed")))
+                .group_by(OutgoingEmail.status)
+            ).all()
+        )
+    except Exception as exc:  # reported, not raised: the health page must answer
+        db.session.rollback()
+        return type(exc).__name__
+    failed, queued = counts.get("failed", 0), counts.get("queued", 0)
+    if not failed and queued < 100:
+        return "ok"
+    return f"{failed} failed, {queued} queued"

@@ -157,3 +157,13 @@ def test_mail_send_command_reports_what_it_did(app, create_user, smtp_server):
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "'sent': 1" in result.output
     assert len(smtp_server.messages) == 1
+
+
+def test_healthz_reports_failed_mail(client, create_user, smtp_down, app):
+    assert client.get("/healthz").json["mail"] == "ok"
+    notify([create_user()], _l("Saved."))
+    [mail] = outbox()
+    mail.status = "failed"
+    db.session.flush()
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json["mail"] == "1 failed, 0 queued"
