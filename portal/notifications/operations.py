@@ -119,3 +119,11 @@ def outbox_health() -> str:
     if not failed and queued < 100:
         return "ok"
     return f"{failed} failed, {queued} queued"
+
+
+def retry_email(mail: OutgoingEmail, *, by):
+    """Staff send a failed mail again (after fixing the address or the mail server)."""
+    from portal.audit.operations import log
+
+    mail.status, mail.attempts, mail.next_attempt_dt = "queued", 0, utcnow()
+    log("mail.retry", mail, by=by, summary=f"{mail.recipient}: {mail.subject}")

@@ -11,3 +11,7 @@ bp.add_url_rule(
     "/calendar/<day>/remove", "calendar_remove", views.calendar_remove, methods=("POST",)
 )
 bp.add_url_rule("/categories", "categories", views.categories, methods=("GET", "POST"))
+bp.add_url_rule("/outbox", "outbox", views.outbox)
+bp.add_url_rule(
+    "/outbox/<int:mail_id>/retry", "outbox_retry", views.outbox_retry, methods=("POST",)
+)

@@ -11,6 +11,8 @@ from portal.core.db import db, get_or_404
 from portal.core.models import CalendarDay, LegalCategory
 from portal.core.permissions import is_staff, require
 from portal.core.workdays import missing_calendar_years
+from portal.notifications.models import OutgoingEmail
+from portal.notifications.operations import retry_email
 from portal.staff import operations
 from portal.staff.forms import CalendarDayForm, CategoryForm
 
@@ -70,3 +72,28 @@ def categories():
             return redirect(url_for(".categories"))
     items = db.session.scalars(select(LegalCategory).order_by(LegalCategory.position)).all()
     return render_template("staff/categories.html", form=form, items=items, editing=category)
+
+
+@login_required
+def outbox():
+    require(is_staff(current_user))
+    status = request.args.get("status", "failed")
+    stmt = select(OutgoingEmail).order_by(OutgoingEmail.id.desc())
+    if status in ("queued", "failed", "sent"):
+        stmt = stmt.where(OutgoingEmail.status == status)
+    mails = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("staff/outbox.html", mails=mails, status=status)
+
+
+@login_required
+def outbox_retry(mail_id):
+    mail = get_or_404(OutgoingEmail, mail_id)
+    require(is_staff(current_user))
+    if mail.status != "sent":
+        retry_email(mail, by=current_user)
+        db.session.commit()
+        flash(
+            _("The e-mail to %(recipient)s will be sent again.", recipient=mail.recipient),
+            "success",
+        )
+    return redirect(url_for(".outbox", status="queued"))

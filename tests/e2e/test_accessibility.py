@@ -24,6 +24,7 @@ STAFF = [
     "/staff/audit",
     "/staff/calendar",
     "/staff/categories",
+    "/staff/outbox",
     "/dashboard",
     "/dashboard?month=2026-13",
     "/inbox",

@@ -167,3 +167,24 @@ def test_healthz_reports_failed_mail(client, create_user, smtp_down, app):
     db.session.flush()
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["mail"] == "1 failed, 0 queued"
+
+
+def test_staff_see_failed_mail_and_send_it_again(client, login, dummy_staff, create_user):
+    notify([create_user(email="typo@example.com")], _l("Saved."))
+    [mail] = outbox()
+    mail.status, mail.attempts, mail.last_error = "failed", 5, "550 no such user"
+    login(dummy_staff)
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    assert "typo@example.com" in page and "550 no such user" in page
+    response = client.post(f"/staff/outbox/{mail.id}/retry")
+    assert response.status_code == 302
+    assert (mail.status, mail.attempts) == ("queued", 0)
+    assert "typo@example.com" in client.get("/staff/outbox?status=queued").get_data(as_text=True)
+
+
+def test_the_outbox_is_for_staff_only(client, login, dummy_enterprise_user, dummy_staff):
+    login(dummy_enterprise_user)
+    assert client.get("/staff/outbox").status_code == 403
+    client.post("/account/logout")
+    login(dummy_staff)
+    assert client.post("/staff/outbox/999999/retry").status_code == 404
