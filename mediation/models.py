@@ -381,6 +381,10 @@ class Case(db.Model):
         return CASE_SOURCE_LABELS[self.source]
 
     @property
+    def declined_reason_label(self):
+        return DECLINE_REASON_LABELS[self.declined_reason] if self.declined_reason else ""
+
+    @property
     def active_mediators(self):
         return [m for m in self.mediators if m.recused_dt is None]
 
@@ -664,6 +668,23 @@ class ReturnVisit(db.Model):
         return PERFORMANCE_LABELS[self.performance]
 
 
+EVENT_LABELS = {
+    "applied": _l("Application received"),
+    "party_added": _l("Party added"),
+    "rights_notice": _l("Parties told their rights and duties"),
+    "mediator_chosen": _l("A party chose a mediator"),
+    "mediators_assigned": _l("Mediators assigned"),
+    "recusal": _l("Mediator stepped aside"),
+    "session": _l("Session recorded"),
+    "investigation": _l("Investigation recorded"),
+    "evidence": _l("Evidence added"),
+    "note": _l("Private note"),
+    "judicial_confirmation": _l("Judicial confirmation applied for"),
+    "return_visit": _l("Return visit recorded"),
+    "reminder": _l("Reminder sent"),
+}
+
+
 class CaseEvent(db.Model):
     """The case's timeline: every transition and recorded step, shown on the case page."""
 
@@ -684,6 +705,12 @@ class CaseEvent(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="events")
     by: Mapped[User | None] = relationship()
+
+    @property
+    def label(self):
+        if self.to_status:
+            return CASE_STATUS_LABELS.get(self.to_status, self.to_status)
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class CaseReminder(db.Model):
