@@ -149,8 +149,11 @@ def mediator_users(case: Case) -> list[User]:
     return users
 
 
-def add_event(case, action, by, note="", *, from_status=None, to_status=None, internal=False):
+def add_event(
+    case, action, by, note="", *, from_status=None, to_status=None, internal=False, when=None
+):
     event = CaseEvent(
+        created_dt=when or utcnow(),
         case=case,
         action=action,
         from_status=str(from_status) if from_status else None,
@@ -199,7 +202,7 @@ def transition(case: Case, to: CaseStatus, by, note: str = "", *, notify_people=
         case.archived_dt = now
         case.archived_by_id = getattr(by, "id", None)
         _assign_dossier_number(case, now)
-    add_event(case, "transition", by, note, from_status=previous, to_status=to)
+    add_event(case, "transition", by, note, from_status=previous, to_status=to, when=now)
     log(
         f"mediation_case.{to}",
         case,
