@@ -1,10 +1,17 @@
 """Home-page cards: mediators' open and overdue cases, enterprises' own cases."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mediation import permissions
-from mediation.models import OPEN_STATUSES, RUNNING_STATUSES, Case, CaseMediator
+from mediation.models import (
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    Case,
+    CaseMediator,
+    CaseStatus,
+    MemberRole,
+)
 from portal.accounts.models import Role
 from portal.core.db import db, utcnow
 
@@ -34,6 +41,33 @@ def mediator_section(user):
     overdue = [c for c in cases if c.status in RUNNING_STATUSES and c.is_overdue(now)]
     items = [(f"{_l('Overdue')}: {_label(c)}", f"/mediation/cases/{c.id}") for c in overdue]
     items += [(_label(c), f"/mediation/cases/{c.id}") for c in cases if c not in overdue]
+    directed = [m.committee_id for m in roster if m.role == MemberRole.director]
+    if directed:
+        late = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Case)
+                .where(
+                    Case.committee_id.in_(directed),
+                    Case.status.in_(RUNNING_STATUSES),
+                    Case.due_dt < now,
+                )
+            )
+            or 0
+        )
+        waiting = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Case)
+                .where(Case.committee_id.in_(directed), Case.status == CaseStatus.applied)
+            )
+            or 0
+        )
+        items.insert(0, (_l("Overdue cases in my committee: %(n)s", n=late), "/mediation/overdue"))
+        items.insert(
+            0,
+            (_l("Applications awaiting acceptance: %(n)s", n=waiting), "/mediation?status=applied"),
+        )
     return {
         "title": _l("My open mediation cases"),
         "items": items,

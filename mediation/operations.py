@@ -44,7 +44,7 @@ from mediation.models import (
     RulesKind,
     RulesPage,
 )
-from portal.accounts.models import Role, User
+from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
@@ -490,11 +490,24 @@ def cases_handled(member: CommitteeMember) -> int:
 # ---------------------------------------------------------------- cases: application
 
 
+def _registered_enterprise_id(data: dict):
+    """A party named by its credit code that is registered here gets linked (and sees the case)."""
+    if (
+        data.get("enterprise_id")
+        or PartyKind(data.get("kind") or "enterprise") != PartyKind.enterprise
+    ):
+        return data.get("enterprise_id")
+    code = (data.get("id_number") or "").strip().upper()
+    if len(code) != 18:
+        return None
+    return db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
+
+
 def _party(side, data: dict) -> CaseParty:
     return CaseParty(
         side=PartySide(side),
         kind=PartyKind(data.get("kind") or PartyKind.enterprise),
-        enterprise_id=data.get("enterprise_id"),
+        enterprise_id=_registered_enterprise_id(data),
         user_id=data.get("user_id"),
         name=data.get("name", "").strip(),
         id_number=data.get("id_number", "").strip(),
@@ -626,7 +639,7 @@ def escalate(source, by, **data) -> Case:
         title=title or str(_l("Referred question")),
         facts=body,
         claims=data.get("claims", ""),
-        category_id=data.get("category_id") or getattr(source, "category_id", None),
+        category_id=data.get("category_id"),
         applicant_user_id=applicant_user_id,
         entered_by_id=getattr(by, "id", None),
     )

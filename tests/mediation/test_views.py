@@ -310,3 +310,44 @@ def test_overview_pages_render(
     assert director.get("/mediation/overdue").status_code == 200
     assert director.get(f"/mediation/dashboard?committee={dummy_committee.id}").status_code == 200
     assert director.get("/mediation/dashboard").status_code == 403
+
+
+def test_respondent_named_by_credit_code_sees_the_case(
+    app, login, dummy_committee, dummy_director, dummy_applicant, create_enterprise_user
+):
+    respondent_user = create_enterprise_user()
+    client = login(dummy_applicant, app.test_client())
+    client.post(
+        "/mediation/apply",
+        data={
+            "committee_id": dummy_committee.id,
+            "title": "租赁合同纠纷",
+            "facts": "对方拖欠租金。",
+            "claims": "支付租金",
+            "respondent_kind": "enterprise",
+            "respondent_name": respondent_user.enterprise.name,
+            "respondent_id_number": respondent_user.enterprise.uscc,
+            "respondent_phone": "024-1",
+        },
+    )
+    case = db.session.scalars(select(Case).where(Case.title == "租赁合同纠纷")).one()
+    assert case.parties[1].enterprise_id == respondent_user.enterprise_id
+    other = login(respondent_user, app.test_client())
+    assert other.get(f"/mediation/cases/{case.id}").status_code == 200
+
+
+def test_home_shows_cases_to_mediators_and_enterprises(
+    app, login, create_case, dummy_committee, dummy_mediator, dummy_director, dummy_applicant
+):
+    case = create_case(
+        dummy_committee,
+        status=CaseStatus.in_mediation,
+        applicant_user=dummy_applicant,
+        mediator_member=dummy_mediator,
+        title="劳动报酬纠纷（首页）",
+    )
+    for user in (dummy_mediator.user, dummy_applicant):
+        page = login(user, app.test_client()).get("/")
+        assert case.title in page.text
+    page = login(dummy_director.user, app.test_client()).get("/")
+    assert "/mediation/overdue" in page.text
