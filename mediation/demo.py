@@ -404,7 +404,7 @@ def _walk(rng, case, status, members, director, cursor, now):
                 place=place,
                 attendees=f"{case.parties[0].name}、{case.parties[1].name}；调解员"
                 + "、".join(m.user.name for m in chosen),
-                record=f"## 第{number + 1}次调解\n\n- 双方陈述各自意见\n- 调解员释明相关法律规定\n"
+                record=f"**第{number + 1}次调解**\n\n- 双方陈述各自意见\n- 调解员释明相关法律规定\n"
                 "- 双方就付款金额和期限进一步协商",
                 recorded_by_id=lead.id,
                 created_dt=held,
@@ -421,10 +421,7 @@ def _walk(rng, case, status, members, director, cursor, now):
         return
     if status == CaseStatus.failed:
         cursor = _at(cursor, now, 1, 6, rng)
-        case.termination_notice = (
-            "双方对赔偿金额分歧较大，经多次调解未能达成协议，本次调解终止。\n\n"
-            + str(operations.OTHER_ROUTES)
-        )
+        case.termination_notice = "双方对赔偿金额分歧较大，经多次调解未能达成协议，本次调解终止。"
         go(CaseStatus.failed, cursor, "双方分歧较大")
         _archive_maybe(rng, case, director, cursor, now, go)
         return

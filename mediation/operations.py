@@ -948,8 +948,8 @@ def record_confirmation(case: Case, by, *, applied_on, court, result="") -> Agre
 def fail(case: Case, by, note=""):
     """Mediation ends without agreement; the parties are told the other routes (Art. 26)."""
     check_transition(case, CaseStatus.failed, by)
-    text = str(OTHER_ROUTES)
-    case.termination_notice = f"{note.strip()}\n\n{text}" if note.strip() else text
+    # The other routes (OTHER_ROUTES) are shown with the notice in each reader's language.
+    case.termination_notice = note.strip()
     transition(case, CaseStatus.failed, by, note)
     notify(party_users(case), OTHER_ROUTES, case_url(case))
     return case

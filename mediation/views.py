@@ -520,6 +520,7 @@ def case_detail(case_id):
         user=current_user,
         now=now,
         overdue=case.is_overdue(now),
+        other_routes=operations.OTHER_ROUTES,
         confirmation_open=agreement is not None
         and agreement.confirmation_applied_on is None
         and now.date() <= agreement.confirmation_deadline,

@@ -351,3 +351,15 @@ def test_home_shows_cases_to_mediators_and_enterprises(
         assert case.title in page.text
     page = login(dummy_director.user, app.test_client()).get("/")
     assert "/mediation/overdue" in page.text
+
+
+def test_parties_of_a_failed_case_see_the_other_routes(
+    app, login, create_case, dummy_committee, dummy_mediator, dummy_applicant
+):
+    from mediation.operations import OTHER_ROUTES
+
+    case = create_case(dummy_committee, status=CaseStatus.failed, applicant_user=dummy_applicant)
+    page = login(dummy_applicant, app.test_client()).get(f"/mediation/cases/{case.id}")
+    with app.test_request_context():
+        routes = str(OTHER_ROUTES)
+    assert routes[:30] in page.text
