@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge.search.outbox import enqueue
 from mediation import permissions
@@ -186,8 +187,19 @@ def transition(case: Case, to: CaseStatus, by, note: str = "", *, notify_people=
     check_transition(case, to, by)
     _check_preconditions(case, to)
     previous = case.status
-    case.status = to
-    case.status_changed_dt = now
+    # One conditional UPDATE: of two people acting at once, only the first moves the case.
+    db.session.flush()
+    moved = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.status == previous)
+        .values(status=to, status_changed_dt=now)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.expire(case, ["status"])
+        raise TransitionRefused(_l("Someone else has just changed this case; please reload it."))
+    set_committed_value(case, "status", to)
+    set_committed_value(case, "status_changed_dt", now)
     if to == CaseStatus.accepted:
         case.accepted_dt = now
         case.due_dt = now + timedelta(days=case.committee.duration_limit_days)

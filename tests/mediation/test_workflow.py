@@ -297,3 +297,21 @@ def test_timeline_has_one_entry_per_transition(create_case, dummy_committee, dum
         "archived",
     ]
     assert all(isinstance(e, CaseEvent) for e in transitions)
+
+
+def test_a_case_changed_meanwhile_is_not_moved_twice(dummy_case, dummy_director):
+    from sqlalchemy import update
+
+    from mediation.models import Case
+
+    # someone else accepted the case after this session loaded it
+    operations.db.session.execute(
+        update(Case)
+        .where(Case.id == dummy_case.id)
+        .values(status=CaseStatus.accepted)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(TransitionRefused, match="Someone else"):
+        operations.transition(dummy_case, CaseStatus.withdrawn, dummy_director.user)
+    operations.db.session.refresh(dummy_case)
+    assert dummy_case.status == CaseStatus.accepted
