@@ -1002,9 +1002,9 @@ def archive(case: Case, by, *, retention_period=None, note=""):
     return transition(case, CaseStatus.archived, by, note)
 
 
-def log_view(case: Case, by):
+def log_view(case: Case, by, **data):
     """Every view of a case record is in the audit log."""
-    return log("case.view", case, by=by, summary=case.title)
+    return log("case.view", case, by=by, summary=case.title, data=data or None)
 
 
 # ---------------------------------------------------------------- reminders

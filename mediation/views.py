@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -33,6 +34,7 @@ from mediation.models import (
 from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats
 from portal.accounts.models import Chamber, Role, User
+from portal.audit.operations import log
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -499,8 +501,7 @@ def _load_case(case_id) -> Case:
 def case_detail(case_id):
     case = _load_case(case_id)
     private = permissions.can_view_private(current_user, case)
-    operations.log_view(case, current_user)
-    db.session.commit()
+    _audit_view(case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
     agreement = case.agreement
@@ -525,6 +526,26 @@ def case_detail(case_id):
         and agreement.confirmation_applied_on is None
         and now.date() <= agreement.confirmation_deadline,
     )
+
+
+def _audit_view(case, **data):
+    """Write the "case.view" entry. A GET reads first, so on SQLite its deferred transaction may
+    lose the write lock to another writer; then retry once with the insert as the first statement."""
+    case_id, title, user_id = case.id, case.title, current_user.id
+    operations.log_view(case, current_user, **data)
+    try:
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log(
+            "case.view",
+            by=current_user,
+            object_type="mediation_cases",
+            object_id=case_id,
+            summary=title,
+            data={**data, "retried": True, "user": user_id},
+        )
+        db.session.commit()
 
 
 def _redirect_case(case):
@@ -833,11 +854,9 @@ def evidence_file(case_id, evidence_id):
     evidence = get_or_404(Evidence, evidence_id)
     if evidence.case_id != case.id:
         abort(404)
-    from portal.audit.operations import log
-
-    log("case.view", case, by=current_user, summary=evidence.title, data={"evidence": evidence.id})
-    db.session.commit()
-    return send_stored_file(evidence.file)
+    stored = evidence.file
+    _audit_view(case, evidence=evidence.id)
+    return send_stored_file(stored)
 
 
 @login_required
