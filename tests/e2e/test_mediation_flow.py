@@ -103,5 +103,7 @@ def test_online_application_to_archived_case(new_page, live_server):
     assert re.search(r"〔20\d\d〕\d+号", content)
 
     applicant.goto(case_url)
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    assert axe.run(applicant).violations_count == 0
     number = re.search(r"\S+〔20\d\d〕\d+号", content).group(0)
     assert number in applicant.content()
