@@ -1,1 +1,267 @@
-"""Who may see and do what in mediation."""
+"""Who may see and do what in mediation; used by views and templates alike.
+
+A case is confidential (Art. 22): only its parties (their own view, without the mediators'
+private notes), the assigned mediators, the committee's director and federation staff see it.
+"""
+
+from sqlalchemy import select
+
+from mediation.models import (
+    Case,
+    CaseStatus,
+    CommitteeMember,
+    MemberRole,
+    MemberStatus,
+)
+from portal.accounts.models import Role
+from portal.core.db import db
+from portal.core.permissions import is_staff, is_verified_enterprise_user
+
+
+def _authenticated(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def membership(user, committee):
+    """The user's active roster entry on the committee, or None."""
+    if not _authenticated(user) or committee is None:
+        return None
+    for member in committee.members:
+        if member.user_id == user.id and member.status == MemberStatus.active:
+            return member
+    return None
+
+
+def memberships(user) -> list[CommitteeMember]:
+    if not _authenticated(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(CommitteeMember).where(
+                CommitteeMember.user_id == user.id,
+                CommitteeMember.status == MemberStatus.active,
+            )
+        )
+    )
+
+
+def is_director(user, committee) -> bool:
+    member = membership(user, committee)
+    return member is not None and member.role == MemberRole.director
+
+
+def is_case_mediator(user, case: Case) -> bool:
+    if not _authenticated(user):
+        return False
+    return any(
+        cm.member.user_id == user.id and cm.member.status == MemberStatus.active
+        for cm in case.active_mediators
+    )
+
+
+def is_case_party(user, case: Case) -> bool:
+    if not _authenticated(user):
+        return False
+    if case.applicant_user_id == user.id:
+        return True
+    for party in case.parties:
+        if party.user_id == user.id:
+            return True
+        if user.enterprise_id is not None and party.enterprise_id == user.enterprise_id:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- committees
+
+
+def can_view_committee(user, committee) -> bool:
+    return is_staff(user) or membership(user, committee) is not None
+
+
+def can_manage_committee(user, committee) -> bool:
+    """Edit the committee, its founding checklist, roster and rules."""
+    return is_staff(user) or is_director(user, committee)
+
+
+def can_create_committee(user) -> bool:
+    return is_staff(user)
+
+
+def can_edit_federation_rules(user) -> bool:
+    return is_staff(user)
+
+
+def can_see_committee_list(user) -> bool:
+    return is_staff(user) or bool(memberships(user))
+
+
+def can_see_overdue(user, committee=None) -> bool:
+    if is_staff(user):
+        return True
+    if committee is None:
+        return any(m.role == MemberRole.director for m in memberships(user))
+    return is_director(user, committee)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def can_view_case(user, case: Case) -> bool:
+    return (
+        is_staff(user)
+        or is_director(user, case.committee)
+        or is_case_mediator(user, case)
+        or is_case_party(user, case)
+    )
+
+
+def can_view_private(user, case: Case) -> bool:
+    """Private notes, internal timeline entries: the mediators' side only, never the parties."""
+    return is_staff(user) or is_director(user, case.committee) or is_case_mediator(user, case)
+
+
+def can_apply(user) -> bool:
+    return is_verified_enterprise_user(user)
+
+
+def can_enter_case(user, committee) -> bool:
+    """Enter an oral application or a referral from a court or government department."""
+    return is_staff(user) or membership(user, committee) is not None
+
+
+def can_work_case(user, case: Case) -> bool:
+    """Record sessions, investigations and notes; the case's mediators and the director."""
+    if case.status in (CaseStatus.archived, CaseStatus.declined):
+        return False
+    return is_director(user, case.committee) or is_case_mediator(user, case)
+
+
+def can_add_evidence(user, case: Case) -> bool:
+    if case.status not in (
+        CaseStatus.accepted,
+        CaseStatus.mediators_assigned,
+        CaseStatus.in_mediation,
+    ):
+        return False
+    return can_work_case(user, case) or is_case_party(user, case)
+
+
+def can_edit_parties(user, case: Case) -> bool:
+    return case.status in (CaseStatus.applied, CaseStatus.accepted) and (
+        is_staff(user) or is_director(user, case.committee) or is_case_mediator(user, case)
+    )
+
+
+def can_assign(user, case: Case) -> bool:
+    return case.status in (
+        CaseStatus.accepted,
+        CaseStatus.mediators_assigned,
+        CaseStatus.in_mediation,
+    ) and (is_staff(user) or is_director(user, case.committee))
+
+
+def can_choose_mediator(user, case: Case) -> bool:
+    return case.status in (CaseStatus.applied, CaseStatus.accepted) and is_case_party(user, case)
+
+
+def can_recuse(user, case: Case) -> bool:
+    return case.status in (
+        CaseStatus.mediators_assigned,
+        CaseStatus.in_mediation,
+    ) and (is_staff(user) or is_director(user, case.committee) or is_case_mediator(user, case))
+
+
+def can_record_rights_notice(user, case: Case) -> bool:
+    return (
+        case.rights_notice_dt is None
+        and case.status in (CaseStatus.accepted, CaseStatus.mediators_assigned)
+        and (is_director(user, case.committee) or is_case_mediator(user, case))
+    )
+
+
+def can_record_confirmation(user, case: Case) -> bool:
+    return (
+        case.agreement is not None
+        and case.status in (CaseStatus.agreement_reached, CaseStatus.return_visited)
+        and can_work_case(user, case)
+    )
+
+
+def _director_or_staff(user, case):
+    return is_staff(user) or is_director(user, case.committee)
+
+
+def _mediator_or_director(user, case):
+    return is_director(user, case.committee) or is_case_mediator(user, case)
+
+
+def _withdrawer(user, case):
+    return (
+        is_staff(user)
+        or is_director(user, case.committee)
+        or is_case_mediator(user, case)
+        or is_case_party(user, case)
+    )
+
+
+# Who may move a case INTO each status (the pair itself is checked by the transition table).
+TRANSITION_RULES = {
+    CaseStatus.accepted: _director_or_staff,
+    CaseStatus.declined: _director_or_staff,
+    CaseStatus.mediators_assigned: _director_or_staff,
+    CaseStatus.in_mediation: _mediator_or_director,
+    CaseStatus.agreement_reached: _mediator_or_director,
+    CaseStatus.failed: _mediator_or_director,
+    CaseStatus.withdrawn: _withdrawer,
+    CaseStatus.return_visited: _mediator_or_director,
+    CaseStatus.archived: _director_or_staff,
+}
+
+
+def may_move_to(user, case: Case, to: CaseStatus) -> bool:
+    """The user's part: may this user move this case into `to` (whatever its current status)."""
+    rule = TRANSITION_RULES.get(CaseStatus(to))
+    return bool(rule and rule(user, case))
+
+
+def can_transition(user, case: Case, to: CaseStatus) -> bool:
+    """The pair is in the transition table and the user may do it (buttons on the case page)."""
+    from mediation.operations import TRANSITIONS
+
+    return CaseStatus(to) in TRANSITIONS.get(case.status, ()) and may_move_to(user, case, to)
+
+
+def is_mediator_user(user) -> bool:
+    return _authenticated(user) and user.role == Role.mediator
+
+
+def visible_cases(user):
+    """A select of the cases the user may see (for lists; each page still checks the object)."""
+    from sqlalchemy import false, or_
+
+    from mediation.models import CaseMediator, CaseParty
+
+    stmt = select(Case)
+    if is_staff(user):
+        return stmt
+    if not _authenticated(user):
+        return stmt.where(false())
+    conditions = [
+        Case.applicant_user_id == user.id,
+        Case.parties.any(CaseParty.user_id == user.id),
+    ]
+    if user.enterprise_id is not None:
+        conditions.append(Case.parties.any(CaseParty.enterprise_id == user.enterprise_id))
+    roster = memberships(user)
+    director_of = [m.committee_id for m in roster if m.role == MemberRole.director]
+    if director_of:
+        conditions.append(Case.committee_id.in_(director_of))
+    if roster:
+        conditions.append(
+            Case.mediators.any(
+                (CaseMediator.member_id.in_([m.id for m in roster]))
+                & CaseMediator.recused_dt.is_(None)
+            )
+        )
+    return stmt.where(or_(*conditions))
