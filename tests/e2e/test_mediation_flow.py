@@ -40,7 +40,7 @@ def open_as(new_page, log_in_as):
     """open_as(email) -> a page of its own, logged in as that demo user."""
 
     def _open(email):
-        page = open_as()
+        page = new_page()
         log_in_as(page, email)
         return page
 
