@@ -11,3 +11,6 @@ def init_app(app):
 
     app.register_blueprint(bp)
     add_nav(app, "mediation.index", _l("Mediation"), lambda user: True)
+    from mediation.documents import hooks as documents_hooks  # dossier documents (issue 7)
+
+    documents_hooks.init_app(app)

@@ -20,6 +20,7 @@ TRANSLATION_AREAS = [
     "knowledge/search",
     "knowledge/laws",
     "mediation",
+    "mediation/documents",
     "courses",
 ]
 
