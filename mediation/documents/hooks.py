@@ -1,5 +1,9 @@
 """How the dossier documents plug in: blueprint, CLI commands and the archive check registry."""
 
+from flask_babel import lazy_gettext as _l
+
+from portal.core.hooks import add_nav
+
 
 def archive_check(case):
     from mediation.documents.dossier import missing_documents
@@ -17,3 +21,8 @@ def init_app(app):
     # problems = [p for check in app.extensions["mediation.archive_checks"] for p in check(case)]
     app.extensions.setdefault("mediation.archive_checks", []).append(archive_check)
     register_cli(app)
+    add_nav(app, "mediation_documents.ledger", _l("Mediation ledger"), _sees_ledger, order=55)
+
+
+def _sees_ledger(user):
+    return bool(user and user.is_authenticated and (user.is_staff or str(user.role) == "mediator"))
