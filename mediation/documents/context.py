@@ -6,6 +6,7 @@ refused with "<document>: missing <field>" instead of showing a blank.
 """
 
 import contextvars
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -156,6 +157,25 @@ def clean(text: str | None) -> str:
 
 def text_value(text, label):
     return value(clean(text), label)
+
+
+_MD_INLINE = re.compile(r"(\*\*|__|`)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+")
+
+
+def plain(text: str | None) -> str:
+    """Markdown records as plain document text: no #, ** or ` marks; bullets become ·."""
+    lines = []
+    for line in clean(text).split("\n"):
+        line = _MD_HEADING.sub("", line)
+        line = _MD_BULLET.sub("· ", line)
+        lines.append(_MD_INLINE.sub("", line))
+    return "\n".join(lines)
+
+
+def markdown_value(text, label):
+    return value(plain(text), label)
 
 
 def outcome(case) -> str:
@@ -337,7 +357,7 @@ def session_context(s) -> dict:
         "place": value(place, "调解地点"),
         "is_online": bool(s.is_online),
         "attendees": text_value(s.attendees, "参加人员"),
-        "text": text_value(s.record, "调解情况"),
+        "text": markdown_value(s.record, "调解情况"),
         "recorded_by": _user_name(s.recorded_by),
     }
 
@@ -350,7 +370,7 @@ def investigation_context(r) -> dict:
         "place": value(clean(r.place), "调查地点"),
         "investigators": value(clean(r.investigators), "调查人"),
         "interviewee": value(clean(r.interviewee), "被调查人"),
-        "text": text_value(r.record, "调查内容"),
+        "text": markdown_value(r.record, "调查内容"),
         "recorded_by": _user_name(r.recorded_by),
     }
 

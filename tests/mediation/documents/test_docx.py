@@ -141,3 +141,12 @@ def test_unusual_characters_survive_in_docx(create_case, name):
     case = create_case(party_names=[name, "乙方"])
     text = docx_text(_docx(case, "agreement"))
     assert name in text
+
+
+def test_markdown_records_become_plain_document_text(dummy_case, db_session):
+    dummy_case.sessions[0].record = "## 调解经过\n- **申请人**陈述意见\n- 被申请人`同意`分期"
+    db_session.flush()
+    paragraphs = docx_paragraphs(_docx(dummy_case, "session-1"))
+    assert "调解经过" in paragraphs
+    assert "· 申请人陈述意见" in paragraphs and "· 被申请人同意分期" in paragraphs
+    assert not any("**" in p or "##" in p for p in paragraphs)
