@@ -231,6 +231,12 @@ def party_context(party) -> dict:
     }
 
 
+def _dispute(title: str) -> str:
+    if not title:
+        return ""
+    return title if title.endswith(("纠纷", "争议")) else f"{title}纠纷"
+
+
 def _user_name(user) -> str:
     return clean(user.name) if user is not None else ""
 
@@ -262,6 +268,8 @@ def case_context(case, record=None) -> dict:
             "id": case.id,
             "ref": f"#{case.id}" if case.id else "",
             "title": value(clean(case.title), "案件名称"),
+            # "货款纠纷" -> "货款纠纷", "货款" -> "货款纠纷": for "你们之间的……" sentences
+            "dispute": value(_dispute(clean(case.title)), "案件名称"),
             "source": str(case.source),
             "source_label": SOURCE_ZH.get(str(case.source), ""),
             "is_oral": str(case.source) == "oral",

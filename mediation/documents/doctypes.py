@@ -111,7 +111,7 @@ DEFAULTS["acceptance"] = """\
 DEFAULTS["rights_notice"] = """\
 @@title 当事人权利义务告知书
 {{ party_names }}：
-你们之间的{{ case.title }}纠纷，已由本委员会受理。根据《中华人民共和国人民调解法》的规定，现将当事人在人民调解活动中享有的权利和承担的义务告知如下：
+你们之间的{{ case.dispute }}，已由本委员会受理。根据《中华人民共和国人民调解法》的规定，现将当事人在人民调解活动中享有的权利和承担的义务告知如下：
 @@heading 一、当事人享有的权利
 （一）选择或者接受人民调解员；
 （二）接受调解、拒绝调解或者要求终止调解；
@@ -198,7 +198,7 @@ DEFAULTS["oral_agreement"] = """\
 DEFAULTS["termination"] = """\
 @@title 终止人民调解告知书
 {{ party_names }}：
-你们之间的{{ case.title }}纠纷，本委员会于{{ case.accepted_date }}受理并进行了调解。{{ case.termination_reason }}
+你们之间的{{ case.dispute }}，本委员会于{{ case.accepted_date }}受理并进行了调解。{{ case.termination_reason }}
 根据《中华人民共和国人民调解法》第二十六条的规定，本委员会决定终止调解。当事人可以依法通过下列途径维护自己的权利：
 （一）仲裁：属于仲裁范围的，依据仲裁协议或者法律规定向仲裁机构申请仲裁（劳动争议向劳动人事争议仲裁委员会申请仲裁）；
 （二）行政：依法请求有关行政机关处理；
@@ -229,7 +229,7 @@ DEFAULTS["judicial_confirmation"] = """\
 {% endfor %}@@heading 请求事项
 请求人民法院确认申请人之间于{{ agreement.effective_date }}经{{ committee.name }}主持调解达成的人民调解协议有效。
 @@heading 事实和理由
-申请人之间因{{ case.title }}发生纠纷，经{{ committee.name }}主持调解，于{{ agreement.effective_date }}达成了人民调解协议。
+申请人之间因{{ case.dispute }}，经{{ committee.name }}主持调解，于{{ agreement.effective_date }}达成了人民调解协议。
 申请人出于解决纠纷的目的自愿达成协议，没有恶意串通、规避法律的行为；如果因为该协议内容而给他人造成损害的，愿意承担相应的民事责任和其他法律责任。现根据《中华人民共和国人民调解法》第三十三条的规定，共同向人民法院申请司法确认。
 此致
 {{ agreement.confirmation_court }}

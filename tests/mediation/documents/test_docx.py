@@ -150,3 +150,12 @@ def test_markdown_records_become_plain_document_text(dummy_case, db_session):
     assert "调解经过" in paragraphs
     assert "· 申请人陈述意见" in paragraphs and "· 被申请人同意分期" in paragraphs
     assert not any("**" in p or "##" in p for p in paragraphs)
+
+
+def test_dispute_sentence_does_not_double_the_word(create_case):
+    assert "你们之间的买卖合同纠纷，" in docx_text(
+        _docx(create_case(title="买卖合同纠纷"), "rights_notice")
+    )
+    assert "你们之间的货款拖欠纠纷，" in docx_text(
+        _docx(create_case(title="货款拖欠"), "rights_notice")
+    )
