@@ -174,7 +174,7 @@ DEFAULTS["agreement"] = """\
 本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。人民调解委员会对协议的履行情况进行监督。各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认。
 @@note 本协议书一式{{ agreement.copies_cn }}份，当事人各执一份，人民调解委员会留存一份。
 {% for p in parties %}@@sign {{ p.side_label }}：{{ p.name }}（签名、盖章或按指印）
-{% endfor %}@@sign 人民调解员（签名）：{{ mediator_names }}
+{% endfor %}@@sign 人民调解员：{{ mediator_names }}（签名）
 @@seal {{ committee.name }}
 @@right {{ agreement.signed_date }}
 """
@@ -252,7 +252,7 @@ DEFAULTS["closing_note"] = """\
 本卷共有文件{{ dossier.document_count }}份，共{{ dossier.page_count }}页（含封面、卷内目录）。
 {% if evidence %}其中证据材料{{ evidence|length }}件，原件随卷附存（见证据清单）。
 {% endif %}调解结果：{{ case.result }}。
-@@sign 立卷人（签名）：{{ dossier.archived_by or "" }}
-@@sign 检查人（签名）：{{ committee.director or "" }}
+@@sign 立卷人：{{ dossier.archived_by or "" }}（签名）
+@@sign 检查人：{{ committee.director or "" }}（签名）
 @@right 立卷时间：{{ case.archived_date }}
 """

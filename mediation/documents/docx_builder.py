@@ -184,7 +184,7 @@ def add_blocks(document, blocks):
         elif kind == "sign":
             # a signature line: label, room to sign, and the date
             _paragraph(document, "")
-            _paragraph(document, f"{block.text}：＿＿＿＿＿＿＿＿    年  月  日", indent=0)
+            _paragraph(document, sign_line(block.text), indent=0)
         elif kind == "seal":
             _paragraph(document, "")
             _paragraph(document, f"{block.text}（盖章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -195,6 +195,12 @@ def add_blocks(document, blocks):
         elif kind == "table":
             _table(document, block.rows)
             _paragraph(document, "")
+
+
+def sign_line(label: str) -> str:
+    """'申请人：甲公司（签名）' -> '申请人：甲公司（签名）＿＿＿＿＿＿＿＿　　年　月　日'."""
+    sep = "" if label.endswith(("）", "：", ":")) else "："
+    return f"{label}{sep}＿＿＿＿＿＿＿＿　　年　月　日"
 
 
 def page_break(document):

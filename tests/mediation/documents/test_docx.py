@@ -56,7 +56,8 @@ def test_agreement_holds_article_29_contents_signatures_and_copies(dummy_case):
     assert "履行期限：2026年4月1日前履行完毕。" in paragraphs
     assert "本协议书一式三份，当事人各执一份，人民调解委员会留存一份。" in paragraphs
     assert f"{dummy_case.committee.name}（盖章）" in paragraphs
-    assert any(p.startswith("人民调解员（签名）") for p in paragraphs)
+    mediator = dummy_case.mediators[0].member.user.name
+    assert f"人民调解员：{mediator}（签名）＿＿＿＿＿＿＿＿　　年　月　日" in paragraphs
     # the terms come after the facts (section order of Art. 29)
     assert paragraphs.index(agreement.facts) < paragraphs.index(agreement.terms)
 
