@@ -150,3 +150,13 @@ def test_parse_month_refuses_bad_input(bad):
 
 def test_parse_month():
     assert ledgers.parse_month("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
+
+
+def test_amounts_show_cents_on_the_pages(client, login, dummy_committee, march_cases, dummy_staff):
+    login(dummy_staff)
+    ledger = client.get(
+        f"/mediation/documents/ledger?committee={dummy_committee.id}&start=2026-03-01&end=2026-03-31"
+    ).get_data(as_text=True)
+    assert "1,000.50" in ledger and "3,000.75" in ledger
+    report = client.get(f"/mediation/documents/report?committee={dummy_committee.id}&month=2026-03")
+    assert "3,000.75" in report.get_data(as_text=True)
