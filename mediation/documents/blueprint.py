@@ -26,9 +26,3 @@ bp.add_url_rule(
 bp.add_url_rule("/ledger", "ledger", views.ledger)
 bp.add_url_rule("/ledger.xlsx", "ledger_xlsx", views.ledger_xlsx)
 bp.add_url_rule("/report", "report", views.report)
-
-
-@bp.app_template_filter("mediation_money")
-def mediation_money(amount):
-    """128000.5 -> 128,000.50 (amounts in the ledger and report always show cents)."""
-    return "" if amount is None else f"{amount:,.2f}"

@@ -21,7 +21,13 @@ def init_app(app):
     # problems = [p for check in app.extensions["mediation.archive_checks"] for p in check(case)]
     app.extensions.setdefault("mediation.archive_checks", []).append(archive_check)
     register_cli(app)
+    app.add_template_filter(mediation_money, "mediation_money")
     add_nav(app, "mediation_documents.ledger", _l("Mediation ledger"), _sees_ledger, order=55)
+
+
+def mediation_money(amount):
+    """128000.5 -> 128,000.50 (amounts in the ledger and report always show cents)."""
+    return "" if amount is None else f"{amount:,.2f}"
 
 
 def _sees_ledger(user):
