@@ -142,12 +142,20 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text) -> str:
+    """Drop characters XML 1.0 (DOCX, XLSX) cannot hold: control characters, lone surrogates."""
+    return _CONTROL.sub("", str(text))
+
+
 def clean(text: str | None) -> str:
-    """User text never produces layout directives or cell separators."""
+    """User text never produces layout directives or cell separators, nor XML-illegal chars."""
     if not text:
         return ""
     lines = []
-    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = line.replace("‖", "|")
         if line.lstrip().startswith("@@"):
             line = line.replace("@@", "＠＠", 1)

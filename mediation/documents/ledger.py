@@ -147,10 +147,7 @@ def build_ledger(committee: Committee, start: date, end: date) -> Ledger:
     ledger = Ledger(committee, start, end)
     for case in cases_accepted([committee.id], start, end):
         result = ctxmod.outcome(case)
-        parties = "；".join(
-            f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}"
-            for p in case.parties  # keep every party's name as typed
-        )
+        parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
         ledger.rows.append(
             LedgerRow(
                 case,
@@ -188,7 +185,7 @@ def ledger_xlsx(ledger: Ledger) -> bytes:
     sheet.title = "调解工作台账"
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    title = f"{ledger.committee.name} 调解工作台账（{ctxmod.cn_date(ledger.start)}至{ctxmod.cn_date(ledger.end)}）"
+    title = f"{ctxmod.xml_safe(ledger.committee.name)} 调解工作台账（{ctxmod.cn_date(ledger.start)}至{ctxmod.cn_date(ledger.end)}）"
     width = len(COLUMNS) + 1
     sheet.cell(row=1, column=1, value=title).font = Font(name="黑体", size=14, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -209,6 +206,8 @@ def ledger_xlsx(ledger: Ledger) -> bytes:
         for col, v in enumerate(values, start=1):
             if isinstance(v, Decimal):
                 v = float(v)
+            elif isinstance(v, str):
+                v = ctxmod.xml_safe(v)
             cell = sheet.cell(row=row_no, column=col, value=v if v != "" else None)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border

@@ -160,3 +160,17 @@ def test_dispute_sentence_does_not_double_the_word(create_case):
     assert "你们之间的货款拖欠纠纷，" in docx_text(
         _docx(create_case(title="货款拖欠"), "rights_notice")
     )
+
+
+def test_control_characters_do_not_break_docx_or_xlsx(create_case, dummy_committee):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from mediation.documents import ledger as ledgers
+
+    case = create_case(committee=dummy_committee, party_names=["甲\x0b公司\x07", "乙\x1b方"])
+    assert "甲公司" in docx_text(_docx(case, "agreement"))
+    data = ledgers.build_ledger(dummy_committee, case.accepted_dt.date(), case.accepted_dt.date())
+    sheet = load_workbook(BytesIO(ledgers.ledger_xlsx(data))).active
+    assert "甲公司" in sheet["D3"].value and "乙方" in sheet["D3"].value
