@@ -26,3 +26,4 @@ bp.add_url_rule(
 bp.add_url_rule("/ledger", "ledger", views.ledger)
 bp.add_url_rule("/ledger.xlsx", "ledger_xlsx", views.ledger_xlsx)
 bp.add_url_rule("/report", "report", views.report)
+bp.add_url_rule("/report.xlsx", "report_xlsx", views.report_xlsx)

@@ -342,3 +342,71 @@ def bar_chart_svg(title: str, items: list[tuple[str, float]], *, unit: str = "")
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+REPORT_COLUMNS = [
+    ("调解委员会", 34),
+    ("受理（件）", 12),
+    ("结案（件）", 12),
+    ("调解成功（件）", 14),
+    ("调解不成（件）", 14),
+    ("撤回（件）", 12),
+    ("调解成功率", 12),
+    ("受理涉及金额（元）", 18),
+    ("协议涉及金额（元）", 18),
+]
+
+
+def report_xlsx(report: dict, title: str) -> bytes:
+    """The monthly figures as a sheet, one row per committee and a total, then counts by type."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "调解工作月报"
+    sheet.cell(row=1, column=1, value=ctxmod.xml_safe(title)).font = Font(size=14, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REPORT_COLUMNS))
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    for col, (label, width) in enumerate(REPORT_COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=col, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    def write(row_no, name, f: Figures, bold=False):
+        values = [
+            ctxmod.xml_safe(name),
+            f.accepted,
+            f.concluded,
+            f.agreements,
+            f.failed,
+            f.withdrawn,
+            f.success_rate,
+            float(f.amount_accepted),
+            float(f.amount_agreed),
+        ]
+        for col, v in enumerate(values, start=1):
+            cell = sheet.cell(row=row_no, column=col, value=v)
+            cell.font = Font(bold=bold)
+        sheet.cell(row=row_no, column=7).number_format = "0.0%"
+        sheet.cell(row=row_no, column=8).number_format = "#,##0.00"
+        sheet.cell(row=row_no, column=9).number_format = "#,##0.00"
+
+    row_no = 3
+    for committee, f in report["rows"]:
+        write(row_no, committee.name, f)
+        row_no += 1
+    write(row_no, "合计", report["total"], bold=True)
+    row_no += 2
+    sheet.cell(row=row_no, column=1, value="纠纷类型").font = Font(bold=True)
+    sheet.cell(row=row_no, column=2, value="受理（件）").font = Font(bold=True)
+    for kind, n in sorted(report["total"].by_type.items(), key=lambda kv: -kv[1]):
+        row_no += 1
+        sheet.cell(row=row_no, column=1, value=ctxmod.xml_safe(kind))
+        sheet.cell(row=row_no, column=2, value=n)
+    sheet.freeze_panes = "A3"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

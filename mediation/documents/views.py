@@ -261,8 +261,7 @@ def ledger_xlsx():
     return _download(ledgers.ledger_xlsx(data), XLSX, name)
 
 
-@login_required
-def report():
+def _report_request():
     all_committees = db.session.scalars(select(Committee).order_by(Committee.name)).all()
     visible = perms.committees_for_ledger(current_user, all_committees)
     require(bool(visible) or perms.can_view_federation_report(current_user))
@@ -285,7 +284,20 @@ def report():
             committee = chosen[0]
         else:
             chosen = list(all_committees)
-    data = ledgers.monthly_report(chosen, month)
+    return visible, committee, month, error, ledgers.monthly_report(chosen, month)
+
+
+@login_required
+def report_xlsx():
+    _visible, committee, month, _error, data = _report_request()
+    name = committee.name if committee else _("all committees")
+    title = f"{name} 调解工作月报（{month}）"
+    return _download(ledgers.report_xlsx(data, title), XLSX, f"report-{month}.xlsx")
+
+
+@login_required
+def report():
+    visible, committee, month, error, data = _report_request()
     total = data["total"]
     charts = [
         ledgers.bar_chart_svg(

@@ -160,3 +160,22 @@ def test_amounts_show_cents_on_the_pages(client, login, dummy_committee, march_c
     assert "1,000.50" in ledger and "3,000.75" in ledger
     report = client.get(f"/mediation/documents/report?committee={dummy_committee.id}&month=2026-03")
     assert "3,000.75" in report.get_data(as_text=True)
+
+
+def test_report_xlsx_holds_the_figures(client, login, dummy_committee, march_cases, dummy_staff):
+    login(dummy_staff)
+    response = client.get(
+        f"/mediation/documents/report.xlsx?committee={dummy_committee.id}&month=2026-03"
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    row = [c.value for c in sheet[3]]
+    assert row[0] == dummy_committee.name
+    assert row[1:7] == [3, 2, 1, 1, 0, 0.5]
+    assert row[7] == pytest.approx(3000.75) and row[8] == pytest.approx(1000.50)
+    assert sheet["A4"].value == "合计"
+    assert (
+        sheet["A6"].value == "纠纷类型"
+        and sheet["A7"].value == "合同纠纷"
+        and sheet["B7"].value == 3
+    )
