@@ -48,14 +48,17 @@ class Rendered:
     title: str
     blocks: list
     missing: list  # field labels
+    errors: list = field(default_factory=list)  # a stored template that failed on this case
 
     @property
     def problems(self) -> list[str]:
-        return [f"{self.title}：缺少{label}" for label in self.missing]
+        return [f"{self.title}：缺少{label}" for label in self.missing] + [
+            f"{self.title}：模板无法生成（{error}）" for error in self.errors
+        ]
 
     @property
     def ok(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.errors
 
 
 class TemplateRefused(ValueError):
@@ -132,8 +135,8 @@ def render_document(doc_type: str, case, *, record=None, extra=None, body=None) 
     missing = list(structural_missing(doc_type, context))
     try:
         text, found = render_text(body if body is not None else active_body(doc_type), context)
-    except TemplateError as error:  # a stored template can only break on unusual data
-        return Rendered(doc_type, kind.title, [], [f"模板错误（{error}）"])
+    except Exception as error:  # noqa: BLE001  (a stored template breaking on unusual data)
+        return Rendered(doc_type, kind.title, [], missing, [f"{type(error).__name__}: {error}"])
     missing += [m for m in found if m not in missing]
     return Rendered(doc_type, kind.title, parse_blocks(text) if not missing else [], missing)
 

@@ -86,3 +86,17 @@ def test_unknown_template_is_404(client, login, dummy_staff):
     login(dummy_staff)
     assert client.get("/mediation/documents/templates/nothing").status_code == 404
     assert client.get("/mediation/documents/templates").status_code == 200
+
+
+def test_a_stored_template_that_breaks_on_a_case_is_reported_not_a_500(
+    client, login, dummy_staff, create_case
+):
+    save_template("acceptance", "@@title 登记表\n金额加一：{{ case.amount + 1 }}\n", by=None)
+    case = create_case(amount=None)
+    rendered = render_document("acceptance", case)
+    assert not rendered.ok
+    assert rendered.problems[0].startswith("人民调解受理登记表：模板无法生成（TypeError")
+    login(dummy_staff)
+    response = client.get(f"/mediation/documents/case/{case.id}/docx/acceptance")
+    assert response.status_code == 422
+    assert "模板无法生成" in response.get_data(as_text=True)
