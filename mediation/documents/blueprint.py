@@ -23,6 +23,12 @@ bp.add_url_rule("/templates", "templates", views.templates)
 bp.add_url_rule(
     "/templates/<doc_type>", "edit_template", views.edit_template, methods=["GET", "POST"]
 )
+bp.add_url_rule(
+    "/templates/<doc_type>/restore/<int:version_id>",
+    "restore_template",
+    views.restore_template,
+    methods=["POST"],
+)
 bp.add_url_rule("/ledger", "ledger", views.ledger)
 bp.add_url_rule("/ledger.xlsx", "ledger_xlsx", views.ledger_xlsx)
 bp.add_url_rule("/report", "report", views.report)

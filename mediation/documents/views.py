@@ -194,6 +194,25 @@ def edit_template(doc_type):
     )
 
 
+@login_required
+def restore_template(doc_type, version_id):
+    """Make an older version the active one again (stored as a new version)."""
+    require(perms.can_edit_templates(current_user))
+    old = get_or_404(DocumentTemplateVersion, version_id)
+    if old.doc_type != doc_type:
+        abort(404)
+    try:
+        version = save_template(
+            doc_type, old.body, by=current_user, comment=f"restored v{old.version}"
+        )
+    except TemplateRefused as refused:  # a field the sample case no longer has
+        flash(str(refused), "danger")
+    else:
+        db.session.commit()
+        flash(_("Version %(n)s saved and in use.", n=version.version), "success")
+    return redirect(url_for("mediation_documents.edit_template", doc_type=doc_type))
+
+
 # ---------------------------------------------------------------- ledger and report
 
 

@@ -100,3 +100,17 @@ def test_a_stored_template_that_breaks_on_a_case_is_reported_not_a_500(
     response = client.get(f"/mediation/documents/case/{case.id}/docx/acceptance")
     assert response.status_code == 422
     assert "模板无法生成" in response.get_data(as_text=True)
+
+
+def test_an_older_version_can_be_used_again(client, login, dummy_staff, db_session):
+    first = save_template("cover", DEFAULTS["cover"] + "@@note 第一版\n", by=None)
+    save_template("cover", DEFAULTS["cover"] + "@@note 第二版\n", by=None)
+    login(dummy_staff)
+    response = client.post(f"/mediation/documents/templates/cover/restore/{first.id}")
+    assert response.status_code == 302
+    assert active_body("cover") == first.body
+    assert _versions(db_session, "cover") == 3
+    assert (
+        client.post(f"/mediation/documents/templates/agreement/restore/{first.id}").status_code
+        == 404
+    )
