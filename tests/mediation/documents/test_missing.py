@@ -77,3 +77,45 @@ def test_case_page_lists_what_is_missing(client, login, create_case, dummy_staff
     login(dummy_staff)
     page = client.get(f"/mediation/documents/case/{case.id}").get_data(as_text=True)
     assert "回访记录：尚无回访记录" in page
+
+
+STATES = [
+    "applied",
+    "accepted",
+    "declined",
+    "mediators_assigned",
+    "in_mediation",
+    "agreement_reached",
+    "failed",
+    "withdrawn",
+    "return_visited",
+    "archived",
+]
+
+
+def test_cases_in_every_state_render_or_report_missing_fields(
+    client, login, create_case, dummy_staff
+):
+    from mediation.documents import docx_builder
+    from tests.fixtures.dossier import docx_text
+
+    login(dummy_staff)
+    for state in STATES:
+        case = create_case(state=state)
+        assert str(case.status) == state
+        problems = dossiers.missing_documents(case)
+        assert (problems == []) == (
+            state in ("archived", "return_visited", "withdrawn", "declined")
+        ), (
+            state,
+            problems,
+        )
+        for doc in dossiers.plan(case):
+            rendered = dossiers.render_planned(case, doc)
+            if rendered.ok:
+                text = docx_text(docx_builder.build([rendered]))
+                assert case.title in text or case.parties[0].name in text, (state, doc.key)
+            else:
+                assert rendered.problems and rendered.blocks == []
+        page = client.get(f"/mediation/documents/case/{case.id}")
+        assert page.status_code == 200, state
