@@ -132,6 +132,15 @@ def _paragraph(document, text, *, font=BODY_FONT, size=BODY_PT, bold=False, alig
     return paragraph
 
 
+TEXT_WIDTH_MM = 156
+# column widths (mm) by number of columns: label/value, contents, evidence list
+COLUMN_WIDTHS = {2: [35, 121], 4: [15, 85, 36, 20], 5: [12, 40, 34, 40, 30]}
+
+
+def column_widths(count: int) -> list[float]:
+    return COLUMN_WIDTHS.get(count, [TEXT_WIDTH_MM / count] * count)
+
+
 def _table(document, rows):
     width = max(len(r) for r in rows)
     table = document.add_table(rows=0, cols=width)
@@ -151,10 +160,13 @@ def _table(document, rows):
                 if j:
                     paragraph = cell.add_paragraph()
                 _set_font(paragraph.add_run(line), TABLE_FONT, TABLE_PT, bold=False)
-    if width == 2:
-        for row in table.rows:
-            row.cells[0].width = Mm(35)
-            row.cells[1].width = Mm(121)
+    table.autofit = False
+    widths = column_widths(width)
+    for i, column in enumerate(table.columns):
+        column.width = Mm(widths[i])
+    for row in table.rows:
+        for i, cell in enumerate(row.cells[:width]):
+            cell.width = Mm(widths[i])
     return table
 
 

@@ -8,7 +8,8 @@ of 28 characters a page, 16 pt body on a fixed 28 pt line):
 - a body paragraph takes ceil((width + 2 indent) / 28) lines; headings, aligned lines the
   same without indent; a title 1.5 lines per 20 characters; a signature or seal block 2 lines;
 - a table row (14 pt text, about 0.75 body line per text line plus 0.15 for borders) takes its
-  tallest cell, cells wrapping at 7 / 24 characters (two columns) or 31 / columns characters;
+  tallest cell, each cell wrapping at its column's width in 14 pt characters (less one for the
+  cell margins);
 - pages = ceil(lines / 22), at least 1.
 A long document may so be off by a page in Word; the numbers are for finding a document in
 the printed file, and the contents page says they are estimates only in this docstring.
@@ -54,7 +55,8 @@ def estimate_lines(blocks) -> float:
             lines += 1
         elif block.kind == "table":
             width = max(len(r) for r in block.rows)
-            per_cell = [7, 24] if width == 2 else [31 / width] * width
+            # characters of 14 pt per line in each column (1 mm = 2.835 pt)
+            per_cell = [max(1.0, w * 2.835 / 14 - 1) for w in docx_builder.column_widths(width)]
             for row in block.rows:
                 tallest = max(
                     _wrap(cell, per_cell[min(i, width - 1)]) for i, cell in enumerate(row)
