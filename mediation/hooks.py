@@ -127,3 +127,6 @@ def init_app(app):
     add_principal_provider(app, _principals)
     add_stats(app, "mediation", _stats)
     add_demo_loader(app, 40, "mediation", _demo)
+    from mediation.documents import hooks as documents_hooks  # dossier documents (issue 7)
+
+    documents_hooks.init_app(app)

@@ -5,6 +5,7 @@ pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.knowledge",
     "tests.fixtures.mediation",
+    "tests.fixtures.dossier",
     "tests.fixtures.courses",
     "tests.fixtures.programmes",
 ]

@@ -21,6 +21,7 @@ TRANSLATION_AREAS = [
     "knowledge/search",
     "knowledge/laws",
     "mediation",
+    "mediation/documents",
     "courses",
 ]
 

@@ -1,0 +1,412 @@
+"""The committee's register of cases (调解工作台账), its XLSX export and the monthly report.
+
+Periods are calendar dates in Asia/Shanghai; the ledger lists the cases ACCEPTED in the
+period. The monthly report counts cases accepted in the month and cases concluded in it
+(agreement, failed, withdrawn by their closing date); the success rate is agreements /
+(agreements + failures), withdrawals are not mediated to an end and are left out.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mediation.documents import context as ctxmod
+from mediation.models import Agreement, Case, CaseMediator, Committee
+from portal.core.db import db
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+COLUMNS = [
+    ("number", "编号", 22),
+    ("accepted", "受理日期", 14),
+    ("parties", "当事人", 36),
+    ("type", "纠纷类型", 14),
+    ("amount", "涉及金额（元）", 16),
+    ("mediators", "调解员", 16),
+    ("result", "调解结果", 18),
+    ("closed", "结案日期", 14),
+    ("performed", "协议履行情况", 14),
+    ("confirmation", "司法确认", 22),
+    ("return_visit", "回访", 16),
+]
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """'2026-03' -> (2026-03-01, 2026-03-31); ValueError with a message otherwise."""
+    match = MONTH_RE.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"bad month {text!r}: expected YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Asia/Shanghai dates [start, end] as naive UTC [from, to)."""
+
+    def to_utc(d):
+        return (
+            datetime.combine(d, time(0), tzinfo=ctxmod.SHANGHAI)
+            .astimezone(ctxmod.UTC)
+            .replace(tzinfo=None)
+        )
+
+    return to_utc(start), to_utc(end + timedelta(days=1))
+
+
+def _load(query):
+    return db.session.scalars(
+        query.options(
+            selectinload(Case.parties),
+            selectinload(Case.mediators).selectinload(CaseMediator.member),
+            selectinload(Case.agreement),
+            selectinload(Case.return_visits),
+            selectinload(Case.events),
+            selectinload(Case.category),
+        ).order_by(Case.accepted_dt, Case.id)
+    ).all()
+
+
+def cases_accepted(committee_ids, start: date, end: date):
+    lo, hi = utc_bounds(start, end)
+    query = select(Case).where(
+        Case.accepted_dt.is_not(None), Case.accepted_dt >= lo, Case.accepted_dt < hi
+    )
+    if committee_ids is not None:
+        query = query.where(Case.committee_id.in_(committee_ids))
+    return _load(query)
+
+
+def cases_closed(committee_ids, start: date, end: date):
+    lo, hi = utc_bounds(start, end)
+    query = select(Case).where(
+        Case.closed_dt.is_not(None), Case.closed_dt >= lo, Case.closed_dt < hi
+    )
+    if committee_ids is not None:
+        query = query.where(Case.committee_id.in_(committee_ids))
+    return _load(query)
+
+
+def _performance(case) -> str:
+    if case.agreement is None:
+        return "—"
+    if not case.return_visits:
+        return "待回访"
+    return ctxmod.PERFORMANCE_ZH.get(str(case.return_visits[-1].performance), "")
+
+
+def _confirmation(agreement: Agreement | None) -> str:
+    if agreement is None or agreement.confirmation_applied_on is None:
+        return "未申请"
+    text = f"已申请（{ctxmod.cn_date(agreement.confirmation_applied_on)}）"
+    if agreement.confirmation_result:
+        text += f" {agreement.confirmation_result}"
+    return text
+
+
+@dataclass
+class LedgerRow:
+    case: Case
+    values: dict
+
+
+@dataclass
+class Ledger:
+    committee: Committee | None
+    start: date
+    end: date
+    rows: list = field(default_factory=list)
+
+    @property
+    def amount_total(self) -> Decimal:
+        return sum((r.case.amount or Decimal(0) for r in self.rows), Decimal(0))
+
+    def count(self, key, predicate) -> int:
+        return sum(1 for r in self.rows if predicate(r.values[key]))
+
+    @property
+    def totals(self) -> dict:
+        return {
+            "cases": len(self.rows),
+            "amount": self.amount_total,
+            "agreements": sum(1 for r in self.rows if r.values["outcome"] == "agreement"),
+            "closed": sum(1 for r in self.rows if r.values["closed"]),
+            "performed": sum(1 for r in self.rows if r.values["performed"] == "已全部履行"),
+            "confirmations": sum(1 for r in self.rows if r.values["confirmation"] != "未申请"),
+            "return_visits": sum(1 for r in self.rows if r.case.return_visits),
+        }
+
+
+def build_ledger(committee: Committee, start: date, end: date) -> Ledger:
+    ledger = Ledger(committee, start, end)
+    for case in cases_accepted([committee.id], start, end):
+        result = ctxmod.outcome(case)
+        parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
+        ledger.rows.append(
+            LedgerRow(
+                case,
+                {
+                    "number": case.dossier_number or f"#{case.id}",
+                    "accepted": ctxmod.cn_date(case.accepted_dt),
+                    "parties": parties,
+                    "type": case.category.name_zh if case.category else "",
+                    "amount": case.amount,
+                    "mediators": "、".join(
+                        m.member.user.name for m in case.mediators if m.recused_dt is None
+                    ),
+                    "outcome": result,
+                    "result": ctxmod.RESULT_ZH[result],
+                    "closed": ctxmod.cn_date(case.closed_dt),
+                    "performed": _performance(case),
+                    "confirmation": _confirmation(case.agreement),
+                    "return_visit": "、".join(
+                        ctxmod.cn_date(v.visited_on) for v in case.return_visits
+                    )
+                    or ("未回访" if case.agreement is not None else "—"),
+                },
+            )
+        )
+    return ledger
+
+
+def ledger_xlsx(ledger: Ledger) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "调解工作台账"
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    title = f"{ctxmod.xml_safe(ledger.committee.name)} 调解工作台账（{ctxmod.cn_date(ledger.start)}至{ctxmod.cn_date(ledger.end)}）"
+    width = len(COLUMNS) + 1
+    sheet.cell(row=1, column=1, value=title).font = Font(name="黑体", size=14, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    header = ["序号"] + [label for _key, label, _w in COLUMNS]
+    for col, label in enumerate(header, start=1):
+        cell = sheet.cell(row=2, column=col, value=label)
+        cell.font = Font(name="宋体", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    sheet.column_dimensions["A"].width = 6
+    for col, (_key, _label, w) in enumerate(COLUMNS, start=2):
+        sheet.column_dimensions[get_column_letter(col)].width = w
+    row_no = 3
+    for i, row in enumerate(ledger.rows, start=1):
+        values = [i] + [row.values[key] for key, _l, _w in COLUMNS]
+        for col, v in enumerate(values, start=1):
+            if isinstance(v, Decimal):
+                v = float(v)
+            elif isinstance(v, str):
+                v = ctxmod.xml_safe(v)
+            cell = sheet.cell(row=row_no, column=col, value=v if v != "" else None)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = border
+            if col > 1 and COLUMNS[col - 2][0] == "amount":
+                cell.number_format = "#,##0.00"
+        row_no += 1
+    totals = ledger.totals
+    amount_col = 2 + [k for k, _l, _w in COLUMNS].index("amount")
+    summary = [
+        "合计",
+        f"{totals['cases']}件",
+        "",
+        "",
+        "",
+        float(totals["amount"]),
+        "",
+        f"成功{totals['agreements']}件",
+        f"结案{totals['closed']}件",
+        f"全部履行{totals['performed']}件",
+        f"申请{totals['confirmations']}件",
+        f"回访{totals['return_visits']}件",
+    ]
+    for col, v in enumerate(summary, start=1):
+        cell = sheet.cell(row=row_no, column=col, value=v if v != "" else None)
+        cell.font = Font(bold=True)
+        cell.border = border
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+    sheet.cell(row=row_no, column=amount_col).number_format = "#,##0.00"
+    sheet.freeze_panes = "B3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- monthly report
+
+
+@dataclass
+class Figures:
+    accepted: int = 0
+    concluded: int = 0
+    agreements: int = 0
+    failed: int = 0
+    withdrawn: int = 0
+    amount_accepted: Decimal = Decimal(0)
+    amount_agreed: Decimal = Decimal(0)
+    by_type: dict = field(default_factory=dict)
+
+    @property
+    def success_rate(self) -> float | None:
+        mediated = self.agreements + self.failed
+        return None if mediated == 0 else self.agreements / mediated
+
+    @property
+    def success_rate_text(self) -> str:
+        rate = self.success_rate
+        return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def figures(committee_ids, start: date, end: date) -> Figures:
+    f = Figures()
+    for case in cases_accepted(committee_ids, start, end):
+        f.accepted += 1
+        f.amount_accepted += case.amount or Decimal(0)
+        kind = case.category.name_zh if case.category else "其他"
+        f.by_type[kind] = f.by_type.get(kind, 0) + 1
+    for case in cases_closed(committee_ids, start, end):
+        result = ctxmod.outcome(case)
+        if result == "agreement":
+            f.agreements += 1
+            f.amount_agreed += case.amount or Decimal(0)
+        elif result == "failed":
+            f.failed += 1
+        elif result == "withdrawn":
+            f.withdrawn += 1
+        else:
+            continue
+        f.concluded += 1
+    return f
+
+
+def monthly_report(committees, month: str) -> dict:
+    """{'start','end','rows': [(committee, Figures)], 'total': Figures}."""
+    start, end = parse_month(month)
+    rows = [(c, figures([c.id], start, end)) for c in committees]
+    total = Figures()
+    for _c, f in rows:
+        total.accepted += f.accepted
+        total.concluded += f.concluded
+        total.agreements += f.agreements
+        total.failed += f.failed
+        total.withdrawn += f.withdrawn
+        total.amount_accepted += f.amount_accepted
+        total.amount_agreed += f.amount_agreed
+        for k, v in f.by_type.items():
+            total.by_type[k] = total.by_type.get(k, 0) + v
+    return {"start": start, "end": end, "rows": rows, "total": total}
+
+
+# ---------------------------------------------------------------- SVG charts (server-side)
+
+PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#548235", "#7f6000", "#7030a0"]
+
+
+def bar_chart_svg(title: str, items: list[tuple[str, float]], *, unit: str = "") -> Markup:
+    """A horizontal bar chart as inline SVG (no script, no style attribute)."""
+    bar_h, gap, label_w, chart_w = 22, 8, 150, 300
+    height = 40 + max(1, len(items)) * (bar_h + gap)
+    top = max((v for _l, v in items), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{label_w + chart_w + 90}" '
+        f'height="{height}" viewBox="0 0 {label_w + chart_w + 90} {height}" '
+        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="13">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="18" font-weight="bold">{escape(title)}</text>',
+    ]
+    if not items:
+        parts.append('<text x="0" y="50">—</text>')
+    for i, (label, v) in enumerate(items):
+        y = 32 + i * (bar_h + gap)
+        w = 0 if top == 0 else round(chart_w * float(v) / float(top), 1)
+        shown = f"{v:,.2f}" if isinstance(v, Decimal) else f"{v:g}"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(str(label)[:14])}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{label_w + w + 6}" y="{y + 16}">{escape(shown)}{escape(unit)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+REPORT_COLUMNS = [
+    ("调解委员会", 34),
+    ("受理（件）", 12),
+    ("结案（件）", 12),
+    ("调解成功（件）", 14),
+    ("调解不成（件）", 14),
+    ("撤回（件）", 12),
+    ("调解成功率", 12),
+    ("受理涉及金额（元）", 18),
+    ("协议涉及金额（元）", 18),
+]
+
+
+def report_xlsx(report: dict, title: str) -> bytes:
+    """The monthly figures as a sheet, one row per committee and a total, then counts by type."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "调解工作月报"
+    sheet.cell(row=1, column=1, value=ctxmod.xml_safe(title)).font = Font(size=14, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REPORT_COLUMNS))
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    for col, (label, width) in enumerate(REPORT_COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=col, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    def write(row_no, name, f: Figures, bold=False):
+        values = [
+            ctxmod.xml_safe(name),
+            f.accepted,
+            f.concluded,
+            f.agreements,
+            f.failed,
+            f.withdrawn,
+            f.success_rate,
+            float(f.amount_accepted),
+            float(f.amount_agreed),
+        ]
+        for col, v in enumerate(values, start=1):
+            cell = sheet.cell(row=row_no, column=col, value=v)
+            cell.font = Font(bold=bold)
+        sheet.cell(row=row_no, column=7).number_format = "0.0%"
+        sheet.cell(row=row_no, column=8).number_format = "#,##0.00"
+        sheet.cell(row=row_no, column=9).number_format = "#,##0.00"
+
+    row_no = 3
+    for committee, f in report["rows"]:
+        write(row_no, committee.name, f)
+        row_no += 1
+    write(row_no, "合计", report["total"], bold=True)
+    row_no += 2
+    sheet.cell(row=row_no, column=1, value="纠纷类型").font = Font(bold=True)
+    sheet.cell(row=row_no, column=2, value="受理（件）").font = Font(bold=True)
+    for kind, n in sorted(report["total"].by_type.items(), key=lambda kv: -kv[1]):
+        row_no += 1
+        sheet.cell(row=row_no, column=1, value=ctxmod.xml_safe(kind))
+        sheet.cell(row=row_no, column=2, value=n)
+    sheet.freeze_panes = "A3"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
