@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -30,6 +30,8 @@ def translation_directories() -> str:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI jobs and the demo loader: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
