@@ -94,7 +94,7 @@ def stats_for_dashboard(start, end) -> dict:
             (_("Questions answered"), total["answered"]),
             (_("Enterprises answered"), total["enterprises_answered"]),
             (_("Median hours to first answer"), total["median_hours"]),
-            (_("Answered within the deadline (%)"), total["within_deadline"]),
+            (_("Answered within the deadline (per cent)"), total["within_deadline"]),
         ],
         **total,
     }
@@ -121,7 +121,7 @@ def figures_xlsx(data: dict, month: str) -> bytes:
         ("asked", _("Asked")),
         ("answered", _("Answered")),
         ("median_hours", _("Median hours to first answer")),
-        ("within_deadline", _("Within deadline (%)")),
+        ("within_deadline", _("Within deadline (per cent)")),
         ("enterprises_answered", _("Enterprises answered")),
     ]
     book = Workbook()
