@@ -14,6 +14,10 @@ ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
+PLACE = re.compile(
+    r"^(?:辽宁省?|沈阳|大连|鞍山|抚顺|本溪|丹东|锦州|营口|阜新|辽阳|盘锦|铁岭|朝阳|葫芦岛|"
+    r"北京|上海|天津|重庆|广州|深圳)市?"
+)
 
 
 def _name_variants(name: str) -> list[str]:
@@ -26,10 +30,14 @@ def _name_variants(name: str) -> list[str]:
     variants.add(base)
     for suffix in COMPANY_SUFFIXES:
         if base.endswith(suffix):
-            short = base[: -len(suffix)]
-            if len(short) >= 2:
-                variants.add(short)
+            base = base[: -len(suffix)]
+            variants.add(base)
             break
+    # "沈阳恒信机械制造" is also written "恒信机械制造" or just "恒信" (the trade name).
+    local = PLACE.sub("", base)
+    variants.add(local)
+    if len(local) >= 4:
+        variants.add(local[:2])
     return sorted((v for v in variants if len(v) >= 2), key=len, reverse=True)
 
 
