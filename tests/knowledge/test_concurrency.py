@@ -55,7 +55,11 @@ def _race(app, question_id, lawyer_ids):
     assert not errors, errors
     winners = [who for result, who in outcomes if result == "won"]
     assert len(winners) == 1, outcomes
-    assert all("already been claimed" in msg for result, msg in outcomes if result == "lost")
+    assert all(
+        "already been claimed" in msg or "已被其他律师领取" in msg
+        for result, msg in outcomes
+        if result == "lost"
+    )
     with app.app_context():
         question = db.session.get(Question, question_id)
         assert question.status == QuestionStatus.claimed

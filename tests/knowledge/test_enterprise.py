@@ -92,7 +92,7 @@ def test_rating_an_unanswered_question_is_refused(client, login, dummy_question)
     )
     assert dummy_question.status == S.pool and dummy_question.rating is None
     page = response.get_data(as_text=True)
-    assert "rate a question only after" in page or "回答后" in page
+    assert "rate a question only after" in page or "答复后才能评价" in page
 
 
 def test_rating_closes_an_answered_question(client, login, answered_question):

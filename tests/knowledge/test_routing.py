@@ -34,7 +34,12 @@ def test_lawyer_with_no_weekly_capacity_left_is_skipped(
     operations.claim(first, busy)
     second = create_question(submit=False)
     assert busy not in matching_lawyers(second)
-    assert any("capacity" in r for c in consider(second) if c.lawyer == busy for r in c.reasons)
+    assert any(
+        "capacity" in r or "容量" in r
+        for c in consider(second)
+        if c.lawyer == busy
+        for r in c.reasons
+    )
 
 
 def test_lawyer_with_conflict_never_sees_question(
