@@ -1,0 +1,1 @@
+"""Data generators at realistic scale and the benchmarks that use them."""
