@@ -17,11 +17,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--database", help="reuse this SQLite file when it exists (generated there otherwise)"
+    )
     args = parser.parse_args(argv)
 
     import portal
     from bench.questions import BENCH_PASSWORD, generate_questions
-    from knowledge.models import QuestionOffer
+    from knowledge.models import Question, QuestionOffer
     from portal.accounts import passwords
     from portal.accounts.models import User
     from portal.config import TestingConfig
@@ -31,22 +34,27 @@ def main(argv=None):
 
     passwords.set_fast_hashing_for_tests()
     folder = Path(tempfile.mkdtemp(prefix="bench-queue-"))
+    database = Path(args.database) if args.database else folder / "bench.db"
+    reuse = database.exists()
 
     class Config(TestingConfig):
         TESTING = False
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.db'}"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
         UPLOAD_DIR = str(folder / "uploads")
         SEARCH_INDEX_DIR = str(folder / "index")
         SEARCH_INDEX_INLINE = False
 
     app = portal.create_app(Config)
     with app.app_context():
-        db.create_all()
-        ensure_categories()
-        started = time.perf_counter()
-        generate_questions(db.session, args.questions)
-        db.session.commit()
-        print(f"generated {args.questions} questions in {time.perf_counter() - started:.1f} s")
+        if not reuse:
+            db.create_all()
+            ensure_categories()
+            started = time.perf_counter()
+            generate_questions(db.session, args.questions)
+            db.session.commit()
+            print(f"generated {args.questions} questions in {time.perf_counter() - started:.1f} s")
+        total = db.session.scalar(select(func.count()).select_from(Question))
+        print(f"database {database}: {total} questions")
         lawyer_id, offers = db.session.execute(
             select(QuestionOffer.lawyer_id, func.count())
             .group_by(QuestionOffer.lawyer_id)

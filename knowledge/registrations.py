@@ -21,6 +21,7 @@ def register_questions(app):
     from portal.core.permissions import is_staff
 
     app.register_blueprint(kb)
+    app.add_template_filter(shanghai_minute, "shanghai_minute")
     app.config.setdefault("QUESTIONS_AUTOCLOSE_DAYS", 14)
     add_nav(app, "kb.index", _l("Knowledge base"), lambda user: True, order=51)
     add_nav(app, "knowledge.staff_overview", _l("Questions (staff)"), is_staff, order=60)
@@ -33,3 +34,14 @@ def register_questions(app):
     add_record_type(app, "questions", documents.describe_question)
     add_search_source(app, "question", documents.question_document, documents.question_ids)
     add_search_source(app, "kb_article", documents.article_document, documents.article_ids)
+
+
+def shanghai_minute(moment) -> str:
+    """'2026-11-23 18:30' in Shanghai time: the long tables (queues) show many deadlines and
+    Babel's format_datetime costs about 1 ms each; this numeric form reads the same in both
+    languages."""
+    if moment is None:
+        return ""
+    from knowledge.deadlines import SHANGHAI
+
+    return (moment + SHANGHAI).strftime("%Y-%m-%d %H:%M")

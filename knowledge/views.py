@@ -48,6 +48,8 @@ from portal.core.reference import INDUSTRIES
 from portal.core.uploads import UploadRejected, send_stored_file
 
 PER_PAGE = 25
+# The queue page lists at most this many of the lawyer's own open questions (soonest first).
+MAX_HELD = 50
 
 
 def _categories():
@@ -389,6 +391,7 @@ def queue():
             Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
         )
         .order_by(Question.deadline_dt)
+        .limit(MAX_HELD)
     ).all()
     return render_template(
         "knowledge/queue.html",
