@@ -18,6 +18,7 @@ from knowledge.forms import (
     RoutingRuleForm,
 )
 from knowledge.models import (
+    STATUS_LABELS,
     KnowledgeArticle,
     Question,
     QuestionAttachment,
@@ -443,6 +444,7 @@ def staff_overview():
         proposals=operations.publishable_questions(),
         counts={str(k): v for k, v in counts.items()},
         S=S,
+        labels=STATUS_LABELS,
     )
 
 
@@ -454,7 +456,9 @@ def staff_questions():
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
     page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)
-    return render_template("knowledge/staff_questions.html", page=page, status=status, S=S)
+    return render_template(
+        "knowledge/staff_questions.html", page=page, status=status, S=S, labels=STATUS_LABELS
+    )
 
 
 @login_required
