@@ -60,7 +60,7 @@ TRANSITIONS = {
     (S.draft, S.withdrawn): asker,
     (S.submitted, S.assigned): system_or_staff,
     (S.submitted, S.pool): system_or_staff,
-    (S.pool, S.assigned): staff,
+    (S.pool, S.assigned): system_or_staff,
     (S.assigned, S.assigned): staff,
     (S.claimed, S.assigned): staff,
     (S.pool, S.claimed): claimer,
@@ -100,6 +100,8 @@ _NOTICES = {
     S.answered: ("firm", _l("Your question has been answered: %(title)s")),
     S.follow_up: ("lawyer", _l("The enterprise asked a follow-up: %(title)s")),
     S.escalated: ("firm", _l("Your question was escalated: %(title)s")),
+    S.withdrawn: ("lawyer", _l("The enterprise withdrew the question: %(title)s")),
+    S.closed: ("lawyer", _l("The question you answered was closed: %(title)s")),
 }
 
 

@@ -123,3 +123,37 @@ def test_lawyer_sees_own_statistics(client, login, answered_question, matching_l
 def test_enterprise_cannot_open_the_queue(client, login, dummy_enterprise_user):
     login(dummy_enterprise_user)
     assert client.get("/questions/queue").status_code == 403
+
+
+def test_release_in_a_direct_category_assigns_the_next_best(
+    dummy_staff, create_lawyer, create_question
+):
+    from knowledge.models import RoutingMode
+
+    operations.save_routing_rule(category("tax"), RoutingMode.direct.value, 3, dummy_staff)
+    first = create_lawyer(industries="C", specialities=("tax",), weekly_capacity=9)
+    second = create_lawyer(industries="C", specialities=("tax",), weekly_capacity=4)
+    question = create_question(category="tax")
+    assert question.lawyer == first and question.status == S.assigned
+    operations.release(question, first, "利益冲突")
+    assert question.status == S.assigned and question.lawyer == second
+
+
+def test_draft_can_be_edited_by_its_writer_only(
+    app, login, create_question, dummy_enterprise_user, create_enterprise_user
+):
+    draft = create_question(asker=dummy_enterprise_user, submit=False)
+    writer = login(dummy_enterprise_user, app.test_client())
+    form = {
+        "title": "修改后的标题",
+        "body": "修改后的内容",
+        "category": str(category("tax").id),
+        "urgency": "urgent",
+        "save_draft": "1",
+    }
+    assert writer.get(f"/questions/{draft.id}/edit").status_code == 200
+    assert writer.post(f"/questions/{draft.id}/edit", data=form).status_code == 302
+    assert (draft.title, draft.category.code, draft.status) == ("修改后的标题", "tax", S.draft)
+    colleague = login(create_enterprise_user(enterprise=draft.enterprise), app.test_client())
+    assert colleague.get(f"/questions/{draft.id}/edit").status_code == 403
+    assert colleague.get(f"/questions/{draft.id}").status_code in (403, 404)
