@@ -11,6 +11,15 @@ pytestmark = pytest.mark.e2e
 
 TITLE = "客户拖欠货款三十八万元怎么办"
 BODY = "我们是沈阳恒信机械制造有限公司，联系人王建华，电话13912345678。客户拖欠货款38万元。"
+
+
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
+
+
 ANSWER = "依据《民法典》第五百七十七条，对方应当承担继续履行等违约责任。"
 
 
@@ -29,6 +38,7 @@ def test_question_from_asking_to_the_public_knowledge_base(live_server, browser,
 
     with page_as(browser, base_url, accounts["lawyer"], tmp_path, "lawyer") as page:
         page.goto("/questions/queue")
+        assert_accessible(page)
         page.click(f"text={TITLE}")
         page.click("form[action$='/claim'] button")
         page.fill("form[action$='/answer'] textarea[name=body]", ANSWER)
@@ -38,6 +48,7 @@ def test_question_from_asking_to_the_public_knowledge_base(live_server, browser,
     with page_as(browser, base_url, accounts["enterprise"], tmp_path, "rate") as page:
         page.goto(question_url)
         assert "第五百七十七条" in page.content()
+        assert_accessible(page)
         page.check("form[action$='/rate'] input[value='5']")
         page.click("form[action$='/rate'] button[type=submit]")
         page.wait_for_selector("text=5/5")
@@ -53,6 +64,7 @@ def test_question_from_asking_to_the_public_knowledge_base(live_server, browser,
     with page_as(browser, base_url, None, tmp_path, "public") as page:
         page.goto("/kb")
         page.click(f"text={TITLE}")
+        assert_accessible(page)
         text = page.inner_text("main")
         assert "第五百七十七条" in text
         for secret in ("恒信", "王建华", "13912345678"):
