@@ -183,13 +183,14 @@ def _render_question(question, **forms):
             .order_by(RoutingDecision.id.desc())
         ).all()
         form = ReassignForm()
+        matching = {u.id for u in matching_lawyers(question)}
+        # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
         form.lawyer.choices = [
-            (u.id, f"{u.name} · {u.lawyer_profile.industries}")
-            for u in _verified_lawyers()
+            (u.id, f"{u.name} · {u.lawyer_profile.industries}" + (" ✓" if u.id in matching else ""))
+            for u in sorted(_verified_lawyers(), key=lambda u: u.id not in matching)
             if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
         ]
         context["reassign_form"] = form
-        context["matching"] = {u.id for u in matching_lawyers(question)}
     return render_template("knowledge/question.html", **context)
 
 

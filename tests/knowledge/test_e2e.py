@@ -11,6 +11,7 @@ pytestmark = pytest.mark.e2e
 
 TITLE = "客户拖欠货款三十八万元怎么办"
 BODY = "我们是沈阳恒信机械制造有限公司，联系人王建华，电话13912345678。客户拖欠货款38万元。"
+ANSWER = "依据《民法典》第五百七十七条，对方应当承担继续履行等违约责任。"
 
 
 def assert_accessible(page):
@@ -18,9 +19,6 @@ def assert_accessible(page):
 
     result = Axe().run(page)
     assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
-
-
-ANSWER = "依据《民法典》第五百七十七条，对方应当承担继续履行等违约责任。"
 
 
 def test_question_from_asking_to_the_public_knowledge_base(live_server, browser, tmp_path):  # noqa: F811
