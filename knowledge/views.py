@@ -47,6 +47,7 @@ from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
 from portal.core.reference import INDUSTRIES
 from portal.core.uploads import UploadRejected, send_stored_file
+from portal.core.workdays import missing_calendar_years
 
 PER_PAGE = 25
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
@@ -175,6 +176,10 @@ def _render_question(question, **forms):
         "is_lawyer": is_answering_lawyer(user, question),
         "decisions": [],
         "reassign_form": None,
+        # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
+        "missing_years": missing_calendar_years(question.deadline_dt.year)
+        if question.deadline_dt and is_staff(user)
+        else [],
     }
     if can_see_routing(user, question):
         context["decisions"] = db.session.scalars(

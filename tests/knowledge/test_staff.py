@@ -134,3 +134,15 @@ def test_operations_refuse_reassigning_to_a_conflicted_lawyer(
     )
     with pytest.raises(QuestionError):
         operations.reassign(dummy_question, lawyer, dummy_staff)
+
+
+def test_staff_are_warned_when_the_deadline_year_has_no_calendar(
+    client, login, dummy_staff, create_question, matching_lawyer
+):
+    from datetime import datetime
+
+    with clock.frozen(datetime(2027, 3, 1, 2)):
+        question = create_question()
+    login(dummy_staff)
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert "2027" in page and "alert-warning" in page
