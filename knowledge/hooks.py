@@ -12,3 +12,6 @@ def init_app(app):
 
     app.register_blueprint(bp)
     add_nav(app, "knowledge.index", _l("Ask a lawyer"), lambda user: True)
+    from knowledge.registrations import register_questions
+
+    register_questions(app)

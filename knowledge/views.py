@@ -1,7 +1,674 @@
-"""Pages of knowledge."""
+"""Pages of ask-a-lawyer: the enterprise's questions, the lawyer's queue, staff pages."""
 
-from flask import render_template
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from knowledge import operations
+from knowledge.forms import (
+    ArticleForm,
+    CapacityForm,
+    MessageForm,
+    NoteForm,
+    QuestionForm,
+    RatingForm,
+    ReassignForm,
+    ReplyForm,
+    RoutingRuleForm,
+)
+from knowledge.models import (
+    STATUS_LABELS,
+    KnowledgeArticle,
+    Question,
+    QuestionAttachment,
+    RoutingDecision,
+    RoutingMode,
+    RoutingRule,
+)
+from knowledge.models import QuestionStatus as S
+from knowledge.permissions import (
+    can_ask,
+    can_edit_draft,
+    can_manage_questions,
+    can_see_routing,
+    can_use_queue,
+    can_view_question,
+    is_answering_lawyer,
+    is_firm_member,
+)
+from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load, taken_this_week
+from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
+from knowledge.workflow import TransitionError, allowed_targets
+from portal.accounts.models import LawyerProfile, Role, User, Verification
+from portal.core.db import db, get_or_404
+from portal.core.links import links_of
+from portal.core.models import LegalCategory
+from portal.core.permissions import is_staff, require
+from portal.core.reference import INDUSTRIES
+from portal.core.uploads import UploadRejected, send_stored_file
+from portal.core.workdays import missing_calendar_years
+
+PER_PAGE = 25
+# The queue page lists at most this many of the lawyer's own open questions (soonest first).
+MAX_HELD = 50
+
+
+def _categories():
+    return db.session.scalars(
+        select(LegalCategory)
+        .where(LegalCategory.is_active.is_(True))
+        .order_by(LegalCategory.position)
+    ).all()
+
+
+def _category_choices():
+    return [(str(c.id), c.name) for c in _categories()]
+
+
+def _question_or_404(question_id):
+    question = get_or_404(Question, question_id)
+    if not can_view_question(current_user, question):
+        # Another firm's question: do not even confirm it exists.
+        abort(404 if not is_staff(current_user) and current_user.role == Role.enterprise else 403)
+    return question
 
 
 def index():
-    return render_template("knowledge/index.html")
+    if current_user.is_authenticated:
+        if current_user.role == Role.enterprise:
+            return redirect(url_for(".mine"))
+        if current_user.role == Role.lawyer:
+            return redirect(url_for(".queue"))
+        if is_staff(current_user):
+            return redirect(url_for(".staff_overview"))
+    return redirect(url_for("kb.index"))
+
+
+@login_required
+def mine():
+    require(current_user.role == Role.enterprise and current_user.enterprise_id is not None)
+    stmt = (
+        select(Question)
+        .where(
+            Question.enterprise_id == current_user.enterprise_id,
+            (Question.status != S.draft) | (Question.asker_id == current_user.id),
+        )
+        .order_by(Question.created_dt.desc())
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("knowledge/mine.html", page=page, can_ask=can_ask(current_user))
+
+
+def _files():
+    return request.files.getlist("attachments")
+
+
+@login_required
+def ask():
+    require(can_ask(current_user))
+    return _question_form(None)
+
+
+@login_required
+def edit(question_id):
+    question = get_or_404(Question, question_id)
+    require(can_edit_draft(current_user, question))
+    return _question_form(question)
+
+
+def _question_form(question):
+    form = QuestionForm(obj=question)
+    form.category.choices = _category_choices()
+    if question is not None and request.method == "GET":
+        form.category.data = str(question.category_id)
+    if form.validate_on_submit():
+        try:
+            stored = operations.store_files(_files(), current_user)
+        except UploadRejected as exc:
+            form.attachments.errors.append(str(exc))
+        else:
+            fields = {
+                "title": form.title.data,
+                "body": form.body.data,
+                "category": db.session.get(LegalCategory, int(form.category.data)),
+                "urgency": form.urgency.data,
+                "consent_to_publish": form.consent_to_publish.data,
+            }
+            try:
+                question = operations.save_draft(
+                    asker=current_user, stored_files=stored, question=question, **fields
+                )
+                if form.submit.data:
+                    operations.submit(question, current_user)
+            except TransitionError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(
+                    _("Your question was sent.") if form.submit.data else _("Draft saved."),
+                    "success",
+                )
+                return redirect(url_for(".question", question_id=question.id))
+    return render_template("knowledge/ask.html", form=form, question=question)
+
+
+def _render_question(question, **forms):
+    user = current_user
+    targets = allowed_targets(question, user)
+    escalations = [
+        (code, target["label"])
+        for code, target in current_app.extensions.get("portal.escalation_targets", {}).items()
+        if S.escalated in targets and target["available"](user, question)
+    ]
+    context = {
+        "question": question,
+        "targets": targets,
+        "S": S,
+        "message_form": forms.get("message_form") or MessageForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "note_form": NoteForm(),
+        "escalations": escalations,
+        "links": links_of(question),
+        "is_firm": is_firm_member(user, question),
+        "is_lawyer": is_answering_lawyer(user, question),
+        "decisions": [],
+        "reassign_form": None,
+        # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
+        "missing_years": missing_calendar_years(question.deadline_dt.year)
+        if question.deadline_dt and is_staff(user)
+        else [],
+    }
+    if can_see_routing(user, question):
+        context["decisions"] = db.session.scalars(
+            select(RoutingDecision)
+            .where(RoutingDecision.question_id == question.id)
+            .order_by(RoutingDecision.id.desc())
+        ).all()
+        form = ReassignForm()
+        matching = {u.id for u in matching_lawyers(question)}
+        # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
+        form.lawyer.choices = [
+            (u.id, f"{u.name} · {u.lawyer_profile.industries}" + (" ✓" if u.id in matching else ""))
+            for u in sorted(_verified_lawyers(), key=lambda u: u.id not in matching)
+            if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
+        ]
+        context["reassign_form"] = form
+    return render_template("knowledge/question.html", **context)
+
+
+@login_required
+def question(question_id):
+    return _render_question(_question_or_404(question_id))
+
+
+@login_required
+def attachment(question_id, attachment_id):
+    question = _question_or_404(question_id)
+    item = get_or_404(QuestionAttachment, attachment_id)
+    if item.question_id != question.id:
+        abort(404)
+    return send_stored_file(item.file)
+
+
+def _act(question, action, success):
+    """Run an operation; one commit; a refusal becomes a message, never a 500."""
+    try:
+        action()
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for(".question", question_id=question.id))
+
+
+@login_required
+def submit(question_id):
+    question = get_or_404(Question, question_id)
+    require(can_edit_draft(current_user, question))
+    return _act(
+        question, lambda: operations.submit(question, current_user), _("Your question was sent.")
+    )
+
+
+@login_required
+def claim(question_id):
+    question = _question_or_404(question_id)
+    require(can_use_queue(current_user))
+    return _act(
+        question, lambda: operations.claim(question, current_user), _("You claimed the question.")
+    )
+
+
+@login_required
+def release(question_id):
+    question = _question_or_404(question_id)
+    note = NoteForm().note.data or ""
+    return _act(
+        question,
+        lambda: operations.release(question, current_user, note),
+        _("The question was given back."),
+    )
+
+
+def _message_action(
+    question_id, operation, success, form_class=MessageForm, form_name="message_form"
+):
+    question = _question_or_404(question_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        return _render_question(question, **{form_name: form}), 400
+    files = None
+    if hasattr(form, "attachments"):
+        try:
+            files = operations.store_files(_files(), current_user)
+        except UploadRejected as exc:
+            form.attachments.errors.append(str(exc))
+            return _render_question(question, **{form_name: form}), 400
+    try:
+        if files is None:
+            operation(question, current_user, form.body.data)
+        else:
+            operation(question, current_user, form.body.data, files)
+    except TransitionError as exc:
+        db.session.rollback()
+        form.body.errors.append(str(exc))
+        return _render_question(question, **{form_name: form}), 400
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for(".question", question_id=question.id))
+
+
+@login_required
+def answer(question_id):
+    return _message_action(question_id, operations.answer, _("Your answer was sent."))
+
+
+@login_required
+def request_info(question_id):
+    return _message_action(
+        question_id, operations.request_info, _("Your request for information was sent.")
+    )
+
+
+@login_required
+def follow_up(question_id):
+    return _message_action(question_id, operations.follow_up, _("Your follow-up was sent."))
+
+
+@login_required
+def reply(question_id):
+    return _message_action(
+        question_id, operations.reply_info, _("Your reply was sent."), ReplyForm, "reply_form"
+    )
+
+
+@login_required
+def rate(question_id):
+    question = _question_or_404(question_id)
+    form = RatingForm()
+    if question.status != S.answered:
+        flash(_("You can rate a question only after it has been answered."), "danger")
+        return redirect(url_for(".question", question_id=question.id))
+    if not form.validate_on_submit():
+        return _render_question(question, rating_form=form), 400
+    return _act(
+        question,
+        lambda: operations.rate(question, current_user, int(form.rating.data), form.comment.data),
+        _("Thank you for your rating."),
+    )
+
+
+@login_required
+def withdraw(question_id):
+    question = _question_or_404(question_id)
+    note = NoteForm().note.data or ""
+    return _act(
+        question,
+        lambda: operations.withdraw(question, current_user, note),
+        _("The question was withdrawn."),
+    )
+
+
+@login_required
+def escalate(question_id, code):
+    question = _question_or_404(question_id)
+    note = NoteForm().note.data or ""
+    return _act(
+        question,
+        lambda: operations.escalate(question, code, current_user, note),
+        _("The question was escalated."),
+    )
+
+
+@login_required
+def reassign(question_id):
+    question = _question_or_404(question_id)
+    require(can_manage_questions(current_user))
+    form = ReassignForm()
+    form.lawyer.choices = [(u.id, u.name) for u in _verified_lawyers()]
+    if not form.validate_on_submit():
+        flash(_("Choose a lawyer."), "danger")
+        return redirect(url_for(".question", question_id=question.id))
+    lawyer = get_or_404(User, form.lawyer.data)
+    return _act(
+        question,
+        lambda: operations.reassign(question, lawyer, current_user, form.note.data or ""),
+        _("The question was assigned to %(name)s.", name=lawyer.name),
+    )
+
+
+@login_required
+def reroute(question_id):
+    question = _question_or_404(question_id)
+    require(can_manage_questions(current_user))
+    if question.status not in (S.submitted, S.pool):
+        flash(_("Only questions waiting for a lawyer can be routed again."), "danger")
+        return redirect(url_for(".question", question_id=question.id))
+    return _act(
+        question,
+        lambda: operations.route(question, by=current_user),
+        _("The question was routed again."),
+    )
+
+
+# --- lawyer ----------------------------------------------------------------------------------
+
+
+@login_required
+def queue():
+    require(can_use_queue(current_user))
+    category = request.args.get("category", type=int)
+    industry = request.args.get("industry", "")
+    stmt = select(Question).where(operations.lawyer_queue_filter(current_user))
+    if category:
+        stmt = stmt.where(Question.category_id == category)
+    if industry in INDUSTRIES:
+        stmt = stmt.where(Question.industry == industry)
+    stmt = stmt.order_by(Question.deadline_dt, Question.id)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    mine = db.session.scalars(
+        select(Question)
+        .where(
+            Question.lawyer_id == current_user.id,
+            Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
+        )
+        .order_by(Question.deadline_dt)
+        .limit(MAX_HELD)
+    ).all()
+    return render_template(
+        "knowledge/queue.html",
+        page=page,
+        mine=mine,
+        categories=_categories(),
+        industries=INDUSTRIES,
+        category=category,
+        industry=industry,
+    )
+
+
+@login_required
+def my_stats():
+    require(can_use_queue(current_user))
+    return render_template("knowledge/my_stats.html", figures=lawyer_figures(current_user))
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def _verified_lawyers():
+    return db.session.scalars(
+        select(User)
+        .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .where(User.role == Role.lawyer, User.verification == Verification.verified)
+        .order_by(User.name, User.id)
+    ).all()
+
+
+@login_required
+def staff_overview():
+    require(can_manage_questions(current_user))
+    unrouted = db.session.scalars(
+        select(Question)
+        .where(
+            (Question.status == S.submitted)
+            | ((Question.status == S.pool) & ~Question.offers.any())
+        )
+        .order_by(Question.deadline_dt)
+    ).all()
+    counts = dict(
+        db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
+    )
+    return render_template(
+        "knowledge/staff_overview.html",
+        overdue=operations.overdue_questions(),
+        unrouted=unrouted,
+        proposals=operations.publishable_questions(),
+        counts={str(k): v for k, v in counts.items()},
+        S=S,
+        labels=STATUS_LABELS,
+    )
+
+
+@login_required
+def staff_questions():
+    require(can_manage_questions(current_user))
+    status = request.args.get("status", "")
+    stmt = select(Question).where(Question.status != S.draft)
+    if status in S.__members__:
+        stmt = stmt.where(Question.status == S(status))
+    page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "knowledge/staff_questions.html", page=page, status=status, S=S, labels=STATUS_LABELS
+    )
+
+
+@login_required
+def staff_overdue():
+    require(can_manage_questions(current_user))
+    return render_template("knowledge/staff_overdue.html", overdue=operations.overdue_questions())
+
+
+@login_required
+def staff_rules():
+    require(can_manage_questions(current_user))
+    rules = {r.category_id: r for r in db.session.scalars(select(RoutingRule))}
+    rows = []
+    for category in _categories():
+        rule = rules.get(category.id)
+        form = RoutingRuleForm(
+            prefix=f"c{category.id}",
+            formdata=None,
+            mode=(rule.mode if rule else RoutingMode.pool).value,
+            deadline_days=rule.deadline_days if rule else DEFAULT_DEADLINE_DAYS,
+        )
+        rows.append((category, rule, form))
+    return render_template("knowledge/staff_rules.html", rows=rows)
+
+
+@login_required
+def staff_rule_save(category_id):
+    require(can_manage_questions(current_user))
+    category = get_or_404(LegalCategory, category_id)
+    form = RoutingRuleForm(prefix=f"c{category.id}")
+    if form.validate_on_submit():
+        operations.save_routing_rule(
+            category, form.mode.data, form.deadline_days.data, current_user
+        )
+        db.session.commit()
+        flash(_("Routing rule saved."), "success")
+    else:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        flash(_("Not saved: %(errors)s", errors=errors), "danger")
+    return redirect(url_for(".staff_rules"))
+
+
+@login_required
+def staff_lawyers():
+    require(can_manage_questions(current_user))
+    lawyers = _verified_lawyers()
+    ids = [u.id for u in lawyers]
+    taken = taken_this_week(ids)
+    load = open_load(ids)
+    rows = [
+        (
+            u,
+            taken.get(u.id, 0),
+            load.get(u.id, 0),
+            CapacityForm(
+                prefix=f"l{u.id}", formdata=None, weekly_capacity=u.lawyer_profile.weekly_capacity
+            ),
+        )
+        for u in lawyers
+    ]
+    return render_template("knowledge/staff_lawyers.html", rows=rows)
+
+
+@login_required
+def staff_lawyer_capacity(user_id):
+    require(can_manage_questions(current_user))
+    lawyer = get_or_404(User, user_id)
+    if lawyer.lawyer_profile is None:
+        abort(404)
+    form = CapacityForm(prefix=f"l{lawyer.id}")
+    if form.validate_on_submit():
+        operations.set_capacity(lawyer, form.weekly_capacity.data, current_user)
+        db.session.commit()
+        flash(_("Capacity saved."), "success")
+    else:
+        flash(_("The weekly capacity is a number from 0 to 100."), "danger")
+    return redirect(url_for(".staff_lawyers"))
+
+
+@login_required
+def staff_figures():
+    require(can_manage_questions(current_user))
+    start, end, month = month_bounds(request.args.get("month"))
+    return render_template("knowledge/staff_figures.html", data=figures(start, end), month=month)
+
+
+@login_required
+def staff_figures_xlsx():
+    require(can_manage_questions(current_user))
+    start, end, month = month_bounds(request.args.get("month"))
+    data = figures_xlsx(figures(start, end), month)
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=questions-{month}.xlsx"},
+    )
+
+
+@login_required
+def staff_articles():
+    require(can_manage_questions(current_user))
+    articles = db.session.scalars(
+        select(KnowledgeArticle).order_by(KnowledgeArticle.updated_dt.desc())
+    ).all()
+    return render_template(
+        "knowledge/staff_articles.html",
+        articles=articles,
+        proposals=operations.publishable_questions(),
+    )
+
+
+@login_required
+def staff_article_prepare(question_id):
+    require(can_manage_questions(current_user))
+    question = get_or_404(Question, question_id)
+    try:
+        article = operations.prepare_article(question, current_user)
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".staff_articles"))
+    db.session.commit()
+    flash(_("Check the automatic anonymisation, then publish."), "info")
+    return redirect(url_for(".staff_article", article_id=article.id))
+
+
+@login_required
+def staff_article(article_id):
+    require(can_manage_questions(current_user))
+    article = get_or_404(KnowledgeArticle, article_id)
+    form = ArticleForm(obj=article)
+    form.category.choices = _category_choices()
+    if request.method == "GET":
+        form.category.data = str(article.category_id)
+    if form.validate_on_submit():
+        try:
+            operations.save_article(
+                article,
+                current_user,
+                title=form.title.data,
+                question_text=form.question_text.data,
+                answer_text=form.answer_text.data,
+                category=db.session.get(LegalCategory, int(form.category.data)),
+                industry=form.industry.data,
+            )
+        except TransitionError as exc:
+            db.session.rollback()
+            form.answer_text.errors.append(str(exc))
+        else:
+            if request.form.get("publish") == "1":
+                operations.publish_article(article, current_user, True)
+            db.session.commit()
+            flash(_("Article saved."), "success")
+            return redirect(url_for(".staff_article", article_id=article.id))
+    return render_template("knowledge/staff_article.html", form=form, article=article)
+
+
+@login_required
+def staff_article_publish(article_id):
+    require(can_manage_questions(current_user))
+    article = get_or_404(KnowledgeArticle, article_id)
+    publish = request.form.get("publish") == "1"
+    operations.publish_article(article, current_user, publish)
+    db.session.commit()
+    flash(
+        _("Article published.") if publish else _("Article withdrawn from the public."), "success"
+    )
+    return redirect(url_for(".staff_article", article_id=article.id))
+
+
+# --- public knowledge base -------------------------------------------------------------------
+
+
+def kb_index():
+    category = request.args.get("category", type=int)
+    industry = request.args.get("industry", "")
+    stmt = select(KnowledgeArticle).where(KnowledgeArticle.is_published.is_(True))
+    if category:
+        stmt = stmt.where(KnowledgeArticle.category_id == category)
+    if industry in INDUSTRIES:
+        stmt = stmt.where(KnowledgeArticle.industry == industry)
+    page = db.paginate(
+        stmt.order_by(KnowledgeArticle.published_dt.desc()), per_page=PER_PAGE, error_out=False
+    )
+    by_category = dict(
+        db.session.execute(
+            select(KnowledgeArticle.category_id, func.count())
+            .where(KnowledgeArticle.is_published.is_(True))
+            .group_by(KnowledgeArticle.category_id)
+        ).all()
+    )
+    return render_template(
+        "knowledge/kb_index.html",
+        page=page,
+        categories=_categories(),
+        by_category=by_category,
+        industries=INDUSTRIES,
+        category=category,
+        industry=industry,
+    )
+
+
+def kb_article(article_id):
+    article = get_or_404(KnowledgeArticle, article_id)
+    if not article.is_published and not is_staff(current_user):
+        abort(404)
+    return render_template("knowledge/kb_article.html", article=article)

@@ -1,0 +1,65 @@
+"""What the search engine indexes from ask-a-lawyer: private questions and public articles."""
+
+from sqlalchemy import select
+
+from knowledge.models import KnowledgeArticle, MessageKind, Question, QuestionStatus
+from knowledge.urls import article_url, question_url
+from portal.core.db import db
+
+
+def question_document(question_id) -> dict | None:
+    question = db.session.get(Question, question_id)
+    if question is None or question.status == QuestionStatus.draft:
+        return None
+    access = ["staff", f"enterprise:{question.enterprise_id}"]
+    if question.lawyer_id:
+        access.append(f"user:{question.lawyer_id}")
+    answers = "\n\n".join(m.body for m in question.messages if m.kind == MessageKind.answer)
+    return {
+        "kind": "question",
+        "id": question.id,
+        "title": question.title,
+        "body": f"{question.body}\n\n{answers}".strip(),
+        "url": question_url(question.id),
+        "date": question.submitted_dt or question.created_dt,
+        "category": question.category.code if question.category else "",
+        "industry": question.industry or "",
+        "access": access,
+        "status": str(question.status),
+    }
+
+
+def question_ids():
+    return db.session.scalars(
+        select(Question.id).where(Question.status != QuestionStatus.draft)
+    ).all()
+
+
+def article_document(article_id) -> dict | None:
+    article = db.session.get(KnowledgeArticle, article_id)
+    if article is None or not article.is_published:
+        return None
+    return {
+        "kind": "kb_article",
+        "id": article.id,
+        "title": article.title,
+        "body": f"{article.question_text}\n\n{article.answer_text}",
+        "url": article_url(article.id),
+        "date": article.published_dt,
+        "category": article.category.code if article.category else "",
+        "industry": article.industry or "",
+        "access": ["public"],
+    }
+
+
+def article_ids():
+    return db.session.scalars(
+        select(KnowledgeArticle.id).where(KnowledgeArticle.is_published.is_(True))
+    ).all()
+
+
+def describe_question(question_id):
+    question = db.session.get(Question, question_id)
+    if question is None:
+        return (f"questions #{question_id}", "")
+    return (question.title, question_url(question.id))

@@ -1,0 +1,140 @@
+"""Matching a question against verified lawyers; the per-category rule decides pool or direct."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from knowledge import clock
+from knowledge.deadlines import SHANGHAI
+from knowledge.models import Question, QuestionStatus, RoutingMode, RoutingRule
+from portal.accounts.models import LawyerProfile, Role, User, Verification
+from portal.core.db import db
+
+DEFAULT_DEADLINE_DAYS = 3
+# Statuses in which a lawyer holds a question (counts as their current load).
+HELD = (
+    QuestionStatus.assigned,
+    QuestionStatus.claimed,
+    QuestionStatus.needs_info,
+    QuestionStatus.follow_up,
+)
+
+
+def rule_for(category_id: int) -> RoutingRule:
+    """The staff rule for the category, or the default (pool, 3 working days) unsaved."""
+    rule = db.session.scalar(select(RoutingRule).where(RoutingRule.category_id == category_id))
+    if rule is None:
+        rule = RoutingRule(
+            category_id=category_id, mode=RoutingMode.pool, deadline_days=DEFAULT_DEADLINE_DAYS
+        )
+    return rule
+
+
+def week_start(now: datetime | None = None) -> datetime:
+    """Monday 00:00 in Shanghai of the current week, as naive UTC."""
+    local = (now or clock.now()) + SHANGHAI
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return monday - SHANGHAI
+
+
+def taken_this_week(lawyer_ids=None, now=None) -> dict[int, int]:
+    """Questions each lawyer was given or took since Monday (what the weekly capacity limits)."""
+    since = week_start(now)
+    taken = func.coalesce(Question.claimed_dt, Question.assigned_dt)
+    stmt = (
+        select(Question.lawyer_id, func.count())
+        .where(Question.lawyer_id.is_not(None), taken >= since)
+        .group_by(Question.lawyer_id)
+    )
+    if lawyer_ids is not None:
+        stmt = stmt.where(Question.lawyer_id.in_(lawyer_ids))
+    return dict(db.session.execute(stmt).all())
+
+
+def open_load(lawyer_ids=None) -> dict[int, int]:
+    stmt = (
+        select(Question.lawyer_id, func.count())
+        .where(Question.lawyer_id.is_not(None), Question.status.in_(HELD))
+        .group_by(Question.lawyer_id)
+    )
+    if lawyer_ids is not None:
+        stmt = stmt.where(Question.lawyer_id.in_(lawyer_ids))
+    return dict(db.session.execute(stmt).all())
+
+
+@dataclass
+class Candidate:
+    lawyer: User
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+    remaining: int = 0
+    load: int = 0
+
+    def as_record(self) -> dict:
+        return {
+            "lawyer_id": self.lawyer.id,
+            "name": self.lawyer.name,
+            "ok": self.ok,
+            "remaining": self.remaining,
+            "load": self.load,
+            "reasons": self.reasons,
+        }
+
+
+def consider(question: Question, exclude=(), now=None) -> list[Candidate]:
+    """Every verified lawyer with the reasons they match or not; best matches first."""
+    lawyers = db.session.scalars(
+        select(User)
+        .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .where(
+            User.role == Role.lawyer,
+            User.verification == Verification.verified,
+            User.is_deactivated.is_(False),
+        )
+        .order_by(User.id)
+    ).all()
+    ids = [lawyer.id for lawyer in lawyers]
+    taken = taken_this_week(ids, now)
+    load = open_load(ids)
+    excluded = {getattr(x, "id", x) for x in exclude}
+    result = []
+    for lawyer in lawyers:
+        profile = lawyer.lawyer_profile
+        reasons = []
+        ok = True
+        if lawyer.id in excluded:
+            ok = False
+            reasons.append(str(_l("released this question")))
+        if profile.has_conflict_with(question.enterprise_id):
+            ok = False
+            reasons.append(str(_l("declared a conflict with this firm")))
+        if question.industry in profile.industries:
+            reasons.append(str(_l("serves industry %(code)s", code=question.industry)))
+        else:
+            ok = False
+            reasons.append(str(_l("does not serve industry %(code)s", code=question.industry)))
+        if any(c.id == question.category_id for c in profile.specialities):
+            reasons.append(str(_l("specialises in this category")))
+        else:
+            ok = False
+            reasons.append(str(_l("does not take this category")))
+        remaining = profile.weekly_capacity - taken.get(lawyer.id, 0)
+        if remaining > 0:
+            reasons.append(str(_l("%(n)s of weekly capacity left", n=remaining)))
+        else:
+            ok = False
+            reasons.append(str(_l("weekly capacity used up")))
+        result.append(
+            Candidate(lawyer, ok, reasons, remaining=remaining, load=load.get(lawyer.id, 0))
+        )
+    # Best match: most capacity left, then fewest open questions, then longest-standing account.
+    result.sort(key=lambda c: (not c.ok, -c.remaining, c.load, c.lawyer.id))
+    return result
+
+
+def matching_lawyers(question, exclude=(), now=None) -> list[User]:
+    return [c.lawyer for c in consider(question, exclude, now) if c.ok]

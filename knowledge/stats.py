@@ -1,0 +1,146 @@
+"""Monthly figures of ask-a-lawyer (for staff, the dashboard and the XLSX export)."""
+
+from collections import defaultdict
+from datetime import date, datetime
+from io import BytesIO
+from statistics import median
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from knowledge.models import Question, QuestionStatus
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.reference import industry_name
+
+
+def month_bounds(month: str | None) -> tuple[datetime, datetime, str]:
+    """'2026-03' -> (start, end) as naive datetimes; anything unreadable means this month."""
+    try:
+        year, mon = (int(x) for x in (month or "").split("-"))
+        start = date(year, mon, 1)
+    except ValueError:
+        today = date.today()
+        start = date(today.year, today.month, 1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return (
+        datetime(start.year, start.month, 1),
+        datetime(end.year, end.month, 1),
+        start.strftime("%Y-%m"),
+    )
+
+
+def _hours(question) -> float:
+    spent = (question.first_answer_dt - question.submitted_dt).total_seconds()
+    return max(0.0, spent - question.paused_seconds) / 3600
+
+
+def _summary(asked, answered) -> dict:
+    hours = [_hours(q) for q in answered]
+    within = [q for q in answered if q.deadline_dt is None or q.first_answer_dt <= q.deadline_dt]
+    return {
+        "asked": len(asked),
+        "answered": len(answered),
+        "median_hours": round(median(hours), 1) if hours else None,
+        "within_deadline": round(100 * len(within) / len(answered)) if answered else None,
+        "enterprises_answered": len({q.enterprise_id for q in answered}),
+    }
+
+
+def figures(start: datetime, end: datetime) -> dict:
+    """Asked, answered, median hours to first answer (clock stopped while waiting), share within
+    the deadline; overall and by category, industry and lawyer."""
+    rows = db.session.scalars(
+        select(Question).where(
+            Question.status != QuestionStatus.draft,
+            or_(
+                Question.submitted_dt.between(start, end),
+                Question.first_answer_dt.between(start, end),
+            ),
+        )
+    ).all()
+    asked = [q for q in rows if q.submitted_dt and start <= q.submitted_dt < end]
+    answered = [q for q in rows if q.first_answer_dt and start <= q.first_answer_dt < end]
+    groups = {"category": {}, "industry": {}, "lawyer": {}}
+    keyed = {
+        "category": lambda q: q.category.name,
+        "industry": lambda q: f"{q.industry} · {industry_name(q.industry)}",
+        "lawyer": lambda q: q.lawyer_id,
+    }
+    for name, key in keyed.items():
+        asked_by, answered_by = defaultdict(list), defaultdict(list)
+        for q in asked:
+            asked_by[key(q)].append(q)
+        for q in answered:
+            answered_by[key(q)].append(q)
+        for k in sorted(set(asked_by) | set(answered_by), key=lambda x: str(x)):
+            groups[name][k] = _summary(asked_by[k], answered_by[k])
+    lawyers = {}
+    ids = [k for k in groups["lawyer"] if k]
+    if ids:
+        lawyers = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    groups["lawyer"] = {
+        (lawyers.get(k) if k else _("Not assigned")): v for k, v in groups["lawyer"].items()
+    }
+    return {"total": _summary(asked, answered), **groups}
+
+
+def stats_for_dashboard(start, end) -> dict:
+    total = figures(start, end)["total"]
+    return {
+        "label": _("Ask a lawyer"),
+        "figures": [
+            (_("Questions asked"), total["asked"]),
+            (_("Questions answered"), total["answered"]),
+            (_("Enterprises answered"), total["enterprises_answered"]),
+            (_("Median hours to first answer"), total["median_hours"]),
+            (_("Answered within the deadline (per cent)"), total["within_deadline"]),
+        ],
+        **total,
+    }
+
+
+def lawyer_figures(lawyer) -> dict:
+    answered = db.session.scalars(
+        select(Question).where(
+            Question.lawyer_id == lawyer.id, Question.first_answer_dt.is_not(None)
+        )
+    ).all()
+    summary = _summary(answered, answered)
+    ratings = [q.rating for q in answered if q.rating]
+    summary["rating"] = round(sum(ratings) / len(ratings), 1) if ratings else None
+    summary["rated"] = len(ratings)
+    return summary
+
+
+def figures_xlsx(data: dict, month: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    columns = [
+        ("asked", _("Asked")),
+        ("answered", _("Answered")),
+        ("median_hours", _("Median hours to first answer")),
+        ("within_deadline", _("Within deadline (per cent)")),
+        ("enterprises_answered", _("Enterprises answered")),
+    ]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Total")
+    sheet.append([_("Ask a lawyer"), month])
+    sheet.append([label for _key, label in columns])
+    sheet.append([data["total"][key] for key, _label in columns])
+    for name, title in (
+        ("category", _("By category")),
+        ("industry", _("By industry")),
+        ("lawyer", _("By lawyer")),
+    ):
+        ws = book.create_sheet(title[:31])
+        ws.append([title, *[label for _key, label in columns]])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for key, values in data[name].items():
+            ws.append([str(key), *[values[k] for k, _label in columns]])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,181 @@
+"""The enterprise side: asking, drafts, replies, follow-ups, rating, withdrawing, who sees what."""
+
+import io
+
+from sqlalchemy import select
+
+from knowledge.models import Question
+from knowledge.models import QuestionStatus as S
+from tests.fixtures.knowledge import category
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _ask_form(**overrides):
+    data = {
+        "title": "供应商迟迟不交货能否解除合同",
+        "body": "合同约定3月底前交货，现在5月了还没交货。",
+        "category": str(category("contract").id),
+        "urgency": "normal",
+        "consent_to_publish": "y",
+        "submit": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def _by_title(db_session, title):
+    return db_session.scalar(select(Question).where(Question.title == title))
+
+
+def test_enterprise_asks_with_attachment_and_it_is_routed(
+    client, login, dummy_enterprise_user, matching_lawyer, db_session
+):
+    login(dummy_enterprise_user)
+    data = _ask_form(attachments=(io.BytesIO(PDF), "合同扫描件.pdf"))
+    response = client.post("/questions/ask", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
+    assert question.status == S.pool
+    assert question.deadline_dt is not None
+    assert question.attachments[0].file.original_name == "合同扫描件.pdf"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "合同扫描件.pdf" in page
+    download = client.get(f"/questions/{question.id}/files/{question.attachments[0].id}")
+    assert download.status_code == 200 and download.data == PDF
+
+
+def test_draft_is_saved_and_sent_later(client, login, dummy_enterprise_user, db_session):
+    login(dummy_enterprise_user)
+    response = client.post("/questions/ask", data=_ask_form(submit="", save_draft="1"))
+    assert response.status_code == 302
+    question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
+    assert question.status == S.draft and question.submitted_dt is None
+    client.post(f"/questions/{question.id}/submit")
+    assert question.status in (S.pool, S.submitted, S.assigned)
+
+
+def test_empty_body_is_refused_and_title_kept(client, login, dummy_enterprise_user, db_session):
+    login(dummy_enterprise_user)
+    response = client.post("/questions/ask", data=_ask_form(body="   "))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "供应商迟迟不交货能否解除合同" in page
+    assert "invalid-feedback" in page
+    assert _by_title(db_session, "供应商迟迟不交货能否解除合同") is None
+
+
+def test_oversize_body_is_refused_with_text_kept(client, login, dummy_enterprise_user, db_session):
+    login(dummy_enterprise_user)
+    body = "很长的问题" * 2100
+    response = client.post("/questions/ask", data=_ask_form(body=body))
+    assert response.status_code == 200
+    assert body in response.get_data(as_text=True)
+    assert _by_title(db_session, "供应商迟迟不交货能否解除合同") is None
+
+
+def test_forbidden_attachment_type_is_refused(client, login, dummy_enterprise_user, db_session):
+    login(dummy_enterprise_user)
+    data = _ask_form(attachments=(io.BytesIO(b"MZ\x90\x00\x03\x00\x00\x00"), "合同.pdf.exe"))
+    response = client.post("/questions/ask", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "供应商迟迟不交货能否解除合同" in page
+    assert "pdf" in page and "invalid-feedback" in page
+    assert _by_title(db_session, "供应商迟迟不交货能否解除合同") is None
+
+
+def test_rating_an_unanswered_question_is_refused(client, login, dummy_question):
+    login(dummy_question.asker)
+    response = client.post(
+        f"/questions/{dummy_question.id}/rate", data={"rating": "5"}, follow_redirects=True
+    )
+    assert dummy_question.status == S.pool and dummy_question.rating is None
+    page = response.get_data(as_text=True)
+    assert "rate a question only after" in page or "答复后才能评价" in page
+
+
+def test_rating_closes_an_answered_question(client, login, answered_question):
+    login(answered_question.asker)
+    response = client.post(
+        f"/questions/{answered_question.id}/rate", data={"rating": "4", "comment": "很有帮助"}
+    )
+    assert response.status_code == 302
+    assert answered_question.status == S.closed
+    assert answered_question.rating == 4
+
+
+def test_follow_up_goes_back_to_the_lawyer(app, login, answered_question, matching_lawyer):
+    firm = login(answered_question.asker, app.test_client())
+    firm.post(f"/questions/{answered_question.id}/follow-up", data={"body": "还想问一下时效。"})
+    assert answered_question.status == S.follow_up
+    lawyer = login(matching_lawyer, app.test_client())
+    lawyer.post(f"/questions/{answered_question.id}/answer", data={"body": "时效为三年。"})
+    assert answered_question.status == S.answered
+
+
+def test_reply_to_request_for_information(app, login, dummy_question, matching_lawyer):
+    lawyer = login(matching_lawyer, app.test_client())
+    lawyer.post(f"/questions/{dummy_question.id}/claim")
+    lawyer.post(f"/questions/{dummy_question.id}/request-info", data={"body": "请上传合同。"})
+    assert dummy_question.status == S.needs_info
+    firm = login(dummy_question.asker, app.test_client())
+    data = {"body": "已上传。", "attachments": (io.BytesIO(PDF), "合同.pdf")}
+    response = firm.post(
+        f"/questions/{dummy_question.id}/reply", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert dummy_question.status == S.claimed
+    assert dummy_question.attachments[-1].message_id is not None
+
+
+def test_withdraw(client, login, dummy_question):
+    login(dummy_question.asker)
+    client.post(f"/questions/{dummy_question.id}/withdraw")
+    assert dummy_question.status == S.withdrawn
+
+
+def test_colleague_of_the_same_firm_sees_the_question(
+    client, login, dummy_question, create_enterprise_user
+):
+    colleague = create_enterprise_user(enterprise=dummy_question.enterprise)
+    login(colleague)
+    assert client.get(f"/questions/{dummy_question.id}").status_code == 200
+    assert dummy_question.title in client.get("/questions/mine").get_data(as_text=True)
+
+
+def test_another_firm_cannot_open_the_question(
+    client, login, dummy_question, create_enterprise_user
+):
+    login(create_enterprise_user())
+    assert client.get(f"/questions/{dummy_question.id}").status_code == 404
+    assert client.post(f"/questions/{dummy_question.id}/withdraw").status_code == 404
+    assert dummy_question.title not in client.get("/questions/mine").get_data(as_text=True)
+    assert dummy_question.status == S.pool
+
+
+def test_unknown_question_is_404(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    assert client.get("/questions/999999").status_code == 404
+
+
+def test_script_in_markdown_is_rendered_harmless(
+    client, login, create_question, dummy_enterprise_user, matching_lawyer
+):
+    question = create_question(
+        asker=dummy_enterprise_user,
+        body="看这里<script>alert('x')</script> [点我](javascript:alert(1)) **加粗**",
+    )
+    login(dummy_enterprise_user)
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "javascript:alert" not in page
+    assert "<strong>加粗</strong>" in page
+
+
+def test_unverified_enterprise_cannot_ask(client, login, create_enterprise_user):
+    from portal.accounts.models import Verification
+
+    user = create_enterprise_user(verification=Verification.pending)
+    login(user)
+    assert client.get("/questions/ask").status_code == 403

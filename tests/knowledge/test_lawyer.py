@@ -1,0 +1,159 @@
+"""The lawyer side: queue, claim, release, ask for information, answer, own statistics."""
+
+from knowledge import operations
+from knowledge.models import QuestionStatus as S
+from tests.fixtures.knowledge import category
+
+
+def test_queue_lists_pool_and_routed_questions_by_deadline(
+    client, login, create_question, matching_lawyer, create_enterprise_user
+):
+    from knowledge import clock
+    from portal.core.db import utcnow
+
+    later = create_question(title="后提交的问题")
+    with clock.frozen(utcnow().replace(year=utcnow().year - 1)):
+        earlier = create_question(title="先提交的问题")
+    login(matching_lawyer)
+    page = client.get("/questions/queue").get_data(as_text=True)
+    assert page.index(earlier.title) < page.index(later.title)
+
+
+def test_queue_filters_by_category_and_industry(
+    client, login, create_lawyer, create_question, create_enterprise_user, create_enterprise
+):
+    lawyer = create_lawyer(industries="CE", specialities=("contract", "employment"))
+    create_question(title="合同问题")
+    create_question(title="劳动问题", category="employment")
+    builder = create_enterprise_user(enterprise=create_enterprise(industry="E"))
+    create_question(asker=builder, title="建筑企业的问题")
+    login(lawyer)
+    page = client.get(f"/questions/queue?category={category('employment').id}").get_data(
+        as_text=True
+    )
+    assert "劳动问题" in page and "合同问题" not in page
+    page = client.get("/questions/queue?industry=E").get_data(as_text=True)
+    assert "建筑企业的问题" in page and "劳动问题" not in page
+
+
+def test_claiming_an_already_claimed_question_is_refused(
+    app, login, dummy_question, matching_lawyer, create_lawyer
+):
+    rival = create_lawyer(industries="C", specialities=("contract",))
+    operations.route(dummy_question)  # offer it to both lawyers
+    winner = login(matching_lawyer, app.test_client())
+    loser = login(rival, app.test_client())
+    assert winner.post(f"/questions/{dummy_question.id}/claim").status_code == 302
+    response = loser.post(f"/questions/{dummy_question.id}/claim", follow_redirects=True)
+    assert dummy_question.lawyer == matching_lawyer
+    assert response.status_code in (403, 200)
+    if response.status_code == 200:
+        assert "already been claimed" in response.get_data(as_text=True) or "已被" in (
+            response.get_data(as_text=True)
+        )
+
+
+def test_claim_refused_message_when_question_moved_on(
+    dummy_question, matching_lawyer, create_lawyer
+):
+    import pytest
+
+    from knowledge.workflow import TransitionError
+
+    operations.claim(dummy_question, matching_lawyer)
+    other = create_lawyer(industries="C", specialities=("contract",))
+    with pytest.raises(TransitionError, match="already been claimed|已被其他律师领取"):
+        operations.claim(dummy_question, other)
+
+
+def test_answering_a_question_assigned_to_someone_else_is_refused(
+    app, login, dummy_question, matching_lawyer, create_lawyer
+):
+    other = create_lawyer(industries="C", specialities=("contract",))
+    operations.claim(dummy_question, matching_lawyer)
+    client = login(other, app.test_client())
+    response = client.post(f"/questions/{dummy_question.id}/answer", data={"body": "我来回答"})
+    assert response.status_code == 403
+    assert dummy_question.status == S.claimed
+    assert not dummy_question.messages
+
+
+def test_answer_error_keeps_the_text(app, login, dummy_question, matching_lawyer):
+    client = login(matching_lawyer, app.test_client())
+    # Not claimed yet: the answer is refused but the text stays on the page.
+    operations.claim(dummy_question, matching_lawyer)
+    operations.request_info(dummy_question, matching_lawyer, "请补充合同。")
+    response = client.post(
+        f"/questions/{dummy_question.id}/answer", data={"body": "依据《民法典》第五百七十七条……"}
+    )
+    assert response.status_code == 400
+    assert "依据《民法典》第五百七十七条……" in response.get_data(as_text=True)
+
+
+def test_lawyer_answers_in_markdown(client, login, dummy_question, matching_lawyer):
+    login(matching_lawyer)
+    client.post(f"/questions/{dummy_question.id}/claim")
+    response = client.post(
+        f"/questions/{dummy_question.id}/answer",
+        data={"body": "**结论**：依据《民法典》第五百七十七条，对方应承担违约责任。"},
+    )
+    assert response.status_code == 302
+    assert dummy_question.status == S.answered
+    page = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
+    assert "<strong>结论</strong>" in page
+
+
+def test_release_gives_the_question_to_the_other_lawyers(
+    client, login, dummy_question, matching_lawyer, create_lawyer
+):
+    other = create_lawyer(industries="C", specialities=("contract",))
+    login(matching_lawyer)
+    client.post(f"/questions/{dummy_question.id}/claim")
+    client.post(f"/questions/{dummy_question.id}/release")
+    assert dummy_question.status == S.pool
+    assert {o.lawyer_id for o in dummy_question.offers} == {other.id}
+
+
+def test_lawyer_sees_own_statistics(client, login, answered_question, matching_lawyer):
+    login(matching_lawyer)
+    page = client.get("/questions/my-statistics").get_data(as_text=True)
+    assert '<dd class="col-sm-8">1</dd>' in page
+
+
+def test_enterprise_cannot_open_the_queue(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    assert client.get("/questions/queue").status_code == 403
+
+
+def test_release_in_a_direct_category_assigns_the_next_best(
+    dummy_staff, create_lawyer, create_question
+):
+    from knowledge.models import RoutingMode
+
+    operations.save_routing_rule(category("tax"), RoutingMode.direct.value, 3, dummy_staff)
+    first = create_lawyer(industries="C", specialities=("tax",), weekly_capacity=9)
+    second = create_lawyer(industries="C", specialities=("tax",), weekly_capacity=4)
+    question = create_question(category="tax")
+    assert question.lawyer == first and question.status == S.assigned
+    operations.release(question, first, "利益冲突")
+    assert question.status == S.assigned and question.lawyer == second
+
+
+def test_draft_can_be_edited_by_its_writer_only(
+    app, login, create_question, dummy_enterprise_user, create_enterprise_user
+):
+    draft = create_question(asker=dummy_enterprise_user, submit=False)
+    writer = login(dummy_enterprise_user, app.test_client())
+    form = {
+        "title": "修改后的标题",
+        "body": "修改后的内容",
+        "category": str(category("tax").id),
+        "urgency": "urgent",
+        "save_draft": "1",
+    }
+    assert writer.get(f"/questions/{draft.id}/edit").status_code == 200
+    assert writer.post(f"/questions/{draft.id}/edit", data=form).status_code == 302
+    assert (draft.title, draft.category.code, draft.status) == ("修改后的标题", "tax", S.draft)
+    colleague = login(create_enterprise_user(enterprise=draft.enterprise), app.test_client())
+    assert colleague.get(f"/questions/{draft.id}/edit").status_code == 403
+    assert colleague.get(f"/questions/{draft.id}").status_code in (403, 404)

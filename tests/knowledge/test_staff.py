@@ -1,0 +1,148 @@
+"""Staff: routing rules, roster and capacity, overdue list, reassignment, figures and XLSX."""
+
+from datetime import timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from knowledge import clock, operations
+from knowledge.models import QuestionStatus as S
+from knowledge.models import RoutingRule
+from portal.core.db import utcnow
+from tests.fixtures.knowledge import category
+
+
+def test_staff_edit_the_routing_rule_of_a_category(client, login, dummy_staff, db_session):
+    login(dummy_staff)
+    assert client.get("/questions/staff/rules").status_code == 200
+    cat = category("employment")
+    response = client.post(
+        f"/questions/staff/rules/{cat.id}",
+        data={f"c{cat.id}-mode": "direct", f"c{cat.id}-deadline_days": "5"},
+    )
+    assert response.status_code == 302
+    rule = db_session.scalar(select(RoutingRule).where(RoutingRule.category_id == cat.id))
+    assert (rule.mode, rule.deadline_days) == ("direct", 5)
+
+
+def test_routing_rule_with_bad_deadline_is_refused(client, login, dummy_staff, db_session):
+    login(dummy_staff)
+    cat = category("tax")
+    response = client.post(
+        f"/questions/staff/rules/{cat.id}",
+        data={f"c{cat.id}-mode": "pool", f"c{cat.id}-deadline_days": "0"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert db_session.scalar(select(RoutingRule).where(RoutingRule.category_id == cat.id)) is None
+
+
+def test_roster_shows_capacity_and_load_and_staff_change_capacity(
+    client, login, dummy_staff, answered_question, matching_lawyer
+):
+    login(dummy_staff)
+    page = client.get("/questions/staff/lawyers").get_data(as_text=True)
+    assert matching_lawyer.name in page and "1 / 5" in page
+    client.post(
+        f"/questions/staff/lawyers/{matching_lawyer.id}",
+        data={f"l{matching_lawyer.id}-weekly_capacity": "8"},
+    )
+    assert matching_lawyer.lawyer_profile.weekly_capacity == 8
+
+
+def test_overdue_question_is_listed_and_reassigned(
+    client, login, dummy_staff, create_question, matching_lawyer, create_lawyer
+):
+    with clock.frozen(utcnow() - timedelta(days=20)):
+        question = create_question()
+    assert question.is_overdue
+    login(dummy_staff)
+    assert question.title in client.get("/questions/staff/overdue").get_data(as_text=True)
+    other = create_lawyer(industries="C", specialities=("contract",))
+    response = client.post(
+        f"/questions/{question.id}/reassign", data={"lawyer": str(other.id), "note": "原律师未响应"}
+    )
+    assert response.status_code == 302
+    assert question.status == S.assigned and question.lawyer == other
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert "原律师未响应" in page
+
+
+def test_staff_question_page_shows_routing_reasons(client, login, dummy_staff, dummy_question):
+    login(dummy_staff)
+    page = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
+    assert "specialises in this category" in page or "擅长" in page
+
+
+def test_monthly_figures_and_xlsx_export(client, login, dummy_staff, answered_question):
+    login(dummy_staff)
+    month = utcnow().strftime("%Y-%m")
+    page = client.get(f"/questions/staff/figures?month={month}")
+    assert page.status_code == 200
+    response = client.get(f"/questions/staff/figures.xlsx?month={month}")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.data))
+    total = list(book.worksheets[0].iter_rows(values_only=True))
+    assert total[2][:2] == (1, 1)  # asked, answered
+    assert total[2][4] == 1  # enterprises answered
+    assert len(book.worksheets) == 4
+
+
+def test_figures_with_a_bad_month_fall_back_to_this_month(client, login, dummy_staff):
+    login(dummy_staff)
+    assert client.get("/questions/staff/figures?month=garbage").status_code == 200
+
+
+def test_staff_pages_are_closed_to_others(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    for url in ("/questions/staff", "/questions/staff/rules", "/questions/staff/figures.xlsx"):
+        assert client.get(url).status_code == 403
+
+
+def test_staff_overview_lists_unrouted_questions(
+    client, login, dummy_staff, create_question, matching_lawyer
+):
+    question = create_question(category="bankruptcy", title="没人能答的问题")
+    assert question.status == S.submitted
+    login(dummy_staff)
+    assert "没人能答的问题" in client.get("/questions/staff").get_data(as_text=True)
+
+
+def test_dashboard_stats_function(app, answered_question):
+    start = utcnow() - timedelta(days=1)
+    data = app.extensions["portal.stats"]["questions"](start, utcnow() + timedelta(days=1))
+    assert data["asked"] == 1 and data["enterprises_answered"] == 1
+
+
+def test_home_sections_per_role(client, login, answered_question, matching_lawyer, dummy_staff):
+    login(answered_question.asker)
+    assert answered_question.title in client.get("/").get_data(as_text=True)
+
+
+def test_operations_refuse_reassigning_to_a_conflicted_lawyer(
+    dummy_question, dummy_staff, create_lawyer
+):
+    import pytest
+
+    from knowledge.operations import QuestionError
+    from portal.accounts.models import LawyerConflict
+
+    lawyer = create_lawyer()
+    lawyer.lawyer_profile.conflicts.append(
+        LawyerConflict(enterprise_id=dummy_question.enterprise_id)
+    )
+    with pytest.raises(QuestionError):
+        operations.reassign(dummy_question, lawyer, dummy_staff)
+
+
+def test_staff_are_warned_when_the_deadline_year_has_no_calendar(
+    client, login, dummy_staff, create_question, matching_lawyer
+):
+    from datetime import datetime
+
+    with clock.frozen(datetime(2027, 3, 1, 2)):
+        question = create_question()
+    login(dummy_staff)
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert "2027" in page and "alert-warning" in page

@@ -1,0 +1,78 @@
+"""The question's state machine: every allowed pair works for someone, every other pair is refused."""
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from knowledge.models import QuestionEvent, QuestionOffer
+from knowledge.models import QuestionStatus as S
+from knowledge.workflow import TRANSITIONS, TransitionError, transition
+from portal.audit.models import AuditEntry
+from portal.notifications.models import Notification
+
+
+@pytest.fixture
+def actors(create_enterprise_user, matching_lawyer, dummy_staff):
+    return {"asker": create_enterprise_user(), "lawyer": matching_lawyer, "staff": dummy_staff}
+
+
+def _question_in(status, actors, create_question, db_session):
+    question = create_question(asker=actors["asker"], submit=False)
+    question.status = status  # test set-up only: put the question straight into the state
+    if status in (S.assigned, S.claimed, S.needs_info, S.answered, S.follow_up):
+        question.lawyer = actors["lawyer"]
+    if status == S.pool:
+        question.offers.append(QuestionOffer(lawyer_id=actors["lawyer"].id))
+    db_session.flush()
+    return question
+
+
+def _try_everyone(question, to, actors):
+    """Returns who managed the transition (None when nobody may)."""
+    for name, user in [*actors.items(), ("system", None)]:
+        try:
+            transition(question, to, user, lawyer=actors["lawyer"])
+        except TransitionError:
+            continue
+        return name
+    return None
+
+
+@pytest.mark.parametrize("source,to", sorted(TRANSITIONS, key=str))
+def test_every_allowed_transition_works(source, to, actors, create_question, db_session):
+    question = _question_in(source, actors, create_question, db_session)
+    assert _try_everyone(question, to, actors) is not None
+    assert question.status == to
+    event = db_session.scalar(select(QuestionEvent).where(QuestionEvent.question_id == question.id))
+    assert (event.from_status, event.to_status) == (source, to)
+    assert db_session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "questions", AuditEntry.action == f"question.{to}"
+        )
+    )
+
+
+def test_every_other_transition_is_refused(actors, create_question, db_session):
+    refused = [pair for pair in itertools.product(list(S), list(S)) if pair not in TRANSITIONS]
+    assert len(refused) > 80
+    for source, to in refused:
+        question = _question_in(source, actors, create_question, db_session)
+        assert _try_everyone(question, to, actors) is None, (source, to)
+        assert question.status == source
+
+
+def test_a_stranger_may_not_move_a_question(
+    create_question, create_enterprise_user, dummy_question
+):
+    stranger = create_enterprise_user()
+    with pytest.raises(TransitionError):
+        transition(dummy_question, S.withdrawn, stranger)
+    assert dummy_question.status == S.pool
+
+
+def test_answer_notifies_the_firm(answered_question, db_session):
+    notes = db_session.scalars(
+        select(Notification).where(Notification.user_id == answered_question.asker_id)
+    ).all()
+    assert any(answered_question.title in n.text for n in notes)
