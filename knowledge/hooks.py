@@ -12,3 +12,9 @@ def init_app(app):
 
     app.register_blueprint(bp)
     add_nav(app, "knowledge.index", _l("Ask a lawyer"), lambda user: True)
+
+    from knowledge.laws.hooks import init_laws
+    from knowledge.search.hooks import init_search
+
+    init_search(app)
+    init_laws(app)

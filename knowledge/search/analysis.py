@@ -1,0 +1,164 @@
+"""Text analysis for the index: jieba segmentation for Chinese, lower-casing and stemming for English."""
+
+import logging
+import re
+
+import jieba
+from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.lang.porter import stem
+
+jieba.setLogLevel(logging.WARNING)
+
+# Function words that match almost every document and only slow OR-queries down.
+CHINESE_STOP_WORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "或",
+        "及",
+        "等",
+        "之",
+        "其",
+        "对",
+        "被",
+        "由",
+        "为",
+        "以",
+        "于",
+        "把",
+        "将",
+        "也",
+        "就",
+        "都",
+        "而",
+        "并",
+        "则",
+        "这",
+        "那",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "么",
+        "该",
+    ]
+)
+ENGLISH_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
+)
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def initialize():
+    """Build jieba's prefix dictionary now (about a second) instead of on the first query."""
+    jieba.initialize()
+
+
+class JiebaTokenizer(Tokenizer):
+    """jieba's search mode inside a Whoosh tokenizer, so positions and character offsets are right.
+
+    Search mode emits both a compound (劳动合同) and its parts (劳动, 合同), so a document is found
+    by either, whichever way jieba happened to cut the query.
+    """
+
+    def __eq__(self, other):
+        return isinstance(other, JiebaTokenizer)
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for word, start, end in jieba.tokenize(value, mode="search"):
+            if not _WORD.search(word):
+                continue  # spaces and punctuation
+            token.text = word
+            if keeporiginal:
+                token.original = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class _MixedStemFilter(StemFilter):
+    """Porter-stem ASCII words only; Chinese words pass unchanged."""
+
+    def __init__(self):
+        super().__init__(stemfn=stem, cachesize=50000)
+
+    def __call__(self, tokens):
+        stemfn = self._stem
+        for t in tokens:
+            if not t.stopped and t.text.isascii():
+                t.text = stemfn(t.text)
+            yield t
+
+
+def ChineseAnalyzer():  # noqa: N802  (Whoosh's naming for analyzer factories)
+    return (
+        JiebaTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=CHINESE_STOP_WORDS | ENGLISH_STOP_WORDS, minsize=1)
+        | _MixedStemFilter()
+    )
+
+
+def segment(text: str) -> list[str]:
+    """The terms the index stores for text (used by the benchmark's FTS5 baseline)."""
+    return [t.text for t in ChineseAnalyzer()(text)]
