@@ -21,7 +21,9 @@ KIND_LABELS = {
 
 def index():
     counts = dict(
-        db.session.execute(select(LawArticle.law_id, func.count()).group_by(LawArticle.law_id))
+        db.session.execute(
+            select(LawArticle.law_id, func.count()).group_by(LawArticle.law_id)
+        ).all()
     )
     laws = db.session.scalars(select(Law).order_by(Law.kind, Law.id)).all()
     groups = [

@@ -78,10 +78,80 @@ ENGLISH_STOP_WORDS = frozenset(
 )
 _WORD = re.compile(r"\w", re.UNICODE)
 
+# Legal terms jieba's general dictionary cuts apart; search mode still emits their parts.
+LEGAL_WORDS = [
+    "经济补偿",
+    "经济补偿金",
+    "违约金",
+    "违约责任",
+    "定金",
+    "诉讼时效",
+    "仲裁时效",
+    "劳动仲裁",
+    "劳动争议",
+    "用人单位",
+    "劳动者",
+    "竞业限制",
+    "试用期",
+    "加班费",
+    "工伤认定",
+    "社会保险",
+    "公积金",
+    "无固定期限劳动合同",
+    "连带责任",
+    "不当得利",
+    "工程款",
+    "建设工程",
+    "实际施工人",
+    "发包人",
+    "承包人",
+    "分包",
+    "转包",
+    "优先受偿权",
+    "股东会",
+    "董事会",
+    "监事会",
+    "股权转让",
+    "出资",
+    "抽逃出资",
+    "认缴",
+    "实缴",
+    "法定代表人",
+    "商标侵权",
+    "专利侵权",
+    "著作权",
+    "商业秘密",
+    "行政处罚",
+    "行政许可",
+    "行政复议",
+    "行政诉讼",
+    "强制执行",
+    "财产保全",
+    "破产重整",
+    "破产清算",
+    "债权人",
+    "债务人",
+    "买卖合同",
+    "借款合同",
+    "租赁合同",
+    "承揽合同",
+    "保证合同",
+    "格式条款",
+    "不可抗力",
+    "情势变更",
+    "信用修复",
+    "失信被执行人",
+]
+
 
 def initialize():
     """Build jieba's prefix dictionary now (about a second) instead of on the first query."""
     jieba.initialize()
+    for word in LEGAL_WORDS:
+        jieba.add_word(word, freq=2000)
+
+
+initialize()
 
 
 class JiebaTokenizer(Tokenizer):

@@ -397,8 +397,13 @@ class SearchResults:
     page: int = 1
     per_page: int = PER_PAGE
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # A lazy string (evaluated when shown); syntax_error says the same without a locale.
     message: str | None = None
     suggestion: str | None = None
+
+    @property
+    def syntax_error(self) -> bool:
+        return self.message is not None
 
     @property
     def pages(self) -> int:
@@ -478,6 +483,8 @@ def search(
         if len(filter_cache) > 256:
             filter_cache.clear()
         filter_cache[cache_key] = allowed
+    if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+        return result
     grouped = None
     if facets:
         grouped = sorting.Facets()
