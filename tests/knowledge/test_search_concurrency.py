@@ -38,10 +38,9 @@ def shared_app(app, committing_db, tmp_path):
     yield target, source
     target.extensions["portal.search_sources"].pop(source.kind)
     target.config["SEARCH_INDEX_DIR"] = previous
-    if not ON_POSTGRES:
-        with target.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with target.app_context():
+        db.session.remove()
+        db.engine.dispose()  # the threads' pooled connections
 
 
 @pytest.mark.concurrency
