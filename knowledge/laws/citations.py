@@ -85,9 +85,10 @@ def _render(match: re.Match) -> str:
     article = resolve(match.group("law"), match.group("article"))
     shown = f"{match.group('law').strip()} {''.join(match.group('article').split())}"
     if article is None:
+        not_found = _("citation not found")
         return (
             f'<span class="citation-not-found text-danger">{escape(shown)}'
-            f'<span class="visually-hidden"> ({escape(_("citation not found"))})</span></span>'
+            f'<span class="visually-hidden"> ({escape(not_found)})</span></span>'
         )
     preview = escape(f"{article.law.short_title}{article.label}：{article.preview()}")
     href = url_for("laws.article", law_id=article.law_id, number=article.number)
