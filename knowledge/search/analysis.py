@@ -1,6 +1,7 @@
 """Text analysis for the index: jieba segmentation for Chinese, lower-casing and stemming for English."""
 
 import logging
+import os
 import re
 
 import jieba
@@ -76,6 +77,7 @@ ENGLISH_STOP_WORDS = frozenset(
         "with",
     ]
 )
+QUERY_JIEBA_MODE = os.environ.get("SEARCH_QUERY_JIEBA_MODE", "search")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 # Legal terms jieba's general dictionary cuts apart; search mode still emits their parts.
@@ -189,7 +191,10 @@ class JiebaTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        for word, start, end in jieba.tokenize(value, mode="search"):
+        # Documents get compounds and their parts; queries (mode "query") by default too,
+        # QUERY_JIEBA_MODE = "default" gives fewer, longer query terms.
+        jieba_mode = QUERY_JIEBA_MODE if mode == "query" else "search"
+        for word, start, end in jieba.tokenize(value, mode=jieba_mode):
             if not _WORD.search(word):
                 continue  # spaces and punctuation
             token.text = word

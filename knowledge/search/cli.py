@@ -63,7 +63,9 @@ def query_command(text, kind, limit, as_json):
     from knowledge.search import engine
 
     with current_app.test_request_context("/"):
-        results = engine.search(text, kinds=list(kind) or None, per_page=limit, facets=False)
+        results = engine.search(
+            text, kinds=list(kind) or None, per_page=limit, facets=False, count=False
+        )
         if results.message and not as_json:
             click.echo(str(results.message), err=True)
     for hit in results.hits:

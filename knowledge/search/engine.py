@@ -460,10 +460,13 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     facets: bool = True,
+    count: bool = True,
 ) -> SearchResults:
     """Documents matching query that user may see (None: anonymous), best first.
 
     filters: category, industry, tag, date_from, date_to (dates or datetimes).
+    facets: also count matches by kind, category and industry (needs every match).
+    count: the exact total (for paging); without it, total is just the hits returned.
     """
     text = (query or "").strip()[:MAX_QUERY_LENGTH]
     page = max(1, int(page or 1))
@@ -485,29 +488,33 @@ def search(
         filter_cache[cache_key] = allowed
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
         return result
-    grouped = None
+    # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
+    hits = searcher.search(parsed, limit=page * per_page, filter=allowed, terms=False)
     if facets:
+        # Counts need every match, but not its score.
         grouped = sorting.Facets()
         for name in FACET_FIELDS:
             grouped.add_field(name)
-    hits = searcher.search(
-        parsed,
-        limit=page * per_page,
-        filter=allowed,
-        groupedby=grouped,
-        maptype=sorting.Count if facets else None,
-        terms=False,
-    )
-    result.total = len(hits)
-    if result.total and page > result.pages:
-        return search(query, kinds, filters, user, result.pages, per_page, facets)
-    if facets:
+        every = searcher.search(
+            parsed,
+            limit=None,
+            filter=allowed,
+            scored=False,
+            groupedby=grouped,
+            maptype=sorting.Count,
+        )
+        result.total = len(every)
         for name in FACET_FIELDS:
-            counts = hits.groups(name)
             result.facets[name] = sorted(
-                ((value, n) for value, n in counts.items() if value),
+                ((value, n) for value, n in every.groups(name).items() if value),
                 key=lambda item: (-item[1], item[0]),
             )
+    elif count:
+        result.total = len(hits)
+    else:
+        result.total = hits.scored_length()
+    if result.total and page > result.pages:
+        return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     hits.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=50)
     hits.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
     for hit in hits[(page - 1) * per_page : page * per_page]:
