@@ -262,3 +262,28 @@ def test_cli_status_reports_pending_and_documents(app, fake_source):
     assert "documents: 1" in result.output and "pending:   1" in result.output
     result = app.test_cli_runner().invoke(args=["search", "work"])
     assert "indexed 1" in result.output
+
+
+def test_long_or_queries_keep_only_their_rarest_words_within_the_budget(fake_source, monkeypatch):
+    for n in range(1, 6):
+        engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
+    engine.index(fake_source.put(9, title="定金罚则"))
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 3)
+    searcher, _filters = engine._handle().searcher()
+    parsed, _message, _plain = engine.parse_query("合同 违约 定金", searcher.schema)
+    kept = {text for _field, text in engine.prune_common_terms(parsed, searcher).iter_all_terms()}
+    assert kept == {"定金", "违约"}
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
+
+
+def test_phrases_and_operators_are_searched_as_written(fake_source, monkeypatch):
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 0)
+    searcher, _filters = engine._handle().searcher()
+    parsed, _message, _plain = engine.parse_query('"劳动合同" AND 解除', searcher.schema)
+    assert engine.prune_common_terms(parsed, searcher) is parsed
+
+
+def test_highlight_marks_words_and_prefixes_of_stemmed_english():
+    html = str(engine.highlight("Signed contracts: 违约金 <b>", ["contract", "违约金"]))
+    assert "<mark>contract</mark>s" in html and "<mark>违约金</mark>" in html
+    assert "&lt;b&gt;" in html
