@@ -177,6 +177,19 @@ def labelled_queries(articles, count: int, rng: random.Random):
     return labelled
 
 
+class Report(dict):
+    """Prints each figure as soon as it is known (a long run still tells something)."""
+
+    def __init__(self, initial):
+        super().__init__()
+        for key, value in initial.items():
+            self[key] = value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        print(f"{key:28} {value}", flush=True)
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -283,7 +296,7 @@ def main(argv=None):
     app = Flask(__name__)
     app.config["SEARCH_INDEX_DIR"] = str(workdir / "whoosh")
 
-    report = {"docs": len(docs), "queries": len(queries), "labelled": len(labelled)}
+    report = Report({"docs": len(docs), "queries": len(queries), "labelled": len(labelled)})
     with app.app_context():
         segment("预热")  # jieba's dictionary, once
         if not reuse:
@@ -313,8 +326,6 @@ def main(argv=None):
     report["fts5_recall_at_10"] = round(recall(lambda q: fts_search(fts, q), labelled), 3)
     fts.close()
 
-    for key, value in report.items():
-        print(f"{key:28} {value}")
     print(json.dumps(report))
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
