@@ -553,7 +553,7 @@ def search(
     allowed = filter_cache.get(cache_key)
     if allowed is None:
         allowed = set(searcher.docs_for_query(filter_query))
-        if len(filter_cache) > 256:
+        if len(filter_cache) > 32:  # one set of up to N document numbers each
             filter_cache.clear()
         filter_cache[cache_key] = allowed
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
