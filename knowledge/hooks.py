@@ -15,3 +15,10 @@ def init_app(app):
     from knowledge.registrations import register_questions
 
     register_questions(app)
+
+
+    from knowledge.laws.hooks import init_laws
+    from knowledge.search.hooks import init_search
+
+    init_search(app)
+    init_laws(app)

@@ -4,6 +4,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.accounts",
     "tests.fixtures.knowledge",
+    "tests.fixtures.search",
     "tests.fixtures.mediation",
     "tests.fixtures.dossier",
     "tests.fixtures.courses",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import g, has_app_context
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,3 +23,6 @@ class SearchOutbox(db.Model):
 def enqueue(kind: str, object_id: int):
     """Call from an operation whenever a searchable record changes or is deleted (flushes nothing)."""
     db.session.add(SearchOutbox(kind=kind, object_id=object_id))
+    if has_app_context():
+        # Tells the inline indexer (development) that this request has something to index.
+        g.search_outbox_dirty = True

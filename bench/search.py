@@ -1,0 +1,336 @@
+"""Search benchmark: Whoosh (our engine) against a plain SQLite FTS5 index of the same text.
+
+    python -m bench.search --docs 100000      # the figures in docs/benchmarks-search.md
+    python -m bench.search --docs 10000       # a few minutes
+
+Synthesises questions-and-answers and lecture-transcript-like documents from the statute corpus
+and the sample questions, adds every statute article, indexes them with the engine's analyzer
+(jieba search mode) into Whoosh and into FTS5 (the same segmented terms), then times 200 realistic
+queries on both and measures recall@10 on a labelled set: keywords of an article -> that article.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import jieba.analyse
+from flask import Flask
+
+from knowledge.search import engine
+from knowledge.search.analysis import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+LAWS = ROOT / "knowledge" / "laws" / "data" / "laws.jsonl"
+QUESTIONS = ROOT / "bench" / "data" / "sample_questions.jsonl"
+
+KEYWORD_QUERIES = [
+    "违约金 过高 调整",
+    "劳动合同 解除 经济补偿",
+    "工伤认定 申请 期限",
+    "拖欠 工程款 优先受偿权",
+    "股权转让 优先购买权",
+    "竞业限制 补偿",
+    "试用期 辞退",
+    "加班费 计算",
+    "商标侵权 赔偿",
+    "诉讼时效 中断",
+    "定金 违约金 同时",
+    "借款 利息 上限",
+    "建设工程 质量 保修",
+    "破产 债权 申报",
+    "行政处罚 听证",
+    "行政复议 期限",
+    "营业执照 吊销",
+    "个人信息 处理 同意",
+    "数据 出境",
+    "产品质量 缺陷 赔偿",
+    "消费者 退货",
+    "电子商务 平台 责任",
+    "农民工 工资 支付",
+    "社会保险 缴纳",
+    "公司 股东 出资 责任",
+    "法定代表人 变更",
+    "强制执行 财产",
+    "仲裁 协议 效力",
+    "调解协议 司法确认",
+    "格式条款 无效",
+    "不可抗力 免责",
+    "租赁合同 解除",
+    "买卖合同 质量 异议",
+    "保证 期间",
+    "商业秘密 保护",
+    "专利 侵权 诉讼",
+    "著作权 软件",
+    "税款 滞纳金",
+    "企业所得税 优惠",
+    "失信 信用修复",
+]
+SPOKEN = [
+    "大家好，今天我们来讲一讲",
+    "这个问题在实务中非常常见",
+    "我们来看一个案例",
+    "那么这里要注意的是",
+    "很多企业主会问",
+    "简单来说就是",
+    "法院一般会认为",
+    "所以我的建议是",
+    "好，我们接着往下看",
+    "这一点大家一定要记住",
+]
+ANSWER_OPENINGS = [
+    "您好，根据您描述的情况，",
+    "律师解答：",
+    "这个问题可以分几点来看。",
+    "建议如下：",
+]
+
+
+def load_corpus():
+    articles = [json.loads(line) for line in LAWS.open(encoding="utf-8")]
+    questions = [json.loads(line) for line in QUESTIONS.open(encoding="utf-8")]
+    return articles, questions
+
+
+def synthesise(total: int, articles, questions, rng: random.Random):
+    """Documents: every article, then Q&A and transcript documents up to total."""
+    docs = []
+    for n, article in enumerate(articles, start=1):
+        short = article["law"].removeprefix("中华人民共和国")
+        docs.append(
+            {
+                "kind": "law_article",
+                "id": n,
+                "title": f"{short} {article['article']}",
+                "body": article["text"] + "\n" + article["chapter"],
+                "url": f"/laws/x/{article['number']}",
+                "date": datetime(2021, 1, 1),
+                "category": "contract",
+                "industry": "",
+                "access": ["public"],
+                "law": article["law"],
+                "number": article["number"],
+            }
+        )
+    categories = sorted({q["category"] for q in questions})
+    n = len(docs)
+    while len(docs) < total:
+        n += 1
+        question = rng.choice(questions)
+        cited = rng.sample(articles, 2)
+        private = rng.random() < 0.1
+        access = [f"user:{rng.randint(1, 500)}", "staff"] if private else ["public"]
+        if n % 2:
+            body = (
+                question["body"]
+                + "\n"
+                + rng.choice(ANSWER_OPENINGS)
+                + "".join(
+                    f"依据{a['law'].removeprefix('中华人民共和国')}{a['article']}，{a['text'][:160]}"
+                    for a in cited
+                )
+            )
+            doc = {
+                "kind": "question",
+                "title": question["title"],
+                "body": body,
+                "category": question["category"],
+            }
+        else:
+            lines = []
+            for a in cited:
+                lines += [rng.choice(SPOKEN), a["text"][:200], rng.choice(SPOKEN)]
+            doc = {
+                "kind": "transcript",
+                "title": f"讲座实录 第{n % 97 + 1}讲 {question['title'][:12]}",
+                "body": "。".join(lines),
+                "category": rng.choice(categories),
+            }
+        doc.update(
+            id=n,
+            url=f"/x/{n}",
+            date=datetime(2020 + n % 6, n % 12 + 1, n % 28 + 1),
+            industry=rng.choice("CEFGI"),
+            access=access,
+        )
+        docs.append(doc)
+    return docs
+
+
+def labelled_queries(articles, count: int, rng: random.Random):
+    """(query, article doc id): a few of an article's keywords, shuffled, as a user might type."""
+    candidates = [(i, a) for i, a in enumerate(articles, start=1) if len(a["text"]) >= 40]
+    labelled = []
+    for doc_id, article in rng.sample(candidates, count):
+        words = jieba.analyse.extract_tags(article["text"], topK=5)
+        if len(words) < 3:
+            continue
+        rng.shuffle(words)
+        labelled.append((" ".join(words[:4]), doc_id))
+    return labelled
+
+
+class Report(dict):
+    """Prints each figure as soon as it is known (a long run still tells something)."""
+
+    def __init__(self, initial):
+        super().__init__()
+        for key, value in initial.items():
+            self[key] = value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        print(f"{key:28} {value}", flush=True)
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------------------- FTS5 baseline
+
+
+def fts_build(docs, path):
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, body, access UNINDEXED, kind UNINDEXED)"
+    )
+    started = time.perf_counter()
+    rows = (
+        (
+            d["id"],
+            " ".join(segment(d["title"])),
+            " ".join(segment(d["body"])),
+            " ".join(d["access"]),
+            d["kind"],
+        )
+        for d in docs
+    )
+    db.executemany(
+        "INSERT INTO docs(rowid, title, body, access, kind) VALUES (?, ?, ?, ?, ?)", rows
+    )
+    db.commit()
+    return db, time.perf_counter() - started
+
+
+def fts_search(db, text, limit=10):
+    terms = sorted(set(segment(text[: engine.MAX_QUERY_LENGTH])))
+    if not terms:
+        return []
+    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT rowid FROM docs WHERE docs MATCH ? AND access LIKE '%public%' "
+            "ORDER BY bm25(docs, 2.0, 1.0) LIMIT ?",
+            (match, limit),
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------- Whoosh (engine)
+
+
+def whoosh_build(docs, app):
+    started = time.perf_counter()
+    handle = engine._handle()
+    writer = handle.ix.writer(limitmb=512)
+    for doc in docs:
+        writer.add_document(**engine.document_fields(doc))
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def whoosh_search(text, facets, limit=10):
+    found = engine.search(text, per_page=limit, facets=facets, count=facets)
+    return [hit.id for hit in found.hits]
+
+
+def timed(function, queries):
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        function(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def recall(function, labelled):
+    return sum(1 for query, label in labelled if label in function(query)) / len(labelled)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--labelled", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--workdir", help="keep the indexes here (default: a temporary folder)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="query the indexes already in --workdir"
+    )
+    args = parser.parse_args(argv)
+
+    rng = random.Random(args.seed)
+    articles, questions = load_corpus()
+    docs = synthesise(max(args.docs, len(articles)), articles, questions, rng)
+    labelled = labelled_queries(articles, args.labelled, rng)
+    queries = (KEYWORD_QUERIES + [q["title"] for q in questions] + [q for q, _label in labelled])[
+        : args.queries
+    ]
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
+    reuse = args.reuse and (workdir / "fts.db").exists()
+    if not reuse:
+        shutil.rmtree(workdir / "whoosh", ignore_errors=True)
+        if (workdir / "fts.db").exists():
+            os.remove(workdir / "fts.db")
+    app = Flask(__name__)
+    app.config["SEARCH_INDEX_DIR"] = str(workdir / "whoosh")
+
+    report = Report({"docs": len(docs), "queries": len(queries), "labelled": len(labelled)})
+    with app.app_context():
+        segment("预热")  # jieba's dictionary, once
+        if not reuse:
+            whoosh_seconds = whoosh_build(docs, app)
+            report["whoosh_index_docs_per_s"] = round(len(docs) / whoosh_seconds)
+        report["whoosh_index_mb"] = round(engine.index_size_bytes() / 1e6, 1)
+        whoosh_search("预热", facets=True)
+        with_facets = timed(lambda q: whoosh_search(q, True), queries)
+        top_only = timed(lambda q: whoosh_search(q, False), queries)
+        report["whoosh_p50_ms"] = round(statistics.median(with_facets), 1)
+        report["whoosh_p95_ms"] = round(percentile(with_facets, 95), 1)
+        report["whoosh_no_facets_p50_ms"] = round(statistics.median(top_only), 1)
+        report["whoosh_no_facets_p95_ms"] = round(percentile(top_only, 95), 1)
+        report["whoosh_recall_at_10"] = round(
+            recall(lambda q: whoosh_search(q, False), labelled), 3
+        )
+
+    if reuse:
+        fts = sqlite3.connect(str(workdir / "fts.db"))
+    else:
+        fts, fts_seconds = fts_build(docs, str(workdir / "fts.db"))
+        report["fts5_index_docs_per_s"] = round(len(docs) / fts_seconds)
+    report["fts5_index_mb"] = round(os.path.getsize(workdir / "fts.db") / 1e6, 1)
+    fts_times = timed(lambda q: fts_search(fts, q), queries)
+    report["fts5_p50_ms"] = round(statistics.median(fts_times), 1)
+    report["fts5_p95_ms"] = round(percentile(fts_times, 95), 1)
+    report["fts5_recall_at_10"] = round(recall(lambda q: fts_search(fts, q), labelled), 3)
+    fts.close()
+
+    print(json.dumps(report))
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+if __name__ == "__main__":
+    main()

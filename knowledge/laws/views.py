@@ -1,0 +1,77 @@
+"""Pages of the statute library (public, read-only)."""
+
+from itertools import groupby
+
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from knowledge.laws.models import Law, LawArticle
+from knowledge.laws.search_source import KIND
+from knowledge.search import engine
+from portal.core.db import db, get_or_404
+
+KIND_LABELS = {
+    "law": _l("Laws"),
+    "administrative_regulation": _l("Administrative regulations"),
+    "judicial_interpretation": _l("Judicial interpretations"),
+}
+
+
+def index():
+    counts = dict(
+        db.session.execute(
+            select(LawArticle.law_id, func.count()).group_by(LawArticle.law_id)
+        ).all()
+    )
+    laws = db.session.scalars(select(Law).order_by(Law.kind, Law.id)).all()
+    groups = [
+        (KIND_LABELS.get(kind, kind), list(items))
+        for kind, items in groupby(laws, key=lambda law: law.kind)
+    ]
+    return render_template("laws/index.html", groups=groups, counts=counts)
+
+
+def law(law_id):
+    statute = get_or_404(Law, law_id)
+    articles = db.session.scalars(
+        select(LawArticle).where(LawArticle.law_id == law_id).order_by(LawArticle.number)
+    ).all()
+    chapters = [(chapter, list(items)) for chapter, items in groupby(articles, lambda a: a.chapter)]
+    query = request.args.get("q", "").strip()
+    results = None
+    if query:
+        results = engine.search(
+            query,
+            kinds=[KIND],
+            filters={"tag": f"law:{law_id}"},
+            user=current_user,
+            page=request.args.get("page", 1, type=int) or 1,
+            facets=False,
+        )
+    return render_template(
+        "laws/law.html", law=statute, chapters=chapters, query=query, results=results
+    )
+
+
+def article(law_id, number):
+    statute = get_or_404(Law, law_id)
+    item = db.session.scalar(
+        select(LawArticle).where(LawArticle.law_id == law_id, LawArticle.number == number)
+    )
+    if item is None:
+        abort(404)
+    neighbours = {
+        n: db.session.scalar(
+            select(LawArticle.number).where(LawArticle.law_id == law_id, LawArticle.number == n)
+        )
+        for n in (number - 1, number + 1)
+    }
+    return render_template(
+        "laws/article.html",
+        law=statute,
+        article=item,
+        previous=neighbours[number - 1],
+        next=neighbours[number + 1],
+    )

@@ -1,0 +1,606 @@
+"""The search engine API every package uses: index(doc), remove(kind, id), search(...), rebuild().
+
+Whoosh 2.7 (the last release) stays behind this module. One index on disk at
+SEARCH_INDEX_DIR; one writer at a time (a file lock beside the index); one searcher per process,
+refreshed when the index changed. Packages do not call index() from requests: they call
+knowledge.search.outbox.enqueue(kind, id) and the indexer (knowledge.search.indexer) applies it.
+"""
+
+import fcntl
+import logging
+import math
+import os
+import re
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as dtime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from whoosh import fields, qparser, scoring, sorting
+from whoosh.index import create_in, exists_in, open_dir
+from whoosh.query import And, DateRange, NullQuery, Or, Term
+from whoosh.writing import CLEAR
+
+from knowledge.search.analysis import ChineseAnalyzer
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 10
+FACET_FIELDS = ("kind", "category", "industry")
+CORE_KEYS = {"kind", "id", "title", "body", "url", "date", "category", "industry", "access", "tags"}
+
+
+class SearchLockTimeout(RuntimeError):
+    """Another process held the index writer lock for too long."""
+
+
+def make_schema():
+    analyzer = ChineseAnalyzer()
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        kind=fields.ID(stored=True, sortable=True),
+        id=fields.STORED(),
+        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        url=fields.STORED(),
+        date=fields.DATETIME(stored=True),
+        category=fields.ID(stored=True, sortable=True),
+        industry=fields.ID(stored=True, sortable=True),
+        access=fields.KEYWORD(scorable=False),
+        tags=fields.KEYWORD(scorable=False),
+        extra=fields.STORED(),
+    )
+
+
+# ---------------------------------------------------------------------------- the index on disk
+
+
+class _IndexHandle:
+    """The index of one directory in this process: opened once, one refreshed searcher."""
+
+    def __init__(self, path):
+        self.path = path
+        self.mutex = threading.Lock()
+        self._ix = None
+        self._searcher = None
+        self._filters = {}
+
+    @property
+    def ix(self):
+        if self._ix is None:
+            with self.mutex:
+                if self._ix is None:
+                    os.makedirs(self.path, exist_ok=True)
+                    if not exists_in(self.path):
+                        with writer_lock(self.path):
+                            if not exists_in(self.path):
+                                create_in(self.path, make_schema())
+                    self._ix = open_dir(self.path)
+        return self._ix
+
+    def searcher(self):
+        ix = self.ix
+        with self.mutex:
+            if self._searcher is None:
+                self._searcher = ix.searcher(weighting=scoring.BM25F())
+                self._filters = {}
+            else:
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._searcher = fresh
+                    self._filters = {}
+            return self._searcher, self._filters
+
+
+_handles: dict[str, _IndexHandle] = {}
+_handles_mutex = threading.Lock()
+
+
+def _handle(path=None) -> _IndexHandle:
+    path = os.path.abspath(path or current_app.config["SEARCH_INDEX_DIR"])
+    with _handles_mutex:
+        if path not in _handles:
+            _handles[path] = _IndexHandle(path)
+        return _handles[path]
+
+
+def index_dir() -> str:
+    return _handle().path
+
+
+def get_index():
+    return _handle().ix
+
+
+_held = threading.local()
+
+
+def holds_writer_lock(path=None) -> bool:
+    path = os.path.abspath(path or current_app.config["SEARCH_INDEX_DIR"])
+    return bool(getattr(_held, "paths", {}).get(path))
+
+
+@contextmanager
+def writer_lock(path=None, timeout: float = 60.0):
+    """Only one writer per index, across threads and processes (flock on a file beside it).
+
+    Re-entrant within a thread.
+    """
+    path = os.path.abspath(path or current_app.config["SEARCH_INDEX_DIR"])
+    held = _held.__dict__.setdefault("paths", {})
+    if held.get(path):
+        held[path] += 1
+        try:
+            yield
+        finally:
+            held[path] -= 1
+        return
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path + ".lock", "a+") as lock_file:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise SearchLockTimeout(path) from None
+                time.sleep(0.02)
+        held[path] = 1
+        try:
+            yield
+        finally:
+            held[path] = 0
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, dtime.min)
+    return None
+
+
+def document_key(kind: str, object_id) -> str:
+    return f"{kind}:{object_id}"
+
+
+def document_fields(doc: dict) -> dict:
+    """A source's document (see portal.core.hooks.add_search_source) as Whoosh fields."""
+    values = {
+        "key": document_key(doc["kind"], doc["id"]),
+        "kind": doc["kind"],
+        "id": doc["id"],
+        "title": doc.get("title") or "",
+        "body": doc.get("body") or "",
+        "url": doc.get("url") or "",
+        "category": doc.get("category") or "",
+        "industry": doc.get("industry") or "",
+        # No principals means nobody may see it: the safe default.
+        "access": " ".join(p for p in (doc.get("access") or []) if p and " " not in p),
+        "tags": " ".join(t for t in (doc.get("tags") or []) if t and " " not in t),
+        "extra": {k: v for k, v in doc.items() if k not in CORE_KEYS},
+    }
+    when = _as_datetime(doc.get("date"))
+    if when is not None:
+        values["date"] = when
+    return values
+
+
+def write_documents(writer, docs, removals=()):
+    for kind, object_id in removals:
+        writer.delete_by_term("key", document_key(kind, object_id))
+    for doc in docs:
+        writer.update_document(**document_fields(doc))
+
+
+def index(doc: dict):
+    """Add or replace one document now (takes the writer lock; requests use the outbox instead)."""
+    handle = _handle()
+    with writer_lock(handle.path):
+        writer = handle.ix.writer()
+        try:
+            write_documents(writer, [doc])
+        except Exception:
+            writer.cancel()
+            raise
+        writer.commit()
+
+
+def remove(kind: str, object_id):
+    """Remove one document now (takes the writer lock)."""
+    handle = _handle()
+    with writer_lock(handle.path):
+        writer = handle.ix.writer()
+        writer.delete_by_term("key", document_key(kind, object_id))
+        writer.commit()
+
+
+def search_sources(app=None) -> dict:
+    return (app or current_app).extensions.get("portal.search_sources", {})
+
+
+def rebuild(batch_size: int = 2000) -> int:
+    """Re-index every document of every registered source; returns the number indexed.
+
+    Readers keep the old index until the single commit that replaces it.
+    """
+    from knowledge.search.indexer import drop_outbox_up_to, latest_outbox_id, load_document
+
+    handle = _handle()
+    count = 0
+    with writer_lock(handle.path, timeout=600):
+        covered = latest_outbox_id()
+        writer = handle.ix.writer(limitmb=256)
+        try:
+            for kind, source in sorted(search_sources().items()):
+                for object_id in source["ids"]():
+                    doc = load_document(kind, object_id)
+                    if doc is not None:
+                        writer.add_document(**document_fields(doc))
+                        count += 1
+        except Exception:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)
+    # Changes queued before we started are in the new index.
+    drop_outbox_up_to(covered)
+    return count
+
+
+def document_count() -> int:
+    searcher, _filters = _handle().searcher()
+    return searcher.doc_count()
+
+
+def index_size_bytes() -> int:
+    path = index_dir()
+    if not os.path.isdir(path):
+        return 0
+    return sum(
+        os.path.getsize(os.path.join(path, name))
+        for name in os.listdir(path)
+        if os.path.isfile(os.path.join(path, name))
+    )
+
+
+# ---------------------------------------------------------------------------- who may see what
+
+
+def principals_for(user) -> set[str]:
+    """The access principals a user holds; a document is visible if it names one of them."""
+    principals = {"public"}
+    if user is None or not getattr(user, "is_authenticated", False):
+        return principals
+    principals.add(f"user:{user.id}")
+    if user.is_staff:
+        principals.add("staff")
+    # An unverified account must not read its claimed firm's private records.
+    if user.enterprise_id and user.is_verified:
+        principals.add(f"enterprise:{user.enterprise_id}")
+    for provider in current_app.extensions.get("portal.principal_providers", []):
+        principals |= set(provider(user) or ())
+    return principals
+
+
+# ---------------------------------------------------------------------------- queries
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_SYNTAX_CHARS = re.compile(r"[\"'()\[\]{}:*?~^+\-!\\/<>=|&]")
+_FIELD_PREFIX = re.compile(r"(?:^|\s)(\w+):")
+SEARCH_FIELDS = ("title", "body")
+
+
+def _parser(schema):
+    parser = qparser.MultifieldParser(
+        list(SEARCH_FIELDS),
+        schema,
+        # The schema weighs title x2 already; x0.5 here makes title and body equal, which
+        # ranked best on the labelled statute queries (docs/benchmarks-search.md).
+        fieldboosts={
+            "title": float(os.environ.get("SEARCH_TITLE_QUERY_BOOST", "0.5")),
+            "body": 1.0,
+        },
+        group=qparser.OrGroup.factory(0.9),
+    )
+    # Wildcards and ranges on 100,000 documents are slow and never what people mean here.
+    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def plain_terms(text: str) -> str:
+    """The words of a query without any syntax (what we fall back to)."""
+    words = _SYNTAX_CHARS.sub(" ", text).split()
+    return " ".join(w for w in words if w not in _OPERATORS)
+
+
+def _looks_broken(text: str) -> bool:
+    if text.count('"') % 2:
+        return True
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return True
+    if depth:
+        return True
+    words = text.split()
+    if words and (words[0] in _OPERATORS - {"NOT"} or words[-1] in _OPERATORS):
+        return True
+    return any(name not in SEARCH_FIELDS for name in _FIELD_PREFIX.findall(text))
+
+
+def parse_query(text: str, schema):
+    """(query, message, plain): a query Whoosh cannot read falls back to its plain words."""
+    parser = _parser(schema)
+    query = None
+    if not _looks_broken(text):
+        try:
+            query = parser.parse(text)
+        except Exception:  # Whoosh's parser has corners that raise; never a 500
+            query = None
+        if query is NullQuery:
+            query = None
+    if query is not None:
+        return query, None, None
+    plain = plain_terms(text)
+    message = _l(
+        "Your search could not be read as written, so we searched for the plain words instead."
+    )
+    if not plain:
+        return NullQuery, message, ""
+    try:
+        query = parser.parse(plain)
+    except Exception:
+        query = NullQuery
+    return query, message, plain
+
+
+# An OR query's time is the number of postings it reads (pure Python, ~µs each). Over this budget
+# the most common words are left out (they add least to BM25; Lucene's "common terms" idea),
+# keeping at least the two rarest.
+POSTINGS_BUDGET = int(os.environ.get("SEARCH_POSTINGS_BUDGET", "30000"))
+
+
+def prune_common_terms(query, searcher):
+    """For a plain OR of words: stay within the postings budget; score with a preloaded array."""
+    if not isinstance(query, Or) or not all(isinstance(q, Term) for q in query.subqueries):
+        return query  # phrases, AND, NOT: exactly as written
+    subqueries = list(query.subqueries)
+    postings = {}
+    for term in subqueries:
+        postings[term.text] = postings.get(term.text, 0) + searcher.doc_frequency(
+            term.fieldname, term.text
+        )
+    kept, spent = set(), 0
+    for text in sorted(postings, key=postings.get):
+        if len(kept) >= 2 and spent + postings[text] > POSTINGS_BUDGET:
+            break
+        kept.add(text)
+        spent += postings[text]
+    pruned = Or([term for term in subqueries if term.text in kept], boost=query.boost)
+    pruned.matcher_type = Or.ARRAY_MATCHER
+    return pruned
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    title: str
+    url: str
+    score: float
+    title_html: Markup
+    snippet: Markup
+    date: datetime | None = None
+    category: str = ""
+    industry: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        data = {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "score": round(self.score, 4),
+        }
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # A lazy string (evaluated when shown); syntax_error says the same without a locale.
+    message: str | None = None
+    suggestion: str | None = None
+
+    @property
+    def syntax_error(self) -> bool:
+        return self.message is not None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.total else 0
+
+    def iter_pages(self, left=2, around=3, right=2):
+        """Page numbers with None for gaps (what the pager macro expects)."""
+        last = 0
+        for number in range(1, self.pages + 1):
+            if number <= left or abs(number - self.page) < around or number > self.pages - right:
+                if last + 1 != number:
+                    yield None
+                yield number
+                last = number
+
+    def __len__(self):
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+
+def _filter_query(principals, kinds, filters):
+    parts = [Or([Term("access", p) for p in sorted(principals)])]
+    if kinds:
+        parts.append(Or([Term("kind", k) for k in kinds]))
+    filters = filters or {}
+    for name in ("category", "industry"):
+        if filters.get(name):
+            parts.append(Term(name, filters[name]))
+    if filters.get("tag"):
+        parts.append(Term("tags", filters["tag"]))
+    start = _as_datetime(filters.get("date_from"))
+    end = _as_datetime(filters.get("date_to"))
+    if isinstance(filters.get("date_to"), date) and not isinstance(filters["date_to"], datetime):
+        end = datetime.combine(filters["date_to"], dtime.max)
+    if start or end:
+        parts.append(DateRange("date", start, end))
+    return And(parts)
+
+
+def query_words(query) -> list[str]:
+    """The words a query looks for in title and body, longest first (for highlighting)."""
+    words = {
+        text if isinstance(text, str) else text.decode("utf-8")
+        for fieldname, text in query.iter_all_terms()
+        if fieldname in SEARCH_FIELDS
+    }
+    return sorted(words, key=len, reverse=True)
+
+
+def highlight(text: str, words, maxchars: int = 200) -> Markup:
+    """The densest maxchars-long stretch of text with the words marked (escaped HTML).
+
+    Plain string matching on the stored text: re-running jieba over every hit's body (Whoosh's
+    highlighter) cost more than the search itself. Stemmed English words match as prefixes.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return Markup("")
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    matches = list(pattern.finditer(text)) if pattern else []
+    start = 0
+    if matches:
+        best = 0
+        for i, match in enumerate(matches):
+            inside = sum(1 for m in matches[i:] if m.end() <= match.start() + maxchars)
+            if inside > best:
+                best, start = inside, max(0, match.start() - 20)
+    end = min(len(text), start + maxchars)
+    parts, cursor = [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        if match.start() < cursor:
+            continue
+        parts.append(escape(text[cursor : match.start()]))
+        parts.append(Markup("<mark>%s</mark>") % text[match.start() : match.end()])
+        cursor = match.end()
+    parts.append(escape(text[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
+
+
+def search(
+    query: str,
+    kinds=None,
+    filters: dict | None = None,
+    user=None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    facets: bool = True,
+    count: bool = True,
+) -> SearchResults:
+    """Documents matching query that user may see (None: anonymous), best first.
+
+    filters: category, industry, tag, date_from, date_to (dates or datetimes).
+    facets: also count matches by kind, category and industry (needs every match).
+    count: the exact total (for paging); without it, total is just the hits returned.
+    """
+    text = (query or "").strip()[:MAX_QUERY_LENGTH]
+    page = max(1, int(page or 1))
+    result = SearchResults(query=text, page=page, per_page=per_page)
+    if not text:
+        return result
+    handle = _handle()
+    searcher, filter_cache = handle.searcher()
+    parsed, result.message, result.suggestion = parse_query(text, searcher.schema)
+    if parsed is NullQuery:
+        return result
+    words = query_words(parsed)
+    parsed = prune_common_terms(parsed, searcher)
+    filter_query = _filter_query(principals_for(user), kinds, filters)
+    cache_key = repr(filter_query)
+    allowed = filter_cache.get(cache_key)
+    if allowed is None:
+        allowed = set(searcher.docs_for_query(filter_query))
+        if len(filter_cache) > 32:  # one set of up to N document numbers each
+            filter_cache.clear()
+        filter_cache[cache_key] = allowed
+    if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+        return result
+    # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
+    hits = searcher.search(parsed, limit=page * per_page, filter=allowed, terms=False)
+    if facets:
+        # Counts need every match, but not its score.
+        grouped = sorting.Facets()
+        for name in FACET_FIELDS:
+            grouped.add_field(name)
+        every = searcher.search(
+            parsed,
+            limit=None,
+            filter=allowed,
+            scored=False,
+            groupedby=grouped,
+            maptype=sorting.Count,
+        )
+        result.total = len(every)
+        for name in FACET_FIELDS:
+            result.facets[name] = sorted(
+                ((value, n) for value, n in every.groups(name).items() if value),
+                key=lambda item: (-item[1], item[0]),
+            )
+    elif count:
+        result.total = len(hits)
+    else:
+        result.total = hits.scored_length()
+    if result.total and page > result.pages:
+        return search(query, kinds, filters, user, result.pages, per_page, facets, count)
+    for hit in hits[(page - 1) * per_page : page * per_page]:
+        stored = hit.fields()
+        title = stored.get("title", "")
+        result.hits.append(
+            Hit(
+                kind=stored["kind"],
+                id=stored["id"],
+                title=title,
+                url=stored.get("url", ""),
+                score=float(hit.score or 0.0),
+                title_html=highlight(title, words, maxchars=max(200, len(title))),
+                snippet=highlight(stored.get("body", ""), words),
+                date=stored.get("date"),
+                category=stored.get("category", ""),
+                industry=stored.get("industry", ""),
+                extra=stored.get("extra") or {},
+            )
+        )
+    return result

@@ -1,0 +1,129 @@
+"""The single indexer: applies queued outbox rows to the index in batches, retrying failures.
+
+Rows are read in id order; each (kind, id) is loaded from its source at processing time, so the
+index always gets the record's state as of now (the latest update wins even when two changes were
+queued). A row is deleted only after the index commit that covers it; a row queued while we work
+stays for the next pass. One writer at a time: the writer lock beside the index.
+"""
+
+import logging
+
+from flask import current_app, has_request_context
+from sqlalchemy import delete, func, select, update
+
+from knowledge.search import engine
+from knowledge.search.outbox import SearchOutbox
+from portal.core.db import db
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+BATCH_SIZE = 200
+
+
+class UnknownKind(LookupError):
+    pass
+
+
+def load_document(kind: str, object_id):
+    """The source's document for (kind, id), None if it is gone; raises if the source fails."""
+    source = engine.search_sources().get(kind)
+    if source is None:
+        raise UnknownKind(f"no search source registered for {kind!r}")
+    if has_request_context():
+        return source["load"](object_id)
+    # Sources build URLs with url_for, which needs a request outside of one.
+    with current_app.test_request_context("/"):
+        return source["load"](object_id)
+
+
+def latest_outbox_id() -> int:
+    return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+
+
+def drop_outbox_up_to(last_id: int):
+    if last_id:
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= last_id))
+        db.session.commit()
+
+
+def _record_failure(row_ids, error: str):
+    db.session.execute(
+        update(SearchOutbox)
+        .where(SearchOutbox.id.in_(row_ids))
+        .values(attempts=SearchOutbox.attempts + 1, last_error=error[:500])
+    )
+
+
+def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> dict:
+    """Apply every pending row once; returns counts (indexed, removed, failed).
+
+    Waits for the writer lock: whoever holds it processes our rows or we do after it.
+    Failed rows keep their place with attempts and last_error and are retried on the next run,
+    until MAX_ATTEMPTS.
+    """
+    handle = engine._handle()
+    stats = {"indexed": 0, "removed": 0, "failed": 0}
+    with engine.writer_lock(handle.path, timeout=lock_timeout):
+        cursor = 0
+        while True:
+            rows = db.session.scalars(
+                select(SearchOutbox)
+                .where(SearchOutbox.id > cursor, SearchOutbox.attempts < MAX_ATTEMPTS)
+                .order_by(SearchOutbox.id)
+                .limit(batch_size)
+            ).all()
+            if not rows:
+                db.session.commit()
+                break
+            cursor = rows[-1].id
+            by_key: dict[tuple[str, int], list[int]] = {}
+            for row in rows:
+                by_key.setdefault((row.kind, row.object_id), []).append(row.id)
+            docs, removals, done, failures = [], [], [], []
+            for (kind, object_id), row_ids in by_key.items():
+                try:
+                    doc = load_document(kind, object_id)
+                except Exception as exc:  # a broken source must not stop the others
+                    logger.warning("search: loading %s %s failed: %r", kind, object_id, exc)
+                    failures.append((row_ids, f"{type(exc).__name__}: {exc}"))
+                    continue
+                if doc is None:
+                    removals.append((kind, object_id))
+                else:
+                    docs.append(doc)
+                done.extend(row_ids)
+            writer = handle.ix.writer()
+            try:
+                engine.write_documents(writer, docs, removals)
+                writer.commit()
+            except Exception as exc:
+                writer.cancel()
+                logger.exception("search: index write failed")
+                db.session.rollback()
+                _record_failure([row.id for row in rows], f"{type(exc).__name__}: {exc}")
+                db.session.commit()
+                stats["failed"] += len(rows)
+                break
+            if done:
+                db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(done)))
+            for row_ids, error in failures:
+                _record_failure(row_ids, error)
+                stats["failed"] += len(row_ids)
+            db.session.commit()
+            stats["indexed"] += len(docs)
+            stats["removed"] += len(removals)
+    return stats
+
+
+def outbox_status() -> dict:
+    pending = db.session.scalar(
+        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts < MAX_ATTEMPTS)
+    )
+    failing = db.session.scalar(
+        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts > 0)
+    )
+    dead = db.session.scalar(
+        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts >= MAX_ATTEMPTS)
+    )
+    return {"pending": pending or 0, "retrying": failing or 0, "given_up": dead or 0}

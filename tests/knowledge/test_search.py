@@ -1,0 +1,289 @@
+"""The search engine: analysis, permissions, syntax errors, filters, facets, pages and the CLI."""
+
+import json
+from datetime import datetime
+
+from knowledge.search import engine
+from knowledge.search.analysis import segment
+from knowledge.search.indexer import process_outbox
+from knowledge.search.outbox import SearchOutbox, enqueue
+from portal.accounts.models import Verification
+from portal.core.db import db
+
+
+def _ids(results):
+    return [hit.id for hit in results.hits]
+
+
+def test_analyzer_cuts_chinese_into_words_and_compounds():
+    terms = segment("用人单位解除劳动合同应当支付经济补偿")
+    assert {"劳动", "合同", "劳动合同", "经济补偿"} <= set(terms)
+
+
+def test_compound_is_found_by_its_parts_and_by_itself(fake_source):
+    engine.index(
+        fake_source.put(1, title="签订劳动合同", body="用人单位应当与劳动者订立书面劳动合同。")
+    )
+    engine.index(fake_source.put(2, title="买卖合同", body="出卖人应当按照约定的期限交付标的物。"))
+    assert _ids(engine.search("劳动")) == [1]
+    assert _ids(engine.search("劳动合同"))[0] == 1
+    assert set(_ids(engine.search("合同"))) == {1, 2}
+
+
+def test_english_words_are_lowercased_and_stemmed(fake_source):
+    engine.index(fake_source.put(1, title="Employment Contracts", body="Signing contracts"))
+    assert _ids(engine.search("contract")) == [1]
+    assert _ids(engine.search("EMPLOYMENT")) == [1]
+
+
+def test_private_document_is_found_only_by_its_principals(
+    fake_source, create_user, create_enterprise_user, dummy_enterprise_user, dummy_staff
+):
+    owner = create_enterprise_user()
+    other = create_enterprise_user()
+    engine.index(fake_source.put(1, title="欠款纠纷咨询", access=[f"user:{owner.id}", "staff"]))
+    engine.index(
+        fake_source.put(
+            2, title="欠款纠纷调解", access=[f"enterprise:{dummy_enterprise_user.enterprise_id}"]
+        )
+    )
+    engine.index(fake_source.put(3, title="欠款纠纷公开解答", access=["public"]))
+
+    assert _ids(engine.search("欠款纠纷")) == [3]
+    assert set(_ids(engine.search("欠款纠纷", user=other))) == {3}
+    assert set(_ids(engine.search("欠款纠纷", user=owner))) == {1, 3}
+    assert set(_ids(engine.search("欠款纠纷", user=dummy_enterprise_user))) == {2, 3}
+    assert set(_ids(engine.search("欠款纠纷", user=dummy_staff))) == {1, 3}
+
+
+def test_document_without_principals_is_found_by_nobody(fake_source, dummy_staff):
+    engine.index(fake_source.put(1, title="欠款纠纷", access=[]))
+    assert engine.search("欠款纠纷", user=dummy_staff).total == 0
+
+
+def test_unverified_firm_member_does_not_get_the_firms_documents(
+    fake_source, create_enterprise_user, dummy_enterprise
+):
+    pending = create_enterprise_user(enterprise=dummy_enterprise, verification=Verification.pending)
+    engine.index(fake_source.put(1, title="欠款纠纷", access=[f"enterprise:{dummy_enterprise.id}"]))
+    assert engine.search("欠款纠纷", user=pending).total == 0
+
+
+def test_registered_principal_provider_grants_access(fake_source, create_user, principal_provider):
+    member = create_user()
+    principal_provider(lambda user: {"committee:7"} if user.id == member.id else set())
+    engine.index(fake_source.put(1, title="调解委员会内部记录", access=["committee:7"]))
+    assert _ids(engine.search("调解", user=member)) == [1]
+    assert engine.search("调解", user=create_user()).total == 0
+
+
+def test_private_document_never_appears_on_the_search_page(client, fake_source, create_user, login):
+    owner = create_user()
+    engine.index(fake_source.put(1, title="秘密的股权转让协议", access=[f"user:{owner.id}"]))
+    assert "秘密的股权转让协议" not in client.get("/search?q=股权转让").get_data(as_text=True)
+    login(owner)
+    assert "/test/1" in client.get("/search?q=股权转让").get_data(as_text=True)
+
+
+def test_bad_query_syntax_gives_a_message_and_searches_the_plain_words(fake_source):
+    engine.index(fake_source.put(1, title="劳动合同解除", body="经济补偿"))
+    for text in ['title:(劳动 "合同', "AND 劳动", "劳动 OR", "nofield:劳动", "劳动)))"]:
+        results = engine.search(text)
+        assert results.syntax_error, text
+        assert _ids(results) == [1], text
+    good = engine.search('title:劳动 "经济补偿"')
+    assert not good.syntax_error
+
+
+def test_bad_query_on_the_page_shows_a_message_not_an_error(client, fake_source):
+    engine.index(fake_source.put(1, title="劳动合同解除"))
+    response = client.get('/search?q=title:(劳动"')
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'role="status"' in page
+    assert "/test/1" in page
+
+
+def test_query_is_cut_to_200_characters(fake_source):
+    results = engine.search("劳" * 500)
+    assert len(results.query) == engine.MAX_QUERY_LENGTH
+
+
+def test_snippets_highlight_the_matched_words_and_escape_html(fake_source):
+    engine.index(
+        fake_source.put(1, title="<b>标题</b>", body="<script>x</script>违约金过高可以请求调整")
+    )
+    hit = engine.search("违约金").hits[0]
+    assert "<mark>违约金</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet and "<b>" not in hit.title_html
+
+
+def test_filters_and_facets(fake_source):
+    engine.index(
+        fake_source.put(
+            1, title="工程款纠纷", category="construction", industry="E", date=datetime(2024, 5, 1)
+        )
+    )
+    engine.index(
+        fake_source.put(
+            2, title="工程款拖欠", category="construction", industry="C", date=datetime(2023, 1, 1)
+        )
+    )
+    engine.index(
+        fake_source.put(
+            3, title="工程款借贷", category="finance", industry="C", date=datetime(2024, 8, 1)
+        )
+    )
+    everything = engine.search("工程款")
+    assert dict(everything.facets["category"]) == {"construction": 2, "finance": 1}
+    assert dict(everything.facets["industry"]) == {"C": 2, "E": 1}
+    assert dict(everything.facets["kind"]) == {"testdoc": 3}
+    assert set(_ids(engine.search("工程款", filters={"category": "construction"}))) == {1, 2}
+    assert _ids(engine.search("工程款", filters={"category": "construction", "industry": "C"})) == [
+        2
+    ]
+    since_2024 = engine.search("工程款", filters={"date_from": datetime(2024, 1, 1).date()})
+    assert set(_ids(since_2024)) == {1, 3}
+    assert engine.search("工程款", kinds=["other"]).total == 0
+
+
+def test_results_are_paged(fake_source):
+    for n in range(1, 26):
+        engine.index(fake_source.put(n, title=f"合同纠纷{n}"))
+    first, third = engine.search("合同", page=1), engine.search("合同", page=3)
+    assert first.total == 25 and first.pages == 3
+    assert len(first.hits) == 10 and len(third.hits) == 5
+    assert not set(_ids(first)) & set(_ids(third))
+    assert engine.search("合同", page=99).page == 3
+
+
+def test_search_page_has_facets_and_pager_and_works_without_query(client, fake_source):
+    for n in range(1, 13):
+        engine.index(fake_source.put(n, title=f"合同纠纷{n}", category="contract"))
+    assert client.get("/search").status_code == 200
+    page = client.get("/search?q=合同").get_data(as_text=True)
+    assert "category=contract" in page
+    assert "page=2" in page
+    response = client.get("/search?q=合同&date_from=not-a-date")
+    assert response.status_code == 200
+
+
+def test_outbox_rows_are_applied_and_deleted(fake_source):
+    fake_source.put(1, title="股权转让")
+    enqueue("testdoc", 1)
+    db.session.flush()
+    assert process_outbox()["indexed"] == 1
+    assert _ids(engine.search("股权")) == [1]
+    assert db.session.query(SearchOutbox).count() == 0
+
+
+def test_a_deleted_record_leaves_the_index(fake_source):
+    engine.index(fake_source.put(1, title="股权转让"))
+    del fake_source.docs[1]
+    enqueue("testdoc", 1)
+    assert process_outbox()["removed"] == 1
+    assert engine.search("股权").total == 0
+
+
+def test_failed_load_is_retried_with_attempts_and_error(fake_source):
+    fake_source.put(1, title="股权转让")
+    fake_source.put(2, title="股权质押")
+    fake_source.fail(1)
+    enqueue("testdoc", 1)
+    enqueue("testdoc", 2)
+    stats = process_outbox()
+    assert stats["failed"] == 1 and stats["indexed"] == 1
+    row = db.session.query(SearchOutbox).one()
+    assert row.object_id == 1 and row.attempts == 1 and "source down" in row.last_error
+    assert _ids(engine.search("股权")) == [2]
+
+    process_outbox()
+    assert db.session.query(SearchOutbox).count() == 0
+    assert set(_ids(engine.search("股权"))) == {1, 2}
+
+
+def test_two_changes_queued_load_the_record_once_with_its_latest_state(fake_source):
+    fake_source.put(1, title="股权转让")
+    enqueue("testdoc", 1)
+    fake_source.put(1, title="商标侵权")
+    enqueue("testdoc", 1)
+    process_outbox()
+    assert fake_source.loads == 1
+    assert _ids(engine.search("商标")) == [1] and engine.search("股权").total == 0
+
+
+def test_inline_indexer_runs_after_a_request_and_never_breaks_it(app, fake_source):
+    from knowledge.search.hooks import run_inline_indexer
+
+    fake_source.put(1, title="股权转让")
+    with app.test_request_context("/", method="POST"):
+        enqueue("testdoc", 1)
+        run_inline_indexer(app)
+    assert _ids(engine.search("股权")) == [1]
+
+    fake_source.put(2, title="股权质押")
+    fake_source.fail(2)
+    with app.test_request_context("/", method="POST"):
+        enqueue("testdoc", 2)
+        run_inline_indexer(app)  # must not raise
+    assert db.session.query(SearchOutbox).one().attempts == 1
+
+
+def test_rebuild_indexes_every_source_and_drops_stale_documents(fake_source):
+    engine.index(fake_source.put(1, title="股权转让"))
+    engine.index({**fake_source.put(9, title="股权激励"), "id": 9})
+    del fake_source.docs[9]
+    fake_source.put(2, title="股权质押")
+    enqueue("testdoc", 2)
+    db.session.flush()
+    assert engine.rebuild() == 2
+    assert set(_ids(engine.search("股权"))) == {1, 2}
+    assert db.session.query(SearchOutbox).count() == 0
+
+
+def test_cli_query_prints_one_json_object_per_line_best_first(app, fake_source):
+    engine.index(fake_source.put(1, title="违约金", body="违约金过高可以请求调整违约金"))
+    engine.index(fake_source.put(2, title="合同", body="违约金"))
+    engine.index(fake_source.put(3, title="违约金", access=["staff"]))
+    result = app.test_cli_runner().invoke(args=["search", "query", "违约金", "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == [1, 2]
+    assert lines[0]["score"] >= lines[1]["score"]
+    assert {"kind", "id", "title", "url", "score"} <= set(lines[0])
+
+
+def test_cli_status_reports_pending_and_documents(app, fake_source):
+    engine.index(fake_source.put(1, title="违约金"))
+    enqueue("testdoc", 1)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["search", "status"])
+    assert result.exit_code == 0
+    assert "documents: 1" in result.output and "pending:   1" in result.output
+    result = app.test_cli_runner().invoke(args=["search", "work"])
+    assert "indexed 1" in result.output
+
+
+def test_long_or_queries_keep_only_their_rarest_words_within_the_budget(fake_source, monkeypatch):
+    for n in range(1, 6):
+        engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
+    engine.index(fake_source.put(9, title="定金罚则"))
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 3)
+    searcher, _filters = engine._handle().searcher()
+    parsed, _message, _plain = engine.parse_query("合同 违约 定金", searcher.schema)
+    kept = {text for _field, text in engine.prune_common_terms(parsed, searcher).iter_all_terms()}
+    assert kept == {"定金", "违约"}
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
+
+
+def test_phrases_and_operators_are_searched_as_written(fake_source, monkeypatch):
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 0)
+    searcher, _filters = engine._handle().searcher()
+    parsed, _message, _plain = engine.parse_query('"劳动合同" AND 解除', searcher.schema)
+    assert engine.prune_common_terms(parsed, searcher) is parsed
+
+
+def test_highlight_marks_words_and_prefixes_of_stemmed_english():
+    html = str(engine.highlight("Signed contracts: 违约金 <b>", ["contract", "违约金"]))
+    assert "<mark>contract</mark>s" in html and "<mark>违约金</mark>" in html
+    assert "&lt;b&gt;" in html
