@@ -188,8 +188,8 @@ def parse_pasted(text: str) -> list[Cue]:
 
 def detect_format(text: str) -> str:
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("WEBVTT"):
-        return "vtt"
+    if stripped[:3].upper() == "WEB":
+        return "vtt"  # also a misspelt header, so the error says what the header must be
     if "-->" in stripped:
         return "srt"
     return "pasted"

@@ -137,10 +137,10 @@ def _registered_ids(lectures) -> set[int]:
 
 
 def _search_url():
-    """The site search (built by knowledge.search) if it is installed, limited to lectures."""
-    for endpoint in ("search.index", "knowledge_search.index", "knowledge.search"):
+    """The site search page (knowledge.search) when it is installed; it takes ?q=."""
+    for endpoint in ("search.search", "search.index"):
         if endpoint in current_app.view_functions:
-            return url_for(endpoint, kind="lecture")
+            return url_for(endpoint)
     return None
 
 
