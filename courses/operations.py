@@ -51,12 +51,13 @@ class LectureError(ValueError):
 
 
 def upload_limits() -> dict:
+    """Bytes allowed per upload; COURSES_*_MAX_MB settings may be fractions of a MB."""
     config = current_app.config
     return {
-        "video": config.get("COURSES_VIDEO_MAX_MB", 500) * MB,
-        "slides": config.get("COURSES_SLIDES_MAX_MB", 30) * MB,
-        "transcript": config.get("COURSES_TRANSCRIPT_MAX_MB", 2) * MB,
-        "attendance": config.get("COURSES_ATTENDANCE_MAX_MB", 2) * MB,
+        "video": int(config.get("COURSES_VIDEO_MAX_MB", 500) * MB),
+        "slides": int(config.get("COURSES_SLIDES_MAX_MB", 30) * MB),
+        "transcript": int(config.get("COURSES_TRANSCRIPT_MAX_MB", 2) * MB),
+        "attendance": int(config.get("COURSES_ATTENDANCE_MAX_MB", 2) * MB),
     }
 
 
