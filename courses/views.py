@@ -4,11 +4,22 @@ from datetime import timedelta
 from io import BytesIO
 from urllib.parse import urlparse
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask import send_file as flask_send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from courses import certificates, ical, operations, permissions
@@ -195,8 +206,7 @@ def lecture(lecture_id):
     start_at = max(_int_arg("t") or 0, 0)
     phase = lecture.phase(now)
     if phase == Phase.replay and lecture.is_published:
-        operations.record_replay_view(lecture, current_user)
-        db.session.commit()
+        _count_replay_view(lecture)
     video_src, video_direct = _video_source(lecture)
     registration = operations.registration_of(lecture, current_user)
     my_attendance = None
@@ -230,6 +240,23 @@ def lecture(lecture_id):
         search_url=_search_url(),
         status_labels=STATUS_LABELS,
     )
+
+
+def _count_replay_view(lecture):
+    """One view per visitor and lecture per half hour; a lost count never breaks the page."""
+    seen = session.get("replays_seen", {})
+    key, stamp = str(lecture.id), int(utcnow().timestamp())
+    if stamp - seen.get(key, 0) < 1800:
+        return
+    try:
+        operations.record_replay_view(lecture, current_user)
+        db.session.commit()
+    except OperationalError:  # e.g. SQLite busy under a burst of writers: skip this count
+        db.session.rollback()
+        return
+    seen = {k: v for k, v in seen.items() if stamp - v < 1800}
+    seen[key] = stamp
+    session["replays_seen"] = seen
 
 
 def _lecture_form(lecture=None):
