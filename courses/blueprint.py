@@ -18,6 +18,7 @@ bp.add_url_rule("/schedule", "schedule", views.schedule)
 bp.add_url_rule("/manage", "manage", views.manage)
 bp.add_url_rule("/stats", "stats", views.stats)
 bp.add_url_rule("/calendar.ics", "calendar_feed", views.calendar_feed)
+bp.add_url_rule("/certificates", "my_certificates", views.my_certificates)
 bp.add_url_rule("/new", "new", views.new, methods=["GET", "POST"])
 bp.add_url_rule("/<int:lecture_id>", "lecture", views.lecture)
 bp.add_url_rule("/<int:lecture_id>/edit", "edit", views.edit, methods=["GET", "POST"])
@@ -31,6 +32,12 @@ bp.add_url_rule("/<int:lecture_id>/unregister", "unregister", views.unregister, 
 bp.add_url_rule("/<int:lecture_id>/check-in", "check_in", views.check_in, methods=["POST"])
 bp.add_url_rule(
     "/<int:lecture_id>/attendance", "attendance", views.attendance, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/<int:lecture_id>/attendance/<int:attendance_id>/remove",
+    "remove_attendance",
+    views.remove_attendance,
+    methods=["POST"],
 )
 bp.add_url_rule(
     "/<int:lecture_id>/certificates/<int:enterprise_id>", "certificate", views.certificate

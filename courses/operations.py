@@ -407,6 +407,18 @@ def record_attendance(lecture, enterprise, *, source, by=None, user=None):
     return attendance, True
 
 
+def remove_attendance(attendance: Attendance, *, by):
+    """Staff correct a wrong import or check-in."""
+    log(
+        "lecture.remove_attendance",
+        attendance.lecture,
+        by=by,
+        summary=attendance.enterprise.name,
+        data={"enterprise_id": attendance.enterprise_id},
+    )
+    db.session.delete(attendance)
+
+
 def check_in(lecture: Lecture, user, code: str, now=None):
     if not user.is_authenticated or user.role != Role.enterprise or not user.is_verified:
         raise LectureError(_l("Only verified enterprise users can check in."))

@@ -591,6 +591,35 @@ def attendance(lecture_id):
     )
 
 
+@login_required
+def my_certificates():
+    """An enterprise user's firm: every lecture it attended, with its certificate."""
+    require(current_user.role == Role.enterprise and current_user.enterprise_id is not None)
+    rows = db.session.scalars(
+        select(Attendance)
+        .join(Lecture, Attendance.lecture_id == Lecture.id)
+        .where(Attendance.enterprise_id == current_user.enterprise_id)
+        .order_by(Lecture.starts_dt.desc())
+    ).all()
+    rows = [
+        a for a in rows if permissions.can_view_certificate(current_user, a.lecture, a.enterprise)
+    ]
+    return render_template("courses/my_certificates.html", attendance=rows)
+
+
+@login_required
+def remove_attendance(lecture_id, attendance_id):
+    lecture = get_or_404(Lecture, lecture_id)
+    attendance = get_or_404(Attendance, attendance_id)
+    if attendance.lecture_id != lecture.id:
+        abort(404)
+    require(permissions.can_manage_attendance(current_user, lecture))
+    operations.remove_attendance(attendance, by=current_user)
+    db.session.commit()
+    flash(_("The attendance record was removed."), "success")
+    return redirect(url_for(".attendance", lecture_id=lecture.id))
+
+
 def _certificate_objects(lecture_id, enterprise_id):
     lecture = get_or_404(Lecture, lecture_id)
     enterprise = get_or_404(Enterprise, enterprise_id)

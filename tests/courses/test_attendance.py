@@ -168,3 +168,28 @@ def test_lecture_page_offers_certificate_after_attending(
     page = client.get(f"/lectures/{live_lecture.id}").get_data(as_text=True)
     assert f"/certificates/{dummy_enterprise_user.enterprise_id}" in page
     assert utcnow()  # the window helpers use naive UTC
+
+
+def test_firm_lists_its_certificates_and_staff_can_remove_a_wrong_record(
+    app, client, login, dummy_enterprise_user, dummy_staff, live_lecture, create_lecture
+):
+    other = create_lecture(starts_in=-timedelta(days=3))
+    attendance, _created = operations.record_attendance(
+        live_lecture, dummy_enterprise_user.enterprise, source=AttendanceSource.imported
+    )
+    login(dummy_enterprise_user)
+    page = client.get("/lectures/certificates").get_data(as_text=True)
+    assert live_lecture.title in page and other.title not in page
+    remove_url = f"/lectures/{live_lecture.id}/attendance/{attendance.id}/remove"
+    assert client.post(remove_url).status_code == 403
+    assert client.post(f"/lectures/{other.id}/attendance/{attendance.id}/remove").status_code in (
+        403,
+        404,
+    )
+    staff_client = login(dummy_staff, app.test_client())
+    assert (
+        staff_client.post(f"/lectures/{other.id}/attendance/{attendance.id}/remove").status_code
+        == 404
+    )
+    assert staff_client.post(remove_url).status_code == 302
+    assert not operations.has_attended(live_lecture, dummy_enterprise_user.enterprise)

@@ -58,9 +58,9 @@ def demo_server(tmp_path_factory):
     }
     _flask(env, "db", "upgrade", "heads")
     _flask(env, "demo", "load")
-    if _flask(env, "search", "--help", check=False).returncode != 0:
-        pytest.skip("the site search (knowledge.search) is not installed in this tree")
-    _flask(env, "search", "rebuild")
+    has_search = _flask(env, "search", "--help", check=False).returncode == 0
+    if has_search:
+        _flask(env, "search", "rebuild")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
@@ -77,7 +77,7 @@ def demo_server(tmp_path_factory):
                     break
             except OSError:
                 time.sleep(0.1)
-        yield base
+        yield base, has_search
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -97,12 +97,15 @@ def _expected_moment():
 
 def test_transcript_phrase_search_opens_the_player_at_that_moment(demo_server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
+    base, has_search = demo_server
+    if not has_search:
+        pytest.skip("the site search (knowledge.search) is not installed in this tree")
     title, seconds = _expected_moment()
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = browser.new_page(locale="zh-CN")
         try:
-            page.goto(f"{demo_server}/lectures")
+            page.goto(f"{base}/lectures")
             search = page.locator("#lecture-search")  # labelled; the id keeps this language-neutral
             search.fill(PHRASE)
             search.press("Enter")
@@ -113,6 +116,30 @@ def test_transcript_phrase_search_opens_the_player_at_that_moment(demo_server, t
             assert page.get_by_role("heading", level=1).inner_text() == title
             current = page.locator("li.transcript-current")
             assert PHRASE in current.inner_text()
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def test_lecture_pages_have_no_accessibility_violations(demo_server, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    base, _has_search = demo_server
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(locale="zh-CN")
+        try:
+            for path in (
+                "/lectures",
+                "/lectures/schedule",
+                "/lectures/1?t=65",
+                "/lectures/series/1",
+            ):
+                page.goto(f"{base}{path}")
+                results = axe_module.Axe().run(page)
+                assert results.violations_count == 0, (path, results.generate_report())
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             raise
