@@ -28,7 +28,7 @@ def init_app(app):
     from courses.blueprint import bp
     from courses.demo import load_demo
 
-    bp.before_request(_allow_video_uploads)
+    app.before_request(_allow_video_uploads)
     app.register_blueprint(bp)
     add_nav(app, "courses.index", _l("Law lectures"), lambda user: True)
     add_home_section(app, home.registered_lectures)
