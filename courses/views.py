@@ -171,6 +171,7 @@ def schedule():
         now=now,
         phase_labels=PHASE_LABELS,
         registered_ids=_registered_ids(lectures),
+        p=permissions,
     )
 
 
@@ -461,7 +462,7 @@ def _event(lecture) -> dict:
         if part
     )
     return {
-        "uid": f"lecture-{lecture.id}@{request.host.split(':')[0]}",
+        "uid": f"lecture-{lecture.id}@{_calendar_host()}",
         "dtstamp": lecture.updated_dt,
         "start": lecture.starts_dt,
         "end": lecture.ends_dt,
@@ -472,6 +473,12 @@ def _event(lecture) -> dict:
         "sequence": lecture.version,
         "status": "CANCELLED" if lecture.status == LectureStatus.cancelled else "CONFIRMED",
     }
+
+
+def _calendar_host() -> str:
+    """UIDs must not change with the address a visitor happened to use."""
+    configured = urlparse(current_app.config.get("PUBLIC_BASE_URL") or "").hostname
+    return configured or request.host.split(":")[0]
 
 
 def _ics_response(text: str, filename: str):

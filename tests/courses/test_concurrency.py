@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 import portal
 from courses import operations
-from courses.models import Lecture, Registration
+from courses.models import Lecture, LectureStatus, Registration
 from portal.accounts.models import Enterprise, Role, User, Verification
 from portal.config import TestingConfig
 from portal.core.db import db, utcnow
@@ -45,7 +45,15 @@ def _setup(target, users=4, starts_in=timedelta(days=2)):
             guest_speaker="嘉宾",
             starts_dt=utcnow() + starts_in,
         )
-        lecture.status = "published"  # set directly: this test is about registrations
+        staff = User(
+            email="concurrent-staff@example.com",
+            name="工作人员",
+            role=Role.staff,
+            password_hash="x",
+            verification=Verification.verified,
+        )
+        db.session.add(staff)
+        operations.transition(lecture, LectureStatus.published, staff)
         ids = []
         for n in range(users):
             firm = Enterprise(

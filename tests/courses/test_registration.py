@@ -115,3 +115,12 @@ def test_home_shows_enterprise_their_upcoming_lectures(
     login(dummy_enterprise_user)
     page = client.get("/").get_data(as_text=True)
     assert mine.title in page and other.title not in page
+
+
+def test_schedule_offers_registration_to_verified_enterprise_users(
+    client, login, dummy_enterprise_user, dummy_lecture
+):
+    register = f'action="/lectures/{dummy_lecture.id}/register"'
+    assert register not in client.get("/lectures/schedule").get_data(as_text=True)
+    login(dummy_enterprise_user)
+    assert register in client.get("/lectures/schedule").get_data(as_text=True)
