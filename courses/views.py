@@ -195,8 +195,10 @@ def _video_source(lecture):
     if lecture.video_file_id:
         return url_for(".video", lecture_id=lecture.id), True
     if lecture.video_url:
-        path = urlparse(lecture.video_url).path.lower()
-        return lecture.video_url, path.endswith(DIRECT_VIDEO_SUFFIXES)
+        parsed = urlparse(lecture.video_url)
+        # The CSP lets <video> load https media only; anything else is offered as a link.
+        playable = parsed.scheme == "https" and parsed.path.lower().endswith(DIRECT_VIDEO_SUFFIXES)
+        return lecture.video_url, playable
     return None, False
 
 

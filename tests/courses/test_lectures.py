@@ -319,3 +319,20 @@ def test_changes_are_queued_for_the_search_index(client, login, dummy_staff, dum
     assert ("lecture", dummy_lecture.id) in queued
     assert {("transcript_line", i) for i in old_cue_ids} <= set(queued)  # removed lines
     assert ("transcript_line", dummy_lecture.cues[0].id) in queued
+
+
+@pytest.mark.parametrize(
+    ("url", "player"),
+    [
+        ("https://video.example.com/a.mp4", True),
+        ("http://video.example.com/a.mp4", False),  # the CSP would block it in <video>
+        ("https://www.example.com/watch?v=1", False),
+    ],
+)
+def test_external_video_plays_inline_only_when_the_browser_may_load_it(
+    client, create_lecture, url, player
+):
+    lecture = create_lecture(video_url=url)
+    page = client.get(f"/lectures/{lecture.id}").get_data(as_text=True)
+    assert ('id="lecture-video"' in page) is player
+    assert url in page
