@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.mediation",
     "tests.fixtures.courses",
     "tests.fixtures.programmes",
+    "tests.fixtures.counsel",
 ]
