@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from portal.appeals.models import CATEGORY_LABELS, STATUS_LABELS
@@ -102,3 +102,5 @@ class LedgerForm(FlaskForm):
         csrf = False
 
     month = StringField(_l("Month (YYYY-MM)"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}$")])
+    start = DateField(_l("Or from"), validators=[Optional()])
+    end = DateField(_l("to"), validators=[Optional()])

@@ -1,5 +1,7 @@
 """Pages of appeals."""
 
+from datetime import date, timedelta
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -183,23 +185,39 @@ def escalate():
     return redirect(url_for(".index", status="open"))
 
 
+def _ledger_period():
+    """A month (default: this one), or any from/to range such as the last twelve months."""
+    form = LedgerForm(request.args)
+    form.validate()
+    if form.start.data and form.end.data and not (form.start.errors or form.end.errors):
+        start, end = sorted((form.start.data, form.end.data))
+        return form, start, end
+    start, end = reports.month_bounds(form.month.data if not form.month.errors else None)
+    return form, start, end
+
+
 @login_required
 def ledger():
     require(permissions.can_see_ledger(current_user))
-    form = LedgerForm(request.args)
-    form.validate()
-    start, end = reports.month_bounds(form.month.data if not form.month.errors else None)
+    form, start, end = _ledger_period()
     return render_template(
-        "appeals/ledger.html", form=form, start=start, end=end, figures=reports.figures(start, end)
+        "appeals/ledger.html",
+        form=form,
+        start=start,
+        end=end,
+        figures=reports.figures(start, end),
+        last_year=(date.today() - timedelta(days=365), date.today()),
     )
 
 
 @login_required
 def ledger_xlsx():
     require(permissions.can_see_ledger(current_user))
-    start, end = reports.month_bounds(request.args.get("month"))
+    _form, start, end = _ledger_period()
     return Response(
         reports.xlsx(start, end),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=appeal-ledger-{start:%Y-%m}.xlsx"},
+        headers={
+            "Content-Disposition": f"attachment; filename=appeal-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        },
     )
