@@ -187,7 +187,7 @@ def _lawyer_section(user):
         "title": _("My 5+1 groups"),
         "items": items,
         "empty": "",
-        "link": (_("Open"), url_for("counsel.index")),
+        "link": (_("View all"), url_for("counsel.index")),
     }
 
 
@@ -220,5 +220,5 @@ def _enterprise_section(user):
         "title": _("My 5+1 counsel"),
         "items": items,
         "empty": "",
-        "link": (_("Open"), url_for("counsel.index")),
+        "link": (_("View all"), url_for("counsel.index")),
     }

@@ -206,7 +206,7 @@ def create_group(*, name, start_date, end_date, enterprises, lawyers, by, chambe
 
 def _require_active(group):
     if not group.is_active:
-        raise CounselError(_l("This group has ended; renew it first."))
+        raise CounselError(_l("This group has ended and can no longer change."))
 
 
 def add_member(group, enterprise, *, by, on=None):
