@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -38,9 +39,10 @@ def referrals_created(start: date, end: date):
     ).all()
 
 
-def figures(start: date, end: date) -> dict:
+def figures(start: date, end: date, *, labels: bool = True) -> dict:
     """Collected in the period, resolved (closed) in the period, and how many of the collected
-    are closed by now; broken down by category and by department."""
+    are closed by now; broken down by category and by department (keyed by code when
+    labels=False, so it also works outside a request, e.g. from a CLI report)."""
     collected = referrals_created(start, end)
     resolved_in_period = db.session.scalars(
         select(AppealReferral).where(
@@ -53,8 +55,14 @@ def figures(start: date, end: date) -> dict:
     for referral in collected:
         resolved = referral.status == AppealStatus.closed
         for table, key in (
-            (by_category, str(CATEGORY_LABELS[referral.category])),
-            (by_department, referral.department or _("Federation directly")),
+            (
+                by_category,
+                str(CATEGORY_LABELS[referral.category]) if labels else referral.category.value,
+            ),
+            (
+                by_department,
+                referral.department or (_("Federation directly") if labels else ""),
+            ),
         ):
             table[key]["collected"] += 1
             table[key]["resolved"] += int(resolved)
@@ -90,9 +98,9 @@ def figures(start: date, end: date) -> dict:
 def stats(start, end) -> dict:
     start = start.date() if isinstance(start, datetime) else start
     end = end.date() if isinstance(end, datetime) else end
-    result = figures(start, end)
+    result = figures(start, end, labels=False)
     return {
-        "label": _("Appeal referrals"),
+        "label": _l("Appeal referrals"),
         "collected": result["collected"],
         "resolved": result["resolved"],
         "resolved_percent": result["share"],

@@ -48,5 +48,11 @@ bp.add_url_rule(
     views.request_transition,
     methods=["POST"],
 )
+bp.add_url_rule(
+    "/requests/<int:request_id>/escalate",
+    "request_escalate",
+    views.request_escalate,
+    methods=["POST"],
+)
 bp.add_url_rule("/reports", "report", views.report)
 bp.add_url_rule("/reports.xlsx", "report_xlsx", views.report_xlsx)

@@ -78,7 +78,7 @@ def load(app) -> str:
     services = 0
     position = 0
     while groups < GROUPS and position < len(firms):
-        size = rng.choice([3, 3, 4, 5])
+        size = rng.choice([3, 3, 3, 4, 5])
         members = firms[position : position + size]
         position += size
         if len(members) < 2:

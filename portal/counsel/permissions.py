@@ -79,3 +79,8 @@ def can_close_request(user, counsel_request) -> bool:
 
 def can_see_reports(user) -> bool:
     return is_staff(user)
+
+
+def can_escalate_request(user, counsel_request) -> bool:
+    """Staff or the firm's current counsel may pass a request on (e.g. to the appeal register)."""
+    return is_staff(user) or is_current_counsel(user, counsel_request.group)

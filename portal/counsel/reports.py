@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -152,7 +153,7 @@ def stats(start, end) -> dict:
     )
     cov = coverage()
     return {
-        "label": _("5+1 counsel"),
+        "label": _l("5+1 counsel"),
         "active_groups": cov["groups"],
         "covered_firms": cov["covered"],
         "eligible_firms": cov["eligible"],

@@ -2,14 +2,14 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import Chamber, Enterprise, Role, User
 from portal.core.db import db, get_or_404
-from portal.core.links import links_of
+from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.counsel import operations, permissions, reports
 from portal.counsel.forms import (
@@ -432,7 +432,35 @@ def request_detail(request_id):
         links=links_of(counsel_request),
         permissions=permissions,
         RequestStatus=RequestStatus,
+        targets=_escalation_targets(counsel_request),
     )
+
+
+def _escalation_targets(counsel_request):
+    """Other packages' targets (appeal register, mediation...) this request can go on to."""
+    if not permissions.can_escalate_request(current_user, counsel_request):
+        return []
+    targets = current_app.extensions.get("portal.escalation_targets", {})
+    return [
+        (code, target["label"])
+        for code, target in targets.items()
+        if code != "counsel" and target["available"](current_user, counsel_request)
+    ]
+
+
+@login_required
+def request_escalate(request_id):
+    counsel_request = get_or_404(CounselRequest, request_id)
+    require(permissions.can_escalate_request(current_user, counsel_request))
+    code = request.form.get("target", "")
+    if code not in dict(_escalation_targets(counsel_request)):
+        abort(400)
+    target = current_app.extensions["portal.escalation_targets"][code]
+    created = target["escalate"](counsel_request, current_user)
+    link_records(counsel_request, created, f"escalated_to_{code}", by=current_user)
+    db.session.commit()
+    flash(_("Passed on; the records are linked."), "success")
+    return redirect(url_for(".request_detail", request_id=counsel_request.id))
 
 
 @login_required

@@ -11,8 +11,14 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.core.db import db
 from portal.counsel import reports
-from portal.counsel.models import CounselRequest, CounselService, ServiceStatus
-from portal.counsel.workflow import SERVICE_TRANSITIONS, CounselError, transition_service
+from portal.counsel.models import CounselRequest, CounselService, RequestStatus, ServiceStatus
+from portal.counsel.workflow import (
+    REQUEST_TRANSITIONS,
+    SERVICE_TRANSITIONS,
+    CounselError,
+    transition_request,
+    transition_service,
+)
 from portal.notifications.models import Notification
 
 
@@ -238,3 +244,56 @@ def test_home_sections_per_role(app, login, dummy_counsel_service, firm_user_of,
     db.session.flush()
     staff = login(dummy_staff, app.test_client())
     assert service.group.name in staff.get("/").get_data(as_text=True)
+
+
+def test_counsel_passes_a_request_on_to_the_appeal_register(
+    app, login, dummy_counsel_group, firm_user_of
+):
+    from portal.appeals.models import AppealReferral
+    from portal.core.links import links_of
+
+    group = dummy_counsel_group
+    with app.test_request_context():
+        from portal.counsel.operations import create_request
+
+        item = create_request(
+            group.enterprises[0], title="判决执行不到位", body="对方转移财产", by=group.lawyers[0]
+        )
+    db.session.flush()
+    lawyer = login(group.lawyers[0], app.test_client())
+    assert "appeal" in lawyer.get(f"/counsel/requests/{item.id}").get_data(as_text=True)
+    response = lawyer.post(f"/counsel/requests/{item.id}/escalate", data={"target": "appeal"})
+    assert response.status_code == 302
+    referral = db.session.scalar(select(AppealReferral))
+    assert referral.summary == "判决执行不到位" and referral.enterprise_id == item.enterprise_id
+    with app.test_request_context():
+        assert [link["type"] for link in links_of(item)] == ["appeal_referrals"]
+        assert [link["type"] for link in links_of(referral)] == ["counsel_requests"]
+    firm = login(firm_user_of(item.enterprise), app.test_client())
+    assert (
+        firm.post(f"/counsel/requests/{item.id}/escalate", data={"target": "appeal"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("start", list(RequestStatus))
+@pytest.mark.parametrize("target", list(RequestStatus))
+def test_request_state_table(app, start, target, dummy_counsel_group, firm_user_of):
+    group = dummy_counsel_group
+    firm_user = firm_user_of(group.enterprises[0])
+    with app.test_request_context():
+        from portal.counsel.operations import create_request
+
+        item = create_request(group.enterprises[0], title="问题", body="内容", by=firm_user)
+    item.status = start
+    db.session.flush()
+    actor = group.lawyers[0] if target == RequestStatus.answered else firm_user
+    with app.test_request_context():
+        if (start, target) in REQUEST_TRANSITIONS:
+            transition_request(item, target, actor, text="答复")
+            assert item.status == target
+        else:
+            for who in (group.lawyers[0], firm_user):
+                with pytest.raises(CounselError):
+                    transition_request(item, target, who, text="答复")
+            assert item.status == start
