@@ -419,17 +419,15 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     if industry:
         stmt = stmt.where(Enterprise.industry == industry)
     firms = db.session.scalars(stmt.order_by(Enterprise.id)).all()
-    buckets: dict[tuple, list] = {}
+    pairs = []
     for firm in firms:
         chambers = sorted(firm.chambers, key=lambda c: c.id)
         if chamber_id:
             chambers = [c for c in chambers if c.id == chamber_id]
             if not chambers:
                 continue
-        chamber = chambers[0] if chambers else None
-        buckets.setdefault((chamber.id if chamber else 0, firm.industry), []).append(
-            (chamber, firm)
-        )
+        pairs.append((chambers[0] if chambers else None, firm))
+    chunks = _chunk_firms(pairs)
     lawyers = db.session.scalars(
         select(User)
         .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
@@ -440,36 +438,56 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     cap = lawyer_cap()
     wanted = {"contract", "employment", "corporate", "compliance"}
     suggestions = []
-    for (_chamber_id, industry_code), members in sorted(
-        buckets.items(), key=lambda item: (-len(item[1]), item[0])
-    ):
-        for start in range(0, len(members), MAX_FIRMS):
-            chunk = members[start : start + MAX_FIRMS]
-            if len(chunk) < 2:
-                continue  # a lone firm is better added to a group by hand
-            candidates = [u for u in lawyers if load[u.id] < cap]
-            if not candidates:
-                return suggestions
+    for chunk in chunks:
+        candidates = [u for u in lawyers if load[u.id] < cap]
+        if not candidates:
+            break
+        industries = {firm.industry for _c, firm in chunk}
 
-            def score(user, industry_code=industry_code):
-                profile = user.lawyer_profile
-                fit = 2 if industry_code in profile.industries else 0
-                fit += len(wanted & {c.code for c in profile.specialities})
-                return (-fit, load[user.id], user.id)
+        def score(user, industries=industries):
+            profile = user.lawyer_profile
+            fit = 2 * len(industries & set(profile.industries))
+            fit += len(wanted & {c.code for c in profile.specialities})
+            return (-fit, load[user.id], user.id)
 
-            lawyer = min(candidates, key=score)
-            load[lawyer.id] += 1
-            chamber = chunk[0][0]
-            suggestions.append(
-                {
-                    "chamber": chamber,
-                    "industry": industry_code,
-                    "enterprises": [firm for _c, firm in chunk],
-                    "lawyers": [lawyer],
-                    "name": f"{chamber.name if chamber else ''}{industry_code}"
-                    f"-{len(suggestions) + 1}",
-                }
-            )
-            if len(suggestions) >= limit:
-                return suggestions
+        lawyer = min(candidates, key=score)
+        load[lawyer.id] += 1
+        chambers = {c.id if c else 0 for c, _f in chunk}
+        chamber = chunk[0][0] if len(chambers) == 1 else None
+        industry_code = "".join(sorted(industries))
+        suggestions.append(
+            {
+                "chamber": chamber,
+                "industry": industry_code if len(industries) == 1 else "",
+                "enterprises": [firm for _c, firm in chunk],
+                "lawyers": [lawyer],
+                "name": f"{chamber.name if chamber else ''}{industry_code}-{len(suggestions) + 1}",
+            }
+        )
+        if len(suggestions) >= limit:
+            break
     return suggestions
+
+
+def _chunk_firms(pairs):
+    """Groups of 2..5 firms: first same chamber and industry, then what is left by chamber,
+    then what is still left by industry. A firm left alone is added to a group by hand."""
+    chunks = []
+    passes = (
+        lambda c, f: (c.id if c else 0, f.industry),
+        lambda c, f: c.id if c else 0,
+        lambda c, f: f.industry,
+    )
+    for key in passes:
+        buckets: dict = {}
+        for chamber, firm in pairs:
+            buckets.setdefault(key(chamber, firm), []).append((chamber, firm))
+        leftovers = []
+        for _key, members in sorted(
+            buckets.items(), key=lambda item: (-len(item[1]), str(item[0]))
+        ):
+            for start in range(0, len(members), MAX_FIRMS):
+                chunk = members[start : start + MAX_FIRMS]
+                (chunks if len(chunk) >= 2 else leftovers).append(chunk)
+        pairs = [pair for chunk in leftovers for pair in chunk]
+    return chunks

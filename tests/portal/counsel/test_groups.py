@@ -202,6 +202,19 @@ def test_suggestions_group_free_small_firms_and_can_be_accepted(
     assert operations.active_group_of(firms[0].id) is not None
 
 
+def test_leftover_firms_are_pooled_by_chamber_then_industry(
+    create_enterprise, create_chamber, create_lawyer
+):
+    chamber, other = create_chamber(), create_chamber()
+    same_chamber = [create_enterprise(chambers=[chamber], industry=i) for i in "CF"]
+    same_industry = [create_enterprise(chambers=[c], industry="Q") for c in (chamber, other)]
+    create_lawyer(industries="CFQ")
+    suggestions = operations.suggest_groups()
+    firm_sets = [{e.id for e in s["enterprises"]} for s in suggestions]
+    assert {e.id for e in same_chamber} | {same_industry[0].id} in firm_sets
+    assert all(s["chamber"] is None or s["chamber"].id == chamber.id for s in suggestions)
+
+
 def test_only_staff_manage_groups(client, login, dummy_lawyer, dummy_counsel_group):
     login(dummy_lawyer)
     assert client.get("/counsel/groups/new").status_code == 403
