@@ -154,6 +154,20 @@ def load(app) -> str:
         referral.status_changed_by_id = by.id
         if closed:
             referral.closed_dt = moment
+            if rng.random() < 0.25:  # went past a stage deadline on the way and was escalated
+                referral.escalation_level = 1
+                referral.escalated_dt = created + timedelta(days=15)
+                db.session.add(
+                    AppealEvent(
+                        referral=referral,
+                        kind="escalation",
+                        from_status=AppealStatus.handled.value,
+                        to_status=AppealStatus.handled.value,
+                        note="超期未反馈，已提请营商局督办",
+                        by_id=by.id,
+                        created_dt=min(created + timedelta(days=15), moment),
+                    )
+                )
         else:
             # Some open appeals are left past their stage deadline, to be escalated.
             referral.stage_due_date = add_working_days(moment, 10).date()

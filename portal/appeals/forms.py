@@ -92,7 +92,7 @@ class RevisitForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
-    note = TextAreaField(
+    comment = TextAreaField(
         _l("Comment (required when not satisfied)"), validators=[Optional(), Length(max=5000)]
     )
 

@@ -88,6 +88,9 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
         "share": round(100 * len(closed_of_collected) / len(collected), 1) if collected else 0.0,
         "resolved_in_period": len(resolved_in_period),
         "law_related_resolved": sum(1 for r in closed_of_collected if r.category in LAW_RELATED),
+        "law_related": sum(1 for r in collected if r.category in LAW_RELATED),
+        "escalated": sum(1 for r in collected if r.escalation_level),
+        "escalated_resolved": sum(1 for r in closed_of_collected if r.escalation_level),
         "overdue_open": sum(1 for r in open_items if r.is_overdue),
         "by_category": rows(by_category),
         "by_department": rows(by_department),
@@ -105,6 +108,7 @@ def stats(start, end) -> dict:
         "resolved": result["resolved"],
         "resolved_percent": result["share"],
         "law_related_resolved": result["law_related_resolved"],
+        "escalated": result["escalated"],
         "overdue_open": result["overdue_open"],
     }
 
@@ -143,6 +147,7 @@ def xlsx(start: date, end: date) -> bytes:
             _("Resolved"),
             _("Share resolved"),
             _("Law-related resolved"),
+            _("Escalated as overdue"),
             _("Overdue open"),
         ],
         [
@@ -153,11 +158,14 @@ def xlsx(start: date, end: date) -> bytes:
                 result["resolved"],
                 result["share"],
                 result["law_related_resolved"],
+                result["escalated"],
                 result["overdue_open"],
             ]
         ],
-        [12, 12, 12, 12, 12, 20, 14],
+        [12, 12, 12, 12, 12, 20, 16, 14],
     )
+    for cell in workbook[_("Figures")][2][:2]:
+        cell.number_format = "yyyy-mm-dd"
     header = [_("Name"), _("Collected"), _("Resolved"), _("Share resolved")]
     for title, key in ((_("By category"), "by_category"), (_("By department"), "by_department")):
         _sheet(

@@ -165,10 +165,10 @@ def revisit(referral_id):
     if form.validate_on_submit():
         target = AppealStatus.closed if form.satisfied.data == "yes" else AppealStatus.reopened
         try:
-            transition(referral, target, current_user, note=form.note.data)
+            transition(referral, target, current_user, note=form.comment.data)
         except AppealError as error:
             db.session.rollback()
-            form.note.errors = list(form.note.errors) + [str(error)]
+            form.comment.errors = list(form.comment.errors) + [str(error)]
         else:
             db.session.commit()
             flash(_("Thank you; your answer is recorded."), "success")

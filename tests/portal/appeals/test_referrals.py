@@ -138,10 +138,14 @@ def test_not_satisfied_needs_a_reason_and_reopens(
     referral = dummy_appeal_referral
     _walk_to_revisited(app, referral, dummy_staff)
     login(create_enterprise_user(enterprise=referral.enterprise))
-    response = client.post(f"/appeals/{referral.id}/revisit", data={"satisfied": "no", "note": ""})
+    response = client.post(
+        f"/appeals/{referral.id}/revisit", data={"satisfied": "no", "comment": ""}
+    )
     assert response.status_code == 400
     assert referral.status == AppealStatus.revisited
-    client.post(f"/appeals/{referral.id}/revisit", data={"satisfied": "no", "note": "款项仍未到账"})
+    client.post(
+        f"/appeals/{referral.id}/revisit", data={"satisfied": "no", "comment": "款项仍未到账"}
+    )
     assert referral.status == AppealStatus.reopened
     assert referral.events[-1].note == "款项仍未到账"
 
