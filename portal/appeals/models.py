@@ -100,7 +100,7 @@ class AppealReferral(db.Model):
     enterprise: Mapped[Enterprise] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     events: Mapped[list["AppealEvent"]] = relationship(
-        back_populates="referral", order_by="AppealEvent.id"
+        back_populates="referral", order_by=lambda: (AppealEvent.created_dt, AppealEvent.id)
     )
 
     @property
