@@ -1,6 +1,6 @@
 """Pages of counsel."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -205,6 +205,10 @@ def group(group_id):
         )
         if permissions.can_view_request(current_user, r)
     ]
+    renew_form = RenewForm()
+    next_start = group.end_date + timedelta(days=1)
+    renew_form.start_date.data = next_start
+    renew_form.end_date.data = next_start + timedelta(days=364)
     return render_template(
         "counsel/group.html",
         group=group,
@@ -212,7 +216,7 @@ def group(group_id):
         requests=group_requests,
         member_form=AddMemberForm(),
         lawyer_form=AddLawyerForm(),
-        renew_form=RenewForm(),
+        renew_form=renew_form,
         links=links_of(group),
         permissions=permissions,
     )
