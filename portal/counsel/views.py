@@ -110,6 +110,28 @@ def index():
     return render_template("counsel/about.html")
 
 
+def _create_group_from(form):
+    """Create the group the form describes; None (and the message on the form) when refused."""
+    try:
+        group = operations.create_group(
+            name=form.name.data,
+            chamber=db.session.get(Chamber, form.chamber.data) if form.chamber.data else None,
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            enterprises=[db.session.get(Enterprise, i) for i in form.enterprises.data],
+            lawyers=[db.session.get(User, i) for i in form.lawyers.data],
+            note=form.note.data,
+            by=current_user,
+        )
+    except CounselError as error:
+        db.session.rollback()
+        _refuse(form.enterprises, error)
+        return None
+    db.session.commit()
+    flash(_("Group created."), "success")
+    return group
+
+
 @login_required
 def group_new():
     require(permissions.can_manage_groups(current_user))
@@ -117,25 +139,8 @@ def group_new():
     if request.method == "GET":
         form.start_date.data = date.today()
         form.end_date.data = date(date.today().year + 1, date.today().month, 1)
-    if form.validate_on_submit():
-        try:
-            group = operations.create_group(
-                name=form.name.data,
-                chamber=db.session.get(Chamber, form.chamber.data) if form.chamber.data else None,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                enterprises=[db.session.get(Enterprise, i) for i in form.enterprises.data],
-                lawyers=[db.session.get(User, i) for i in form.lawyers.data],
-                note=form.note.data,
-                by=current_user,
-            )
-        except CounselError as error:
-            db.session.rollback()
-            _refuse(form.enterprises, error)
-        else:
-            db.session.commit()
-            flash(_("Group created."), "success")
-            return redirect(url_for(".group", group_id=group.id))
+    if form.validate_on_submit() and (group := _create_group_from(form)) is not None:
+        return redirect(url_for(".group", group_id=group.id))
     return render_template("counsel/group_form.html", form=form)
 
 
@@ -162,27 +167,10 @@ def suggest_accept():
     """Accepting a suggestion posts the same fields as the group form; checked again there."""
     require(permissions.can_manage_groups(current_user))
     form = GroupForm()
-    if form.validate_on_submit():
-        try:
-            group = operations.create_group(
-                name=form.name.data,
-                chamber=db.session.get(Chamber, form.chamber.data) if form.chamber.data else None,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                enterprises=[db.session.get(Enterprise, i) for i in form.enterprises.data],
-                lawyers=[db.session.get(User, i) for i in form.lawyers.data],
-                note=form.note.data,
-                by=current_user,
-            )
-        except CounselError as error:
-            db.session.rollback()
-            _refuse(form.enterprises, error)
-        else:
-            db.session.commit()
-            flash(_("Group created."), "success")
-            return redirect(url_for(".group", group_id=group.id))
+    if form.validate_on_submit() and (group := _create_group_from(form)) is not None:
+        return redirect(url_for(".group", group_id=group.id))
     # Something changed since the suggestion was made: show it in the full form to fix.
-    return render_template("counsel/group_form.html", form=form), 200
+    return render_template("counsel/group_form.html", form=form)
 
 
 @login_required
@@ -374,6 +362,10 @@ def service_edit(service_id):
 def service_transition(service_id):
     service = get_or_404(CounselService, service_id)
     require(permissions.can_view_service(current_user, service))
+    require(
+        permissions.can_answer_for_firm(current_user, service)
+        or permissions.can_change_own_service(current_user, service)
+    )
     target = request.form.get("to", "")
     if target not in ServiceStatus.__members__:
         abort(400)
@@ -382,21 +374,17 @@ def service_transition(service_id):
         transition_service(service, target, current_user, note=note)
     except CounselError as error:
         db.session.rollback()
-        if target == ServiceStatus.disputed and note.strip() == "":
+        if target == ServiceStatus.disputed:
             form = DisputeForm()
             form.reason.errors = [str(error)]
-            return render_template(
+            page = render_template(
                 "counsel/service.html",
                 service=service,
                 dispute_form=form,
                 permissions=permissions,
                 ServiceStatus=ServiceStatus,
-            ), 400
-        if not (
-            permissions.can_answer_for_firm(current_user, service)
-            or permissions.can_change_own_service(current_user, service)
-        ):
-            abort(403)
+            )
+            return page, 400
         flash(str(error), "danger")
     else:
         db.session.commit()
