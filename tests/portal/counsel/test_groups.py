@@ -225,3 +225,55 @@ def test_only_staff_manage_groups(client, login, dummy_lawyer, dummy_counsel_gro
 def test_outsider_cannot_see_a_group(client, login, dummy_enterprise_user, dummy_counsel_group):
     login(dummy_enterprise_user)
     assert client.get(f"/counsel/groups/{dummy_counsel_group.id}").status_code == 403
+
+
+def test_change_of_members_keeps_the_old_seat_and_frees_the_firm(
+    client, login, dummy_staff, dummy_counsel_group, create_enterprise
+):
+    group = dummy_counsel_group
+    leaving = group.current_members[0]
+    newcomer = create_enterprise(size_class="micro")
+    login(dummy_staff)
+    client.post(f"/counsel/groups/{group.id}/members/{leaving.id}/remove")
+    client.post(f"/counsel/groups/{group.id}/members", data={"enterprise": newcomer.id})
+    assert leaving.left_on is not None and leaving in group.memberships
+    assert operations.active_group_of(leaving.enterprise_id) is None
+    assert operations.active_group_of(newcomer.id) is group
+
+
+def test_renewal_must_start_after_the_current_term(client, login, dummy_staff, dummy_counsel_group):
+    group = dummy_counsel_group
+    login(dummy_staff)
+    response = client.post(
+        f"/counsel/groups/{group.id}/renew",
+        data={
+            "start_date": (group.start_date - timedelta(days=1)).isoformat(),
+            "end_date": group.end_date.isoformat(),
+        },
+        follow_redirects=True,
+    )
+    assert len(group.terms) == 1
+    assert "A new term" in response.get_data(as_text=True) or "新服务期" in response.get_data(
+        as_text=True
+    )
+
+
+def test_ended_group_takes_no_more_services_or_members(
+    app, dummy_counsel_group, dummy_staff, create_enterprise
+):
+    group = dummy_counsel_group
+    with app.test_request_context():
+        operations.end_group(group, by=dummy_staff)
+        with pytest.raises(CounselError):
+            operations.add_member(group, create_enterprise(), by=dummy_staff)
+        with pytest.raises(CounselError):
+            operations.log_service(
+                group,
+                enterprise=group.memberships[0].enterprise,
+                lawyer=group.lawyer_seats[0].lawyer,
+                kind="advice",
+                service_date=date.today(),
+                minutes=30,
+                note="",
+                by=group.lawyer_seats[0].lawyer,
+            )
