@@ -1,1 +1,493 @@
 """Every state change of counsel; flushes, never commits."""
+
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import Enterprise, Role, User
+from portal.audit.operations import log
+from portal.core.db import db
+from portal.counsel.models import (
+    MAX_FIRMS,
+    MAX_LAWYERS,
+    CounselGroup,
+    CounselLawyerSeat,
+    CounselMembership,
+    CounselRequest,
+    CounselService,
+    CounselTerm,
+    GroupStatus,
+    ServiceKind,
+    ServiceStatus,
+)
+from portal.counsel.workflow import CounselError
+from portal.notifications.operations import notify
+
+__all__ = ["CounselError"]
+
+
+def lawyer_cap() -> int:
+    return int(current_app.config.get("COUNSEL_MAX_GROUPS_PER_LAWYER", 3))
+
+
+def active_group_of(enterprise_id) -> CounselGroup | None:
+    if enterprise_id is None:
+        return None
+    return db.session.scalar(
+        select(CounselGroup)
+        .join(CounselMembership)
+        .where(
+            CounselMembership.enterprise_id == enterprise_id,
+            CounselMembership.left_on.is_(None),
+            CounselGroup.status == GroupStatus.active,
+        )
+    )
+
+
+def active_group_count(lawyer_id: int, *, excluding_group=None) -> int:
+    stmt = (
+        select(func.count(func.distinct(CounselLawyerSeat.group_id)))
+        .join(CounselGroup)
+        .where(
+            CounselLawyerSeat.lawyer_id == lawyer_id,
+            CounselLawyerSeat.left_on.is_(None),
+            CounselGroup.status == GroupStatus.active,
+        )
+    )
+    if excluding_group is not None and excluding_group.id is not None:
+        stmt = stmt.where(CounselLawyerSeat.group_id != excluding_group.id)
+    return db.session.scalar(stmt) or 0
+
+
+def check_firm(enterprise: Enterprise, *, group=None) -> None:
+    """Raise CounselError unless the firm may take a seat in `group` (or a new group)."""
+    if not enterprise.is_small_or_micro:
+        raise CounselError(
+            _l(
+                "%(firm)s is a %(size)s enterprise; 5+1 groups are for small and micro firms only.",
+                firm=enterprise.name,
+                size=enterprise.size_label,
+            )
+        )
+    current = active_group_of(enterprise.id)
+    if current is not None and current is not group:
+        raise CounselError(
+            _l(
+                "%(firm)s is already in the active group %(group)s.",
+                firm=enterprise.name,
+                group=current.name,
+            )
+        )
+
+
+def check_lawyer(lawyer: User, *, group=None) -> None:
+    if lawyer.role != Role.lawyer or lawyer.lawyer_profile is None:
+        raise CounselError(_l("%(name)s is not a registered lawyer.", name=lawyer.name))
+    cap = lawyer_cap()
+    if active_group_count(lawyer.id, excluding_group=group) >= cap:
+        raise CounselError(
+            _l(
+                "%(name)s already serves %(cap)s active groups, the most allowed.",
+                name=lawyer.name,
+                cap=cap,
+            )
+        )
+
+
+def check_group(enterprises, lawyers, *, group=None) -> None:
+    if not enterprises:
+        raise CounselError(_l("Choose at least one enterprise."))
+    if len(enterprises) > MAX_FIRMS:
+        raise CounselError(
+            _l(
+                "A group has at most %(n)s enterprises; you chose %(m)s.",
+                n=MAX_FIRMS,
+                m=len(enterprises),
+            )
+        )
+    if not 1 <= len(lawyers) <= MAX_LAWYERS:
+        raise CounselError(_l("A group has one or two counsel lawyers."))
+    if len({e.id for e in enterprises}) != len(enterprises) or len({u.id for u in lawyers}) != len(
+        lawyers
+    ):
+        raise CounselError(_l("Each enterprise and each lawyer can be chosen only once."))
+    for enterprise in enterprises:
+        check_firm(enterprise, group=group)
+    for lawyer in lawyers:
+        check_lawyer(lawyer, group=group)
+
+
+def _check_dates(start: date, end: date) -> None:
+    if end < start:
+        raise CounselError(_l("The term must end after it starts."))
+
+
+def _flush_seats():
+    """Flush in a savepoint so a concurrent writer's seat (unique index) becomes a message."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise CounselError(
+            _l("Someone else just gave one of these seats away; please reload and try again.")
+        ) from exc
+
+
+def _free_slot(taken, limit):
+    for slot in range(1, limit + 1):
+        if slot not in taken:
+            return slot
+    return None
+
+
+def _seat_firm(group, enterprise, on):
+    taken = {m.slot for m in group.current_members}
+    slot = _free_slot(taken, MAX_FIRMS)
+    if slot is None:
+        raise CounselError(
+            _l("%(group)s already has %(n)s enterprises.", group=group.name, n=MAX_FIRMS)
+        )
+    membership = CounselMembership(group=group, enterprise=enterprise, slot=slot, joined_on=on)
+    db.session.add(membership)
+    return membership
+
+
+def _seat_lawyer(group, lawyer, on):
+    slot = _free_slot({s.slot for s in group.current_lawyer_seats}, MAX_LAWYERS)
+    if slot is None:
+        raise CounselError(_l("%(group)s already has two counsel lawyers.", group=group.name))
+    seat = CounselLawyerSeat(group=group, lawyer=lawyer, slot=slot, joined_on=on)
+    db.session.add(seat)
+    return seat
+
+
+def create_group(*, name, start_date, end_date, enterprises, lawyers, by, chamber=None, note=""):
+    _check_dates(start_date, end_date)
+    check_group(enterprises, lawyers)
+    group = CounselGroup(
+        name=name.strip(),
+        chamber=chamber,
+        start_date=start_date,
+        end_date=end_date,
+        note=note or "",
+        created_by_id=by.id,
+    )
+    db.session.add(group)
+    db.session.add(
+        CounselTerm(
+            group=group, number=1, start_date=start_date, end_date=end_date, created_by_id=by.id
+        )
+    )
+    for enterprise in enterprises:
+        _seat_firm(group, enterprise, start_date)
+    for lawyer in lawyers:
+        _seat_lawyer(group, lawyer, start_date)
+    _flush_seats()
+    log(
+        "counsel_group.create",
+        group,
+        by=by,
+        summary=group.name,
+        data={"enterprises": [e.id for e in enterprises], "lawyers": [u.id for u in lawyers]},
+    )
+    url = url_for("counsel.group", group_id=group.id)
+    notify(lawyers, _l("You are counsel of the 5+1 group %(group)s."), url=url, group=group.name)
+    notify(
+        [u for e in enterprises for u in e.users],
+        _l("Your firm joined the 5+1 counsel group %(group)s."),
+        url=url,
+        group=group.name,
+    )
+    return group
+
+
+def _require_active(group):
+    if not group.is_active:
+        raise CounselError(_l("This group has ended and can no longer change."))
+
+
+def add_member(group, enterprise, *, by, on=None):
+    _require_active(group)
+    if len(group.current_members) >= MAX_FIRMS:
+        raise CounselError(
+            _l("%(group)s already has %(n)s enterprises.", group=group.name, n=MAX_FIRMS)
+        )
+    check_firm(enterprise)
+    membership = _seat_firm(group, enterprise, on or date.today())
+    _flush_seats()
+    log(
+        "counsel_group.add_member",
+        group,
+        by=by,
+        summary=enterprise.name,
+        data={"enterprise": enterprise.id},
+    )
+    notify(
+        enterprise.users,
+        _l("Your firm joined the 5+1 counsel group %(group)s."),
+        url=url_for("counsel.group", group_id=group.id),
+        group=group.name,
+    )
+    return membership
+
+
+def remove_member(group, membership, *, by, on=None):
+    if membership.group_id != group.id or membership.left_on is not None:
+        raise CounselError(_l("This enterprise is not a current member of the group."))
+    membership.left_on = on or date.today()
+    log(
+        "counsel_group.remove_member",
+        group,
+        by=by,
+        summary=membership.enterprise.name,
+        data={"enterprise": membership.enterprise_id},
+    )
+
+
+def add_lawyer(group, lawyer, *, by, on=None):
+    _require_active(group)
+    if any(s.lawyer_id == lawyer.id for s in group.current_lawyer_seats):
+        raise CounselError(_l("%(name)s is already counsel of this group.", name=lawyer.name))
+    if len(group.current_lawyer_seats) >= MAX_LAWYERS:
+        raise CounselError(_l("%(group)s already has two counsel lawyers.", group=group.name))
+    check_lawyer(lawyer, group=None)
+    seat = _seat_lawyer(group, lawyer, on or date.today())
+    _flush_seats()
+    log("counsel_group.add_lawyer", group, by=by, summary=lawyer.name, data={"lawyer": lawyer.id})
+    notify(
+        [lawyer],
+        _l("You are counsel of the 5+1 group %(group)s."),
+        url=url_for("counsel.group", group_id=group.id),
+        group=group.name,
+    )
+    return seat
+
+
+def remove_lawyer(group, seat, *, by, on=None):
+    if seat.group_id != group.id or seat.left_on is not None:
+        raise CounselError(_l("This lawyer is not current counsel of the group."))
+    if group.is_active and len(group.current_lawyer_seats) <= 1:
+        raise CounselError(
+            _l("An active group keeps at least one counsel lawyer; add another first.")
+        )
+    seat.left_on = on or date.today()
+    log(
+        "counsel_group.remove_lawyer",
+        group,
+        by=by,
+        summary=seat.lawyer.name,
+        data={"lawyer": seat.lawyer_id},
+    )
+
+
+def renew_group(group, *, start_date, end_date, by):
+    """A new term for the same group: members, lawyers and history stay."""
+    _check_dates(start_date, end_date)
+    if start_date <= group.start_date:
+        raise CounselError(_l("A new term starts after the current one started."))
+    _require_active(group)
+    number = max((t.number for t in group.terms), default=0) + 1
+    db.session.add(
+        CounselTerm(
+            group=group,
+            number=number,
+            start_date=start_date,
+            end_date=end_date,
+            created_by_id=by.id,
+        )
+    )
+    group.start_date, group.end_date = start_date, end_date
+    _flush_seats()
+    log(
+        "counsel_group.renew",
+        group,
+        by=by,
+        summary=f"{start_date} – {end_date}",
+        data={"term": number},
+    )
+    return group
+
+
+def end_group(group, *, by, on=None):
+    """Term over without renewal: seats are freed, the history stays."""
+    _require_active(group)
+    from portal.core.db import utcnow
+
+    on = on or date.today()
+    group.status = GroupStatus.ended
+    group.ended_dt = utcnow()
+    for membership in group.current_members:
+        membership.left_on = on
+    for seat in group.current_lawyer_seats:
+        seat.left_on = on
+    log("counsel_group.end", group, by=by, summary=group.name)
+
+
+def log_service(group, *, enterprise, lawyer, kind, service_date, minutes, note, by):
+    _require_active(group)
+    if not any(m.enterprise_id == enterprise.id for m in group.current_members):
+        raise CounselError(_l("%(firm)s is not a member of this group.", firm=enterprise.name))
+    if service_date > date.today():
+        raise CounselError(_l("A service cannot be logged for a future date."))
+    if not minutes or minutes <= 0 or minutes > 1440:
+        raise CounselError(_l("Time spent must be between 1 minute and 24 hours."))
+    service = CounselService(
+        group=group,
+        enterprise=enterprise,
+        lawyer=lawyer,
+        kind=ServiceKind(kind),
+        service_date=service_date,
+        minutes=minutes,
+        note=note or "",
+        status=ServiceStatus.logged,
+    )
+    db.session.add(service)
+    db.session.flush()
+    from portal.counsel.models import CounselServiceEvent
+
+    db.session.add(
+        CounselServiceEvent(service=service, from_status=None, to_status="logged", by_id=by.id)
+    )
+    log("counsel_service.log", service, by=by, summary=f"{enterprise.name} {kind} {minutes}min")
+    notify(
+        enterprise.users,
+        _l("Your counsel logged a service for your firm; please confirm it."),
+        url=url_for("counsel.service", service_id=service.id),
+    )
+    return service
+
+
+def edit_service(service, *, kind, service_date, minutes, note, by):
+    """The counsel corrects an entry that is awaiting confirmation or disputed."""
+    if service.status not in (ServiceStatus.logged, ServiceStatus.disputed):
+        raise CounselError(_l("Only entries awaiting confirmation or disputed can be corrected."))
+    if service_date > date.today():
+        raise CounselError(_l("A service cannot be logged for a future date."))
+    service.kind = ServiceKind(kind)
+    service.service_date = service_date
+    service.minutes = minutes
+    service.note = note or ""
+    log("counsel_service.edit", service, by=by, summary=f"{kind} {minutes}min")
+
+
+def create_request(enterprise, *, title, body, by, group=None):
+    """A direct question or task for the firm's counsel; the firm must be in an active group."""
+    group = group or active_group_of(enterprise.id)
+    if group is None or not group.is_active:
+        raise CounselError(
+            _l("%(firm)s has no active 5+1 counsel group.", firm=getattr(enterprise, "name", ""))
+        )
+    counsel_request = CounselRequest(
+        group=group,
+        enterprise=enterprise,
+        title=(title or "").strip()[:200],
+        body=body or "",
+        created_by_id=getattr(by, "id", None),
+    )
+    db.session.add(counsel_request)
+    log("counsel_request.create", counsel_request, by=by, summary=counsel_request.title)
+    notify(
+        group.lawyers,
+        _l("%(firm)s asked its counsel: %(title)s"),
+        url=url_for("counsel.request_detail", request_id=counsel_request.id),
+        firm=enterprise.name,
+        title=counsel_request.title,
+    )
+    return counsel_request
+
+
+def eligible_enterprises_stmt():
+    return select(Enterprise).where(Enterprise.size_class.in_(("small", "micro")))
+
+
+def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
+    """Groups of up to five small/micro firms not yet in an active group, by chamber and
+    industry, each with the free lawyer whose industries and specialities fit them best."""
+    from portal.accounts.models import Verification
+
+    taken = (
+        select(CounselMembership.enterprise_id)
+        .join(CounselGroup)
+        .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+    )
+    stmt = eligible_enterprises_stmt().where(
+        Enterprise.verification == Verification.verified, Enterprise.id.not_in(taken)
+    )
+    if industry:
+        stmt = stmt.where(Enterprise.industry == industry)
+    firms = db.session.scalars(stmt.order_by(Enterprise.id)).all()
+    pairs = []
+    for firm in firms:
+        chambers = sorted(firm.chambers, key=lambda c: c.id)
+        if chamber_id:
+            chambers = [c for c in chambers if c.id == chamber_id]
+            if not chambers:
+                continue
+        pairs.append((chambers[0] if chambers else None, firm))
+    chunks = _chunk_firms(pairs)
+    lawyers = db.session.scalars(
+        select(User)
+        .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
+        .order_by(User.id)
+    ).all()
+    lawyers = [u for u in lawyers if u.is_verified and u.lawyer_profile is not None]
+    load = {u.id: active_group_count(u.id) for u in lawyers}
+    cap = lawyer_cap()
+    wanted = {"contract", "employment", "corporate", "compliance"}
+    suggestions = []
+    for chunk in chunks:
+        candidates = [u for u in lawyers if load[u.id] < cap]
+        if not candidates:
+            break
+        industries = {firm.industry for _c, firm in chunk}
+
+        def score(user, industries=industries):
+            profile = user.lawyer_profile
+            fit = 2 * len(industries & set(profile.industries))
+            fit += len(wanted & {c.code for c in profile.specialities})
+            return (-fit, load[user.id], user.id)
+
+        lawyer = min(candidates, key=score)
+        load[lawyer.id] += 1
+        chambers = {c.id if c else 0 for c, _f in chunk}
+        chamber = chunk[0][0] if len(chambers) == 1 else None
+        industry_code = "".join(sorted(industries))
+        suggestions.append(
+            {
+                "chamber": chamber,
+                "industry": industry_code if len(industries) == 1 else "",
+                "enterprises": [firm for _c, firm in chunk],
+                "lawyers": [lawyer],
+                "name": f"{chamber.name if chamber else ''}{industry_code}-{len(suggestions) + 1}",
+            }
+        )
+        if len(suggestions) >= limit:
+            break
+    return suggestions
+
+
+def _chunk_firms(pairs):
+    """Groups of 2..5 firms: first same chamber and industry, then what is left by chamber,
+    then what is still left by industry. A firm left alone is added to a group by hand."""
+    chunks = []
+    passes = (
+        lambda c, f: (c.id if c else 0, f.industry),
+        lambda c, f: c.id if c else 0,
+        lambda c, f: f.industry,
+    )
+    for key in passes:
+        buckets: dict = {}
+        for chamber, firm in pairs:
+            buckets.setdefault(key(chamber, firm), []).append((chamber, firm))
+        leftovers = []
+        for _key, members in sorted(
+            buckets.items(), key=lambda item: (-len(item[1]), str(item[0]))
+        ):
+            for start in range(0, len(members), MAX_FIRMS):
+                chunk = members[start : start + MAX_FIRMS]
+                (chunks if len(chunk) >= 2 else leftovers).append(chunk)
+        pairs = [pair for chunk in leftovers for pair in chunk]
+    return chunks

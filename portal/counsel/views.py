@@ -1,7 +1,511 @@
 """Pages of counsel."""
 
-from flask import render_template
+from datetime import date, timedelta
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.accounts.models import Chamber, Enterprise, Role, User
+from portal.core.db import db, get_or_404
+from portal.core.links import link_records, links_of
+from portal.core.permissions import is_staff, is_verified, require
+from portal.counsel import operations, permissions, reports
+from portal.counsel.forms import (
+    AddLawyerForm,
+    AddMemberForm,
+    AnswerForm,
+    DisputeForm,
+    FollowUpForm,
+    GroupForm,
+    RenewForm,
+    ReportFilterForm,
+    RequestForm,
+    ServiceEditForm,
+    ServiceForm,
+    SuggestFilterForm,
+)
+from portal.counsel.models import (
+    CounselGroup,
+    CounselLawyerSeat,
+    CounselMembership,
+    CounselRequest,
+    CounselService,
+    GroupStatus,
+    RequestStatus,
+    ServiceStatus,
+)
+from portal.counsel.workflow import CounselError, transition_request, transition_service
 
 
+def _refuse(form_field, error):
+    form_field.errors = list(form_field.errors) + [str(error)]
+
+
+@login_required
 def index():
-    return render_template("counsel/index.html")
+    if is_staff(current_user):
+        status = request.args.get("status", "active")
+        stmt = select(CounselGroup).order_by(CounselGroup.end_date, CounselGroup.id)
+        if status in ("active", "ended"):
+            stmt = stmt.where(CounselGroup.status == GroupStatus(status))
+        groups = db.paginate(stmt, per_page=30, error_out=False)
+        return render_template(
+            "counsel/staff_index.html",
+            groups=groups,
+            status=status,
+            coverage=reports.coverage(),
+            ending=reports.groups_ending(),
+        )
+    if is_verified(current_user, Role.lawyer):
+        groups = db.session.scalars(
+            select(CounselGroup)
+            .join(CounselLawyerSeat)
+            .where(CounselLawyerSeat.lawyer_id == current_user.id)
+            .order_by(CounselGroup.status, CounselGroup.end_date)
+            .distinct()
+        ).all()
+        pending = db.session.scalars(
+            select(CounselService)
+            .where(
+                CounselService.lawyer_id == current_user.id,
+                CounselService.status.in_((ServiceStatus.logged, ServiceStatus.disputed)),
+            )
+            .order_by(CounselService.service_date.desc())
+        ).all()
+        open_requests = db.session.scalars(
+            select(CounselRequest)
+            .where(
+                CounselRequest.group_id.in_([g.id for g in groups if g.is_active] or [0]),
+                CounselRequest.status == RequestStatus.open,
+            )
+            .order_by(CounselRequest.created_dt)
+        ).all()
+        return render_template(
+            "counsel/lawyer_index.html", groups=groups, pending=pending, requests=open_requests
+        )
+    if is_verified(current_user, Role.enterprise):
+        firm = current_user.enterprise
+        group = operations.active_group_of(firm.id)
+        services = db.session.scalars(
+            select(CounselService)
+            .where(CounselService.enterprise_id == firm.id)
+            .order_by(CounselService.service_date.desc(), CounselService.id.desc())
+            .limit(50)
+        ).all()
+        my_requests = db.session.scalars(
+            select(CounselRequest)
+            .where(CounselRequest.enterprise_id == firm.id)
+            .order_by(CounselRequest.created_dt.desc())
+            .limit(30)
+        ).all()
+        return render_template(
+            "counsel/enterprise_index.html",
+            firm=firm,
+            group=group,
+            services=services,
+            requests=my_requests,
+        )
+    return render_template("counsel/about.html")
+
+
+def _create_group_from(form):
+    """Create the group the form describes; None (and the message on the form) when refused."""
+    try:
+        group = operations.create_group(
+            name=form.name.data,
+            chamber=db.session.get(Chamber, form.chamber.data) if form.chamber.data else None,
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            enterprises=[db.session.get(Enterprise, i) for i in form.enterprises.data],
+            lawyers=[db.session.get(User, i) for i in form.lawyers.data],
+            note=form.note.data,
+            by=current_user,
+        )
+    except CounselError as error:
+        db.session.rollback()
+        _refuse(form.enterprises, error)
+        return None
+    db.session.commit()
+    flash(_("Group created."), "success")
+    return group
+
+
+@login_required
+def group_new():
+    require(permissions.can_manage_groups(current_user))
+    form = GroupForm()
+    if request.method == "GET":
+        form.start_date.data = date.today()
+        form.end_date.data = date(date.today().year + 1, date.today().month, 1)
+    if form.validate_on_submit() and (group := _create_group_from(form)) is not None:
+        return redirect(url_for(".group", group_id=group.id))
+    return render_template("counsel/group_form.html", form=form)
+
+
+@login_required
+def suggest():
+    require(permissions.can_manage_groups(current_user))
+    filters = SuggestFilterForm(request.args)
+    filters.validate()
+    suggestions = operations.suggest_groups(
+        chamber_id=filters.chamber.data or None, industry=filters.industry.data or None
+    )
+    today = date.today()
+    return render_template(
+        "counsel/suggest.html",
+        filters=filters,
+        suggestions=suggestions,
+        start=today,
+        end=date(today.year + 1, today.month, 1),
+    )
+
+
+@login_required
+def suggest_accept():
+    """Accepting a suggestion posts the same fields as the group form; checked again there."""
+    require(permissions.can_manage_groups(current_user))
+    form = GroupForm()
+    if form.validate_on_submit() and (group := _create_group_from(form)) is not None:
+        return redirect(url_for(".group", group_id=group.id))
+    # Something changed since the suggestion was made: show it in the full form to fix.
+    return render_template("counsel/group_form.html", form=form)
+
+
+@login_required
+def group(group_id):
+    group = get_or_404(CounselGroup, group_id)
+    require(permissions.can_view_group(current_user, group))
+    services = db.session.scalars(
+        select(CounselService)
+        .where(CounselService.group_id == group.id)
+        .order_by(CounselService.service_date.desc(), CounselService.id.desc())
+    ).all()
+    if not (is_staff(current_user) or permissions.is_current_counsel(current_user, group)):
+        services = [s for s in services if permissions.can_view_service(current_user, s)]
+    group_requests = [
+        r
+        for r in db.session.scalars(
+            select(CounselRequest)
+            .where(CounselRequest.group_id == group.id)
+            .order_by(CounselRequest.created_dt.desc())
+        )
+        if permissions.can_view_request(current_user, r)
+    ]
+    renew_form = RenewForm()
+    next_start = group.end_date + timedelta(days=1)
+    renew_form.start_date.data = next_start
+    renew_form.end_date.data = next_start + timedelta(days=364)
+    return render_template(
+        "counsel/group.html",
+        group=group,
+        services=services,
+        requests=group_requests,
+        member_form=AddMemberForm(),
+        lawyer_form=AddLawyerForm(),
+        renew_form=renew_form,
+        links=links_of(group),
+        permissions=permissions,
+    )
+
+
+def _group_action(group_id, action):
+    group = get_or_404(CounselGroup, group_id)
+    require(permissions.can_manage_groups(current_user))
+    try:
+        action(group)
+    except CounselError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".group", group_id=group_id))
+
+
+@login_required
+def member_add(group_id):
+    form = AddMemberForm()
+
+    def action(group):
+        if not form.validate_on_submit():
+            raise CounselError(_("Choose an enterprise."))
+        operations.add_member(group, get_or_404(Enterprise, form.enterprise.data), by=current_user)
+
+    return _group_action(group_id, action)
+
+
+@login_required
+def member_remove(group_id, membership_id):
+    def action(group):
+        membership = get_or_404(CounselMembership, membership_id)
+        operations.remove_member(group, membership, by=current_user)
+
+    return _group_action(group_id, action)
+
+
+@login_required
+def lawyer_add(group_id):
+    form = AddLawyerForm()
+
+    def action(group):
+        if not form.validate_on_submit():
+            raise CounselError(_("Choose a lawyer."))
+        operations.add_lawyer(group, get_or_404(User, form.lawyer.data), by=current_user)
+
+    return _group_action(group_id, action)
+
+
+@login_required
+def lawyer_remove(group_id, seat_id):
+    def action(group):
+        seat = get_or_404(CounselLawyerSeat, seat_id)
+        operations.remove_lawyer(group, seat, by=current_user)
+
+    return _group_action(group_id, action)
+
+
+@login_required
+def renew(group_id):
+    form = RenewForm()
+
+    def action(group):
+        if not form.validate_on_submit():
+            raise CounselError(_("Give the new term's start and end dates."))
+        operations.renew_group(
+            group, start_date=form.start_date.data, end_date=form.end_date.data, by=current_user
+        )
+
+    return _group_action(group_id, action)
+
+
+@login_required
+def end(group_id):
+    return _group_action(group_id, lambda group: operations.end_group(group, by=current_user))
+
+
+@login_required
+def service_new(group_id):
+    group = get_or_404(CounselGroup, group_id)
+    require(permissions.can_log_service(current_user, group))
+    form = ServiceForm(group)
+    if request.method == "GET":
+        form.service_date.data = date.today()
+    if form.validate_on_submit():
+        try:
+            service = operations.log_service(
+                group,
+                enterprise=get_or_404(Enterprise, form.enterprise.data),
+                lawyer=current_user,
+                kind=form.kind.data,
+                service_date=form.service_date.data,
+                minutes=form.minutes.data,
+                note=form.note.data,
+                by=current_user,
+            )
+        except CounselError as error:
+            db.session.rollback()
+            _refuse(form.service_date, error)
+        else:
+            db.session.commit()
+            flash(_("Service logged; the enterprise will be asked to confirm it."), "success")
+            return redirect(url_for(".service", service_id=service.id))
+    return render_template("counsel/service_form.html", form=form, group=group, service=None)
+
+
+@login_required
+def service(service_id):
+    service = get_or_404(CounselService, service_id)
+    require(permissions.can_view_service(current_user, service))
+    return render_template(
+        "counsel/service.html",
+        service=service,
+        dispute_form=DisputeForm(),
+        permissions=permissions,
+        ServiceStatus=ServiceStatus,
+    )
+
+
+@login_required
+def service_edit(service_id):
+    service = get_or_404(CounselService, service_id)
+    require(permissions.can_change_own_service(current_user, service))
+    form = ServiceEditForm(service, obj=service)
+    if request.method == "GET":
+        form.kind.data = service.kind.value
+    if form.validate_on_submit():
+        try:
+            operations.edit_service(
+                service,
+                kind=form.kind.data,
+                service_date=form.service_date.data,
+                minutes=form.minutes.data,
+                note=form.note.data,
+                by=current_user,
+            )
+            if service.status == ServiceStatus.disputed:
+                transition_service(service, ServiceStatus.logged, current_user, note=_("Corrected"))
+        except CounselError as error:
+            db.session.rollback()
+            _refuse(form.service_date, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".service", service_id=service.id))
+    return render_template(
+        "counsel/service_form.html", form=form, group=service.group, service=service
+    )
+
+
+@login_required
+def service_transition(service_id):
+    service = get_or_404(CounselService, service_id)
+    require(permissions.can_view_service(current_user, service))
+    require(
+        permissions.can_answer_for_firm(current_user, service)
+        or permissions.can_change_own_service(current_user, service)
+    )
+    target = request.form.get("to", "")
+    if target not in ServiceStatus.__members__:
+        abort(400)
+    note = request.form.get("reason", "")
+    try:
+        transition_service(service, target, current_user, note=note)
+    except CounselError as error:
+        db.session.rollback()
+        if target == ServiceStatus.disputed:
+            form = DisputeForm()
+            form.reason.errors = [str(error)]
+            page = render_template(
+                "counsel/service.html",
+                service=service,
+                dispute_form=form,
+                permissions=permissions,
+                ServiceStatus=ServiceStatus,
+            )
+            return page, 400
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".service", service_id=service.id))
+
+
+@login_required
+def ask():
+    require(is_verified(current_user, Role.enterprise))
+    group = operations.active_group_of(current_user.enterprise_id)
+    require(permissions.can_ask_counsel(current_user, group))
+    form = RequestForm()
+    if form.validate_on_submit():
+        counsel_request = operations.create_request(
+            current_user.enterprise,
+            title=form.title.data,
+            body=form.body.data,
+            by=current_user,
+            group=group,
+        )
+        db.session.commit()
+        flash(_("Your counsel has been told."), "success")
+        return redirect(url_for(".request_detail", request_id=counsel_request.id))
+    return render_template("counsel/ask.html", form=form, group=group)
+
+
+@login_required
+def request_detail(request_id):
+    counsel_request = get_or_404(CounselRequest, request_id)
+    require(permissions.can_view_request(current_user, counsel_request))
+    return render_template(
+        "counsel/request.html",
+        item=counsel_request,
+        answer_form=AnswerForm(),
+        follow_form=FollowUpForm(),
+        links=links_of(counsel_request),
+        permissions=permissions,
+        RequestStatus=RequestStatus,
+        targets=_escalation_targets(counsel_request),
+    )
+
+
+def _escalation_targets(counsel_request):
+    """Other packages' targets (appeal register, mediation...) this request can go on to."""
+    if not permissions.can_escalate_request(current_user, counsel_request):
+        return []
+    targets = current_app.extensions.get("portal.escalation_targets", {})
+    return [
+        (code, target["label"])
+        for code, target in targets.items()
+        if code != "counsel" and target["available"](current_user, counsel_request)
+    ]
+
+
+@login_required
+def request_escalate(request_id):
+    counsel_request = get_or_404(CounselRequest, request_id)
+    require(permissions.can_escalate_request(current_user, counsel_request))
+    code = request.form.get("target", "")
+    if code not in dict(_escalation_targets(counsel_request)):
+        abort(400)
+    target = current_app.extensions["portal.escalation_targets"][code]
+    created = target["escalate"](counsel_request, current_user)
+    link_records(counsel_request, created, f"escalated_to_{code}", by=current_user)
+    db.session.commit()
+    flash(_("Passed on; the records are linked."), "success")
+    return redirect(url_for(".request_detail", request_id=counsel_request.id))
+
+
+@login_required
+def request_transition(request_id):
+    counsel_request = get_or_404(CounselRequest, request_id)
+    require(permissions.can_view_request(current_user, counsel_request))
+    target = request.form.get("to", "")
+    if target not in RequestStatus.__members__:
+        abort(400)
+    text = request.form.get("answer") or request.form.get("text") or ""
+    try:
+        transition_request(counsel_request, target, current_user, text=text)
+    except CounselError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".request_detail", request_id=counsel_request.id))
+
+
+def _period():
+    form = ReportFilterForm(request.args)
+    form.validate()
+    return form, form.start.data, form.end.data
+
+
+@login_required
+def report():
+    require(permissions.can_see_reports(current_user))
+    form, start, end = _period()
+    services = reports.services_in(start, end)
+    return render_template(
+        "counsel/report.html",
+        form=form,
+        coverage=reports.coverage(),
+        tables=[
+            (_("By lawyer"), reports.breakdown(services, "lawyer")),
+            (_("By group"), reports.breakdown(services, "group")),
+            (_("By chamber"), reports.breakdown(services, "chamber")),
+            (_("By month"), reports.breakdown(services, "month")),
+        ],
+        quiet=reports.quiet_firms(),
+        total=len(services),
+    )
+
+
+@login_required
+def report_xlsx():
+    require(permissions.can_see_reports(current_user))
+    _form, start, end = _period()
+    return Response(
+        reports.xlsx(start, end),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=counsel-report.xlsx"},
+    )

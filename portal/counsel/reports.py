@@ -1,0 +1,264 @@
+"""Coverage, services and hours, firms left without service; XLSX export. Read-only."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from io import BytesIO
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import Enterprise, Verification
+from portal.core.db import db
+from portal.counsel.models import (
+    CounselGroup,
+    CounselMembership,
+    CounselService,
+    GroupStatus,
+    ServiceStatus,
+)
+
+QUIET_DAYS = 90
+
+
+def coverage() -> dict:
+    eligible = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Enterprise)
+            .where(
+                Enterprise.size_class.in_(("small", "micro")),
+                Enterprise.verification == Verification.verified,
+            )
+        )
+        or 0
+    )
+    covered = (
+        db.session.scalar(
+            select(func.count(func.distinct(CounselMembership.enterprise_id)))
+            .join(CounselGroup)
+            .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+        )
+        or 0
+    )
+    groups = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CounselGroup)
+            .where(CounselGroup.status == GroupStatus.active)
+        )
+        or 0
+    )
+    return {
+        "eligible": eligible,
+        "covered": covered,
+        "groups": groups,
+        "share": round(100 * covered / eligible, 1) if eligible else 0.0,
+    }
+
+
+def services_in(start: date | None, end: date | None):
+    stmt = (
+        select(CounselService)
+        .where(CounselService.status != ServiceStatus.withdrawn)
+        .options(
+            selectinload(CounselService.enterprise),
+            selectinload(CounselService.lawyer),
+            selectinload(CounselService.group),
+        )
+        .order_by(CounselService.service_date, CounselService.id)
+    )
+    if start:
+        stmt = stmt.where(CounselService.service_date >= start)
+    if end:
+        stmt = stmt.where(CounselService.service_date <= end)
+    return db.session.scalars(stmt).all()
+
+
+def breakdown(services, dimension: str) -> list[dict]:
+    """Rows of services and hours keyed by lawyer, group, chamber or month."""
+    rows: dict = defaultdict(
+        lambda: {"services": 0, "confirmed": 0, "minutes": 0, "confirmed_minutes": 0}
+    )
+    for service in services:
+        if dimension == "lawyer":
+            keys = [service.lawyer.name]
+        elif dimension == "group":
+            keys = [service.group.name]
+        elif dimension == "chamber":
+            keys = [c.name for c in service.enterprise.chambers] or [_("(no chamber)")]
+        else:
+            keys = [service.service_date.strftime("%Y-%m")]
+        for key in keys:
+            row = rows[key]
+            row["services"] += 1
+            row["minutes"] += service.minutes
+            if service.status == ServiceStatus.confirmed:
+                row["confirmed"] += 1
+                row["confirmed_minutes"] += service.minutes
+    result = []
+    for key in sorted(rows):
+        row = rows[key]
+        result.append(
+            {
+                "key": key,
+                **row,
+                "hours": round(row["minutes"] / 60, 1),
+                "confirmed_hours": round(row["confirmed_minutes"] / 60, 1),
+            }
+        )
+    return result
+
+
+def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]:
+    """Current members of active groups with no confirmed service in the last `days` days."""
+    since = (today or date.today()) - timedelta(days=days)
+    last_confirmed = (
+        select(CounselService.enterprise_id, func.max(CounselService.service_date).label("last"))
+        .where(CounselService.status == ServiceStatus.confirmed)
+        .group_by(CounselService.enterprise_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(CounselMembership, last_confirmed.c.last)
+        .join(CounselGroup)
+        .outerjoin(
+            last_confirmed, last_confirmed.c.enterprise_id == CounselMembership.enterprise_id
+        )
+        .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+        .order_by(CounselMembership.joined_on, CounselMembership.id)
+    ).all()
+    return [
+        {"membership": m, "enterprise": m.enterprise, "group": m.group, "last": last}
+        for m, last in rows
+        if last is None or last < since
+    ]
+
+
+def groups_ending(days: int = 30, today: date | None = None):
+    until = (today or date.today()) + timedelta(days=days)
+    return db.session.scalars(
+        select(CounselGroup)
+        .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
+        .order_by(CounselGroup.end_date)
+    ).all()
+
+
+def stats(start, end) -> dict:
+    """For the dashboard: coverage now, services and hours in the period."""
+    services = services_in(
+        start.date() if hasattr(start, "date") else start,
+        end.date() if hasattr(end, "date") else end,
+    )
+    cov = coverage()
+    return {
+        "label": _l("5+1 counsel"),
+        "active_groups": cov["groups"],
+        "covered_firms": cov["covered"],
+        "eligible_firms": cov["eligible"],
+        "coverage_percent": cov["share"],
+        "services": len(services),
+        "confirmed_services": sum(1 for s in services if s.status == ServiceStatus.confirmed),
+        "hours": round(sum(s.minutes for s in services) / 60, 1),
+        "quiet_firms": len(quiet_firms()),
+    }
+
+
+def _sheet(workbook, title, header, rows, widths=None):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, width in enumerate(widths or [18] * len(header), start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    return sheet
+
+
+def xlsx(start: date | None, end: date | None) -> bytes:
+    from openpyxl import Workbook
+
+    services = services_in(start, end)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    cov = coverage()
+    _sheet(
+        workbook,
+        _("Coverage"),
+        [
+            _("Active groups"),
+            _("Firms in active groups"),
+            _("Eligible small and micro firms"),
+            _("Coverage %"),
+        ],
+        [[cov["groups"], cov["covered"], cov["eligible"], cov["share"]]],
+        [16, 22, 28, 14],
+    )
+    header = [_("Name"), _("Services"), _("Confirmed"), _("Hours"), _("Confirmed hours")]
+    for dimension, title in (
+        ("lawyer", _("By lawyer")),
+        ("group", _("By group")),
+        ("chamber", _("By chamber")),
+        ("month", _("By month")),
+    ):
+        _sheet(
+            workbook,
+            title,
+            header,
+            [
+                [r["key"], r["services"], r["confirmed"], r["hours"], r["confirmed_hours"]]
+                for r in breakdown(services, dimension)
+            ],
+            [30, 12, 12, 12, 16],
+        )
+    _sheet(
+        workbook,
+        _("Services"),
+        [
+            _("Date"),
+            _("Group"),
+            _("Enterprise"),
+            _("Lawyer"),
+            _("Service"),
+            _("Minutes"),
+            _("Status"),
+            _("Note"),
+        ],
+        [
+            [
+                s.service_date,
+                s.group.name,
+                s.enterprise.name,
+                s.lawyer.name,
+                s.kind_label,
+                s.minutes,
+                s.status_label,
+                s.note[:500],
+            ]
+            for s in services
+        ],
+        [12, 24, 30, 12, 14, 10, 14, 50],
+    )
+    for row in workbook[_("Services")].iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "yyyy-mm-dd"
+    _sheet(
+        workbook,
+        _("No service in 90 days"),
+        [_("Enterprise"), _("Group"), _("Member since"), _("Last confirmed service")],
+        [
+            [q["enterprise"].name, q["group"].name, q["membership"].joined_on, q["last"] or ""]
+            for q in quiet_firms()
+        ],
+        [30, 24, 14, 20],
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
