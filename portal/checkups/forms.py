@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.checkups.models import LEVEL_LABELS, MODE_LABELS, Level, Mode
 
@@ -23,7 +23,7 @@ def _mode_choices():
 class _WhenMixin:
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
-            raise ValueError(_l("The end time must be after the start time."))
+            raise ValidationError(_l("The end time must be after the start time."))
 
 
 class ScheduleForm(_WhenMixin, FlaskForm):
@@ -55,16 +55,19 @@ class BatchForm(FlaskForm):
     day_start = TimeField(_l("Day starts at"), validators=[DataRequired()])
     day_end = TimeField(_l("Day ends at"), validators=[DataRequired()])
     minutes = IntegerField(
-        _l("Minutes per firm"), default=90, validators=[DataRequired(), NumberRange(30, 480)]
+        _l("Minutes per firm"),
+        default=90,
+        validators=[DataRequired(), NumberRange(30, 480)],
+        description=_l("Rounded up to whole half hours."),
     )
 
     def validate_last_day(self, field):
         if self.first_day.data and field.data and field.data < self.first_day.data:
-            raise ValueError(_l("The last day must not be before the first day."))
+            raise ValidationError(_l("The last day must not be before the first day."))
 
     def validate_day_end(self, field):
         if self.day_start.data and field.data and field.data <= self.day_start.data:
-            raise ValueError(_l("The end time must be after the start time."))
+            raise ValidationError(_l("The end time must be after the start time."))
 
 
 class RescheduleForm(_WhenMixin, FlaskForm):

@@ -98,13 +98,20 @@ def current_checklist() -> ChecklistVersion:
         select(ChecklistVersion).order_by(ChecklistVersion.number.desc()).limit(1)
     )
     if version is None:
-        version = ChecklistVersion(number=1, note="默认清单 / default checklist")
-        version.areas = [
-            ChecklistArea(position=i, name=zh, name_en=en)
-            for i, (zh, en) in enumerate(DEFAULT_AREAS)
-        ]
-        db.session.add(version)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                version = ChecklistVersion(number=1, note="默认清单 / default checklist")
+                version.areas = [
+                    ChecklistArea(position=i, name=zh, name_en=en)
+                    for i, (zh, en) in enumerate(DEFAULT_AREAS)
+                ]
+                db.session.add(version)
+                db.session.flush()
+        except IntegrityError:
+            # Another request created the default version at the same moment: use theirs.
+            version = db.session.scalar(
+                select(ChecklistVersion).where(ChecklistVersion.number == 1)
+            )
     return version
 
 
@@ -142,7 +149,14 @@ def new_checklist_version(areas, by, note="") -> ChecklistVersion:
         ChecklistArea(position=i, name=name, name_en=en, description=desc)
         for i, (name, en, desc) in enumerate(areas)
     ]
-    db.session.add(version)
+    try:
+        with db.session.begin_nested():
+            db.session.add(version)
+            db.session.flush()
+    except IntegrityError as error:
+        raise CheckupError(
+            _("Someone else saved the checklist at the same moment; please look and try again.")
+        ) from error
     log(
         "checkups.checklist_version",
         version,
@@ -498,7 +512,8 @@ def schedule_batch(
     if last_day < first_day or day_end <= day_start or minutes < 30:
         raise CheckupError(_("The day window or the duration is not valid."))
     batch = f"batch-{utcnow():%Y%m%d%H%M}-{secrets.token_hex(2)}"
-    length = timedelta(minutes=minutes)
+    # Whole half hours, so one firm's last slot is not the next firm's first.
+    length = SLOT * -(-minutes // 30)
     created = []
     day = first_day
     cursor = to_utc(day, day_start)
