@@ -262,7 +262,10 @@ def _recipients(checkup: Checkup, to: Status) -> list[User]:
     }.get(to, [])
 
 
-def transition(checkup: Checkup, to: Status, by, note: str = "") -> CheckupEvent:
+def transition(
+    checkup: Checkup, to: Status, by, note: str = "", *, quiet: bool = False
+) -> CheckupEvent:
+    """The one place a status changes; `quiet` (demo data of the past) skips the notifications."""
     to = Status(to)
     frm = checkup.status
     who = TRANSITIONS.get((frm, to))
@@ -308,7 +311,7 @@ def transition(checkup: Checkup, to: Status, by, note: str = "") -> CheckupEvent
         summary=f"{frm} → {to}" + (f": {note}" if note else ""),
     )
     notice = _NOTICES.get(to)
-    if notice is not None:
+    if notice is not None and not quiet:
         notify(
             [u for u in _recipients(checkup, to) if u.id != by.id],
             notice,
@@ -711,7 +714,7 @@ def save_summary(checkup: Checkup, summary: str, by):
     log("checkups.summary", checkup, by=by)
 
 
-def sign_off(checkup: Checkup, by):
+def sign_off(checkup: Checkup, by, *, quiet: bool = False):
     """The lawyer signs the report; when the last one signs, the report is signed off."""
     if checkup.status != Status.report_draft:
         raise CheckupError(_("Only a report being drafted can be signed."))
@@ -727,7 +730,7 @@ def sign_off(checkup: Checkup, by):
     assignment.signed_dt = utcnow()
     log("checkups.signed", checkup, by=by)
     if all(a.signed_dt for a in checkup.assignments):
-        transition(checkup, Status.signed_off, by)
+        transition(checkup, Status.signed_off, by, quiet=quiet)
 
 
 # --- follow-up -----------------------------------------------------------------------------------
