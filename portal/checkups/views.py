@@ -254,8 +254,8 @@ def view(checkup_id):
 @login_required
 def change_status(checkup_id, to):
     checkup = _load(checkup_id)
-    if to not in Status.__members__:
-        abort(404)
+    if to not in Status.__members__ or Status(to) in (Status.scheduled, Status.signed_off):
+        abort(404)  # moving goes through reschedule, signing off through sign
     form = NoteForm()
     form.validate()
     try:
