@@ -364,6 +364,7 @@ def load(app) -> str:
                     finish = rng.choice([Status.in_progress, Status.report_draft])
                 _examine(rng, checkup, firm_user.get(firm.id), staff, finish)
                 checkup.created_dt = checkup.start_dt - timedelta(days=rng.randint(10, 20))
+                checkup.events[0].created_dt = checkup.created_dt
                 held += 1
                 previous = checkup
                 day += timedelta(days=rng.randint(80, 170))

@@ -185,3 +185,6 @@ def test_check_up_page_shows_the_chart_once_there_are_findings(client, login, re
     page = client.get(f"/checkups/{checkup.id}").get_data(as_text=True)
     assert "<svg" in page
     assert 'style="' not in page
+    # "No findings" (with its take-back button) only on the eight areas marked so.
+    assert page.count('name="clear" value="0"') == 8
+    assert page.count('name="clear" value="1"') == 0
