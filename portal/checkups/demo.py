@@ -316,6 +316,33 @@ def _examine(rng, checkup, firm_user, staff, finish: Status):
     )
 
 
+def _follow_ups(app, rng, staff) -> int:
+    """Turn some high-risk findings into follow-ups where other packages offer targets."""
+    from portal.checkups.models import Finding, Level
+
+    targets = app.extensions.get("portal.escalation_targets", {})
+    if not targets:
+        return 0
+    findings = db.session.scalars(
+        select(Finding)
+        .join(Checkup)
+        .where(Finding.level == Level.high, Checkup.status == Status.acknowledged)
+        .order_by(Finding.id)
+    ).all()
+    done = 0
+    for finding in rng.sample(findings, min(40, len(findings))):
+        codes = [c for c, t in targets.items() if t["available"](staff, finding)]
+        if not codes:
+            continue
+        try:
+            with db.session.begin_nested():
+                ops.escalate_finding(app, finding, rng.choice(codes), staff)
+        except Exception:  # noqa: BLE001  (another package's target refused: demo goes on)
+            continue
+        done += 1
+    return done
+
+
 def load(app) -> str:
     if _demo_exists():
         return "already loaded"
@@ -413,6 +440,10 @@ def load(app) -> str:
                 ops.transition(
                     checkup, Status.cancelled, staff, note="企业已迁出本市。", quiet=True
                 )
+        followed = _follow_ups(app, rng, staff)
         db.session.flush()
     firms_examined = len({c.enterprise_id for c in db.session.scalars(select(Checkup))})
-    return f"{held} past check-ups of {firms_examined} firms, {upcoming} upcoming"
+    return (
+        f"{held} past check-ups of {firms_examined} firms, {upcoming} upcoming, "
+        f"{followed} findings followed up"
+    )

@@ -15,7 +15,7 @@ def _counts():
     )
 
 
-def test_demo_check_ups_are_plausible_and_idempotent(app):
+def test_demo_check_ups_are_plausible_and_idempotent(app, fake_target):
     load_core(app)
     load(app)
     checkups, findings = _counts()
@@ -31,5 +31,6 @@ def test_demo_check_ups_are_plausible_and_idempotent(app):
         select(func.count()).select_from(Checkup).where(Checkup.status == Status.scheduled)
     )
     assert upcoming >= 1
+    assert len(fake_target) > 10  # high findings turned into follow-ups where targets exist
     assert load(app) == "already loaded"
     assert _counts() == (checkups, findings)

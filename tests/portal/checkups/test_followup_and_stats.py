@@ -5,7 +5,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from portal.audit.models import AuditEntry
 from portal.checkups import operations as ops
 from portal.checkups.models import Checkup, Status
 from portal.checkups.stats import breakdown, summary
@@ -13,37 +12,6 @@ from portal.core.db import db
 from portal.core.links import links_of
 
 pytestmark = pytest.mark.usefixtures("request_ctx")
-
-
-@pytest.fixture
-def fake_target(app):
-    """An escalation target as another package would register it (a question, say)."""
-    made = []
-
-    def escalate(source, by, **data):
-        # Any record with a table name and id will do: use an audit entry as the "question".
-        record = AuditEntry(
-            action="fake.question",
-            object_type="",
-            object_id="",
-            address="",
-            summary=f"{source.title}|{source.enterprise}",
-        )
-        db.session.add(record)
-        db.session.flush()
-        made.append((record, source.body))
-        return record
-
-    targets = app.extensions.setdefault("portal.escalation_targets", {})
-    saved = dict(targets)
-    targets["question"] = {
-        "label": "提问",
-        "available": lambda user, source: True,
-        "escalate": escalate,
-    }
-    yield made
-    targets.clear()
-    targets.update(saved)
 
 
 @pytest.fixture
