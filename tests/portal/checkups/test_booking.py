@@ -11,7 +11,7 @@ from portal.checkups.models import Booking, Checkup, Status
 from portal.core.db import db
 from tests.fixtures.programmes import next_free_start
 
-pytestmark = pytest.mark.usefixtures("request_ctx")
+pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
 
 def _count_checkups():

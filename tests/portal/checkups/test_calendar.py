@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.checkups import operations as ops
 from portal.checkups.models import Checkup
 
-pytestmark = pytest.mark.usefixtures("request_ctx")
+pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
 
 @pytest.fixture

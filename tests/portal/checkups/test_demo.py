@@ -15,7 +15,7 @@ def _counts():
     )
 
 
-def test_demo_check_ups_are_plausible_and_idempotent(app, fake_target):
+def test_demo_check_ups_are_plausible_and_idempotent(app, fake_escalation_target):
     load_core(app)
     load(app)
     checkups, findings = _counts()
@@ -31,6 +31,8 @@ def test_demo_check_ups_are_plausible_and_idempotent(app, fake_target):
         select(func.count()).select_from(Checkup).where(Checkup.status == Status.scheduled)
     )
     assert upcoming >= 1
-    assert len(fake_target) > 10  # high findings turned into follow-ups where targets exist
+    assert (
+        len(fake_escalation_target) > 10
+    )  # high findings turned into follow-ups where targets exist
     assert load(app) == "already loaded"
     assert _counts() == (checkups, findings)

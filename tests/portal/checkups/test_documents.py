@@ -14,7 +14,7 @@ from portal.checkups.ics import escape_text, fold, invitation
 from portal.checkups.models import Level, Status
 from portal.checkups.report import build_docx, plain
 
-pytestmark = pytest.mark.usefixtures("request_ctx")
+pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from portal.checkups.stats import breakdown, summary
 from portal.core.db import db
 from portal.core.links import links_of
 
-pytestmark = pytest.mark.usefixtures("request_ctx")
+pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def finding(started_checkup):
 
 
 def test_a_finding_becomes_a_follow_up_with_one_action_linked_both_ways(
-    client, login, fake_target, finding
+    client, login, fake_escalation_target, finding
 ):
     checkup = finding.checkup
     login(checkup.lawyers[0])
@@ -38,7 +38,7 @@ def test_a_finding_becomes_a_follow_up_with_one_action_linked_both_ways(
     assert f"/checkups/findings/{finding.id}/follow-up/question" in page
     response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
     assert response.status_code == 302
-    record, body = fake_target[0]
+    record, body = fake_escalation_target[0]
     assert "增值税专用发票取得不规范" in record.summary
     assert checkup.enterprise.name in record.summary
     assert "建立发票审核制度" in body
@@ -59,12 +59,12 @@ def test_an_unknown_or_unavailable_follow_up_is_refused(client, login, finding):
 
 
 def test_the_firm_cannot_escalate_findings(
-    client, login, fake_target, finding, create_enterprise_user
+    client, login, fake_escalation_target, finding, create_enterprise_user
 ):
     login(create_enterprise_user(enterprise=finding.checkup.enterprise))
     response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
     assert response.status_code == 403
-    assert fake_target == []
+    assert fake_escalation_target == []
 
 
 def test_a_follow_up_check_up_is_scheduled_from_the_report(
@@ -141,11 +141,11 @@ def test_stats_are_registered_for_the_dashboard(app):
     assert set(app.extensions["portal.record_types"]) >= {"checkups", "checkup_findings"}
 
 
-def test_home_sections_per_role(client, login_as, started_checkup, dummy_staff):
+def test_home_sections_per_role(client, switch_login, started_checkup, dummy_staff):
     checkup, firm_user, lawyers = started_checkup()
-    login_as(lawyers[0])
+    switch_login(lawyers[0])
     assert checkup.enterprise.name in client.get("/").get_data(as_text=True)
-    login_as(firm_user)
+    switch_login(firm_user)
     assert checkup.enterprise.name in client.get("/").get_data(as_text=True)
-    login_as(dummy_staff)
+    switch_login(dummy_staff)
     assert client.get("/").status_code == 200

@@ -10,7 +10,7 @@ from portal.checkups import operations as ops
 from portal.checkups.models import ChecklistArea, ClearArea, Status
 from portal.core.db import db, utcnow
 
-pytestmark = pytest.mark.usefixtures("request_ctx")
+pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
 ALL_PAIRS = list(itertools.product(Status, Status))
 
@@ -71,16 +71,16 @@ def test_asking_for_another_slot_needs_a_reason(cast):
     assert cast["checkup"].status == Status.scheduled
 
 
-def test_a_firm_asks_for_another_slot_and_staff_move_it(client, login_as, cast):
+def test_a_firm_asks_for_another_slot_and_staff_move_it(client, switch_login, cast):
     checkup = cast["checkup"]
-    login_as(cast["enterprise"])
+    switch_login(cast["enterprise"])
     response = client.post(
         f"/checkups/{checkup.id}/request-slot", data={"reason": "当天公司年审，请改期"}
     )
     assert response.status_code == 302
     assert checkup.status == Status.reschedule_requested
     assert checkup.reschedule_reason == "当天公司年审，请改期"
-    login_as(cast["staff"])
+    switch_login(cast["staff"])
     response = client.post(
         f"/checkups/{checkup.id}/reschedule",
         data={"day": "2033-04-05", "start_time": "14:00", "end_time": "16:00", "note": ""},
@@ -91,7 +91,7 @@ def test_a_firm_asks_for_another_slot_and_staff_move_it(client, login_as, cast):
 
 
 def test_a_report_with_an_empty_area_is_not_signed_and_the_missing_areas_are_listed(
-    client, login_as, started_checkup
+    client, switch_login, started_checkup
 ):
     checkup, _firm, lawyers = started_checkup()
     first, *rest = checkup.areas
@@ -101,7 +101,7 @@ def test_a_report_with_an_empty_area_is_not_signed_and_the_missing_areas_are_lis
     for area in rest[:-1]:
         ops.mark_clear(checkup, area.id, lawyers[0])
     ops.transition(checkup, Status.report_draft, lawyers[0])
-    login_as(lawyers[0])
+    switch_login(lawyers[0])
     response = client.post(f"/checkups/{checkup.id}/sign", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert rest[-1].label in page
@@ -111,24 +111,24 @@ def test_a_report_with_an_empty_area_is_not_signed_and_the_missing_areas_are_lis
 
 
 def test_every_lawyer_signs_then_staff_deliver_and_the_firm_acknowledges(
-    client, login_as, started_checkup, dummy_staff
+    client, switch_login, started_checkup, dummy_staff
 ):
     checkup, firm_user, lawyers = started_checkup()
     for area in checkup.areas:
         ops.mark_clear(checkup, area.id, lawyers[1])
     ops.transition(checkup, Status.report_draft, lawyers[0])
-    login_as(firm_user)
+    switch_login(firm_user)
     assert client.get(f"/checkups/{checkup.id}/report").status_code == 403  # not delivered yet
-    login_as(lawyers[0])
+    switch_login(lawyers[0])
     client.post(f"/checkups/{checkup.id}/sign")
     assert checkup.status == Status.report_draft  # the second lawyer has not signed
-    login_as(lawyers[1])
+    switch_login(lawyers[1])
     client.post(f"/checkups/{checkup.id}/sign")
     assert checkup.status == Status.signed_off
-    login_as(dummy_staff)
+    switch_login(dummy_staff)
     client.post(f"/checkups/{checkup.id}/status/delivered")
     assert checkup.status == Status.delivered
-    login_as(firm_user)
+    switch_login(firm_user)
     assert client.get(f"/checkups/{checkup.id}/report").status_code == 200
     client.post(f"/checkups/{checkup.id}/status/acknowledged")
     assert checkup.status == Status.acknowledged
@@ -174,10 +174,10 @@ def test_an_area_with_findings_cannot_be_marked_no_findings(started_checkup):
 
 
 def test_a_finding_through_the_form_with_empty_facts_keeps_the_input(
-    client, login_as, started_checkup
+    client, switch_login, started_checkup
 ):
     checkup, _firm, lawyers = started_checkup()
-    login_as(lawyers[0])
+    switch_login(lawyers[0])
     response = client.post(
         f"/checkups/{checkup.id}/findings/new",
         data={
@@ -194,9 +194,9 @@ def test_a_finding_through_the_form_with_empty_facts_keeps_the_input(
     assert checkup.findings == []
 
 
-def test_findings_are_recorded_through_the_form_and_rendered(client, login_as, started_checkup):
+def test_findings_are_recorded_through_the_form_and_rendered(client, switch_login, started_checkup):
     checkup, _firm, lawyers = started_checkup()
-    login_as(lawyers[0])
+    switch_login(lawyers[0])
     response = client.post(
         f"/checkups/{checkup.id}/findings/new",
         data={
@@ -214,9 +214,9 @@ def test_findings_are_recorded_through_the_form_and_rendered(client, login_as, s
 
 
 def test_another_firms_check_up_and_report_are_forbidden(
-    client, login_as, dummy_checkup, create_enterprise_user
+    client, switch_login, dummy_checkup, create_enterprise_user
 ):
-    login_as(create_enterprise_user())
+    switch_login(create_enterprise_user())
     for url in ("", "/report", "/report.docx", "/invite.ics"):
         assert client.get(f"/checkups/{dummy_checkup.id}{url}").status_code == 403
     response = client.post(f"/checkups/{dummy_checkup.id}/status/confirmed")
@@ -224,42 +224,42 @@ def test_another_firms_check_up_and_report_are_forbidden(
     assert dummy_checkup.status == Status.scheduled
 
 
-def test_unknown_check_up_is_404(client, login_as, dummy_staff):
-    login_as(dummy_staff)
+def test_unknown_check_up_is_404(client, switch_login, dummy_staff):
+    switch_login(dummy_staff)
     assert client.get("/checkups/999999").status_code == 404
     assert client.get("/checkups/999999/report.docx").status_code == 404
 
 
-def test_a_lawyer_sees_only_assigned_check_ups(client, login_as, dummy_checkup, create_lawyer):
+def test_a_lawyer_sees_only_assigned_check_ups(client, switch_login, dummy_checkup, create_lawyer):
     outsider = create_lawyer()
-    login_as(outsider)
+    switch_login(outsider)
     assert client.get(f"/checkups/{dummy_checkup.id}").status_code == 403
     assert dummy_checkup.enterprise.name not in client.get("/checkups").get_data(as_text=True)
-    login_as(dummy_checkup.lawyers[0])
+    switch_login(dummy_checkup.lawyers[0])
     assert dummy_checkup.enterprise.name in client.get("/checkups").get_data(as_text=True)
 
 
 def test_firm_sees_only_its_own_in_the_list(
-    client, login_as, create_checkup, create_enterprise_user
+    client, switch_login, create_checkup, create_enterprise_user
 ):
     mine, other = create_checkup(), create_checkup()
-    login_as(create_enterprise_user(enterprise=mine.enterprise))
+    switch_login(create_enterprise_user(enterprise=mine.enterprise))
     page = client.get("/checkups").get_data(as_text=True)
     assert mine.enterprise.name in page and other.enterprise.name not in page
 
 
-def test_only_staff_schedule(client, login_as, dummy_lawyer, dummy_enterprise_user):
+def test_only_staff_schedule(client, switch_login, dummy_lawyer, dummy_enterprise_user):
     for user in (dummy_lawyer, dummy_enterprise_user):
-        login_as(user)
+        switch_login(user)
         assert client.get("/checkups/new").status_code == 403
         assert client.get("/checkups/calendar").status_code == 403
 
 
 def test_a_new_checklist_version_leaves_running_check_ups_on_theirs(
-    client, login_as, dummy_staff, dummy_checkup
+    client, switch_login, dummy_staff, dummy_checkup
 ):
     old_version = dummy_checkup.checklist_version_id
-    login_as(dummy_staff)
+    switch_login(dummy_staff)
     response = client.post(
         "/checkups/checklist",
         data={"areas": "公司治理 | Governance\n反垄断合规 | Antitrust | 新增", "note": "精简"},
@@ -272,9 +272,9 @@ def test_a_new_checklist_version_leaves_running_check_ups_on_theirs(
     assert len(dummy_checkup.areas) == 10
 
 
-def test_an_empty_checklist_is_refused(client, login_as, dummy_staff):
+def test_an_empty_checklist_is_refused(client, switch_login, dummy_staff):
     before = ops.current_checklist().number
-    login_as(dummy_staff)
+    switch_login(dummy_staff)
     response = client.post("/checkups/checklist", data={"areas": " \n ", "note": ""})
     assert response.status_code == 200
     assert ops.current_checklist().number == before
