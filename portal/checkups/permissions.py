@@ -1,1 +1,77 @@
 """Who may see and do what in checkups."""
+
+from portal.accounts.models import Role
+from portal.core.permissions import is_staff
+
+
+def _is_assigned(user, checkup) -> bool:
+    return user.role == Role.lawyer and any(a.lawyer_id == user.id for a in checkup.assignments)
+
+
+def can_view_checkup(user, checkup) -> bool:
+    """Staff all; a lawyer the check-ups they are assigned to; a firm only its own."""
+    if not (user and user.is_authenticated):
+        return False
+    if is_staff(user):
+        return True
+    if _is_assigned(user, checkup):
+        return True
+    return bool(
+        user.role == Role.enterprise
+        and user.is_verified
+        and user.enterprise_id == checkup.enterprise_id
+    )
+
+
+def can_see_report(user, checkup) -> bool:
+    """The firm sees the report once delivered; lawyers and staff while it is written."""
+    from portal.checkups.models import Status
+
+    if not can_view_checkup(user, checkup):
+        return False
+    if user.role == Role.enterprise:
+        return checkup.status in (Status.delivered, Status.acknowledged)
+    return True
+
+
+def can_manage_checkups(user) -> bool:
+    return is_staff(user)
+
+
+def can_schedule(user) -> bool:
+    return is_staff(user)
+
+
+def can_edit_findings(user, checkup) -> bool:
+    from portal.checkups.operations import EDITABLE
+
+    return bool(
+        user
+        and user.is_authenticated
+        and _is_assigned(user, checkup)
+        and checkup.status in EDITABLE
+    )
+
+
+def can_sign(user, checkup) -> bool:
+    from portal.checkups.models import Status
+
+    return bool(
+        user
+        and user.is_authenticated
+        and _is_assigned(user, checkup)
+        and checkup.status == Status.report_draft
+        and any(a.lawyer_id == user.id and a.signed_dt is None for a in checkup.assignments)
+    )
+
+
+def can_follow_up(user, checkup) -> bool:
+    return bool(user and user.is_authenticated and (is_staff(user) or _is_assigned(user, checkup)))
+
+
+def can_use_checkups(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (is_staff(user) or user.role in (Role.lawyer, Role.enterprise))
+    )

@@ -1,7 +1,621 @@
 """Pages of checkups."""
 
-from flask import render_template
+import calendar as pycalendar
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlparse
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
+from portal.checkups import operations as ops
+from portal.checkups import permissions as perms
+from portal.checkups.charts import profile_rows, risk_profile_svg
+from portal.checkups.forms import (
+    BatchForm,
+    ChecklistForm,
+    FindingForm,
+    NoteForm,
+    RequestSlotForm,
+    RescheduleForm,
+    ScheduleForm,
+    SummaryForm,
+)
+from portal.checkups.models import (
+    STATUS_LABELS,
+    Checkup,
+    CheckupLawyer,
+    Finding,
+    Status,
+)
+from portal.core.db import db, get_or_404, utcnow
+from portal.core.links import links_of
+from portal.core.permissions import require
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _flash_error(error: ops.CheckupError):
+    text = error.message
+    if error.problems:
+        text += " " + "；".join(error.problems)
+    flash(text, "danger")
+
+
+def _verified_lawyers():
+    return db.session.scalars(
+        select(User)
+        .where(
+            User.role == Role.lawyer,
+            User.verification == Verification.verified,
+            User.is_deactivated.is_(False),
+        )
+        .order_by(User.name)
+    ).all()
+
+
+def _lawyer_choices():
+    return [
+        (u.id, f"{u.name}（{u.lawyer_profile.law_firm}）" if u.lawyer_profile else u.name)
+        for u in _verified_lawyers()
+    ]
+
+
+def _visible(stmt):
+    """Restrict a Checkup query to what the current user may see."""
+    if current_user.is_staff:
+        return stmt
+    if current_user.role == Role.lawyer:
+        return stmt.where(
+            Checkup.id.in_(
+                select(CheckupLawyer.checkup_id).where(CheckupLawyer.lawyer_id == current_user.id)
+            )
+        )
+    if current_user.role == Role.enterprise and current_user.is_verified:
+        return stmt.where(Checkup.enterprise_id == current_user.enterprise_id)
+    return stmt.where(False)
+
+
+@login_required
 def index():
-    return render_template("checkups/index.html")
+    require(perms.can_use_checkups(current_user))
+    stmt = select(Checkup)
+    status = request.args.get("status", "")
+    if status in Status.__members__:
+        stmt = stmt.where(Checkup.status == Status(status))
+    when = request.args.get("when", "")
+    if when == "upcoming":
+        stmt = stmt.where(Checkup.end_dt >= utcnow()).order_by(Checkup.start_dt)
+    else:
+        stmt = stmt.order_by(Checkup.start_dt.desc())
+    checkups = db.paginate(_visible(stmt), per_page=30, error_out=False)
+    return render_template(
+        "checkups/index.html",
+        checkups=checkups,
+        statuses=STATUS_LABELS,
+        status=status,
+        when=when,
+        can_schedule=perms.can_schedule(current_user),
+    )
+
+
+def _parse_when(day: date, start: time, end: time):
+    return ops.to_utc(day, start), ops.to_utc(day, end)
+
+
+@login_required
+def new():
+    require(perms.can_schedule(current_user))
+    follow_up_of = None
+    if request.values.get("follow_up_of"):
+        follow_up_of = get_or_404(Checkup, request.values.get("follow_up_of", type=int))
+    form = ScheduleForm()
+    form.enterprise.choices = [
+        (e.id, e.name)
+        for e in db.session.scalars(
+            select(Enterprise)
+            .where(Enterprise.verification == Verification.verified)
+            .order_by(Enterprise.name)
+        )
+    ]
+    form.lawyers.choices = _lawyer_choices()
+    if request.method == "GET" and follow_up_of is not None:
+        form.enterprise.data = follow_up_of.enterprise_id
+        form.lawyers.data = [a.lawyer_id for a in follow_up_of.assignments]
+        form.mode.data = follow_up_of.mode.value
+        form.address.data = follow_up_of.address
+        form.meeting_url.data = follow_up_of.meeting_url
+    if form.validate_on_submit():
+        start, end = _parse_when(form.day.data, form.start_time.data, form.end_time.data)
+        try:
+            with db.session.begin_nested():
+                checkup = ops.schedule(
+                    db.session.get(Enterprise, form.enterprise.data),
+                    [db.session.get(User, i) for i in form.lawyers.data],
+                    start,
+                    end,
+                    current_user,
+                    mode=form.mode.data,
+                    address=form.address.data or "",
+                    meeting_url=form.meeting_url.data or "",
+                    follow_up_of=follow_up_of,
+                )
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Check-up scheduled; the firm and the lawyers have been told."), "success")
+            return redirect(url_for("checkups.view", checkup_id=checkup.id))
+    return render_template("checkups/new.html", form=form, follow_up_of=follow_up_of)
+
+
+@login_required
+def batch():
+    require(perms.can_schedule(current_user))
+    form = BatchForm()
+    form.chamber.choices = [
+        (c.id, c.name) for c in db.session.scalars(select(Chamber).order_by(Chamber.name))
+    ]
+    form.lawyers.choices = _lawyer_choices()
+    if form.validate_on_submit():
+        chamber = db.session.get(Chamber, form.chamber.data)
+        firms = db.session.scalars(
+            select(Enterprise)
+            .where(
+                Enterprise.chambers.contains(chamber),
+                Enterprise.verification == Verification.verified,
+            )
+            .order_by(Enterprise.id)
+        ).all()
+        try:
+            with db.session.begin_nested():
+                created = ops.schedule_batch(
+                    list(firms),
+                    [db.session.get(User, i) for i in form.lawyers.data],
+                    form.first_day.data,
+                    form.last_day.data,
+                    form.day_start.data,
+                    form.day_end.data,
+                    form.minutes.data,
+                    current_user,
+                    mode=form.mode.data,
+                    meeting_url=form.meeting_url.data or "",
+                )
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("%(n)d check-ups scheduled.", n=len(created)), "success")
+            return redirect(url_for("checkups.index", when="upcoming"))
+    return render_template("checkups/batch.html", form=form)
+
+
+def _load(checkup_id) -> Checkup:
+    checkup = get_or_404(Checkup, checkup_id)
+    require(perms.can_view_checkup(current_user, checkup))
+    return checkup
+
+
+@login_required
+def view(checkup_id):
+    checkup = _load(checkup_id)
+    see_report = perms.can_see_report(current_user, checkup)
+    states = ops.area_states(checkup) if see_report else []
+    follow_targets = {}
+    finding_links = {}
+    if see_report:
+        for finding in checkup.findings:
+            finding_links[finding.id] = links_of(finding)
+            if perms.can_follow_up(current_user, checkup):
+                follow_targets[finding.id] = ops.escalation_targets(
+                    current_app, current_user, finding
+                )
+    chart = (
+        risk_profile_svg(
+            profile_rows(checkup.areas, checkup.findings), _("Risk profile by area and level")
+        )
+        if see_report and checkup.findings
+        else None
+    )
+    return render_template(
+        "checkups/view.html",
+        checkup=checkup,
+        states=states,
+        see_report=see_report,
+        chart=chart,
+        actions=ops.allowed_transitions(current_user, checkup),
+        statuses=STATUS_LABELS,
+        links=links_of(checkup),
+        finding_links=finding_links,
+        follow_targets=follow_targets,
+        missing=ops.missing_areas(checkup) if see_report else [],
+        can_edit=perms.can_edit_findings(current_user, checkup),
+        can_sign=perms.can_sign(current_user, checkup),
+        can_manage=perms.can_manage_checkups(current_user),
+        summary_form=SummaryForm(summary=checkup.summary),
+        Status=Status,
+        rescheduable=checkup.status in ops.RESCHEDULABLE,
+    )
+
+
+@login_required
+def change_status(checkup_id, to):
+    checkup = _load(checkup_id)
+    if to not in Status.__members__ or Status(to) in (Status.scheduled, Status.signed_off):
+        abort(404)  # moving goes through reschedule, signing off through sign
+    form = NoteForm()
+    form.validate()
+    try:
+        with db.session.begin_nested():
+            ops.transition(checkup, Status(to), current_user, note=form.note.data or "")
+    except ops.CheckupError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Done: %(status)s.", status=checkup.status_label), "success")
+    return redirect(url_for("checkups.view", checkup_id=checkup_id))
+
+
+@login_required
+def request_slot(checkup_id):
+    checkup = _load(checkup_id)
+    require(ops.may_transition(current_user, checkup, Status.reschedule_requested))
+    form = RequestSlotForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.transition(
+                    checkup, Status.reschedule_requested, current_user, note=form.reason.data
+                )
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Your request has been sent to the federation."), "success")
+            return redirect(url_for("checkups.view", checkup_id=checkup_id))
+    return render_template("checkups/request_slot.html", form=form, checkup=checkup)
+
+
+@login_required
+def reschedule(checkup_id):
+    checkup = _load(checkup_id)
+    require(perms.can_schedule(current_user))
+    if checkup.status not in ops.RESCHEDULABLE:
+        flash(_("Only a check-up that has not started can be moved."), "warning")
+        return redirect(url_for("checkups.view", checkup_id=checkup_id))
+    local_start, local_end = ops.to_local(checkup.start_dt), ops.to_local(checkup.end_dt)
+    form = RescheduleForm(
+        day=local_start.date(), start_time=local_start.time(), end_time=local_end.time()
+    )
+    if form.validate_on_submit():
+        start, end = _parse_when(form.day.data, form.start_time.data, form.end_time.data)
+        try:
+            with db.session.begin_nested():
+                ops.reschedule(checkup, start, end, current_user, note=form.note.data or "")
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Check-up moved; the firm and the lawyers have been told."), "success")
+            return redirect(url_for("checkups.view", checkup_id=checkup_id))
+    return render_template("checkups/reschedule.html", form=form, checkup=checkup)
+
+
+def _finding_form(checkup, finding=None):
+    form = FindingForm(obj=finding)
+    if finding is not None and request.method == "GET":
+        form.area.data = finding.area_id
+        form.level.data = finding.level.value
+    form.area.choices = [(a.id, a.label) for a in checkup.areas]
+    return form
+
+
+@login_required
+def finding_new(checkup_id):
+    checkup = _load(checkup_id)
+    require(perms.can_edit_findings(current_user, checkup))
+    form = _finding_form(checkup)
+    if request.method == "GET" and request.args.get("area", type=int):
+        form.area.data = request.args.get("area", type=int)
+    return _save_finding(checkup, form, None)
+
+
+@login_required
+def finding_edit(finding_id):
+    finding = get_or_404(Finding, finding_id)
+    checkup = finding.checkup
+    require(perms.can_view_checkup(current_user, checkup))
+    require(perms.can_edit_findings(current_user, checkup))
+    return _save_finding(checkup, _finding_form(checkup, finding), finding)
+
+
+def _save_finding(checkup, form, finding):
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.save_finding(
+                    checkup,
+                    current_user,
+                    area_id=form.area.data,
+                    level=form.level.data,
+                    facts=form.facts.data,
+                    legal_basis=form.legal_basis.data or "",
+                    recommendation=form.recommendation.data or "",
+                    finding=finding,
+                )
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Finding saved."), "success")
+            return redirect(url_for("checkups.view", checkup_id=checkup.id, _anchor="findings"))
+    return render_template("checkups/finding.html", form=form, checkup=checkup, finding=finding)
+
+
+@login_required
+def finding_delete(finding_id):
+    finding = get_or_404(Finding, finding_id)
+    checkup = finding.checkup
+    require(perms.can_view_checkup(current_user, checkup))
+    require(perms.can_edit_findings(current_user, checkup))
+    try:
+        with db.session.begin_nested():
+            ops.delete_finding(finding, current_user)
+    except ops.CheckupError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Finding deleted."), "success")
+    return redirect(url_for("checkups.view", checkup_id=checkup.id, _anchor="findings"))
+
+
+@login_required
+def area_clear(checkup_id, area_id):
+    checkup = _load(checkup_id)
+    require(perms.can_edit_findings(current_user, checkup))
+    try:
+        with db.session.begin_nested():
+            ops.mark_clear(checkup, area_id, current_user, clear=request.form.get("clear") != "0")
+    except ops.CheckupError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+    return redirect(url_for("checkups.view", checkup_id=checkup_id, _anchor="findings"))
+
+
+@login_required
+def summary(checkup_id):
+    checkup = _load(checkup_id)
+    require(perms.can_edit_findings(current_user, checkup))
+    form = SummaryForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.save_summary(checkup, form.summary.data or "", current_user)
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Overall opinion saved."), "success")
+    else:
+        flash(" ".join(form.summary.errors) or _("Please check the form."), "danger")
+    return redirect(url_for("checkups.view", checkup_id=checkup_id, _anchor="summary"))
+
+
+@login_required
+def sign(checkup_id):
+    checkup = _load(checkup_id)
+    require(any(a.lawyer_id == current_user.id for a in checkup.assignments))
+    try:
+        with db.session.begin_nested():
+            ops.sign_off(checkup, current_user)
+    except ops.CheckupError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("You signed the report."), "success")
+    return redirect(url_for("checkups.view", checkup_id=checkup_id))
+
+
+@login_required
+def report(checkup_id):
+    checkup = _load(checkup_id)
+    require(perms.can_see_report(current_user, checkup))
+    chart = risk_profile_svg(
+        profile_rows(checkup.areas, checkup.findings), _("Risk profile by area and level")
+    )
+    return render_template(
+        "checkups/report.html", checkup=checkup, states=ops.area_states(checkup), chart=chart
+    )
+
+
+@login_required
+def report_docx(checkup_id):
+    import io
+
+    from portal.checkups.report import build_docx
+
+    checkup = _load(checkup_id)
+    require(perms.can_see_report(current_user, checkup))
+    data = build_docx(checkup)
+    name = f"checkup-report-{checkup.id}.docx"
+    return send_file(io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=name)
+
+
+@login_required
+def invite(checkup_id):
+    from portal.checkups.ics import invitation
+
+    checkup = _load(checkup_id)
+    url = url_for("checkups.view", checkup_id=checkup.id, _external=True)
+    text = invitation(checkup, host=urlparse(request.host_url).hostname or "portal", url=url)
+    return Response(
+        text,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="checkup-{checkup.id}.ics"',
+            "Content-Type": "text/calendar; charset=utf-8",
+        },
+    )
+
+
+@login_required
+def follow_up(finding_id, code):
+    finding = get_or_404(Finding, finding_id)
+    checkup = finding.checkup
+    require(perms.can_view_checkup(current_user, checkup))
+    require(perms.can_follow_up(current_user, checkup))
+    try:
+        with db.session.begin_nested():
+            ops.escalate_finding(current_app, finding, code, current_user)
+    except ops.CheckupError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Follow-up created and linked to the finding."), "success")
+    return redirect(url_for("checkups.view", checkup_id=checkup.id, _anchor=f"f{finding.id}"))
+
+
+@login_required
+def calendar():
+    require(perms.can_manage_checkups(current_user))
+    mode = request.args.get("view", "week")
+    try:
+        anchor = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        anchor = ops.to_local(utcnow()).date()
+    lawyer_id = request.args.get("lawyer", type=int)
+    if mode == "month":
+        first = anchor.replace(day=1)
+        start = first - timedelta(days=first.weekday())
+        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+        end = last + timedelta(days=7 - last.weekday())
+        prev_anchor = (first - timedelta(days=1)).replace(day=1)
+        next_anchor = last + timedelta(days=1)
+    else:
+        mode = "week"
+        start = anchor - timedelta(days=anchor.weekday())
+        end = start + timedelta(days=7)
+        prev_anchor, next_anchor = start - timedelta(days=7), end
+    stmt = (
+        select(Checkup)
+        .where(
+            Checkup.start_dt >= ops.to_utc(start, time(0)),
+            Checkup.start_dt < ops.to_utc(end, time(0)),
+            Checkup.status != Status.cancelled,
+        )
+        .order_by(Checkup.start_dt)
+    )
+    if lawyer_id:
+        stmt = stmt.where(
+            Checkup.id.in_(
+                select(CheckupLawyer.checkup_id).where(CheckupLawyer.lawyer_id == lawyer_id)
+            )
+        )
+    by_day: dict[date, list] = {}
+    for checkup in db.session.scalars(stmt):
+        by_day.setdefault(ops.to_local(checkup.start_dt).date(), []).append(checkup)
+    weeks = []
+    day = start
+    while day < end:
+        weeks.append([day + timedelta(days=i) for i in range(7)])
+        day += timedelta(days=7)
+    return render_template(
+        "checkups/calendar.html",
+        mode=mode,
+        weeks=weeks,
+        by_day=by_day,
+        anchor=anchor,
+        prev_anchor=prev_anchor,
+        next_anchor=next_anchor,
+        today=ops.to_local(utcnow()).date(),
+        lawyers=_verified_lawyers(),
+        lawyer_id=lawyer_id,
+        to_local=ops.to_local,
+    )
+
+
+@login_required
+def checklist():
+    require(perms.can_manage_checkups(current_user))
+    current = ops.current_checklist()
+    form = ChecklistForm()
+    if request.method == "GET":
+        form.areas.data = ops.checklist_text(current)
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                version = ops.new_checklist_version(
+                    ops.parse_checklist(form.areas.data), current_user, form.note.data or ""
+                )
+        except ops.CheckupError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Checklist version %(n)d saved; check-ups already scheduled keep theirs.",
+                    n=version.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("checkups.checklist"))
+    else:
+        db.session.commit()  # the default checklist, created on first visit
+    return render_template("checkups/checklist.html", form=form, current=current)
+
+
+def _period():
+    def parse(name):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    first, last = parse("start"), parse("end")
+    start = ops.to_utc(first, time(0)) if first else None
+    end = ops.to_utc(last + timedelta(days=1), time(0)) if last else None
+    return first, last, start, end
+
+
+@login_required
+def stats():
+    from portal.checkups.stats import breakdown
+
+    require(perms.can_manage_checkups(current_user))
+    first, last, start, end = _period()
+    data = breakdown(start, end)
+    chart = risk_profile_svg(
+        [(name, counts) for name, counts in data["by_area"]], _("Findings by area and level")
+    )
+    return render_template("checkups/stats.html", data=data, first=first, last=last, chart=chart)
+
+
+@login_required
+def stats_xlsx():
+    import io
+
+    from portal.checkups.stats import breakdown, xlsx
+
+    require(perms.can_manage_checkups(current_user))
+    _first, _last, start, end = _period()
+    data = xlsx(breakdown(start, end))
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name=f"checkups-{datetime.now():%Y%m%d}.xlsx",
+    )
