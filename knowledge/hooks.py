@@ -16,7 +16,6 @@ def init_app(app):
 
     register_questions(app)
 
-
     from knowledge.laws.hooks import init_laws
     from knowledge.search.hooks import init_search
 
