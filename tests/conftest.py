@@ -6,7 +6,6 @@ pytest_plugins = [
     "tests.fixtures.knowledge",
     "tests.fixtures.search",
     "tests.fixtures.mediation",
-    "tests.fixtures.dossier",
     "tests.fixtures.courses",
     "tests.fixtures.programmes",
     "tests.fixtures.counsel",

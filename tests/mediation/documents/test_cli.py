@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from tests.fixtures.dossier import docx_text
+from tests.mediation.documents.conftest import docx_text
 
 
 def test_dossier_command_writes_the_docx(app, dummy_case, tmp_path):

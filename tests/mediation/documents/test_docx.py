@@ -11,7 +11,7 @@ from mediation.documents import docx_builder
 from mediation.documents import dossier as dossiers
 from mediation.documents.context import SIDE_ZH
 from mediation.documents.render import render_document
-from tests.fixtures.dossier import docx_paragraphs, docx_text
+from tests.mediation.documents.conftest import docx_paragraphs, docx_text
 
 
 def _docx(case, key):

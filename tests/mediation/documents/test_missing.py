@@ -97,7 +97,7 @@ def test_cases_in_every_state_render_or_report_missing_fields(
     client, login, create_case, dummy_staff
 ):
     from mediation.documents import docx_builder
-    from tests.fixtures.dossier import docx_text
+    from tests.mediation.documents.conftest import docx_text
 
     login(dummy_staff)
     for state in STATES:

@@ -7,7 +7,7 @@ import pytest
 from docx import Document
 
 from mediation.models import CaseStatus
-from tests.fixtures.dossier import PDF, docx_paragraphs, docx_text
+from tests.mediation.documents.conftest import PDF, docx_paragraphs, docx_text
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
