@@ -1,6 +1,7 @@
 """A live `flask run` server on a throw-away SQLite database, and Playwright with Debian's chromium.
 
-Used by the ask-a-lawyer browser test until shared e2e fixtures exist (tests/e2e/conftest.py).
+Used by tests/e2e/test_questions_e2e.py, which takes the browser from tests/e2e/conftest.py
+(one Playwright per session) and seeds its own small database.
 """
 
 import os
@@ -129,20 +130,6 @@ def live_server(tmp_path_factory):
         server.terminate()
         server.wait(timeout=10)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @contextmanager

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.knowledge.e2e_helpers import browser, live_server, page_as  # noqa: F401  (fixtures)
+from tests.knowledge.e2e_helpers import live_server, page_as  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
