@@ -42,6 +42,10 @@ def test_dossier_docx_has_cover_contents_every_document_and_closing_note(
     login(dummy_staff)
     response = client.get(f"/mediation/documents/case/{dummy_case.id}/dossier.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
+    # gunicorn refuses a header that is not Latin-1: the Chinese name goes in filename*=UTF-8''.
+    disposition = response.headers["Content-Disposition"]
+    disposition.encode("latin-1")
+    assert "filename*=UTF-8''" in disposition
     paragraphs = docx_paragraphs(response.data)
     text = "\n".join(paragraphs)
     titles = [
