@@ -8,6 +8,7 @@ parties and mediators.
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -265,6 +266,16 @@ def _check_preconditions(case: Case, to: CaseStatus):
         raise TransitionRefused(_l("Record the return visit first."))
     if to == CaseStatus.declined and case.declined_reason is None:
         raise TransitionRefused(_l("Give the reason for declining."))
+    if to == CaseStatus.archived:
+        # The dossier package registers what a complete dossier needs (documents by outcome).
+        problems = [
+            problem
+            for check in current_app.extensions.get("mediation.archive_checks", [])
+            for problem in check(case)
+        ]
+        if problems:
+            message = _l("The dossier is incomplete: %(problems)s", problems="; ".join(problems))
+            raise TransitionRefused(message, {"archive": problems})
 
 
 def _assign_dossier_number(case: Case, now: datetime):

@@ -55,6 +55,7 @@ def test_online_application_to_archived_case(open_as, e2e_server):
     applicant.fill("#amount", "86000")
     applicant.fill("#facts", "我司为对方门店装修，验收后尾款 8.6 万元未付。")
     applicant.fill("#claims", "支付工程尾款 8.6 万元")
+    applicant.select_option("#category_id", label="建设工程")
     applicant.fill("#respondent_name", "沈阳某餐饮管理有限公司")
     applicant.fill("#respondent_phone", "024-22223333")
     applicant.click("main form button[type=submit]")
@@ -104,6 +105,7 @@ def test_online_application_to_archived_case(open_as, e2e_server):
 
     mediator.goto(f"{case_url}/return-visit")
     mediator.fill("#visited_on", str(today))
+    mediator.fill("#method", "电话回访")
     mediator.fill("#record", "被申请人已按约付款。")
     mediator.click("main form button[type=submit]")
     mediator.wait_for_url(case_url)
@@ -117,5 +119,15 @@ def test_online_application_to_archived_case(open_as, e2e_server):
     applicant.goto(case_url)
     axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
     assert axe.run(applicant).violations_count == 0
-    number = re.search(r"\S+〔20\d\d〕\d+号", content).group(0)
+    number = re.search(r"[^\s>]+〔20\d\d〕\d+号", content).group(0)
     assert number in applicant.content()
+
+    # The director downloads the whole dossier as one DOCX through the browser.
+    director.goto(case_url.replace("/mediation/cases/", "/mediation/documents/case/"))
+    with director.expect_download() as download_info:
+        director.click("a[href$='/dossier.docx']")
+    path = download_info.value.path()
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert number in text and "装修工程款纠纷" in text
