@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from courses import ical
 from courses.models import LectureStatus
+from portal.core.ical import escape_text
 
 
 def _unfold(text: str) -> list[str]:
@@ -11,7 +12,7 @@ def _unfold(text: str) -> list[str]:
 
 
 def test_text_escaping():
-    assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 
 
 def test_long_lines_fold_at_75_octets_without_splitting_characters():
@@ -34,7 +35,7 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters():
         assert len(line) <= 75
         line.decode("utf-8")  # never cut inside a character
     lines = _unfold(text)
-    assert "SUMMARY:" + ical.escape_text(summary) in lines
+    assert "SUMMARY:" + escape_text(summary) in lines
     assert "DTSTART:20261101T113000Z" in lines
     assert "DTSTAMP:20261101T030000Z" in lines
 

@@ -10,9 +10,10 @@ from docx.oxml.ns import qn
 
 from portal.checkups import operations as ops
 from portal.checkups.charts import risk_profile_svg
-from portal.checkups.ics import escape_text, fold, invitation
+from portal.checkups.ics import invitation
 from portal.checkups.models import Level, Status
 from portal.checkups.report import build_docx, plain
+from portal.core.ical import escape_text, fold
 
 pytestmark = pytest.mark.usefixtures("babel_request_ctx")
 
