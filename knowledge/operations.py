@@ -29,6 +29,7 @@ from portal.accounts.models import Role, User
 from portal.audit.operations import log
 from portal.core.db import db
 from portal.core.links import link_records
+from portal.core.models import LegalCategory
 from portal.core.uploads import DOCUMENT_KINDS, store_upload
 from portal.notifications.operations import notify
 
@@ -134,6 +135,52 @@ def submit(question, by):
 def ask(*, asker, stored_files=(), **fields):
     question = save_draft(asker=asker, stored_files=stored_files, **fields)
     submit(question, asker)
+    return question
+
+
+def ask_direct(*, asker, lawyers, title, body, category=None):
+    """A firm asks its own counsel: assigned straight to the first of `lawyers` without a declared
+    conflict, with the ordinary deadline, timeline and notifications; with none left, the
+    ordinary routing takes over."""
+    category = category or db.session.scalar(
+        select(LegalCategory).where(LegalCategory.code == "other")
+    )
+    question = save_draft(
+        asker=asker,
+        title=title,
+        body=body,
+        category=category,
+        urgency="normal",
+        consent_to_publish=False,
+    )
+    rule = rule_for(question.category_id)
+    question.deadline_days = rule.deadline_days
+    transition(question, S.submitted, asker)
+    question.deadline_dt = deadline_for(question.submitted_dt, rule.deadline_days)
+    free = [
+        lawyer
+        for lawyer in lawyers
+        if lawyer.lawyer_profile is not None
+        and not lawyer.lawyer_profile.has_conflict_with(question.enterprise_id)
+    ]
+    if not free:
+        route(question, by=None)
+        return question
+    summary = str(_l("Asked of the firm's 5+1 counsel %(name)s.", name=free[0].name))
+    db.session.add(
+        RoutingDecision(
+            question_id=question.id,
+            mode="counsel",
+            chosen_lawyer_id=free[0].id,
+            matched=len(free),
+            considered=[],
+            summary=summary,
+            created_dt=clock.now(),
+        )
+    )
+    question.routing_mode = "direct"
+    transition(question, S.assigned, None, lawyer=free[0], note=summary)
+    log("question.route", question, by=None, summary=summary)
     return question
 
 

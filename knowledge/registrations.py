@@ -17,6 +17,7 @@ def register_questions(app):
         add_record_type,
         add_search_source,
         add_stats,
+        set_direct_question_handler,
     )
     from portal.core.permissions import is_staff
 
@@ -34,6 +35,13 @@ def register_questions(app):
     add_record_type(app, "questions", documents.describe_question)
     add_search_source(app, "question", documents.question_document, documents.question_ids)
     add_search_source(app, "kb_article", documents.article_document, documents.article_ids)
+    set_direct_question_handler(app, _ask_direct)
+
+
+def _ask_direct(asker, lawyers, title, body):
+    from knowledge.operations import ask_direct
+
+    return ask_direct(asker=asker, lawyers=lawyers, title=title, body=body)
 
 
 def shanghai_minute(moment) -> str:

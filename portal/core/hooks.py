@@ -85,3 +85,9 @@ def add_search_source(app, kind, load_document, iter_ids):
 def add_principal_provider(app, provider):
     """provider(user) -> set of principals the user holds (beyond public/user:/staff/enterprise:)."""
     _registry(app, "portal.principal_providers").append(provider)
+
+
+def set_direct_question_handler(app, handler):
+    """handler(asker, lawyers, title, body) -> question record: a question that goes straight to
+    the given lawyers (a firm asking its own 5+1 counsel) through the ask-a-lawyer workflow."""
+    app.extensions["portal.direct_question"] = handler

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core.db import db
+from portal.core.links import link_records
 from portal.counsel.models import (
     MAX_FIRMS,
     MAX_LAWYERS,
@@ -397,6 +398,18 @@ def create_request(enterprise, *, title, body, by, group=None):
         title=counsel_request.title,
     )
     return counsel_request
+
+
+def ask_counsel(enterprise, *, title, body, by, group=None):
+    """A firm asks its counsel directly: the counsel request, and (when ask-a-lawyer is
+    installed) a question assigned straight to the counsel, linked to it. Returns both."""
+    counsel_request = create_request(enterprise, title=title, body=body, by=by, group=group)
+    handler = current_app.extensions.get("portal.direct_question")
+    question = None
+    if handler is not None:
+        question = handler(by, counsel_request.group.lawyers, counsel_request.title, body)
+        link_records(counsel_request, question, "asked_as_question", by=by)
+    return counsel_request, question
 
 
 def eligible_enterprises_stmt():

@@ -399,7 +399,7 @@ def ask():
     require(permissions.can_ask_counsel(current_user, group))
     form = RequestForm()
     if form.validate_on_submit():
-        counsel_request = operations.create_request(
+        counsel_request, question = operations.ask_counsel(
             current_user.enterprise,
             title=form.title.data,
             body=form.body.data,
@@ -408,6 +408,8 @@ def ask():
         )
         db.session.commit()
         flash(_("Your counsel has been told."), "success")
+        if question is not None:
+            return redirect(url_for("knowledge.question", question_id=question.id))
         return redirect(url_for(".request_detail", request_id=counsel_request.id))
     return render_template("counsel/ask.html", form=form, group=group)
 

@@ -86,3 +86,37 @@ def test_staff_refer_a_question_to_the_appeal_register(
         db.session.scalar(select(Question.status).where(Question.id == question.id)).value
         == "escalated"
     )
+
+
+def test_a_firm_asking_its_counsel_gets_a_question_assigned_straight_to_them(
+    client, login, dummy_counsel_group, firm_user_of
+):
+    group = dummy_counsel_group
+    user = firm_user_of(group.enterprises[0])
+    login(user)
+    response = client.post("/counsel/ask", data={"title": "试用期辞退", "body": "如何合法辞退？"})
+    question = db.session.scalar(select(Question).where(Question.title == "试用期辞退"))
+    assert response.headers["Location"].endswith(f"/questions/{question.id}")
+    assert question.status.value == "assigned"
+    assert question.lawyer_id == group.lawyers[0].id
+    assert question.enterprise_id == user.enterprise_id
+    with client.application.test_request_context():  # the link labels carry URLs
+        assert any(link["type"] == "counsel_requests" for link in links_of(question))
+
+
+def test_counsel_with_a_declared_conflict_is_passed_over(
+    client, login, dummy_counsel_group, firm_user_of, create_lawyer
+):
+    from portal.accounts.models import LawyerConflict
+
+    group = dummy_counsel_group
+    firm = group.enterprises[0]
+    for lawyer in group.lawyers:
+        db.session.add(
+            LawyerConflict(lawyer_id=lawyer.id, enterprise_id=firm.id, reason="对方代理人")
+        )
+    db.session.flush()
+    login(firm_user_of(firm))
+    client.post("/counsel/ask", data={"title": "冲突回避测试", "body": "内容"})
+    question = db.session.scalar(select(Question).where(Question.title == "冲突回避测试"))
+    assert question.lawyer_id not in {lawyer.id for lawyer in group.lawyers}
