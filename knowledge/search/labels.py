@@ -8,10 +8,12 @@ KIND_LABELS = {
     "law_article": _l("Statute articles"),
     "question": _l("Questions"),
     "answer": _l("Answers"),
-    "knowledge_article": _l("Knowledge base"),
+    "kb_article": _l("Knowledge base"),
     "lecture": _l("Lectures"),
-    "transcript": _l("Lecture transcripts"),
+    "transcript_line": _l("Lecture transcripts"),
     "mediation_case": _l("Mediation cases"),
+    "checkup": _l("Legal check-ups"),
+    "appeal_referral": _l("Appeal referrals"),
 }
 
 

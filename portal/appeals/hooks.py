@@ -30,8 +30,14 @@ def escalate_command():
 
 
 def init_app(app):
-    from portal.appeals import models  # noqa: F401  (tables known to migrations)
+    from portal.appeals import (
+        models,  # noqa: F401  (tables known to migrations)
+        search,
+    )
     from portal.appeals.blueprint import bp
+    from portal.core.hooks import add_search_source
+
+    add_search_source(app, search.KIND, search.referral_document, search.referral_ids)
 
     app.config.setdefault("APPEALS_STAGE_WORKING_DAYS", 10)
     app.register_blueprint(bp)

@@ -14,6 +14,12 @@ from portal.notifications.operations import notify
 __all__ = ["AppealError", "create_referral", "record_register_details"]
 
 
+def _reindex(referral):
+    from portal.appeals.search import reindex
+
+    reindex(referral)
+
+
 def _check_ref(register_ref, referral=None):
     if not register_ref:
         return None
@@ -84,6 +90,7 @@ def create_referral(
         url=url,
         summary=referral.summary,
     )
+    _reindex(referral)
     return referral
 
 
@@ -99,3 +106,4 @@ def record_register_details(referral, *, register_ref, register_url, category, b
         summary=referral.register_ref or "",
         data={"register_ref": referral.register_ref, "category": referral.category.value},
     )
+    _reindex(referral)

@@ -118,6 +118,9 @@ def transition(referral, to, by, *, note: str = "", department: str = ""):
             url=url,
             status=STATUS_LABELS[to],
         )
+    from portal.appeals.search import reindex
+
+    reindex(referral)
     return referral
 
 

@@ -143,8 +143,14 @@ def _demo(app):
 
 
 def init_app(app):
-    from portal.checkups import models  # noqa: F401  (tables known to migrations)
+    from portal.checkups import (
+        models,  # noqa: F401  (tables known to migrations)
+        search,
+    )
     from portal.checkups.blueprint import bp
+    from portal.core.hooks import add_search_source
+
+    add_search_source(app, search.KIND, search.checkup_document, search.checkup_ids)
 
     app.register_blueprint(bp)
     add_nav(app, "checkups.index", _l("Legal check-ups"), _visible)

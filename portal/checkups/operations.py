@@ -61,6 +61,12 @@ class CheckupError(Exception):
         self.problems = list(problems)
 
 
+def _reindex(checkup: Checkup):
+    from portal.checkups.search import reindex
+
+    reindex(checkup)
+
+
 def checkup_url(checkup) -> str:
     """The page of a check-up (a plain path: operations also run from the CLI, outside requests)."""
     return f"/checkups/{checkup.id}"
@@ -319,6 +325,7 @@ def transition(
             firm=checkup.enterprise.name,
             when=f"{to_local(checkup.start_dt):%Y-%m-%d %H:%M}",
         )
+    _reindex(checkup)
     return event
 
 
@@ -493,6 +500,7 @@ def schedule(
             firm=enterprise.name,
             when=f"{to_local(start):%Y-%m-%d %H:%M}",
         )
+    _reindex(checkup)
     return checkup
 
 
@@ -597,6 +605,7 @@ def reschedule(checkup: Checkup, start: datetime, end: datetime, by, note="") ->
             firm=checkup.enterprise.name,
             when=f"{to_local(start):%Y-%m-%d %H:%M}",
         )
+    _reindex(checkup)
     return checkup
 
 
@@ -657,6 +666,7 @@ def save_finding(
     _clear_signatures(checkup)
     log(action, finding, by=by, summary=f"{area.name} {finding.level}")
     db.session.expire(checkup, ["clear_areas"])
+    _reindex(checkup)
     return finding
 
 
@@ -667,6 +677,7 @@ def delete_finding(finding: Finding, by):
     checkup.findings.remove(finding)
     db.session.delete(finding)
     _clear_signatures(checkup)
+    _reindex(checkup)
 
 
 def mark_clear(checkup: Checkup, area_id: int, by, clear: bool = True):
@@ -712,6 +723,7 @@ def save_summary(checkup: Checkup, summary: str, by):
     checkup.summary = summary.strip()
     _clear_signatures(checkup)
     log("checkups.summary", checkup, by=by)
+    _reindex(checkup)
 
 
 def sign_off(checkup: Checkup, by, *, quiet: bool = False):
