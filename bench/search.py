@@ -29,7 +29,7 @@ from knowledge.search.analysis import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 LAWS = ROOT / "knowledge" / "laws" / "data" / "laws.jsonl"
-QUESTIONS = ROOT / "bench" / "data" / "sample_questions.jsonl"
+QUESTIONS = ROOT / "knowledge" / "demo_data" / "sample_questions.jsonl"
 
 KEYWORD_QUERIES = [
     "违约金 过高 调整",
