@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres check-translations messages bench clean
+.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,16 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The translation check comes last, so a missing Chinese string never hides a test result.
-test: install-test lint test-sqlite test-postgres check-translations
+# Every phase runs and reports even when an earlier one fails; make exits non-zero at the end.
+PHASES := lint test-sqlite test-postgres check-translations
+test: install-test
+	@failed=""; \
+	for phase in $(PHASES); do \
+	  echo "== make test: $$phase"; \
+	  $(MAKE) --no-print-directory $$phase || failed="$$failed $$phase"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "== make test FAILED in:$$failed"; exit 1; fi; \
+	echo "== make test: every phase passed ($(PHASES))"
 
 test-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -56,12 +64,18 @@ test-sqlite:
 check-translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools check
 
-# The same suite against PostgreSQL when a server answers (browser tests already ran above).
-test-postgres:
-	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-	  echo "PostgreSQL answers on 5432: running the suite on it"; \
-	  TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider -m "not e2e"; \
-	else echo "No PostgreSQL on 5432: skipped the PostgreSQL run"; fi
+# Production runs on PostgreSQL, so the suite always runs on it too (browser tests already ran
+# above). A server that is installed but stopped is started; one that cannot be reached fails
+# this phase with one line saying so.
+test-postgres: postgres-up
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
+
+postgres-up:
+	@$(PY) -m portal.pg_ready "$(PG_URL)" || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  { command -v pg_ctlcluster >/dev/null && $$SUDO pg_ctlcluster --skip-systemctl-redirect $$(pg_lsclusters -h | awk 'NR==1{print $$1, $$2}') start; } >/dev/null 2>&1 \
+	    || $$SUDO service postgresql start >/dev/null 2>&1 || true; \
+	  $(PY) -m portal.pg_ready --wait 30 "$(PG_URL)"; }
 
 messages: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools update

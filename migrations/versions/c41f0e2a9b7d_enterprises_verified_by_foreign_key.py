@@ -30,5 +30,8 @@ def upgrade():
 
 
 def downgrade():
-    # The constraint belongs to the first migration's intent; leave it in place.
-    pass
+    # On PostgreSQL the first migration never created it, so its downgrade would not drop it
+    # and dropping `users` would fail.
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite" and _has_constraint(bind):
+        op.drop_constraint(NAME, "enterprises", type_="foreignkey")

@@ -78,7 +78,7 @@ def _flask(env, *args, input=None):
     return result
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30):
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -89,7 +89,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer within {timeout} s:\n{log.read_text()}")
+    raise RuntimeError(
+        f"the e2e server did not answer on {url} within {timeout} s; its log:\n{log.read_text()}"
+    )
 
 
 @pytest.fixture(scope="session")
