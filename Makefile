@@ -40,7 +40,7 @@ chromium:
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@echo "Serving http://127.0.0.1:5000  (Ctrl-C stops)"
+	@echo "Serving http://127.0.0.1:5000 ; log in at http://127.0.0.1:5000/account/login  (Ctrl-C stops)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.installed-test
