@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# One test process per core; browser tests stay together on one of them (tests/conftest.py).
+PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
@@ -59,7 +61,7 @@ test: install-test
 	echo "== make test: every phase passed ($(PHASES))"
 
 test-sqlite:
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL)
 
 check-translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools check
@@ -68,7 +70,7 @@ check-translations: $(VENV)/.installed
 # above). A server that is installed but stopped is started; one that cannot be reached fails
 # this phase with one line saying so.
 test-postgres: postgres-up
-	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) -m "not e2e"
 
 postgres-up:
 	@$(PY) -m portal.pg_ready "$(PG_URL)" || { \

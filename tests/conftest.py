@@ -1,5 +1,15 @@
 """Fixtures are plugins, one module per topic (Indico's habit)."""
 
+import os
+
+import pytest
+
+from tests.fixtures.worker_database import use_a_database_per_worker
+
+# Before the plugins import the app's settings: with pytest-xdist each worker process gets its
+# own PostgreSQL database, because the session fixture drops and recreates the schema.
+use_a_database_per_worker(os.environ)
+
 pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.accounts",
@@ -10,3 +20,10 @@ pytest_plugins = [
     "tests.fixtures.programmes",
     "tests.fixtures.counsel",
 ]
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests share one server and one browser: keep them on one xdist worker."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
