@@ -1,7 +1,7 @@
 """Monthly figures of ask-a-lawyer (for staff, the dashboard and the XLSX export)."""
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
 from statistics import median
 
@@ -10,24 +10,17 @@ from sqlalchemy import or_, select
 
 from knowledge.models import Question, QuestionStatus
 from portal.accounts.models import User
+from portal.core import clock
 from portal.core.db import db
 from portal.core.reference import industry_name
 
 
 def month_bounds(month: str | None) -> tuple[datetime, datetime, str]:
-    """'2026-03' -> (start, end) as naive datetimes; anything unreadable means this month."""
-    try:
-        year, mon = (int(x) for x in (month or "").split("-"))
-        start = date(year, mon, 1)
-    except ValueError:
-        today = date.today()
-        start = date(today.year, today.month, 1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return (
-        datetime(start.year, start.month, 1),
-        datetime(end.year, end.month, 1),
-        start.strftime("%Y-%m"),
-    )
+    """'2026-03' -> [start, end) of that Beijing month as naive UTC, and the month's name;
+    anything unreadable means this month (the same bounds the dashboard uses)."""
+    first = clock.parse_month(month) or clock.today().replace(day=1)
+    start, end = clock.month_bounds_utc(first)
+    return start, end, first.strftime("%Y-%m")
 
 
 def _hours(question) -> float:

@@ -7,12 +7,10 @@ refused with "<document>: missing <field>" instead of showing a blank.
 
 import contextvars
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-UTC = ZoneInfo("UTC")
+from portal.core import clock
 
 # Labels of the outcomes and enumerations, in the documents' language (Chinese).
 SOURCE_ZH = {
@@ -99,7 +97,7 @@ def value(v, label: str):
 def local(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
-    return dt.replace(tzinfo=UTC).astimezone(SHANGHAI)
+    return clock.to_local(dt)
 
 
 def cn_date(d) -> str:
@@ -326,7 +324,7 @@ def case_context(case, record=None) -> dict:
             }
             for i, e in enumerate(case.evidence, start=1)
         ],
-        "today": cn_date(date.today()),
+        "today": cn_date(clock.today()),
     }
     if record is not None:
         ctx["record"] = record

@@ -9,7 +9,7 @@ period. The monthly report counts cases accepted in the month and cases conclude
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from mediation.documents import context as ctxmod
 from mediation.models import Agreement, Case, CaseMediator, Committee
+from portal.core import clock
 from portal.core.db import db
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -48,16 +49,8 @@ def parse_month(text: str) -> tuple[date, date]:
 
 
 def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Asia/Shanghai dates [start, end] as naive UTC [from, to)."""
-
-    def to_utc(d):
-        return (
-            datetime.combine(d, time(0), tzinfo=ctxmod.SHANGHAI)
-            .astimezone(ctxmod.UTC)
-            .replace(tzinfo=None)
-        )
-
-    return to_utc(start), to_utc(end + timedelta(days=1))
+    """Beijing dates [start, end] as naive UTC [from, to)."""
+    return clock.days_bounds_utc(start, end)
 
 
 def _load(query):

@@ -10,21 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.appeals.models import CATEGORY_LABELS, LAW_RELATED, AppealReferral, AppealStatus
+from portal.core import clock
 from portal.core.db import db
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
     """'2026-11' -> (2026-11-01, 2026-11-30); anything unreadable means the current month."""
-    try:
-        first = datetime.strptime(month or "", "%Y-%m").date()
-    except ValueError:
-        first = date.today().replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return clock.month_days(clock.parse_month(month) or clock.today())
 
 
 def _as_dt(day: date, end=False) -> datetime:
-    return datetime.combine(day + timedelta(days=1) if end else day, datetime.min.time())
+    """Beijing midnight starting `day` (end=True: ending it), as naive UTC."""
+    return clock.day_start_utc(day + timedelta(days=1) if end else day)
 
 
 def referrals_created(start: date, end: date):
@@ -99,8 +96,9 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
 
 
 def stats(start, end) -> dict:
-    start = start.date() if isinstance(start, datetime) else start
-    end = end.date() if isinstance(end, datetime) else end
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
     result = figures(start, end, labels=False)
     return {
         "label": _l("Appeal referrals"),
@@ -194,7 +192,7 @@ def xlsx(start: date, end: date) -> bytes:
         [
             [
                 r.id,
-                r.created_dt.date(),
+                clock.local_date(r.created_dt),
                 r.enterprise.name,
                 r.summary,
                 r.category_label,
@@ -203,7 +201,7 @@ def xlsx(start: date, end: date) -> bytes:
                 r.status_label,
                 r.stage_due_date or "",
                 r.escalation_level,
-                r.closed_dt.date() if r.closed_dt else "",
+                clock.local_date(r.closed_dt) if r.closed_dt else "",
             ]
             for r in result["ledger"]
         ],

@@ -1,7 +1,7 @@
 """Coverage, services and hours, firms left without service; XLSX export. Read-only."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Enterprise, Verification
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel.models import (
     CounselGroup,
@@ -113,7 +114,7 @@ def breakdown(services, dimension: str) -> list[dict]:
 
 def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]:
     """Current members of active groups with no confirmed service in the last `days` days."""
-    since = (today or date.today()) - timedelta(days=days)
+    since = (today or clock.today()) - timedelta(days=days)
     last_confirmed = (
         select(CounselService.enterprise_id, func.max(CounselService.service_date).label("last"))
         .where(CounselService.status == ServiceStatus.confirmed)
@@ -137,7 +138,7 @@ def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]
 
 
 def groups_ending(days: int = 30, today: date | None = None):
-    until = (today or date.today()) + timedelta(days=days)
+    until = (today or clock.today()) + timedelta(days=days)
     return db.session.scalars(
         select(CounselGroup)
         .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
@@ -147,10 +148,10 @@ def groups_ending(days: int = 30, today: date | None = None):
 
 def stats(start, end) -> dict:
     """For the dashboard: coverage now, services and hours in the period."""
-    services = services_in(
-        start.date() if hasattr(start, "date") else start,
-        end.date() if hasattr(end, "date") else end,
-    )
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
+    services = services_in(start, end)
     cov = coverage()
     return {
         "label": _l("5+1 counsel"),

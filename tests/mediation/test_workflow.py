@@ -1,6 +1,6 @@
 """The case workflow: the whole transition table, preconditions, agreement contents, dossier numbers."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from mediation import operations
 from mediation.models import AgreementKind, CaseEvent, CaseStatus, DossierCounter
 from mediation.operations import TRANSITIONS, MediationError, NotPermitted, TransitionRefused
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.notifications.models import Notification
 from tests.fixtures.mediation import prepare_for
 
@@ -99,9 +100,9 @@ AGREEMENT = {
     "responsibilities": "被申请人承担付款责任。",
     "terms": "被申请人支付货款 12 万元，申请人放弃利息。",
     "performance_manner": "银行转账",
-    "performance_deadline": date.today() + timedelta(days=30),
-    "signed_on": date.today(),
-    "effective_on": date.today(),
+    "performance_deadline": clock.today() + timedelta(days=30),
+    "signed_on": clock.today(),
+    "effective_on": clock.today(),
 }
 
 
@@ -127,35 +128,35 @@ def test_complete_written_agreement_opens_the_confirmation_window(
         case, dummy_mediator.user, kind=AgreementKind.written, **AGREEMENT
     )
     assert case.status == CaseStatus.agreement_reached
-    assert agreement.confirmation_deadline == date.today() + timedelta(days=30)
+    assert agreement.confirmation_deadline == clock.today() + timedelta(days=30)
 
 
 def test_oral_agreement_needs_only_its_record(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     with pytest.raises(MediationError):
         operations.record_agreement(
-            case, dummy_mediator.user, kind=AgreementKind.oral, effective_on=date.today()
+            case, dummy_mediator.user, kind=AgreementKind.oral, effective_on=clock.today()
         )
     operations.record_agreement(
         case,
         dummy_mediator.user,
         kind=AgreementKind.oral,
         oral_record="双方当场达成口头协议，即时履行完毕。",
-        effective_on=date.today(),
+        effective_on=clock.today(),
     )
     assert case.status == CaseStatus.agreement_reached
 
 
 def test_dates_in_the_wrong_order_are_refused(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
-    values = {**AGREEMENT, "performance_deadline": date.today() - timedelta(days=1)}
+    values = {**AGREEMENT, "performance_deadline": clock.today() - timedelta(days=1)}
     with pytest.raises(MediationError) as info:
         operations.record_agreement(case, dummy_mediator.user, kind=AgreementKind.written, **values)
     assert "performance_deadline" in info.value.errors
     signed_late = {
         **AGREEMENT,
-        "signed_on": date.today(),
-        "effective_on": date.today() - timedelta(1),
+        "signed_on": clock.today(),
+        "effective_on": clock.today() - timedelta(1),
     }
     with pytest.raises(MediationError) as info:
         operations.record_agreement(
@@ -197,7 +198,7 @@ def test_return_visit_before_the_agreement_takes_effect_is_refused(
         )
     assert "visited_on" in info.value.errors
     operations.record_return_visit(
-        case, dummy_mediator.user, visited_on=date.today(), performance="full", record="已履行"
+        case, dummy_mediator.user, visited_on=clock.today(), performance="full", record="已履行"
     )
     assert case.status == CaseStatus.return_visited
 
@@ -279,7 +280,7 @@ def test_reminders_are_sent_once(create_case, dummy_committee, dummy_mediator):
 
 def test_confirmation_window_is_reminded_near_its_end(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.agreement_reached)
-    case.agreement.effective_on = date.today() - timedelta(days=25)
+    case.agreement.effective_on = clock.today() - timedelta(days=25)
     counts = operations.send_reminders()
     assert counts["confirmation_window"] == 1
     assert case.agreement.confirmation_reminded_dt is not None

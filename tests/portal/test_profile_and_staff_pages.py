@@ -10,7 +10,7 @@ import portal
 from portal.audit.models import AuditEntry
 from portal.audit.operations import log
 from portal.config import DEFAULT_SECRET_KEY, ProductionConfig
-from portal.core import workdays
+from portal.core import clock, workdays
 from portal.core.db import db
 from portal.core.models import CalendarDay
 from tests.fixtures.accounts import PASSWORD
@@ -175,7 +175,7 @@ def test_profile_needs_a_login(client):
 
 
 def _unknown_year():
-    this_year = date.today().year
+    this_year = clock.today().year
     for year in (this_year, this_year + 1):
         if not workdays.year_is_known(year):
             return year
