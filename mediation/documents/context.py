@@ -101,7 +101,7 @@ def local(dt: datetime | None) -> datetime | None:
 
 
 def cn_date(d) -> str:
-    """2026年11月23日 (datetimes are stored UTC and shown in Asia/Shanghai)."""
+    """2026年11月23日 (datetimes are stored UTC and shown in Beijing time)."""
     if d is None:
         return ""
     if isinstance(d, datetime):

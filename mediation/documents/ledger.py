@@ -1,6 +1,6 @@
 """The committee's register of cases (调解工作台账), its XLSX export and the monthly report.
 
-Periods are calendar dates in Asia/Shanghai; the ledger lists the cases ACCEPTED in the
+Periods are calendar dates in Beijing time; the ledger lists the cases ACCEPTED in the
 period. The monthly report counts cases accepted in the month and cases concluded in it
 (agreement, failed, withdrawn by their closing date); the success rate is agreements /
 (agreements + failures), withdrawals are not mediated to an end and are left out.
