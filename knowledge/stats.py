@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import datetime
-from io import BytesIO
 from statistics import median
 
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from knowledge.models import Question, QuestionStatus
 from portal.accounts.models import User
 from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 from portal.core.reference import industry_name
 
 
@@ -107,9 +107,6 @@ def lawyer_figures(lawyer) -> dict:
 
 
 def figures_xlsx(data: dict, month: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     columns = [
         ("asked", _("Asked")),
         ("answered", _("Answered")),
@@ -117,23 +114,24 @@ def figures_xlsx(data: dict, month: str) -> bytes:
         ("within_deadline", _("Within deadline (per cent)")),
         ("enterprises_answered", _("Enterprises answered")),
     ]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Total")
-    sheet.append([_("Ask a lawyer"), month])
-    sheet.append([label for _key, label in columns])
-    sheet.append([data["total"][key] for key, _label in columns])
+    book = XlsxBook()
+    book.add_sheet(
+        _("Total"),
+        heading=f"{_('Ask a lawyer')} · {month}",
+        header=[label for _key, label in columns],
+        rows=[[data["total"][key] for key, _label in columns]],
+    )
     for name, title in (
         ("category", _("By category")),
         ("industry", _("By industry")),
         ("lawyer", _("By lawyer")),
     ):
-        ws = book.create_sheet(title[:31])
-        ws.append([title, *[label for _key, label in columns]])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for key, values in data[name].items():
-            ws.append([str(key), *[values[k] for k, _label in columns]])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        book.add_sheet(
+            title,
+            header=[title, *[label for _key, label in columns]],
+            rows=[
+                [str(key), *[values[k] for k, _label in columns]]
+                for key, values in data[name].items()
+            ],
+        )
+    return book.to_bytes()

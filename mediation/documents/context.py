@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from portal.core import clock
+from portal.core import clock, exports
 
 # Labels of the outcomes and enumerations, in the documents' language (Chinese).
 SOURCE_ZH = {
@@ -140,12 +140,8 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text) -> str:
-    """Drop characters XML 1.0 (DOCX, XLSX) cannot hold: control characters, lone surrogates."""
-    return _CONTROL.sub("", str(text))
+# Characters XML 1.0 (DOCX, XLSX) cannot hold are dropped by the portal's one export helper.
+xml_safe = exports.xml_safe
 
 
 def clean(text: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from portal.appeals.models import CATEGORY_LABELS, LAW_RELATED, AppealReferral, AppealStatus
 from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
@@ -111,30 +111,13 @@ def stats(start, end) -> dict:
     }
 
 
-def _sheet(workbook, title, header, rows, widths):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
+def _sheet(workbook, title, header, rows, widths=None):
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def xlsx(start: date, end: date) -> bytes:
-    from openpyxl import Workbook
-
     result = figures(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     _sheet(
         workbook,
         _("Figures"),
@@ -162,8 +145,6 @@ def xlsx(start: date, end: date) -> bytes:
         ],
         [12, 12, 12, 12, 12, 20, 16, 14],
     )
-    for cell in workbook[_("Figures")][2][:2]:
-        cell.number_format = "yyyy-mm-dd"
     header = [_("Name"), _("Collected"), _("Resolved"), _("Share resolved")]
     for title, key in ((_("By category"), "by_category"), (_("By department"), "by_department")):
         _sheet(
@@ -173,7 +154,7 @@ def xlsx(start: date, end: date) -> bytes:
             [[r["key"], r["collected"], r["resolved"], r["share"]] for r in result[key]],
             [30, 12, 12, 12],
         )
-    ledger = _sheet(
+    _sheet(
         workbook,
         _("Ledger"),
         [
@@ -207,9 +188,4 @@ def xlsx(start: date, end: date) -> bytes:
         ],
         [8, 12, 30, 40, 18, 20, 20, 22, 12, 10, 12],
     )
-    for row in ledger.iter_rows(min_row=2):
-        for index in (1, 8, 10):
-            row[index].number_format = "yyyy-mm-dd"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Enterprise, Verification
 from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 from portal.counsel.models import (
     CounselGroup,
     CounselMembership,
@@ -167,29 +167,12 @@ def stats(start, end) -> dict:
 
 
 def _sheet(workbook, title, header, rows, widths=None):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths or [18] * len(header), start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def xlsx(start: date | None, end: date | None) -> bytes:
-    from openpyxl import Workbook
-
     services = services_in(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     cov = coverage()
     _sheet(
         workbook,
@@ -248,8 +231,6 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         ],
         [12, 24, 30, 12, 14, 10, 14, 50],
     )
-    for row in workbook[_("Services")].iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "yyyy-mm-dd"
     _sheet(
         workbook,
         _("No service in 90 days"),
@@ -260,6 +241,4 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         ],
         [30, 24, 14, 20],
     )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
