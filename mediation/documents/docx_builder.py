@@ -2,8 +2,8 @@
 
 Fonts follow GB/T 9704: titles 方正小标宋/黑体 二号, headings 黑体 三号, body 仿宋_GB2312 三号
 (16 pt) on a fixed 28 pt line — 22 lines of 28 characters a page. Each run names its East Asian
-font in w:eastAsia; the font table lists fall-backs (仿宋_GB2312 -> 仿宋 -> 宋体) via w:altName
-so a computer without the GB2312 fonts still shows Chinese.
+font and the font table lists fall-backs (仿宋_GB2312 -> 仿宋 -> 宋体), both through
+portal.core.word, so a computer without the GB2312 fonts still shows Chinese.
 """
 
 from io import BytesIO
