@@ -200,3 +200,15 @@ def test_counsel_service_dated_tomorrow_in_beijing_is_still_refused(
         group = create_counsel_group()
         with pytest.raises(CounselError):
             create_counsel_service(group, service_date=date(2026, 12, 2))
+
+
+def test_search_date_filters_are_beijing_days(fake_source):
+    from knowledge.search import engine
+
+    # 00:30 on 1 April in Beijing is still 31 March in UTC.
+    engine.index(fake_source.put(1, title="工程款纠纷", date=clock.local(2026, 4, 1, 0, 30)))
+    engine.index(fake_source.put(2, title="工程款拖欠", date=clock.local(2026, 3, 31, 23, 30)))
+    april = engine.search("工程款", filters={"date_from": date(2026, 4, 1)})
+    march = engine.search("工程款", filters={"date_to": date(2026, 3, 31)})
+    assert [hit.id for hit in april.hits] == [1]
+    assert [hit.id for hit in march.hits] == [2]
