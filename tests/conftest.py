@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.courses",
     "tests.fixtures.programmes",
     "tests.fixtures.counsel",
+    "tests.fixtures.clock",
 ]

@@ -78,7 +78,7 @@ def test_staff_question_page_shows_routing_reasons(client, login, dummy_staff, d
 
 def test_monthly_figures_and_xlsx_export(client, login, dummy_staff, answered_question):
     login(dummy_staff)
-    month = utcnow().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")  # figures are kept by Beijing month
     page = client.get(f"/questions/staff/figures?month={month}")
     assert page.status_code == 200
     response = client.get(f"/questions/staff/figures.xlsx?month={month}")

@@ -94,16 +94,18 @@ def test_decline_records_the_reason(dummy_case, dummy_director):
     assert dummy_case.declined_reason == "party_objects"
 
 
-AGREEMENT = {
-    "parties_text": "申请人沈阳某商贸有限公司；被申请人沈阳某机械有限公司",
-    "facts": "被申请人拖欠货款 12 万元，双方对利息有争议。",
-    "responsibilities": "被申请人承担付款责任。",
-    "terms": "被申请人支付货款 12 万元，申请人放弃利息。",
-    "performance_manner": "银行转账",
-    "performance_deadline": clock.today() + timedelta(days=30),
-    "signed_on": clock.today(),
-    "effective_on": clock.today(),
-}
+def agreement_fields() -> dict:
+    """A complete written agreement, dated by the (possibly frozen) clock."""
+    return {
+        "parties_text": "申请人沈阳某商贸有限公司；被申请人沈阳某机械有限公司",
+        "facts": "被申请人拖欠货款 12 万元，双方对利息有争议。",
+        "responsibilities": "被申请人承担付款责任。",
+        "terms": "被申请人支付货款 12 万元，申请人放弃利息。",
+        "performance_manner": "银行转账",
+        "performance_deadline": clock.today() + timedelta(days=30),
+        "signed_on": clock.today(),
+        "effective_on": clock.today(),
+    }
 
 
 @pytest.mark.parametrize("missing", sorted(operations.WRITTEN_REQUIRED))
@@ -112,7 +114,7 @@ def test_written_agreement_missing_a_required_content_is_refused(
 ):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     is_date = missing in ("performance_deadline", "effective_on")
-    values = {**AGREEMENT, missing: None if is_date else "  "}
+    values = {**agreement_fields(), missing: None if is_date else "  "}
     with pytest.raises(MediationError) as info:
         operations.record_agreement(case, dummy_mediator.user, kind=AgreementKind.written, **values)
     assert missing in info.value.errors
@@ -125,7 +127,7 @@ def test_complete_written_agreement_opens_the_confirmation_window(
 ):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     agreement = operations.record_agreement(
-        case, dummy_mediator.user, kind=AgreementKind.written, **AGREEMENT
+        case, dummy_mediator.user, kind=AgreementKind.written, **agreement_fields()
     )
     assert case.status == CaseStatus.agreement_reached
     assert agreement.confirmation_deadline == clock.today() + timedelta(days=30)
@@ -149,12 +151,12 @@ def test_oral_agreement_needs_only_its_record(create_case, dummy_committee, dumm
 
 def test_dates_in_the_wrong_order_are_refused(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
-    values = {**AGREEMENT, "performance_deadline": clock.today() - timedelta(days=1)}
+    values = {**agreement_fields(), "performance_deadline": clock.today() - timedelta(days=1)}
     with pytest.raises(MediationError) as info:
         operations.record_agreement(case, dummy_mediator.user, kind=AgreementKind.written, **values)
     assert "performance_deadline" in info.value.errors
     signed_late = {
-        **AGREEMENT,
+        **agreement_fields(),
         "signed_on": clock.today(),
         "effective_on": clock.today() - timedelta(1),
     }
