@@ -18,7 +18,6 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import jieba.analyse
@@ -26,6 +25,7 @@ from flask import Flask
 
 from knowledge.search import engine
 from knowledge.search.analysis import segment
+from portal.core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 LAWS = ROOT / "knowledge" / "laws" / "data" / "laws.jsonl"
@@ -111,7 +111,7 @@ def synthesise(total: int, articles, questions, rng: random.Random):
                 "title": f"{short} {article['article']}",
                 "body": article["text"] + "\n" + article["chapter"],
                 "url": f"/laws/x/{article['number']}",
-                "date": datetime(2021, 1, 1),
+                "date": clock.utc(2021, 1, 1),
                 "category": "contract",
                 "industry": "",
                 "access": ["public"],
@@ -156,7 +156,7 @@ def synthesise(total: int, articles, questions, rng: random.Random):
         doc.update(
             id=n,
             url=f"/x/{n}",
-            date=datetime(2020 + n % 6, n % 12 + 1, n % 28 + 1),
+            date=clock.utc(2020 + n % 6, n % 12 + 1, n % 28 + 1),
             industry=rng.choice("CEFGI"),
             access=access,
         )

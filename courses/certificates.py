@@ -2,13 +2,13 @@
 
 from io import BytesIO
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from courses.forms import utc_to_local
+from portal.core import word
 
 
 def certificate_number(lecture, enterprise, attendance) -> str:
@@ -28,14 +28,14 @@ def certificate_text(lecture, enterprise) -> str:
 
 
 def certificate_docx(lecture, enterprise, attendance, issuer: str) -> bytes:
-    document = Document()
+    document = word.new_document("宋体", headings="黑体")
     heading = document.add_heading(_("Certificate of attendance"), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number = document.add_paragraph(
         _("No. %(number)s", number=certificate_number(lecture, enterprise, attendance))
     )
     number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    body = document.add_paragraph(certificate_text(lecture, enterprise))
+    body = document.add_paragraph(word.text(certificate_text(lecture, enterprise)))
     body.paragraph_format.first_line_indent = Pt(24)
     for run in body.runs:
         run.font.size = Pt(14)

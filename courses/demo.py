@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from courses import operations
-from courses.forms import local_to_utc, utc_to_local
+from courses.forms import local_to_utc
 from courses.models import (
     Attendance,
     AttendanceSource,
@@ -18,6 +18,7 @@ from courses.models import (
 )
 from courses.transcripts import format_timestamp, parse
 from portal.accounts.models import Enterprise, User
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
 
@@ -407,7 +408,7 @@ def load_demo(app) -> str:
         if user.is_verified
     }
     rng = random.Random(516)
-    today = utc_to_local(utcnow()).date()
+    today = clock.today()
     created = 0
     for index, (title, category, industry, speaker, summary, notes, sentences) in enumerate(
         LECTURES

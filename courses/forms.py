@@ -1,8 +1,6 @@
 """Forms of courses."""
 
-from datetime import UTC, datetime
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,18 +25,12 @@ from wtforms.validators import (
 
 from courses import transcripts
 from courses.operations import upload_limits
+from portal.core import clock
 from portal.core.uploads import detect_kind
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def local_to_utc(value: datetime) -> datetime:
-    """A time typed in Beijing time, as we store it (naive UTC)."""
-    return value.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+# A time typed in Beijing time -> naive UTC as stored, and back (naive Beijing wall clock).
+local_to_utc = clock.local_to_utc
+utc_to_local = clock.to_local_naive
 
 
 def _peek(field, limit: int) -> bytes | None:

@@ -350,10 +350,9 @@ def send_reminders(now=None, window=timedelta(hours=24)) -> int:
 
 
 def _beijing(dt) -> str:
-    from datetime import UTC
-    from zoneinfo import ZoneInfo
+    from portal.core.clock import format_local
 
-    return dt.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    return format_local(dt)
 
 
 # --- attendance ---------------------------------------------------------------------------

@@ -1,20 +1,19 @@
 """Lecture statistics: lectures held, registrations, attendance and replays viewed, by month."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from courses.models import Attendance, Lecture, LectureStatus, Registration, ReplayView
+from portal.core import clock
 from portal.core.db import db, utcnow
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MEASURES = ("lectures_held", "registrations", "attendance", "replays_viewed")
 
 
 def _month(dt: datetime) -> str:
     """Months are counted in Beijing time, as the federation reports them."""
-    return dt.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m")
+    return clock.format_local(dt, "%Y-%m")
 
 
 def _rows(start: datetime, end: datetime):
@@ -68,6 +67,4 @@ def by_month(start: datetime, end: datetime) -> list[dict]:
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """A Beijing-time calendar year as naive UTC bounds."""
-    start = datetime(year, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
-    end = datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
-    return start, end
+    return clock.days_bounds_utc(date(year, 1, 1), date(year, 12, 31))

@@ -45,6 +45,7 @@ from courses.models import (
 )
 from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, Role, User
+from portal.core import clock
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
@@ -724,7 +725,7 @@ def series_edit(series_id):
 @login_required
 def stats():
     require(permissions.can_view_stats(current_user))
-    this_year = utc_to_local(utcnow()).year
+    this_year = clock.today().year
     year = _int_arg("year") or this_year
     if not 2000 <= year <= 2100:
         year = this_year

@@ -1,21 +1,7 @@
-"""The time ask-a-lawyer stamps on records; the demo loader sets it to tell a past story."""
+"""Ask-a-lawyer's clock is the portal's one clock (portal.core.clock); these names stay for callers."""
 
-from contextlib import contextmanager
-from datetime import datetime
+from portal.core.clock import frozen, now_utc
 
-from portal.core.db import utcnow
+now = now_utc
 
-_frozen: list[datetime] = []
-
-
-def now() -> datetime:
-    return _frozen[-1] if _frozen else utcnow()
-
-
-@contextmanager
-def frozen(at: datetime):
-    _frozen.append(at)
-    try:
-        yield at
-    finally:
-        _frozen.pop()
+__all__ = ["frozen", "now"]

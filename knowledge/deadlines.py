@@ -1,19 +1,11 @@
-"""Deadlines in working days, counted on the Shanghai calendar while times are stored in UTC."""
+"""Deadlines in working days, counted on the Beijing calendar while times are stored in UTC."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from portal.core.workdays import add_working_days, working_days_between
+from portal.core.clock import local_date
+from portal.core.workdays import add_working_days_local, working_days_between
 
-SHANGHAI = timedelta(hours=8)
-
-
-def local_date(moment_utc: datetime) -> date:
-    return (moment_utc + SHANGHAI).date()
-
-
-def add_working_days_local(moment_utc: datetime, days: int) -> datetime:
-    """`days` working days after a UTC moment, counting days as they fall in Shanghai."""
-    return add_working_days(moment_utc + SHANGHAI, days) - SHANGHAI
+__all__ = ["add_working_days_local", "deadline_for", "local_date", "working_days_left"]
 
 
 def deadline_for(submitted_utc: datetime, days: int) -> datetime:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from knowledge import clock, operations
+from knowledge import operations
 from knowledge.demo_content import (
     ANSWERS,
     EXTRA_QUESTIONS,
@@ -21,6 +21,7 @@ from knowledge.models import KnowledgeArticle, Question, RoutingMode, RoutingRul
 from knowledge.models import QuestionStatus as S
 from knowledge.workflow import TransitionError
 from portal.accounts.models import LawyerConflict, User
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
 

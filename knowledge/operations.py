@@ -6,7 +6,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from knowledge import clock
 from knowledge.anonymise import anonymise
 from knowledge.deadlines import deadline_for
 from knowledge.models import (
@@ -27,6 +26,7 @@ from knowledge.urls import question_url
 from knowledge.workflow import TransitionError, transition
 from portal.accounts.models import Role, User
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 from portal.core.links import link_records
 from portal.core.models import LegalCategory
@@ -105,7 +105,7 @@ def save_draft(
             asker=asker,
             industry=asker.enterprise.industry,
             status=S.draft,
-            created_dt=clock.now(),
+            created_dt=clock.now_utc(),
         )
         db.session.add(question)
         action = "question.create"
@@ -175,7 +175,7 @@ def ask_direct(*, asker, lawyers, title, body, category=None):
             matched=len(free),
             considered=[],
             summary=summary,
-            created_dt=clock.now(),
+            created_dt=clock.now_utc(),
         )
     )
     question.routing_mode = "direct"
@@ -195,7 +195,7 @@ def route(question, by=None, exclude=(), now=None) -> RoutingDecision:
         matched=len(matches),
         considered=[c.as_record() for c in candidates],
         by_id=getattr(by, "id", None),
-        created_dt=clock.now(),
+        created_dt=clock.now_utc(),
     )
     db.session.add(decision)
     for offer in list(question.offers):
@@ -242,7 +242,7 @@ def route(question, by=None, exclude=(), now=None) -> RoutingDecision:
 
 def add_message(question, by, kind, body, stored_files=()):
     message = QuestionMessage(
-        question=question, author=by, kind=kind, body=_check_text(body), created_dt=clock.now()
+        question=question, author=by, kind=kind, body=_check_text(body), created_dt=clock.now_utc()
     )
     db.session.add(message)
     db.session.flush()
@@ -271,7 +271,7 @@ def rate(question, by, rating, comment=""):
         raise QuestionError(_l("The rating is a number from 1 to 5."))
     question.rating = rating
     question.rating_comment = (comment or "").strip()[:2000]
-    question.rated_dt = clock.now()
+    question.rated_dt = clock.now_utc()
     transition(question, S.closed, by, note=str(_l("Rated %(n)s of 5.", n=rating)))
     return question
 
@@ -386,7 +386,7 @@ def escalate(question, code, by, note=""):
 
 
 def overdue_questions(now=None):
-    now = now or clock.now()
+    now = now or clock.now_utc()
     return db.session.scalars(
         select(Question)
         .where(
@@ -404,7 +404,7 @@ def flag_overdue(now=None) -> list[Question]:
     for question in overdue_questions(now):
         if question.overdue_flagged_dt is not None:
             continue
-        question.overdue_flagged_dt = now or clock.now()
+        question.overdue_flagged_dt = now or clock.now_utc()
         log("question.overdue", question, summary=question.title)
         notify(
             staff_users(),
@@ -418,7 +418,7 @@ def flag_overdue(now=None) -> list[Question]:
 
 def send_reminders(now=None, hours=24) -> int:
     """Remind the lawyer(s) of unanswered questions due within `hours` (once per question)."""
-    now = now or clock.now()
+    now = now or clock.now_utc()
     due = db.session.scalars(
         select(Question).where(
             Question.status.in_((S.assigned, S.pool, S.claimed)),
@@ -445,7 +445,7 @@ def send_reminders(now=None, hours=24) -> int:
 
 def autoclose(now=None, days=None) -> list[Question]:
     """Close answered questions nobody followed up for `days` days."""
-    now = now or clock.now()
+    now = now or clock.now_utc()
     days = days if days is not None else current_app.config.get("QUESTIONS_AUTOCLOSE_DAYS", 14)
     stale = db.session.scalars(
         select(Question).where(
@@ -534,7 +534,7 @@ def save_article(article, by, *, title, question_text, answer_text, category, in
 
 def publish_article(article, by, publish=True):
     article.is_published = publish
-    article.published_dt = clock.now() if publish else None
+    article.published_dt = clock.now_utc() if publish else None
     log(
         "kb_article.publish" if publish else "kb_article.unpublish",
         article,

@@ -48,8 +48,6 @@ def shanghai_minute(moment) -> str:
     """'2026-11-23 18:30' in Shanghai time: the long tables (queues) show many deadlines and
     Babel's format_datetime costs about 1 ms each; this numeric form reads the same in both
     languages."""
-    if moment is None:
-        return ""
-    from knowledge.deadlines import SHANGHAI
+    from portal.core.clock import format_local
 
-    return (moment + SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return format_local(moment)

@@ -6,10 +6,9 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from knowledge import clock
-from knowledge.deadlines import SHANGHAI
 from knowledge.models import Question, QuestionStatus, RoutingMode, RoutingRule
 from portal.accounts.models import LawyerProfile, Role, User, Verification
+from portal.core import clock
 from portal.core.db import db
 
 DEFAULT_DEADLINE_DAYS = 3
@@ -34,11 +33,8 @@ def rule_for(category_id: int) -> RoutingRule:
 
 def week_start(now: datetime | None = None) -> datetime:
     """Monday 00:00 in Shanghai of the current week, as naive UTC."""
-    local = (now or clock.now()) + SHANGHAI
-    monday = (local - timedelta(days=local.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    return monday - SHANGHAI
+    today = clock.local_date(now or clock.now_utc())
+    return clock.day_start_utc(today - timedelta(days=today.weekday()))
 
 
 def taken_this_week(lawyer_ids=None, now=None) -> dict[int, int]:

@@ -1,8 +1,7 @@
 """Monthly figures of ask-a-lawyer (for staff, the dashboard and the XLSX export)."""
 
 from collections import defaultdict
-from datetime import date, datetime
-from io import BytesIO
+from datetime import datetime
 from statistics import median
 
 from flask_babel import gettext as _
@@ -10,24 +9,18 @@ from sqlalchemy import or_, select
 
 from knowledge.models import Question, QuestionStatus
 from portal.accounts.models import User
+from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 from portal.core.reference import industry_name
 
 
 def month_bounds(month: str | None) -> tuple[datetime, datetime, str]:
-    """'2026-03' -> (start, end) as naive datetimes; anything unreadable means this month."""
-    try:
-        year, mon = (int(x) for x in (month or "").split("-"))
-        start = date(year, mon, 1)
-    except ValueError:
-        today = date.today()
-        start = date(today.year, today.month, 1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return (
-        datetime(start.year, start.month, 1),
-        datetime(end.year, end.month, 1),
-        start.strftime("%Y-%m"),
-    )
+    """'2026-03' -> [start, end) of that Beijing month as naive UTC, and the month's name;
+    anything unreadable means this month (the same bounds the dashboard uses)."""
+    first = clock.parse_month(month) or clock.today().replace(day=1)
+    start, end = clock.month_bounds_utc(first)
+    return start, end, first.strftime("%Y-%m")
 
 
 def _hours(question) -> float:
@@ -114,9 +107,6 @@ def lawyer_figures(lawyer) -> dict:
 
 
 def figures_xlsx(data: dict, month: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     columns = [
         ("asked", _("Asked")),
         ("answered", _("Answered")),
@@ -124,23 +114,24 @@ def figures_xlsx(data: dict, month: str) -> bytes:
         ("within_deadline", _("Within deadline (per cent)")),
         ("enterprises_answered", _("Enterprises answered")),
     ]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Total")
-    sheet.append([_("Ask a lawyer"), month])
-    sheet.append([label for _key, label in columns])
-    sheet.append([data["total"][key] for key, _label in columns])
+    book = XlsxBook()
+    book.add_sheet(
+        _("Total"),
+        heading=f"{_('Ask a lawyer')} · {month}",
+        header=[label for _key, label in columns],
+        rows=[[data["total"][key] for key, _label in columns]],
+    )
     for name, title in (
         ("category", _("By category")),
         ("industry", _("By industry")),
         ("lawyer", _("By lawyer")),
     ):
-        ws = book.create_sheet(title[:31])
-        ws.append([title, *[label for _key, label in columns]])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for key, values in data[name].items():
-            ws.append([str(key), *[values[k] for k, _label in columns]])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        book.add_sheet(
+            title,
+            header=[title, *[label for _key, label in columns]],
+            rows=[
+                [str(key), *[values[k] for k, _label in columns]]
+                for key, values in data[name].items()
+            ],
+        )
+    return book.to_bytes()

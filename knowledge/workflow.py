@@ -4,12 +4,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from knowledge import clock
 from knowledge.models import Question, QuestionEvent
 from knowledge.models import QuestionStatus as S
 from knowledge.permissions import is_answering_lawyer, is_firm_member, is_offered_to
 from knowledge.urls import question_url
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 from portal.core.permissions import is_staff
 
@@ -131,7 +131,7 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
         )
     if not rule(by, question):
         raise TransitionError(_l("You may not do this with this question."))
-    now = at or clock.now()
+    now = at or clock.now_utc()
 
     db.session.flush()
     condition = [Question.id == question.id, Question.status == source]

@@ -5,8 +5,7 @@ may act, stamps who and when, writes the audit log and the case's timeline, and 
 parties and mediators.
 """
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -48,21 +47,14 @@ from mediation.models import (
 )
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 
 SEARCH_KIND = "mediation_case"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def to_local(value: datetime) -> datetime:
-    """Naive UTC -> aware Asia/Shanghai."""
-    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
-
-
-def to_utc(value: datetime) -> datetime:
-    """Naive Asia/Shanghai (what people type) -> naive UTC (what we store)."""
-    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+# Naive UTC -> aware Beijing time; what people type (Beijing wall clock) -> naive UTC.
+to_local = clock.to_local
+to_utc = clock.local_to_utc
 
 
 TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
@@ -442,7 +434,7 @@ def appoint_member(
     member.status = MemberStatus.active
     member.qualification = qualification
     member.training_hours = training_hours or 0
-    member.appointed_on = appointed_on or utcnow().date()
+    member.appointed_on = appointed_on or clock.today()
     member.appointed_by_id = getattr(by, "id", None)
     member.removed_on = None
     member.removed_by_id = None
@@ -922,7 +914,7 @@ def validate_agreement(kind: AgreementKind, fields: dict) -> dict:
         errors.setdefault("performance_deadline", []).append(
             _l("The performance deadline cannot precede the agreement's effect.")
         )
-    if effective and effective > utcnow().date() + timedelta(days=1):
+    if effective and effective > clock.today():
         errors.setdefault("effective_on", []).append(
             _l("The agreement cannot take effect in the future.")
         )
@@ -992,7 +984,7 @@ def record_return_visit(case: Case, by, *, visited_on: date, **fields) -> Return
     if case.agreement is not None and visited_on < case.agreement.effective_on:
         message = _l("The return visit cannot precede the agreement's effect.")
         raise MediationError(message, {"visited_on": [message]})
-    if visited_on > utcnow().date() + timedelta(days=1):
+    if visited_on > clock.today():
         message = _l("A return visit cannot be recorded for a future date.")
         raise MediationError(message, {"visited_on": [message]})
     visit = ReturnVisit(case=case, visited_on=visited_on, visited_by_id=by.id, **fields)
@@ -1061,10 +1053,10 @@ def send_reminders(now: datetime | None = None) -> dict:
     for case in running:
         if case.due_dt < now:
             recipients = mediator_users(case) + list(_staff_users())
-            if _remind_once(case, "overdue", recipients, case.due_dt.date()):
+            if _remind_once(case, "overdue", recipients, clock.local_date(case.due_dt)):
                 counts["overdue"] += 1
         elif case.due_dt - now <= timedelta(days=DUE_SOON_DAYS) and _remind_once(
-            case, "due_soon", mediator_users(case), case.due_dt.date()
+            case, "due_soon", mediator_users(case), clock.local_date(case.due_dt)
         ):
             counts["due_soon"] += 1
     agreed = db.session.scalars(
@@ -1075,7 +1067,7 @@ def send_reminders(now: datetime | None = None) -> dict:
             Agreement.confirmation_applied_on.is_(None),
         )
     )
-    today = now.date()
+    today = clock.local_date(now)
     for case in agreed:
         deadline = case.agreement.confirmation_deadline
         soon = today <= deadline and (deadline - today).days <= CONFIRMATION_WARNING_DAYS

@@ -35,6 +35,7 @@ from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -261,7 +262,7 @@ def member_new(committee_id):
     form.user_id.choices = _mediator_user_choices(committee)
     form.specialities.choices = _category_choices(blank=False)
     if request.method == "GET":
-        form.appointed_on.data = utcnow().date()
+        form.appointed_on.data = clock.today()
     if form.validate_on_submit():
         user = get_or_404(User, form.user_id.data)
         categories = db.session.scalars(
@@ -340,7 +341,7 @@ def member_remove(member_id):
         abort(404)
     form = forms.RemoveMemberForm()
     if request.method == "GET":
-        form.removed_on.data = utcnow().date()
+        form.removed_on.data = clock.today()
     if form.validate_on_submit():
         try:
             operations.remove_member(
@@ -524,7 +525,7 @@ def case_detail(case_id):
         other_routes=operations.OTHER_ROUTES,
         confirmation_open=agreement is not None
         and agreement.confirmation_applied_on is None
-        and now.date() <= agreement.confirmation_deadline,
+        and clock.local_date(now) <= agreement.confirmation_deadline,
     )
 
 
@@ -937,7 +938,7 @@ def case_withdraw(case_id):
 def return_visit_new(case_id):
     def prepare(form, case):
         if request.method == "GET":
-            form.visited_on.data = utcnow().date()
+            form.visited_on.data = clock.today()
 
     def perform(case, form):
         operations.record_return_visit(

@@ -3,6 +3,8 @@
 import os
 from datetime import timedelta
 
+from portal.core import clock
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -25,7 +27,7 @@ class Config:
     MAIL_MAX_ATTEMPTS = 5
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = clock.TIMEZONE_NAME
     LANGUAGES = ("zh_CN", "en")
 
     BOOTSTRAP_SERVE_LOCAL = True

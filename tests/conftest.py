@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.fixtures.courses",
     "tests.fixtures.programmes",
     "tests.fixtures.counsel",
+    "tests.fixtures.clock",
 ]
 
 

@@ -1,11 +1,10 @@
 """Statute articles as public search documents (kind "law_article")."""
 
-from datetime import datetime, time
-
 from flask import url_for
 from sqlalchemy import select
 
 from knowledge.laws.models import OFFICIAL_PREFIX, Law, LawArticle
+from portal.core import clock
 from portal.core.db import db
 
 KIND = "law_article"
@@ -67,7 +66,7 @@ def document_for(article: LawArticle) -> dict:
         "title": f"{law.short_title} {article.label}",
         "body": f"{article.text}\n{article.chapter}",
         "url": url_for("laws.article", law_id=law.id, number=article.number),
-        "date": datetime.combine(law.effective, time.min) if law.effective else None,
+        "date": clock.day_start_utc(law.effective) if law.effective else None,
         "category": law_category(law.title),
         "industry": "",
         "access": ["public"],

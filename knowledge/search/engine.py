@@ -15,8 +15,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from datetime import time as dtime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -27,6 +26,7 @@ from whoosh.query import And, DateRange, NullQuery, Or, Term
 from whoosh.writing import CLEAR
 
 from knowledge.search.analysis import ChineseAnalyzer
+from portal.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -164,10 +164,11 @@ def writer_lock(path=None, timeout: float = 60.0):
 
 
 def _as_datetime(value):
+    """Stored times are naive UTC; a date is a Beijing day, from its first moment."""
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, date):
-        return datetime.combine(value, dtime.min)
+        return clock.day_start_utc(value)
     return None
 
 
@@ -470,7 +471,8 @@ def _filter_query(principals, kinds, filters):
     start = _as_datetime(filters.get("date_from"))
     end = _as_datetime(filters.get("date_to"))
     if isinstance(filters.get("date_to"), date) and not isinstance(filters["date_to"], datetime):
-        end = datetime.combine(filters["date_to"], dtime.max)
+        # Inclusive: up to the last moment of that Beijing day.
+        end = clock.day_bounds_utc(filters["date_to"])[1] - timedelta(microseconds=1)
     if start or end:
         parts.append(DateRange("date", start, end))
     return And(parts)

@@ -7,12 +7,10 @@ refused with "<document>: missing <field>" instead of showing a blank.
 
 import contextvars
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-UTC = ZoneInfo("UTC")
+from portal.core import clock, exports
 
 # Labels of the outcomes and enumerations, in the documents' language (Chinese).
 SOURCE_ZH = {
@@ -99,11 +97,11 @@ def value(v, label: str):
 def local(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
-    return dt.replace(tzinfo=UTC).astimezone(SHANGHAI)
+    return clock.to_local(dt)
 
 
 def cn_date(d) -> str:
-    """2026年11月23日 (datetimes are stored UTC and shown in Asia/Shanghai)."""
+    """2026年11月23日 (datetimes are stored UTC and shown in Beijing time)."""
     if d is None:
         return ""
     if isinstance(d, datetime):
@@ -142,12 +140,8 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text) -> str:
-    """Drop characters XML 1.0 (DOCX, XLSX) cannot hold: control characters, lone surrogates."""
-    return _CONTROL.sub("", str(text))
+# Characters XML 1.0 (DOCX, XLSX) cannot hold are dropped by the portal's one export helper.
+xml_safe = exports.xml_safe
 
 
 def clean(text: str | None) -> str:
@@ -326,7 +320,7 @@ def case_context(case, record=None) -> dict:
             }
             for i, e in enumerate(case.evidence, start=1)
         ],
-        "today": cn_date(date.today()),
+        "today": cn_date(clock.today()),
     }
     if record is not None:
         ctx["record"] = record

@@ -2,8 +2,8 @@
 
 Fonts follow GB/T 9704: titles 方正小标宋/黑体 二号, headings 黑体 三号, body 仿宋_GB2312 三号
 (16 pt) on a fixed 28 pt line — 22 lines of 28 characters a page. Each run names its East Asian
-font in w:eastAsia; the font table lists fall-backs (仿宋_GB2312 -> 仿宋 -> 宋体) via w:altName
-so a computer without the GB2312 fonts still shows Chinese.
+font and the font table lists fall-backs (仿宋_GB2312 -> 仿宋 -> 宋体), both through
+portal.core.word, so a computer without the GB2312 fonts still shows Chinese.
 """
 
 from io import BytesIO
@@ -14,7 +14,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from lxml import etree
+
+from portal.core import word
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "黑体"
@@ -31,19 +32,7 @@ LINE_PT = 28
 
 
 def _set_font(run, east_asia: str, size: float, bold: bool = False):
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = LATIN_FONT
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:cs"), LATIN_FONT)
-    fonts.set(qn("w:hint"), "eastAsia")
+    word.set_font(run, east_asia, size, bold=bold, latin=LATIN_FONT)
 
 
 def _line(paragraph, exact=True):
@@ -75,24 +64,6 @@ def _add_page_number(section):
     _set_font(paragraph.add_run(" —"), TABLE_FONT, TABLE_PT)
 
 
-def _font_fallbacks(document):
-    """Add the fonts with w:altName fall-backs to the font table (a plain XML part)."""
-    for rel in document.part.rels.values():
-        if not rel.reltype.endswith("/fontTable"):
-            continue
-        part = rel.target_part
-        root = etree.fromstring(part.blob)
-        for name, alt in FALLBACKS.items():
-            font = etree.SubElement(root, qn("w:font"))
-            font.set(qn("w:name"), name)
-            alt_el = etree.SubElement(font, qn("w:altName"))
-            alt_el.set(qn("w:val"), alt)
-            charset = etree.SubElement(font, qn("w:charset"))
-            charset.set(qn("w:val"), "86")  # GB2312
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        return
-
-
 def new_document():
     document = Document()
     section = document.sections[0]
@@ -103,17 +74,9 @@ def new_document():
     section.left_margin = Mm(28)
     section.right_margin = Mm(26)
     section.footer_distance = Mm(20)
-    normal = document.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(BODY_PT)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    word.set_font(document.styles["Normal"], BODY_FONT, BODY_PT, latin=LATIN_FONT)
     _add_page_number(section)
-    _font_fallbacks(document)
+    word.declare_fallbacks(document, FALLBACKS)
     # python-docx's default template starts with one empty paragraph; keep the body clean.
     for paragraph in list(document.paragraphs):
         paragraph._element.getparent().remove(paragraph._element)

@@ -1,6 +1,6 @@
 """The committee's register of cases (调解工作台账), its XLSX export and the monthly report.
 
-Periods are calendar dates in Asia/Shanghai; the ledger lists the cases ACCEPTED in the
+Periods are calendar dates in Beijing time; the ledger lists the cases ACCEPTED in the
 period. The monthly report counts cases accepted in the month and cases concluded in it
 (agreement, failed, withdrawn by their closing date); the success rate is agreements /
 (agreements + failures), withdrawals are not mediated to an end and are left out.
@@ -9,9 +9,8 @@ period. The monthly report counts cases accepted in the month and cases conclude
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from io import BytesIO
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -19,7 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from mediation.documents import context as ctxmod
 from mediation.models import Agreement, Case, CaseMediator, Committee
+from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook, xml_safe
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -48,16 +49,8 @@ def parse_month(text: str) -> tuple[date, date]:
 
 
 def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Asia/Shanghai dates [start, end] as naive UTC [from, to)."""
-
-    def to_utc(d):
-        return (
-            datetime.combine(d, time(0), tzinfo=ctxmod.SHANGHAI)
-            .astimezone(ctxmod.UTC)
-            .replace(tzinfo=None)
-        )
-
-    return to_utc(start), to_utc(end + timedelta(days=1))
+    """Beijing dates [start, end] as naive UTC [from, to)."""
+    return clock.days_bounds_utc(start, end)
 
 
 def _load(query):
@@ -176,74 +169,57 @@ def build_ledger(committee: Committee, start: date, end: date) -> Ledger:
 
 
 def ledger_xlsx(ledger: Ledger) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "调解工作台账"
+    title = f"{ledger.committee.name} 调解工作台账（{ctxmod.cn_date(ledger.start)}至{ctxmod.cn_date(ledger.end)}）"
+    rows = [
+        [i] + [row.values[key] for key, _l, _w in COLUMNS] for i, row in enumerate(ledger.rows, 1)
+    ]
+    totals = ledger.totals
+    rows.append(
+        [
+            "合计",
+            f"{totals['cases']}件",
+            "",
+            "",
+            "",
+            totals["amount"],
+            "",
+            f"成功{totals['agreements']}件",
+            f"结案{totals['closed']}件",
+            f"全部履行{totals['performed']}件",
+            f"申请{totals['confirmations']}件",
+            f"回访{totals['return_visits']}件",
+        ]
+    )
+    book = XlsxBook()
+    sheet = book.add_sheet(
+        "调解工作台账",
+        heading=title,
+        header=["序号"] + [label for _key, label, _w in COLUMNS],
+        rows=[[v if v != "" else None for v in row] for row in rows],
+        widths=[6] + [w for _key, _label, w in COLUMNS],
+        autofilter=False,
+    )
+    # The ledger's paper form: ruled cells, amounts with separators, the totals row shaded.
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    title = f"{ctxmod.xml_safe(ledger.committee.name)} 调解工作台账（{ctxmod.cn_date(ledger.start)}至{ctxmod.cn_date(ledger.end)}）"
-    width = len(COLUMNS) + 1
-    sheet.cell(row=1, column=1, value=title).font = Font(name="黑体", size=14, bold=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    header = ["序号"] + [label for _key, label, _w in COLUMNS]
-    for col, label in enumerate(header, start=1):
-        cell = sheet.cell(row=2, column=col, value=label)
-        cell.font = Font(name="宋体", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE4EE")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    sheet.column_dimensions["A"].width = 6
-    for col, (_key, _label, w) in enumerate(COLUMNS, start=2):
-        sheet.column_dimensions[get_column_letter(col)].width = w
-    row_no = 3
-    for i, row in enumerate(ledger.rows, start=1):
-        values = [i] + [row.values[key] for key, _l, _w in COLUMNS]
-        for col, v in enumerate(values, start=1):
-            if isinstance(v, Decimal):
-                v = float(v)
-            elif isinstance(v, str):
-                v = ctxmod.xml_safe(v)
-            cell = sheet.cell(row=row_no, column=col, value=v if v != "" else None)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = border
-            if col > 1 and COLUMNS[col - 2][0] == "amount":
-                cell.number_format = "#,##0.00"
-        row_no += 1
-    totals = ledger.totals
     amount_col = 2 + [k for k, _l, _w in COLUMNS].index("amount")
-    summary = [
-        "合计",
-        f"{totals['cases']}件",
-        "",
-        "",
-        "",
-        float(totals["amount"]),
-        "",
-        f"成功{totals['agreements']}件",
-        f"结案{totals['closed']}件",
-        f"全部履行{totals['performed']}件",
-        f"申请{totals['confirmations']}件",
-        f"回访{totals['return_visits']}件",
-    ]
-    for col, v in enumerate(summary, start=1):
-        cell = sheet.cell(row=row_no, column=col, value=v if v != "" else None)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.border = border
+            if cell.row > 2:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        line[amount_col - 1].number_format = "#,##0.00"
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-        cell.border = border
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
-    sheet.cell(row=row_no, column=amount_col).number_format = "#,##0.00"
     sheet.freeze_panes = "B3"
     sheet.print_title_rows = "2:2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 # ---------------------------------------------------------------- monthly report
@@ -359,54 +335,42 @@ REPORT_COLUMNS = [
 
 def report_xlsx(report: dict, title: str) -> bytes:
     """The monthly figures as a sheet, one row per committee and a total, then counts by type."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "调解工作月报"
-    sheet.cell(row=1, column=1, value=ctxmod.xml_safe(title)).font = Font(size=14, bold=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REPORT_COLUMNS))
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    for col, (label, width) in enumerate(REPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=2, column=col, value=label)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE4EE")
-        sheet.column_dimensions[get_column_letter(col)].width = width
-
-    def write(row_no, name, f: Figures, bold=False):
-        values = [
-            ctxmod.xml_safe(name),
+    def values(name, f: Figures):
+        return [
+            name,
             f.accepted,
             f.concluded,
             f.agreements,
             f.failed,
             f.withdrawn,
             f.success_rate,
-            float(f.amount_accepted),
-            float(f.amount_agreed),
+            f.amount_accepted,
+            f.amount_agreed,
         ]
-        for col, v in enumerate(values, start=1):
-            cell = sheet.cell(row=row_no, column=col, value=v)
-            cell.font = Font(bold=bold)
-        sheet.cell(row=row_no, column=7).number_format = "0.0%"
-        sheet.cell(row=row_no, column=8).number_format = "#,##0.00"
-        sheet.cell(row=row_no, column=9).number_format = "#,##0.00"
 
-    row_no = 3
-    for committee, f in report["rows"]:
-        write(row_no, committee.name, f)
-        row_no += 1
-    write(row_no, "合计", report["total"], bold=True)
-    row_no += 2
+    rows = [values(committee.name, f) for committee, f in report["rows"]]
+    rows.append(values("合计", report["total"]))
+    book = XlsxBook()
+    sheet = book.add_sheet(
+        "调解工作月报",
+        heading=title,
+        header=[label for label, _width in REPORT_COLUMNS],
+        rows=rows,
+        widths=[width for _label, width in REPORT_COLUMNS],
+        autofilter=False,
+    )
+    for line in sheet.iter_rows(min_row=3):
+        line[6].number_format = "0.0%"
+        line[7].number_format = line[8].number_format = "#,##0.00"
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    row_no = sheet.max_row + 2
     sheet.cell(row=row_no, column=1, value="纠纷类型").font = Font(bold=True)
     sheet.cell(row=row_no, column=2, value="受理（件）").font = Font(bold=True)
     for kind, n in sorted(report["total"].by_type.items(), key=lambda kv: -kv[1]):
         row_no += 1
-        sheet.cell(row=row_no, column=1, value=ctxmod.xml_safe(kind))
+        sheet.cell(row=row_no, column=1, value=xml_safe(kind))
         sheet.cell(row=row_no, column=2, value=n)
-    sheet.freeze_panes = "A3"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

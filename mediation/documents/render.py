@@ -1,7 +1,7 @@
 """Render a document template (sandboxed Jinja, StrictUndefined) for a case into layout blocks."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from mediation.documents import context as ctxmod
 from mediation.documents.doctypes import BY_CODE, DEFAULTS
 from mediation.documents.models import DocumentTemplateVersion
+from portal.core import clock
 from portal.core.db import db
 
 CELL_SEP = "‖"
@@ -161,7 +162,7 @@ def structural_missing(doc_type: str, context: dict):
 
 def sample_case():
     """A complete made-up case (not in the database) that every template must render for."""
-    now = datetime(2026, 3, 2, 2, 0)
+    now = clock.utc(2026, 3, 2, 2, 0)
     user = SimpleNamespace(name="王调解")
     committee = SimpleNamespace(
         name="示例市商会人民调解委员会",

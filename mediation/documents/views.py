@@ -18,6 +18,7 @@ from mediation.documents.models import DocumentTemplateVersion
 from mediation.documents.operations import save_template
 from mediation.documents.render import TemplateRefused, active_body
 from mediation.models import Case, CaseStatus, Committee
+from portal.core import clock
 from portal.core.db import db, get_or_404
 from portal.core.permissions import require
 
@@ -236,7 +237,7 @@ def _ledger_request():
         committee = db.session.get(Committee, committee_id) or abort(404)
         require(perms.can_view_ledger(current_user, committee))
     committee = committee or committees[0]
-    today = date.today()
+    today = clock.today()
     start_text, end_text = request.args.get("start", ""), request.args.get("end", "")
     start = _parse_date(start_text)
     end = _parse_date(end_text)
@@ -285,13 +286,13 @@ def _report_request():
     all_committees = db.session.scalars(select(Committee).order_by(Committee.name)).all()
     visible = perms.committees_for_ledger(current_user, all_committees)
     require(bool(visible) or perms.can_view_federation_report(current_user))
-    month = request.args.get("month") or date.today().strftime("%Y-%m")
+    month = request.args.get("month") or clock.today().strftime("%Y-%m")
     error = None
     try:
         ledgers.parse_month(month)
     except ValueError:
         error = _("The month must be written YYYY-MM.")
-        month = date.today().strftime("%Y-%m")
+        month = clock.today().strftime("%Y-%m")
     committee_id = request.args.get("committee", type=int)
     if committee_id:
         committee = db.session.get(Committee, committee_id) or abort(404)

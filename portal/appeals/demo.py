@@ -16,7 +16,7 @@ from portal.appeals.models import (
     AppealStatus,
 )
 from portal.core.db import db, utcnow
-from portal.core.workdays import add_working_days
+from portal.core.workdays import due_date_local
 
 COLLECTED, RESOLVED, LAW_RELATED_RESOLVED = 161, 103, 45
 REGISTER_URL = "https://yshj.shenyang.example.gov.cn/suqiu/"
@@ -170,6 +170,6 @@ def load(app) -> str:
                 )
         else:
             # Some open appeals are left past their stage deadline, to be escalated.
-            referral.stage_due_date = add_working_days(moment, 10).date()
+            referral.stage_due_date = due_date_local(moment, 10)
     db.session.flush()
     return f"{COLLECTED} referrals ({RESOLVED} closed, {LAW_RELATED_RESOLVED} of them law-related)"

@@ -115,13 +115,13 @@ def home_section(user):
     from portal.core.permissions import is_staff, is_verified
 
     if is_staff(user):
-        from datetime import date
+        from portal.core import clock
 
         open_items = db.session.scalars(
             select(AppealReferral)
             .where(
                 AppealReferral.status != AppealStatus.closed,
-                AppealReferral.stage_due_date < date.today(),
+                AppealReferral.stage_due_date < clock.today(),
             )
             .order_by(AppealReferral.stage_due_date)
             .limit(5)

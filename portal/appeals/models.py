@@ -8,6 +8,7 @@ from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Enterprise, User
+from portal.core import clock
 from portal.core.db import db, utcnow
 
 
@@ -120,7 +121,7 @@ class AppealReferral(db.Model):
         return (
             self.status != AppealStatus.closed
             and self.stage_due_date is not None
-            and self.stage_due_date < date.today()
+            and self.stage_due_date < clock.today()
         )
 
     @property

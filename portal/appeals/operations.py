@@ -8,7 +8,7 @@ from portal.appeals.models import AppealCategory, AppealEvent, AppealReferral, A
 from portal.appeals.workflow import AppealError, staff_users, stage_days
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
-from portal.core.workdays import add_working_days
+from portal.core.workdays import due_date_local
 from portal.notifications.operations import notify
 
 __all__ = ["AppealError", "create_referral", "record_register_details"]
@@ -64,7 +64,7 @@ def create_referral(
         created_dt=now,
         status_changed_dt=now,
         status_changed_by_id=getattr(by, "id", None),
-        stage_due_date=add_working_days(now, stage_days()).date(),
+        stage_due_date=due_date_local(now, stage_days()),
     )
     db.session.add(referral)
     db.session.add(

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,21 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.appeals.models import CATEGORY_LABELS, LAW_RELATED, AppealReferral, AppealStatus
+from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
     """'2026-11' -> (2026-11-01, 2026-11-30); anything unreadable means the current month."""
-    try:
-        first = datetime.strptime(month or "", "%Y-%m").date()
-    except ValueError:
-        first = date.today().replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return clock.month_days(clock.parse_month(month) or clock.today())
 
 
 def _as_dt(day: date, end=False) -> datetime:
-    return datetime.combine(day + timedelta(days=1) if end else day, datetime.min.time())
+    """Beijing midnight starting `day` (end=True: ending it), as naive UTC."""
+    return clock.day_start_utc(day + timedelta(days=1) if end else day)
 
 
 def referrals_created(start: date, end: date):
@@ -99,8 +96,9 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
 
 
 def stats(start, end) -> dict:
-    start = start.date() if isinstance(start, datetime) else start
-    end = end.date() if isinstance(end, datetime) else end
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
     result = figures(start, end, labels=False)
     return {
         "label": _l("Appeal referrals"),
@@ -113,30 +111,13 @@ def stats(start, end) -> dict:
     }
 
 
-def _sheet(workbook, title, header, rows, widths):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
+def _sheet(workbook, title, header, rows, widths=None):
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def xlsx(start: date, end: date) -> bytes:
-    from openpyxl import Workbook
-
     result = figures(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     _sheet(
         workbook,
         _("Figures"),
@@ -164,8 +145,6 @@ def xlsx(start: date, end: date) -> bytes:
         ],
         [12, 12, 12, 12, 12, 20, 16, 14],
     )
-    for cell in workbook[_("Figures")][2][:2]:
-        cell.number_format = "yyyy-mm-dd"
     header = [_("Name"), _("Collected"), _("Resolved"), _("Share resolved")]
     for title, key in ((_("By category"), "by_category"), (_("By department"), "by_department")):
         _sheet(
@@ -175,7 +154,7 @@ def xlsx(start: date, end: date) -> bytes:
             [[r["key"], r["collected"], r["resolved"], r["share"]] for r in result[key]],
             [30, 12, 12, 12],
         )
-    ledger = _sheet(
+    _sheet(
         workbook,
         _("Ledger"),
         [
@@ -194,7 +173,7 @@ def xlsx(start: date, end: date) -> bytes:
         [
             [
                 r.id,
-                r.created_dt.date(),
+                clock.local_date(r.created_dt),
                 r.enterprise.name,
                 r.summary,
                 r.category_label,
@@ -203,15 +182,10 @@ def xlsx(start: date, end: date) -> bytes:
                 r.status_label,
                 r.stage_due_date or "",
                 r.escalation_level,
-                r.closed_dt.date() if r.closed_dt else "",
+                clock.local_date(r.closed_dt) if r.closed_dt else "",
             ]
             for r in result["ledger"]
         ],
         [8, 12, 30, 40, 18, 20, 20, 22, 12, 10, 12],
     )
-    for row in ledger.iter_rows(min_row=2):
-        for index in (1, 8, 10):
-            row[index].number_format = "yyyy-mm-dd"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()

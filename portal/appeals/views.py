@@ -1,6 +1,6 @@
 """Pages of appeals."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from portal.appeals import operations, permissions, reports
 from portal.appeals.forms import LedgerForm, ReferralForm, RegisterFields, RevisitForm, StatusForm
 from portal.appeals.models import STATUS_LABELS, AppealCategory, AppealReferral, AppealStatus
 from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
+from portal.core import clock
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -206,7 +207,7 @@ def ledger():
         start=start,
         end=end,
         figures=reports.figures(start, end),
-        last_year=(date.today() - timedelta(days=365), date.today()),
+        last_year=(clock.today() - timedelta(days=365), clock.today()),
     )
 
 

@@ -10,8 +10,9 @@ from portal.accounts.models import Role, User
 from portal.appeals import permissions
 from portal.appeals.models import STATUS_LABELS, AppealEvent, AppealReferral, AppealStatus
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db, utcnow
-from portal.core.workdays import add_working_days
+from portal.core.workdays import due_date_local
 from portal.notifications.operations import notify
 
 
@@ -77,7 +78,7 @@ def transition(referral, to, by, *, note: str = "", department: str = ""):
         referral.stage_due_date = None
     else:
         referral.closed_dt = None
-        referral.stage_due_date = add_working_days(now, stage_days()).date()
+        referral.stage_due_date = due_date_local(now, stage_days())
     db.session.add(
         AppealEvent(
             referral=referral,
@@ -126,7 +127,7 @@ def transition(referral, to, by, *, note: str = "", department: str = ""):
 
 def escalate_overdue(*, by=None, today: date | None = None) -> int:
     """Raise each overdue referral's escalation level once per stage; safe to run again."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = db.session.scalars(
         select(AppealReferral).where(
             AppealReferral.status != S.closed,

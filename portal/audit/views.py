@@ -1,7 +1,5 @@
 """The staff page that filters the audit log."""
 
-from datetime import datetime, timedelta
-
 from flask import render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,15 +7,14 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.audit.permissions import can_view_audit_log
+from portal.core import clock
 from portal.core.db import db
 from portal.core.permissions import require
 
 
 def _parse_date(value):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d")
-    except (TypeError, ValueError):
-        return None
+    """A Beijing date typed as YYYY-MM-DD (the filter's days are Beijing days)."""
+    return clock.parse_day(value) if value and len(value.strip()) == 10 else None
 
 
 @login_required
@@ -36,9 +33,9 @@ def audit_log():
     if args.get("object_id"):
         stmt = stmt.where(AuditEntry.object_id == args["object_id"])
     if start := _parse_date(args.get("start")):
-        stmt = stmt.where(AuditEntry.created_dt >= start - timedelta(hours=8))
+        stmt = stmt.where(AuditEntry.created_dt >= clock.day_start_utc(start))
     if end := _parse_date(args.get("end")):
-        stmt = stmt.where(AuditEntry.created_dt < end + timedelta(days=1) - timedelta(hours=8))
+        stmt = stmt.where(AuditEntry.created_dt < clock.day_bounds_utc(end)[1])
     entries = db.paginate(stmt, per_page=50, error_out=False)
     object_types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)

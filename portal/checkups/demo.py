@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from portal.accounts.models import Enterprise, Role, User, Verification
 from portal.checkups import operations as ops
 from portal.checkups.models import Checkup, Status
-from portal.core.db import db, utcnow
+from portal.core import clock
+from portal.core.db import db
 
 DEMO_BATCH = "demo"
 SLOT_TIMES = [time(9, 0), time(10, 30), time(14, 0), time(15, 30)]
@@ -367,7 +368,7 @@ def load(app) -> str:
         )
         if u.is_verified
     }
-    today = ops.to_local(utcnow()).date()
+    today = clock.today()
     examined = firms[:90]
     held = 0
     with app.test_request_context("/", method="POST"):

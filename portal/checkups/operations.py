@@ -1,8 +1,7 @@
 """Every state change of checkups; flushes, never commits."""
 
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,11 +23,11 @@ from portal.checkups.models import (
     Mode,
     Status,
 )
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.workdays import is_workday
 from portal.notifications.operations import notify
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SLOT = timedelta(minutes=30)
 
 DEFAULT_AREAS = [
@@ -75,13 +74,9 @@ def checkup_url(checkup) -> str:
 # --- time helpers --------------------------------------------------------------------------
 
 
-def to_utc(day: date, at: time) -> datetime:
-    """A local (Asia/Shanghai) date and time as the naive UTC we store."""
-    return datetime.combine(day, at, LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+# A local (Beijing) date and time as the naive UTC we store; a stored time in Beijing (aware).
+to_utc = clock.combine_local
+to_local = clock.to_local
 
 
 def slots_between(start: datetime, end: datetime) -> list[datetime]:

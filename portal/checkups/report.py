@@ -3,21 +3,19 @@
 import io
 import re
 
-from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from flask_babel import gettext as _
 
 from portal.checkups.models import LEVEL_CHINESE, Checkup, Level, Mode
 from portal.checkups.operations import area_states, to_local
+from portal.core import word
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
-# Where 仿宋 / 黑体 are missing (LibreOffice, macOS), these are declared as alternatives.
-FALLBACKS = {"仿宋": "宋体", "黑体": "宋体"}
 
 
 def plain(markdown_text: str) -> str:
@@ -31,42 +29,7 @@ def plain(markdown_text: str) -> str:
     text = re.sub(r"\[\[([^\]]+)\]\]", citation, markdown_text or "")
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     text = re.sub(r"[*_`#>]+", "", text)
-    return text.strip()
-
-
-def _fonts(style_or_run, east_asia: str, size: float | None = None):
-    font = style_or_run.font
-    font.name = LATIN_FONT
-    if size:
-        font.size = Pt(size)
-    rpr = style_or_run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _declare_fallbacks(document):
-    """Add the Chinese fonts to the font table with w:altName, so a missing font is substituted."""
-    try:
-        part = next(
-            p for p in document.part.package.iter_parts() if p.partname.endswith("fontTable.xml")
-        )
-    except StopIteration:
-        return
-    from lxml import etree
-
-    root = etree.fromstring(part.blob)
-    for name, alt in FALLBACKS.items():
-        font = etree.SubElement(root, qn("w:font"))
-        font.set(qn("w:name"), name)
-        alt_el = etree.SubElement(font, qn("w:altName"))
-        alt_el.set(qn("w:val"), alt)
-        charset = etree.SubElement(font, qn("w:charset"))
-        charset.set(qn("w:val"), "86")
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return word.text(text).strip()
 
 
 def _field(paragraph, instruction: str):
@@ -89,21 +52,17 @@ def _field(paragraph, instruction: str):
 def _heading(document, text, level):
     paragraph = document.add_heading(text, level=level)
     for run in paragraph.runs:
-        _fonts(run, HEADING_FONT)
+        word.set_font(run, HEADING_FONT)
     return paragraph
 
 
 def build_docx(checkup: Checkup) -> bytes:
-    document = Document()
+    document = word.new_document(BODY_FONT, 14, headings=HEADING_FONT)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(28)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    _fonts(document.styles["Normal"], BODY_FONT, 14)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        _fonts(document.styles[name], HEADING_FONT)
-    _declare_fallbacks(document)
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -115,7 +74,7 @@ def build_docx(checkup: Checkup) -> bytes:
     firm = checkup.enterprise
     title = document.add_paragraph(style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(title.add_run(_("Legal check-up risk report")), HEADING_FONT)
+    word.set_font(title.add_run(_("Legal check-up risk report")), HEADING_FONT)
 
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
@@ -134,7 +93,7 @@ def build_docx(checkup: Checkup) -> bytes:
     ]
     for label, value in rows:
         cells = facts.add_row().cells
-        cells[0].text, cells[1].text = label, value
+        cells[0].text, cells[1].text = label, word.text(value)
 
     _heading(document, _("Overall opinion"), 1)
     document.add_paragraph(plain(checkup.summary) or _("See the findings below."))

@@ -1,7 +1,6 @@
 """Programme figures: firms examined, findings by area and level, follow-ups; by chamber,
 industry and month. Used by the statistics page, its XLSX export and the dashboard (add_stats)."""
 
-import io
 from collections import Counter, defaultdict
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from portal.accounts.models import Chamber, Enterprise, enterprise_chambers
 from portal.checkups.models import ChecklistArea, Checkup, Finding, Level, Status
 from portal.checkups.operations import follow_ups_done, to_local
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 from portal.core.links import RecordLink
 from portal.core.reference import industry_name
 
@@ -129,22 +129,23 @@ def breakdown(start: datetime | None = None, end: datetime | None = None) -> dic
 
 
 def xlsx(data: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Summary")[:31]
+    book = XlsxBook()
     s = data["summary"]
-    for label, key in (
-        (_("Check-ups held"), "checkups_held"),
-        (_("Firms examined"), "firms_examined"),
-        (_("Findings"), "findings"),
-        (_("High risk"), "findings_high"),
-        (_("Medium risk"), "findings_medium"),
-        (_("Low risk"), "findings_low"),
-        (_("Follow-ups done"), "follow_ups"),
-    ):
-        sheet.append([label, s[key]])
+    book.add_sheet(
+        _("Summary"),
+        rows=[
+            [label, s[key]]
+            for label, key in (
+                (_("Check-ups held"), "checkups_held"),
+                (_("Firms examined"), "firms_examined"),
+                (_("Findings"), "findings"),
+                (_("High risk"), "findings_high"),
+                (_("Medium risk"), "findings_medium"),
+                (_("Low risk"), "findings_low"),
+                (_("Follow-ups done"), "follow_ups"),
+            )
+        ],
+    )
     header = [
         _("Check-ups held"),
         _("Firms examined"),
@@ -159,10 +160,10 @@ def xlsx(data: dict) -> bytes:
         (_("By chamber"), "by_chamber", _("Chamber")),
         (_("By industry"), "by_industry", _("Industry")),
     ):
-        ws = book.create_sheet(title[:31])
-        ws.append([first, *header])
-        for row in data[key]:
-            ws.append(
+        book.add_sheet(
+            title,
+            header=[first, *header],
+            rows=[
                 [
                     row["key"],
                     row["checkups"],
@@ -173,11 +174,15 @@ def xlsx(data: dict) -> bytes:
                     row["low"],
                     row["follow_ups"],
                 ]
-            )
-    ws = book.create_sheet(_("By risk area")[:31])
-    ws.append([_("Risk area"), _("High risk"), _("Medium risk"), _("Low risk")])
-    for name, counts in data["by_area"]:
-        ws.append([name, counts[Level.high], counts[Level.medium], counts[Level.low]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+                for row in data[key]
+            ],
+        )
+    book.add_sheet(
+        _("By risk area"),
+        header=[_("Risk area"), _("High risk"), _("Medium risk"), _("Low risk")],
+        rows=[
+            [name, counts[Level.high], counts[Level.medium], counts[Level.low]]
+            for name, counts in data["by_area"]
+        ],
+    )
+    return book.to_bytes()

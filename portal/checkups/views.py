@@ -1,7 +1,7 @@
 """Pages of checkups."""
 
 import calendar as pycalendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import urlparse
 
 from flask import (
@@ -40,6 +40,7 @@ from portal.checkups.models import (
     Finding,
     Status,
 )
+from portal.core import clock
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.permissions import require
@@ -496,7 +497,7 @@ def calendar():
     try:
         anchor = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        anchor = ops.to_local(utcnow()).date()
+        anchor = clock.today()
     lawyer_id = request.args.get("lawyer", type=int)
     if mode == "month":
         first = anchor.replace(day=1)
@@ -541,7 +542,7 @@ def calendar():
         anchor=anchor,
         prev_anchor=prev_anchor,
         next_anchor=next_anchor,
-        today=ops.to_local(utcnow()).date(),
+        today=clock.today(),
         lawyers=_verified_lawyers(),
         lawyer_id=lawyer_id,
         to_local=ops.to_local,
@@ -617,5 +618,5 @@ def stats_xlsx():
         io.BytesIO(data),
         mimetype=XLSX_MIME,
         as_attachment=True,
-        download_name=f"checkups-{datetime.now():%Y%m%d}.xlsx",
+        download_name=f"checkups-{clock.stamp()}.xlsx",
     )

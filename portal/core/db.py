@@ -1,12 +1,12 @@
 """Database base class, naming convention and the SQLite connection discipline."""
 
-from datetime import UTC, datetime
-
 from flask import abort, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from portal.core import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,9 +24,9 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def utcnow() -> datetime:
-    """Naive UTC: what we store; Flask-Babel shows it in Asia/Shanghai."""
-    return datetime.now(UTC).replace(tzinfo=None)
+def utcnow():
+    """Naive UTC now, from the one clock (portal.core.clock); what we store."""
+    return clock.now_utc()
 
 
 def get_or_404(model, object_id):

@@ -40,7 +40,7 @@ def add_demo_loader(app, order, name, load):
 def add_stats(app, name, function):
     """function(start, end) -> dict of figures for the staff statistics page and its export.
 
-    start, end: naive UTC datetimes bounding the chosen local (Asia/Shanghai) days, end
+    start, end: naive UTC datetimes bounding the chosen local (Beijing) days, end
     exclusive, so `created_dt >= start AND created_dt < end` selects the period. The dict maps
     a translated label to a number (or text); a value may itself be such a dict (shown as
     "label · sub-label" rows). `name` (a lazy string) titles the table.

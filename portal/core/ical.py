@@ -5,6 +5,8 @@ Used for lecture invitations and feeds and for check-up invitations.
 
 from datetime import datetime
 
+from portal.core import clock
+
 
 def escape_text(value: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11)."""
@@ -80,7 +82,7 @@ def calendar(events, *, prodid: str, name: str = "") -> str:
     ]
     if name:
         lines.append(f"X-WR-CALNAME:{escape_text(name)}")
-        lines.append("X-WR-TIMEZONE:Asia/Shanghai")
+        lines.append(f"X-WR-TIMEZONE:{clock.TIMEZONE_NAME}")
     for event in events:
         lines.extend(event_lines(event))
     lines.append("END:VCALENDAR")

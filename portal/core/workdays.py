@@ -7,6 +7,7 @@ from functools import lru_cache
 import chinese_calendar
 from sqlalchemy import extract, select
 
+from portal.core import clock
 from portal.core.db import db
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,17 @@ def add_working_days(start: datetime, days: int) -> datetime:
         if calendar.is_workday(current.date()):
             remaining -= 1
     return current
+
+
+def add_working_days_local(moment_utc: datetime, days: int) -> datetime:
+    """`days` working days after a stored (naive UTC) moment, counting the days as they fall on
+    the Beijing calendar; the result is naive UTC at the same Beijing time of day."""
+    return clock.local_to_utc(add_working_days(clock.to_local_naive(moment_utc), days))
+
+
+def due_date_local(moment_utc: datetime, days: int) -> date:
+    """The Beijing date `days` working days after a stored (naive UTC) moment."""
+    return add_working_days(clock.to_local_naive(moment_utc), days).date()
 
 
 def working_days_between(start: date, end: date) -> int:

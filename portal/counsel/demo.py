@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Enterprise, Role, User, Verification
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.counsel.models import (
     CounselGroup,
@@ -72,7 +73,7 @@ def load(app) -> str:
         return "no demo firms or lawyers"
     # Firms of one chamber next to each other, so groups follow chambers.
     firms.sort(key=lambda f: (min((c.id for c in f.chambers), default=0), f.industry, f.id))
-    today = date.today()
+    today = clock.today()
     load_count = {u.id: 0 for u in lawyers}
     groups = 0
     services = 0

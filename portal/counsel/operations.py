@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 from portal.core.links import link_records
 from portal.counsel.models import (
@@ -217,7 +218,7 @@ def add_member(group, enterprise, *, by, on=None):
             _l("%(group)s already has %(n)s enterprises.", group=group.name, n=MAX_FIRMS)
         )
     check_firm(enterprise)
-    membership = _seat_firm(group, enterprise, on or date.today())
+    membership = _seat_firm(group, enterprise, on or clock.today())
     _flush_seats()
     log(
         "counsel_group.add_member",
@@ -238,7 +239,7 @@ def add_member(group, enterprise, *, by, on=None):
 def remove_member(group, membership, *, by, on=None):
     if membership.group_id != group.id or membership.left_on is not None:
         raise CounselError(_l("This enterprise is not a current member of the group."))
-    membership.left_on = on or date.today()
+    membership.left_on = on or clock.today()
     log(
         "counsel_group.remove_member",
         group,
@@ -255,7 +256,7 @@ def add_lawyer(group, lawyer, *, by, on=None):
     if len(group.current_lawyer_seats) >= MAX_LAWYERS:
         raise CounselError(_l("%(group)s already has two counsel lawyers.", group=group.name))
     check_lawyer(lawyer, group=None)
-    seat = _seat_lawyer(group, lawyer, on or date.today())
+    seat = _seat_lawyer(group, lawyer, on or clock.today())
     _flush_seats()
     log("counsel_group.add_lawyer", group, by=by, summary=lawyer.name, data={"lawyer": lawyer.id})
     notify(
@@ -274,7 +275,7 @@ def remove_lawyer(group, seat, *, by, on=None):
         raise CounselError(
             _l("An active group keeps at least one counsel lawyer; add another first.")
         )
-    seat.left_on = on or date.today()
+    seat.left_on = on or clock.today()
     log(
         "counsel_group.remove_lawyer",
         group,
@@ -315,11 +316,9 @@ def renew_group(group, *, start_date, end_date, by):
 def end_group(group, *, by, on=None):
     """Term over without renewal: seats are freed, the history stays."""
     _require_active(group)
-    from portal.core.db import utcnow
-
-    on = on or date.today()
+    on = on or clock.today()
     group.status = GroupStatus.ended
-    group.ended_dt = utcnow()
+    group.ended_dt = clock.now_utc()
     for membership in group.current_members:
         membership.left_on = on
     for seat in group.current_lawyer_seats:
@@ -331,7 +330,7 @@ def log_service(group, *, enterprise, lawyer, kind, service_date, minutes, note,
     _require_active(group)
     if not any(m.enterprise_id == enterprise.id for m in group.current_members):
         raise CounselError(_l("%(firm)s is not a member of this group.", firm=enterprise.name))
-    if service_date > date.today():
+    if service_date > clock.today():
         raise CounselError(_l("A service cannot be logged for a future date."))
     if not minutes or minutes <= 0 or minutes > 1440:
         raise CounselError(_l("Time spent must be between 1 minute and 24 hours."))
@@ -365,7 +364,7 @@ def edit_service(service, *, kind, service_date, minutes, note, by):
     """The counsel corrects an entry that is awaiting confirmation or disputed."""
     if service.status not in (ServiceStatus.logged, ServiceStatus.disputed):
         raise CounselError(_l("Only entries awaiting confirmation or disputed can be corrected."))
-    if service_date > date.today():
+    if service_date > clock.today():
         raise CounselError(_l("A service cannot be logged for a future date."))
     service.kind = ServiceKind(kind)
     service.service_date = service_date

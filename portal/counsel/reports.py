@@ -1,8 +1,7 @@
 """Coverage, services and hours, firms left without service; XLSX export. Read-only."""
 
 from collections import defaultdict
-from datetime import date, timedelta
-from io import BytesIO
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Enterprise, Verification
+from portal.core import clock
 from portal.core.db import db
+from portal.core.exports import XlsxBook
 from portal.counsel.models import (
     CounselGroup,
     CounselMembership,
@@ -113,7 +114,7 @@ def breakdown(services, dimension: str) -> list[dict]:
 
 def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]:
     """Current members of active groups with no confirmed service in the last `days` days."""
-    since = (today or date.today()) - timedelta(days=days)
+    since = (today or clock.today()) - timedelta(days=days)
     last_confirmed = (
         select(CounselService.enterprise_id, func.max(CounselService.service_date).label("last"))
         .where(CounselService.status == ServiceStatus.confirmed)
@@ -137,7 +138,7 @@ def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]
 
 
 def groups_ending(days: int = 30, today: date | None = None):
-    until = (today or date.today()) + timedelta(days=days)
+    until = (today or clock.today()) + timedelta(days=days)
     return db.session.scalars(
         select(CounselGroup)
         .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
@@ -147,10 +148,10 @@ def groups_ending(days: int = 30, today: date | None = None):
 
 def stats(start, end) -> dict:
     """For the dashboard: coverage now, services and hours in the period."""
-    services = services_in(
-        start.date() if hasattr(start, "date") else start,
-        end.date() if hasattr(end, "date") else end,
-    )
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
+    services = services_in(start, end)
     cov = coverage()
     return {
         "label": _l("5+1 counsel"),
@@ -166,29 +167,12 @@ def stats(start, end) -> dict:
 
 
 def _sheet(workbook, title, header, rows, widths=None):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths or [18] * len(header), start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def xlsx(start: date | None, end: date | None) -> bytes:
-    from openpyxl import Workbook
-
     services = services_in(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     cov = coverage()
     _sheet(
         workbook,
@@ -247,8 +231,6 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         ],
         [12, 24, 30, 12, 14, 10, 14, 50],
     )
-    for row in workbook[_("Services")].iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "yyyy-mm-dd"
     _sheet(
         workbook,
         _("No service in 90 days"),
@@ -259,6 +241,4 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         ],
         [30, 24, 14, 20],
     )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import Chamber, Enterprise, Role, User
+from portal.core import clock
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -137,8 +138,8 @@ def group_new():
     require(permissions.can_manage_groups(current_user))
     form = GroupForm()
     if request.method == "GET":
-        form.start_date.data = date.today()
-        form.end_date.data = date(date.today().year + 1, date.today().month, 1)
+        form.start_date.data = clock.today()
+        form.end_date.data = date(clock.today().year + 1, clock.today().month, 1)
     if form.validate_on_submit() and (group := _create_group_from(form)) is not None:
         return redirect(url_for(".group", group_id=group.id))
     return render_template("counsel/group_form.html", form=form)
@@ -152,7 +153,7 @@ def suggest():
     suggestions = operations.suggest_groups(
         chamber_id=filters.chamber.data or None, industry=filters.industry.data or None
     )
-    today = date.today()
+    today = clock.today()
     return render_template(
         "counsel/suggest.html",
         filters=filters,
@@ -291,7 +292,7 @@ def service_new(group_id):
     require(permissions.can_log_service(current_user, group))
     form = ServiceForm(group)
     if request.method == "GET":
-        form.service_date.data = date.today()
+        form.service_date.data = clock.today()
     if form.validate_on_submit():
         try:
             service = operations.log_service(

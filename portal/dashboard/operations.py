@@ -1,13 +1,10 @@
 """Collecting every package's figures for a period, and the XLSX export. Reads only."""
 
 import logging
-import re
-from io import BytesIO
 
 from flask import current_app
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from portal.core.exports import XlsxBook
 from portal.dashboard.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -38,34 +35,19 @@ def collect(period: Period) -> list[dict]:
     return sections
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Sheet"
-    candidate, n = base, 2
-    while candidate.lower() in taken:
-        candidate, n = f"{base[:25]} ({n})", n + 1
-    taken.add(candidate.lower())
-    return candidate
-
-
 def export_xlsx(sections: list[dict], period: Period, *, headers: tuple[str, str]) -> bytes:
     """A workbook with one sheet per section: the figure's label and its value."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    taken: set[str] = set()
+    book = XlsxBook()
     for section in sections:
-        sheet = workbook.create_sheet(_sheet_title(section["title"], taken))
-        sheet.append([section["title"]])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"{period.first.isoformat()} – {period.last.isoformat()}"])
-        sheet.append(list(headers))
-        for cell in sheet[3]:
-            cell.font = Font(bold=True)
-        for label, value in section["rows"]:
-            sheet.append([label, value if isinstance(value, int | float) else str(value)])
-        sheet.column_dimensions["A"].width = 48
-        sheet.column_dimensions["B"].width = 16
-    if not workbook.sheetnames:
-        workbook.create_sheet("-")
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        book.add_sheet(
+            section["title"],
+            heading=section["title"],
+            notes=[f"{period.first.isoformat()} – {period.last.isoformat()}"],
+            header=headers,
+            rows=[
+                [label, value if isinstance(value, int | float) else str(value)]
+                for label, value in section["rows"]
+            ],
+            widths=[48, 16],
+        )
+    return book.to_bytes()

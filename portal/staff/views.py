@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.core.db import db, get_or_404
 from portal.core.models import CalendarDay, LegalCategory
 from portal.core.permissions import is_staff, require
@@ -32,7 +33,7 @@ def calendar():
         flash(_("Saved."), "success")
         return redirect(url_for(".calendar"))
     days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
-    this_year = date.today().year
+    this_year = clock.today().year
     missing = missing_calendar_years(this_year, this_year + 1)
     return render_template("staff/calendar.html", form=form, days=days, missing=missing)
 

@@ -1,9 +1,10 @@
 """iCalendar export: CRLF, folding, escaping, UID, DTSTAMP, DTSTART in UTC; the feed."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from courses import ical
 from courses.models import LectureStatus
+from portal.core import clock
 from portal.core.ical import escape_text
 
 
@@ -21,9 +22,9 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters():
         [
             {
                 "uid": "lecture-1@example.com",
-                "dtstamp": datetime(2026, 11, 1, 3, 0),
-                "start": datetime(2026, 11, 1, 11, 30),
-                "end": datetime(2026, 11, 1, 13, 0),
+                "dtstamp": clock.utc(2026, 11, 1, 3, 0),
+                "start": clock.utc(2026, 11, 1, 11, 30),
+                "end": clock.utc(2026, 11, 1, 13, 0),
                 "summary": summary,
             }
         ]

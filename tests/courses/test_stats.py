@@ -1,10 +1,11 @@
 """Statistics by month: lectures held, registrations, attendance, replays viewed."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from courses import operations
 from courses import stats as lecture_stats
 from courses.models import AttendanceSource, ReplayView
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -14,9 +15,9 @@ def test_stats_count_by_month_and_are_registered(
     lecture = create_lecture(starts_in=timedelta(days=5))
     user = create_enterprise_user()
     operations.register(lecture, user)
-    lecture.starts_dt = datetime(2025, 3, 10, 11, 30)  # held in March 2025 (Beijing time)
+    lecture.starts_dt = clock.utc(2025, 3, 10, 11, 30)  # held in March 2025 (Beijing time)
     operations.record_attendance(lecture, create_enterprise(), source=AttendanceSource.imported)
-    db.session.add(ReplayView(lecture_id=lecture.id, viewed_dt=datetime(2025, 4, 2, 8, 0)))
+    db.session.add(ReplayView(lecture_id=lecture.id, viewed_dt=clock.utc(2025, 4, 2, 8, 0)))
     db.session.flush()
     start, end = lecture_stats.year_bounds(2025)
     rows = {row["month"]: row for row in lecture_stats.by_month(start, end)}
@@ -34,7 +35,7 @@ def test_stats_count_by_month_and_are_registered(
 
 def test_month_boundary_is_beijing_time(create_lecture):
     lecture = create_lecture(starts_in=-timedelta(days=1))
-    lecture.starts_dt = datetime(2025, 5, 31, 17, 0)  # 1 June 01:00 in Beijing
+    lecture.starts_dt = clock.utc(2025, 5, 31, 17, 0)  # 1 June 01:00 in Beijing
     db.session.flush()
     start, end = lecture_stats.year_bounds(2025)
     months = [row["month"] for row in lecture_stats.by_month(start, end)]

@@ -1,11 +1,12 @@
 """From an enterprise's online application to an archived case with a dossier number."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from portal.core import clock
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,7 @@ def open_as(new_page, log_in_as):
 
 
 def test_online_application_to_archived_case(open_as, e2e_server):
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    today = clock.today()
     applicant = open_as("enterprise1@demo.example")
     applicant.goto("/mediation/apply")
     applicant.fill("#title", "装修工程款纠纷（端到端测试）")

@@ -1,16 +1,14 @@
 """The working-day clock: Spring Festival and National Day 2026 with their make-up days; pauses."""
 
-from datetime import datetime
-
-from knowledge import clock, operations
+from knowledge import operations
 from knowledge.deadlines import deadline_for
 from knowledge.models import QuestionStatus
+from portal.core import clock
 
 
 def utc(*args):
-    """A Shanghai wall-clock time given as UTC (Shanghai is UTC+8)."""
-    local = datetime(*args)
-    return local.replace(hour=local.hour - 8)
+    """A Beijing wall-clock time, as the naive UTC we store."""
+    return clock.local(*args)
 
 
 def test_spring_festival_2026_holidays_are_skipped():
@@ -35,7 +33,7 @@ def test_national_day_2026_and_its_make_up_days():
 
 def test_late_evening_counts_on_the_shanghai_calendar():
     # 23:30 on Fri 30 Jan 2026 in Shanghai is 15:30 UTC the same day; +1 working day -> Mon 2 Feb.
-    assert deadline_for(datetime(2026, 1, 30, 15, 30), 1) == datetime(2026, 2, 2, 15, 30)
+    assert deadline_for(clock.utc(2026, 1, 30, 15, 30), 1) == clock.utc(2026, 2, 2, 15, 30)
 
 
 def test_unknown_year_counts_weekends_only_without_error():

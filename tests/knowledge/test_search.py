@@ -1,13 +1,13 @@
 """The search engine: analysis, permissions, syntax errors, filters, facets, pages and the CLI."""
 
 import json
-from datetime import datetime
 
 from knowledge.search import engine
 from knowledge.search.analysis import segment
 from knowledge.search.indexer import process_outbox
 from knowledge.search.outbox import SearchOutbox, enqueue
 from portal.accounts.models import Verification
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -121,17 +121,17 @@ def test_snippets_highlight_the_matched_words_and_escape_html(fake_source):
 def test_filters_and_facets(fake_source):
     engine.index(
         fake_source.put(
-            1, title="工程款纠纷", category="construction", industry="E", date=datetime(2024, 5, 1)
+            1, title="工程款纠纷", category="construction", industry="E", date=clock.utc(2024, 5, 1)
         )
     )
     engine.index(
         fake_source.put(
-            2, title="工程款拖欠", category="construction", industry="C", date=datetime(2023, 1, 1)
+            2, title="工程款拖欠", category="construction", industry="C", date=clock.utc(2023, 1, 1)
         )
     )
     engine.index(
         fake_source.put(
-            3, title="工程款借贷", category="finance", industry="C", date=datetime(2024, 8, 1)
+            3, title="工程款借贷", category="finance", industry="C", date=clock.utc(2024, 8, 1)
         )
     )
     everything = engine.search("工程款")
@@ -142,7 +142,7 @@ def test_filters_and_facets(fake_source):
     assert _ids(engine.search("工程款", filters={"category": "construction", "industry": "C"})) == [
         2
     ]
-    since_2024 = engine.search("工程款", filters={"date_from": datetime(2024, 1, 1).date()})
+    since_2024 = engine.search("工程款", filters={"date_from": clock.utc(2024, 1, 1).date()})
     assert set(_ids(since_2024)) == {1, 3}
     assert engine.search("工程款", kinds=["other"]).total == 0
 

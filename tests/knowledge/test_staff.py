@@ -6,9 +6,10 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from knowledge import clock, operations
+from knowledge import operations
 from knowledge.models import QuestionStatus as S
 from knowledge.models import RoutingRule
+from portal.core import clock
 from portal.core.db import utcnow
 from tests.fixtures.knowledge import category
 
@@ -77,7 +78,7 @@ def test_staff_question_page_shows_routing_reasons(client, login, dummy_staff, d
 
 def test_monthly_figures_and_xlsx_export(client, login, dummy_staff, answered_question):
     login(dummy_staff)
-    month = utcnow().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")  # figures are kept by Beijing month
     page = client.get(f"/questions/staff/figures?month={month}")
     assert page.status_code == 200
     response = client.get(f"/questions/staff/figures.xlsx?month={month}")
@@ -139,9 +140,8 @@ def test_operations_refuse_reassigning_to_a_conflicted_lawyer(
 def test_staff_are_warned_when_the_deadline_year_has_no_calendar(
     client, login, dummy_staff, create_question, matching_lawyer
 ):
-    from datetime import datetime
 
-    with clock.frozen(datetime(2027, 3, 1, 2)):
+    with clock.frozen(clock.utc(2027, 3, 1, 2)):
         question = create_question()
     login(dummy_staff)
     page = client.get(f"/questions/{question.id}").get_data(as_text=True)

@@ -1,6 +1,6 @@
 """Pages: confidentiality, audit of every view, forms that refuse bad input without losing it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from mediation.models import Case, CaseNote, CaseStatus, Committee, FoundingStep
 from portal.accounts.models import Role
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -166,7 +167,7 @@ def test_agreement_form_with_missing_contents_keeps_what_was_typed(
     login(dummy_mediator.user)
     response = client.post(
         f"/mediation/cases/{case.id}/agreement",
-        data={"kind": "written", "terms": "被申请人分三期支付货款", "effective_on": date.today()},
+        data={"kind": "written", "terms": "被申请人分三期支付货款", "effective_on": clock.today()},
     )
     assert response.status_code == 200
     assert "被申请人分三期支付货款" in response.text

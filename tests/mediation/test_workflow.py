@@ -1,6 +1,6 @@
 """The case workflow: the whole transition table, preconditions, agreement contents, dossier numbers."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from mediation import operations
 from mediation.models import AgreementKind, CaseEvent, CaseStatus, DossierCounter
 from mediation.operations import TRANSITIONS, MediationError, NotPermitted, TransitionRefused
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.notifications.models import Notification
 from tests.fixtures.mediation import prepare_for
 
@@ -93,16 +94,18 @@ def test_decline_records_the_reason(dummy_case, dummy_director):
     assert dummy_case.declined_reason == "party_objects"
 
 
-AGREEMENT = {
-    "parties_text": "申请人沈阳某商贸有限公司；被申请人沈阳某机械有限公司",
-    "facts": "被申请人拖欠货款 12 万元，双方对利息有争议。",
-    "responsibilities": "被申请人承担付款责任。",
-    "terms": "被申请人支付货款 12 万元，申请人放弃利息。",
-    "performance_manner": "银行转账",
-    "performance_deadline": date.today() + timedelta(days=30),
-    "signed_on": date.today(),
-    "effective_on": date.today(),
-}
+def agreement_fields() -> dict:
+    """A complete written agreement, dated by the (possibly frozen) clock."""
+    return {
+        "parties_text": "申请人沈阳某商贸有限公司；被申请人沈阳某机械有限公司",
+        "facts": "被申请人拖欠货款 12 万元，双方对利息有争议。",
+        "responsibilities": "被申请人承担付款责任。",
+        "terms": "被申请人支付货款 12 万元，申请人放弃利息。",
+        "performance_manner": "银行转账",
+        "performance_deadline": clock.today() + timedelta(days=30),
+        "signed_on": clock.today(),
+        "effective_on": clock.today(),
+    }
 
 
 @pytest.mark.parametrize("missing", sorted(operations.WRITTEN_REQUIRED))
@@ -111,7 +114,7 @@ def test_written_agreement_missing_a_required_content_is_refused(
 ):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     is_date = missing in ("performance_deadline", "effective_on")
-    values = {**AGREEMENT, missing: None if is_date else "  "}
+    values = {**agreement_fields(), missing: None if is_date else "  "}
     with pytest.raises(MediationError) as info:
         operations.record_agreement(case, dummy_mediator.user, kind=AgreementKind.written, **values)
     assert missing in info.value.errors
@@ -124,38 +127,38 @@ def test_complete_written_agreement_opens_the_confirmation_window(
 ):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     agreement = operations.record_agreement(
-        case, dummy_mediator.user, kind=AgreementKind.written, **AGREEMENT
+        case, dummy_mediator.user, kind=AgreementKind.written, **agreement_fields()
     )
     assert case.status == CaseStatus.agreement_reached
-    assert agreement.confirmation_deadline == date.today() + timedelta(days=30)
+    assert agreement.confirmation_deadline == clock.today() + timedelta(days=30)
 
 
 def test_oral_agreement_needs_only_its_record(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
     with pytest.raises(MediationError):
         operations.record_agreement(
-            case, dummy_mediator.user, kind=AgreementKind.oral, effective_on=date.today()
+            case, dummy_mediator.user, kind=AgreementKind.oral, effective_on=clock.today()
         )
     operations.record_agreement(
         case,
         dummy_mediator.user,
         kind=AgreementKind.oral,
         oral_record="双方当场达成口头协议，即时履行完毕。",
-        effective_on=date.today(),
+        effective_on=clock.today(),
     )
     assert case.status == CaseStatus.agreement_reached
 
 
 def test_dates_in_the_wrong_order_are_refused(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.in_mediation)
-    values = {**AGREEMENT, "performance_deadline": date.today() - timedelta(days=1)}
+    values = {**agreement_fields(), "performance_deadline": clock.today() - timedelta(days=1)}
     with pytest.raises(MediationError) as info:
         operations.record_agreement(case, dummy_mediator.user, kind=AgreementKind.written, **values)
     assert "performance_deadline" in info.value.errors
     signed_late = {
-        **AGREEMENT,
-        "signed_on": date.today(),
-        "effective_on": date.today() - timedelta(1),
+        **agreement_fields(),
+        "signed_on": clock.today(),
+        "effective_on": clock.today() - timedelta(1),
     }
     with pytest.raises(MediationError) as info:
         operations.record_agreement(
@@ -197,7 +200,7 @@ def test_return_visit_before_the_agreement_takes_effect_is_refused(
         )
     assert "visited_on" in info.value.errors
     operations.record_return_visit(
-        case, dummy_mediator.user, visited_on=date.today(), performance="full", record="已履行"
+        case, dummy_mediator.user, visited_on=clock.today(), performance="full", record="已履行"
     )
     assert case.status == CaseStatus.return_visited
 
@@ -279,7 +282,7 @@ def test_reminders_are_sent_once(create_case, dummy_committee, dummy_mediator):
 
 def test_confirmation_window_is_reminded_near_its_end(create_case, dummy_committee, dummy_mediator):
     case = create_case(dummy_committee, status=CaseStatus.agreement_reached)
-    case.agreement.effective_on = date.today() - timedelta(days=25)
+    case.agreement.effective_on = clock.today() - timedelta(days=25)
     counts = operations.send_reminders()
     assert counts["confirmation_window"] == 1
     assert case.agreement.confirmation_reminded_dt is not None

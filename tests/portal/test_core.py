@@ -1,12 +1,12 @@
 """Markdown sanitising, USCC checksum, health check, security headers, working days."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.core import workdays
+from portal.core import clock, workdays
 from portal.core.db import db
 from portal.core.markdown import render
 from portal.core.models import CalendarDay
@@ -101,13 +101,13 @@ def test_spring_festival_2026_counts_holidays_and_make_up_days(app):
     # 2026 Spring Festival: holiday 15-23 Feb, make-up working days Sat 14 Feb and Sat 28 Feb.
     assert workdays.is_workday(date(2026, 2, 14))
     assert not workdays.is_workday(date(2026, 2, 16))
-    start = datetime(2026, 2, 13, 10, 0)
-    assert workdays.add_working_days(start, 1) == datetime(2026, 2, 14, 10, 0)
-    assert workdays.add_working_days(start, 2) == datetime(2026, 2, 24, 10, 0)
+    start = clock.utc(2026, 2, 13, 10, 0)
+    assert workdays.add_working_days(start, 1) == clock.utc(2026, 2, 14, 10, 0)
+    assert workdays.add_working_days(start, 2) == clock.utc(2026, 2, 24, 10, 0)
 
 
 def test_national_day_2026(app):
-    start = datetime(2026, 9, 30, 9, 0)
+    start = clock.utc(2026, 9, 30, 9, 0)
     result = workdays.add_working_days(start, 1)
     assert result.date() == workdays_next_after_national_day()
 

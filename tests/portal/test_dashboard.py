@@ -1,11 +1,12 @@
 """The staff statistics page: every registered function's figures for a period, and XLSX."""
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
+from portal.core import clock
 from portal.core.hooks import add_stats
 from portal.dashboard.periods import Period, month_bounds
 
@@ -41,7 +42,7 @@ def test_each_registered_function_gets_the_period_and_shows_as_a_titled_table(
     login(dummy_staff)
     page = client.get("/dashboard?month=2026-10").get_data(as_text=True)
     # October 2026 in Shanghai: from 30 Sep 16:00 UTC to 31 Oct 16:00 UTC.
-    assert calls == [(datetime(2026, 9, 30, 16), datetime(2026, 10, 31, 16))]
+    assert calls == [(clock.utc(2026, 9, 30, 16), clock.utc(2026, 10, 31, 16))]
     assert "<h2" in page and "人民调解" in page
     for text in ("受理案件", "12", "75%", "按类别 · 合同纠纷", "按类别 · 劳动争议"):
         assert text in page
@@ -50,8 +51,8 @@ def test_each_registered_function_gets_the_period_and_shows_as_a_titled_table(
 def test_the_house_reports_registrations_in_the_period(
     client, login, dummy_staff, create_enterprise
 ):
-    create_enterprise(created_dt=datetime(2026, 3, 10, 2), industry="E")
-    create_enterprise(created_dt=datetime(2026, 4, 10, 2))
+    create_enterprise(created_dt=clock.utc(2026, 3, 10, 2), industry="E")
+    create_enterprise(created_dt=clock.utc(2026, 4, 10, 2))
     login(dummy_staff)
     page = client.get("/dashboard?start=2026-03-01&end=2026-03-31").get_data(as_text=True)
     assert "账户与注册" in page
@@ -105,5 +106,5 @@ def test_export_has_one_sheet_per_statistics_function(client, login, dummy_staff
 def test_periods_cover_whole_local_days():
     period = Period(*month_bounds(date(2026, 2, 11)))
     assert (period.first, period.last) == (date(2026, 2, 1), date(2026, 2, 28))
-    assert period.start == datetime(2026, 1, 31, 16) and period.end == datetime(2026, 2, 28, 16)
+    assert period.start == clock.utc(2026, 1, 31, 16) and period.end == clock.utc(2026, 2, 28, 16)
     assert Period(date(2026, 2, 3), date(2026, 2, 9)).slug == "2026-02-03_2026-02-09"

@@ -1,7 +1,6 @@
 """Profiles, per-address throttling, staff calendar, audit log filter, production settings."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +9,7 @@ import portal
 from portal.audit.models import AuditEntry
 from portal.audit.operations import log
 from portal.config import DEFAULT_SECRET_KEY, ProductionConfig
-from portal.core import workdays
+from portal.core import clock, workdays
 from portal.core.db import db
 from portal.core.models import CalendarDay
 from tests.fixtures.accounts import PASSWORD
@@ -175,7 +174,7 @@ def test_profile_needs_a_login(client):
 
 
 def _unknown_year():
-    this_year = date.today().year
+    this_year = clock.today().year
     for year in (this_year, this_year + 1):
         if not workdays.year_is_known(year):
             return year
@@ -228,7 +227,7 @@ def test_audit_log_filters_by_user_action_record_and_date(client, login, dummy_s
     assert rows(action="case.") == {"case.open", "case.close"}
     assert rows(object_type="cases", object_id="7") == {"case.open"}
     assert rows(start="2000-01-01", end="2000-01-02") == set()
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # dates are local
+    today = clock.today().isoformat()  # dates are Beijing days
     assert rows(start=today, end=today, user="clerk-audit") == {"case.open", "case.close"}
     assert client.get("/staff/audit?start=garbage&object_id=x").status_code == 200
 

@@ -1,11 +1,12 @@
 """The demo loaders: idempotent, and the appeal figures match the federation's report."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from portal.appeals import reports
 from portal.appeals.demo import load as load_appeals
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import operations
 from portal.counsel.demo import load as load_counsel
@@ -28,7 +29,7 @@ def test_demo_loaders_are_idempotent_and_plausible(app):
             assert 1 <= len(group.current_members) <= 5
             assert all(m.enterprise.is_small_or_micro for m in group.current_members)
             assert all(operations.active_group_count(u.id) <= 3 for u in group.lawyers)
-        figures = reports.figures(date.today() - timedelta(days=400), date.today())
+        figures = reports.figures(clock.today() - timedelta(days=400), clock.today())
         assert (figures["collected"], figures["resolved"]) == (161, 103)
         assert figures["law_related_resolved"] == 45
         assert load_counsel(app) == "already loaded" and load_appeals(app) == "already loaded"

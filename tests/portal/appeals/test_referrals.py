@@ -1,6 +1,6 @@
 """Appeal referrals: the state table, revisit by the enterprise, escalation, ledger, figures."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -11,6 +11,7 @@ from portal.appeals import reports
 from portal.appeals.models import AppealReferral, AppealStatus
 from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 from portal.notifications.models import Notification
 
@@ -33,7 +34,7 @@ def test_staff_records_a_referral_and_the_firm_is_told(
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     referral = db.session.scalar(select(AppealReferral))
-    assert referral.status == AppealStatus.referred and referral.stage_due_date > date.today()
+    assert referral.status == AppealStatus.referred and referral.stage_due_date > clock.today()
     assert db.session.scalar(select(Notification).where(Notification.user_id == firm_user.id))
     page = client.get(f"/appeals/{referral.id}").get_data(as_text=True)
     assert "SYSQ-2026-0999" in page and "register.example.gov.cn" in page
@@ -216,7 +217,7 @@ def test_ledger_figures_and_xlsx(
         _walk_to_revisited(app, referral, dummy_staff)
         with app.test_request_context():
             transition(referral, AppealStatus.closed, dummy_staff)
-    month = date.today().replace(day=1)
+    month = clock.today().replace(day=1)
     with app.test_request_context():
         result = reports.figures(*reports.month_bounds(month.strftime("%Y-%m")))
     assert (result["collected"], result["resolved"], result["law_related_resolved"]) == (3, 2, 1)

@@ -1,6 +1,6 @@
 """Scheduling: no lawyer and no firm double-booked (in the database), batches, bad times."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.checkups import operations as ops
 from portal.checkups.models import Booking, Checkup, Status
+from portal.core import clock
 from portal.core.db import db
 from tests.fixtures.programmes import next_free_start
 
@@ -74,10 +75,10 @@ def test_booking_rows_cover_every_half_hour_for_firm_and_each_lawyer(create_chec
 
 
 def test_odd_times_round_outwards_to_whole_slots():
-    start = datetime(2030, 5, 5, 1, 10)
+    start = clock.utc(2030, 5, 5, 1, 10)
     assert ops.slots_between(start, start + timedelta(minutes=30)) == [
-        datetime(2030, 5, 5, 1, 0),
-        datetime(2030, 5, 5, 1, 30),
+        clock.utc(2030, 5, 5, 1, 0),
+        clock.utc(2030, 5, 5, 1, 30),
     ]
 
 
@@ -138,7 +139,7 @@ def test_staff_schedule_through_the_form_and_people_are_told(
     checkup = db.session.scalar(
         select(Checkup).where(Checkup.enterprise_id == firm_user.enterprise_id)
     )
-    assert checkup.start_dt == datetime(2031, 3, 4, 1, 0)  # 09:00 in Shanghai
+    assert checkup.start_dt == clock.utc(2031, 3, 4, 1, 0)  # 09:00 in Shanghai
     assert checkup.status == Status.scheduled
     client.get("/")  # the notifications are there for both
     from portal.notifications.models import Notification

@@ -1,7 +1,7 @@
 """Many threads book the same lawyer for overlapping times at once: exactly one wins."""
 
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ import portal
 from portal.accounts.models import Enterprise, User
 from portal.checkups import operations as ops
 from portal.checkups.models import Booking, Checkup
+from portal.core import clock
 from portal.core.db import db
 from tests.fixtures.app import ON_POSTGRES
 
@@ -82,7 +83,7 @@ def _setup(booking_app):
 
 def test_only_one_of_many_simultaneous_overlapping_bookings_wins(booking_app):
     staff_id, lawyer_id, firm_ids = _setup(booking_app)
-    base = datetime(2031, 5, 6, 1, 0)
+    base = clock.utc(2031, 5, 6, 1, 0)
     barrier = threading.Barrier(THREADS)
     results, errors = [], []
 

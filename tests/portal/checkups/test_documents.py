@@ -2,7 +2,6 @@
 
 import io
 import re
-from datetime import datetime
 
 import pytest
 from docx import Document
@@ -13,6 +12,7 @@ from portal.checkups.charts import risk_profile_svg
 from portal.checkups.ics import invitation
 from portal.checkups.models import Level, Status
 from portal.checkups.report import build_docx, plain
+from portal.core import clock
 from portal.core.ical import escape_text, fold
 
 pytestmark = pytest.mark.usefixtures("babel_request_ctx")
@@ -144,7 +144,7 @@ def test_ics_lines_end_with_crlf_fold_at_75_octets_and_escape_text(dummy_checkup
         dummy_checkup,
         host="portal.example",
         url="https://portal.example/checkups/1",
-        now=datetime(2030, 1, 1, 8, 0, 0),
+        now=clock.utc(2030, 1, 1, 8, 0, 0),
     )
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")

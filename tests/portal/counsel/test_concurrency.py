@@ -1,13 +1,14 @@
 """Two staff put the same firm into two groups at once: exactly one succeeds (SQLite and PG)."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 import portal
 from portal.accounts.models import Enterprise, LawyerProfile, Role, User, Verification
+from portal.core import clock
 from portal.core.db import db
 from portal.core.reference import make_uscc
 from portal.counsel import operations
@@ -86,8 +87,8 @@ def test_same_firm_in_two_groups_at_once_only_one_wins(race_app):
                 barrier.wait(timeout=5)
                 operations.create_group(
                     name=name,
-                    start_date=date.today(),
-                    end_date=date.today() + timedelta(days=365),
+                    start_date=clock.today(),
+                    end_date=clock.today() + timedelta(days=365),
                     enterprises=[db.session.get(Enterprise, firm_id)],
                     lawyers=[db.session.get(User, lawyer_id)],
                     by=db.session.get(User, staff_id),

@@ -1,11 +1,12 @@
 """Forming 5+1 groups: size class, five-firm limit, one active group per firm, lawyer cap."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import operations
 from portal.counsel.models import CounselGroup, CounselMembership, GroupStatus
@@ -16,8 +17,8 @@ def _form(enterprises, lawyers, **overrides):
     data = {
         "name": "浙江商会第一组",
         "chamber": "0",
-        "start_date": date.today().isoformat(),
-        "end_date": (date.today() + timedelta(days=365)).isoformat(),
+        "start_date": clock.today().isoformat(),
+        "end_date": (clock.today() + timedelta(days=365)).isoformat(),
         "enterprises": [str(e.id) for e in enterprises],
         "lawyers": [str(u.id) for u in lawyers],
         "note": "",
@@ -105,7 +106,7 @@ def test_database_refuses_a_second_current_seat_for_a_firm(
     other = create_counsel_group(firms=1)
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(
-            CounselMembership(group=other, enterprise=firm, slot=2, joined_on=date.today())
+            CounselMembership(group=other, enterprise=firm, slot=2, joined_on=clock.today())
         )
         db.session.flush()
 
@@ -115,7 +116,7 @@ def test_database_refuses_a_sixth_current_slot(create_counsel_group, create_ente
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(
             CounselMembership(
-                group=group, enterprise=create_enterprise(), slot=6, joined_on=date.today()
+                group=group, enterprise=create_enterprise(), slot=6, joined_on=clock.today()
             )
         )
         db.session.flush()
@@ -272,7 +273,7 @@ def test_ended_group_takes_no_more_services_or_members(
                 enterprise=group.memberships[0].enterprise,
                 lawyer=group.lawyer_seats[0].lawyer,
                 kind="advice",
-                service_date=date.today(),
+                service_date=clock.today(),
                 minutes=30,
                 note="",
                 by=group.lawyer_seats[0].lawyer,

@@ -1,6 +1,6 @@
 """Services: logging, the confirm/dispute state table, requests, escalation, reports, home."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import reports
 from portal.counsel.models import CounselRequest, CounselService, RequestStatus, ServiceStatus
@@ -34,7 +35,7 @@ def test_counsel_logs_a_service_and_the_firm_is_asked(
         data={
             "enterprise": firm.id,
             "kind": "contract_review",
-            "service_date": date.today().isoformat(),
+            "service_date": clock.today().isoformat(),
             "minutes": "90",
             "note": "审查采购合同。",
         },
@@ -55,7 +56,7 @@ def test_future_service_is_refused_and_input_kept(client, login, dummy_counsel_g
         data={
             "enterprise": group.enterprises[0].id,
             "kind": "advice",
-            "service_date": (date.today() + timedelta(days=3)).isoformat(),
+            "service_date": (clock.today() + timedelta(days=3)).isoformat(),
             "minutes": "30",
             "note": "未来的服务记录",
         },
@@ -230,7 +231,7 @@ def test_reports_count_coverage_hours_and_quiet_firms(
     assert len(workbook.worksheets) == 7
     stats = current_app.extensions["portal.stats"]["counsel"]
     with app.test_request_context():
-        figures = stats(date.today() - timedelta(days=30), date.today())
+        figures = stats(clock.today() - timedelta(days=30), clock.today())
     assert figures["services"] >= 1
 
 
@@ -240,7 +241,7 @@ def test_home_sections_per_role(app, login, dummy_counsel_service, firm_user_of,
     assert service.lawyer.name in firm.get("/").get_data(as_text=True)
     lawyer = login(service.lawyer, app.test_client())
     assert service.group.name in lawyer.get("/").get_data(as_text=True)
-    service.group.end_date = date.today() + timedelta(days=3)
+    service.group.end_date = clock.today() + timedelta(days=3)
     db.session.flush()
     staff = login(dummy_staff, app.test_client())
     assert service.group.name in staff.get("/").get_data(as_text=True)
