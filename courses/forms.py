@@ -5,7 +5,6 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 
 from courses import transcripts
 from courses.operations import upload_limits
+from portal.core.forms import FlaskForm
 from portal.core.uploads import detect_kind
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
