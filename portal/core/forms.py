@@ -67,7 +67,9 @@ def refuse_out_of_range_date(form, field):
     value = field.data
     if isinstance(value, datetime):
         value = value.date()
-    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+    if not isinstance(value, date):  # TimeField is a DateTimeField too
+        return
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise StopValidation(
             _l(
                 "Enter a date between %(start)s and %(end)s.",
