@@ -3,7 +3,8 @@
 - `<int:...>` in every URL rule is a converter bounded to a 32-bit database integer, so
   `/questions/2147483648` is a 404 (PostgreSQL would fail the query; SQLite overflows past 2^63).
 - `request.args.get(name, type=int)` (and `request.form`) refuse numbers outside that range
-  with a 400 and a message; `page` and `per_page`, which Flask-SQLAlchemy reads itself, too.
+  with a 400 and a message; `page` and `per_page`, which Flask-SQLAlchemy reads itself, too;
+  text a view reads itself with `request.form.get` is refused when it holds control characters.
 - a query-string value that is a date or a month (`9999-12`, `0001-01-01`) outside years
   1900-2199 is a 400 with a message: date arithmetic and the conversion to UTC overflow there.
 - control characters (NUL ...) in a query string are a 400, in a URL path a 404: PostgreSQL
@@ -47,12 +48,16 @@ class BoundedIntConverter(IntegerConverter):
 
 
 class BoundedParameters(ImmutableMultiDict):
-    """`get(name, type=int)` refuses integers the database cannot hold."""
+    """What a view reads itself with `request.args.get` / `request.form.get` is checked here:
+    integers the database cannot hold and text with control characters are a 400 with a
+    message. (Forms read through `getlist` and give their own, per-field messages.)"""
 
     def get(self, key, default=None, type=None):
         value = super().get(key, default=default, type=type)
         if type is int and isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
             raise _too_large()
+        if has_control_characters(value):
+            raise BadInput(_("The form contains control characters; remove them and try again."))
         return value
 
 

@@ -341,3 +341,52 @@ def test_empty_chambers_on_the_profile_is_a_form_error(client, login, dummy_ente
     refused_in_form(response, CHOOSE)
     db.session.refresh(dummy_enterprise_user)
     assert dummy_enterprise_user.name != "周晓东"
+
+
+def test_nul_in_text_a_view_reads_itself_is_a_400_and_nothing_changes(
+    client, login, dummy_counsel_service, firm_user_of
+):
+    service = dummy_counsel_service
+    status = service.status
+    login(firm_user_of(service.enterprise))
+    response = client.post(
+        f"/counsel/services/{service.id}/status", data={"to": "disputed", "reason": "不对" + NUL}
+    )
+    assert response.status_code == 400
+    assert says(response, CONTROL)
+    db.session.refresh(service)
+    assert service.status == status
+
+
+@pytest.mark.parametrize("value", ["x", "99999999999999999999999"])
+def test_an_unreadable_id_in_a_form_field_is_not_found(client, login, dummy_staff, value):
+    login(dummy_staff)
+    assert client.post("/checkups/new", data={"follow_up_of": value}).status_code == 404
+
+
+@pytest.mark.parametrize("day", ["2026-13-45", "x"])
+def test_a_path_date_that_is_not_a_date_is_not_found(client, login, dummy_staff, day):
+    login(dummy_staff)
+    assert client.post(f"/staff/calendar/{day}/remove").status_code == 404
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_of_every_package_is_a_house_form(app):
+    """The input checks live in portal.core.forms.FlaskForm; a form built on Flask-WTF's own
+    class would skip them."""
+    from flask_wtf import FlaskForm as FlaskWTFForm
+
+    from portal.core.forms import FlaskForm
+
+    strays = [
+        f"{form.__module__}.{form.__qualname__}"
+        for form in _subclasses(FlaskWTFForm)
+        if not issubclass(form, FlaskForm) and not form.__module__.startswith("tests.")
+    ]
+    assert strays == []
+    assert len(list(_subclasses(FlaskForm))) > 50

@@ -369,6 +369,60 @@ def test_no_input_on_any_route_as_any_role_answers_5xx_or_stores_a_refusal(
     )
 
 
+PATH_TEXT = ["x", "accepted", "in_progress", "contract", "2026-10-09", "2026-13-45", "\x00", "."]
+
+
+def path_strategy(rule, ids):
+    values = {}
+    for name in sorted(rule.arguments):
+        if type(rule._converters[name]).__name__.endswith("IntConverter"):
+            values[name] = st.sampled_from([ids.get(name, 1), 0, 1, 2**31 - 1, 2**31, 10**25])
+        else:
+            values[name] = st.one_of(st.sampled_from(PATH_TEXT), st.text(min_size=1, max_size=12))
+    return st.fixed_dictionaries(values)
+
+
+def test_no_path_argument_on_any_route_as_any_role_answers_5xx_or_stores_a_refusal(
+    app, login, world
+):
+    ids, users = world
+    clients = {
+        role: (login(user, app.test_client()) if user else app.test_client())
+        for role, user in users.items()
+    }
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.arguments
+        and not rule.endpoint.endswith("static")
+        and rule.endpoint not in SKIPPED_ENDPOINTS
+    ]
+
+    def sender(rule):
+        method = "GET" if "GET" in rule.methods else "POST"
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=not RANDOM,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(role=st.sampled_from(sorted(clients)), values=path_strategy(rule, ids))
+        def send(role, values):
+            path = rule.build(values, append_unknown=False)[1]
+            before = fingerprint()
+            response = clients[role].open(path, method=method)
+            assert response.status_code < 500, (role, method, path)
+            if refused(response, method):
+                assert changed_tables(before, fingerprint()) == [], (role, method, path)
+
+        return send
+
+    for rule in sorted(rules, key=lambda r: r.rule):
+        sender(rule)()
+
+
 def test_the_form_reader_finds_fields_options_and_links():
     reader = FormReader()
     reader.feed(
