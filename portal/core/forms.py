@@ -6,8 +6,8 @@ before `Optional()` (which would otherwise skip a value that is only control cha
 
 - text fields refuse control characters (NUL and friends: PostgreSQL cannot store NUL, and
   they break XML exports); tab, line feed and carriage return are allowed;
-- integer fields refuse numbers outside a 32-bit database integer, decimal fields outside a
-  sane range; date fields refuse dates outside years 1900-2199 (date arithmetic and the
+- integer fields refuse numbers outside a 32-bit database integer, decimal fields outside
+  ±10^12 or not finite; date fields refuse dates outside years 1900-2199 (date arithmetic and the
   conversion to UTC overflow near year 1 and 9999);
 - a multi-select whose values cannot be read (`chambers=`) is a form error even when the field
   is optional (WTForms' Optional() would otherwise hide the error and leave `data` as None).
@@ -36,7 +36,7 @@ from wtforms.validators import Optional, Regexp, StopValidation
 # C0 controls except tab, LF, CR; DEL; and the two non-characters XML refuses.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-DECIMAL_LIMIT = 10**9
+DECIMAL_LIMIT = 10**12  # what Numeric(14, 2) holds
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
 
 
@@ -59,7 +59,11 @@ def refuse_out_of_range_integer(form, field):
 
 
 def refuse_out_of_range_decimal(form, field):
-    if field.data is not None and not -DECIMAL_LIMIT < field.data < DECIMAL_LIMIT:
+    if field.data is None:
+        return
+    if not field.data.is_finite():  # NaN / Infinity: comparing them raises
+        raise StopValidation(_l("Enter a number."))
+    if not -DECIMAL_LIMIT < field.data < DECIMAL_LIMIT:
         raise StopValidation(_l("This number is too large."))
 
 

@@ -390,3 +390,28 @@ def test_every_form_of_every_package_is_a_house_form(app):
     ]
     assert strays == []
     assert len(list(_subclasses(FlaskForm))) > 50
+
+
+@pytest.mark.parametrize("amount", ["nan", "-inf", "1e309", "1000000000000"])
+def test_an_amount_that_is_not_a_storable_number_is_a_form_error(
+    client, login, dummy_committee, dummy_director, dummy_applicant, amount
+):
+    dummy_applicant.enterprise.chambers = [dummy_committee.chamber]
+    login(dummy_applicant)
+    before = count(Case)
+    response = client.post(
+        "/mediation/apply",
+        data={
+            "committee_id": dummy_committee.id,
+            "title": "装修工程款纠纷",
+            "amount": amount,
+            "facts": "尾款未付",
+            "claims": "支付尾款",
+            "respondent_kind": "enterprise",
+            "respondent_name": "沈阳某餐饮管理有限公司",
+            "respondent_phone": "024-22223333",
+        },
+    )
+    assert response.status_code == 200
+    assert "is-invalid" in response.get_data(as_text=True)
+    assert count(Case) == before
