@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, select
+from werkzeug.routing import IntegerConverter
 
 from portal.appeals import operations as appeal_ops
 from portal.core.db import db
@@ -196,9 +197,7 @@ def _path_for(rule, ids):
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = (
-            ids.get(name, 1) if type(converter).__name__.endswith("IntConverter") else "x"
-        )
+        values[name] = ids.get(name, 1) if isinstance(converter, IntegerConverter) else "x"
     try:
         return rule.build(values, append_unknown=False)[1]
     except Exception:
@@ -414,7 +413,7 @@ PATH_TEXT = ["x", "accepted", "in_progress", "contract", "2026-10-09", "2026-13-
 def path_strategy(rule, ids):
     values = {}
     for name in sorted(rule.arguments):
-        if type(rule._converters[name]).__name__.endswith("IntConverter"):
+        if isinstance(rule._converters[name], IntegerConverter):
             values[name] = st.sampled_from([ids.get(name, 1), 0, 1, 2**31 - 1, 2**31, 10**25])
         else:
             values[name] = st.one_of(st.sampled_from(PATH_TEXT), st.text(min_size=1, max_size=12))
