@@ -7,8 +7,9 @@ check-up, a referral, a lecture ...), and every <form> and every link with a que
 pages becomes a target (method, URL, fields with their kinds, options and defaults). Every role
 then sends every target, with values drawn by hypothesis: mostly the page's own values, mixed with
 control characters, numbers past the database's range, dates at the calendar's edges, empty and
-unknown choices, long text. A refused request (4xx, or a form shown again with errors) must leave
-every table as it was.
+unknown choices, long text; and, for every role shown the form, each class of bad input in every
+field at once. A refused request (4xx, or a form shown again with errors) must leave every table
+as it was, and no stored text may ever hold a control character.
 
 FUZZ_EXAMPLES (default 3) sets the examples per role and target; FUZZ_RANDOM=1 draws new ones each
 run instead of the same reproducible ones.
@@ -22,13 +23,14 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, select
 from werkzeug.routing import IntegerConverter
 
 from portal.appeals import operations as appeal_ops
 from portal.core.db import db
+from portal.core.forms import has_control_characters
 from portal.core.models import CalendarDay
 from portal.counsel import operations as counsel_ops
 
@@ -215,15 +217,17 @@ def _get_rules(app):
 
 
 def discover_targets(app, clients, ids):
-    """{(method, path): fields} from every form and query link every role is shown."""
-    targets = {}
+    """{(method, path): fields} from every form and query link every role is shown, and
+    {(method, path): roles} who were shown it."""
+    targets, seen_by = {}, {}
     adapter = app.url_map.bind("localhost")
-    for client in clients.values():
+    for role, client in clients.items():
         for rule in _get_rules(app):
             path = _path_for(rule, ids)
             if path is None:
                 continue
             targets.setdefault(("GET", path), {})
+            seen_by.setdefault(("GET", path), set()).add(role)
             if FILE_SUFFIX.search(path):
                 continue  # an export: no forms to read, and slow to build
             response = client.get(path)
@@ -241,6 +245,7 @@ def discover_targets(app, clients, ids):
                 if endpoint in SKIPPED_ENDPOINTS:
                     continue
                 fields = targets.setdefault((form["method"], action_path), {})
+                seen_by.setdefault((form["method"], action_path), set()).add(role)
                 for name, (kind, options, default) in form["fields"].items():
                     if name == "csrf_token":
                         continue
@@ -254,10 +259,11 @@ def discover_targets(app, clients, ids):
                 if link.netloc or not link.path.startswith("/"):
                     continue
                 fields = targets.setdefault(("GET", link.path), {})
+                seen_by.setdefault(("GET", link.path), set()).add(role)
                 for name, value in parse_qsl(link.query, keep_blank_values=True):
                     kind, options, default = fields.get(name, ("text", [], value))
                     fields[name] = (kind, list(dict.fromkeys([*options, value])), default)
-    return targets
+    return targets, seen_by
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -286,6 +292,30 @@ def value_strategy(kind, options, default):
 
 OMIT = object()
 
+# Each class of bad input in every field at once: sent to every target by every role shown it.
+BAD_EVERYWHERE = [
+    {"text": "a\x00b", "number": "9" * 30, "date": "9999-12-31", "month": "9999-12"},
+    {"text": "\x1f", "number": "2147483648", "date": "0001-01-01", "month": "0001-01"},
+]
+
+
+def bad_everywhere(fields, variant):
+    values = {}
+    for name, (kind, options, default) in fields.items():
+        if kind in ("select", "radio", "checkbox", "button"):
+            values[name] = default or (options[0] if options else "")
+        elif kind == "multiple":
+            values[name] = [""] if variant == 0 else ["9" * 30]
+        elif kind in ("number", "date", "month"):
+            values[name] = BAD_EVERYWHERE[variant][kind]
+        elif kind in ("time", "datetime-local"):
+            values[name] = BAD_EVERYWHERE[variant]["date"] + ("T00:00" if "T" in default else "")
+        elif name in ("submission_token",):
+            values[name] = default
+        else:
+            values[name] = BAD_EVERYWHERE[variant]["text"]
+    return values
+
 
 def form_strategy(fields):
     """The page's own values first (the simplest example is the form as shown), then anything;
@@ -313,6 +343,16 @@ def fingerprint() -> dict:
             repr(sorted(map(repr, rows))).encode(), usedforsecurity=False
         ).hexdigest()
     return digests
+
+
+def stored_control_characters(table_names) -> list:
+    """(table, value) for every stored text holding a control character (never allowed)."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        if table.name in table_names:
+            for row in db.session.execute(select(table)):
+                found += [(table.name, v) for v in row if has_control_characters(v)]
+    return found
 
 
 def refused(response, method) -> bool:
@@ -367,11 +407,18 @@ def test_no_input_on_any_route_as_any_role_answers_5xx_or_stores_a_refusal(
         role: (login(user, app.test_client()) if user else app.test_client())
         for role, user in users.items()
     }
-    targets = discover_targets(app, clients, ids)
+    targets, seen_by = discover_targets(app, clients, ids)
     assert len([t for t in targets if t[0] == "POST"]) >= 40, "too few forms found to fuzz"
     tried = {"requests": 0, "refused": 0}
 
     def sender(method, path, fields):
+        bad_examples = [
+            example(role=role, data=bad_everywhere(fields, variant))
+            for role in sorted(seen_by.get((method, path), ()))
+            for variant in range(len(BAD_EVERYWHERE))
+            if fields
+        ]
+
         @settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -389,10 +436,13 @@ def test_no_input_on_any_route_as_any_role_answers_5xx_or_stores_a_refusal(
             tried["requests"] += 1
             assert response.status_code < 500, (role, method, path, data)
             changed = stored.changed_tables()
+            assert stored_control_characters(changed) == [], (role, method, path, data)
             if refused(response, method):
                 tried["refused"] += 1
                 assert changed == [], (role, method, path, data)
 
+        for bad in bad_examples:
+            send = bad(send)
         return send
 
     stored = StoredState()
