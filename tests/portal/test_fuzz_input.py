@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, select
 from werkzeug.routing import IntegerConverter
@@ -428,6 +428,7 @@ def test_no_input_on_any_route_as_any_role_answers_5xx_or_stores_a_refusal(
         )
         @given(role=st.sampled_from(sorted(clients)), data=form_strategy(fields))
         def send(role, data):
+            note(f"{role} {method} {path} {data!r}")  # shown when the request raises
             stored.before_request()
             if method == "GET":
                 response = clients[role].get(path, query_string=data)
@@ -499,6 +500,7 @@ def test_no_path_argument_on_any_route_as_any_role_answers_5xx_or_stores_a_refus
         @given(role=st.sampled_from(sorted(clients)), values=path_strategy(rule, ids))
         def send(role, values):
             path = rule.build(values, append_unknown=False)[1]
+            note(f"{role} {method} {path}")
             stored.before_request()
             response = clients[role].open(path, method=method)
             assert response.status_code < 500, (role, method, path)
