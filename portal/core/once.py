@@ -54,5 +54,6 @@ def first_result(form):
 def remember(form, url: str) -> None:
     """Record where the first submission's result lives (in the same transaction as the record)."""
     token = _token(form)
-    if token:
-        db.session.get(FormSubmission, token).result_url = url
+    claimed = db.session.get(FormSubmission, token) if token else None
+    if claimed is not None:  # None: the view did not claim it (an edit through the same form)
+        claimed.result_url = url

@@ -10,6 +10,7 @@ from mediation.models import Case
 from portal.appeals.models import AppealReferral
 from portal.checkups.models import Checkup
 from portal.core.db import db
+from portal.core.models import FormSubmission
 from portal.counsel.models import CounselRequest, CounselService
 from tests.fixtures.knowledge import category
 
@@ -180,3 +181,16 @@ def test_an_appeal_referral_sent_twice_is_recorded_once(
         "register_url": "",
     }
     post_twice(client, "/appeals/new", data, AppealReferral)
+
+
+def test_editing_a_draft_through_the_question_form_claims_nothing(
+    app, login, create_question, dummy_enterprise_user
+):
+    draft = create_question(asker=dummy_enterprise_user, submit=False)
+    writer = login(dummy_enterprise_user, app.test_client())
+    token = rendered_token(writer, f"/questions/{draft.id}/edit")
+    data = {**question_form(title="改过两次", submit="", save_draft="1"), "submission_token": token}
+    for _ in range(2):
+        assert writer.post(f"/questions/{draft.id}/edit", data=data).status_code == 302
+    assert draft.title == "改过两次"
+    assert db.session.get(FormSubmission, token) is None
