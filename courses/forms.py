@@ -3,7 +3,6 @@
 from urllib.parse import urlparse
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 from courses import transcripts
 from courses.operations import upload_limits
 from portal.core import clock
+from portal.core.forms import FlaskForm
 from portal.core.uploads import detect_kind
 
 # A time typed in Beijing time -> naive UTC as stored, and back (naive Beijing wall clock).

@@ -71,10 +71,7 @@ def _all_series():
 
 
 def _int_arg(name):
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return request.args.get(name, type=int)  # refuses numbers the database cannot hold
 
 
 def index():

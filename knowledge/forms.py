@@ -1,7 +1,6 @@
 """Forms of ask-a-lawyer and the knowledge base."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from knowledge.models import ROUTING_MODE_LABELS, URGENCY_LABELS
 from knowledge.operations import MAX_BODY
+from portal.core.forms import FlaskForm, OnceForm
 from portal.core.reference import industry_choices
 
 MARKDOWN_HELP = _l(
@@ -32,7 +32,7 @@ def _body_field(label):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = _body_field(_l("Your question"))
     category = SelectField(_l("Legal category"), validators=[DataRequired()])

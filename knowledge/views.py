@@ -41,6 +41,7 @@ from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
+from portal.core import once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -123,6 +124,9 @@ def _question_form(question):
     if question is not None and request.method == "GET":
         form.category.data = str(question.category_id)
     if form.validate_on_submit():
+        first = once.first_result(form) if question is None else None
+        if first:
+            return first
         try:
             stored = operations.store_files(_files(), current_user)
         except UploadRejected as exc:
@@ -145,6 +149,7 @@ def _question_form(question):
                 db.session.rollback()
                 flash(str(exc), "danger")
             else:
+                once.remember(form, url_for(".question", question_id=question.id))
                 db.session.commit()
                 flash(
                     _("Your question was sent.") if form.submit.data else _("Draft saved."),

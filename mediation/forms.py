@@ -1,7 +1,6 @@
 """Forms of mediation."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from mediation.models import (
     CaseSource,
     MemberStatus,
 )
+from portal.core.forms import FlaskForm, OnceForm
 
 MARKDOWN_HELP = _l("You can use Markdown: **bold**, lists with -, headings with #.")
 
@@ -179,13 +179,13 @@ class _CaseFields(FlaskForm):
         }
 
 
-class ApplicationForm(_CaseFields):
+class ApplicationForm(OnceForm, _CaseFields):
     committee_id = SelectField(
         _l("Mediation committee"), coerce=_optional_int, validators=[DataRequired()]
     )
 
 
-class EntryForm(_CaseFields):
+class EntryForm(OnceForm, _CaseFields):
     source = SelectField(
         _l("How the case came in"),
         choices=[

@@ -35,7 +35,7 @@ from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
-from portal.core import clock
+from portal.core import clock, once
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -441,6 +441,9 @@ def apply():
     form.committee_id.choices = [(c.id, c.name) for c in _committees_for_applicant(current_user)]
     form.category_id.choices = _category_choices()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         committee = get_or_404(Committee, form.committee_id.data)
         case = operations.apply_online(
             current_user,
@@ -448,6 +451,7 @@ def apply():
             respondent=form.party("respondent"),
             **form.case_fields(),
         )
+        once.remember(form, url_for("mediation.case_detail", case_id=case.id))
         db.session.commit()
         flash(_("Your application was sent to the committee."), "success")
         return redirect(url_for("mediation.case_detail", case_id=case.id))
@@ -469,6 +473,9 @@ def case_enter(committee_id):
     form = forms.EntryForm()
     form.category_id.choices = _category_choices()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         case = operations.enter_case(
             committee,
             current_user,
@@ -478,6 +485,7 @@ def case_enter(committee_id):
             respondent=form.party("respondent"),
             **form.case_fields(),
         )
+        once.remember(form, url_for("mediation.case_detail", case_id=case.id))
         db.session.commit()
         flash(_("The case was entered."), "success")
         return redirect(url_for("mediation.case_detail", case_id=case.id))

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure_settings(app, config)
+    configure_parameters(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_packages(app)
@@ -44,6 +45,12 @@ def configure_settings(app, config):
         instance / "search-index"
     )
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+
+
+def configure_parameters(app):
+    from portal.core.params import configure_parameters as configure
+
+    configure(app)
 
 
 def configure_extensions(app):

@@ -1,11 +1,11 @@
 """The search form (GET, no CSRF: it changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from knowledge.search.engine import MAX_QUERY_LENGTH
+from portal.core.forms import FlaskForm
 
 
 class SearchForm(FlaskForm):

@@ -1,9 +1,10 @@
 """Forms of the documents area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.forms import FlaskForm
 
 
 class TemplateForm(FlaskForm):

@@ -1,7 +1,6 @@
 """Forms for log-in, registration and profiles."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.core.forms import FlaskForm
 from portal.core.reference import SIZE_CLASSES, industry_choices, uscc_problem
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))]

@@ -2,11 +2,11 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from portal.appeals.models import CATEGORY_LABELS, STATUS_LABELS
+from portal.core.forms import FlaskForm, OnceForm
 
 # Where the business-environment bureau usually sends appeals; staff can change the list
 # with the APPEALS_DEPARTMENTS setting.
@@ -51,7 +51,7 @@ class RegisterFields(FlaskForm):
     )
 
 
-class ReferralForm(RegisterFields):
+class ReferralForm(OnceForm, RegisterFields):
     enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
     summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=200)])
     details = TextAreaField(

@@ -12,7 +12,7 @@ from portal.appeals import operations, permissions, reports
 from portal.appeals.forms import LedgerForm, ReferralForm, RegisterFields, RevisitForm, StatusForm
 from portal.appeals.models import STATUS_LABELS, AppealCategory, AppealReferral, AppealStatus
 from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
-from portal.core import clock
+from portal.core import clock, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -62,6 +62,9 @@ def new():
     require(permissions.can_manage_referrals(current_user))
     form = ReferralForm()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         try:
             referral = operations.create_referral(
                 enterprise=get_or_404(Enterprise, form.enterprise.data),
@@ -76,6 +79,7 @@ def new():
             db.session.rollback()
             form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
         else:
+            once.remember(form, url_for(".referral", referral_id=referral.id))
             db.session.commit()
             flash(_("Referral recorded."), "success")
             return redirect(url_for(".referral", referral_id=referral.id))

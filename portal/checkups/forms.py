@@ -1,7 +1,6 @@
 """Forms of checkups."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.checkups.models import LEVEL_LABELS, MODE_LABELS, Level, Mode
+from portal.core.forms import FlaskForm, OnceForm
 
 
 def _mode_choices():
@@ -26,7 +26,7 @@ class _WhenMixin:
             raise ValidationError(_l("The end time must be after the start time."))
 
 
-class ScheduleForm(_WhenMixin, FlaskForm):
+class ScheduleForm(_WhenMixin, OnceForm):
     enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
     lawyers = SelectMultipleField(_l("Lawyers"), coerce=int, validators=[DataRequired()])
     mode = SelectField(_l("How"), choices=_mode_choices, default=Mode.onsite.value)

@@ -40,7 +40,7 @@ from portal.checkups.models import (
     Finding,
     Status,
 )
-from portal.core import clock
+from portal.core import clock, once
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.permissions import require
@@ -140,6 +140,9 @@ def new():
         form.address.data = follow_up_of.address
         form.meeting_url.data = follow_up_of.meeting_url
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         start, end = _parse_when(form.day.data, form.start_time.data, form.end_time.data)
         try:
             with db.session.begin_nested():
@@ -157,6 +160,7 @@ def new():
         except ops.CheckupError as error:
             _flash_error(error)
         else:
+            once.remember(form, url_for("checkups.view", checkup_id=checkup.id))
             db.session.commit()
             flash(_("Check-up scheduled; the firm and the lawyers have been told."), "success")
             return redirect(url_for("checkups.view", checkup_id=checkup.id))

@@ -30,6 +30,9 @@ def utcnow():
 
 
 def get_or_404(model, object_id):
+    # No id, or one no database integer can hold (read from a form or query string): not found.
+    if object_id is None or (isinstance(object_id, int) and not -(2**31) <= object_id < 2**31):
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)

@@ -51,3 +51,19 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FormSubmission(db.Model):
+    """A create form's one-time token, claimed by the first submission (see portal.core.once).
+
+    The unique primary key is what makes a repeat (or ten at once) find the first result: the
+    second insert of a token fails (on PostgreSQL it waits for the first transaction, on SQLite
+    writers are serialised), and the row then holds the URL of what the first one created.
+    """
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    result_url: Mapped[str] = mapped_column(String(255), default="")
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)

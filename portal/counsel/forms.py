@@ -1,7 +1,6 @@
 """Forms of counsel."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
 from portal.core.db import db
+from portal.core.forms import FlaskForm, OnceForm
 from portal.core.reference import industry_choices
 from portal.counsel.models import SERVICE_KIND_LABELS
 
@@ -96,7 +96,7 @@ class RenewForm(TermFields):
     pass
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(OnceForm):
     enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
     kind = SelectField(
         _l("Service"), choices=[(k.value, label) for k, label in SERVICE_KIND_LABELS.items()]
@@ -119,6 +119,7 @@ class ServiceEditForm(ServiceForm):
     def __init__(self, service, *args, **kwargs):
         super().__init__(service.group, *args, **kwargs)
         del self.enterprise
+        del self.submission_token
 
 
 class DisputeForm(FlaskForm):
@@ -127,7 +128,7 @@ class DisputeForm(FlaskForm):
     )
 
 
-class RequestForm(FlaskForm):
+class RequestForm(OnceForm):
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
         _l("Your question"),

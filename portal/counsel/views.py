@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import Chamber, Enterprise, Role, User
-from portal.core import clock
+from portal.core import clock, once
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -294,6 +294,9 @@ def service_new(group_id):
     if request.method == "GET":
         form.service_date.data = clock.today()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         try:
             service = operations.log_service(
                 group,
@@ -309,6 +312,7 @@ def service_new(group_id):
             db.session.rollback()
             _refuse(form.service_date, error)
         else:
+            once.remember(form, url_for(".service", service_id=service.id))
             db.session.commit()
             flash(_("Service logged; the enterprise will be asked to confirm it."), "success")
             return redirect(url_for(".service", service_id=service.id))
@@ -400,6 +404,9 @@ def ask():
     require(permissions.can_ask_counsel(current_user, group))
     form = RequestForm()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         counsel_request, question = operations.ask_counsel(
             current_user.enterprise,
             title=form.title.data,
@@ -407,11 +414,14 @@ def ask():
             by=current_user,
             group=group,
         )
+        if question is not None:
+            result = url_for("knowledge.question", question_id=question.id)
+        else:
+            result = url_for(".request_detail", request_id=counsel_request.id)
+        once.remember(form, result)
         db.session.commit()
         flash(_("Your counsel has been told."), "success")
-        if question is not None:
-            return redirect(url_for("knowledge.question", question_id=question.id))
-        return redirect(url_for(".request_detail", request_id=counsel_request.id))
+        return redirect(result)
     return render_template("counsel/ask.html", form=form, group=group)
 
 

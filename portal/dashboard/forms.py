@@ -1,9 +1,10 @@
 """The period chosen on the statistics page (a GET form: bookmarkable, no CSRF needed)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Optional, Regexp
+
+from portal.core.forms import FlaskForm
 
 MAX_DAYS = 5 * 366
 

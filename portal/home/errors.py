@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from portal.core.db import db
+from portal.core.params import BadInput
 
 MESSAGES = {
     400: lambda: (
@@ -23,8 +24,9 @@ MESSAGES = {
 }
 
 
-def _render(code):
-    title, message = MESSAGES.get(code, MESSAGES[500])()
+def _render(code, message=None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])()
+    message = message or default_message
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=message), code
     return render_template("error.html", code=code, title=title, message=message), code
@@ -34,6 +36,10 @@ def configure_error_pages(app):
     for code in MESSAGES:
         if code != 500:
             app.register_error_handler(code, lambda exc, code=code: _render(code))
+
+    @app.errorhandler(BadInput)
+    def _bad_input(exc):
+        return _render(400, exc.description)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):

@@ -1,9 +1,10 @@
 """Forms for staff settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.forms import FlaskForm
 
 
 class CalendarDayForm(FlaskForm):

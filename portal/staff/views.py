@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -41,7 +41,10 @@ def calendar():
 @login_required
 def calendar_remove(day):
     require(is_staff(current_user))
-    entry = get_or_404(CalendarDay, date.fromisoformat(day) if len(day) == 10 else None)
+    try:
+        entry = get_or_404(CalendarDay, date.fromisoformat(day))
+    except ValueError:  # not a date (2026-13-45): there is no such entry
+        abort(404)
     operations.remove_calendar_day(entry, by=current_user)
     db.session.commit()
     flash(_("Removed."), "success")
