@@ -51,3 +51,14 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DemoMarker(db.Model):
+    """One row per demo loader that has run: each loader keeps its own marker, so a loader
+    never mistakes rows another loader made (check-up escalations making referrals, say) for
+    its own and skips."""
+
+    __tablename__ = "demo_markers"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    loaded_dt: Mapped[datetime] = mapped_column(default=utcnow)
