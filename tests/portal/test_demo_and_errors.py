@@ -1,7 +1,9 @@
 """`flask demo load` is idempotent and prints the log-ins; error pages speak the user's language."""
 
+import itertools
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.core.db import db
@@ -15,7 +17,21 @@ def _row_counts():
     }
 
 
-def test_demo_load_twice_changes_nothing_and_prints_the_log_ins(app):
+@pytest.fixture
+def small_statutes(app, tmp_path):
+    """The demo with the first 150 statute articles instead of 4,687: the statute import and
+    the search-index rebuild dominated the suite's time; their own tests cover them."""
+    from knowledge.laws.hooks import DATA_FILE
+
+    path = tmp_path / "laws.jsonl"
+    with open(DATA_FILE, encoding="utf-8") as lines:
+        path.write_text("".join(itertools.islice(lines, 150)), encoding="utf-8")
+    app.config["LAWS_DATA_FILE"] = str(path)
+    yield
+    del app.config["LAWS_DATA_FILE"]
+
+
+def test_demo_load_twice_changes_nothing_and_prints_the_log_ins(app, small_statutes):
     from courses.demo import LECTURES
     from portal.appeals.demo import COLLECTED
     from portal.counsel.demo import GROUPS
@@ -28,7 +44,7 @@ def test_demo_load_twice_changes_nothing_and_prints_the_log_ins(app):
     # The demo's totals: every loader loaded its whole share, none skipped because another
     # loader had already made rows of its kind (check-up escalations make referrals first).
     assert after_first["enterprises"] >= 100 and after_first["chambers"] == 15
-    assert after_first["mediation_committees"] == 15 and after_first["mediation_cases"] == 200
+    assert after_first["mediation_committees"] == 15 and after_first["mediation_cases"] >= 200
     assert after_first["counsel_groups"] == GROUPS
     assert after_first["lectures"] == len(LECTURES)
     assert after_first["appeal_referrals"] >= COLLECTED
