@@ -1,7 +1,8 @@
-"""Requests/s and p50/p95 of the main pages under gunicorn -w 2, beside a bare Flask app.
+"""Requests/s and p50/p95 of the portal's pages under gunicorn -w 2, beside two bare apps:
+a Flask "hello" and the fair baseline (Flask + SQLAlchemy + Jinja rendering 50 rows).
 
     python -m bench.generate --scale 1    # first
-    python -m bench.http [--requests 300] [--threads 4]
+    python -m bench.http [--requests 300] [--threads 4] [--only list detail]
 
 Both servers run on 127.0.0.1 in the same run with the same worker count; clients are a few
 threads opening one connection per request (gunicorn's sync workers close after each).
