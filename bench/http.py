@@ -57,7 +57,7 @@ class Server:
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # jieba and the app load first: slow on a busy machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"bench.http: {app_spec} did not start")
@@ -67,7 +67,7 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise SystemExit(f"bench.http: {app_spec} did not answer within 30 s")
+        raise SystemExit(f"bench.http: {app_spec} did not answer within 120 s")
 
     def stop(self):
         self.process.terminate()
