@@ -74,7 +74,7 @@ def test_http_measures_every_page_beside_the_bare_app(generated):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "staff accounts list"):
+    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "accounts list"):
         [line] = [line for line in lines if line.startswith(page + " ")]
         figures = line[len(page) :].split()
         assert float(figures[0]) > 0  # requests per second
