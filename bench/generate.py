@@ -26,7 +26,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
 DB_PATH = OUT / "bench.db"
-NOT_GENERATORS = {"generate", "http", "hello"}
+NOT_GENERATORS = {"generate", "http", "hello", "baseline", "questions", "queue", "search"}
 
 # (order, name, function(app, scale, rng) -> summary)
 GENERATORS: list[tuple[int, str, object]] = []

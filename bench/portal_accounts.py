@@ -18,9 +18,8 @@ from portal.core.reference import make_uscc
 from portal.demo import (
     CHAMBER_INDUSTRIES,
     DEMO_PASSWORD,
-    INDUSTRY_WORDS,
     LAW_FIRMS,
-    TRADE_NAMES,
+    firm_name,
     person_name,
 )
 
@@ -36,6 +35,7 @@ def enterprises_and_lawyers(app, scale, rng):
     chambers = list(db.session.scalars(select(Chamber).order_by(Chamber.id)))
     categories = list(db.session.scalars(select(LegalCategory).order_by(LegalCategory.position)))
     used = set(db.session.scalars(select(Enterprise.uscc)))
+    taken = set(db.session.scalars(select(Enterprise.name)))
     now = utcnow()
     n_enterprises = int(ENTERPRISES_PER_SCALE * scale)
     seed = 10_000
@@ -51,8 +51,7 @@ def enterprises_and_lawyers(app, scale, rng):
         industry = rng.choice(CHAMBER_INDUSTRIES.get(chamber.code, "CF"))
         verified = rng.random() > 0.05
         enterprise = Enterprise(
-            name=f"沈阳{rng.choice(TRADE_NAMES)}{rng.choice(INDUSTRY_WORDS.get(industry, ['商贸']))}"
-            f"有限公司（{n}）",
+            name=firm_name(rng, industry, taken),
             uscc=uscc,
             industry=industry,
             size_class=rng.choices(["micro", "small", "medium", "large"], [40, 40, 15, 5])[0],

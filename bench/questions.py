@@ -85,9 +85,13 @@ def _ensure_people(session, enterprises=300, lawyers=40):
     session.flush()
 
 
-def generate_questions(session, n: int, seed: int = 4754, batch: int = 5000) -> int:
-    """Insert n questions spread over states, categories, firms and lawyers; returns n."""
-    _ensure_people(session)
+def generate_questions(
+    session, n: int, seed: int = 4754, batch: int = 5000, ensure_people: bool = True
+) -> int:
+    """Insert n questions spread over states, categories, firms and lawyers; returns n.
+    With ensure_people=False the firms and lawyers already in the database ask and answer."""
+    if ensure_people:
+        _ensure_people(session)
     rng = random.Random(seed)
     firms = session.execute(
         select(User.id, User.enterprise_id, Enterprise.industry)

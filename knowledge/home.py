@@ -2,7 +2,7 @@
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from knowledge.models import OPEN, Question
 from portal.accounts.models import Role
@@ -58,12 +58,13 @@ def lawyer_section(user):
 def staff_section(user):
     if not is_staff(user):
         return None
-    from knowledge.operations import overdue_questions
+    from knowledge.operations import overdue_questions_stmt
 
-    overdue = overdue_questions()
+    stmt = overdue_questions_stmt()
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     return {
-        "title": _("Overdue questions (%(n)s)", n=len(overdue)),
-        "items": _items(overdue[:5]),
+        "title": _("Overdue questions (%(n)s)", n=count),
+        "items": _items(db.session.scalars(stmt.limit(5)).all()) if count else [],
         "empty": _("No overdue questions."),
         "link": (_("Questions overview"), url_for("knowledge.staff_overview")),
     }

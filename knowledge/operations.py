@@ -385,9 +385,10 @@ def escalate(question, code, by, note=""):
 # --- periodic jobs (idempotent: safe to run from cron any number of times) --------------------
 
 
-def overdue_questions(now=None):
+def overdue_questions_stmt(now=None):
+    """Unanswered questions past their deadline, the oldest deadline first."""
     now = now or clock.now_utc()
-    return db.session.scalars(
+    return (
         select(Question)
         .where(
             Question.status.in_(UNANSWERED),
@@ -395,7 +396,11 @@ def overdue_questions(now=None):
             Question.deadline_dt < now,
         )
         .order_by(Question.deadline_dt)
-    ).all()
+    )
+
+
+def overdue_questions(now=None):
+    return db.session.scalars(overdue_questions_stmt(now)).all()
 
 
 def flag_overdue(now=None) -> list[Question]:

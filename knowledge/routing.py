@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from knowledge.models import Question, QuestionStatus, RoutingMode, RoutingRule
 from portal.accounts.models import LawyerProfile, Role, User, Verification
@@ -86,6 +87,8 @@ def consider(question: Question, exclude=(), now=None) -> list[Candidate]:
     lawyers = db.session.scalars(
         select(User)
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        # Profiles, specialities and conflicts with the lawyers: not three queries per lawyer.
+        .options(contains_eager(User.lawyer_profile).selectinload(LawyerProfile.conflicts))
         .where(
             User.role == Role.lawyer,
             User.verification == Verification.verified,

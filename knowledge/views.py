@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from knowledge import operations
 from knowledge.forms import (
@@ -91,6 +92,7 @@ def mine():
     require(current_user.role == Role.enterprise and current_user.enterprise_id is not None)
     stmt = (
         select(Question)
+        .options(joinedload(Question.enterprise))
         .where(
             Question.enterprise_id == current_user.enterprise_id,
             (Question.status != S.draft) | (Question.asker_id == current_user.id),
@@ -389,7 +391,11 @@ def queue():
     require(can_use_queue(current_user))
     category = request.args.get("category", type=int)
     industry = request.args.get("industry", "")
-    stmt = select(Question).where(operations.lawyer_queue_filter(current_user))
+    stmt = (
+        select(Question)
+        .options(joinedload(Question.enterprise))
+        .where(operations.lawyer_queue_filter(current_user))
+    )
     if category:
         stmt = stmt.where(Question.category_id == category)
     if industry in INDUSTRIES:
@@ -398,6 +404,7 @@ def queue():
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     mine = db.session.scalars(
         select(Question)
+        .options(joinedload(Question.enterprise))
         .where(
             Question.lawyer_id == current_user.id,
             Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
@@ -429,6 +436,7 @@ def _verified_lawyers():
     return db.session.scalars(
         select(User)
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .options(contains_eager(User.lawyer_profile).selectinload(LawyerProfile.conflicts))
         .where(User.role == Role.lawyer, User.verification == Verification.verified)
         .order_by(User.name, User.id)
     ).all()
@@ -439,6 +447,7 @@ def staff_overview():
     require(can_manage_questions(current_user))
     unrouted = db.session.scalars(
         select(Question)
+        .options(joinedload(Question.enterprise))
         .where(
             (Question.status == S.submitted)
             | ((Question.status == S.pool) & ~Question.offers.any())
@@ -463,7 +472,9 @@ def staff_overview():
 def staff_questions():
     require(can_manage_questions(current_user))
     status = request.args.get("status", "")
-    stmt = select(Question).where(Question.status != S.draft)
+    stmt = (
+        select(Question).options(joinedload(Question.enterprise)).where(Question.status != S.draft)
+    )
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
     page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)

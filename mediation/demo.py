@@ -307,7 +307,8 @@ def _make_case(rng, committee, members, enterprises, categories, status, now):
             source = CaseSource.oral
     case = Case(
         committee=committee,
-        title=f"{kind}（{names[0][:12]}诉{names[1][:12]}）",
+        # Mediation wording, full names: "甲与乙货款纠纷" (never the litigation word 诉).
+        title=f"{names[0]}与{names[1]}{kind}",
         source=source,
         source_reference={
             CaseSource.court: f"（{applied.year}）辽0102民诉前调{rng.randrange(100, 9999)}号",
@@ -489,7 +490,7 @@ def load(app) -> str:
 
 
 def _load() -> str:
-    from portal.demo import CHAMBERS, DEMO_PASSWORD
+    from portal.demo import CHAMBERS, DEMO_PASSWORD, already_loaded, mark_loaded
 
     rng = random.Random(6006)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -522,8 +523,8 @@ def _load() -> str:
         _founding(rng, committee, 6 if index % 5 else 4)
         committees.append((committee, members))
     db.session.flush()
-    existing = db.session.scalar(select(func.count()).select_from(Case)) or 0
-    if existing:
+    if already_loaded("mediation cases"):  # its own marker, not "any case exists"
+        existing = db.session.scalar(select(func.count()).select_from(Case)) or 0
         return f"{len(committees)} committees; cases already loaded ({existing})"
     enterprises = list(
         db.session.scalars(
@@ -561,5 +562,6 @@ def _load() -> str:
         plan.append((committee, members, rng.choices(statuses, weights=weights)[0]))
     for committee, members, status in plan:
         _make_case(rng, committee, members, enterprises, categories, status, now)
+    mark_loaded("mediation cases")
     db.session.flush()
     return f"{len(committees)} committees, {next_mediator - 1} mediators, {len(plan)} cases"

@@ -492,14 +492,19 @@ def remove_member(member: CommitteeMember, by, *, removed_on: date, reason: str)
 
 
 def cases_handled(member: CommitteeMember) -> int:
-    return (
-        db.session.scalar(
-            select(db.func.count())
-            .select_from(CaseMediator)
-            .where(CaseMediator.member_id == member.id, CaseMediator.recused_dt.is_(None))
-        )
-        or 0
+    return cases_handled_by([member.id]).get(member.id, 0)
+
+
+def cases_handled_by(member_ids) -> dict[int, int]:
+    """{member id: cases they mediate or mediated (not recused)}, in one query."""
+    if not member_ids:
+        return {}
+    rows = db.session.execute(
+        select(CaseMediator.member_id, db.func.count())
+        .where(CaseMediator.member_id.in_(member_ids), CaseMediator.recused_dt.is_(None))
+        .group_by(CaseMediator.member_id)
     )
+    return dict.fromkeys(member_ids, 0) | dict(rows.all())
 
 
 # ---------------------------------------------------------------- cases: application

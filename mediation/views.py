@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload, selectinload
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -32,7 +33,7 @@ from mediation.models import (
     RulesKind,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
-from mediation.stats import case_stats
+from mediation.stats import case_stats, case_stats_by_committee
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import clock, once
@@ -113,7 +114,15 @@ def overdue():
 @login_required
 def committees():
     require(permissions.can_see_committee_list(current_user))
-    stmt = select(Committee).order_by(Committee.id)
+    stmt = (
+        select(Committee)
+        .options(
+            joinedload(Committee.chamber),
+            selectinload(Committee.members).joinedload(CommitteeMember.user),
+            selectinload(Committee.founding_steps),
+        )
+        .order_by(Committee.id)
+    )
     if not is_staff(current_user):
         ids = [m.committee_id for m in permissions.memberships(current_user)]
         stmt = stmt.where(Committee.id.in_(ids))
@@ -155,9 +164,12 @@ def committee_detail(committee_id):
     committee = get_or_404(Committee, committee_id)
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
-    members = sorted(
-        committee.members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id)
-    )
+    members = db.session.scalars(
+        select(CommitteeMember)
+        .options(joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities))
+        .where(CommitteeMember.committee_id == committee.id)
+    ).all()
+    members = sorted(members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id))
     can_manage = permissions.can_manage_committee(current_user, committee)
     return render_template(
         "mediation/committee.html",
@@ -165,7 +177,7 @@ def committee_detail(committee_id):
         founding=[(step, FOUNDING_STEP_LABELS[step], steps.get(step)) for step in FoundingStep],
         founding_form=forms.FoundingStepForm(),
         members=members,
-        cases_handled={m.id: operations.cases_handled(m) for m in members},
+        cases_handled=operations.cases_handled_by([m.id for m in members]),
         role_labels=MEMBER_ROLE_LABELS,
         status_labels=MEMBER_STATUS_LABELS,
         rules_kinds=RULES_KIND_LABELS,
@@ -1030,8 +1042,9 @@ def dashboard():
     figures = case_stats(committee_id=committee.id if committee else None, start=start)
     per_committee = []
     if committee is None:
+        by_committee = case_stats_by_committee(start=start)
         for row in db.session.scalars(select(Committee).order_by(Committee.id)):
-            per_committee.append((row, case_stats(committee_id=row.id, start=start)))
+            per_committee.append((row, by_committee.get(row.id, by_committee[None])))
     return render_template(
         "mediation/dashboard.html",
         committee=committee,

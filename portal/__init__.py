@@ -117,6 +117,7 @@ def configure_packages(app):
 
 
 def configure_templates(app):
+    from flask import request
     from flask_babel import get_locale
     from flask_login import current_user
 
@@ -130,15 +131,32 @@ def configure_templates(app):
 
     @app.context_processor
     def _shell():
+        from portal.core.cache import cached
         from portal.notifications.operations import unread_count
 
-        nav = [
-            (endpoint, label)
-            for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
-            if visible(current_user)
-        ]
-        unread = unread_count(current_user) if current_user.is_authenticated else 0
-        return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
+        def nav():
+            return [
+                (endpoint, label)
+                for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
+                if visible(current_user)
+            ]
+
+        if current_user.is_authenticated:
+            user_id = current_user.id
+            items = cached(("nav", user_id, current_user.role), nav)
+            unread = cached(("unread", user_id), lambda: unread_count(current_user))
+        else:
+            items, unread = cached(("nav", None), nav), 0
+        return {"nav_items": items, "unread_count": unread, "get_locale": get_locale}
+
+    @app.after_request
+    def _forget_after_a_write(response):
+        """A user's own change shows at once on their next page (other users' within seconds)."""
+        from portal.core.cache import forget_user
+
+        if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
+            forget_user(current_user.id)
+        return response
 
 
 def configure_cli(app):

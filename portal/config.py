@@ -12,6 +12,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    # Seconds a worker keeps navigation, unread counts and home cards; 0 = per request only.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
@@ -54,6 +56,8 @@ class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     SEARCH_INDEX_INLINE = os.environ.get("SEARCH_INDEX_INLINE", "0") == "1"
+    # Navigation, unread count and home cards kept this many seconds per worker (portal.core.cache).
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "20"))
 
 
 class TestingConfig(Config):

@@ -145,6 +145,31 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
+# Characters trade names are made of (字号): two of them make a name such as 恒达 or 瑞丰.
+TRADE_CHARS = "恒信华泰盛达鑫源宏远金鼎瑞丰永兴天成博润泽嘉禾东升顺通汇荣昌新宇诚凯益民福安隆佳美联创众合卓越中正广德辉腾飞祥和晟锦"
+CITY_PREFIXES = ["沈阳", "沈阳", "沈阳", "辽宁"]
+FORMS = ["有限公司", "有限公司", "有限公司", "有限责任公司"]
+
+
+def firm_name(rng: random.Random, industry: str, taken: set[str]) -> str:
+    """A firm name staff would take for real (沈阳瑞丰机械制造有限公司), never a numbered
+    copy of another: trade names are drawn until the whole name is new, then remembered."""
+    words = INDUSTRY_WORDS.get(industry, ["商贸"])
+    for attempt in range(1000):
+        trade = (
+            TRADE_NAMES[rng.randrange(len(TRADE_NAMES))]
+            if attempt < 20
+            else rng.choice(TRADE_CHARS) + rng.choice(TRADE_CHARS)
+        )
+        if len(set(trade)) < len(trade):
+            continue
+        name = f"{rng.choice(CITY_PREFIXES)}{trade}{rng.choice(words)}{rng.choice(FORMS)}"
+        if name not in taken:
+            taken.add(name)
+            return name
+    raise RuntimeError("no new firm name left")  # only past millions of firms
+
+
 def demo_logins():
     """The accounts printed after `flask demo load` (one per role, others follow the pattern)."""
     logins = [
@@ -202,17 +227,16 @@ def load_core(app) -> str:
     _user("staff2@demo.example", "赵国栋", Role.staff, rng=rng, password_hash=password_hash)
 
     chamber_codes = list(chambers)
+    taken = set(db.session.scalars(select(Enterprise.name)))
     for n in range(1, 101):
         uscc = make_uscc(n)
         enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
         if enterprise is None:
             chamber_code = chamber_codes[n % len(chamber_codes)]
             industry = rng.choice(CHAMBER_INDUSTRIES[chamber_code])
-            word = rng.choice(INDUSTRY_WORDS.get(industry, ["商贸"]))
             size = rng.choices(["micro", "small", "medium", "large"], weights=[40, 40, 15, 5])[0]
             enterprise = Enterprise(
-                name=f"沈阳{TRADE_NAMES[n % len(TRADE_NAMES)]}{word}有限公司"
-                + ("" if n <= 30 else f"（{n}）"),
+                name=firm_name(rng, industry, taken),
                 uscc=uscc,
                 industry=industry,
                 size_class=size,
@@ -264,3 +288,18 @@ def load_core(app) -> str:
             )
     db.session.flush()
     return "15 chambers, 100 enterprises (95 verified), 30 lawyers (28 verified), 3 staff"
+
+
+def already_loaded(name: str) -> bool:
+    """True when the demo loader `name` has run (its own marker, not other loaders' rows)."""
+    from portal.core.models import DemoMarker
+
+    return db.session.get(DemoMarker, name) is not None
+
+
+def mark_loaded(name: str) -> None:
+    from portal.core.models import DemoMarker
+
+    if db.session.get(DemoMarker, name) is None:
+        db.session.add(DemoMarker(name=name))
+        db.session.flush()

@@ -248,13 +248,19 @@ class Figures:
 
 
 def figures(committee_ids, start: date, end: date) -> Figures:
+    return _figures(
+        cases_accepted(committee_ids, start, end), cases_closed(committee_ids, start, end)
+    )
+
+
+def _figures(accepted, closed) -> Figures:
     f = Figures()
-    for case in cases_accepted(committee_ids, start, end):
+    for case in accepted:
         f.accepted += 1
         f.amount_accepted += case.amount or Decimal(0)
         kind = case.category.name_zh if case.category else "其他"
         f.by_type[kind] = f.by_type.get(kind, 0) + 1
-    for case in cases_closed(committee_ids, start, end):
+    for case in closed:
         result = ctxmod.outcome(case)
         if result == "agreement":
             f.agreements += 1
@@ -272,7 +278,19 @@ def figures(committee_ids, start: date, end: date) -> Figures:
 def monthly_report(committees, month: str) -> dict:
     """{'start','end','rows': [(committee, Figures)], 'total': Figures}."""
     start, end = parse_month(month)
-    rows = [(c, figures([c.id], start, end)) for c in committees]
+    ids = [c.id for c in committees]
+    # The month's cases of every committee in one go, then split: not two loads per committee.
+    accepted, closed = cases_accepted(ids, start, end), cases_closed(ids, start, end)
+    rows = [
+        (
+            c,
+            _figures(
+                [case for case in accepted if case.committee_id == c.id],
+                [case for case in closed if case.committee_id == c.id],
+            ),
+        )
+        for c in committees
+    ]
     total = Figures()
     for _c, f in rows:
         total.accepted += f.accepted

@@ -97,7 +97,7 @@ class Enterprise(db.Model):
     verified_dt: Mapped[datetime | None]
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
-    chambers: Mapped[list[Chamber]] = relationship(secondary=enterprise_chambers, lazy="selectin")
+    chambers: Mapped[list[Chamber]] = relationship(secondary=enterprise_chambers)
     users: Mapped[list["User"]] = relationship(
         back_populates="enterprise", foreign_keys="User.enterprise_id"
     )

@@ -17,6 +17,7 @@ from portal.appeals.models import (
 )
 from portal.core.db import db, utcnow
 from portal.core.workdays import due_date_local
+from portal.demo import already_loaded, mark_loaded
 
 COLLECTED, RESOLVED, LAW_RELATED_RESOLVED = 161, 103, 45
 REGISTER_URL = "https://yshj.shenyang.example.gov.cn/suqiu/"
@@ -82,7 +83,8 @@ def _categories(rng):
 
 
 def load(app) -> str:
-    if db.session.scalar(select(AppealReferral.id).limit(1)) is not None:
+    # Its own marker: check-up escalations may already have made referrals of their own.
+    if already_loaded("appeals"):
         return "already loaded"
     rng = random.Random(193)
     firms = db.session.scalars(
@@ -171,5 +173,6 @@ def load(app) -> str:
         else:
             # Some open appeals are left past their stage deadline, to be escalated.
             referral.stage_due_date = due_date_local(moment, 10)
+    mark_loaded("appeals")
     db.session.flush()
     return f"{COLLECTED} referrals ({RESOLVED} closed, {LAW_RELATED_RESOLVED} of them law-related)"

@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
@@ -21,7 +22,7 @@ def _parse_date(value):
 def audit_log():
     require(can_view_audit_log(current_user))
     args = request.args
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    stmt = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
     if args.get("user"):
         stmt = stmt.join(User, AuditEntry.user_id == User.id).where(
             User.email.contains(args["user"].lower())

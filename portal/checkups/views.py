@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
 from portal.checkups import operations as ops
@@ -64,6 +65,7 @@ def _verified_lawyers():
             User.verification == Verification.verified,
             User.is_deactivated.is_(False),
         )
+        .options(selectinload(User.lawyer_profile))
         .order_by(User.name)
     ).all()
 
@@ -102,6 +104,10 @@ def index():
         stmt = stmt.where(Checkup.end_dt >= utcnow()).order_by(Checkup.start_dt)
     else:
         stmt = stmt.order_by(Checkup.start_dt.desc())
+    stmt = stmt.options(
+        joinedload(Checkup.enterprise),
+        selectinload(Checkup.assignments).joinedload(CheckupLawyer.lawyer),
+    )
     checkups = db.paginate(_visible(stmt), per_page=30, error_out=False)
     return render_template(
         "checkups/index.html",

@@ -67,3 +67,14 @@ class FormSubmission(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     result_url: Mapped[str] = mapped_column(String(255), default="")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DemoMarker(db.Model):
+    """One row per demo loader that has run: each loader keeps its own marker, so a loader
+    never mistakes rows another loader made (check-up escalations making referrals, say) for
+    its own and skips."""
+
+    __tablename__ = "demo_markers"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    loaded_dt: Mapped[datetime] = mapped_column(default=utcnow)

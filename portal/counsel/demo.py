@@ -21,6 +21,7 @@ from portal.counsel.models import (
     ServiceKind,
     ServiceStatus,
 )
+from portal.demo import already_loaded, mark_loaded
 
 GROUPS = 20
 NOTES = {
@@ -50,7 +51,7 @@ NOTES = {
 
 
 def load(app) -> str:
-    if db.session.scalar(select(CounselGroup.id).limit(1)) is not None:
+    if already_loaded("counsel"):
         return "already loaded"
     rng = random.Random(51)
     firms = db.session.scalars(
@@ -180,5 +181,6 @@ def load(app) -> str:
                 )
             )
         groups += 1
+    mark_loaded("counsel")
     db.session.flush()
     return f"{groups} groups, {services} services"

@@ -31,10 +31,11 @@ def enterprise_choices():
 def lawyer_choices():
     lawyers = db.session.scalars(
         select(User)
+        .join(User.lawyer_profile)
         .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
         .order_by(User.name)
     )
-    return [(u.id, u.name) for u in lawyers if u.lawyer_profile is not None]
+    return [(u.id, u.name) for u in lawyers]
 
 
 def chamber_choices():

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, User
 from portal.core.db import db, utcnow
@@ -318,3 +318,21 @@ class CounselRequest(db.Model):
     @property
     def status_label(self) -> str:
         return str(REQUEST_STATUS_LABELS[self.status])
+
+
+def group_list_options():
+    """What a list of groups shows (chamber, firms, counsel): loaded with the rows, not per row."""
+    return (
+        joinedload(CounselGroup.chamber),
+        selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
+        selectinload(CounselGroup.lawyer_seats).joinedload(CounselLawyerSeat.lawyer),
+    )
+
+
+def service_list_options():
+    """What a list of services shows: its group, firm and lawyer."""
+    return (
+        joinedload(CounselService.group),
+        joinedload(CounselService.enterprise),
+        joinedload(CounselService.lawyer),
+    )

@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
@@ -430,7 +431,9 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     )
     if industry:
         stmt = stmt.where(Enterprise.industry == industry)
-    firms = db.session.scalars(stmt.order_by(Enterprise.id)).all()
+    firms = db.session.scalars(
+        stmt.options(selectinload(Enterprise.chambers)).order_by(Enterprise.id)
+    ).all()
     pairs = []
     for firm in firms:
         chambers = sorted(firm.chambers, key=lambda c: c.id)
@@ -442,11 +445,23 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     chunks = _chunk_firms(pairs)
     lawyers = db.session.scalars(
         select(User)
+        .join(User.lawyer_profile)
+        .options(contains_eager(User.lawyer_profile))
         .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
         .order_by(User.id)
     ).all()
-    lawyers = [u for u in lawyers if u.is_verified and u.lawyer_profile is not None]
-    load = {u.id: active_group_count(u.id) for u in lawyers}
+    lawyers = [u for u in lawyers if u.is_verified]
+    load = dict.fromkeys((u.id for u in lawyers), 0)
+    load.update(
+        db.session.execute(
+            select(
+                CounselLawyerSeat.lawyer_id, func.count(func.distinct(CounselLawyerSeat.group_id))
+            )
+            .join(CounselGroup)
+            .where(CounselLawyerSeat.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+            .group_by(CounselLawyerSeat.lawyer_id)
+        ).all()
+    )
     cap = lawyer_cap()
     wanted = {"contract", "employment", "corporate", "compliance"}
     suggestions = []

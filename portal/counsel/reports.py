@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import Enterprise, Verification
 from portal.core import clock
@@ -18,6 +18,7 @@ from portal.counsel.models import (
     CounselService,
     GroupStatus,
     ServiceStatus,
+    group_list_options,
 )
 
 QUIET_DAYS = 90
@@ -64,7 +65,7 @@ def services_in(start: date | None, end: date | None):
         select(CounselService)
         .where(CounselService.status != ServiceStatus.withdrawn)
         .options(
-            selectinload(CounselService.enterprise),
+            selectinload(CounselService.enterprise).selectinload(Enterprise.chambers),
             selectinload(CounselService.lawyer),
             selectinload(CounselService.group),
         )
@@ -123,6 +124,7 @@ def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]
     )
     rows = db.session.execute(
         select(CounselMembership, last_confirmed.c.last)
+        .options(joinedload(CounselMembership.enterprise), joinedload(CounselMembership.group))
         .join(CounselGroup)
         .outerjoin(
             last_confirmed, last_confirmed.c.enterprise_id == CounselMembership.enterprise_id
@@ -141,6 +143,7 @@ def groups_ending(days: int = 30, today: date | None = None):
     until = (today or clock.today()) + timedelta(days=days)
     return db.session.scalars(
         select(CounselGroup)
+        .options(*group_list_options())
         .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
         .order_by(CounselGroup.end_date)
     ).all()

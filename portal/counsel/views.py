@@ -36,6 +36,8 @@ from portal.counsel.models import (
     GroupStatus,
     RequestStatus,
     ServiceStatus,
+    group_list_options,
+    service_list_options,
 )
 from portal.counsel.workflow import CounselError, transition_request, transition_service
 
@@ -48,7 +50,11 @@ def _refuse(form_field, error):
 def index():
     if is_staff(current_user):
         status = request.args.get("status", "active")
-        stmt = select(CounselGroup).order_by(CounselGroup.end_date, CounselGroup.id)
+        stmt = (
+            select(CounselGroup)
+            .options(*group_list_options())
+            .order_by(CounselGroup.end_date, CounselGroup.id)
+        )
         if status in ("active", "ended"):
             stmt = stmt.where(CounselGroup.status == GroupStatus(status))
         groups = db.paginate(stmt, per_page=30, error_out=False)
@@ -62,6 +68,7 @@ def index():
     if is_verified(current_user, Role.lawyer):
         groups = db.session.scalars(
             select(CounselGroup)
+            .options(*group_list_options())
             .join(CounselLawyerSeat)
             .where(CounselLawyerSeat.lawyer_id == current_user.id)
             .order_by(CounselGroup.status, CounselGroup.end_date)
@@ -69,6 +76,7 @@ def index():
         ).all()
         pending = db.session.scalars(
             select(CounselService)
+            .options(*service_list_options())
             .where(
                 CounselService.lawyer_id == current_user.id,
                 CounselService.status.in_((ServiceStatus.logged, ServiceStatus.disputed)),
@@ -91,6 +99,7 @@ def index():
         group = operations.active_group_of(firm.id)
         services = db.session.scalars(
             select(CounselService)
+            .options(*service_list_options())
             .where(CounselService.enterprise_id == firm.id)
             .order_by(CounselService.service_date.desc(), CounselService.id.desc())
             .limit(50)
@@ -180,6 +189,7 @@ def group(group_id):
     require(permissions.can_view_group(current_user, group))
     services = db.session.scalars(
         select(CounselService)
+        .options(*service_list_options())
         .where(CounselService.group_id == group.id)
         .order_by(CounselService.service_date.desc(), CounselService.id.desc())
     ).all()

@@ -1,11 +1,13 @@
 """Home page per role, language switch, inbox, health check."""
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from portal.accounts.operations import set_locale
+from portal.core.cache import cached
 from portal.core.db import db
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
@@ -14,12 +16,19 @@ from portal.notifications.models import Notification
 def index():
     sections = []
     if current_user.is_authenticated:
-        for _order, provider in current_app.extensions.get("portal.home_sections", []):
-            section = provider(current_user)
-            if section:
-                sections.append(section)
+        key = ("home", current_user.id, str(get_locale()))
+        sections = cached(key, lambda: _home_sections(current_user))
     quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
     return render_template("home/index.html", sections=sections, quiet=quiet)
+
+
+def _home_sections(user):
+    sections = []
+    for _order, provider in current_app.extensions.get("portal.home_sections", []):
+        section = provider(user)
+        if section:
+            sections.append(section)
+    return sections
 
 
 def set_language():

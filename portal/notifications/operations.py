@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from portal.core.cache import forget_user
 from portal.core.db import db, utcnow
 from portal.notifications.models import Notification, OutgoingEmail
 
@@ -23,6 +24,7 @@ def notify(recipients, message, url: str = "", **params):
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             text = str(message) % params if params else str(message)
         note = Notification(user_id=user.id, text=text[:500], url=url)
+        forget_user(user.id)
         db.session.add(note)
         created.append(note)
         if user.email:
@@ -45,6 +47,7 @@ def mark_read(user, notification_ids=None):
         stmt = stmt.where(Notification.id.in_(notification_ids))
     for note in db.session.scalars(stmt):
         note.is_read = True
+    forget_user(user.id)
 
 
 def unread_count(user) -> int:

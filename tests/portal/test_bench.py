@@ -41,8 +41,15 @@ def test_generate_builds_a_migrated_database_at_the_requested_scale(generated):
             "SELECT count(*) FROM users WHERE email = 'staff@demo.example'"
         ).fetchone()[0]
         head = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        questions = connection.execute("SELECT count(*) FROM questions").fetchone()[0]
+        cases = connection.execute("SELECT count(*) FROM mediation_cases").fetchone()[0]
+        numbered = connection.execute(
+            "SELECT count(*) FROM enterprises WHERE name LIKE '%（%）%'"
+        ).fetchone()[0]
     assert (enterprises, lawyers, staff) == (100 + 100, 30 + 6, 1)  # demo core + generated
     assert len(head) == 1
+    assert (questions, cases) == (2000, 400)  # every package's generator, not only accounts
+    assert numbered == 0
 
 
 def test_generate_refuses_a_silly_scale():
@@ -67,7 +74,7 @@ def test_http_measures_every_page_beside_the_bare_app(generated):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "staff accounts list"):
+    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "accounts list"):
         [line] = [line for line in lines if line.startswith(page + " ")]
         figures = line[len(page) :].split()
         assert float(figures[0]) > 0  # requests per second
