@@ -13,7 +13,7 @@ the p50/p95 time of one search, for:
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
-knowledge.search.statutes.PARAMETER_GRID): each fold's parameters are chosen on the other folds
+knowledge.search.ranking.PARAMETER_GRID): each fold's parameters are chosen on the other folds
 and scored on the held-out one, so the figure estimates what a question set that was not used
 for tuning gets.
 """
@@ -166,18 +166,18 @@ def portal_search(app):
 
 def cross_validate(app, queries, folds, seed):
     """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold."""
-    from knowledge.search import statutes
+    from knowledge.search import ranking
 
     order = list(range(len(queries)))
     random.Random(seed).shuffle(order)
     parts = [order[i::folds] for i in range(folds)]
     search = portal_search(app)
-    grid = statutes.PARAMETER_GRID
+    grid = ranking.PARAMETER_GRID
     # Every grid point's ranked lists for every question, once.
     ranked_by_point = []
     with app.test_request_context("/"):
         for point in grid:
-            with statutes.parameters(**point):
+            with ranking.parameters(**point):
                 ranked_by_point.append([search(q) for q, _r in queries])
     held_out = []
     for fold, part in enumerate(parts):

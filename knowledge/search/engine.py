@@ -26,7 +26,9 @@ from whoosh.index import create_in, exists_in, open_dir
 from whoosh.query import And, DateRange, NullQuery, Or, Term
 from whoosh.writing import CLEAR
 
+from knowledge.search import ranking
 from knowledge.search.analysis import ChineseAnalyzer
+from knowledge.search.plaintext import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -543,7 +545,9 @@ def search(
         return result
     handle = _handle()
     searcher, filter_cache = handle.searcher()
-    parsed, result.message, result.suggestion = parse_query(text, searcher.schema)
+    plain = ranking.is_plain(text)
+    wanted = " ".join([text, *ranking.expand_query(text)]) if plain else text
+    parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
     if parsed is NullQuery:
         return result
     words = query_words(parsed)
@@ -559,7 +563,9 @@ def search(
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
         return result
     # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
-    hits = searcher.search(parsed, limit=page * per_page, filter=allowed, terms=False)
+    rerank = plain and page * per_page <= ranking.RERANK_DEPTH
+    limit = ranking.RERANK_DEPTH if rerank else page * per_page
+    hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
     if facets:
         # Counts need every match, but not its score.
         grouped = sorting.Facets()
@@ -585,18 +591,25 @@ def search(
         result.total = hits.scored_length()
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
-    for hit in hits[(page - 1) * per_page : page * per_page]:
-        stored = hit.fields()
-        title = stored.get("title", "")
+    ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
+    if rerank:
+        ranked = ranking.rerank(
+            text,
+            ranked,
+            text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
+            score_of=lambda item: item[1],
+        )
+    for stored, score in ranked[(page - 1) * per_page : page * per_page]:
+        title = plain_text(stored.get("title", ""))
         result.hits.append(
             Hit(
                 kind=stored["kind"],
                 id=stored["id"],
                 title=title,
                 url=stored.get("url", ""),
-                score=float(hit.score or 0.0),
+                score=score,
                 title_html=highlight(title, words, maxchars=max(200, len(title))),
-                snippet=highlight(stored.get("body", ""), words),
+                snippet=highlight(plain_text(stored.get("body", "")), words),
                 date=stored.get("date"),
                 category=stored.get("category", ""),
                 industry=stored.get("industry", ""),
