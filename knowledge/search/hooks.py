@@ -15,7 +15,11 @@ def init_search(app):
     from knowledge.search.analysis import initialize
     from knowledge.search.blueprint import bp
     from knowledge.search.cli import search_cli
+    from knowledge.search.engine import BACKENDS
 
+    backend = (app.config.get("SEARCH_BACKEND") or "whoosh").lower()
+    if backend not in BACKENDS:  # a typo must stop start-up, not break every search
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
     add_nav(app, "search.search", _l("Search"), lambda user: True, order=90)
