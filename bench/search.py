@@ -1,7 +1,10 @@
-"""Search benchmark: Whoosh (our engine) against a plain SQLite FTS5 index of the same text.
+"""Search benchmark: both engine backends (Whoosh; PostgreSQL full-text) and plain SQLite FTS5.
 
     python -m bench.search --docs 100000      # the figures in docs/benchmarks-search.md
     python -m bench.search --docs 10000       # a few minutes
+    python -m bench.search --postgres postgresql://postgres@127.0.0.1:5432/bench_db
+        # also the PostgreSQL backend (SEARCH_BACKEND=postgres); its search_documents table in
+        # that database is replaced (default: $SEARCH_BENCH_DATABASE_URL, else skipped)
 
 Synthesises questions-and-answers and lecture-transcript-like documents from the statute corpus
 and the sample questions, adds every statute article, indexes them with the engine's analyzer
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import jieba.analyse
 from flask import Flask
+from sqlalchemy import text
 
 from knowledge.search import engine
 from knowledge.search.analysis import segment
@@ -249,9 +253,68 @@ def whoosh_build(docs, app):
     return time.perf_counter() - started
 
 
-def whoosh_search(text, facets, limit=10):
+def engine_search(text, facets, limit=10):
     found = engine.search(text, per_page=limit, facets=facets, count=facets)
     return [hit.id for hit in found.hits]
+
+
+def whoosh_part(app, docs, queries, labelled, report, reuse=False):
+    with app.app_context():
+        segment("预热")  # jieba's dictionary, once
+        if not reuse:
+            whoosh_seconds = whoosh_build(docs, app)
+            report["whoosh_index_docs_per_s"] = round(len(docs) / whoosh_seconds)
+        report["whoosh_index_mb"] = round(engine.index_size_bytes() / 1e6, 1)
+        measure("whoosh", engine_search, queries, labelled, report)
+
+
+def measure(name, search, queries, labelled, report):
+    """p50/p95 with facets and counts (the search page), top-10 only, and recall@10."""
+    search("预热", True)
+    with_facets = timed(lambda q: search(q, True), queries)
+    top_only = timed(lambda q: search(q, False), queries)
+    report[f"{name}_p50_ms"] = round(statistics.median(with_facets), 1)
+    report[f"{name}_p95_ms"] = round(percentile(with_facets, 95), 1)
+    report[f"{name}_no_facets_p50_ms"] = round(statistics.median(top_only), 1)
+    report[f"{name}_no_facets_p95_ms"] = round(percentile(top_only, 95), 1)
+    report[f"{name}_recall_at_10"] = round(recall(lambda q: search(q, False), labelled), 3)
+
+
+# ---------------------------------------------------------------------------- PostgreSQL backend
+
+
+def postgres_part(url, docs, queries, labelled, report, reuse=False):
+    """The engine with SEARCH_BACKEND=postgres over the same documents, in url's database."""
+    from knowledge.search import pg_backend
+    from portal.core.db import db
+
+    app = Flask(__name__)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=url,
+        SEARCH_BACKEND="postgres",
+        SEARCH_INDEX_DIR=tempfile.mkdtemp(prefix="bench-pg-unused-"),
+    )
+    db.init_app(app)
+    with app.app_context():
+        segment("预热")
+        table = pg_backend.SearchDocument.__table__
+        if not reuse:
+            table.drop(db.engine, checkfirst=True)
+            table.create(db.engine)
+            started = time.perf_counter()
+            for i in range(0, len(docs), 2000):
+                pg_backend.write_rows(
+                    [pg_backend.row_for(engine.document_fields(d)) for d in docs[i : i + 2000]]
+                )
+                db.session.commit()
+            report["postgres_index_docs_per_s"] = round(len(docs) / (time.perf_counter() - started))
+            db.session.execute(text("ANALYZE search_documents"))
+            db.session.commit()
+        report["postgres_index_mb"] = round(pg_backend.size_bytes() / 1e6, 1)
+        with app.test_request_context("/"):
+            measure("postgres", engine_search, queries, labelled, report)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def timed(function, queries):
@@ -277,6 +340,12 @@ def main(argv=None):
     parser.add_argument(
         "--reuse", action="store_true", help="query the indexes already in --workdir"
     )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("SEARCH_BENCH_DATABASE_URL"),
+        help="PostgreSQL URL for the postgres backend (its search_documents table is replaced)",
+    )
+    parser.add_argument("--skip-whoosh", action="store_true", help="only PostgreSQL and FTS5")
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -297,22 +366,10 @@ def main(argv=None):
     app.config["SEARCH_INDEX_DIR"] = str(workdir / "whoosh")
 
     report = Report({"docs": len(docs), "queries": len(queries), "labelled": len(labelled)})
-    with app.app_context():
-        segment("预热")  # jieba's dictionary, once
-        if not reuse:
-            whoosh_seconds = whoosh_build(docs, app)
-            report["whoosh_index_docs_per_s"] = round(len(docs) / whoosh_seconds)
-        report["whoosh_index_mb"] = round(engine.index_size_bytes() / 1e6, 1)
-        whoosh_search("预热", facets=True)
-        with_facets = timed(lambda q: whoosh_search(q, True), queries)
-        top_only = timed(lambda q: whoosh_search(q, False), queries)
-        report["whoosh_p50_ms"] = round(statistics.median(with_facets), 1)
-        report["whoosh_p95_ms"] = round(percentile(with_facets, 95), 1)
-        report["whoosh_no_facets_p50_ms"] = round(statistics.median(top_only), 1)
-        report["whoosh_no_facets_p95_ms"] = round(percentile(top_only, 95), 1)
-        report["whoosh_recall_at_10"] = round(
-            recall(lambda q: whoosh_search(q, False), labelled), 3
-        )
+    if args.postgres:
+        postgres_part(args.postgres, docs, queries, labelled, report, reuse=args.reuse)
+    if not args.skip_whoosh:
+        whoosh_part(app, docs, queries, labelled, report, reuse=reuse)
 
     if reuse:
         fts = sqlite3.connect(str(workdir / "fts.db"))

@@ -18,6 +18,8 @@ from knowledge.forms import (
     ReplyForm,
     RoutingRuleForm,
 )
+from knowledge.laws.models import LawArticle
+from knowledge.laws.suggest import existing_answers, likely_articles, question_text
 from knowledge.models import (
     STATUS_LABELS,
     KnowledgeArticle,
@@ -46,7 +48,7 @@ from portal.core import once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
-from portal.core.permissions import is_staff, require
+from portal.core.permissions import is_staff, is_verified, require
 from portal.core.reference import INDUSTRIES
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
@@ -125,6 +127,17 @@ def _question_form(question):
     form.category.choices = _category_choices()
     if question is not None and request.method == "GET":
         form.category.data = str(question.category_id)
+    if request.method == "POST" and request.form.get("look_up"):
+        # "Look for existing answers first": nothing is saved; the form comes back filled in.
+        text = question_text(form.title.data, form.body.data)
+        return render_template(
+            "knowledge/ask.html",
+            form=form,
+            question=question,
+            looked_up=True,
+            existing_answers=existing_answers(text, current_user),
+            draft_articles=likely_articles(text, current_user, limit=3),
+        )
     if form.validate_on_submit():
         first = once.first_result(form) if question is None else None
         if first:
@@ -161,7 +174,7 @@ def _question_form(question):
     return render_template("knowledge/ask.html", form=form, question=question)
 
 
-def _render_question(question, **forms):
+def _render_question(question, cited=None, **forms):
     user = current_user
     targets = allowed_targets(question, user)
     escalations = [
@@ -178,6 +191,10 @@ def _render_question(question, **forms):
         "rating_form": forms.get("rating_form") or RatingForm(),
         "note_form": NoteForm(),
         "escalations": escalations,
+        "cited": cited,
+        "likely_articles": [],
+        "existing_answers": [],
+        "draft_articles": [],
         "links": links_of(question),
         "is_firm": is_firm_member(user, question),
         "is_lawyer": is_answering_lawyer(user, question),
@@ -188,6 +205,18 @@ def _render_question(question, **forms):
         if question.deadline_dt and is_staff(user)
         else [],
     }
+    if is_verified(user, Role.lawyer) or is_staff(user):
+        # "可能适用的法条": the answering lawyer cites them with one click (see cite()).
+        context["likely_articles"] = likely_articles(
+            question_text(question.title, question.body), user
+        )
+    if context["is_firm"] and question.status == S.draft:
+        context["existing_answers"] = existing_answers(
+            question_text(question.title, question.body), user
+        )
+        context["draft_articles"] = likely_articles(
+            question_text(question.title, question.body), user, limit=3
+        )
     if can_see_routing(user, question):
         context["decisions"] = db.session.scalars(
             select(RoutingDecision)
@@ -288,6 +317,29 @@ def _message_action(
     db.session.commit()
     flash(success, "success")
     return redirect(url_for(".question", question_id=question.id))
+
+
+@login_required
+def cite(question_id):
+    """Insert a statute citation into the answer being written (works without JavaScript).
+
+    The answer form's "Cite" buttons post the draft here with the article's id; the page comes
+    back with the draft and the citation appended. Nothing is saved or sent.
+    """
+    question = _question_or_404(question_id)
+    require(is_answering_lawyer(current_user, question))
+    posted = MessageForm()
+    if not posted.validate_on_submit() and "csrf_token" in posted.errors:
+        abort(400)
+    article = db.session.get(LawArticle, request.form.get("cite", type=int) or 0)
+    draft = (posted.body.data or "").rstrip()
+    if article is None:
+        posted.body.errors = [_("That article is not in the statute library.")]
+        return _render_question(question, message_form=posted), 400
+    citation = f"[[{article.law.short_title} {article.label}]]"
+    text = f"{draft}\n{citation}" if draft else citation
+    form = MessageForm(formdata=None, data={"body": text})
+    return _render_question(question, message_form=form, cited=article)
 
 
 @login_required

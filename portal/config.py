@@ -16,6 +16,9 @@ class Config:
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR")
+    # "whoosh" (a folder on this host) or "postgres" (full-text search in the database, for
+    # several hosts; needs DATABASE_URL on PostgreSQL). See docs/deploy.md.
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from flask import abort, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -74,4 +74,24 @@ def article(law_id, number):
         article=item,
         previous=neighbours[number - 1],
         next=neighbours[number + 1],
+    )
+
+
+def suggest():
+    """GET /laws/suggest?q=…&limit=5: the articles most likely to apply, as JSON (best first).
+
+    For the answer editor's statute picker and other scripts; the same ranking as the question
+    page's "Articles that may apply". q is a question or a few words (cut to 200 characters);
+    limit 1..20 (default 5). A missing q is a 400 with a message.
+    """
+    from knowledge.laws.suggest import LIKELY_ARTICLES, MAX_SUGGESTIONS, likely_articles
+
+    query = request.args.get("q", "").strip()
+    if not query:
+        return jsonify({"error": str(_l("Give the words to look for in q."))}), 400
+    limit = request.args.get("limit", LIKELY_ARTICLES, type=int) or LIKELY_ARTICLES
+    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    found = likely_articles(query, current_user, limit=limit)
+    return jsonify(
+        {"query": query[: engine.MAX_QUERY_LENGTH], "results": [s.as_json() for s in found]}
     )

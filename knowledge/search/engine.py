@@ -1,5 +1,10 @@
 """The search engine API every package uses: index(doc), remove(kind, id), search(...), rebuild().
 
+Two backends behind the same API, chosen by the SEARCH_BACKEND setting: "whoosh" (default, one
+host) and "postgres" (PostgreSQL full-text search over jieba-segmented text, for several hosts;
+knowledge.search.pg_backend). Query parsing, analysis, expansion and the second-stage re-ranker
+(knowledge.search.ranking) are shared. The rest of this docstring is about Whoosh.
+
 Whoosh 2.7 (the last release) stays behind this module. One index on disk at
 SEARCH_INDEX_DIR; one writer at a time (a file lock beside the index); one searcher per process,
 refreshed when the index changed. Packages do not call index() from requests: they call
@@ -25,7 +30,9 @@ from whoosh.index import create_in, exists_in, open_dir
 from whoosh.query import And, DateRange, NullQuery, Or, Term
 from whoosh.writing import CLEAR
 
+from knowledge.search import ranking
 from knowledge.search.analysis import ChineseAnalyzer
+from knowledge.search.plaintext import plain_text
 from portal.core import clock
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,32 @@ CORE_KEYS = {"kind", "id", "title", "body", "url", "date", "category", "industry
 
 class SearchLockTimeout(RuntimeError):
     """Another process held the index writer lock for too long."""
+
+
+BACKENDS = ("whoosh", "postgres")
+
+
+def backend_name() -> str:
+    """The configured backend: SEARCH_BACKEND, "whoosh" unless set to "postgres"."""
+    name = (current_app.config.get("SEARCH_BACKEND") or "whoosh").lower()
+    if name not in BACKENDS:
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
+    return name
+
+
+def on_postgres() -> bool:
+    return backend_name() == "postgres"
+
+
+_parse_schema = None
+
+
+def parse_schema():
+    """The schema queries are parsed with (the index's, or a fresh one for PostgreSQL)."""
+    global _parse_schema
+    if _parse_schema is None:
+        _parse_schema = make_schema()
+    return _parse_schema
 
 
 def make_schema():
@@ -206,7 +239,15 @@ def write_documents(writer, docs, removals=()):
 
 
 def index(doc: dict):
-    """Add or replace one document now (takes the writer lock; requests use the outbox instead)."""
+    """Add or replace one document now (takes the writer lock; requests use the outbox instead).
+
+    On PostgreSQL the change is part of the current transaction (the caller commits).
+    """
+    if on_postgres():
+        from knowledge.search import pg_backend
+
+        pg_backend.write_rows([pg_backend.row_for(document_fields(doc))])
+        return
     handle = _handle()
     with writer_lock(handle.path):
         writer = handle.ix.writer()
@@ -219,7 +260,12 @@ def index(doc: dict):
 
 
 def remove(kind: str, object_id):
-    """Remove one document now (takes the writer lock)."""
+    """Remove one document now (takes the writer lock; PostgreSQL: in the current transaction)."""
+    if on_postgres():
+        from knowledge.search import pg_backend
+
+        pg_backend.write_rows([], [document_key(kind, object_id)])
+        return
     handle = _handle()
     with writer_lock(handle.path):
         writer = handle.ix.writer()
@@ -238,6 +284,8 @@ def rebuild(batch_size: int = 2000) -> int:
     """
     from knowledge.search.indexer import drop_outbox_up_to, latest_outbox_id, load_document
 
+    if on_postgres():
+        return _rebuild_postgres(batch_size)
     handle = _handle()
     count = 0
     with writer_lock(handle.path, timeout=600):
@@ -259,12 +307,45 @@ def rebuild(batch_size: int = 2000) -> int:
     return count
 
 
+def _rebuild_postgres(batch_size: int) -> int:
+    """Replace every row in one transaction (readers see the old rows until it commits)."""
+    from knowledge.search import pg_backend
+    from knowledge.search.indexer import drop_outbox_up_to, latest_outbox_id, load_document
+    from portal.core.db import db
+
+    pg_backend.lock_for_indexing()
+    covered = latest_outbox_id()
+    pg_backend.clear()
+    count, batch = 0, []
+    for kind, source in sorted(search_sources().items()):
+        for object_id in source["ids"]():
+            doc = load_document(kind, object_id)
+            if doc is not None:
+                batch.append(pg_backend.row_for(document_fields(doc)))
+                count += 1
+            if len(batch) >= batch_size:
+                pg_backend.write_rows(batch)
+                batch = []
+    pg_backend.write_rows(batch)
+    db.session.commit()
+    drop_outbox_up_to(covered)
+    return count
+
+
 def document_count() -> int:
+    if on_postgres():
+        from knowledge.search import pg_backend
+
+        return pg_backend.document_count()
     searcher, _filters = _handle().searcher()
     return searcher.doc_count()
 
 
 def index_size_bytes() -> int:
+    if on_postgres():
+        from knowledge.search import pg_backend
+
+        return pg_backend.size_bytes()
     path = index_dir()
     if not os.path.isdir(path):
         return 0
@@ -543,9 +624,31 @@ def search(
     result = SearchResults(query=text, page=page, per_page=per_page)
     if not text:
         return result
+    plain = ranking.is_plain(text)
+    wanted = " ".join([text, *ranking.expand_query(text)]) if plain else text
+    rerank = plain and page * per_page <= ranking.RERANK_DEPTH
+    limit = ranking.RERANK_DEPTH if rerank else page * per_page
+    if on_postgres():
+        from knowledge.search import pg_backend
+
+        parsed, result.message, result.suggestion = parse_query(wanted, parse_schema())
+        if parsed is NullQuery:
+            return result
+        words = query_words(parsed)
+        ranked, result.total, counts = pg_backend.search(
+            parsed, principals_for(user), kinds, filters, limit, facets=facets, count=count
+        )
+        for name in FACET_FIELDS if facets else ():
+            result.facets[name] = sorted(
+                ((value, n) for value, n in counts.get(name, {}).items() if value),
+                key=lambda item: (-item[1], item[0]),
+            )
+        return _finish(
+            result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
+        )
     handle = _handle()
     searcher, filter_cache = handle.searcher()
-    parsed, result.message, result.suggestion = parse_query(text, searcher.schema)
+    parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
     if parsed is NullQuery:
         return result
     words = query_words(parsed)
@@ -561,7 +664,7 @@ def search(
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
         return result
     # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
-    hits = searcher.search(parsed, limit=page * per_page, filter=allowed, terms=False)
+    hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
     if facets:
         # Counts need every match, but not its score.
         grouped = sorting.Facets()
@@ -585,20 +688,33 @@ def search(
         result.total = len(hits)
     else:
         result.total = hits.scored_length()
+    ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
+    return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+
+
+def _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank):
+    """The page of hits from the backend's ranked (stored fields, score) list, re-ranked."""
+    page, per_page = result.page, result.per_page
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
-    for hit in hits[(page - 1) * per_page : page * per_page]:
-        stored = hit.fields()
-        title = stored.get("title", "")
+    if rerank:
+        ranked = ranking.rerank(
+            text,
+            ranked,
+            text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
+            score_of=lambda item: item[1],
+        )
+    for stored, score in ranked[(page - 1) * per_page : page * per_page]:
+        title = plain_text(stored.get("title", ""))
         result.hits.append(
             Hit(
                 kind=stored["kind"],
                 id=stored["id"],
                 title=title,
                 url=stored.get("url", ""),
-                score=float(hit.score or 0.0),
+                score=score,
                 title_html=highlight(title, words, maxchars=max(200, len(title))),
-                snippet=highlight(stored.get("body", ""), words),
+                snippet=highlight(plain_text(stored.get("body", "")), words),
                 date=stored.get("date"),
                 category=stored.get("category", ""),
                 industry=stored.get("industry", ""),

@@ -11,11 +11,15 @@ logger = logging.getLogger(__name__)
 
 
 def init_search(app):
-    from knowledge.search import outbox  # noqa: F401  (table known to migrations)
+    from knowledge.search import outbox, pg_backend  # noqa: F401  (tables known to migrations)
     from knowledge.search.analysis import initialize
     from knowledge.search.blueprint import bp
     from knowledge.search.cli import search_cli
+    from knowledge.search.engine import BACKENDS
 
+    backend = (app.config.get("SEARCH_BACKEND") or "whoosh").lower()
+    if backend not in BACKENDS:  # a typo must stop start-up, not break every search
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
     add_nav(app, "search.search", _l("Search"), lambda user: True, order=90)
@@ -32,11 +36,10 @@ def run_inline_indexer(app, exc=None):
     dirty = g.pop("search_outbox_dirty", False)
     if not dirty or exc is not None or not app.config.get("SEARCH_INDEX_INLINE"):
         return
-    from knowledge.search.engine import holds_writer_lock
-    from knowledge.search.indexer import process_outbox
+    from knowledge.search.indexer import in_progress, process_outbox
     from portal.core.db import db
 
-    if holds_writer_lock():  # the indexer's own request context (for url_for) being torn down
+    if in_progress():  # the indexer's own request context (for url_for) being torn down
         return
     try:
         process_outbox(lock_timeout=10)

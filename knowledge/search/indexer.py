@@ -7,6 +7,8 @@ stays for the next pass. One writer at a time: the writer lock beside the index.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from flask import current_app, has_request_context
 from sqlalchemy import delete, func, select, update
@@ -55,6 +57,24 @@ def _record_failure(row_ids, error: str):
     )
 
 
+_state = threading.local()
+
+
+@contextmanager
+def _running():
+    """Marks this thread as indexing (the Whoosh writer lock does that for Whoosh)."""
+    _state.depth = getattr(_state, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+
+
+def in_progress() -> bool:
+    """This thread is inside process_outbox (its request contexts must not start another)."""
+    return bool(getattr(_state, "depth", 0)) or engine.holds_writer_lock()
+
+
 def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> dict:
     """Apply every pending row once; returns counts (indexed, removed, failed).
 
@@ -62,11 +82,18 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
     Failed rows keep their place with attempts and last_error and are retried on the next run,
     until MAX_ATTEMPTS.
     """
-    handle = engine._handle()
+    postgres = engine.on_postgres()
+    handle = None if postgres else engine._handle()
     stats = {"indexed": 0, "removed": 0, "failed": 0}
-    with engine.writer_lock(handle.path, timeout=lock_timeout):
+    lock = _running() if postgres else engine.writer_lock(handle.path, timeout=lock_timeout)
+    with lock:
         cursor = 0
         while True:
+            if postgres:
+                from knowledge.search import pg_backend
+
+                # Until this batch commits: documents are loaded after another host's write.
+                pg_backend.lock_for_indexing()
             rows = db.session.scalars(
                 select(SearchOutbox)
                 .where(SearchOutbox.id > cursor, SearchOutbox.attempts < MAX_ATTEMPTS)
@@ -93,12 +120,19 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
                 else:
                     docs.append(doc)
                 done.extend(row_ids)
-            writer = handle.ix.writer()
+            writer = None if postgres else handle.ix.writer()
             try:
-                engine.write_documents(writer, docs, removals)
-                writer.commit()
+                if postgres:
+                    pg_backend.write_rows(
+                        [pg_backend.row_for(engine.document_fields(d)) for d in docs],
+                        [engine.document_key(kind, object_id) for kind, object_id in removals],
+                    )
+                else:
+                    engine.write_documents(writer, docs, removals)
+                    writer.commit()
             except Exception as exc:
-                writer.cancel()
+                if writer is not None:
+                    writer.cancel()
                 logger.exception("search: index write failed")
                 db.session.rollback()
                 _record_failure([row.id for row in rows], f"{type(exc).__name__}: {exc}")

@@ -264,7 +264,9 @@ def test_cli_status_reports_pending_and_documents(app, fake_source):
     assert "indexed 1" in result.output
 
 
-def test_long_or_queries_keep_only_their_rarest_words_within_the_budget(fake_source, monkeypatch):
+def test_long_or_queries_keep_only_their_rarest_words_within_the_budget(
+    fake_source, monkeypatch, whoosh_only
+):
     for n in range(1, 6):
         engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
     engine.index(fake_source.put(9, title="定金罚则"))
@@ -276,7 +278,7 @@ def test_long_or_queries_keep_only_their_rarest_words_within_the_budget(fake_sou
     assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
 
 
-def test_phrases_and_operators_are_searched_as_written(fake_source, monkeypatch):
+def test_phrases_and_operators_are_searched_as_written(fake_source, monkeypatch, whoosh_only):
     monkeypatch.setattr(engine, "POSTINGS_BUDGET", 0)
     searcher, _filters = engine._handle().searcher()
     parsed, _message, _plain = engine.parse_query('"劳动合同" AND 解除', searcher.schema)

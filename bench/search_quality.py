@@ -1,0 +1,241 @@
+"""Statute retrieval quality: the portal's statute search against plain jieba + BM25.
+
+    python -m bench.search_quality                       # both, on the dev set
+    python -m bench.search_quality --queries PATH.jsonl  # another labelled set of the same kind
+    SEARCH_BACKEND=postgres DATABASE_URL=postgresql://... python -m bench.search_quality
+
+For every question of the labelled set (see ../shared/data/laws/README.md: a question is found
+when any article a lawyer cited for it is among the first 10 hits) prints recall@10, MRR@10 and
+the p50/p95 time of one search, for:
+
+- portal: engine.search(question, kinds=["law_article"]) over the statute library imported into
+  a scratch database and index, exactly as the site runs it (SEARCH_BACKEND chooses the backend);
+- baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
+
+--folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
+knowledge.search.ranking.PARAMETER_GRID): each fold's parameters are chosen on the other folds
+and scored on the held-out one, so the figure estimates what a question set that was not used
+for tuning gets.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# ../shared beside the repository (a worktree one level deeper finds it one level up).
+_CANDIDATES = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+DEFAULT_QUERIES = Path(
+    os.environ.get("SEARCH_DEV_QUERIES")
+    or next(
+        (c / "data/laws/dev_queries.jsonl" for c in _CANDIDATES if c.exists()),
+        _CANDIDATES[0] / "data/laws/dev_queries.jsonl",
+    )
+)
+LAWS = ROOT / "knowledge" / "laws" / "data" / "laws.jsonl"
+K = 10
+
+
+def load_queries(path):
+    queries = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                relevant = {(r["law"], int(r["number"])) for r in row["relevant"]}
+                queries.append((row["question"], relevant))
+    return queries
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def score(ranked_lists, queries):
+    """(recall@10, MRR@10) of ranked (law, number) lists against the labelled questions."""
+    found, reciprocal = 0, 0.0
+    for ranked, (_question, relevant) in zip(ranked_lists, queries, strict=True):
+        for rank, key in enumerate(ranked[:K], start=1):
+            if key in relevant:
+                found += 1
+                reciprocal += 1 / rank
+                break
+    return found / len(queries), reciprocal / len(queries)
+
+
+def run(search, queries):
+    """Ranked lists and per-query milliseconds, wall clock and CPU (after one warm-up query).
+
+    The CPU time of the searching thread is what a query costs when the machine is not shared;
+    the wall-clock time also counts waiting for a core (other jobs, PostgreSQL's own process).
+    """
+    search(queries[0][0])
+    ranked, times = [], []
+    for question, _relevant in queries:
+        started, cpu = time.perf_counter(), time.thread_time()
+        ranked.append(search(question))
+        times.append(((time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000))
+    return ranked, times
+
+
+def report(name, ranked, times, queries):
+    recall, mrr = score(ranked, queries)
+    figures = {
+        "recall@10": round(recall, 3),
+        "mrr@10": round(mrr, 3),
+        "p50_ms": round(statistics.median(t for t, _cpu in times), 1),
+        "p95_ms": round(percentile([t for t, _cpu in times], 95), 1),
+        "cpu_p50_ms": round(statistics.median(cpu for _t, cpu in times), 1),
+        "cpu_p95_ms": round(percentile([cpu for _t, cpu in times], 95), 1),
+    }
+    print(f"{name:16} " + "  ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+    return figures
+
+
+# ---------------------------------------------------------------------------- baseline
+
+
+def baseline_search(laws_path=LAWS):
+    """Plain jieba (default mode) + BM25Okapi over title + chapter + text; no extras."""
+    import jieba
+    from rank_bm25 import BM25Okapi
+
+    with open(laws_path, encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in lines if line.strip()]
+    keys = [(a["law"], a["number"]) for a in articles]
+
+    def cut(text):
+        return [w for w in jieba.lcut(text) if w.strip() and any(ch.isalnum() for ch in w)]
+
+    bm25 = BM25Okapi([cut(f"{a['law']} {a['chapter']} {a['text']}") for a in articles])
+
+    def search(question):
+        scores = bm25.get_scores(cut(question))
+        best = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:K]
+        return [keys[i] for i in best]
+
+    return search
+
+
+# ---------------------------------------------------------------------------- the portal
+
+
+def portal_app(workdir):
+    """The portal with the statute library imported into a scratch database and index."""
+    import portal
+    from portal.config import Config
+
+    class BenchConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{workdir}/bench.db"
+        )
+        SEARCH_INDEX_DIR = str(Path(workdir) / "index")
+        UPLOAD_DIR = str(Path(workdir) / "uploads")
+        SEARCH_INDEX_INLINE = False
+
+    return portal.create_app(BenchConfig)
+
+
+def prepare_portal(app):
+    from knowledge.laws.operations import import_laws
+    from knowledge.search import engine
+    from portal.core.db import db
+
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        with open(LAWS, "rb") as lines:
+            import_laws(lines, enqueue_changes=False)
+        db.session.commit()
+        with app.test_request_context("/"):
+            engine.rebuild()
+
+
+def portal_search(app):
+    from knowledge.laws.search_source import KIND
+    from knowledge.search import engine
+
+    def search(question):
+        results = engine.search(question, kinds=[KIND], per_page=K, facets=False, count=False)
+        return [(hit.extra.get("law"), hit.extra.get("number")) for hit in results.hits]
+
+    return search
+
+
+def cross_validate(app, queries, folds, seed):
+    """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold."""
+    from knowledge.search import ranking
+
+    order = list(range(len(queries)))
+    random.Random(seed).shuffle(order)
+    parts = [order[i::folds] for i in range(folds)]
+    search = portal_search(app)
+    grid = ranking.PARAMETER_GRID
+    # Every grid point's ranked lists for every question, once.
+    ranked_by_point = []
+    with app.test_request_context("/"):
+        for point in grid:
+            with ranking.parameters(**point):
+                ranked_by_point.append([search(q) for q, _r in queries])
+    held_out = []
+    for fold, part in enumerate(parts):
+        train = [i for i in order if i not in set(part)]
+
+        def mrr_on(indexes, point_index):
+            ranked = [ranked_by_point[point_index][i] for i in indexes]
+            return score(ranked, [queries[i] for i in indexes])
+
+        best = max(range(len(grid)), key=lambda p: mrr_on(train, p)[::-1])
+        recall, mrr = mrr_on(part, best)
+        held_out.append((recall, mrr))
+        print(f"  fold {fold + 1}: chose {grid[best]}  held-out recall {recall:.3f} mrr {mrr:.3f}")
+    recall = statistics.mean(r for r, _m in held_out)
+    mrr = statistics.mean(m for _r, m in held_out)
+    print(f"cv({folds})            recall@10 {recall:.3f}  mrr@10 {mrr:.3f}", flush=True)
+    return {"recall@10": round(recall, 3), "mrr@10": round(mrr, 3)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", default=str(DEFAULT_QUERIES), help="labelled JSON Lines")
+    parser.add_argument("--folds", type=int, default=0, help="also cross-validate (e.g. 5)")
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    if not Path(args.queries).exists():
+        print(f"no labelled questions at {args.queries} (use --queries PATH)", file=sys.stderr)
+        return 2
+    queries = load_queries(args.queries)
+    print(f"{len(queries)} questions from {args.queries}")
+    figures = {}
+    if not args.no_baseline:
+        figures["baseline"] = report("baseline", *run(baseline_search(), queries), queries)
+    with tempfile.TemporaryDirectory(prefix="bench-quality-") as workdir:
+        app = portal_app(workdir)
+        prepare_portal(app)
+        backend = app.config.get("SEARCH_BACKEND", "whoosh")
+        with app.test_request_context("/"):
+            figures["portal"] = report(
+                f"portal/{backend}", *run(portal_search(app), queries), queries
+            )
+        if args.folds:
+            figures["cv"] = cross_validate(app, queries, args.folds, args.seed)
+        with app.app_context():
+            from portal.core.db import db
+
+            db.session.remove()
+            db.engine.dispose()
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

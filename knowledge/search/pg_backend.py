@@ -1,0 +1,271 @@
+"""The PostgreSQL full-text backend (SEARCH_BACKEND=postgres), for deployments on several hosts.
+
+Documents live in the table search_documents: the same fields as the Whoosh index, plus a
+tsvector built from the engine's own analysis (jieba search mode, stop words, stemming), title
+words weighted A and body words B, with a GIN index. The tsvector is written as a literal of
+lexemes and positions, so PostgreSQL's text-search configuration never re-cuts Chinese text; a
+query goes through the same Whoosh query parser and analyzer and is translated to a tsquery
+literal, so both backends look for exactly the same words.
+
+Writes go through the caller's database session: the outbox row and the document change commit
+together. Indexers serialise on a transaction-level advisory lock (two hosts running
+`flask search work` never write an older state over a newer one).
+"""
+
+from datetime import date, datetime
+from datetime import time as dtime
+
+from sqlalchemy import JSON, DateTime, Index, String, Text, bindparam, delete, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, insert
+from sqlalchemy.orm import Mapped, mapped_column
+from whoosh import query as wq
+
+from knowledge.search.analysis import segment
+from portal.core.db import db
+
+# Positions above this are stored as this (PostgreSQL's limit).
+MAX_POSITION = 16383
+ADVISORY_LOCK_KEY = 0x5EA4C4  # "search" indexer lock, one per database
+TEXT_FIELD_WEIGHT = {"title": "A", "body": "B"}
+
+
+def _string_array():
+    return JSON().with_variant(ARRAY(String(200)), "postgresql")
+
+
+class SearchDocument(db.Model):
+    """One indexed document (PostgreSQL backend); key is "kind:id" as in the Whoosh index."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_documents_access", "access", postgresql_using="gin"),
+        Index("ix_search_documents_kind", "kind"),
+    )
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int]
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[datetime | None] = mapped_column(DateTime)
+    category: Mapped[str] = mapped_column(String(40), default="")
+    industry: Mapped[str] = mapped_column(String(40), default="")
+    access: Mapped[list] = mapped_column(_string_array())
+    tags: Mapped[list] = mapped_column(_string_array())
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    tsv: Mapped[str] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(title: str, body: str) -> str:
+    """The analysed words of title (weight A) and body (weight B) as a tsvector literal."""
+    parts, position = [], 1
+    for weight, value in (("A", title), ("B", body)):
+        for word in segment(value or ""):
+            parts.append(f"{_lexeme(word)}:{min(position, MAX_POSITION)}{weight}")
+            position += 1
+    return " ".join(parts)
+
+
+def row_for(fields: dict) -> dict:
+    """A document's Whoosh fields (engine.document_fields) as a search_documents row."""
+    return {
+        "key": fields["key"],
+        "kind": fields["kind"],
+        "object_id": int(fields["id"]),
+        "title": fields["title"],
+        "body": fields["body"],
+        "url": fields["url"],
+        "date": fields.get("date"),
+        "category": fields["category"],
+        "industry": fields["industry"],
+        "access": fields["access"].split(),
+        "tags": fields["tags"].split(),
+        "extra": fields["extra"],
+        "tsv": tsvector_literal(fields["title"], fields["body"]),
+    }
+
+
+def write_rows(rows: list[dict], removal_keys=()):
+    """Upsert rows and delete keys in the current transaction (no commit)."""
+    if removal_keys:
+        db.session.execute(delete(SearchDocument).where(SearchDocument.key.in_(removal_keys)))
+    if not rows:
+        return
+    table = SearchDocument.__table__
+    statement = insert(table).values(
+        [{**row, "tsv": func.cast(row["tsv"], TSVECTOR)} for row in rows]
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={c.name: statement.excluded[c.name] for c in table.columns if c.name != "key"},
+        )
+    )
+
+
+def clear():
+    db.session.execute(delete(SearchDocument))
+
+
+def lock_for_indexing():
+    """Serialise indexers across hosts until the end of the current transaction."""
+    db.session.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+
+
+def document_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+
+
+def size_bytes() -> int:
+    return db.session.scalar(select(func.pg_total_relation_size("search_documents"))) or 0
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+def _term(fieldname, word, prefix=False):
+    word = word if isinstance(word, str) else word.decode("utf-8")
+    weight = TEXT_FIELD_WEIGHT.get(fieldname, "")
+    suffix = weight + ("*" if prefix else "")
+    return _lexeme(word) + (":" + suffix if suffix else "")
+
+
+def to_tsquery(q) -> str | None:
+    """A Whoosh query tree (from the engine's parser) as a tsquery literal; None matches nothing."""
+    if q is None or q is wq.NullQuery:
+        return None
+    if isinstance(q, wq.Term):
+        return _term(q.fieldname, q.text)
+    if isinstance(q, wq.Prefix):
+        return _term(q.fieldname, q.text, prefix=True)
+    if isinstance(q, wq.Phrase):
+        words = [_lexeme(w) for w in q.words if w]
+        if not words:
+            return None
+        weight = TEXT_FIELD_WEIGHT.get(q.fieldname)
+        if weight:
+            words = [f"{w}:{weight}" for w in words]
+        return "(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0]
+    if isinstance(q, wq.Or) and q.subqueries and all(isinstance(s, wq.Term) for s in q.subqueries):
+        # One word looked for in title and body: no weight restriction.
+        texts = {s.text for s in q.subqueries}
+        fields = {s.fieldname for s in q.subqueries}
+        if len(texts) == 1 and fields >= set(TEXT_FIELD_WEIGHT):
+            return _term(None, next(iter(texts)))
+    if isinstance(q, wq.AndNot):
+        positive, negative = to_tsquery(q.a), to_tsquery(q.b)
+        if positive is None:
+            return None
+        return f"({positive} & !{negative})" if negative else positive
+    if isinstance(q, wq.AndMaybe):
+        return to_tsquery(q.a)
+    if isinstance(q, wq.Not):
+        inner = to_tsquery(q.query)
+        return f"!{inner}" if inner else None
+    if isinstance(q, wq.And | wq.Or | wq.DisjunctionMax):
+        parts = [p for p in (to_tsquery(s) for s in q.subqueries) if p]
+        if not parts:
+            return None
+        joiner = " & " if isinstance(q, wq.And) else " | "
+        return "(" + joiner.join(parts) + ")" if len(parts) > 1 else parts[0]
+    words = [_term(f, t) for f, t in q.iter_all_terms() if f in TEXT_FIELD_WEIGHT]
+    return "(" + " | ".join(words) + ")" if words else None
+
+
+def _as_datetime(value, end=False):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, dtime.max if end else dtime.min)
+    return None
+
+
+def _where(principals, kinds, filters):
+    clauses = ["d.tsv @@ q.q", "d.access && CAST(:principals AS varchar[])"]
+    params = {"principals": sorted(principals)}
+    if kinds:
+        clauses.append("d.kind = ANY(CAST(:kinds AS varchar[]))")
+        params["kinds"] = list(kinds)
+    filters = filters or {}
+    for name in ("category", "industry"):
+        if filters.get(name):
+            clauses.append(f"d.{name} = :{name}")
+            params[name] = filters[name]
+    if filters.get("tag"):
+        clauses.append("CAST(:tag AS varchar) = ANY(d.tags)")
+        params["tag"] = filters["tag"]
+    start = _as_datetime(filters.get("date_from"))
+    end = _as_datetime(filters.get("date_to"), end=True)
+    if start:
+        clauses.append("d.date >= :date_from")
+        params["date_from"] = start
+    if end:
+        clauses.append("d.date <= :date_to")
+        params["date_to"] = end
+    return " AND ".join(clauses), params
+
+
+def search(parsed, principals, kinds, filters, limit, facets=True, count=True):
+    """(rows as (stored fields, score) best first, total, facet counts) for a parsed query."""
+    tsquery = to_tsquery(parsed)
+    if tsquery is None:
+        return [], 0, {}
+    where, params = _where(principals, kinds, filters)
+    params.update(tsquery=tsquery, limit=limit)
+    source = f"FROM search_documents d, CAST(:tsquery AS tsquery) AS q(q) WHERE {where}"
+    rows = db.session.execute(
+        text(
+            "SELECT d.kind, d.object_id, d.title, d.body, d.url, d.date, d.category, d.industry, "
+            "d.extra, ts_rank(d.tsv, q.q, 1) AS score "
+            f"{source} ORDER BY score DESC, d.key LIMIT :limit"
+        ).bindparams(bindparam("limit")),
+        params,
+    ).all()
+    ranked = [
+        (
+            {
+                "kind": r.kind,
+                "id": r.object_id,
+                "title": r.title,
+                "body": r.body,
+                "url": r.url,
+                "date": r.date,
+                "category": r.category,
+                "industry": r.industry,
+                "extra": r.extra or {},
+            },
+            float(r.score or 0.0),
+        )
+        for r in rows
+    ]
+    counts = {}
+    total = len(ranked)
+    if facets:
+        grouped = db.session.execute(
+            text(
+                "SELECT d.kind, d.category, d.industry, GROUPING(d.kind) AS gk, "
+                "GROUPING(d.category) AS gc, count(*) AS n "
+                f"{source} GROUP BY GROUPING SETS ((d.kind), (d.category), (d.industry))"
+            ),
+            params,
+        ).all()
+        counts = {"kind": {}, "category": {}, "industry": {}}
+        for row in grouped:
+            if not row.gk:
+                counts["kind"][row.kind] = row.n
+            elif not row.gc:
+                counts["category"][row.category] = row.n
+            else:
+                counts["industry"][row.industry] = row.n
+        total = sum(counts["kind"].values())
+    elif count:
+        total = db.session.scalar(text(f"SELECT count(*) {source}"), params) or 0
+    return ranked, total, counts

@@ -1,0 +1,122 @@
+"""Ranking that does not depend on the backend: query expansion and the second-stage re-ranker.
+
+People ask in their own words ("老板不给发工资还让我走人"); statutes say "用人单位…解除劳动合同".
+Two steps bridge that, the same for Whoosh and PostgreSQL:
+
+1. expand_query(text): statutory terms for the colloquial words of a plain question
+   (analysis.COLLOQUIAL_TO_STATUTORY), appended to what the first stage looks for (off by
+   default: it did not help on held-out questions; SEARCH_QUERY_EXPANSION=1 turns it on);
+2. rerank(question, candidates): the first stage's top RERANK_DEPTH candidates re-ordered by
+   their first-stage score plus how much of the question's wording (character bigrams, which
+   survive jieba cutting a word differently in question and statute) each candidate covers,
+   each bigram weighted by how rare it is among the candidates.
+
+The weights are chosen by cross-validation on the labelled questions
+(`python -m bench.search_quality --folds 5`, docs/benchmarks-search.md), never fitted to them.
+"""
+
+import math
+import os
+import re
+from contextlib import contextmanager
+
+from knowledge.search.analysis import COLLOQUIAL_TO_STATUTORY, QUESTION_WORDS
+
+RERANK_DEPTH = 50
+
+# Current parameters (module globals so the benchmark can try others with parameters()).
+# The defaults are what 5-fold cross-validation chose in every fold (docs/benchmarks-search.md):
+# the colloquial -> statutory expansion did not help on held-out questions, so it is off unless
+# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0.
+SETTINGS = {
+    "expand": os.environ.get("SEARCH_QUERY_EXPANSION", "0") == "1",
+    # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
+    "coverage": float(os.environ.get("SEARCH_RERANK_COVERAGE", "1.0")),
+}
+
+# What cross-validation chooses from (bench/search_quality.py --folds).
+PARAMETER_GRID = [
+    {"expand": expand, "coverage": coverage}
+    for expand in (False, True)
+    for coverage in (0.0, 0.5, 1.0)
+]
+
+
+@contextmanager
+def parameters(**changes):
+    saved = dict(SETTINGS)
+    SETTINGS.update(changes)
+    try:
+        yield
+    finally:
+        SETTINGS.clear()
+        SETTINGS.update(saved)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_SYNTAX = re.compile(r"[\"()\[\]{}:*?~^+\-!\\/<>=|&]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+
+
+def is_plain(text: str) -> bool:
+    """A question in words, with no query syntax (only those are expanded and re-ranked)."""
+    return not _SYNTAX.search(text)
+
+
+def expand_query(text: str) -> list[str]:
+    """Statutory terms for the colloquial words in text, in order, without repeats."""
+    if not SETTINGS["expand"]:
+        return []
+    found = []
+    for colloquial, statutory in COLLOQUIAL_TO_STATUTORY.items():
+        if colloquial in text:
+            for term in statutory:
+                if term not in text and term not in found:
+                    found.append(term)
+    return found
+
+
+def _strip_question_words(text: str) -> str:
+    for word in QUESTION_WORDS:
+        text = text.replace(word, " ")
+    return text
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the Chinese runs of text, and its Latin words lower-cased."""
+    grams = set()
+    for run in _CJK_RUN.findall(text):
+        if len(run) == 1:
+            grams.add(run)
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    grams.update(w.lower() for w in _LATIN_WORD.findall(text))
+    return grams
+
+
+def rerank(question: str, candidates: list, text_of, score_of) -> list:
+    """candidates re-ordered (best first) by first-stage score + weighted bigram coverage.
+
+    text_of(candidate) gives the text to compare (title and body); score_of its first-stage
+    score. Bigrams shared by most candidates say little, so each weighs log(1 + n / df).
+    """
+    weight = SETTINGS["coverage"]
+    if weight <= 0 or len(candidates) < 2:
+        return list(candidates)
+    wanted = bigrams(_strip_question_words(question))
+    for term in expand_query(question):
+        wanted |= bigrams(term)
+    if not wanted:
+        return list(candidates)
+    texts = [bigrams(text_of(c)) for c in candidates]
+    n = len(candidates)
+    df = {g: sum(1 for t in texts if g in t) for g in wanted}
+    idf = {g: math.log(1 + n / df[g]) for g in wanted if df[g]}
+    total = sum(idf.values()) or 1.0
+    top = max((score_of(c) for c in candidates), default=0.0) or 1.0
+
+    def combined(index):
+        covered = sum(w for g, w in idf.items() if g in texts[index]) / total
+        return score_of(candidates[index]) / top + weight * covered
+
+    order = sorted(range(n), key=lambda i: (-combined(i), i))
+    return [candidates[i] for i in order]
