@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.appeals import meetings, organisations, permissions
-from portal.appeals.forms import MeetingForm, MemberForm, OrganisationForm
+from portal.appeals.forms import ConfirmForm, MeetingForm, MemberForm, OrganisationForm
 from portal.appeals.models import (
     AppealMeeting,
     AppealOrganisation,
@@ -110,12 +110,7 @@ def organisation_member(organisation_id):
 def organisation_member_remove(member_id):
     require(permissions.can_manage_organisations(current_user))
     member = get_or_404(AppealOrganisationMember, member_id)
-    from flask_wtf.csrf import validate_csrf
-    from wtforms import ValidationError
-
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     organisation_id = member.organisation_id
     organisations.remove_member(member, by=current_user)

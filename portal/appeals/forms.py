@@ -228,6 +228,10 @@ class EvaluationForm(FlaskForm):
         self.method.choices = [(m.value, EVALUATION_METHOD_LABELS[m]) for m in methods]
 
 
+class ConfirmForm(FlaskForm):
+    """A bare POST button: only the CSRF token."""
+
+
 class CloseForm(FlaskForm):
     note = TextAreaField(_l("Closing note"), validators=[Optional(), Length(max=5000)])
 

@@ -21,14 +21,17 @@ def save_plan(referral, *, by, principles, direction, lead, cooperating, deadlin
         raise AppealError(_l("Write the basic principles and the direction."))
     if deadline is None:
         raise AppealError(_l("Set the deadline."))
-    plan = referral.plan or SolutionPlan(referral=referral, created_by_id=by.id)
+    deadline = timekeeping.next_working_day(deadline)  # queries: before the plan is pending
+    plan = referral.plan
+    if plan is None:
+        plan = SolutionPlan(referral=referral, created_by_id=by.id, deadline=deadline, lead=lead)
+        db.session.add(plan)
     plan.principles = principles.strip()
     plan.direction = direction.strip()
     plan.lead = lead
     plan.cooperating = [o for o in cooperating if o.id != lead.id]
-    plan.deadline = timekeeping.next_working_day(deadline)
+    plan.deadline = deadline
     plan.team = (team or "").strip()
-    db.session.add(plan)
     log("appeal_plan.save", referral, by=by, summary=f"{lead.name} {plan.deadline.isoformat()}")
     return plan
 
@@ -37,9 +40,8 @@ def add_milestone(plan, *, by, title, due_date):
     title = (title or "").strip()
     if not title or due_date is None:
         raise AppealError(_l("A milestone needs a title and a date."))
-    milestone = PlanMilestone(
-        plan=plan, title=title[:200], due_date=timekeeping.next_working_day(due_date)
-    )
+    due_date = timekeeping.next_working_day(due_date)
+    milestone = PlanMilestone(plan=plan, title=title[:200], due_date=due_date)
     db.session.add(milestone)
     log("appeal_plan.milestone", plan.referral, by=by, summary=title[:200])
     return milestone

@@ -11,6 +11,7 @@ from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
 from portal.appeals.forms import (
     CloseForm,
+    ConfirmForm,
     EvaluationForm,
     LedgerForm,
     MergeForm,
@@ -501,12 +502,7 @@ def milestone_done(referral_id, milestone_id):
     item = get_or_404(PlanMilestone, milestone_id)
     if referral.plan is None or item.plan_id != referral.plan.id:
         abort(404)
-    from flask_wtf.csrf import validate_csrf
-    from wtforms import ValidationError
-
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     plans.tick_milestone(item, by=current_user, done=item.done_dt is None)
     db.session.commit()
