@@ -7,7 +7,13 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.appeals import meetings, organisations, permissions
-from portal.appeals.forms import ConfirmForm, MeetingForm, MemberForm, OrganisationForm
+from portal.appeals.forms import (
+    ConfirmForm,
+    MeetingForm,
+    MemberForm,
+    NewAccountForm,
+    OrganisationForm,
+)
 from portal.appeals.models import (
     AppealMeeting,
     AppealOrganisation,
@@ -82,8 +88,38 @@ def organisation(organisation_id):
             flash(_("Organisation saved."), "success")
             return redirect(url_for(".organisation", organisation_id=item.id))
     return render_template(
-        "appeals/organisation.html", organisation=item, form=form, member_form=member_form
+        "appeals/organisation.html",
+        organisation=item,
+        form=form,
+        member_form=member_form,
+        account_form=NewAccountForm(formdata=None),
     ), (400 if request.method == "POST" else 200)
+
+
+@login_required
+def organisation_account(organisation_id):
+    require(permissions.can_manage_organisations(current_user))
+    item = get_or_404(AppealOrganisation, organisation_id)
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            user, password = organisations.create_account(
+                item, by=current_user, name=form.name.data, email=form.new_email.data,
+                role=form.role.data,
+            )  # fmt: skip
+        except AppealError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _("Account %(email)s created. First password (shown once; ask them to change "
+                  "it): %(password)s", email=user.email, password=password),
+                "success",
+            )  # fmt: skip
+    else:
+        flash(_("Enter a name and a valid e-mail address."), "danger")
+    return redirect(url_for(".organisation", organisation_id=item.id))
 
 
 @login_required

@@ -52,6 +52,12 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule(
+    "/organisations/<int:organisation_id>/accounts",
+    "organisation_account",
+    admin_views.organisation_account,
+    methods=["POST"],
+)
+bp.add_url_rule(
     "/organisations/members/<int:member_id>/remove",
     "organisation_member_remove",
     admin_views.organisation_member_remove,

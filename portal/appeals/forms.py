@@ -249,6 +249,20 @@ class OrganisationForm(FlaskForm):
     is_active = SelectField(_l("In use"), choices=[("1", _l("Yes")), ("0", _l("No"))])
 
 
+class NewAccountForm(FlaskForm):
+    """An account for someone acting for the organisation; the first password is shown once."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    new_email = StringField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            ("department_handler", _l("Department handler")),
+            ("bureau_coordinator", _l("Business-environment bureau coordinator")),
+        ],
+    )
+
+
 class MemberForm(FlaskForm):
     email = StringField(_l("Account e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 

@@ -74,3 +74,24 @@ def add_member(organisation, user, *, by):
 def remove_member(member, *, by):
     log("appeal_organisation.remove_member", member.organisation, by=by, summary=member.user.email)
     db.session.delete(member)
+
+
+def create_account(organisation, *, by, name, email, role):
+    """A verified account acting for the organisation; returns (user, first password)."""
+    import secrets
+
+    from portal.accounts.operations import AccountError, create_user
+
+    if Role(role) not in MEMBER_ROLES:
+        raise AppealError(
+            _l("Only department handler and bureau coordinator accounts act for an organisation.")
+        )
+    password = secrets.token_urlsafe(12)
+    try:
+        user = create_user(email=email.strip().lower(), name=name.strip(), password=password,
+                           role=role, verified=True, by=by)  # fmt: skip
+    except AccountError:
+        raise AppealError(_l("This e-mail address is already registered.")) from None
+    db.session.flush()
+    add_member(organisation, user, by=by)
+    return user, password

@@ -168,3 +168,38 @@ def test_report_downloads(client, login, dummy_staff, create_appeal_referral):
     assert client.get(f"/appeals/bulletin.docx?month={month}").data.startswith(b"PK")
     assert client.get(f"/appeals/summary/{date.today().year}.docx").data.startswith(b"PK")
     assert client.get("/appeals/summary/1066.docx").status_code == 404
+
+
+def test_staff_create_a_department_account_that_can_log_in(
+    app, client, login, dummy_staff, create_organisation
+):
+    from portal.accounts.models import User
+
+    org = create_organisation("市司法局")
+    login(dummy_staff)
+    client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "司法局 王强", "new_email": "WQ@justice.example",
+              "role": "department_handler"},
+    )  # fmt: skip
+    user = db.session.scalar(select(User).where(User.email == "wq@justice.example"))
+    assert user.role == Role.department_handler and org.members[0].user is user
+    with client.session_transaction() as session:
+        message = session["_flashes"][-1][1]
+    password = message.rsplit(" ", 1)[-1].rsplit("：", 1)[-1]
+    newcomer = app.test_client()
+    response = newcomer.post(
+        "/account/login", data={"email": "wq@justice.example", "password": password}
+    )
+    assert response.status_code == 302 and newcomer.get("/appeals").status_code == 200
+    again = client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "x", "new_email": "wq@justice.example", "role": "department_handler"},
+    )
+    assert again.status_code == 302 and len(org.members) == 1
+    refused = client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "x", "new_email": "boss@example.com", "role": "staff"},
+    )
+    assert refused.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "boss@example.com")) is None
