@@ -221,12 +221,17 @@ def receive_webhook(body: bytes, timestamp: str, signature: str):
     if referral is None:
         raise WebhookRefused(404, "unknown reference")
     note = str(data.get("note") or "")[:5000]
-    with db.session.begin_nested():
-        db.session.add(RegisterReceipt(delivery_id=delivery_id))
-        try:
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with db.session.begin_nested():
+            db.session.add(RegisterReceipt(delivery_id=delivery_id))
+            db.session.flush()  # a concurrent copy of the same delivery stops here
             transition(referral, status, None, note=note, result=str(data.get("result") or ""))
-        except AppealError as error:
-            raise WebhookRefused(409, str(error)) from None
+    except AppealError as error:
+        raise WebhookRefused(409, str(error)) from None
+    except IntegrityError:
+        raise WebhookRefused(409, "replayed delivery") from None
     return referral
 
 
