@@ -20,6 +20,9 @@ class Role(enum.StrEnum):
     mediator = "mediator"
     staff = "staff"
     admin = "admin"
+    department_handler = "department_handler"  # 部门经办人: sees only its department's appeals
+    bureau_coordinator = "bureau_coordinator"  # 营商局: distributes appeals, reports back
+    leadership = "leadership"  # city leadership viewer: reads tier-2/3 items and the reports
 
 
 ROLE_LABELS = {
@@ -28,6 +31,9 @@ ROLE_LABELS = {
     Role.mediator: _l("Mediator"),
     Role.staff: _l("Federation staff"),
     Role.admin: _l("Administrator"),
+    Role.department_handler: _l("Department handler"),
+    Role.bureau_coordinator: _l("Business-environment bureau coordinator"),
+    Role.leadership: _l("City leadership viewer"),
 }
 
 

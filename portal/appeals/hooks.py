@@ -1,4 +1,6 @@
-"""How appeals plugs into the portal: blueprint, navigation, demo data, statistics."""
+"""How appeals plugs into the portal: blueprints, navigation, CLI, demo data, statistics."""
+
+import sys
 
 import click
 from flask import url_for
@@ -15,18 +17,84 @@ from portal.core.hooks import (
     add_stats,
 )
 
-appeals_cli = AppGroup("appeals", help="Appeal referrals.")
+appeals_cli = AppGroup("appeals", help="The appeal register (涉企诉求).")
 
 
 @appeals_cli.command("escalate")
 def escalate_command():
-    """Escalate overdue referrals (idempotent; run daily from a timer)."""
+    """Move overdue items up once (tier 3, leadership told); idempotent, run daily."""
     from portal.appeals.workflow import escalate_overdue
     from portal.core.db import db
 
     count = escalate_overdue()
     db.session.commit()
-    click.echo(f"{count} overdue referrals escalated")
+    click.echo(f"{count} overdue items escalated")
+
+
+def _month_or_exit(month):
+    from portal.appeals.reports import parse_month
+
+    try:
+        return parse_month(month)
+    except ValueError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+
+
+def _write(out, data):
+    try:
+        with open(out, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        click.echo(f"Error: cannot write {out}: {error.strerror}", err=True)
+        sys.exit(1)
+
+
+@appeals_cli.command("ledger")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def ledger_command(month, out):
+    """The monthly ledger (台账) as XLSX."""
+    from portal.appeals.reports import figures, ledger_xlsx
+
+    start, end = _month_or_exit(month)
+    _write(out, ledger_xlsx(start, end))
+    f = figures(start, end)
+    click.echo(f"{out}: {f['collected']} collected, {f['resolved']} closed")
+
+
+@appeals_cli.command("bulletin")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def bulletin_command(month, out):
+    """The monthly bulletin (通报) as DOCX."""
+    from portal.appeals.reports import bulletin_docx
+
+    start, end = _month_or_exit(month)
+    _write(out, bulletin_docx(start, end))
+    click.echo(out)
+
+
+@appeals_cli.command("summary")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def summary_command(year, out):
+    """The annual summary as DOCX."""
+    from portal.appeals.reports import annual_summary_docx
+
+    _write(out, annual_summary_docx(year))
+    click.echo(out)
+
+
+@appeals_cli.command("deliver")
+def deliver_command():
+    """Send due outbox messages to an external city register (retries with back-off)."""
+    from portal.appeals.register import deliver_outbox
+    from portal.core.db import db
+
+    sent, failed = deliver_outbox()
+    db.session.commit()
+    click.echo(f"{sent} sent, {failed} failed")
 
 
 def init_app(app):
@@ -34,15 +102,21 @@ def init_app(app):
         models,  # noqa: F401  (tables known to migrations)
         search,
     )
+    from portal.appeals.api import api_bp
     from portal.appeals.blueprint import bp
     from portal.core.hooks import add_search_source
+    from portal.extensions import csrf
 
     add_search_source(app, search.KIND, search.referral_document, search.referral_ids)
 
-    app.config.setdefault("APPEALS_STAGE_WORKING_DAYS", 10)
+    app.config.setdefault("APPEALS_REGISTER", "builtin")
     app.register_blueprint(bp)
+    # The register signs its webhook with HMAC; it has no session and no CSRF token.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(appeals_cli)
-    add_nav(app, "appeals.index", _l("Appeal referrals"), _sees_appeals)
+    add_nav(app, "appeals.index", _l("Appeals"), _sees_appeals)
+    add_nav(app, "appeals.submit", _l("Submit an appeal"), _anonymous, order=80)
     add_home_section(app, home_section)
     add_stats(app, "appeals", _stats)
     add_record_type(app, "appeal_referrals", describe_referral)
@@ -52,6 +126,10 @@ def init_app(app):
 
 def _sees_appeals(user):
     return bool(user.is_authenticated)
+
+
+def _anonymous(user):
+    return not user.is_authenticated
 
 
 def _stats(start, end):
@@ -67,20 +145,28 @@ def _load_demo(app):
 
 
 def describe_referral(referral_id):
+    """What a source record (question, case, finding) shows: the item's stage and outcome."""
     from portal.appeals.models import AppealReferral
     from portal.core.db import db
 
     item = db.session.get(AppealReferral, referral_id)
     if item is None:
-        return (_("Deleted appeal referral"), "")
-    return (
-        _(
-            "Appeal referral: %(summary)s (%(status)s)",
-            summary=item.summary,
-            status=item.status_label,
-        ),
-        url_for("appeals.referral", referral_id=referral_id),
+        return (_("Deleted appeal item"), "")
+    label = _(
+        "Appeal item: %(summary)s (%(status)s)", summary=item.summary, status=item.status_label
     )
+    if item.department:
+        label += " · " + item.department
+    evaluation = item.latest_evaluation
+    if item.result and item.status.value in ("handled", "reported_back", "revisited",
+                                             "satisfied", "closed"):  # fmt: skip
+        label += " · " + _("Result: %(result)s", result=item.result[:120])
+    if evaluation is not None:
+        label += " · " + (
+            _("the enterprise is satisfied") if evaluation.satisfied
+            else _("the enterprise is not satisfied")
+        )  # fmt: skip
+    return (label, url_for("appeals.referral", referral_id=referral_id))
 
 
 def escalation_available(user, source) -> bool:
@@ -90,38 +176,53 @@ def escalation_available(user, source) -> bool:
 
 
 def escalate(source, by, **data):
-    """A referral for the source's firm; uses only source.title/body/enterprise."""
-    from portal.appeals.models import AppealCategory
-    from portal.appeals.operations import create_referral
+    """An item for the source's firm, its category carried over from the source."""
+    from portal.appeals.models import AppealCategory, Channel
+    from portal.appeals.operations import SOURCE_KINDS, category_of_source, create_referral
 
-    category = data.get("category") or "other"
+    category = data.get("category")
     if category not in AppealCategory.__members__:
-        category = "other"
+        category = category_of_source(source)
     return create_referral(
         enterprise=source.enterprise,
         summary=data.get("summary") or getattr(source, "title", "") or _("Referred matter"),
         details=data.get("details") or getattr(source, "body", "") or "",
         category=category,
+        channel=Channel.portal_record,
+        source_kind=SOURCE_KINDS.get(getattr(source, "__tablename__", ""), ""),
         by=by,
     )
+
+
+def _card(title, rows, empty, link=None):
+    return {
+        "title": title,
+        "items": [
+            (f"{r.summary} · {r.status_label}", url_for("appeals.referral", referral_id=r.id))
+            for r in rows
+        ],
+        "empty": empty,
+        **({"link": link} if link else {}),
+    }
 
 
 def home_section(user):
     from sqlalchemy import func, select
 
     from portal.accounts.models import Role
+    from portal.appeals import permissions
     from portal.appeals.models import AppealReferral, AppealStatus
+    from portal.appeals.timekeeping import today
     from portal.core.db import db
     from portal.core.permissions import is_staff, is_verified
 
+    finished = (AppealStatus.closed, AppealStatus.merged)
     if is_staff(user):
-        from portal.core import clock
-
         open_items = db.session.scalars(
             select(AppealReferral)
             .where(
-                AppealReferral.status != AppealStatus.closed,
-                AppealReferral.stage_due_date < clock.today(),
+                AppealReferral.status.not_in(finished + (AppealStatus.satisfied,)),
+                AppealReferral.stage_due_date < today(),
             )
             .order_by(AppealReferral.stage_due_date)
             .limit(5)
@@ -133,46 +234,59 @@ def home_section(user):
             )
             for r in open_items
         ]
-        waiting = db.session.scalar(
-            select(func.count())
-            .select_from(AppealReferral)
-            .where(AppealReferral.status == AppealStatus.revisited)
-        )
-        if waiting:
-            items.append(
-                (
-                    _("%(n)s referrals waiting for the enterprise's answer", n=waiting),
-                    url_for("appeals.index", status="revisited"),
-                )
+        for status, text in (
+            (AppealStatus.referred, _("%(n)s items waiting for verification")),
+            (AppealStatus.satisfied, _("%(n)s items the enterprise is satisfied with, to close")),
+        ):
+            n = db.session.scalar(
+                select(func.count())
+                .select_from(AppealReferral)
+                .where(AppealReferral.status == status)
             )
+            if n:
+                items.append((text % {"n": n}, url_for("appeals.index", status=status.value)))
         return {
-            "title": _("Appeal referrals"),
+            "title": _("Appeal items"),
             "items": items,
-            "empty": _("No overdue referrals."),
+            "empty": _("No overdue items."),
             "link": (_("Monthly ledger"), url_for("appeals.ledger")),
+        }
+    if permissions.is_department_handler(user) or permissions.is_bureau(user):
+        stmt = select(AppealReferral).where(AppealReferral.status.not_in(finished))
+        if permissions.is_department_handler(user):
+            stmt = stmt.where(
+                AppealReferral.organisation_id == (permissions.organisation_id_of(user) or -1),
+                AppealReferral.status.in_((AppealStatus.distributed, AppealStatus.accepted)),
+            )
+        else:
+            stmt = stmt.where(
+                AppealReferral.status.in_(
+                    (AppealStatus.triaged, AppealStatus.returned, AppealStatus.handled,
+                     AppealStatus.reopened)
+                )
+            )  # fmt: skip
+        rows = db.session.scalars(stmt.order_by(AppealReferral.stage_due_date).limit(8)).all()
+        return _card(_("Appeal items waiting for you"), rows, _("Nothing waiting."),
+                     (_("All items"), url_for("appeals.index")))  # fmt: skip
+    if permissions.is_leadership(user):
+        return {
+            "title": _("Appeal register"),
+            "items": [(_("Monthly ledger and bulletin"), url_for("appeals.ledger"))],
+            "empty": "",
+            "reference": True,
+            "link": (_("Tier-2 and tier-3 items"), url_for("appeals.index")),
         }
     if is_verified(user, Role.enterprise):
         mine = db.session.scalars(
             select(AppealReferral)
             .where(
                 AppealReferral.enterprise_id == user.enterprise_id,
-                AppealReferral.status != AppealStatus.closed,
+                AppealReferral.status.not_in(finished),
             )
             .order_by(AppealReferral.created_dt.desc())
             .limit(5)
         ).all()
         if not mine:
             return None
-        return {
-            "title": _("My appeals"),
-            "items": [
-                (
-                    f"{r.summary} · {r.status_label}",
-                    url_for("appeals.referral", referral_id=r.id),
-                )
-                for r in mine
-            ],
-            "empty": "",
-            "link": (_("All my appeals"), url_for("appeals.index")),
-        }
+        return _card(_("My appeals"), mine, "", (_("All my appeals"), url_for("appeals.index")))
     return None

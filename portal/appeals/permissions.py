@@ -1,20 +1,68 @@
-"""Who may see and do what in appeals."""
+"""Who may see and do what in appeals (used by views and templates alike)."""
+
+from sqlalchemy import select
 
 from portal.accounts.models import Role
+from portal.core.db import db
 from portal.core.permissions import is_staff, is_verified
 
 
-def can_manage_referrals(user) -> bool:
-    return is_staff(user)
+def organisation_id_of(user) -> int | None:
+    if not (user and user.is_authenticated):
+        return None
+    from portal.appeals.models import AppealOrganisationMember
+
+    return db.session.scalar(
+        select(AppealOrganisationMember.organisation_id).where(
+            AppealOrganisationMember.user_id == user.id
+        )
+    )
+
+
+def is_bureau(user) -> bool:
+    return is_verified(user, Role.bureau_coordinator)
+
+
+def is_leadership(user) -> bool:
+    return is_verified(user, Role.leadership)
+
+
+def is_department_handler(user) -> bool:
+    return is_verified(user, Role.department_handler)
+
+
+def is_handler_of(user, referral) -> bool:
+    """A department handler acting for the organisation the item is currently assigned to."""
+    return (
+        is_department_handler(user)
+        and referral.organisation_id is not None
+        and organisation_id_of(user) == referral.organisation_id
+    )
 
 
 def is_referral_firm_user(user, referral) -> bool:
-    return is_verified(user, Role.enterprise) and user.enterprise_id == referral.enterprise_id
+    return (
+        is_verified(user, Role.enterprise)
+        and referral.enterprise_id is not None
+        and user.enterprise_id == referral.enterprise_id
+    )
+
+
+def can_manage_referrals(user, referral=None) -> bool:
+    return is_staff(user)
+
+
+def can_distribute(user, referral=None) -> bool:
+    return is_staff(user) or is_bureau(user)
 
 
 def can_view_referral(user, referral) -> bool:
-    if is_staff(user) or is_referral_firm_user(user, referral):
+    if is_staff(user) or is_bureau(user) or is_referral_firm_user(user, referral):
         return True
+    if is_handler_of(user, referral):
+        return True
+    if is_leadership(user):
+        return bool(referral.tier and referral.tier >= 2) or referral.route == "escalated"
     # The lawyer who referred a finding or question keeps sight of it.
     return is_verified(user, Role.lawyer) and referral.created_by_id == user.id
 
@@ -23,9 +71,24 @@ def can_record_register_update(user, referral) -> bool:
     return is_staff(user)
 
 
-def can_answer_revisit(user, referral) -> bool:
-    """Satisfied or not: the firm itself, or staff recording the firm's answer on the revisit."""
+def can_department_act(user, referral) -> bool:
+    return is_handler_of(user, referral)
+
+
+def can_record_progress(user, referral) -> bool:
+    return is_staff(user) or is_handler_of(user, referral)
+
+
+def can_evaluate(user, referral) -> bool:
+    """The firm itself online, or staff recording the evaluation taken by 谈/报/评."""
     return is_staff(user) or is_referral_firm_user(user, referral)
+
+
+can_answer_revisit = can_evaluate
+
+
+def can_close(user, referral) -> bool:
+    return is_staff(user)
 
 
 def can_refer(user) -> bool:
@@ -33,4 +96,28 @@ def can_refer(user) -> bool:
 
 
 def can_see_ledger(user) -> bool:
+    return is_staff(user) or is_bureau(user) or is_leadership(user)
+
+
+def can_manage_organisations(user) -> bool:
     return is_staff(user)
+
+
+def can_manage_meetings(user) -> bool:
+    return is_staff(user)
+
+
+def can_view_meetings(user) -> bool:
+    return is_staff(user) or is_bureau(user) or is_leadership(user)
+
+
+def can_edit_plan(user, referral) -> bool:
+    return is_staff(user)
+
+
+def can_view_plan(user, referral) -> bool:
+    return can_view_referral(user, referral)
+
+
+def can_tick_milestone(user, referral) -> bool:
+    return is_staff(user) or is_bureau(user) or is_handler_of(user, referral)

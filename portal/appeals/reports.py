@@ -1,27 +1,51 @@
-"""Monthly ledger and figures (collected, resolved, share, by category and department); XLSX."""
+"""Figures, the monthly ledger (台账, XLSX), the monthly bulletin (通报, DOCX), the annual summary."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appeals.models import CATEGORY_LABELS, LAW_RELATED, AppealReferral, AppealStatus
-from portal.core import clock
+from portal.appeals import timekeeping
+from portal.appeals.models import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    LAW_RELATED,
+    ROUTE_LABELS,
+    TIER_LABELS,
+    AppealEvaluation,
+    AppealReferral,
+    AppealStatus,
+    Route,
+    Tier,
+)
 from portal.core.db import db
-from portal.core.exports import XlsxBook
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
     """'2026-11' -> (2026-11-01, 2026-11-30); anything unreadable means the current month."""
-    return clock.month_days(clock.parse_month(month) or clock.today())
+    try:
+        first = datetime.strptime(month or "", "%Y-%m").date()
+    except ValueError:
+        first = timekeeping.today().replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def parse_month(month: str) -> tuple[date, date]:
+    """Strict: raise ValueError with a message for anything but YYYY-MM."""
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except (TypeError, ValueError):
+        raise ValueError(f"month must look like 2026-11, not {month!r}") from None
+    return month_bounds(first.strftime("%Y-%m"))
 
 
 def _as_dt(day: date, end=False) -> datetime:
-    """Beijing midnight starting `day` (end=True: ending it), as naive UTC."""
-    return clock.day_start_utc(day + timedelta(days=1) if end else day)
+    return datetime.combine(day + timedelta(days=1) if end else day, datetime.min.time())
 
 
 def referrals_created(start: date, end: date):
@@ -30,162 +54,327 @@ def referrals_created(start: date, end: date):
         .where(
             AppealReferral.created_dt >= _as_dt(start),
             AppealReferral.created_dt < _as_dt(end, True),
+            AppealReferral.status != AppealStatus.merged,
         )
-        .options(selectinload(AppealReferral.enterprise))
+        .options(
+            selectinload(AppealReferral.enterprise),
+            selectinload(AppealReferral.organisation),
+            selectinload(AppealReferral.evaluations),
+        )
         .order_by(AppealReferral.created_dt, AppealReferral.id)
     ).all()
 
 
+def _share(part, whole):
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _rows(items, key, label):
+    table = defaultdict(lambda: {"collected": 0, "resolved": 0})
+    for item in items:
+        k = key(item)
+        table[k]["collected"] += 1
+        table[k]["resolved"] += int(item.status == AppealStatus.closed)
+    return [
+        {"key": k, "label": label(k), **v, "share": _share(v["resolved"], v["collected"])}
+        for k, v in sorted(table.items(), key=lambda kv: (-kv[1]["collected"], str(kv[0])))
+    ]
+
+
 def figures(start: date, end: date, *, labels: bool = True) -> dict:
-    """Collected in the period, resolved (closed) in the period, and how many of the collected
-    are closed by now; broken down by category and by department (keyed by code when
-    labels=False, so it also works outside a request, e.g. from a CLI report)."""
+    """Collected in the period and what became of them by now (closed = 办结销号), by channel,
+    tier, route, category and department; overdue open items; the average evaluation."""
     collected = referrals_created(start, end)
+    closed = [r for r in collected if r.status == AppealStatus.closed]
     resolved_in_period = db.session.scalars(
-        select(AppealReferral).where(
-            AppealReferral.closed_dt >= _as_dt(start), AppealReferral.closed_dt < _as_dt(end, True)
+        select(AppealReferral.id).where(
+            AppealReferral.status == AppealStatus.closed,
+            AppealReferral.closed_dt >= _as_dt(start),
+            AppealReferral.closed_dt < _as_dt(end, True),
         )
     ).all()
-    closed_of_collected = [r for r in collected if r.status == AppealStatus.closed]
-    by_category = defaultdict(lambda: {"collected": 0, "resolved": 0})
-    by_department = defaultdict(lambda: {"collected": 0, "resolved": 0})
-    for referral in collected:
-        resolved = referral.status == AppealStatus.closed
-        for table, key in (
-            (
-                by_category,
-                str(CATEGORY_LABELS[referral.category]) if labels else referral.category.value,
-            ),
-            (
-                by_department,
-                referral.department or (_("Federation directly") if labels else ""),
-            ),
-        ):
-            table[key]["collected"] += 1
-            table[key]["resolved"] += int(resolved)
-
-    def rows(table):
-        return [
-            {
-                "key": key,
-                **values,
-                "share": round(100 * values["resolved"] / values["collected"], 1)
-                if values["collected"]
-                else 0.0,
-            }
-            for key, values in sorted(table.items(), key=lambda item: -item[1]["collected"])
-        ]
-
-    open_items = db.session.scalars(
-        select(AppealReferral).where(AppealReferral.status != AppealStatus.closed)
+    routes = Counter(r.route for r in collected)
+    routes_done = Counter(r.route for r in closed)
+    evaluations = db.session.scalars(
+        select(AppealEvaluation).where(
+            AppealEvaluation.created_dt >= _as_dt(start),
+            AppealEvaluation.created_dt < _as_dt(end, True),
+        )
     ).all()
+
+    def avg(values):
+        values = list(values)
+        return round(sum(values) / len(values), 2) if values else None
+
+    today = timekeeping.today()
+    overdue = db.session.scalars(
+        select(AppealReferral)
+        .where(
+            AppealReferral.status.not_in(
+                (AppealStatus.closed, AppealStatus.merged, AppealStatus.satisfied)
+            ),
+            AppealReferral.stage_due_date < min(today, end + timedelta(days=1)),
+        )
+        .options(selectinload(AppealReferral.organisation))
+        .order_by(AppealReferral.stage_due_date, AppealReferral.id)
+    ).all()
+
+    def text(mapping):
+        return (lambda k: str(mapping[k]) if k is not None and k in mapping else _("(not triaged)")) \
+            if labels else (lambda k: "" if k is None else str(getattr(k, "value", k)))  # fmt: skip
+
     return {
+        "start": start,
+        "end": end,
         "collected": len(collected),
-        "resolved": len(closed_of_collected),
-        "share": round(100 * len(closed_of_collected) / len(collected), 1) if collected else 0.0,
+        "resolved": len(closed),
+        "share": _share(len(closed), len(collected)),
         "resolved_in_period": len(resolved_in_period),
-        "law_related_resolved": sum(1 for r in closed_of_collected if r.category in LAW_RELATED),
         "law_related": sum(1 for r in collected if r.category in LAW_RELATED),
-        "escalated": sum(1 for r in collected if r.escalation_level),
-        "escalated_resolved": sum(1 for r in closed_of_collected if r.escalation_level),
-        "overdue_open": sum(1 for r in open_items if r.is_overdue),
-        "by_category": rows(by_category),
-        "by_department": rows(by_department),
+        "law_related_resolved": sum(1 for r in closed if r.category in LAW_RELATED),
+        "direct": routes[Route.direct],
+        "forwarded": routes[Route.forwarded],
+        "forwarded_done": routes_done[Route.forwarded],
+        "escalated": routes[Route.escalated],
+        "escalated_done": routes_done[Route.escalated],
+        "escalated_overdue": sum(1 for r in collected if r.escalation_level),
+        "by_channel": _rows(collected, lambda r: r.channel, text(CHANNEL_LABELS)),
+        "by_tier": _rows(collected, lambda r: Tier(r.tier) if r.tier else None, text(TIER_LABELS)),
+        "by_route": _rows(collected, lambda r: r.route, text(ROUTE_LABELS)),
+        "by_category": _rows(collected, lambda r: r.category, text(CATEGORY_LABELS)),
+        "by_department": _rows(
+            collected,
+            lambda r: r.department or "",
+            (lambda k: k or _("Federation directly")) if labels else (lambda k: k),
+        ),
+        "overdue": overdue,
+        "overdue_open": len(overdue),
+        "evaluations": len(evaluations),
+        "satisfied": sum(1 for e in evaluations if e.satisfied),
+        "avg_timeliness": avg(e.timeliness for e in evaluations),
+        "avg_result": avg(e.result for e in evaluations),
+        "avg_attitude": avg(e.attitude for e in evaluations),
+        "avg_score": avg(e.average for e in evaluations),
         "ledger": collected,
     }
 
 
+def route_sentence(f) -> str:
+    return _(
+        "%(direct)s resolved directly; %(forwarded)s forwarded to the responsible departments, "
+        "%(forwarded_done)s of them done; %(escalated)s escalated to the city leadership, "
+        "%(escalated_done)s of them done.",
+        direct=f["direct"],
+        forwarded=f["forwarded"],
+        forwarded_done=f["forwarded_done"],
+        escalated=f["escalated"],
+        escalated_done=f["escalated_done"],
+    )
+
+
+def summary_sentence(f) -> str:
+    return _(
+        "%(collected)s appeals collected, %(resolved)s resolved and closed, closure rate "
+        "%(share)s%%.",
+        collected=f["collected"],
+        resolved=f["resolved"],
+        share=f["share"],
+    )
+
+
 def stats(start, end) -> dict:
-    if isinstance(start, datetime):
-        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
-        start, end = clock.dates_of(start, end)
+    start = start.date() if isinstance(start, datetime) else start
+    end = end.date() if isinstance(end, datetime) else end
+    if isinstance(end, date):
+        end = end - timedelta(days=1)  # the dashboard's end is exclusive
     result = figures(start, end, labels=False)
     return {
-        "label": _l("Appeal referrals"),
+        "label": _l("Appeal items"),
         "collected": result["collected"],
         "resolved": result["resolved"],
         "resolved_percent": result["share"],
         "law_related_resolved": result["law_related_resolved"],
+        "direct": result["direct"],
+        "forwarded": result["forwarded"],
+        "forwarded_done": result["forwarded_done"],
         "escalated": result["escalated"],
+        "escalated_done": result["escalated_done"],
         "overdue_open": result["overdue_open"],
     }
 
 
-def _sheet(workbook, title, header, rows, widths=None):
-    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
+# --- exports: small functions the house's exports module can take over -----------------------
 
 
-def xlsx(start: date, end: date) -> bytes:
-    result = figures(start, end)
-    workbook = XlsxBook()
-    _sheet(
+def _xlsx_sheet(workbook, title, header, rows, widths):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    return sheet
+
+
+def _xlsx_bytes(workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _breakdown_rows(rows):
+    return [[r["label"], r["collected"], r["resolved"], r["share"]] for r in rows]
+
+
+def ledger_xlsx(start: date, end: date) -> bytes:
+    from openpyxl import Workbook
+
+    f = figures(start, end)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _xlsx_sheet(
         workbook,
         _("Figures"),
-        [
-            _("From"),
-            _("To"),
-            _("Collected"),
-            _("Resolved"),
-            _("Share resolved"),
-            _("Law-related resolved"),
-            _("Escalated as overdue"),
-            _("Overdue open"),
-        ],
-        [
-            [
-                start,
-                end,
-                result["collected"],
-                result["resolved"],
-                result["share"],
-                result["law_related_resolved"],
-                result["escalated"],
-                result["overdue_open"],
-            ]
-        ],
-        [12, 12, 12, 12, 12, 20, 16, 14],
-    )
-    header = [_("Name"), _("Collected"), _("Resolved"), _("Share resolved")]
-    for title, key in ((_("By category"), "by_category"), (_("By department"), "by_department")):
-        _sheet(
-            workbook,
-            title,
-            header,
-            [[r["key"], r["collected"], r["resolved"], r["share"]] for r in result[key]],
-            [30, 12, 12, 12],
-        )
-    _sheet(
+        [_("From"), _("To"), _("Collected"), _("Resolved"), _("Closure rate"),
+         _("Resolved directly"), _("Forwarded"), _("Forwarded, done"), _("Escalated"),
+         _("Escalated, done"), _("Overdue open"), _("Average evaluation")],
+        [[start, end, f["collected"], f["resolved"], f["share"], f["direct"], f["forwarded"],
+          f["forwarded_done"], f["escalated"], f["escalated_done"], f["overdue_open"],
+          f["avg_score"] or ""]],
+        [12] * 12,
+    )  # fmt: skip
+    header = [_("Name"), _("Collected"), _("Resolved"), _("Closure rate")]
+    for title, key in (
+        (_("By channel"), "by_channel"),
+        (_("By tier"), "by_tier"),
+        (_("By route"), "by_route"),
+        (_("By category"), "by_category"),
+        (_("By department"), "by_department"),
+    ):
+        _xlsx_sheet(workbook, title, header, _breakdown_rows(f[key]), [36, 12, 12, 14])
+    ledger = _xlsx_sheet(
         workbook,
         _("Ledger"),
-        [
-            _("No."),
-            _("Date"),
-            _("Enterprise"),
-            _("Summary"),
-            _("Category"),
-            _("Register reference"),
-            _("Department"),
-            _("Status"),
-            _("Due"),
-            _("Escalation level"),
-            _("Closed"),
-        ],
-        [
-            [
-                r.id,
-                clock.local_date(r.created_dt),
-                r.enterprise.name,
-                r.summary,
-                r.category_label,
-                r.register_ref or "",
-                r.department,
-                r.status_label,
-                r.stage_due_date or "",
-                r.escalation_level,
-                clock.local_date(r.closed_dt) if r.closed_dt else "",
-            ]
-            for r in result["ledger"]
-        ],
-        [8, 12, 30, 40, 18, 20, 20, 22, 12, 10, 12],
+        [_("No."), _("Collected"), _("Channel"), _("Collected by"), _("Enterprise"),
+         _("Summary"), _("Category"), _("Tier"), _("Reason for the tier"), _("Route"),
+         _("Department"), _("Stage"), _("Due"), _("Escalated"), _("Result"),
+         _("Evaluation"), _("Closed")],
+        [[r.id, r.collected_on or r.created_dt.date(), r.channel_label, r.collected_by,
+          r.firm_label, r.summary, r.category_label, r.tier or "", r.tier_reason,
+          r.route_label, r.department, r.status_label, r.stage_due_date or "",
+          _("yes") if r.escalation_level else "", r.result,
+          r.latest_evaluation.average if r.latest_evaluation else "",
+          r.closed_dt.date() if r.closed_dt else ""] for r in f["ledger"]],
+        [8, 12, 14, 12, 28, 40, 16, 6, 30, 18, 16, 20, 12, 8, 40, 10, 12],
+    )  # fmt: skip
+    for row in ledger.iter_rows(min_row=2):
+        for index in (1, 12, 16):
+            row[index].number_format = "yyyy-mm-dd"
+    _xlsx_sheet(
+        workbook,
+        _("Overdue"),
+        [_("No."), _("Summary"), _("Department"), _("Stage"), _("Due")],
+        [[r.id, r.summary, r.department, r.status_label, r.stage_due_date] for r in f["overdue"]],
+        [8, 40, 20, 24, 12],
     )
-    return workbook.to_bytes()
+    return _xlsx_bytes(workbook)
+
+
+def _docx_document():
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(12)
+    return document
+
+
+def _docx_bytes(document) -> bytes:
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_table(document, header, rows):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+    return table
+
+
+def _bulletin_body(document, f, heading):
+    document.add_heading(heading, level=2)
+    document.add_paragraph(summary_sentence(f) + " " + route_sentence(f))
+    if f["evaluations"]:
+        document.add_paragraph(
+            _(
+                "%(n)s evaluations; %(satisfied)s satisfied; average score %(avg)s "
+                "(timeliness %(t)s, result %(r)s, attitude %(a)s).",
+                n=f["evaluations"],
+                satisfied=f["satisfied"],
+                avg=f["avg_score"],
+                t=f["avg_timeliness"],
+                r=f["avg_result"],
+                a=f["avg_attitude"],
+            )
+        )
+    header = [_("Name"), _("Collected"), _("Resolved"), _("Closure rate")]
+    for title, key in (
+        (_("By channel"), "by_channel"),
+        (_("By tier"), "by_tier"),
+        (_("By category"), "by_category"),
+        (_("By department"), "by_department"),
+    ):
+        if f[key]:
+            document.add_paragraph(title)
+            _docx_table(document, header, _breakdown_rows(f[key]))
+
+
+def bulletin_docx(start: date, end: date, *, title: str | None = None) -> bytes:
+    """每月通报: this month's figures, the year so far, and the overdue items by department."""
+    document = _docx_document()
+    document.add_heading(
+        title or _("Bulletin on the handling of enterprises' appeals (%(month)s)",
+                   month=start.strftime("%Y-%m")), level=1
+    )  # fmt: skip
+    month = figures(start, end)
+    _bulletin_body(document, month, _("This month"))
+    year_start = start.replace(month=1, day=1)
+    if year_start != start:
+        _bulletin_body(document, figures(year_start, end), _("The year so far"))
+    overdue = month["overdue"]
+    document.add_heading(_("Items past their deadline"), level=2)
+    if overdue:
+        _docx_table(
+            document,
+            [_("No."), _("Summary"), _("Department"), _("Stage"), _("Due")],
+            [[r.id, r.summary, r.department or _("Federation directly"), r.status_label,
+              r.stage_due_date.isoformat()] for r in overdue],
+        )  # fmt: skip
+    else:
+        document.add_paragraph(_("None."))
+    return _docx_bytes(document)
+
+
+def annual_summary_docx(year: int) -> bytes:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return bulletin_docx(
+        start, end, title=_("Annual summary of enterprises' appeals (%(year)s)", year=year)
+    )
+
+
+# Kept for the dashboard's older name.
+xlsx = ledger_xlsx

@@ -27,8 +27,9 @@ def referral_document(referral_id: int) -> dict | None:
         "url": f"/appeals/{referral.id}",
         "date": referral.created_dt,
         "category": "",
-        "industry": referral.enterprise.industry,
-        "access": ["staff", f"enterprise:{referral.enterprise_id}"],
+        "industry": referral.enterprise.industry if referral.enterprise else "",
+        "access": ["staff"]
+        + ([f"enterprise:{referral.enterprise_id}"] if referral.enterprise_id else []),
     }
 
 

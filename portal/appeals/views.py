@@ -1,29 +1,67 @@
-"""Pages of appeals."""
+"""Pages of appeal items: lists, intake, triage, the department's work, evaluation, reports."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal.accounts.models import Enterprise, Role
-from portal.appeals import operations, permissions, reports
-from portal.appeals.forms import LedgerForm, ReferralForm, RegisterFields, RevisitForm, StatusForm
-from portal.appeals.models import STATUS_LABELS, AppealCategory, AppealReferral, AppealStatus
-from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
-from portal.core import clock, once
+from portal.appeals import operations, permissions, plans, reports
+from portal.appeals.forms import (
+    CloseForm,
+    ConfirmForm,
+    EvaluationForm,
+    LedgerForm,
+    MergeForm,
+    MilestoneForm,
+    PlanForm,
+    ProgressForm,
+    PublicAppealForm,
+    ReferralForm,
+    RegisterFields,
+    StepForm,
+    TriageForm,
+)
+from portal.appeals.models import (
+    CHANNEL_LABELS,
+    ROUTE_LABELS,
+    STATUS_LABELS,
+    TIER_LABELS,
+    AppealAttachment,
+    AppealMeeting,
+    AppealOrganisation,
+    AppealReferral,
+    AppealStatus,
+    Channel,
+    PlanMilestone,
+    Route,
+)
+from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
+from portal.core.uploads import send_stored_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _staff_targets(referral):
-    return [
-        to
-        for (start, to), rule in TRANSITIONS.items()
-        if start == referral.status and rule is permissions.can_record_register_update
-    ]
+def visible_items(user, stmt):
+    """Restrict a query of items to what the user may see (the lists' half of the rules)."""
+    if is_staff(user) or permissions.is_bureau(user):
+        return stmt
+    if permissions.is_department_handler(user):
+        org_id = permissions.organisation_id_of(user)
+        return stmt.where(AppealReferral.organisation_id == (org_id or -1))
+    if permissions.is_leadership(user):
+        return stmt.where(or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated))
+    if is_verified(user, Role.enterprise):
+        return stmt.where(AppealReferral.enterprise_id == user.enterprise_id)
+    if is_verified(user, Role.lawyer):
+        return stmt.where(AppealReferral.created_by_id == user.id)
+    return stmt.where(AppealReferral.id.is_(None))
 
 
 @login_required
@@ -31,29 +69,30 @@ def index():
     stmt = select(AppealReferral).order_by(
         AppealReferral.created_dt.desc(), AppealReferral.id.desc()
     )
-    status = request.args.get("status", "")
-    if is_staff(current_user):
-        if status == "open":
-            stmt = stmt.where(AppealReferral.status != AppealStatus.closed)
-        elif status in AppealStatus.__members__:
-            stmt = stmt.where(AppealReferral.status == AppealStatus(status))
-        category = request.args.get("category", "")
-        if category in AppealCategory.__members__:
-            stmt = stmt.where(AppealReferral.category == AppealCategory(category))
-    elif is_verified(current_user, Role.enterprise):
-        stmt = stmt.where(AppealReferral.enterprise_id == current_user.enterprise_id)
-    elif is_verified(current_user, Role.lawyer):
-        stmt = stmt.where(AppealReferral.created_by_id == current_user.id)
-    else:
-        stmt = stmt.where(AppealReferral.id.is_(None))
-    referrals = db.paginate(stmt, per_page=30, error_out=False)
+    filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
+    if filters["status"] == "open":
+        stmt = stmt.where(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
+    elif filters["status"] in AppealStatus.__members__:
+        stmt = stmt.where(AppealReferral.status == AppealStatus(filters["status"]))
+    if filters["channel"] in Channel.__members__:
+        stmt = stmt.where(AppealReferral.channel == Channel(filters["channel"]))
+    if filters["tier"] in ("1", "2", "3"):
+        stmt = stmt.where(AppealReferral.tier == int(filters["tier"]))
+    if filters["route"] in Route.__members__:
+        stmt = stmt.where(AppealReferral.route == Route(filters["route"]))
+    referrals = db.paginate(visible_items(current_user, stmt), per_page=30, error_out=False)
     return render_template(
         "appeals/index.html",
         referrals=referrals,
-        status=status,
+        filters={k: v for k, v in filters.items() if v},
+        status=filters["status"],
         statuses=list(AppealStatus),
         status_labels=STATUS_LABELS,
+        channel_labels=CHANNEL_LABELS,
+        tier_labels=TIER_LABELS,
+        route_labels=ROUTE_LABELS,
         staff=is_staff(current_user),
+        permissions=permissions,
     )
 
 
@@ -61,10 +100,14 @@ def index():
 def new():
     require(permissions.can_manage_referrals(current_user))
     form = ReferralForm()
+    if request.method == "GET" and request.args.get("meeting", "").isdigit():
+        meeting = db.session.get(AppealMeeting, int(request.args["meeting"]))
+        if meeting is not None:
+            form.meeting.data = meeting.id
+            form.channel.data = "onsite_meeting" if meeting.kind == "onsite" else "forum"
+            form.collected_on.data = meeting.held_on
     if form.validate_on_submit():
-        first = once.first_result(form)
-        if first:
-            return first
+        meeting = db.session.get(AppealMeeting, form.meeting.data) if form.meeting.data else None
         try:
             referral = operations.create_referral(
                 enterprise=get_or_404(Enterprise, form.enterprise.data),
@@ -73,34 +116,98 @@ def new():
                 category=form.category.data,
                 register_ref=form.register_ref.data,
                 register_url=form.register_url.data,
+                channel=form.channel.data,
+                collected_on=form.collected_on.data,
+                collected_by=form.collected_by.data,
+                meeting=meeting,
                 by=current_user,
             )
         except AppealError as error:
             db.session.rollback()
             form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
         else:
-            once.remember(form, url_for(".referral", referral_id=referral.id))
             db.session.commit()
-            flash(_("Referral recorded."), "success")
+            flash(_("Appeal item recorded."), "success")
             return redirect(url_for(".referral", referral_id=referral.id))
     return render_template("appeals/new.html", form=form)
 
 
-def _detail(referral, *, status_form=None, register_form=None, revisit_form=None, code=200):
-    if register_form is None:
-        register_form = RegisterFields(formdata=None, obj=referral)
-        register_form.category.data = referral.category.value
+def submit():
+    """The public online collection form (网络平台征集)."""
+    form = PublicAppealForm()
+    if request.method == "GET" and is_verified(current_user, Role.enterprise):
+        form.firm_name.data = current_user.enterprise.name
+        form.uscc.data = current_user.enterprise.uscc
+        form.contact.data = f"{current_user.name} {current_user.phone}".strip()
+    if form.validate_on_submit():
+        enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form.uscc.data))
+        try:
+            referral = operations.create_referral(
+                enterprise=enterprise,
+                firm_name=form.firm_name.data,
+                firm_uscc=form.uscc.data,
+                contact=form.contact.data,
+                summary=form.summary.data,
+                details=form.details.data,
+                category=form.category.data,
+                channel=Channel.online_form,
+                by=current_user if current_user.is_authenticated else None,
+            )
+        except AppealError as error:
+            db.session.rollback()
+            form.summary.errors = list(form.summary.errors) + [str(error)]
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you. Your appeal is recorded as no. %(id)s; the federation will verify it "
+                  "and contact you.", id=referral.id),
+                "success",
+            )  # fmt: skip
+            if current_user.is_authenticated and permissions.can_view_referral(
+                current_user, referral
+            ):
+                return redirect(url_for(".referral", referral_id=referral.id))
+            return redirect(url_for(".submit"))
+    return render_template("appeals/submit.html", form=form)
+
+
+def _load(referral_id):
+    referral = get_or_404(AppealReferral, referral_id)
+    require(permissions.can_view_referral(current_user, referral))
+    return referral
+
+
+def _detail(referral, code=200, **forms):
+    staff = is_staff(current_user)
+    targets = allowed_targets(referral, current_user)
+    if "triage_form" not in forms:
+        forms["triage_form"] = TriageForm(
+            formdata=None, needs_enterprise=referral.enterprise is None
+        )
+        forms["triage_form"].category.data = referral.category.value
+    if "register_form" not in forms:
+        forms["register_form"] = RegisterFields(formdata=None, obj=referral)
+        forms["register_form"].category.data = referral.category.value
+    merge_form = forms.pop("merge_form", None) or MergeForm(formdata=None)
+    duplicates = operations.duplicates_of(referral) if staff and referral.is_open else []
+    merge_form.into.choices = [(d.id, f"#{d.id} {d.summary}") for d in duplicates]
     return (
         render_template(
             "appeals/referral.html",
             referral=referral,
-            status_form=status_form or StatusForm(_staff_targets(referral)),
-            register_form=register_form,
-            revisit_form=revisit_form or RevisitForm(),
+            step_form=forms.pop("step_form", None) or StepForm(targets, formdata=None),
+            progress_form=forms.pop("progress_form", None) or ProgressForm(formdata=None),
+            evaluation_form=forms.pop("evaluation_form", None)
+            or EvaluationForm(formdata=None, staff=staff),
+            close_form=forms.pop("close_form", None) or CloseForm(formdata=None),
+            merge_form=merge_form,
+            duplicates=duplicates,
+            targets=targets,
             links=links_of(referral),
             permissions=permissions,
             AppealStatus=AppealStatus,
-            staff_targets=_staff_targets(referral),
+            staff=staff,
+            **forms,
         ),
         code,
     )
@@ -108,38 +215,169 @@ def _detail(referral, *, status_form=None, register_form=None, revisit_form=None
 
 @login_required
 def referral(referral_id):
-    referral = get_or_404(AppealReferral, referral_id)
-    require(permissions.can_view_referral(current_user, referral))
-    return _detail(referral)
+    return _detail(_load(referral_id))
+
+
+def _done(referral, message):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".referral", referral_id=referral.id))
 
 
 @login_required
-def status(referral_id):
-    referral = get_or_404(AppealReferral, referral_id)
-    require(permissions.can_record_register_update(current_user, referral))
-    form = StatusForm(_staff_targets(referral))
+def triage(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_manage_referrals(current_user))
+    form = TriageForm(needs_enterprise=referral.enterprise is None)
     if form.validate_on_submit():
+        enterprise = None
+        if referral.enterprise is None:
+            enterprise = db.session.get(Enterprise, form.enterprise.data or 0)
         try:
-            transition(
+            operations.triage(
                 referral,
-                form.to.data,
-                current_user,
-                note=form.note.data,
-                department=form.department.data,
+                by=current_user,
+                category=form.category.data,
+                tier=form.tier.data,
+                tier_reason=form.tier_reason.data,
+                route=form.route.data,
+                enterprise=enterprise,
             )
         except AppealError as error:
             db.session.rollback()
-            form.to.errors = list(form.to.errors) + [str(error)]
+            form.tier_reason.errors = list(form.tier_reason.errors) + [str(error)]
         else:
-            db.session.commit()
-            flash(_("Status updated."), "success")
-            return redirect(url_for(".referral", referral_id=referral.id))
-    return _detail(referral, status_form=form, code=400)
+            return _done(referral, _("Item verified and triaged."))
+    return _detail(referral, code=400, triage_form=form)
+
+
+@login_required
+def merge(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_manage_referrals(current_user))
+    form = MergeForm()
+    form.into.choices = [(d.id, d.summary) for d in operations.duplicates_of(referral)]
+    if form.validate_on_submit():
+        try:
+            into = operations.merge(
+                referral, db.session.get(AppealReferral, form.into.data), by=current_user
+            )
+        except AppealError as error:
+            db.session.rollback()
+            form.into.errors = list(form.into.errors) + [str(error)]
+        else:
+            return _done(into, _("Merged."))
+    return _detail(referral, code=400, merge_form=form)
+
+
+@login_required
+def step(referral_id):
+    referral = _load(referral_id)
+    targets = allowed_targets(referral, current_user)
+    require(bool(targets))
+    form = StepForm(targets)
+    if form.validate_on_submit():
+        organisation = (
+            db.session.get(AppealOrganisation, form.organisation.data)
+            if form.organisation.data
+            else None
+        )
+        try:
+            if form.to.data == AppealStatus.handled.value:
+                operations.record_result(
+                    referral,
+                    by=current_user,
+                    result=form.result.data or form.note.data,
+                    files=request.files.getlist(form.files.name),
+                )
+            else:
+                operations.attach_files(
+                    referral, request.files.getlist(form.files.name), by=current_user
+                )
+                transition(
+                    referral,
+                    form.to.data,
+                    current_user,
+                    note=form.note.data,
+                    organisation=organisation,
+                )
+        except AppealError as error:
+            db.session.rollback()
+            form.note.errors = list(form.note.errors) + [str(error)]
+        else:
+            return _done(referral, _("Saved."))
+    return _detail(referral, code=400, step_form=form)
+
+
+@login_required
+def progress(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_record_progress(current_user, referral))
+    form = ProgressForm()
+    if form.validate_on_submit():
+        try:
+            operations.record_progress(
+                referral,
+                by=current_user,
+                note=form.note.data,
+                files=request.files.getlist(form.files.name),
+            )
+        except AppealError as error:
+            db.session.rollback()
+            form.note.errors = list(form.note.errors) + [str(error)]
+        else:
+            return _done(referral, _("Progress recorded."))
+    return _detail(referral, code=400, progress_form=form)
+
+
+@login_required
+def evaluate(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_evaluate(current_user, referral))
+    form = EvaluationForm(staff=is_staff(current_user))
+    if form.validate_on_submit():
+        try:
+            operations.record_evaluation(
+                referral,
+                by=current_user,
+                method=form.method.data if form.method else "portal",
+                timeliness=form.timeliness.data,
+                result=form.result.data,
+                attitude=form.attitude.data,
+                satisfied=form.satisfied.data == "yes",
+                comment=form.comment.data,
+            )
+        except AppealError as error:
+            db.session.rollback()
+            form.comment.errors = list(form.comment.errors) + [str(error)]
+        else:
+            return _done(referral, _("Thank you; the evaluation is recorded."))
+    return _detail(referral, code=400, evaluation_form=form)
+
+
+# The enterprise's revisit answer (older URL): the same evaluation.
+revisit = evaluate
+
+
+@login_required
+def close(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_close(current_user, referral))
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            operations.close(referral, by=current_user, note=form.note.data)
+        except AppealError as error:
+            db.session.rollback()
+            form.note.errors = list(form.note.errors) + [str(error)]
+        else:
+            return _done(referral, _("Item closed."))
+    return _detail(referral, code=400, close_form=form)
 
 
 @login_required
 def register(referral_id):
-    referral = get_or_404(AppealReferral, referral_id)
+    referral = _load(referral_id)
     require(permissions.can_record_register_update(current_user, referral))
     form = RegisterFields()
     if form.validate_on_submit():
@@ -155,30 +393,17 @@ def register(referral_id):
             db.session.rollback()
             form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".referral", referral_id=referral.id))
-    return _detail(referral, register_form=form, code=400)
+            return _done(referral, _("Saved."))
+    return _detail(referral, code=400, register_form=form)
 
 
 @login_required
-def revisit(referral_id):
-    referral = get_or_404(AppealReferral, referral_id)
-    require(permissions.can_view_referral(current_user, referral))
-    require(permissions.can_answer_revisit(current_user, referral))
-    form = RevisitForm()
-    if form.validate_on_submit():
-        target = AppealStatus.closed if form.satisfied.data == "yes" else AppealStatus.reopened
-        try:
-            transition(referral, target, current_user, note=form.comment.data)
-        except AppealError as error:
-            db.session.rollback()
-            form.comment.errors = list(form.comment.errors) + [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Thank you; your answer is recorded."), "success")
-            return redirect(url_for(".referral", referral_id=referral.id))
-    return _detail(referral, revisit_form=form, code=400)
+def attachment(referral_id, attachment_id):
+    referral = _load(referral_id)
+    item = get_or_404(AppealAttachment, attachment_id)
+    if item.referral_id != referral.id:
+        abort(404)
+    return send_stored_file(item.file)
 
 
 @login_required
@@ -186,8 +411,105 @@ def escalate():
     require(permissions.can_manage_referrals(current_user))
     count = escalate_overdue(by=current_user)
     db.session.commit()
-    flash(_("%(n)s overdue referrals escalated.", n=count), "success" if count else "info")
+    flash(_("%(n)s overdue items moved up.", n=count), "success" if count else "info")
     return redirect(url_for(".index", status="open"))
+
+
+# --- tier-2 solution plan -------------------------------------------------------------------
+
+
+@login_required
+def plan(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_view_plan(current_user, referral))
+    editable = permissions.can_edit_plan(current_user, referral)
+    form = PlanForm(obj=referral.plan)
+    if request.method == "GET" and referral.plan:
+        form.lead.data = referral.plan.lead_id
+        form.cooperating.data = [o.id for o in referral.plan.cooperating]
+    if request.method == "POST":
+        require(editable)
+        if form.validate_on_submit():
+            try:
+                plans.save_plan(
+                    referral,
+                    by=current_user,
+                    principles=form.principles.data,
+                    direction=form.direction.data,
+                    lead=db.session.get(AppealOrganisation, form.lead.data or 0),
+                    cooperating=[
+                        o
+                        for o in (
+                            db.session.get(AppealOrganisation, i) for i in form.cooperating.data
+                        )
+                        if o is not None
+                    ],
+                    deadline=form.deadline.data,
+                    team=form.team.data,
+                )
+            except AppealError as error:
+                db.session.rollback()
+                form.lead.errors = list(form.lead.errors) + [str(error)]
+            else:
+                db.session.commit()
+                flash(_("Solution plan saved."), "success")
+                return redirect(url_for(".plan", referral_id=referral.id))
+    return render_template(
+        "appeals/plan.html",
+        referral=referral,
+        plan=referral.plan,
+        form=form,
+        milestone_form=MilestoneForm(formdata=None),
+        editable=editable,
+        can_tick=permissions.can_tick_milestone(current_user, referral),
+    ), (400 if request.method == "POST" else 200)
+
+
+@login_required
+def plan_docx(referral_id):
+    referral = _load(referral_id)
+    if referral.plan is None:
+        abort(404)
+    return Response(
+        plans.plan_docx(referral.plan),
+        mimetype=DOCX,
+        headers={"Content-Disposition": f"attachment; filename=solution-plan-{referral.id}.docx"},
+    )
+
+
+@login_required
+def milestone(referral_id):
+    referral = _load(referral_id)
+    require(permissions.can_edit_plan(current_user, referral))
+    if referral.plan is None:
+        abort(404)
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        plans.add_milestone(
+            referral.plan, by=current_user, title=form.title.data, due_date=form.due_date.data
+        )
+        db.session.commit()
+        flash(_("Milestone added."), "success")
+    else:
+        flash(_("A milestone needs a title and a date."), "danger")
+    return redirect(url_for(".plan", referral_id=referral.id))
+
+
+@login_required
+def milestone_done(referral_id, milestone_id):
+    referral = _load(referral_id)
+    require(permissions.can_tick_milestone(current_user, referral))
+    item = get_or_404(PlanMilestone, milestone_id)
+    if referral.plan is None or item.plan_id != referral.plan.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    plans.tick_milestone(item, by=current_user, done=item.done_dt is None)
+    db.session.commit()
+    return redirect(url_for(".plan", referral_id=referral.id))
+
+
+# --- reports --------------------------------------------------------------------------------
 
 
 def _ledger_period():
@@ -205,13 +527,16 @@ def _ledger_period():
 def ledger():
     require(permissions.can_see_ledger(current_user))
     form, start, end = _ledger_period()
+    figures = reports.figures(start, end)
     return render_template(
         "appeals/ledger.html",
         form=form,
         start=start,
         end=end,
-        figures=reports.figures(start, end),
-        last_year=(clock.today() - timedelta(days=365), clock.today()),
+        figures=figures,
+        route_sentence=reports.route_sentence(figures),
+        summary_sentence=reports.summary_sentence(figures),
+        last_year=(date.today() - timedelta(days=365), date.today()),
     )
 
 
@@ -220,9 +545,32 @@ def ledger_xlsx():
     require(permissions.can_see_ledger(current_user))
     _form, start, end = _ledger_period()
     return Response(
-        reports.xlsx(start, end),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        reports.ledger_xlsx(start, end),
+        mimetype=XLSX,
         headers={
             "Content-Disposition": f"attachment; filename=appeal-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
         },
+    )
+
+
+@login_required
+def bulletin_docx():
+    require(permissions.can_see_ledger(current_user))
+    _form, start, end = _ledger_period()
+    return Response(
+        reports.bulletin_docx(start, end),
+        mimetype=DOCX,
+        headers={"Content-Disposition": f"attachment; filename=appeal-bulletin-{start:%Y%m}.docx"},
+    )
+
+
+@login_required
+def annual_docx(year):
+    require(permissions.can_see_ledger(current_user))
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return Response(
+        reports.annual_summary_docx(year),
+        mimetype=DOCX,
+        headers={"Content-Disposition": f"attachment; filename=appeal-summary-{year}.docx"},
     )

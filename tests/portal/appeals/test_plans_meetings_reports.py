@@ -1,0 +1,205 @@
+"""Tier-2 plans, meetings and what carries over, organisations, and the reports and commands."""
+
+from datetime import date
+from io import BytesIO
+
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from portal.accounts.models import Role
+from portal.appeals import reports
+from portal.appeals.models import (
+    AppealMeeting,
+    AppealOrganisation,
+    AppealOrganisationMember,
+    AppealReferral,
+    AppealStatus,
+)
+from portal.core.db import db
+
+
+def _docx_text(data):
+    document = Document(BytesIO(data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_tier_two_item_gets_a_solution_plan_as_docx_with_milestones(
+    client, login, walk, dummy_appeal_referral, dummy_staff, create_organisation
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.distributed, tier=2)
+    lead, helper = create_organisation("市自然资源局"), create_organisation("市住建局")
+    login(dummy_staff)
+    data = {"principles": "依法依规", "direction": "分步解决", "lead": lead.id,
+            "cooperating": [helper.id, lead.id], "deadline": "2026-10-01",
+            "team": "刘晓梅，市工商联，组长\n周宁，营商局，联络员"}  # fmt: skip
+    assert client.post(f"/appeals/{item.id}/plan", data=data).status_code == 302
+    plan = item.plan
+    assert plan.lead is lead and plan.cooperating == [helper]  # the lead is not also co-operating
+    assert plan.deadline > date(2026, 10, 3)  # National Day holidays: the next working day
+    client.post(f"/appeals/{item.id}/plan/milestones",
+                data={"title": "摸清底数", "due_date": "2026-11-20"})  # fmt: skip
+    milestone = plan.milestones[0]
+    client.post(f"/appeals/{item.id}/plan/milestones/{milestone.id}/done")
+    assert milestone.done_dt is not None
+    response = client.get(f"/appeals/{item.id}/plan.docx")
+    text = _docx_text(response.data)
+    for expected in ("依法依规", "分步解决", "市自然资源局", "市住建局", "摸清底数", "周宁"):
+        assert expected in text, expected
+
+
+def test_plans_are_for_tier_two_only(client, login, walk, dummy_appeal_referral, dummy_staff,
+                                     create_organisation):  # fmt: skip
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.triaged, tier=1)
+    login(dummy_staff)
+    data = {"principles": "x", "direction": "y", "lead": create_organisation().id,
+            "deadline": "2026-12-31"}  # fmt: skip
+    assert client.post(f"/appeals/{item.id}/plan", data=data).status_code == 400
+    assert item.plan is None
+    assert client.get(f"/appeals/{item.id}/plan.docx").status_code == 404
+
+
+def test_meeting_items_and_the_next_meeting_starts_from_the_open_ones(
+    client, login, dummy_staff, dummy_enterprise, create_organisation, walk
+):
+    court = create_organisation("市中级人民法院")
+    login(dummy_staff)
+    base = {"kind": "onsite", "place": "工商联", "hosts": "主席", "departments": [court.id],
+            "firms_attending": "甲公司；乙公司", "minutes": "逐件交办"}  # fmt: skip
+    client.post("/appeals/meetings/new", data={**base, "title": "第一次现场办公会",
+                                               "held_on": "2026-06-01"})  # fmt: skip
+    first = db.session.scalar(select(AppealMeeting))
+    for summary in ("执行难一", "执行难二"):
+        response = client.post("/appeals/new", data={
+            "enterprise": dummy_enterprise.id, "channel": "onsite_meeting", "meeting": first.id,
+            "collected_by": "现场办公会", "summary": summary, "category": "enforcement"})  # fmt: skip
+        assert response.status_code == 302
+    done, still_open = first.items
+    walk(done, AppealStatus.closed)
+    client.post("/appeals/meetings/new", data={**base, "title": "第二次现场办公会",
+                                               "held_on": "2026-09-01"})  # fmt: skip
+    second = db.session.scalar(select(AppealMeeting).where(AppealMeeting.id != first.id))
+    assert second.previous is first
+    page = client.get(f"/appeals/meetings/{second.id}").get_data(as_text=True)
+    carried = page.split('id="carried-over"')[1].split("</ul>")[0]
+    assert "执行难二" in carried and "执行难一" not in carried
+    first_page = client.get(f"/appeals/meetings/{first.id}").get_data(as_text=True)
+    assert "已协调解决" in first_page and "市中级人民法院" in first_page
+
+
+def test_staff_maintain_organisations_and_their_accounts(client, login, dummy_staff, create_user):
+    login(dummy_staff)
+    client.post("/appeals/organisations", data={"name": "市税务局", "name_en": "Tax Bureau",
+                                                "kind": "department", "is_active": "1"})  # fmt: skip
+    org = db.session.scalar(select(AppealOrganisation))
+    dupe = client.post("/appeals/organisations", data={"name": "市税务局", "kind": "department",
+                                                       "is_active": "1"})  # fmt: skip
+    assert dupe.status_code == 400
+    firm_user = create_user(role=Role.enterprise)
+    client.post(f"/appeals/organisations/{org.id}/members", data={"email": firm_user.email})
+    handler = create_user(role=Role.department_handler)
+    client.post(f"/appeals/organisations/{org.id}/members", data={"email": handler.email})
+    members = db.session.scalars(select(AppealOrganisationMember)).all()
+    assert [m.user_id for m in members] == [handler.id]
+
+
+def test_monthly_figures_in_the_federations_phrasing(app, walk, create_appeal_referral):
+    items = [create_appeal_referral(category=c) for c in ("enforcement", "permits", "arrears")]
+    walk(items[0], AppealStatus.closed, route="forwarded")
+    walk(items[1], AppealStatus.closed, route="direct")
+    walk(items[2], AppealStatus.accepted, route="escalated", tier=3)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        f = reports.figures(*reports.month_bounds(date.today().strftime("%Y-%m")))
+        assert (f["collected"], f["resolved"], f["share"]) == (3, 2, 66.7)
+        assert (f["direct"], f["forwarded"], f["forwarded_done"]) == (1, 1, 1)
+        assert (f["escalated"], f["escalated_done"]) == (1, 0)
+        assert reports.route_sentence(f) == (
+            "直接协调解决1件；横传有关责任部门1件，已办结1件；上报市委市政府研究解决1件，已办结0件。"
+        )
+        assert f["avg_score"] == 4.67
+
+
+def test_ledger_and_bulletin_commands(app, walk, create_appeal_referral, tmp_path):
+    item = create_appeal_referral()
+    walk(item, AppealStatus.closed)
+    month = date.today().strftime("%Y-%m")
+    runner = app.test_cli_runner()
+    out = tmp_path / "ledger.xlsx"
+    result = runner.invoke(args=["appeals", "ledger", "--month", month, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    ledger = workbook.worksheets[[s.title for s in workbook.worksheets].index(
+        next(s.title for s in workbook.worksheets if s.max_column == 17))]  # fmt: skip
+    assert ledger.max_row == 2 and item.summary in [c.value for c in ledger[2]]
+    docx = tmp_path / "bulletin.docx"
+    result = runner.invoke(args=["appeals", "bulletin", "--month", month, "--out", str(docx)])
+    assert result.exit_code == 0, result.output
+    assert "1" in _docx_text(docx.read_bytes())
+    bad = runner.invoke(args=["appeals", "ledger", "--month", "2026-13", "--out", str(out)])
+    assert bad.exit_code != 0 and "2026-13" in bad.output
+    nowhere = runner.invoke(
+        args=["appeals", "bulletin", "--month", month, "--out", str(tmp_path / "no" / "x.docx")]
+    )
+    assert nowhere.exit_code != 0 and "Traceback" not in nowhere.output
+    summary = tmp_path / "summary.docx"
+    assert runner.invoke(args=["appeals", "summary", "--year", str(date.today().year),
+                               "--out", str(summary)]).exit_code == 0  # fmt: skip
+
+
+def test_escalate_command_is_idempotent(app, walk, dummy_appeal_referral):
+    walk(dummy_appeal_referral, AppealStatus.accepted)
+    dummy_appeal_referral.stage_due_date = date(2026, 1, 5)
+    db.session.flush()
+    runner = app.test_cli_runner()
+    assert "1 overdue" in runner.invoke(args=["appeals", "escalate"]).output
+    assert "0 overdue" in runner.invoke(args=["appeals", "escalate"]).output
+    assert db.session.get(AppealReferral, dummy_appeal_referral.id).tier == 3
+
+
+def test_report_downloads(client, login, dummy_staff, create_appeal_referral):
+    create_appeal_referral()
+    login(dummy_staff)
+    month = date.today().strftime("%Y-%m")
+    xlsx = client.get(f"/appeals/ledger.xlsx?month={month}")
+    assert all(s.freeze_panes == "A2" for s in load_workbook(BytesIO(xlsx.data)).worksheets)
+    assert client.get(f"/appeals/bulletin.docx?month={month}").data.startswith(b"PK")
+    assert client.get(f"/appeals/summary/{date.today().year}.docx").data.startswith(b"PK")
+    assert client.get("/appeals/summary/1066.docx").status_code == 404
+
+
+def test_staff_create_a_department_account_that_can_log_in(
+    app, client, login, dummy_staff, create_organisation
+):
+    from portal.accounts.models import User
+
+    org = create_organisation("市司法局")
+    login(dummy_staff)
+    client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "司法局 王强", "new_email": "WQ@justice.example",
+              "role": "department_handler"},
+    )  # fmt: skip
+    user = db.session.scalar(select(User).where(User.email == "wq@justice.example"))
+    assert user.role == Role.department_handler and org.members[0].user is user
+    with client.session_transaction() as session:
+        message = session["_flashes"][-1][1]
+    password = message.rsplit(" ", 1)[-1].rsplit("：", 1)[-1]
+    newcomer = app.test_client()
+    response = newcomer.post(
+        "/account/login", data={"email": "wq@justice.example", "password": password}
+    )
+    assert response.status_code == 302 and newcomer.get("/appeals").status_code == 200
+    again = client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "x", "new_email": "wq@justice.example", "role": "department_handler"},
+    )
+    assert again.status_code == 302 and len(org.members) == 1
+    refused = client.post(
+        f"/appeals/organisations/{org.id}/accounts",
+        data={"name": "x", "new_email": "boss@example.com", "role": "staff"},
+    )
+    assert refused.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "boss@example.com")) is None
