@@ -37,9 +37,23 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    # Failures lock one address out of one account, or (many failures) out of every account;
+    # failures on an account from anywhere only slow its log-ins down, never lock the owner out.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    LOGIN_SLOWDOWN_AFTER = 5
+    LOGIN_SLOWDOWN_BASE = 0.5  # seconds, doubling with each further failure
+    LOGIN_SLOWDOWN_MAX = 4.0
+
+    # Behind reverse proxies: how many hops to trust for X-Forwarded-For / -Proto / -Host /
+    # -Port / -Prefix (werkzeug's ProxyFix). 0 (the default) trusts none: the socket address is
+    # the client. Set exactly the number of proxies you run, never more.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
 
     # Run the search indexer right after each request (development); production runs
     # `flask search work` from a timer instead.
