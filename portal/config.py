@@ -16,6 +16,15 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")
 
+    # Uploads: "local" (a folder, UPLOAD_DIR) or "s3" (any S3-compatible store, for many hosts).
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # empty for AWS itself
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")  # else boto3's usual credential chain
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
