@@ -17,6 +17,7 @@ def create_app(config=None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_packages(app)
+    configure_rate_limits(app)
     configure_templates(app)
     configure_cli(app)
     return app
@@ -69,6 +70,15 @@ def configure_extensions(app):
     login_manager.login_message_category = "info"
     configure_i18n(app)
     configure_security(app)
+    from portal.core.cache import configure_cache
+
+    configure_cache(app)
+
+
+def configure_rate_limits(app):
+    from portal.core.ratelimit import configure_rate_limits as configure
+
+    configure(app)
 
 
 def configure_blueprints(app):
@@ -123,13 +133,20 @@ def configure_templates(app):
 
     @app.context_processor
     def _shell():
+        from portal.core.cache import get_or_set, nav_key
         from portal.notifications.operations import unread_count
 
-        nav = [
-            (endpoint, label)
-            for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
-            if visible(current_user)
-        ]
+        items = app.extensions.get("portal.nav", [])
+
+        def visible_endpoints():
+            return [endpoint for _o, endpoint, _l, visible in items if visible(current_user)]
+
+        if current_user.is_authenticated:
+            key = nav_key(current_user.id, str(current_user.role))
+            shown = set(get_or_set(key, app.config["CACHE_TTL_NAV"], visible_endpoints))
+        else:
+            shown = set(visible_endpoints())
+        nav = [(endpoint, label) for _o, endpoint, label, _v in items if endpoint in shown]
         unread = unread_count(current_user) if current_user.is_authenticated else 0
         return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
 

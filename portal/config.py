@@ -16,6 +16,29 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")
 
+    # Short shared caches: Redis when REDIS_URL is set, else none ("memory": one process's own).
+    CACHE_BACKEND = os.environ.get("CACHE_BACKEND")
+    CACHE_TTL_NAV = 60
+    CACHE_TTL_UNREAD = 30
+    CACHE_TTL_HOME = 15
+
+    # Rate limits (Flask-Limiter): counted in Redis when configured, so they hold across workers
+    # and hosts; if Redis stops answering, each worker counts in memory until it is back.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "portal"
+    RATE_LIMITS = {
+        "accounts.login": "20 per minute",
+        "accounts.register_enterprise": "10 per hour",
+        "accounts.register_lawyer": "10 per hour",
+        "search.search": "120 per minute",
+    }
+    RATE_LIMITS_ALL_METHODS = ("search.search",)
+
     # Uploads: "local" (a folder, UPLOAD_DIR) or "s3" (any S3-compatible store, for many hosts).
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
     S3_BUCKET = os.environ.get("S3_BUCKET")
@@ -79,6 +102,9 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_BACKEND = "null"
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

@@ -1,0 +1,26 @@
+"""Rate limits (Flask-Limiter) on the endpoints strangers can hammer, shared through Redis."""
+
+import logging
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+logger = logging.getLogger(__name__)
+
+# The client's address; behind proxies it is right only with PROXY_FIX_X_FOR set (see config).
+limiter = Limiter(key_func=get_remote_address)
+
+
+def configure_rate_limits(app):
+    """Wrap the endpoints listed in RATE_LIMITS ({endpoint: "10 per minute"}); call after every
+    blueprint is registered. Limits count in RATELIMIT_STORAGE_URI (Redis in production)."""
+    limiter.init_app(app)
+    for endpoint, spec in (app.config.get("RATE_LIMITS") or {}).items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            logger.warning("RATE_LIMITS names an unknown endpoint %s", endpoint)
+            continue
+        methods = app.config.get("RATE_LIMITED_METHODS") or ["POST"]
+        if endpoint in (app.config.get("RATE_LIMITS_ALL_METHODS") or ()):
+            methods = None
+        app.view_functions[endpoint] = limiter.limit(spec, methods=methods)(view)
