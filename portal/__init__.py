@@ -152,8 +152,9 @@ def configure_templates(app):
 
 
 def configure_cli(app):
-    from portal.cli import demo_cli, mail_cli, users_cli
+    from portal.cli import demo_cli, jobs_cli, mail_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)
