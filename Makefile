@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres check-translations messages bench clean
+.PHONY: prod-local demo serve install install-test translations chromium lint test test-sqlite test-postgres check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ demo: install
 	$(FLASK) demo load
 	@echo "Serving http://127.0.0.1:5000  (Ctrl-C stops)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The production layout on this machine: gunicorn (4 workers, --preload), the search indexer and
+# mail sender workers, against the local PostgreSQL and Redis (docs/deploy.md).
+prod-local: install
+	docs/deploy/prod-local.sh
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

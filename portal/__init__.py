@@ -152,9 +152,10 @@ def configure_templates(app):
 
 
 def configure_cli(app):
-    from portal.cli import demo_cli, jobs_cli, mail_cli, users_cli
+    from portal.cli import backup_cli, demo_cli, jobs_cli, mail_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

@@ -24,6 +24,7 @@ class OneLineErrors(click.Command):
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+backup_cli = AppGroup("backup", help="Backups: database, uploads and a manifest with checksums.")
 jobs_cli = AppGroup("jobs", help="Periodic jobs, each under its own lock (for timers).")
 
 
@@ -130,3 +131,55 @@ def jobs_run_command(ctx, name, args):
             return
         with command.make_context(f"{group_name} {command_name}", list(args), parent=ctx) as sub:
             command.invoke(sub)
+
+
+@backup_cli.command("create", cls=OneLineErrors)
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup_create_command(directory):
+    """Write a backup into DIRECTORY (new or empty): database dump, uploads, manifest."""
+    from portal.core import backup
+
+    try:
+        manifest = backup.create(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"backup in {directory}: {manifest['database']['file']} "
+        f"({manifest['database']['size']} bytes, {len(manifest['tables'])} tables, {rows} rows), "
+        f"{len(manifest['uploads'])} uploads"
+    )
+
+
+@backup_cli.command("verify", cls=OneLineErrors)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def backup_verify_command(directory):
+    """Check every file of a backup against its manifest's checksums."""
+    from portal.core import backup
+
+    try:
+        manifest = backup.verify(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"ok: {manifest['database']['file']} and {len(manifest['uploads'])} uploads")
+
+
+@backup_cli.command("restore", cls=OneLineErrors)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--no-search-rebuild", is_flag=True, help="Skip rebuilding the search index.")
+def backup_restore_command(directory, no_search_rebuild):
+    """Restore a backup into an empty database (checksums verified first), then rebuild search."""
+    from portal.core import backup
+
+    try:
+        manifest = backup.restore(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"restored {len(manifest['tables'])} tables ({rows} rows) and "
+        f"{len(manifest['uploads'])} uploads from {directory}"
+    )
+    if not no_search_rebuild:
+        indexed = backup.rebuild_search()
+        click.echo(f"search index rebuilt: {indexed} documents")

@@ -112,7 +112,7 @@ class LocalStorage:
     def delete(self, key: str):
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self):
+    def iter_keys(self):
         """Every stored key (for backups)."""
         for path in sorted(self.root.glob("??/*")):
             if path.is_file() and not path.name.startswith("."):
@@ -171,7 +171,7 @@ class S3Storage:
     def delete(self, key: str):
         self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
 
-    def keys(self):
+    def iter_keys(self):
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for item in page.get("Contents", []):
