@@ -93,6 +93,9 @@ def configure_blueprints(app):
     app.register_blueprint(audit_bp)
     app.register_blueprint(staff_bp)
     configure_error_pages(app)
+    from portal.core.outage import configure_outage_pages
+
+    configure_outage_pages(app)
 
 
 def configure_packages(app):
