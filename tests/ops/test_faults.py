@@ -143,8 +143,7 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
         for thread in threads:
             thread.join(timeout=20)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        _stop(server)
     import sqlite3
 
     rows = sqlite3.connect(tmp_path / "fault.db").execute("SELECT title FROM questions").fetchall()
@@ -153,6 +152,15 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
     assert set(acknowledged) <= set(titles), "an acknowledged write was lost"
     # Refused or cut-off requests: either nothing, or the whole question (never half of one).
     assert set(titles) <= set(acknowledged) | set(failed)
+
+
+def _stop(process):
+    process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _answers(url):
@@ -344,8 +352,7 @@ def test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later(committing_d
         _wait_for(lambda: mail().status == "sent", what="the mail to be sent")
         assert received == [["firm@fault.example"]]
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        _stop(worker)
         if controller is not None:
             controller.stop()
         with app.app_context():
