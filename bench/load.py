@@ -367,7 +367,7 @@ def main(argv=None):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts slowly
         while True:
             try:
                 if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
