@@ -27,7 +27,7 @@ if ! psql "$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'
   fresh=1
 fi
 $FLASK db upgrade
-if [ "${fresh:-0}" = 1 ] || [ "${DEMO:-0}" = 1 ]; then $FLASK demo load; $FLASK search rebuild; fi
+if [ "${fresh:-0}" = 1 ] || [ "${DEMO:-0}" = 1 ]; then $FLASK demo load; fi
 
 pids=""
 stop() { trap - INT TERM EXIT; for p in $pids; do kill "$p" 2>/dev/null || true; done; wait; }
