@@ -192,7 +192,10 @@ def lawyer_user(stats, base, email, stop):
                     f"{base}/questions/{question_id}/claim",
                     data={"csrf_token": tokens[0]},
                 )
-                if response is not None and response.status_code == 302:
+                if response is not None and response.status_code in (403, 409):
+                    with stats.lock:  # refused (taken meanwhile): must have changed nothing
+                        stats.refused_claims.append((email, question_id))
+                elif response is not None and response.status_code == 302:
                     ok = _acknowledged(stats, session, base, question_id)
                     with stats.lock:
                         (stats.claimed if ok else stats.refused_claims).append((email, question_id))
@@ -282,6 +285,7 @@ def percentile(values, q):
 def report(stats, duration):
     total = sum(len(v) for v in stats.latency.values())
     print(f"\n{total} requests in {duration:.0f} s: {total / duration:.1f} requests/s")
+    print(f"load average at the end (1/5/15 min): {os.getloadavg()}, {os.cpu_count()} CPUs")
     print(f"{'action':<16}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  errors")
     for action in sorted(stats.latency):
         values = [v * 1000 for v in stats.latency[action]]
