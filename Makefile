@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve install install-test translations chromium lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
+.PHONY: prod-local demo serve install install-test translations chromium lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ demo: install
 	$(FLASK) demo load
 	@echo "Serving http://127.0.0.1:5000 ; log in at http://127.0.0.1:5000/account/login  (Ctrl-C stops)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The production layout on this machine: gunicorn (4 workers, --preload), the search indexer and
+# mail sender workers, against the local PostgreSQL and Redis (docs/deploy.md).
+prod-local: install
+	docs/deploy/prod-local.sh
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ def create_app(config=None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_packages(app)
+    configure_rate_limits(app)
     configure_templates(app)
     configure_cli(app)
     return app
@@ -76,6 +77,15 @@ def configure_extensions(app):
     login_manager.login_message_category = "info"
     configure_i18n(app)
     configure_security(app)
+    from portal.core.cache import configure_cache
+
+    configure_cache(app)
+
+
+def configure_rate_limits(app):
+    from portal.core.ratelimit import configure_rate_limits as configure
+
+    configure(app)
 
 
 def configure_blueprints(app):
@@ -90,6 +100,9 @@ def configure_blueprints(app):
     app.register_blueprint(audit_bp)
     app.register_blueprint(staff_bp)
     configure_error_pages(app)
+    from portal.core.outage import configure_outage_pages
+
+    configure_outage_pages(app)
 
 
 def configure_packages(app):
@@ -131,23 +144,22 @@ def configure_templates(app):
 
     @app.context_processor
     def _shell():
-        from portal.core.cache import cached
+        from portal.core.cache import get_or_set, nav_key
         from portal.notifications.operations import unread_count
 
-        def nav():
-            return [
-                (endpoint, label)
-                for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
-                if visible(current_user)
-            ]
+        items = app.extensions.get("portal.nav", [])
+
+        def visible_endpoints():
+            return [endpoint for _o, endpoint, _l, visible in items if visible(current_user)]
 
         if current_user.is_authenticated:
-            user_id = current_user.id
-            items = cached(("nav", user_id, current_user.role), nav)
-            unread = cached(("unread", user_id), lambda: unread_count(current_user))
+            key = nav_key(current_user.id, str(current_user.role))
+            shown = set(get_or_set(key, app.config["CACHE_TTL_NAV"], visible_endpoints))
         else:
-            items, unread = cached(("nav", None), nav), 0
-        return {"nav_items": items, "unread_count": unread, "get_locale": get_locale}
+            shown = set(visible_endpoints())
+        nav = [(endpoint, label) for _o, endpoint, label, _v in items if endpoint in shown]
+        unread = unread_count(current_user) if current_user.is_authenticated else 0
+        return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
 
     @app.after_request
     def _forget_after_a_write(response):
@@ -155,13 +167,15 @@ def configure_templates(app):
         from portal.core.cache import forget_user
 
         if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
-            forget_user(current_user.id)
+            forget_user(current_user.id, str(current_user.role))
         return response
 
 
 def configure_cli(app):
-    from portal.cli import demo_cli, mail_cli, users_cli
+    from portal.cli import backup_cli, demo_cli, jobs_cli, mail_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

@@ -12,8 +12,6 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    # Seconds a worker keeps navigation, unread counts and home cards; 0 = per request only.
-    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR")
     # "whoosh" (a folder on this host) or "postgres" (full-text search in the database, for
@@ -22,6 +20,38 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")
+
+    # Short shared caches: Redis when REDIS_URL is set, else none ("memory": one process's own).
+    CACHE_BACKEND = os.environ.get("CACHE_BACKEND")
+    CACHE_TTL_NAV = 60
+    CACHE_TTL_UNREAD = 30
+    CACHE_TTL_HOME = 15
+
+    # Rate limits (Flask-Limiter): counted in Redis when configured, so they hold across workers
+    # and hosts; if Redis stops answering, each worker counts in memory until it is back.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "portal"
+    RATE_LIMITS = {
+        "accounts.login": "20 per minute",
+        "accounts.register_enterprise": "10 per hour",
+        "accounts.register_lawyer": "10 per hour",
+        "search.search": "120 per minute",
+    }
+    RATE_LIMITS_ALL_METHODS = ("search.search",)
+
+    # Uploads: "local" (a folder, UPLOAD_DIR) or "s3" (any S3-compatible store, for many hosts).
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # empty for AWS itself
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")  # else boto3's usual credential chain
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -44,9 +74,23 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    # Failures lock one address out of one account, or (many failures) out of every account;
+    # failures on an account from anywhere only slow its log-ins down, never lock the owner out.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    LOGIN_SLOWDOWN_AFTER = 5
+    LOGIN_SLOWDOWN_BASE = 0.5  # seconds, doubling with each further failure
+    LOGIN_SLOWDOWN_MAX = 4.0
+
+    # Behind reverse proxies: how many hops to trust for X-Forwarded-For / -Proto / -Host /
+    # -Port / -Prefix (werkzeug's ProxyFix). 0 (the default) trusts none: the socket address is
+    # the client. Set exactly the number of proxies you run, never more.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
 
     # Run the search indexer right after each request (development); production runs
     # `flask search work` from a timer instead.
@@ -59,12 +103,13 @@ class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     SEARCH_INDEX_INLINE = os.environ.get("SEARCH_INDEX_INLINE", "0") == "1"
-    # Navigation, unread count and home cards kept this many seconds per worker (portal.core.cache).
-    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "20"))
 
 
 class TestingConfig(Config):
     TESTING = True
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_BACKEND = "null"
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

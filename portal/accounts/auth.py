@@ -1,10 +1,18 @@
-"""Log-in sessions, throttling of failed log-ins, and session revocation."""
+"""Log-in sessions, throttling of failed log-ins, and session revocation.
+
+Throttling never locks an account for everyone: failures lock one address out of one account
+(and one address out of everything after many failures), while failures on an account from
+anywhere only slow its log-ins down. The right password from the owner's own address still works.
+"""
 
 import secrets
+import time
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from portal.accounts import passwords
 from portal.accounts.models import LoginAttempt, User
 from portal.core.db import db, utcnow
 from portal.extensions import login_manager
@@ -26,23 +34,62 @@ def revoke_sessions(user: User):
     user.session_token = secrets.token_urlsafe(32)
 
 
-def is_throttled(email: str, address: str) -> bool:
+@dataclass(frozen=True)
+class Throttle:
+    refused: bool  # this address may not try this account (or any account) for now
+    delay: float  # seconds to wait before checking the password (per-account slow-down)
+
+
+def _failures(*conditions) -> int:
+    since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
+    return db.session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.attempted_dt >= since, *conditions)
+    )
+
+
+def login_throttle(email: str, address: str) -> Throttle:
     config = current_app.config
-    since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
-    per_account = db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.email == email.lower(), LoginAttempt.attempted_dt >= since)
-    )
-    per_address = db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.address == address, LoginAttempt.attempted_dt >= since)
-    )
-    return (
-        per_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    email = email.lower()
+    pair = _failures(LoginAttempt.email == email, LoginAttempt.address == address)
+    per_address = _failures(LoginAttempt.address == address)
+    refused = (
+        pair >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
         or per_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     )
+    if refused:
+        return Throttle(True, 0.0)
+    per_account = _failures(LoginAttempt.email == email)
+    beyond = per_account - config["LOGIN_SLOWDOWN_AFTER"]
+    delay = 0.0
+    if beyond >= 0:
+        delay = min(config["LOGIN_SLOWDOWN_BASE"] * 2**beyond, config["LOGIN_SLOWDOWN_MAX"])
+    return Throttle(False, delay)
+
+
+def is_throttled(email: str, address: str) -> bool:
+    return login_throttle(email, address).refused
+
+
+def slow_down(seconds: float):
+    """Wait before checking a password of an account under attack (a seam for tests)."""
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+_dummy_hash: str | None = None
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check the password; for an unknown account hash a dummy, so both take the same time."""
+    global _dummy_hash
+    if user is None:
+        if _dummy_hash is None:
+            _dummy_hash = passwords.hash_password(secrets.token_urlsafe(16))
+        passwords.check_password(_dummy_hash, password)
+        return False
+    return passwords.check_password(user.password_hash, password)
 
 
 def record_failure(email: str, address: str):

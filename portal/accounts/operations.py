@@ -28,6 +28,21 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == email.lower())) is not None
 
 
+def warn_owner_of_registration_attempt(email: str):
+    """Registration never says an address is taken; its owner is told (inbox and e-mail)."""
+    from flask import url_for
+
+    owner = db.session.scalar(select(User).where(User.email == email.lower()))
+    notify(
+        [owner],
+        _l(
+            "Someone tried to register a new account with your e-mail address. If it was you, "
+            "log in with your existing account instead; if not, you need do nothing."
+        ),
+        url=url_for("accounts.login"),
+    )
+
+
 def create_user(
     *, email, name, password, role, phone="", enterprise=None, verified=False, by=None, locale=None
 ) -> User:

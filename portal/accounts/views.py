@@ -53,13 +53,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data.strip().lower(), client_address()
-        if auth.is_throttled(email, address):
+        throttle = auth.login_throttle(email, address)
+        if throttle.refused:
             form.email.errors.append(
                 _("Too many failed log-ins. Please wait 15 minutes before trying again.")
             )
             return render_template("accounts/login.html", form=form), 429
+        auth.slow_down(throttle.delay)
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is None or not check_password(user.password_hash, form.password.data):
+        if not auth.password_matches(user, form.password.data):
             auth.record_failure(email, address)
             db.session.commit()
             form.password.errors.append(_("The e-mail or password is wrong."))
@@ -120,7 +122,14 @@ def register_enterprise():
     form.chambers.choices = _chamber_choices()
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
-            form.email.errors.append(_("This e-mail is already registered. Log in instead."))
+            # Same answer as a new registration; the owner is told by mail instead.
+            operations.warn_owner_of_registration_attempt(form.email.data)
+            db.session.commit()
+            flash(
+                _("Thank you. Federation staff will verify your registration; you can log in now."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
         else:
             chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
             operations.register_enterprise_user(
@@ -142,7 +151,14 @@ def register_lawyer():
     form.specialities.choices = _category_choices()
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
-            form.email.errors.append(_("This e-mail is already registered. Log in instead."))
+            # Same answer as a new registration; the owner is told by mail instead.
+            operations.warn_owner_of_registration_attempt(form.email.data)
+            db.session.commit()
+            flash(
+                _("Thank you. Federation staff will verify your registration; you can log in now."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
         else:
             try:
                 specialities = [

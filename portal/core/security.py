@@ -27,7 +27,20 @@ def add_security_headers(response):
     return response
 
 
+def configure_proxy_fix(app):
+    """Trust exactly the configured number of reverse-proxy hops for the client's address."""
+    hops = {
+        name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0)
+        for name in ("for", "proto", "host", "port", "prefix")
+    }
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{k}": v for k, v in hops.items()})
+
+
 def configure_security(app):
+    configure_proxy_fix(app)
     app.after_request(add_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
 

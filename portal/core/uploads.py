@@ -1,5 +1,6 @@
 """Uploads: size and type checked by content, stored under random names, served through views."""
 
+import errno
 import hashlib
 import os
 import secrets
@@ -70,8 +71,17 @@ def detect_kind(head: bytes, data_for_zip: bytes | None = None) -> str | None:
     return None
 
 
+class StorageFull(UploadRejected):
+    """The store has no room (disk full, quota): nothing was kept; the user may try later."""
+
+
+_FULL = _l(
+    "The server has no room to store this file just now. Nothing was saved; please try again later."
+)
+
+
 class LocalStorage:
-    """Files in a folder outside static; an S3-compatible store can replace it behind this API."""
+    """Files in a folder outside static (the default; one host only, or a shared mount)."""
 
     def __init__(self, root: str):
         self.root = Path(root)
@@ -80,11 +90,21 @@ class LocalStorage:
         return self.root / key[:2] / key
 
     def save(self, key: str, data: bytes):
+        """Write to a temporary file, then rename: a reader never sees half a file."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        tmp = path.with_name(f".{key}.part")
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull(_FULL) from exc
+            raise
 
     def read(self, key: str) -> bytes:
         return self._path(key).read_bytes()
@@ -92,9 +112,96 @@ class LocalStorage:
     def delete(self, key: str):
         self._path(key).unlink(missing_ok=True)
 
+    def iter_keys(self):
+        """Every stored key (for backups)."""
+        for path in sorted(self.root.glob("??/*")):
+            if path.is_file() and not path.name.startswith("."):
+                yield path.name
 
-def storage() -> LocalStorage:
-    return LocalStorage(current_app.config["UPLOAD_DIR"])
+
+class S3Storage:
+    """Any S3-compatible object store (AWS S3, MinIO, Ceph RGW ...) through boto3."""
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url=None,
+        region=None,
+        access_key=None,
+        secret_key=None,
+        prefix: str = "",
+    ):
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        self.bucket, self.prefix = bucket, prefix
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+            config=BotoConfig(retries={"max_attempts": 3, "mode": "standard"}),
+        )
+
+    def save(self, key: str, data: bytes):
+        from botocore.exceptions import ClientError
+
+        # A PUT is atomic: the object exists whole or not at all.
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("QuotaExceeded", "EntityTooLarge", "InsufficientStorage"):
+                raise StorageFull(_FULL) from exc
+            raise
+
+    def read(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(key) from exc
+            raise
+        return response["Body"].read()
+
+    def delete(self, key: str):
+        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
+
+    def iter_keys(self):
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"][len(self.prefix) :]
+
+
+def make_storage(config):
+    """The store the configuration asks for: UPLOAD_STORAGE=local (default) or s3."""
+    kind = (config.get("UPLOAD_STORAGE") or "local").lower()
+    if kind == "s3":
+        return S3Storage(
+            config["S3_BUCKET"],
+            endpoint_url=config.get("S3_ENDPOINT_URL"),
+            region=config.get("S3_REGION"),
+            access_key=config.get("S3_ACCESS_KEY_ID"),
+            secret_key=config.get("S3_SECRET_ACCESS_KEY"),
+            prefix=config.get("S3_PREFIX") or "",
+        )
+    if kind != "local":
+        raise RuntimeError(f"UPLOAD_STORAGE must be 'local' or 's3', not {kind!r}")
+    return LocalStorage(config["UPLOAD_DIR"])
+
+
+def storage():
+    """The app's upload store, made once per app (a boto3 client is thread-safe)."""
+    app = current_app._get_current_object()
+    store = app.extensions.get("portal.storage")
+    if store is None:
+        store = app.extensions["portal.storage"] = make_storage(app.config)
+    return store
 
 
 def store_upload(

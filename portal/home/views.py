@@ -7,19 +7,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from portal.accounts.operations import set_locale
-from portal.core.cache import cached
+from portal.core.cache import get_or_set, home_key
 from portal.core.db import db
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
 
 
-def index():
-    sections = []
-    if current_user.is_authenticated:
-        key = ("home", current_user.id, str(get_locale()))
-        sections = cached(key, lambda: _home_sections(current_user))
-    quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
-    return render_template("home/index.html", sections=sections, quiet=quiet)
+def _plain(value):
+    """A card as JSON-able data (lazy strings rendered in the current language)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def _home_sections(user):
@@ -27,8 +29,21 @@ def _home_sections(user):
     for _order, provider in current_app.extensions.get("portal.home_sections", []):
         section = provider(user)
         if section:
-            sections.append(section)
+            sections.append(_plain(section))
     return sections
+
+
+def index():
+    sections = []
+    if current_user.is_authenticated:
+        # Cards (and their counts) are shared-cached for a few seconds per user and language.
+        sections = get_or_set(
+            home_key(current_user.id, str(get_locale())),
+            current_app.config["CACHE_TTL_HOME"],
+            lambda: _home_sections(current_user),
+        )
+    quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
+    return render_template("home/index.html", sections=sections, quiet=quiet)
 
 
 def set_language():

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.core.cache import forget_user
+from portal.core.cache import get_or_set, invalidate, unread_key
 from portal.core.db import db, utcnow
 from portal.notifications.models import Notification, OutgoingEmail
 
@@ -24,7 +24,7 @@ def notify(recipients, message, url: str = "", **params):
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             text = str(message) % params if params else str(message)
         note = Notification(user_id=user.id, text=text[:500], url=url)
-        forget_user(user.id)
+        invalidate(unread_key(user.id))
         db.session.add(note)
         created.append(note)
         if user.email:
@@ -47,18 +47,23 @@ def mark_read(user, notification_ids=None):
         stmt = stmt.where(Notification.id.in_(notification_ids))
     for note in db.session.scalars(stmt):
         note.is_read = True
-    forget_user(user.id)
+    invalidate(unread_key(user.id))
 
 
 def unread_count(user) -> int:
-    return (
-        db.session.scalar(
-            select(db.func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.is_read.is_(False))
+    """Unread inbox entries; shared-cached for a few seconds, dropped when it changes."""
+
+    def count():
+        return (
+            db.session.scalar(
+                select(db.func.count())
+                .select_from(Notification)
+                .where(Notification.user_id == user.id, Notification.is_read.is_(False))
+            )
+            or 0
         )
-        or 0
-    )
+
+    return get_or_set(unread_key(user.id), current_app.config["CACHE_TTL_UNREAD"], count)
 
 
 def send_queued_email(limit: int = 100) -> dict:

@@ -1,0 +1,438 @@
+"""Load test: PostgreSQL, gunicorn with 4 workers (the production settings), 50 simulated users
+for 60 s, loopback only; then an audit in the database that every acknowledged write is there
+exactly once and that refused writes changed nothing.
+
+    python -m bench.load [--users 50] [--duration 60] [--database-url postgresql://...]
+
+Users: enterprises ask questions and read them; lawyers read their queue, claim questions from
+the pool and answer them; visitors search and read the knowledge base. Each user waits 0.2-1 s
+between actions (people, not a flood). Prints requests/s, p50/p95/p99 per action, errors.
+The database named by --database-url is dropped and recreated: never point it at real data.
+"""
+
+import argparse
+import os
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "load-test-password"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+QUESTION_LINK = re.compile(r'href="/questions/(\d+)"')
+SEARCH_TERMS = ["合同", "劳动合同", "违约", "工资", "租赁", "知识产权", "借款", "公司"]
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reset_database(url):
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed(env, enterprises, lawyers):
+    """Accounts for the simulated users, written through the app's own models."""
+    code = f"""
+import sys
+from sqlalchemy import select
+import portal
+from portal.accounts.models import Enterprise, LawyerProfile, Role, User, Verification
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+from portal.core.models import LegalCategory
+from portal.core.reference import make_uscc
+from portal.demo import ensure_categories
+
+app = portal.create_app()
+with app.app_context():
+    ensure_categories()
+    contract = db.session.scalar(select(LegalCategory).where(LegalCategory.code == "contract"))
+    password = hash_password({PASSWORD!r})
+    for n in range({enterprises}):
+        firm = Enterprise(name=f"压测企业{{n}}有限公司", uscc=make_uscc(700000 + n), industry="C",
+                          size_class="small", verification=Verification.verified)
+        db.session.add(User(email=f"firm{{n}}@load.example", name=f"企业用户{{n}}",
+                            role=Role.enterprise, password_hash=password, enterprise=firm,
+                            verification=Verification.verified))
+    for n in range({lawyers}):
+        user = User(email=f"lawyer{{n}}@load.example", name=f"律师{{n}}", role=Role.lawyer,
+                    password_hash=password, verification=Verification.verified)
+        user.lawyer_profile = LawyerProfile(law_firm="压测律师事务所",
+            certificate_no=f"{{900000 + n:017d}}", industries="C", weekly_capacity=100000,
+            specialities=[contract])
+        db.session.add(user)
+    db.session.commit()
+    print(contract.id)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench.load: seeding failed:\n{result.stderr[-2000:]}")
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latency = defaultdict(list)
+        self.errors = defaultdict(lambda: defaultdict(int))
+        self.asked = []  # (title, question id) acknowledged
+        self.claimed = []  # (lawyer email, question id) acknowledged
+        self.refused_claims = []  # (lawyer email, question id)
+        self.answered = []  # (token, question id) acknowledged
+
+    def timed(self, action, session, method, url, **kwargs):
+        started = time.perf_counter()
+        try:
+            response = session.request(method, url, timeout=30, allow_redirects=False, **kwargs)
+        except requests.RequestException as exc:
+            with self.lock:
+                self.errors[action][type(exc).__name__] += 1
+            return None
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latency[action].append(elapsed)
+            if response.status_code >= 400:
+                self.errors[action][response.status_code] += 1
+        return response
+
+
+def log_in(stats, base, email):
+    session = requests.Session()
+    page = stats.timed("login", session, "GET", f"{base}/account/login")
+    token = TOKEN.search(page.text).group(1)
+    response = stats.timed(
+        "login",
+        session,
+        "POST",
+        f"{base}/account/login",
+        data={"csrf_token": token, "email": email, "password": PASSWORD},
+    )
+    if response is None or response.status_code != 302:
+        raise RuntimeError(f"could not log in {email}")
+    return session
+
+
+def _acknowledged(stats, session, base, question_id):
+    """The redirect's page says whether the action succeeded (the flash message)."""
+    page = stats.timed("question page", session, "GET", f"{base}/questions/{question_id}")
+    return page is not None and page.status_code == 200 and "alert-success" in page.text
+
+
+def enterprise_user(stats, base, email, category_id, stop):
+    session = log_in(stats, base, email)
+    mine = []
+    while not stop.is_set():
+        if not mine or random.random() < 0.4:
+            page = stats.timed("ask (form)", session, "GET", f"{base}/questions/ask")
+            if page is None or page.status_code != 200:
+                continue
+            title = f"压测问题 {secrets.token_hex(6)} 合同违约如何处理"
+            response = stats.timed(
+                "ask",
+                session,
+                "POST",
+                f"{base}/questions/ask",
+                data={
+                    "csrf_token": TOKEN.search(page.text).group(1),
+                    "title": title,
+                    "body": "供应商迟迟不交货，合同约定的违约金是否可以主张？" * 3,
+                    "category": str(category_id),
+                    "urgency": "normal",
+                    "consent_to_publish": "y",
+                    "submit": "1",
+                },
+            )
+            if response is not None and response.status_code == 302:
+                found = re.search(r"/questions/(\d+)$", response.headers.get("Location", ""))
+                if found:
+                    with stats.lock:
+                        stats.asked.append((title, int(found.group(1))))
+                    mine.append(int(found.group(1)))
+        else:
+            stats.timed("my questions", session, "GET", f"{base}/questions/mine")
+            stats.timed("question page", session, "GET", f"{base}/questions/{random.choice(mine)}")
+        stop.wait(random.uniform(0.2, 1.0))
+
+
+def lawyer_user(stats, base, email, stop):
+    session = log_in(stats, base, email)
+    while not stop.is_set():
+        queue = stats.timed("lawyer queue", session, "GET", f"{base}/questions/queue")
+        ids = sorted({int(i) for i in QUESTION_LINK.findall(queue.text)}) if queue else []
+        if ids:
+            question_id = random.choice(ids)
+            page = stats.timed("question page", session, "GET", f"{base}/questions/{question_id}")
+            tokens = TOKEN.findall(page.text) if page is not None else []
+            claim_form = f'action="/questions/{question_id}/claim"' in (page.text if page else "")
+            if tokens and claim_form:
+                response = stats.timed(
+                    "claim",
+                    session,
+                    "POST",
+                    f"{base}/questions/{question_id}/claim",
+                    data={"csrf_token": tokens[0]},
+                )
+                if response is not None and response.status_code in (403, 409):
+                    with stats.lock:  # refused (taken meanwhile): must have changed nothing
+                        stats.refused_claims.append((email, question_id))
+                elif response is not None and response.status_code == 302:
+                    ok = _acknowledged(stats, session, base, question_id)
+                    with stats.lock:
+                        (stats.claimed if ok else stats.refused_claims).append((email, question_id))
+                    if ok:
+                        page = stats.timed(
+                            "question page", session, "GET", f"{base}/questions/{question_id}"
+                        )
+                        token = f"答复编号{secrets.token_hex(6)}"
+                        response = stats.timed(
+                            "answer",
+                            session,
+                            "POST",
+                            f"{base}/questions/{question_id}/answer",
+                            data={
+                                "csrf_token": TOKEN.findall(page.text)[0],
+                                "body": f"{token}：依据《民法典》第五百七十七条，对方应承担违约责任。",
+                            },
+                        )
+                        if (
+                            response is not None
+                            and response.status_code == 302
+                            and _acknowledged(stats, session, base, question_id)
+                        ):
+                            with stats.lock:
+                                stats.answered.append((token, question_id))
+        stop.wait(random.uniform(0.2, 1.0))
+
+
+def visitor(stats, base, stop):
+    session = requests.Session()
+    while not stop.is_set():
+        term = random.choice(SEARCH_TERMS)
+        stats.timed("public search", session, "GET", f"{base}/search", params={"q": term})
+        if random.random() < 0.3:
+            stats.timed("knowledge base", session, "GET", f"{base}/kb")
+        stop.wait(random.uniform(0.2, 1.0))
+
+
+def audit(url, stats) -> list[str]:
+    """Every acknowledged write exactly once; every refused claim changed nothing."""
+    problems = []
+    with psycopg.connect(url) as connection:
+        for title, question_id in stats.asked:
+            rows = connection.execute(
+                "SELECT id FROM questions WHERE title = %s", (title,)
+            ).fetchall()
+            if [r[0] for r in rows] != [question_id]:
+                problems.append(f"question {title!r}: expected id {question_id}, found {rows}")
+        for email, question_id in stats.claimed:
+            lawyer = connection.execute(
+                "SELECT u.email FROM questions q JOIN users u ON u.id = q.lawyer_id "
+                "WHERE q.id = %s",
+                (question_id,),
+            ).fetchone()
+            if lawyer is None or lawyer[0] != email:
+                problems.append(f"claim of #{question_id} by {email}: lawyer is {lawyer}")
+        for email, question_id in stats.refused_claims:
+            lawyer = connection.execute(
+                "SELECT u.email FROM questions q JOIN users u ON u.id = q.lawyer_id "
+                "WHERE q.id = %s",
+                (question_id,),
+            ).fetchone()
+            if lawyer is not None and lawyer[0] == email:
+                problems.append(f"refused claim of #{question_id} by {email} took effect")
+        for token, question_id in stats.answered:
+            count = connection.execute(
+                "SELECT count(*) FROM question_messages WHERE question_id = %s AND body LIKE %s",
+                (question_id, f"{token}%"),
+            ).fetchone()[0]
+            if count != 1:
+                problems.append(f"answer {token} on #{question_id}: {count} rows")
+        asked_total = connection.execute(
+            "SELECT count(*) FROM questions WHERE title LIKE '压测问题%%'"
+        ).fetchone()[0]
+        if asked_total != len(stats.asked):
+            problems.append(
+                f"{asked_total} questions in the database, {len(stats.asked)} acknowledged"
+            )
+    return problems
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def report(stats, duration):
+    total = sum(len(v) for v in stats.latency.values())
+    print(f"\n{total} requests in {duration:.0f} s: {total / duration:.1f} requests/s")
+    print(f"load average at the end (1/5/15 min): {os.getloadavg()}, {os.cpu_count()} CPUs")
+    print(f"{'action':<16}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  errors")
+    for action in sorted(stats.latency):
+        values = [v * 1000 for v in stats.latency[action]]
+        errors = dict(stats.errors.get(action, {}))
+        print(
+            f"{action:<16}{len(values):>7}{statistics.median(values):>9.0f}"
+            f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}  {errors or '-'}"
+        )
+    for action, errors in stats.errors.items():
+        if action not in stats.latency:
+            print(f"{action:<16}{'':>34}  {dict(errors)}")
+    print(
+        f"writes acknowledged: {len(stats.asked)} questions, {len(stats.claimed)} claims "
+        f"({len(stats.refused_claims)} refused: someone else was first), "
+        f"{len(stats.answered)} answers"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "LOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/portal_load"
+        ),
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", ""))
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith("postgresql://"):
+        raise SystemExit("bench.load runs on PostgreSQL: --database-url postgresql://...")
+    if args.duration > 600 or args.users > 500:
+        raise SystemExit("bench.load: bounded to 600 s and 500 users")
+
+    n_firms = max(1, args.users // 2)
+    n_lawyers = max(1, args.users * 3 // 10)
+    n_visitors = max(1, args.users - n_firms - n_lawyers)
+    state = Path(os.environ.get("LOAD_STATE_DIR", "/tmp/portal-bench-load"))
+    state.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": args.database_url,
+        "PORTAL_SESSION_COOKIE_SECURE": "false",  # plain http on loopback
+        # Every simulated user comes from 127.0.0.1: per-address limits would refuse them.
+        "RATELIMIT_ENABLED": "0",
+        "UPLOAD_DIR": str(state / "uploads"),
+        "SEARCH_INDEX_DIR": str(state / "search-index"),
+        "SEARCH_INDEX_INLINE": "0",
+        "PORTAL_BIND": f"127.0.0.1:{port}",
+        "PORTAL_WORKERS": str(args.workers),
+    }
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    print(f"database {args.database_url} (recreated), {args.workers} gunicorn workers")
+    reset_database(args.database_url)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    category_id = seed(env, n_firms, n_lawyers)
+    log = open(state / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "docs/deploy/gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    indexer = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "search", "work", "--loop"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # a loaded machine starts slowly
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("bench.load: the server did not start (see server.log)")
+            time.sleep(0.3)
+        stats, stop = Stats(), threading.Event()
+        threads = [
+            threading.Thread(
+                target=enterprise_user,
+                args=(stats, base, f"firm{n}@load.example", category_id, stop),
+            )
+            for n in range(n_firms)
+        ]
+        threads += [
+            threading.Thread(
+                target=lawyer_user, args=(stats, base, f"lawyer{n}@load.example", stop)
+            )
+            for n in range(n_lawyers)
+        ]
+        threads += [
+            threading.Thread(target=visitor, args=(stats, base, stop)) for _ in range(n_visitors)
+        ]
+        print(
+            f"{len(threads)} users ({n_firms} enterprises, {n_lawyers} lawyers, "
+            f"{n_visitors} visitors) for {args.duration:.0f} s"
+        )
+        started = time.monotonic()
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
+        time.sleep(args.duration)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=40)
+        elapsed = time.monotonic() - started
+        report(stats, elapsed)
+    finally:
+        for process in (server, indexer):
+            process.terminate()
+        for process in (server, indexer):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+    problems = audit(args.database_url, stats)
+    five_xx = sum(n for e in stats.errors.values() for k, n in e.items() if str(k).startswith("5"))
+    print(f"5xx responses: {five_xx}")
+    if problems:
+        print("AUDIT FAILED:")
+        for problem in problems[:20]:
+            print("  " + problem)
+        raise SystemExit(1)
+    print(
+        "audit: every acknowledged write is in the database exactly once; refused claims changed nothing"
+    )
+
+
+if __name__ == "__main__":
+    main()

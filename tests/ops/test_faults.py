@@ -1,0 +1,359 @@
+"""Fault tests (marker `slow`, run in CI): a worker killed mid-request, the database out of
+reach, the SMTP server down. Each is short and bounded."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select, text
+
+import portal
+from portal.config import TestingConfig
+from portal.core.db import db, utcnow
+from tests.fixtures.app import ON_POSTGRES
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(predicate, timeout=30, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# --- a worker killed mid-request --------------------------------------------------------------
+
+SEED = """
+import portal
+from portal.accounts.models import Enterprise, Role, User, Verification
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+from portal.core.reference import make_uscc
+from portal.demo import ensure_categories
+app = portal.create_app()
+with app.app_context():
+    db.create_all()
+    ensure_categories()
+    firm = Enterprise(name="故障测试有限公司", uscc=make_uscc(880001), industry="C",
+                      size_class="small", verification=Verification.verified)
+    db.session.add(User(email="firm@fault.example", name="企业", role=Role.enterprise,
+                        password_hash=hash_password("fault-password"), enterprise=firm,
+                        verification=Verification.verified))
+    db.session.commit()
+"""
+
+
+def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fault.db'}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "PORTAL_WTF_CSRF_ENABLED": "false",
+        "RATELIMIT_ENABLED": "0",
+        "PORTAL_ENV": "development",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "--preload",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "error",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _answers(f"{base}/healthz"), timeout=120, what="gunicorn")
+        acknowledged, failed, stop = [], [], threading.Event()
+
+        def client(n):
+            session = requests.Session()
+            session.post(
+                f"{base}/account/login",
+                data={"email": "firm@fault.example", "password": "fault-password"},
+            )
+            i = 0
+            while not stop.is_set():
+                title = f"故障测试 {n}-{i} 合同纠纷"
+                i += 1
+                try:
+                    response = session.post(
+                        f"{base}/questions/ask",
+                        data={
+                            "title": title,
+                            "body": "供应商不交货怎么办？" * 5,
+                            "category": "1",
+                            "urgency": "normal",
+                            "submit": "1",
+                        },
+                        allow_redirects=False,
+                        timeout=10,
+                    )
+                except requests.RequestException:
+                    failed.append(title)
+                    continue
+                (acknowledged if response.status_code == 302 else failed).append(title)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        _wait_for(lambda: len(acknowledged) >= 5, what="first writes")
+        workers = _children(server.pid)
+        assert len(workers) == 2
+        for victim in workers:  # kill both, one after the other, while requests are in flight
+            os.kill(victim, signal.SIGKILL)
+            time.sleep(0.5)
+        _wait_for(lambda: len(_children(server.pid)) == 2, what="workers restarted")
+        count = len(acknowledged)
+        _wait_for(lambda: len(acknowledged) >= count + 5, what="writes after the restart")
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=20)
+    finally:
+        _stop(server)
+    import sqlite3
+
+    rows = sqlite3.connect(tmp_path / "fault.db").execute("SELECT title FROM questions").fetchall()
+    titles = [r[0] for r in rows]
+    assert len(titles) == len(set(titles)), "a write was doubled"
+    assert set(acknowledged) <= set(titles), "an acknowledged write was lost"
+    # Refused or cut-off requests: either nothing, or the whole question (never half of one).
+    assert set(titles) <= set(acknowledged) | set(failed)
+
+
+def _stop(process):
+    process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _answers(url):
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+# --- the database out of reach ------------------------------------------------------------------
+
+
+class CuttableProxy:
+    """A TCP proxy on localhost in front of PostgreSQL; cut() drops every connection and
+    refuses new ones (as a database that went away), restore() lets them through again."""
+
+    def __init__(self, upstream_port=5432):
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.port = _free_port()
+        self.sockets, self.lock, self.listener = [], threading.Lock(), None
+        self.restore()
+
+    def restore(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        # shutdown() wakes the thread blocked in accept(); close() alone would not (Linux).
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        with self.lock:
+            for s in self.sockets:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            self.sockets = []
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the outage is of PostgreSQL")
+def test_database_out_of_reach_gives_a_clear_503_then_recovers(app, committing_db, tmp_path):
+    # committing_db: the real db.session (the rolled-back test session is bound elsewhere)
+    url = os.environ["TEST_DATABASE_URL"]
+    proxy = CuttableProxy(int(url.rsplit(":", 1)[1].split("/")[0]))
+    server_and_db = url.rsplit(":", 1)[0]
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"{server_and_db}:{proxy.port}/{url.rsplit('/', 1)[1]}"
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+        UPLOAD_DIR = str(tmp_path / "uploads")
+
+    through_proxy = portal.create_app(Config)
+    client = through_proxy.test_client()
+    try:
+        assert client.get("/kb").status_code == 200
+        proxy.cut()
+        for path in ("/kb", "/questions/mine", "/lectures"):
+            response = client.get(path, headers={"Accept-Language": "zh-CN"})
+            if response.status_code == 302:  # log-in wall before any database use
+                continue
+            assert response.status_code == 503, path
+            assert response.headers["Retry-After"]
+            assert "无法连接数据库" in response.get_data(as_text=True)
+        assert client.get("/healthz").status_code == 503
+        proxy.restore()
+        # Recovers by itself: pool_pre_ping replaces the dead connections.
+        assert client.get("/kb").status_code == 200
+        assert client.get("/healthz").status_code == 200
+    finally:
+        proxy.cut()
+        with through_proxy.app_context():
+            db.engine.dispose()
+
+
+# --- SMTP down ---------------------------------------------------------------------------------
+
+
+def test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later(committing_db, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    database = tmp_path / "mail.db"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "PORTAL_ENV": "development",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(_free_port()),
+    }
+    env.pop("TEST_DATABASE_URL", None)
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        UPLOAD_DIR = env["UPLOAD_DIR"]
+
+    app = portal.create_app(Config)
+    from portal.notifications.models import OutgoingEmail
+    from portal.notifications.operations import _email_body
+
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        db.session.add(
+            OutgoingEmail(
+                recipient="firm@fault.example",
+                subject="答复已送达",
+                body=_email_body("答复已送达", ""),
+            )
+        )
+        db.session.commit()
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "mail",
+            "send",
+            "--loop",
+            "--interval",
+            "0.3",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def mail():
+        with app.app_context():
+            db.session.remove()
+            return db.session.scalar(select(OutgoingEmail))
+
+    received = []
+
+    class Mailbox:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope.rcpt_tos)
+            return "250 OK"
+
+    controller = None
+    try:
+        _wait_for(
+            lambda: mail().attempts >= 1, timeout=120, what="a failed attempt while SMTP is down"
+        )
+        assert mail().status == "queued" and mail().last_error
+        controller = Controller(Mailbox(), hostname="127.0.0.1", port=int(env["MAIL_PORT"]))
+        controller.start()
+        # The back-off has passed (we move the clock on instead of waiting minutes).
+        with app.app_context():
+            db.session.execute(
+                text("UPDATE outgoing_emails SET next_attempt_dt = :t"),
+                {"t": utcnow() - timedelta(seconds=1)},
+            )
+            db.session.commit()
+        _wait_for(lambda: mail().status == "sent", what="the mail to be sent")
+        assert received == [["firm@fault.example"]]
+    finally:
+        _stop(worker)
+        if controller is not None:
+            controller.stop()
+        with app.app_context():
+            db.engine.dispose()
