@@ -41,3 +41,7 @@ def init_app(app):
     )
     add_record_type(app, "lectures", home.describe_lecture)
     app.cli.add_command(cli.lectures_cli)
+    from courses.front import upcoming_lectures
+    from portal.core.hooks import add_public_section
+
+    add_public_section(app, upcoming_lectures, order=20)

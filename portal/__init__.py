@@ -115,6 +115,7 @@ def configure_templates(app):
 
     from portal.core.markdown import render as render_markdown
     from portal.core.reference import industry_name
+    from portal.core.site import contact, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
@@ -131,7 +132,13 @@ def configure_templates(app):
             if visible(current_user)
         ]
         unread = unread_count(current_user) if current_user.is_authenticated else 0
-        return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
+        return {
+            "nav_items": nav,
+            "unread_count": unread,
+            "get_locale": get_locale,
+            "site_name": site_name(),
+            "contact": contact(),
+        }
 
 
 def configure_cli(app):

@@ -91,3 +91,20 @@ def set_direct_question_handler(app, handler):
     """handler(asker, lawyers, title, body) -> question record: a question that goes straight to
     the given lawyers (a firm asking its own 5+1 counsel) through the ask-a-lawyer workflow."""
     app.extensions["portal.direct_question"] = handler
+
+
+def add_public_section(app, provider, order=50):
+    """provider() -> dict | None: a list on the anonymous front page (public records only).
+
+    The dict: title, items [(label, url, note)], empty (text), link ((label, url)).
+    """
+    sections = _registry(app, "portal.public_sections")
+    sections.append((order, provider))
+    sections.sort(key=lambda item: item[0])
+
+
+def add_public_figure(app, label, count, order=50):
+    """count(start, end) -> int: one of this year's figures on the front page (label: lazy)."""
+    figures = _registry(app, "portal.public_figures")
+    figures.append((order, label, count))
+    figures.sort(key=lambda item: item[0])

@@ -7,11 +7,21 @@ from sqlalchemy import select, text
 
 from portal.accounts.operations import set_locale
 from portal.core.db import db
+from portal.home import front
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
 
 
 def index():
+    if not current_user.is_authenticated:
+        year, figures = front.year_figures()
+        return render_template(
+            "home/front.html",
+            services=front.services(),
+            public_sections=front.public_sections(),
+            year=year,
+            figures=figures,
+        )
     sections = []
     if current_user.is_authenticated:
         for _order, provider in current_app.extensions.get("portal.home_sections", []):
