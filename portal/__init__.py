@@ -114,6 +114,7 @@ def configure_templates(app):
     from flask_login import current_user
 
     from portal.core.markdown import render as render_markdown
+    from portal.core.nav import grouped
     from portal.core.reference import industry_name
     from portal.core.site import contact, site_name
 
@@ -124,13 +125,18 @@ def configure_templates(app):
 
     @app.context_processor
     def _shell():
+        from flask import request
+
         from portal.notifications.operations import unread_count
 
-        nav = [
-            (endpoint, label)
-            for _order, endpoint, label, visible in app.extensions.get("portal.nav", [])
-            if visible(current_user)
-        ]
+        nav = grouped(
+            [
+                (endpoint, label, group)
+                for _order, endpoint, label, visible, group in app.extensions.get("portal.nav", [])
+                if visible(current_user)
+            ],
+            request.endpoint,
+        )
         unread = unread_count(current_user) if current_user.is_authenticated else 0
         return {
             "nav_items": nav,

@@ -1,6 +1,6 @@
 """The few places where packages plug into the house, all set up explicitly in create_app.
 
-- nav: (endpoint, label, visible(user) -> bool, order) items in the top navigation
+- nav: (endpoint, label, visible(user) -> bool, order, group) items in the top navigation
 - home_sections: provider(user) -> dict|None, a card on the user's home page
 - demo_loaders: (order, name, load(app) -> str) run by `flask demo load`, each idempotent
 - stats: name -> function(start, end) -> dict, read by the dashboard
@@ -12,9 +12,12 @@ def _registry(app, key, factory=list):
     return app.extensions.setdefault(key, factory())
 
 
-def add_nav(app, endpoint, label, visible, order=50):
+def add_nav(app, endpoint, label, visible, order=50, group=None):
+    """group: one of portal.core.nav.GROUPS; by default chosen from the endpoint's blueprint."""
+    from portal.core.nav import group_of
+
     items = _registry(app, "portal.nav")
-    items.append((order, endpoint, label, visible))
+    items.append((order, endpoint, label, visible, group_of(endpoint, group)))
     items.sort(key=lambda item: item[0])
 
 

@@ -28,8 +28,10 @@ def index():
             section = provider(current_user)
             if section:
                 sections.append(section)
-    quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
-    return render_template("home/index.html", sections=sections, quiet=quiet)
+    # "What needs me now" first: cards with work waiting, then everything else in their order.
+    waiting = [s for s in sections if not s.get("reference") and (s.get("items") or s.get("count"))]
+    others = [s for s in sections if s not in waiting]
+    return render_template("home/index.html", waiting=waiting, others=others, quiet=not waiting)
 
 
 def set_language():
