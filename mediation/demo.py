@@ -307,7 +307,7 @@ def _make_case(rng, committee, members, enterprises, categories, status, now):
             source = CaseSource.oral
     case = Case(
         committee=committee,
-        title=f"{kind}（{names[0][:12]}诉{names[1][:12]}）",
+        title=f"{kind}（{names[0]}诉{names[1]}）",
         source=source,
         source_reference={
             CaseSource.court: f"（{applied.year}）辽0102民诉前调{rng.randrange(100, 9999)}号",
