@@ -364,7 +364,9 @@ SERVICE_DONE = {
     ServiceStatus.confirmed: _l(
         "Thank you: you confirmed this service. It now counts in your group's service record."
     ),
-    ServiceStatus.disputed: _l("Your objection is recorded; the counsel and federation staff will see it."),
+    ServiceStatus.disputed: _l(
+        "Your objection is recorded; the counsel and federation staff will see it."
+    ),
     ServiceStatus.withdrawn: _l("The service entry is withdrawn."),
 }
 REQUEST_DONE = {
