@@ -40,6 +40,12 @@ def register_questions(app):
     from portal.core.hooks import add_public_figure, add_public_section
 
     add_public_section(app, front.latest_answers, order=10)
+    from knowledge import escalation
+    from portal.core.hooks import add_escalation_target
+
+    add_escalation_target(
+        app, "question", _l("Ask-a-lawyer question"), escalation.available, escalation.escalate
+    )
     add_public_figure(app, _l("questions answered"), front.questions_answered, order=10)
 
 
