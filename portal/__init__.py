@@ -144,6 +144,7 @@ def configure_templates(app):
             "get_locale": get_locale,
             "site_name": site_name(),
             "contact": contact(),
+            "url_endpoints": app.view_functions,
         }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from portal.accounts.operations import set_locale
 from portal.core.db import db
+from portal.core.markdown import render as render_markdown
 from portal.home import front
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
@@ -81,3 +82,12 @@ def healthz():
 
 def about():
     return render_template("home/about.html", title=_("About this portal"))
+
+
+def preview():
+    """The long-text editor's preview: the text rendered exactly as the page will show it
+    (Markdown, statute citations, sanitised). POST with the CSRF token; at most 20,000 characters."""
+    text = request.form.get("text", "")
+    if len(text) > 20000:
+        return _("The text is too long to preview."), 413
+    return str(render_markdown(text)), 200, {"Content-Type": "text/html; charset=utf-8"}
