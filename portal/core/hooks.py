@@ -48,6 +48,14 @@ def add_stats(app, name, function):
     a translated label to a number (or text); a value may itself be such a dict (shown as
     "label · sub-label" rows). `name` (a lazy string) titles the table.
     """
+    from portal.core.stats import StatisticsError, is_raw_key
+
+    if is_raw_key(str(name)):
+        from portal.dashboard.labels import SECTION_TITLES
+
+        if name not in SECTION_TITLES:
+            raise StatisticsError(f"add_stats needs a translated title, not {name!r}")
+        name = SECTION_TITLES[name]
     _registry(app, "portal.stats", dict)[name] = function
 
 

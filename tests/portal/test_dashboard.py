@@ -107,3 +107,36 @@ def test_periods_cover_whole_local_days():
     assert (period.first, period.last) == (date(2026, 2, 1), date(2026, 2, 28))
     assert period.start == datetime(2026, 1, 31, 16) and period.end == datetime(2026, 2, 28, 16)
     assert Period(date(2026, 2, 3), date(2026, 2, 9)).slug == "2026-02-03_2026-02-09"
+
+
+def test_the_real_registry_renders_in_chinese_without_raw_keys_lists_or_english(
+    client, login, dummy_staff
+):
+    import re
+
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert "无法计算" not in text  # no package failed or was refused
+    for title in ("企问律答", "商会调解", "普法讲座", "法治体检", "涉企诉求"):
+        assert title in text
+    english = set(re.findall(r"[A-Za-z_]{3,}", text)) - {"Excel", "XLSX", "DOCX"}
+    assert not english, english
+    assert "[" not in text and "(&#39;" not in text
+    assert 'href="/mediation/overdue"' in main  # a figure links to the list behind it
+
+
+def test_add_stats_refuses_raw_titles_and_raw_keys(app, client, login, dummy_staff, stats_registry):
+    from portal.core.stats import Figure, StatisticsError
+
+    with pytest.raises(StatisticsError):
+        stats_registry("my_package", lambda start, end: {})
+    stats_registry("调解（测试）", lambda start, end: {"unknown_code": 3})
+    stats_registry("讲座（测试）", lambda start, end: [Figure("举办场次（测试）", 4, "/lectures")])
+    stats_registry("列表（测试）", lambda start, end: {"名单": [1, 2]})
+    login(dummy_staff)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "unknown_code" not in page
+    assert page.count("无法计算") >= 2  # the raw key and the list are refused, each on its own
+    assert '<a href="/lectures">4' in page
