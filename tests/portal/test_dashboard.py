@@ -140,3 +140,31 @@ def test_add_stats_refuses_raw_titles_and_raw_keys(app, client, login, dummy_sta
     assert "unknown_code" not in page
     assert page.count("无法计算") >= 2  # the raw key and the list are refused, each on its own
     assert '<a href="/lectures">4' in page
+
+
+def test_monthly_and_annual_reports_read_like_the_federations(
+    client, login, dummy_staff, stats_registry
+):
+    from docx import Document
+
+    login(dummy_staff)
+    stats_registry(
+        "讲座（测试）",
+        lambda start, end: {"lectures_held": 16, "attendance": 420, "replays_viewed": 900},
+    )
+    stats_registry(
+        "咨询（测试）",
+        lambda start, end: {"asked": 120, "answered": 110, "enterprises_answered": 100},
+    )
+    response = client.get("/dashboard/report?month=2026-11")
+    assert response.status_code == 200 and response.mimetype.endswith("document")
+    text = "\n".join(p.text for p in Document(BytesIO(response.data)).paragraphs)
+    assert "民营企业法律服务月度工作报告" in text
+    assert "举办线上普法讲座 16 场" in text
+    assert "为约 100 家企业解答法律问题" in text
+    assert "2026年11月1日至2026年11月30日" in text
+    annual = client.get("/dashboard/report?year=2026")
+    assert "年度工作报告" in "\n".join(p.text for p in Document(BytesIO(annual.data)).paragraphs)
+    sheet = client.get("/dashboard/report?year=2026&format=xlsx")
+    assert load_workbook(BytesIO(sheet.data)).sheetnames
+    assert client.get("/dashboard/report?year=99999").status_code == 400
