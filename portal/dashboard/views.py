@@ -13,6 +13,7 @@ from portal.dashboard.forms import PeriodForm
 from portal.dashboard.periods import Period, local_today, month_bounds
 from portal.dashboard.permissions import can_view_statistics
 from portal.dashboard.report import report_docx
+from portal.dashboard.trends import monthly_trends
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +43,13 @@ def index():
     if not form.month.data and not form.start.data:
         form.month.data = period.first.strftime("%Y-%m")
     sections = operations.collect(period)
-    return render_template("dashboard/index.html", form=form, period=period, sections=sections)
+    return render_template(
+        "dashboard/index.html",
+        form=form,
+        period=period,
+        sections=sections,
+        trends=monthly_trends(period.last),
+    )
 
 
 @login_required

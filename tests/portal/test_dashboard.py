@@ -168,3 +168,13 @@ def test_monthly_and_annual_reports_read_like_the_federations(
     sheet = client.get("/dashboard/report?year=2026&format=xlsx")
     assert load_workbook(BytesIO(sheet.data)).sheetnames
     assert client.get("/dashboard/report?year=99999").status_code == 400
+
+
+def test_dashboard_shows_monthly_trends_as_svg_charts(client, login, dummy_staff):
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
+    assert "逐月趋势" in page
+    assert page.count('<svg class="trend-chart"') >= 3
+    assert 'role="img" aria-label="解答企业法律问题（件）"' in page
+    assert page.count("<rect") >= 36  # twelve months for each figure
+    assert "2026-11" in page and "2025-12" in page
