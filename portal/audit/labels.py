@@ -1,6 +1,8 @@
 """Readable names for audit actions ("case.view" -> 调解案件 · 查看) and record types
 ("mediation_cases" -> 调解案件); an unknown code is shown as it is."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 # Record types (table names) and the nouns that begin action codes.
@@ -59,6 +61,7 @@ VERBS = {
     "agreement_reached": _l("agreement reached"),
     "answered": _l("answered"),
     "apply": _l("applied"),
+    "applied": _l("applied"),
     "appoint": _l("appointed"),
     "archived": _l("archived"),
     "area_clear": _l("area marked clear"),
@@ -156,3 +159,15 @@ def action_label(action: str) -> str:
     if not verb:
         return str(VERBS.get(noun, noun))
     return f"{record_type_label(noun)} · {VERBS.get(verb, verb)}"
+
+
+TRANSITION = re.compile(r"^([a-z_]+) -> ([a-z_]+)$")
+
+
+def summary_label(summary: str) -> str:
+    """Status changes are logged as 'accepted -> in_mediation': shown as 受理 → 开始调解."""
+    match = TRANSITION.match(summary or "")
+    if not match:
+        return summary
+    before, after = match.groups()
+    return f"{VERBS.get(before, before)} → {VERBS.get(after, after)}"

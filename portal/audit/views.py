@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.labels import action_label, record_type_label
+from portal.audit.labels import action_label, record_type_label, summary_label
 from portal.audit.models import AuditEntry
 from portal.audit.permissions import can_view_audit_log
 from portal.core.db import db
@@ -51,4 +51,5 @@ def audit_log():
         object_types=list(object_types),
         action_label=action_label,
         record_type_label=record_type_label,
+        summary_label=summary_label,
     )

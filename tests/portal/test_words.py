@@ -32,12 +32,20 @@ def test_each_english_string_has_one_chinese_translation_across_areas():
 
 def test_audit_log_shows_readable_actions_and_record_types(client, login, dummy_staff):
     log("case.view", None, by=dummy_staff, object_type="mediation_cases", object_id=3)
-    log("mediation_case.accepted", None, by=dummy_staff, object_type="mediation_cases", object_id=3)
+    log(
+        "mediation_case.accepted",
+        None,
+        by=dummy_staff,
+        object_type="mediation_cases",
+        object_id=3,
+        summary="applied -> accepted",
+    )
     login(dummy_staff)
     page = client.get("/staff/audit").get_data(as_text=True)
     table = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "调解案件 · 查看" in table and "调解案件 · 受理" in table
     assert ">mediation_cases" not in table and ">case.view<" not in table
+    assert "申请 → 受理" in table and "applied -> accepted" not in table
     options = page[page.index('id="object_type"') : page.index("</select>")]
     assert ">调解案件</option>" in options and 'value="mediation_cases"' in options
 
