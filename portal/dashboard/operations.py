@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portal.core.stats import check_figures
-from portal.dashboard.labels import translate_key
+from portal.dashboard.labels import SECTION_TITLES, translate_key
 from portal.dashboard.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ def collect(period: Period) -> list[dict]:
     to the list behind each), rows (label, value), or error when it failed or was refused."""
     sections = []
     for name, function in current_app.extensions.get("portal.stats", {}).items():
-        section = {"title": str(name), "rows": [], "figures": [], "error": False}
+        title = SECTION_TITLES.get(name, name) if isinstance(name, str) else name
+        section = {"title": str(title), "rows": [], "figures": [], "error": False}
         try:
             figures = check_figures(function(period.start, period.end), translate_key)
             section["figures"] = figures
