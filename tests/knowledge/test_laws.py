@@ -95,7 +95,9 @@ def test_law_pages(client, dummy_law, search_index):
     article = client.get(f"/laws/{dummy_law.id}/577")
     assert article.status_code == 200
     page = article.get_data(as_text=True)
-    assert "第五百七十七条" in page and "[[民法典 第五百七十七条]]" in page
+    assert (
+        "第五百七十七条" in page and "《民法典》第五百七十七条" in page
+    )  # how to cite it, plainly
     assert client.get(f"/laws/{dummy_law.id}/9999").status_code == 404
     assert client.get("/laws/999999").status_code == 404
 
