@@ -34,6 +34,9 @@ def init_app(app):
     add_home_section(app, home.registered_lectures)
     add_home_section(app, home.speaker_lectures)
     add_demo_loader(app, 60, "courses", load_demo)
+    from courses.demo_video import load_videos
+
+    add_demo_loader(app, 61, "lecture videos", load_videos)
     add_stats(app, "courses", lecture_stats.totals)
     add_search_source(app, "lecture", documents.lecture_document, documents.lecture_ids)
     add_search_source(
@@ -41,3 +44,7 @@ def init_app(app):
     )
     add_record_type(app, "lectures", home.describe_lecture)
     app.cli.add_command(cli.lectures_cli)
+    from courses.front import upcoming_lectures
+    from portal.core.hooks import add_public_section
+
+    add_public_section(app, upcoming_lectures, order=20)

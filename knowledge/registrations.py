@@ -36,6 +36,17 @@ def register_questions(app):
     add_search_source(app, "question", documents.question_document, documents.question_ids)
     add_search_source(app, "kb_article", documents.article_document, documents.article_ids)
     set_direct_question_handler(app, _ask_direct)
+    from knowledge import front
+    from portal.core.hooks import add_public_figure, add_public_section
+
+    add_public_section(app, front.latest_answers, order=10)
+    from knowledge import escalation
+    from portal.core.hooks import add_escalation_target
+
+    add_escalation_target(
+        app, "question", _l("Ask-a-lawyer question"), escalation.available, escalation.escalate
+    )
+    add_public_figure(app, _l("questions answered"), front.questions_answered, order=10)
 
 
 def _ask_direct(asker, lawyers, title, body):

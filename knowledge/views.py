@@ -273,10 +273,38 @@ def submit(question_id):
 
 @login_required
 def claim(question_id):
-    question = _question_or_404(question_id)
     require(can_use_queue(current_user))
-    return _act(
-        question, lambda: operations.claim(question, current_user), _("You claimed the question.")
+    question = get_or_404(Question, question_id)
+    if not _taken_by_another(question):
+        question = _question_or_404(question_id)
+        try:
+            operations.claim(question, current_user)
+        except TransitionError as exc:
+            db.session.rollback()
+            if not _taken_by_another(db.session.get(Question, question_id)):
+                flash(str(exc), "danger")
+                return redirect(url_for(".question", question_id=question_id))
+        else:
+            db.session.commit()
+            flash(_("You claimed the question."), "success")
+            return redirect(url_for(".question", question_id=question_id))
+    # The loser of a claim race: say what happened instead of a bare "forbidden" page.
+    flash(
+        _(
+            "Another lawyer took this question just before you, so it has left your queue. "
+            "Nothing was changed on your side."
+        ),
+        "warning",
+    )
+    return redirect(url_for(".queue"))
+
+
+def _taken_by_another(question) -> bool:
+    return (
+        question is not None
+        and question.lawyer_id is not None
+        and question.lawyer_id != current_user.id
+        and question.status not in (S.pool, S.assigned)
     )
 
 

@@ -126,6 +126,10 @@ def init_app(app):
     add_search_source(app, "mediation_case", _search_document, _search_ids)
     add_principal_provider(app, _principals)
     add_stats(app, "mediation", _stats)
+    from mediation.front import disputes_mediated
+    from portal.core.hooks import add_public_figure
+
+    add_public_figure(app, _l("disputes mediated"), disputes_mediated, order=20)
     add_demo_loader(app, 40, "mediation", _demo)
     from mediation.documents import hooks as documents_hooks  # dossier documents (issue 7)
 

@@ -173,7 +173,7 @@ class MemberStatus(enum.StrEnum):
 
 
 MEMBER_STATUS_LABELS = {
-    MemberStatus.active: _l("Active"),
+    MemberStatus.active: _l("On duty"),
     MemberStatus.suspended: _l("Suspended"),
     MemberStatus.removed: _l("Removed"),
 }

@@ -8,6 +8,7 @@ parties and mediators.
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -49,6 +50,7 @@ from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.i18n import format_day
 from portal.notifications.operations import notify
 
 SEARCH_KIND = "mediation_case"
@@ -956,6 +958,15 @@ def record_confirmation(case: Case, by, *, applied_on, court, result="") -> Agre
     agreement = case.agreement
     if applied_on < agreement.effective_on:
         message = _l("Judicial confirmation cannot be applied for before the agreement's effect.")
+        raise MediationError(message, {"applied_on": [message]})
+    if applied_on > agreement.confirmation_deadline:
+        # People's Mediation Law Art. 33: within 30 days of the agreement taking effect.
+        message = _(
+            "The 30 days for applying for judicial confirmation closed on %(date)s; an "
+            "application made on %(applied)s can no longer be recorded.",
+            date=format_day(agreement.confirmation_deadline),
+            applied=format_day(applied_on),
+        )
         raise MediationError(message, {"applied_on": [message]})
     agreement.confirmation_applied_on = applied_on
     agreement.confirmation_court = court

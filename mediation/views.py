@@ -1001,7 +1001,7 @@ def confirmation_new(case_id):
         permissions.can_record_confirmation,
         perform,
         _("Judicial confirmation"),
-        success=_("Saved."),
+        success=_("The application for judicial confirmation is recorded."),
     )
 
 

@@ -135,7 +135,9 @@ def configure_templates(app):
     from flask_login import current_user
 
     from portal.core.markdown import render as render_markdown
+    from portal.core.nav import grouped
     from portal.core.reference import industry_name
+    from portal.core.site import contact, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
@@ -144,22 +146,38 @@ def configure_templates(app):
 
     @app.context_processor
     def _shell():
+        from flask import request
+
         from portal.core.cache import get_or_set, nav_key
         from portal.notifications.operations import unread_count
 
         items = app.extensions.get("portal.nav", [])
 
         def visible_endpoints():
-            return [endpoint for _o, endpoint, _l, visible in items if visible(current_user)]
+            return [item[1] for item in items if item[3](current_user)]
 
         if current_user.is_authenticated:
             key = nav_key(current_user.id, str(current_user.role))
             shown = set(get_or_set(key, app.config["CACHE_TTL_NAV"], visible_endpoints))
         else:
             shown = set(visible_endpoints())
-        nav = [(endpoint, label) for _o, endpoint, label, _v in items if endpoint in shown]
+        nav = grouped(
+            [
+                (endpoint, label, group)
+                for _order, endpoint, label, _visible, group in items
+                if endpoint in shown
+            ],
+            request.endpoint,
+        )
         unread = unread_count(current_user) if current_user.is_authenticated else 0
-        return {"nav_items": nav, "unread_count": unread, "get_locale": get_locale}
+        return {
+            "nav_items": nav,
+            "unread_count": unread,
+            "get_locale": get_locale,
+            "site_name": site_name(),
+            "contact": contact(),
+            "url_endpoints": app.view_functions,
+        }
 
     @app.after_request
     def _forget_after_a_write(response):

@@ -65,6 +65,14 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = clock.TIMEZONE_NAME
     LANGUAGES = ("zh_CN", "en")
 
+    # What the public sees: one name and the federation's contact details (footer, front
+    # page, documents). None means the translated default (see portal.core.site).
+    SITE_NAME = os.environ.get("SITE_NAME")
+    FEDERATION_HOTLINE = os.environ.get("FEDERATION_HOTLINE", "024-12345678")
+    FEDERATION_ADDRESS = os.environ.get("FEDERATION_ADDRESS")
+    FEDERATION_OFFICE_HOURS = os.environ.get("FEDERATION_OFFICE_HOURS")
+    FEDERATION_EMAIL = os.environ.get("FEDERATION_EMAIL", "falv@gsl.example.cn")
+
     BOOTSTRAP_SERVE_LOCAL = True
     WTF_CSRF_TIME_LIMIT = None
 

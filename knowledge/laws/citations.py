@@ -1,4 +1,5 @@
-"""Statute citations in Markdown: [[民法典 第五百七十七条]] / [[民法典第577条]] become links.
+"""Statute citations in Markdown: [[民法典 第五百七十七条]] / [[民法典第577条]] become links, and so
+does the way people write them anyway: 《民法典》第五百七十七条 (left as it is when not found).
 
 The link carries a preview of the article in its title (hover) and data-preview attributes; no
 script is needed. A citation that names no known article stays plain text, marked as not found.
@@ -19,6 +20,11 @@ CITATION = re.compile(
     r"\[\[\s*(?P<law>[^\[\]\n]+?)\s*(?P<article>第\s*(?:[0-9]+|["
     + NUMERAL_CHARS
     + r"]+)\s*条)\s*\]\]"
+)
+
+# 《民法典》第五百七十七条, 《中华人民共和国劳动合同法》第39条: plain text, no brackets.
+PLAIN_CITATION = re.compile(
+    r"《(?P<law>[^《》\n]{2,80})》\s*(?P<article>第\s*(?:[0-9]+|[" + NUMERAL_CHARS + r"]+)\s*条)"
 )
 
 # Names people use that are not simply the title without 中华人民共和国.
@@ -98,8 +104,31 @@ def _render(match: re.Match) -> str:
     )
 
 
+def _render_plain(match: re.Match) -> str:
+    article = resolve(match.group("law"), match.group("article"))
+    if article is None:
+        return match.group(0)  # a law this portal does not hold: leave the writer's text alone
+    preview = escape(f"{article.law.short_title}{article.label}：{article.preview()}")
+    href = url_for("laws.article", law_id=article.law_id, number=article.number)
+    return (
+        f'<a href="{href}" class="statute-citation" title="{preview}" '
+        f'data-preview="{preview}">{escape(match.group(0))}</a>'
+    )
+
+
+def _plain(segment: str) -> str:
+    return PLAIN_CITATION.sub(_render_plain, segment) if "《" in segment else segment
+
+
 def render_citations(text: str) -> str:
-    """The Markdown hook: citations to HTML links (the result is still sanitised)."""
-    if "[[" not in text:
+    """The Markdown hook: citations to HTML links (the result is still sanitised). Bracketed
+    citations first; plain ones only in the text between them, so a link never nests."""
+    if "[[" not in text and "《" not in text:
         return text
-    return CITATION.sub(_render, text)
+    parts, position = [], 0
+    for match in CITATION.finditer(text):
+        parts.append(_plain(text[position : match.start()]))
+        parts.append(_render(match))
+        position = match.end()
+    parts.append(_plain(text[position:]))
+    return "".join(parts)

@@ -1,5 +1,6 @@
 """Pages of the statute library (public, read-only)."""
 
+import re
 from itertools import groupby
 
 from flask import abort, jsonify, render_template, request
@@ -8,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from knowledge.laws.models import Law, LawArticle
+from knowledge.laws.numerals import NUMERAL_CHARS, parse_article_number
 from knowledge.laws.search_source import KIND
 from knowledge.search import engine
 from portal.core.db import db, get_or_404
@@ -94,4 +96,47 @@ def suggest():
     found = likely_articles(query, current_user, limit=limit)
     return jsonify(
         {"query": query[: engine.MAX_QUERY_LENGTH], "results": [s.as_json() for s in found]}
+    )
+
+
+SUGGEST_QUERY = re.compile(
+    r"^\s*《?(?P<law>[^《》0-9第]*?)》?\s*(?:第\s*)?(?P<number>[0-9]+|["
+    + NUMERAL_CHARS
+    + r"]+)?\s*条?\s*$"
+)
+
+
+def picker():
+    """The statute picker's search-as-you-type: up to 8 articles as plain citations (JSON).
+
+    "民法典 577", "劳动合同法第三十九条" -> that article; other words -> articles whose law title or
+    text contains them."""
+    query = (request.args.get("q") or "").strip()[:60]
+    if not query:
+        return jsonify([])
+    stmt = select(LawArticle).join(Law)
+    match = SUGGEST_QUERY.match(query)
+    number = None
+    if match and match.group("number"):
+        try:
+            number = parse_article_number(f"第{match.group('number')}条")
+        except ValueError:
+            number = None
+    if number is not None:
+        name = (match.group("law") or "").strip()
+        stmt = stmt.where(LawArticle.number == number)
+        if name:
+            stmt = stmt.where(Law.title.contains(name))
+    else:
+        stmt = stmt.where(Law.title.contains(query) | LawArticle.text.contains(query))
+    articles = db.session.scalars(stmt.order_by(Law.id, LawArticle.number).limit(8)).all()
+    return jsonify(
+        [
+            {
+                "citation": f"《{a.law.short_title}》{a.label}",
+                "label": f"{a.law.short_title} {a.label}",
+                "preview": a.preview(80),
+            }
+            for a in articles
+        ]
     )

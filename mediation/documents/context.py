@@ -234,9 +234,16 @@ def party_context(party) -> dict:
 
 
 def _dispute(title: str) -> str:
+    """The kind of dispute for "你们之间的……" sentences, said once:
+    "货款纠纷（甲公司诉乙公司）" -> "货款纠纷"; "与乙公司的货款" -> "货款纠纷"."""
     if not title:
         return ""
-    return title if title.endswith(("纠纷", "争议")) else f"{title}纠纷"
+    core = re.split(r"[（(]", title, maxsplit=1)[0].strip() or title
+    if core.startswith("与"):
+        ends = [core.rfind(m) + len(m) for m in ("之间的", "公司", "的") if core.rfind(m) > 0]
+        cut = max(ends, default=0)
+        core = core[cut:].strip() if 0 < cut < len(core) else core
+    return core if core.endswith(("纠纷", "争议")) else f"{core}纠纷"
 
 
 def _user_name(user) -> str:

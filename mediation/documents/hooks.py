@@ -22,6 +22,10 @@ def init_app(app):
     app.extensions.setdefault("mediation.archive_checks", []).append(archive_check)
     register_cli(app)
     app.add_template_filter(mediation_money, "mediation_money")
+    from mediation.documents.summary import case_documents_summary
+
+    # The case page (mediation/case.html) lists the documents when this package is installed.
+    app.add_template_global(case_documents_summary, "case_documents_summary")
     add_nav(app, "mediation_documents.ledger", _l("Mediation ledger"), _sees_ledger, order=55)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.audit.labels import action_label, record_type_label, summary_label
 from portal.audit.models import AuditEntry
 from portal.audit.permissions import can_view_audit_log
 from portal.core import clock
@@ -42,5 +43,11 @@ def audit_log():
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     )
     return render_template(
-        "audit/log.html", entries=entries, args=args, object_types=list(object_types)
+        "audit/log.html",
+        entries=entries,
+        args=args,
+        object_types=list(object_types),
+        action_label=action_label,
+        record_type_label=record_type_label,
+        summary_label=summary_label,
     )

@@ -158,4 +158,8 @@ def init_app(app):
     add_record_type(app, "checkups", _describe_checkup)
     add_record_type(app, "checkup_findings", _describe_finding)
     add_stats(app, "checkups", _stats)
+    from portal.checkups.front import firms_checked
+    from portal.core.hooks import add_public_figure
+
+    add_public_figure(app, _l("firms given a legal check-up"), firms_checked, order=30)
     add_demo_loader(app, 60, "checkups", _demo)

@@ -1,6 +1,6 @@
 """The few places where packages plug into the house, all set up explicitly in create_app.
 
-- nav: (endpoint, label, visible(user) -> bool, order) items in the top navigation
+- nav: (endpoint, label, visible(user) -> bool, order, group) items in the top navigation
 - home_sections: provider(user) -> dict|None, a card on the user's home page
 - demo_loaders: (order, name, load(app) -> str) run by `flask demo load`, each idempotent
 - stats: name -> function(start, end) -> dict, read by the dashboard
@@ -12,9 +12,12 @@ def _registry(app, key, factory=list):
     return app.extensions.setdefault(key, factory())
 
 
-def add_nav(app, endpoint, label, visible, order=50):
+def add_nav(app, endpoint, label, visible, order=50, group=None):
+    """group: one of portal.core.nav.GROUPS; by default chosen from the endpoint's blueprint."""
+    from portal.core.nav import group_of
+
     items = _registry(app, "portal.nav")
-    items.append((order, endpoint, label, visible))
+    items.append((order, endpoint, label, visible, group_of(endpoint, group)))
     items.sort(key=lambda item: item[0])
 
 
@@ -45,6 +48,14 @@ def add_stats(app, name, function):
     a translated label to a number (or text); a value may itself be such a dict (shown as
     "label · sub-label" rows). `name` (a lazy string) titles the table.
     """
+    from portal.core.stats import StatisticsError, is_raw_key
+
+    if is_raw_key(str(name)):
+        from portal.dashboard.labels import SECTION_TITLES
+
+        if name not in SECTION_TITLES:
+            raise StatisticsError(f"add_stats needs a translated title, not {name!r}")
+        # Kept under its code (packages' tests look it up so); the dashboard shows the title.
     _registry(app, "portal.stats", dict)[name] = function
 
 
@@ -91,3 +102,20 @@ def set_direct_question_handler(app, handler):
     """handler(asker, lawyers, title, body) -> question record: a question that goes straight to
     the given lawyers (a firm asking its own 5+1 counsel) through the ask-a-lawyer workflow."""
     app.extensions["portal.direct_question"] = handler
+
+
+def add_public_section(app, provider, order=50):
+    """provider() -> dict | None: a list on the anonymous front page (public records only).
+
+    The dict: title, items [(label, url, note)], empty (text), link ((label, url)).
+    """
+    sections = _registry(app, "portal.public_sections")
+    sections.append((order, provider))
+    sections.sort(key=lambda item: item[0])
+
+
+def add_public_figure(app, label, count, order=50):
+    """count(start, end) -> int: one of this year's figures on the front page (label: lazy)."""
+    figures = _registry(app, "portal.public_figures")
+    figures.append((order, label, count))
+    figures.sort(key=lambda item: item[0])

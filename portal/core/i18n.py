@@ -95,8 +95,39 @@ def configure_i18n(app):
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel keeps its default domain in a cached_property; ours replaces it.
     babel.__dict__["domain_instance"] = CatalogDomain()
-    app.jinja_env.filters["datetime"] = lambda dt, fmt="medium": (
-        format_datetime(dt, fmt) if dt else ""
-    )
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
+
+
+# How a Chinese office writes a moment: 2026年11月10日（周二）19:30, never Babel's
+# "2026年11月10日星期二 中国标准时间 19:30:00"; English gets the same shape.
+MOMENT_PATTERNS = {
+    "zh_CN": {"medium": "y年M月d日 HH:mm", "long": "y年M月d日（EEE）HH:mm"},
+    "en": {"medium": "d MMM y, HH:mm", "long": "EEE d MMM y, HH:mm"},
+}
+DAY_PATTERNS = {
+    "zh_CN": {"medium": "y年M月d日", "long": "y年M月d日（EEE）"},
+    "en": {"medium": "d MMM y", "long": "EEE d MMM y"},
+}
+
+
+def format_moment(dt, fmt="medium") -> str:
+    """A UTC datetime in the user's time zone: short (numeric), medium, long/full (weekday)."""
+    if not dt:
+        return ""
+    if fmt == "short":
+        return format_datetime(dt, "short")
+    pattern = MOMENT_PATTERNS[current_language()]["medium" if fmt == "medium" else "long"]
+    return format_datetime(dt, pattern)
+
+
+def format_day(day, fmt="medium") -> str:
+    """A date: short (numeric), medium (2026年11月10日), long/full (with the weekday)."""
+    if not day:
+        return ""
+    if fmt == "short":
+        return format_date(day, "short")
+    return format_date(
+        day, DAY_PATTERNS[current_language()]["medium" if fmt == "medium" else "long"]
+    )

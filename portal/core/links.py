@@ -4,6 +4,7 @@ check-up finding referred to the appeal register...), shown on both records."""
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,6 +48,25 @@ def link_records(source, target, relation: str, *, by=None) -> RecordLink:
     return entry
 
 
+# What a link means, read from the record it is shown on: (outgoing, incoming).
+RELATION_LABELS = {
+    "escalated_to": (_l("Escalated to"), _l("Escalated from")),
+    "follow_up": (_l("Followed up as"), _l("Follow-up of record")),
+    "asked_as_question": (_l("Asked as a question"), _l("Asked from a counsel request")),
+    "follow_up_checkup": (_l("Follow-up check-up"), _l("Follow-up of the check-up")),
+    "referred_to": (_l("Referred to"), _l("Referred from")),
+}
+
+
+def relation_label(relation: str, outgoing: bool) -> str:
+    """'escalated_to_appeal' -> 升级为 (or 由…升级而来 on the other record); never the raw code."""
+    labels = RELATION_LABELS.get(relation)
+    if labels is None:
+        prefix = next((p for p in RELATION_LABELS if relation.startswith(p + "_")), None)
+        labels = RELATION_LABELS.get(prefix, (_l("Linked record"), _l("Linked record")))
+    return str(labels[0] if outgoing else labels[1])
+
+
 def links_of(obj) -> list[dict]:
     """Every link touching obj, each with the other record's label and URL (via registered types)."""
     kind, oid = record_type(obj), obj.id
@@ -72,6 +92,7 @@ def links_of(obj) -> list[dict]:
         result.append(
             {
                 "relation": row.relation,
+                "relation_label": relation_label(row.relation, outgoing),
                 "outgoing": outgoing,
                 "type": other_type,
                 "id": other_id,

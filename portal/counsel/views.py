@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -373,6 +374,22 @@ def service_edit(service_id):
     )
 
 
+# What the user is told after each step, instead of a bare "Saved."
+SERVICE_DONE = {
+    ServiceStatus.confirmed: _l(
+        "Thank you: you confirmed this service. It now counts in your group's service record."
+    ),
+    ServiceStatus.disputed: _l(
+        "Your objection is recorded; the counsel and federation staff will see it."
+    ),
+    ServiceStatus.withdrawn: _l("The service entry is withdrawn."),
+}
+REQUEST_DONE = {
+    RequestStatus.answered: _l("Your answer is sent to the firm."),
+    RequestStatus.closed: _l("The request is closed."),
+}
+
+
 @login_required
 def service_transition(service_id):
     service = get_or_404(CounselService, service_id)
@@ -403,7 +420,7 @@ def service_transition(service_id):
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash(_("Saved."), "success")
+        flash(SERVICE_DONE.get(target, _l("Saved.")), "success")
     return redirect(url_for(".service", service_id=service.id))
 
 
@@ -493,7 +510,7 @@ def request_transition(request_id):
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash(_("Saved."), "success")
+        flash(REQUEST_DONE.get(target, _l("Saved.")), "success")
     return redirect(url_for(".request_detail", request_id=counsel_request.id))
 
 

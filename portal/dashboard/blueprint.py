@@ -8,3 +8,4 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="
 
 bp.add_url_rule("", "index", views.index)
 bp.add_url_rule("/statistics.xlsx", "export", views.export)
+bp.add_url_rule("/report", "report", views.report)

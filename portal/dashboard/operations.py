@@ -5,6 +5,8 @@ import logging
 from flask import current_app
 
 from portal.core.exports import XlsxBook
+from portal.core.stats import check_figures
+from portal.dashboard.labels import SECTION_TITLES, translate_key
 from portal.dashboard.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -22,12 +24,16 @@ def flatten(figures: dict) -> list[tuple[str, object]]:
 
 
 def collect(period: Period) -> list[dict]:
-    """One entry per registered statistics function: title, rows, or error when it failed."""
+    """One entry per registered statistics function: title, figures (translated labels, links
+    to the list behind each), rows (label, value), or error when it failed or was refused."""
     sections = []
     for name, function in current_app.extensions.get("portal.stats", {}).items():
-        section = {"title": str(name), "rows": [], "error": False}
+        title = SECTION_TITLES.get(name, name) if isinstance(name, str) else name
+        section = {"title": str(title), "rows": [], "figures": [], "error": False}
         try:
-            section["rows"] = flatten(function(period.start, period.end) or {})
+            figures = check_figures(function(period.start, period.end), translate_key)
+            section["figures"] = figures
+            section["rows"] = [(str(f.label), f.value) for f in figures]
         except Exception:  # one package's bug must not hide everybody else's figures
             logger.exception("statistics %r failed for %s", name, period)
             section["error"] = True

@@ -1,8 +1,9 @@
 """The staff statistics page and its XLSX export."""
 
+from datetime import date
 from io import BytesIO
 
-from flask import render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +12,8 @@ from portal.dashboard import operations
 from portal.dashboard.forms import PeriodForm
 from portal.dashboard.periods import Period, local_today, month_bounds
 from portal.dashboard.permissions import can_view_statistics
+from portal.dashboard.report import report_docx
+from portal.dashboard.trends import monthly_trends
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,7 +43,13 @@ def index():
     if not form.month.data and not form.start.data:
         form.month.data = period.first.strftime("%Y-%m")
     sections = operations.collect(period)
-    return render_template("dashboard/index.html", form=form, period=period, sections=sections)
+    return render_template(
+        "dashboard/index.html",
+        form=form,
+        period=period,
+        sections=sections,
+        trends=monthly_trends(period.last),
+    )
 
 
 @login_required
@@ -56,3 +65,25 @@ def export():
         as_attachment=True,
         download_name=f"statistics-{period.slug}.xlsx",
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def report():
+    """?year=2026 for the annual report, else the chosen month; ?format=xlsx for the figures."""
+    require(can_view_statistics(current_user))
+    year = request.args.get("year", type=int)
+    if year is not None and not 2000 <= year <= 2100:
+        abort(400)
+    period = Period(date(year, 1, 1), date(year, 12, 31)) if year else _period(_form())
+    sections = operations.collect(period)
+    name = f"report-{year or period.slug}"
+    if request.args.get("format") == "xlsx":
+        data = operations.export_xlsx(sections, period, headers=(_("Figure"), _("Value")))
+        return send_file(
+            BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx"
+        )
+    data = report_docx(sections, period, annual=bool(year))
+    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{name}.docx")

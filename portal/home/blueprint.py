@@ -12,3 +12,4 @@ bp.add_url_rule("/language", "set_language", views.set_language, methods=("POST"
 bp.add_url_rule("/inbox", "inbox", views.inbox)
 bp.add_url_rule("/inbox/read", "inbox_read", views.inbox_read, methods=("POST",))
 bp.add_url_rule("/healthz", "healthz", views.healthz)
+bp.add_url_rule("/preview", "preview", views.preview, methods=("POST",))

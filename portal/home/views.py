@@ -9,6 +9,8 @@ from sqlalchemy import select, text
 from portal.accounts.operations import set_locale
 from portal.core.cache import get_or_set, home_key
 from portal.core.db import db
+from portal.core.markdown import render as render_markdown
+from portal.home import front
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
 
@@ -34,6 +36,15 @@ def _home_sections(user):
 
 
 def index():
+    if not current_user.is_authenticated:
+        year, figures = front.year_figures()
+        return render_template(
+            "home/front.html",
+            services=front.services(),
+            public_sections=front.public_sections(),
+            year=year,
+            figures=figures,
+        )
     sections = []
     if current_user.is_authenticated:
         # Cards (and their counts) are shared-cached for a few seconds per user and language.
@@ -42,8 +53,10 @@ def index():
             current_app.config["CACHE_TTL_HOME"],
             lambda: _home_sections(current_user),
         )
-    quiet = not any(s.get("items") or s.get("count") for s in sections if not s.get("reference"))
-    return render_template("home/index.html", sections=sections, quiet=quiet)
+    # "What needs me now" first: cards with work waiting, then everything else in their order.
+    waiting = [s for s in sections if not s.get("reference") and (s.get("items") or s.get("count"))]
+    others = [s for s in sections if s not in waiting]
+    return render_template("home/index.html", waiting=waiting, others=others, quiet=not waiting)
 
 
 def set_language():
@@ -93,3 +106,12 @@ def healthz():
 
 def about():
     return render_template("home/about.html", title=_("About this portal"))
+
+
+def preview():
+    """The long-text editor's preview: the text rendered exactly as the page will show it
+    (Markdown, statute citations, sanitised). POST with the CSRF token; at most 20,000 characters."""
+    text = request.form.get("text", "")
+    if len(text) > 20000:
+        return _("The text is too long to preview."), 413
+    return str(render_markdown(text)), 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -34,6 +34,7 @@ class Visitor:
 
     def switch_language(self):
         """Click the language switcher in the header (中文 <-> English)."""
+        open_menu(self.page)
         self.page.locator("form.lang-switch button").click()
         self.page.wait_for_load_state()
         return self
@@ -133,6 +134,23 @@ def as_enterprise(page: Page) -> Enterprise:
 
 def as_staff(page: Page) -> Staff:
     return Staff(page)
+
+
+def open_menu(page: Page) -> None:
+    """On a narrow screen the navigation is behind "Menu" (a <details>): open it."""
+    toggle = page.locator("#site-menu > summary")
+    if toggle.is_visible() and not page.locator("#site-menu").evaluate("d => d.open"):
+        toggle.click()
+
+
+def nav_link(page: Page, href_suffix: str):
+    """The header link to href_suffix, made visible: the menu and its group opened."""
+    open_menu(page)
+    link = page.locator(f"header nav a[href$='{href_suffix}']")
+    group = page.locator("header details.nav-group", has=link)
+    if group.count() and not group.evaluate("d => d.open"):
+        group.locator("summary").click()
+    return link
 
 
 def path_of(page: Page) -> str:

@@ -4,6 +4,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import nav_link, open_menu
+
 pytestmark = pytest.mark.e2e
 
 ANONYMOUS = [
@@ -89,4 +91,31 @@ def test_staff_pages_have_no_serious_accessibility_problems(page, log_in_as):
     assert serious_violations(page) == []
     page.locator("main a[href*='/account/staff/enterprises/']").click()
     expect(page.locator("main form #uscc")).to_be_visible()
+    assert serious_violations(page) == []
+
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("email", [None, "enterprise3@demo.example", "staff2@demo.example"])
+def test_front_page_role_homes_and_open_menu_pass_axe_at_phone_width(
+    new_page, log_in_as, locale, email
+):
+    page = new_page(locale=locale, **PHONE)
+    if email:
+        log_in_as(page, email)
+    page.goto("/")
+    assert serious_violations(page) == []
+    open_menu(page)
+    for group in page.locator("header details.nav-group summary").all():
+        group.tap()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_open_navigation_group_passes_axe_on_a_wide_screen(page, log_in_as):
+    log_in_as(page, "staff2@demo.example")
+    page.goto("/")
+    nav_link(page, "/staff/audit")
     assert serious_violations(page) == []

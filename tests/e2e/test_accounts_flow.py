@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core.reference import make_uscc
-from tests.e2e.helpers import as_enterprise, as_staff, as_visitor, path_of
+from tests.e2e.helpers import as_enterprise, as_staff, as_visitor, nav_link, open_menu, path_of
 
 pytestmark = pytest.mark.e2e
 
@@ -114,25 +114,39 @@ def test_a_copied_session_cookie_stops_working_after_logout(new_page, log_in_as)
     assert not second.is_logged_in
 
 
-def test_the_navigation_is_usable_on_a_phone(new_page, log_in_as):
+def _all_tappable(links):
+    for n in range(links.count()):
+        link = links.nth(n)
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, link.inner_text()
+        assert box["height"] >= 24, f"{link.inner_text()} is too small to tap"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_navigation_is_usable_on_a_phone(new_page, log_in_as, javascript):
     phone = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
     for email in (None, "staff@demo.example"):
-        page = new_page(**phone)
+        page = new_page(**phone, java_script_enabled=javascript)
         visitor = log_in_as(page, email) if email else as_visitor(page).open("/")
         page.goto("/")
         # Nothing wider than the screen: no sideways scrolling needed to reach the menu.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        links = page.locator("header nav a, header nav button")
-        assert links.count() >= 3
-        for n in range(links.count()):
-            link = links.nth(n)
-            expect(link).to_be_visible()
-            box = link.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, link.inner_text()
-            assert box["height"] >= 24, f"{link.inner_text()} is too small to tap"
+        # The header is one line until the menu is opened (it took 256 px before).
+        assert page.locator("header").bounding_box()["height"] <= 80
+        open_menu(page)
+        top = page.locator(
+            "header nav .nav-groups > li > a, header nav .nav-groups summary, "
+            "header nav .nav-user a, header nav .nav-user button"
+        )
+        assert top.count() >= 3
+        _all_tappable(top)
+        for group in page.locator("header details.nav-group").all():
+            group.locator("summary").tap()
+            _all_tappable(group.locator("a"))
         if email:
-            page.locator("header nav a[href$='/account/staff/users']").tap()
+            nav_link(page, "/account/staff/users").tap()
             expect(visitor.heading).to_have_text(re.compile("账户管理|Accounts"))
         else:
-            page.locator("header nav a[href$='/account/login']").tap()
+            nav_link(page, "/account/login").tap()
             expect(visitor.heading).to_have_text("登录")

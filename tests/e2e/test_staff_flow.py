@@ -4,12 +4,14 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import nav_link
+
 pytestmark = pytest.mark.e2e
 
 
 def test_staff_choose_a_month_and_download_the_statistics(page, log_in_as, tmp_path):
     log_in_as(page, "staff@demo.example")
-    page.locator("header nav a[href$='/dashboard']").click()
+    nav_link(page, "/dashboard").click()
     page.locator("#month").fill("2026-11")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main h2").first).to_be_visible()
@@ -52,5 +54,5 @@ def test_an_administrator_creates_a_staff_account_on_the_command_line(e2e_server
     )
     assert "created staff new.clerk@federation.example" in result.stdout
     clerk = log_in_as(page, "new.clerk@federation.example", "a long enough password")
-    expect(page.locator("header nav a[href$='/account/staff/users']")).to_be_visible()
+    expect(nav_link(page, "/account/staff/users")).to_be_visible()
     expect(clerk.heading).to_contain_text("孙丽")

@@ -95,7 +95,9 @@ def test_law_pages(client, dummy_law, search_index):
     article = client.get(f"/laws/{dummy_law.id}/577")
     assert article.status_code == 200
     page = article.get_data(as_text=True)
-    assert "第五百七十七条" in page and "[[民法典 第五百七十七条]]" in page
+    assert (
+        "第五百七十七条" in page and "《民法典》第五百七十七条" in page
+    )  # how to cite it, plainly
     assert client.get(f"/laws/{dummy_law.id}/9999").status_code == 404
     assert client.get("/laws/999999").status_code == 404
 
@@ -152,3 +154,25 @@ def test_demo_loaders_import_once_and_the_last_one_indexes(app, laws_file, searc
     assert indexed.startswith("3 documents")
     assert _article_count() == 3
     assert engine.search("违约金").total == 3
+
+
+def test_plain_citations_become_links_too(app, dummy_law):
+    with app.test_request_context("/"):
+        html = str(render("依据《民法典》第五百七十七条，对方应承担违约责任。"))
+        assert f'href="/laws/{dummy_law.id}/577"' in html
+        assert ">《民法典》第五百七十七条</a>" in html
+        both = str(render("[[民法典 第577条]] 与《中华人民共和国民法典》第577条"))
+        assert both.count("<a ") == 2 and "<a <" not in both
+        unknown = str(render("《某地方条例》第三条"))
+        assert "<a" not in unknown and "《某地方条例》第三条" in unknown
+
+
+def test_statute_picker_suggests_articles_as_you_type(client, dummy_law):
+    found = client.get("/laws/picker", query_string={"q": "民法典 577"}).get_json()
+    assert found[0]["citation"] == "《民法典》第五百七十七条"
+    assert "不履行合同义务" in found[0]["preview"]
+    assert client.get("/laws/picker", query_string={"q": "民法典第五百七十七条"}).get_json()
+    words = client.get("/laws/picker", query_string={"q": "违约"}).get_json()
+    assert words and all("citation" in row for row in words)
+    assert client.get("/laws/picker").get_json() == []
+    assert client.get("/laws/picker", query_string={"q": "%%%" * 30}).status_code == 200

@@ -364,3 +364,19 @@ def test_parties_of_a_failed_case_see_the_other_routes(
     with app.test_request_context():
         routes = str(OTHER_ROUTES)
     assert routes[:30] in page.text
+
+
+def test_case_page_lists_its_documents_ready_or_missing_with_links(
+    client, login, create_case, dummy_committee, dummy_mediator, dummy_staff
+):
+    case = create_case(dummy_committee, status=CaseStatus.in_mediation)
+    login(dummy_staff)
+    page = client.get(f"/mediation/cases/{case.id}").get_data(as_text=True)
+    section = page[
+        page.index('id="h-documents"') : page.index("</section>", page.index('id="h-documents"'))
+    ]
+    assert "案件文书" in section
+    assert f"/mediation/documents/case/{case.id}/doc/" in section  # a ready document's print view
+    assert f"/mediation/documents/case/{case.id}/docx/" in section
+    assert "已生成" in section
+    assert f'href="/mediation/documents/case/{case.id}"' in section  # all documents, archive check

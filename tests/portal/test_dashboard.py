@@ -108,3 +108,74 @@ def test_periods_cover_whole_local_days():
     assert (period.first, period.last) == (date(2026, 2, 1), date(2026, 2, 28))
     assert period.start == clock.utc(2026, 1, 31, 16) and period.end == clock.utc(2026, 2, 28, 16)
     assert Period(date(2026, 2, 3), date(2026, 2, 9)).slug == "2026-02-03_2026-02-09"
+
+
+def test_the_real_registry_renders_in_chinese_without_raw_keys_lists_or_english(
+    client, login, dummy_staff
+):
+    import re
+
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert "无法计算" not in text  # no package failed or was refused
+    for title in ("企问律答", "商会调解", "普法讲座", "法治体检", "涉企诉求"):
+        assert title in text
+    english = set(re.findall(r"[A-Za-z_]{3,}", text)) - {"Excel", "XLSX", "DOCX"}
+    assert not english, english
+    assert "[" not in text and "(&#39;" not in text
+    assert 'href="/mediation/overdue"' in main  # a figure links to the list behind it
+
+
+def test_add_stats_refuses_raw_titles_and_raw_keys(app, client, login, dummy_staff, stats_registry):
+    from portal.core.stats import Figure, StatisticsError
+
+    with pytest.raises(StatisticsError):
+        stats_registry("my_package", lambda start, end: {})
+    stats_registry("调解（测试）", lambda start, end: {"unknown_code": 3})
+    stats_registry("讲座（测试）", lambda start, end: [Figure("举办场次（测试）", 4, "/lectures")])
+    stats_registry("列表（测试）", lambda start, end: {"名单": [1, 2]})
+    login(dummy_staff)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "unknown_code" not in page
+    assert page.count("无法计算") >= 2  # the raw key and the list are refused, each on its own
+    assert '<a href="/lectures">4' in page
+
+
+def test_monthly_and_annual_reports_read_like_the_federations(
+    client, login, dummy_staff, stats_registry
+):
+    from docx import Document
+
+    login(dummy_staff)
+    stats_registry(
+        "讲座（测试）",
+        lambda start, end: {"lectures_held": 16, "attendance": 420, "replays_viewed": 900},
+    )
+    stats_registry(
+        "咨询（测试）",
+        lambda start, end: {"asked": 120, "answered": 110, "enterprises_answered": 100},
+    )
+    response = client.get("/dashboard/report?month=2026-11")
+    assert response.status_code == 200 and response.mimetype.endswith("document")
+    text = "\n".join(p.text for p in Document(BytesIO(response.data)).paragraphs)
+    assert "民营企业法律服务月度工作报告" in text
+    assert "举办线上普法讲座 16 场" in text
+    assert "为约 100 家企业解答法律问题" in text
+    assert "2026年11月1日至2026年11月30日" in text
+    annual = client.get("/dashboard/report?year=2026")
+    assert "年度工作报告" in "\n".join(p.text for p in Document(BytesIO(annual.data)).paragraphs)
+    sheet = client.get("/dashboard/report?year=2026&format=xlsx")
+    assert load_workbook(BytesIO(sheet.data)).sheetnames
+    assert client.get("/dashboard/report?year=99999").status_code == 400
+
+
+def test_dashboard_shows_monthly_trends_as_svg_charts(client, login, dummy_staff):
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
+    assert "逐月趋势" in page
+    assert page.count('<svg class="trend-chart"') >= 3
+    assert 'role="img" aria-label="解答企业法律问题（件）"' in page
+    assert page.count("<rect") >= 36  # twelve months for each figure
+    assert "2026-11" in page and "2025-12" in page

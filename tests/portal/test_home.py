@@ -1,5 +1,7 @@
 """Home pages by role: the house's cards and an honest empty state."""
 
+import re
+
 import pytest
 from flask_babel import lazy_gettext as _l
 
@@ -81,3 +83,49 @@ def test_sections_registered_by_packages_appear_for_the_users_they_concern(
 def test_anonymous_home_invites_to_register_or_log_in(client):
     page = client.get("/").get_data(as_text=True)
     assert "/account/register" in page and "/account/login" in page
+
+
+def test_home_puts_what_needs_the_user_now_before_everything_else(
+    app, client, login, dummy_enterprise_user
+):
+    def background(user):
+        return {"title": "背景资料卡", "items": [("资料", "/a")], "reference": True}
+
+    def due(user):
+        return {"title": "待办事项卡", "count": 2, "items": [("待办一", "/b")]}
+
+    sections = app.extensions["portal.home_sections"]
+    saved = list(sections)
+    add_home_section(app, background, order=1)
+    add_home_section(app, due, order=99)
+    try:
+        login(dummy_enterprise_user)
+        page = client.get("/").get_data(as_text=True)
+    finally:
+        sections[:] = saved
+    assert page.index("待您处理") < page.index("待办事项卡") < page.index("其他事项")
+    assert page.index("其他事项") < page.index("背景资料卡")
+
+
+def test_staff_navigation_is_grouped_by_task_and_marks_the_current_section(
+    client, login, dummy_staff
+):
+    login(dummy_staff)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    header = page[page.index("<header") : page.index("</header>")]
+    groups = re.findall(r'<summary class="site-link[^"]*">([^<]+)', header)
+    singles = re.findall(r'<li class="nav-group-single"><a[^>]*>([^<]+)', header)
+    assert "服务" in groups and "调解" in groups and "设置" in groups
+    assert len(groups) + len(singles) <= 7  # no 17 flat items
+    # The menu and its groups are <details>: they open without JavaScript.
+    assert '<details class="site-menu"' in header and "<summary" in header
+    current = re.findall(r'<a class="site-link active" aria-current="page" href="([^"]+)"', header)
+    assert current == ["/staff/audit"]
+    assert "（当前栏目）" in header
+
+
+def test_enterprise_navigation_has_no_staff_groups(client, login, dummy_enterprise_user):
+    login(dummy_enterprise_user)
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    assert "/staff/audit" not in header and "/dashboard" not in header
+    assert "/kb" in header

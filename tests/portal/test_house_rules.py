@@ -56,3 +56,38 @@ def test_no_page_without_arguments_answers_with_a_server_error(
         if status >= 500:
             failures[path] = status
     assert failures == {}
+
+
+# A code shown to a person: snake_case ("agreement_reached"), a dotted action ("case.view").
+RAW_KEY = re.compile(r"(?<![\w./@-])(?:[a-z]+_[a-z_]+|[a-z]+\.[a-z_]+)(?![\w./@(-])")
+ALLOWED_WORDS = {"demo.example", "gsl.example"}
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style|code|pre|svg)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<[^>]+>", " ", html)  # tags and their attributes (values are not shown)
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.mark.parametrize("role", [None, Role.enterprise, Role.lawyer, Role.mediator, Role.staff])
+def test_no_page_shows_a_raw_key(
+    app, client, login, role, create_user, create_enterprise, create_lawyer
+):
+    """Every argument-less page, rendered in Chinese for each role: no status code, action code
+    or table name in the visible text (attribute values such as ids and names are not shown)."""
+    if role == Role.lawyer:
+        login(create_lawyer())
+    elif role == Role.enterprise:
+        login(create_user(role, enterprise=create_enterprise()))
+    elif role is not None:
+        login(create_user(role))
+    found = {}
+    for path in _get_routes_without_arguments(app):
+        response = client.get(path, headers={"Accept-Language": "zh-CN"})
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        keys = set(RAW_KEY.findall(visible_text(response.get_data(as_text=True))))
+        keys -= ALLOWED_WORDS
+        if keys:
+            found[path] = sorted(keys)
+    assert found == {}

@@ -149,3 +149,21 @@ def test_home_sections_per_role(client, switch_login, started_checkup, dummy_sta
     assert checkup.enterprise.name in client.get("/").get_data(as_text=True)
     switch_login(dummy_staff)
     assert client.get("/").status_code == 200
+
+
+def test_a_finding_becomes_an_ask_a_lawyer_question_in_the_firms_name(client, login, finding):
+    from knowledge.models import Question, QuestionStatus
+
+    checkup = finding.checkup
+    login(checkup.lawyers[0])
+    page = client.get(f"/checkups/{checkup.id}").get_data(as_text=True)
+    assert f"/checkups/findings/{finding.id}/follow-up/question" in page
+    assert "转为律师咨询" in page
+    response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
+    assert response.status_code == 302
+    question = db.session.get(Question, links_of(finding)[0]["id"])
+    assert question.enterprise_id == checkup.enterprise_id
+    assert question.asker.enterprise_id == checkup.enterprise_id
+    assert question.status != QuestionStatus.draft  # submitted and routed like any question
+    assert "增值税专用发票取得不规范" in question.body and "法治体检" in question.body
+    assert links_of(question)[0]["relation_label"] == "源自"

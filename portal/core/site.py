@@ -1,0 +1,23 @@
+"""The site's one name and the federation's contact details, read from settings."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+DEFAULT_SITE_NAME = _l("Shenyang FIC · Legal Services for Private Enterprises")
+DEFAULT_ADDRESS = _l("Legal Services Office, Shenyang Federation of Industry and Commerce")
+DEFAULT_OFFICE_HOURS = _l("Working days 8:30–11:30, 13:30–17:00")
+
+
+def site_name() -> str:
+    """SITE_NAME from the settings, else the translated default; used by every page and file."""
+    return current_app.config.get("SITE_NAME") or str(DEFAULT_SITE_NAME)
+
+
+def contact() -> dict:
+    config = current_app.config
+    return {
+        "hotline": config.get("FEDERATION_HOTLINE") or "",
+        "address": config.get("FEDERATION_ADDRESS") or str(DEFAULT_ADDRESS),
+        "hours": config.get("FEDERATION_OFFICE_HOURS") or str(DEFAULT_OFFICE_HOURS),
+        "email": config.get("FEDERATION_EMAIL") or "",
+    }

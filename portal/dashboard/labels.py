@@ -1,0 +1,87 @@
+"""Translated titles, labels and list links for the statistics packages return under codes.
+
+Packages written before add_stats checked its results return {"asked": 78, ...}; this table is
+what the dashboard shows for each code. A code missing here is refused (see portal.core.stats),
+so a new raw key can never reach the page.
+"""
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.core.stats import Figure
+
+SECTION_TITLES = {
+    "questions": _l("Ask a lawyer"),
+    "mediation": _l("Chamber mediation"),
+    "courses": _l("Law lectures"),
+    "counsel": _l("5+1 counsel"),
+    "checkups": _l("Legal check-ups"),
+    "appeals": _l("Business appeals"),
+}
+
+# code -> (label, endpoint of the list behind the figure or None)
+KEY_LABELS = {
+    # ask a lawyer
+    "asked": (_l("Questions asked"), "knowledge.staff_overview"),
+    "answered": (_l("Questions answered"), "knowledge.staff_overview"),
+    "median_hours": (_l("Median hours to a first answer"), None),
+    "within_deadline": (_l("Answered within the deadline (%)"), None),
+    "enterprises_answered": (_l("Firms given answers"), None),
+    # mediation
+    "cases": (_l("Mediation cases received"), "mediation.index"),
+    "open": (_l("Cases in progress"), "mediation.index"),
+    "overdue": (_l("Cases past the time limit"), "mediation.overdue"),
+    "agreements": (_l("Agreements reached"), "mediation.index"),
+    "success_rate": (_l("Success rate (%)"), None),
+    "average_duration_days": (_l("Average days to conclude"), None),
+    "amount_total": (_l("Amount in dispute (yuan)"), None),
+    "committees": (_l("Chambers with a mediation committee"), "mediation.committees"),
+    # lectures
+    "lectures_held": (_l("Lectures held"), "courses.index"),
+    "registrations": (_l("Registrations for lectures"), "courses.stats"),
+    "attendance": (_l("Attendances"), "courses.stats"),
+    "replays_viewed": (_l("Replays watched"), "courses.stats"),
+    # 5+1 counsel
+    "active_groups": (_l("Active counsel groups"), "counsel.index"),
+    "covered_firms": (_l("Firms with a counsel"), "counsel.index"),
+    "eligible_firms": (_l("Small and micro member firms"), None),
+    "coverage_percent": (_l("Coverage (%)"), None),
+    "services": (_l("Counsel services logged"), "counsel.index"),
+    "confirmed_services": (_l("Services confirmed by firms"), "counsel.index"),
+    "hours": (_l("Hours of counsel service"), None),
+    "quiet_firms": (_l("Firms without a service for 90 days"), "counsel.index"),
+    # check-ups
+    "checkups_held": (_l("Check-ups held"), "checkups.index"),
+    "firms_examined": (_l("Firms examined"), "checkups.index"),
+    "findings": (_l("Risks found"), "checkups.stats"),
+    "findings_high": (_l("High risks"), "checkups.stats"),
+    "findings_medium": (_l("Medium risks"), "checkups.stats"),
+    "findings_low": (_l("Low risks"), "checkups.stats"),
+    "follow_ups": (_l("Findings followed up"), "checkups.stats"),
+    # appeals
+    "collected": (_l("Appeals collected"), "appeals.index"),
+    "resolved": (_l("Appeals resolved"), "appeals.index"),
+    "resolved_percent": (_l("Resolved (%)"), None),
+    "law_related_resolved": (_l("Law-related appeals resolved"), "appeals.index"),
+    "escalated": (_l("Appeals escalated"), "appeals.index"),
+    "overdue_open": (_l("Open appeals past their deadline"), "appeals.index"),
+}
+
+# Codes that repeat what the section already says (its title, or the same figures as a list).
+LEFT_OUT = {"label", "figures", "total"}
+
+
+def _link(endpoint):
+    if endpoint and endpoint in current_app.view_functions:
+        return url_for(endpoint)
+    return None
+
+
+def translate_key(key, value):
+    if key in LEFT_OUT:
+        return False
+    known = KEY_LABELS.get(key)
+    if known is None or isinstance(value, (dict, list)):
+        return None
+    label, endpoint = known
+    return Figure(label, value, _link(endpoint), key)

@@ -1,0 +1,49 @@
+"""Judicial confirmation (People's Mediation Law Art. 33): within 30 days, refused after."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from mediation import operations
+from mediation.models import AgreementKind, CaseStatus
+from mediation.operations import MediationError
+from tests.mediation.test_workflow import AGREEMENT
+
+
+def _agreement_made(create_case, committee, mediator, days_ago):
+    case = create_case(committee, status=CaseStatus.in_mediation)
+    effective = date.today() - timedelta(days=days_ago)
+    values = {
+        **AGREEMENT,
+        "signed_on": effective,
+        "effective_on": effective,
+        "performance_deadline": date.today() + timedelta(days=30),
+    }
+    operations.record_agreement(case, mediator.user, kind=AgreementKind.written, **values)
+    return case
+
+
+def test_application_on_day_36_is_refused_with_the_closing_date(
+    app, create_case, dummy_committee, dummy_mediator
+):
+    case = _agreement_made(create_case, dummy_committee, dummy_mediator, days_ago=36)
+    closed = case.agreement.confirmation_deadline
+    with (
+        app.test_request_context(headers={"Accept-Language": "zh-CN"}),
+        pytest.raises(MediationError) as info,
+    ):
+        operations.record_confirmation(
+            case, dummy_mediator.user, applied_on=date.today(), court="沈阳市和平区人民法院"
+        )
+    message = str(info.value)
+    assert f"{closed.year}年{closed.month}月{closed.day}日" in message and "届满" in message
+    assert info.value.errors["applied_on"] == [message]
+    assert case.agreement.confirmation_applied_on is None
+
+
+def test_application_on_the_last_day_is_recorded(create_case, dummy_committee, dummy_mediator):
+    case = _agreement_made(create_case, dummy_committee, dummy_mediator, days_ago=30)
+    operations.record_confirmation(
+        case, dummy_mediator.user, applied_on=date.today(), court="沈阳市和平区人民法院"
+    )
+    assert case.agreement.confirmation_applied_on == date.today()

@@ -1,0 +1,91 @@
+"""Words a Chinese office would write: no raw codes, one meaning per English source string."""
+
+from collections import defaultdict
+
+from babel.messages.pofile import read_po
+
+from mediation.documents.context import _dispute
+from portal.audit.operations import log
+from portal.core.i18n import ROOT, TRANSLATION_AREAS
+from portal.core.links import relation_label
+
+# Strings that knowingly read differently in two areas (each area's page shows its own).
+KNOWN_DIFFERENT = {"Facts", "Articles", "Application"}
+
+
+def test_each_english_string_has_one_chinese_translation_across_areas():
+    """The catalogs are merged at run time (the last area wins), so a string translated two
+    ways shows one area's word on another's page ("即将开讲" on the check-ups list)."""
+    seen = defaultdict(dict)
+    for area in TRANSLATION_AREAS:
+        with (ROOT / area / "translations/zh_CN/LC_MESSAGES/messages.po").open("rb") as f:
+            for message in read_po(f):
+                if message.id and message.string and isinstance(message.id, str):
+                    seen[message.id][area] = message.string
+    different = {
+        msgid: areas
+        for msgid, areas in seen.items()
+        if len(set(areas.values())) > 1 and msgid not in KNOWN_DIFFERENT
+    }
+    assert not different, different
+
+
+def test_audit_log_shows_readable_actions_and_record_types(client, login, dummy_staff):
+    log("case.view", None, by=dummy_staff, object_type="mediation_cases", object_id=3)
+    log(
+        "mediation_case.accepted",
+        None,
+        by=dummy_staff,
+        object_type="mediation_cases",
+        object_id=3,
+        summary="applied -> accepted",
+    )
+    login(dummy_staff)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "调解案件 · 查看" in table and "调解案件 · 受理" in table
+    assert ">mediation_cases" not in table and ">case.view<" not in table
+    assert "申请 → 受理" in table and "applied -> accepted" not in table
+    options = page[page.index('id="object_type"') : page.index("</select>")]
+    assert ">调解案件</option>" in options and 'value="mediation_cases"' in options
+
+
+def test_linked_records_say_what_happened(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert relation_label("escalated_to_appeal", outgoing=True) == "升级为"
+        assert relation_label("escalated_to_mediation", outgoing=False) == "升级自"
+        assert relation_label("follow_up_question", outgoing=True) == "后续处理"
+        assert relation_label("something_new", outgoing=True) == "关联记录"
+
+
+def test_generated_sentences_name_the_dispute_once():
+    assert _dispute("货款纠纷（沈阳甲有限公司诉沈阳乙有限公司）") == "货款纠纷"
+    assert _dispute("与沈阳乙有限公司的货款") == "货款纠纷"
+    assert _dispute("劳动报酬") == "劳动报酬纠纷"
+    assert _dispute("买卖合同争议") == "买卖合同争议"
+
+
+def test_dates_read_the_way_a_chinese_office_writes_them(app):
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from portal.core.i18n import format_day, format_moment
+
+    moment = datetime(2026, 11, 10, 11, 30)  # UTC; 19:30 in Shanghai
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert format_moment(moment, "full") == "2026年11月10日（周二）19:30"
+        assert format_moment(moment) == "2026年11月10日 19:30"
+        assert format_day(moment.date(), "long") == "2026年11月10日（周二）"
+    with app.test_request_context(), force_locale("en"):
+        assert format_moment(moment, "full") == "Tue 10 Nov 2026, 19:30"
+
+
+def test_status_and_filter_words(app):
+    from flask_babel import gettext
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert gettext("Applied") == "待受理"  # a case's status, not a date label
+        assert gettext("Applied on") == "申请日期"
+        assert gettext("Upcoming") == "即将开始"  # fits check-ups and lectures alike
+        assert gettext("Search") == "搜索"
