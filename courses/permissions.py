@@ -1,6 +1,11 @@
 """Who may see and do what in courses."""
 
-from portal.core.permissions import is_staff, is_verified_enterprise_user, is_verified_lawyer
+from portal.core.permissions import (
+    acts_for_firm,
+    is_staff,
+    is_verified_enterprise_user,
+    is_verified_lawyer,
+)
 
 
 def is_speaker(user, lecture) -> bool:
@@ -59,11 +64,7 @@ def can_view_attendance(user, lecture) -> bool:
 def can_view_certificate(user, lecture, enterprise) -> bool:
     if is_staff(user):
         return True
-    return bool(
-        is_verified_enterprise_user(user)
-        and user.enterprise_id == enterprise.id
-        and can_view_lecture(user, lecture)
-    )
+    return bool(acts_for_firm(user, enterprise.id) and can_view_lecture(user, lecture))
 
 
 def can_view_stats(user) -> bool:

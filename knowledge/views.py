@@ -44,7 +44,7 @@ from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
-from portal.core.permissions import is_staff, require
+from portal.core.permissions import firm_of, is_staff, require
 from portal.core.reference import INDUSTRIES
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
@@ -87,7 +87,7 @@ def index():
 
 @login_required
 def mine():
-    require(current_user.role == Role.enterprise and current_user.enterprise_id is not None)
+    require(firm_of(current_user) is not None)
     stmt = (
         select(Question)
         .where(

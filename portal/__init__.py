@@ -72,6 +72,7 @@ def configure_extensions(app):
 
 
 def configure_blueprints(app):
+    from portal.accounts.auth import configure_account_gate
     from portal.accounts.blueprint import bp as accounts_bp
     from portal.audit.blueprint import bp as audit_bp
     from portal.home.blueprint import bp as home_bp
@@ -83,6 +84,7 @@ def configure_blueprints(app):
     app.register_blueprint(audit_bp)
     app.register_blueprint(staff_bp)
     configure_error_pages(app)
+    configure_account_gate(app)
 
 
 def configure_packages(app):

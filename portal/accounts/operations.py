@@ -53,6 +53,7 @@ def register_enterprise_user(
 ) -> User:
     """A new firm with its first user, or a colleague joining a firm already registered."""
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form_data["uscc"]))
+    joining = enterprise is not None
     if enterprise is None:
         enterprise = Enterprise(
             name=form_data["enterprise_name"],
@@ -75,7 +76,75 @@ def register_enterprise_user(
         enterprise=enterprise,
         locale=locale,
     )
+    if joining:
+        _request_to_join(user, enterprise)
     return user
+
+
+def is_join_request(user: User) -> bool:
+    """A person waiting to act for a firm that already has verified accounts."""
+    return (
+        user.role == Role.enterprise
+        and user.verification == Verification.pending
+        and user.enterprise is not None
+        and user.enterprise.verification == Verification.verified
+    )
+
+
+def join_requests(enterprise: Enterprise) -> list[User]:
+    """Who waits to join the firm, oldest first."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.enterprise_id == enterprise.id,
+                User.role == Role.enterprise,
+                User.verification == Verification.pending,
+                User.is_deactivated.is_(False),
+            )
+            .order_by(User.created_dt, User.id)
+        )
+    )
+
+
+def _request_to_join(user: User, enterprise: Enterprise):
+    """Registering with a firm's code is a request the firm's verified account or staff decide;
+    until then the person is a stranger to the firm's records (portal.core.permissions)."""
+    from portal.core.permissions import acting_firm_users_query
+
+    db.session.flush()
+    log("enterprise.join_request", user, summary=f"{user.email} -> {enterprise.name}")
+    if enterprise.verification == Verification.verified:
+        notify(
+            db.session.scalars(acting_firm_users_query([enterprise.id])),
+            _l("%(name)s asks to act for your firm in the portal. Approve or refuse the request."),
+            url="/account/firm/requests",
+            name=user.name,
+        )
+
+
+def decide_join_request(user: User, *, by: User, approve: bool):
+    """The firm's verified account (or staff) lets a colleague act for the firm, or refuses."""
+    if not is_join_request(user):
+        raise AccountError("not a join request")
+    user.verification = Verification.verified if approve else Verification.rejected
+    log(
+        "enterprise.join_approve" if approve else "enterprise.join_reject",
+        user,
+        by=by,
+        summary=user.enterprise.name,
+    )
+    if approve:
+        notify(
+            [user],
+            _l("%(firm)s approved your request: you now act for the firm in the portal."),
+            url="/",
+            firm=user.enterprise.name,
+        )
+    else:
+        notify(
+            [user], _l("%(firm)s refused your request to act for it."), firm=user.enterprise.name
+        )
 
 
 def register_lawyer(

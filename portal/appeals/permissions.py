@@ -1,7 +1,7 @@
 """Who may see and do what in appeals."""
 
 from portal.accounts.models import Role
-from portal.core.permissions import is_staff, is_verified
+from portal.core.permissions import acts_for_firm, is_staff, is_verified
 
 
 def can_manage_referrals(user) -> bool:
@@ -9,7 +9,7 @@ def can_manage_referrals(user) -> bool:
 
 
 def is_referral_firm_user(user, referral) -> bool:
-    return is_verified(user, Role.enterprise) and user.enterprise_id == referral.enterprise_id
+    return acts_for_firm(user, referral.enterprise_id)
 
 
 def can_view_referral(user, referral) -> bool:

@@ -7,13 +7,15 @@ from sqlalchemy import select, text
 
 from portal.accounts.operations import set_locale
 from portal.core.db import db
+from portal.core.permissions import is_active_verified
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
 
 
 def index():
     sections = []
-    if current_user.is_authenticated:
+    # Accounts awaiting verification (or refused) see their status only, no cards of records.
+    if is_active_verified(current_user):
         for _order, provider in current_app.extensions.get("portal.home_sections", []):
             section = provider(current_user)
             if section:
