@@ -8,7 +8,6 @@ from portal.accounts import operations
 from portal.accounts.models import User, Verification
 from portal.audit.models import AuditEntry
 from portal.core.db import db
-from portal.core.permissions import acts_for_firm, firm_of
 from portal.core.uploads import store_bytes
 from portal.notifications.models import Notification
 from tests.fixtures.accounts import PASSWORD
@@ -58,6 +57,8 @@ def firm_case(create_case, dummy_committee, dummy_mediator, dummy_applicant, dum
 def test_registering_with_a_firms_code_makes_a_stranger_who_cannot_touch_its_cases(
     client, login, firm_case, dummy_applicant
 ):
+    from portal.core.permissions import acts_for_firm, firm_of
+
     case, evidence = firm_case
     intruder = _register_with_code(client, dummy_applicant.enterprise)
     assert intruder.enterprise_id == dummy_applicant.enterprise_id
@@ -87,6 +88,8 @@ def test_registering_with_a_firms_code_makes_a_stranger_who_cannot_touch_its_cas
 def test_the_firms_verified_account_is_told_and_approves_the_colleague(
     client, login, firm_case, dummy_applicant
 ):
+    from portal.core.permissions import acts_for_firm
+
     case, _evidence = firm_case
     intruder = _register_with_code(client, dummy_applicant.enterprise, email="colleague@x.cn")
     note = db.session.scalar(select(Notification).where(Notification.user_id == dummy_applicant.id))
