@@ -46,6 +46,7 @@ from mediation.models import (
     RulesKind,
     RulesPage,
 )
+from mediation.search import requeue_committee
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
@@ -458,6 +459,7 @@ def appoint_member(
         summary=f"{user.name} -> {committee.name}",
         data={"role": str(role)},
     )
+    requeue_committee(committee.id)
     return member
 
 
@@ -481,6 +483,7 @@ def update_member(member: CommitteeMember, by, *, role, status, **fields):
     elif MemberRole(role) == MemberRole.member:
         member.role = MemberRole.member
     log("mediation_member.update", member, by=by, summary=member.user.name)
+    requeue_committee(member.committee_id)
     return member
 
 
@@ -495,6 +498,7 @@ def remove_member(member: CommitteeMember, by, *, removed_on: date, reason: str)
     if member.role == MemberRole.director:
         member.role = MemberRole.member
     log("mediation_member.remove", member, by=by, summary=member.user.name, data={"reason": reason})
+    requeue_committee(member.committee_id)
     return member
 
 

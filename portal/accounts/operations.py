@@ -16,6 +16,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
+from portal.core.hooks import visibility_changed
 from portal.core.models import LegalCategory
 from portal.notifications.operations import notify
 
@@ -145,6 +146,7 @@ def decide_join_request(user: User, *, by: User, approve: bool):
         notify(
             [user], _l("%(firm)s refused your request to act for it."), firm=user.enterprise.name
         )
+    visibility_changed("account", user=user)
 
 
 def register_lawyer(
@@ -196,6 +198,7 @@ def verify_user(user: User, *, by: User, approve: bool, note: str = ""):
         log(
             "enterprise.verify" if approve else "enterprise.reject", enterprise, by=by, summary=note
         )
+    visibility_changed("account", user=user)
 
 
 def set_deactivated(user: User, *, by: User, deactivated: bool):
@@ -203,6 +206,7 @@ def set_deactivated(user: User, *, by: User, deactivated: bool):
     if deactivated:
         revoke_sessions(user)
     log("user.deactivate" if deactivated else "user.reactivate", user, by=by)
+    visibility_changed("account", user=user)
 
 
 def change_password(user: User, new_password: str):
@@ -293,10 +297,15 @@ def declare_conflict(
     conflict = LawyerConflict(lawyer=profile, enterprise=enterprise, reason=reason or "")
     db.session.add(conflict)
     log("lawyer.conflict_declare", conflict, by=by, summary=f"{enterprise.name} {reason or ''}")
+    db.session.flush()
+    visibility_changed("conflict", lawyer_id=profile.user_id, enterprise_id=enterprise.id)
     return conflict
 
 
 def remove_conflict(conflict: LawyerConflict, *, by: User):
     log("lawyer.conflict_remove", conflict, by=by, summary=conflict.enterprise.name)
+    lawyer_id, enterprise_id = conflict.lawyer_id, conflict.enterprise_id
     conflict.lawyer.conflicts.remove(conflict)
     db.session.delete(conflict)
+    db.session.flush()
+    visibility_changed("conflict", lawyer_id=lawyer_id, enterprise_id=enterprise_id)

@@ -35,9 +35,12 @@ def init_app(app):
         search,
     )
     from portal.appeals.blueprint import bp
-    from portal.core.hooks import add_search_source
+    from portal.core.hooks import add_search_source, add_visibility_listener
 
-    add_search_source(app, search.KIND, search.referral_document, search.referral_ids)
+    add_search_source(
+        app, search.KIND, search.referral_document, search.referral_ids, search.referrals_allowed
+    )
+    add_visibility_listener(app, search.requeue_on_visibility_change)
 
     app.config.setdefault("APPEALS_STAGE_WORKING_DAYS", 10)
     app.register_blueprint(bp)
