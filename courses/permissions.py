@@ -69,3 +69,21 @@ def can_view_certificate(user, lecture, enterprise) -> bool:
 
 def can_view_stats(user) -> bool:
     return is_staff(user)
+
+
+def in_public_calendar():
+    """SQL condition: what the public calendar feed lists. Published lectures, and cancelled
+    ones that had been published (subscribed calendars must drop them); never a draft, nor a
+    lecture cancelled before it was ever published."""
+    from sqlalchemy import and_, exists, or_
+
+    from courses.models import Lecture, LectureHistory, LectureStatus
+
+    was_published = exists().where(
+        LectureHistory.lecture_id == Lecture.id,
+        LectureHistory.to_status == LectureStatus.published.value,
+    )
+    return or_(
+        Lecture.status == LectureStatus.published,
+        and_(Lecture.status == LectureStatus.cancelled, was_published),
+    )

@@ -73,24 +73,35 @@ def _load(query):
     ).all()
 
 
-def cases_accepted(committee_ids, start: date, end: date):
+def scoped(query, reader):
+    """Only the cases the reader may see (mediation.permissions.visible_cases): an ordinary
+    member of the committee the cases assigned to them, its director and staff every case.
+    reader None: no restriction (the CLI and the federation's own figures)."""
+    if reader is None:
+        return query
+    from mediation.permissions import visible_cases
+
+    return query.where(Case.id.in_(visible_cases(reader).with_only_columns(Case.id)))
+
+
+def cases_accepted(committee_ids, start: date, end: date, reader=None):
     lo, hi = utc_bounds(start, end)
     query = select(Case).where(
         Case.accepted_dt.is_not(None), Case.accepted_dt >= lo, Case.accepted_dt < hi
     )
     if committee_ids is not None:
         query = query.where(Case.committee_id.in_(committee_ids))
-    return _load(query)
+    return _load(scoped(query, reader))
 
 
-def cases_closed(committee_ids, start: date, end: date):
+def cases_closed(committee_ids, start: date, end: date, reader=None):
     lo, hi = utc_bounds(start, end)
     query = select(Case).where(
         Case.closed_dt.is_not(None), Case.closed_dt >= lo, Case.closed_dt < hi
     )
     if committee_ids is not None:
         query = query.where(Case.committee_id.in_(committee_ids))
-    return _load(query)
+    return _load(scoped(query, reader))
 
 
 def _performance(case) -> str:
@@ -143,9 +154,9 @@ class Ledger:
         }
 
 
-def build_ledger(committee: Committee, start: date, end: date) -> Ledger:
+def build_ledger(committee: Committee, start: date, end: date, reader=None) -> Ledger:
     ledger = Ledger(committee, start, end)
-    for case in cases_accepted([committee.id], start, end):
+    for case in cases_accepted([committee.id], start, end, reader):
         result = ctxmod.outcome(case)
         parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
         ledger.rows.append(
@@ -271,14 +282,14 @@ class Figures:
         return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def figures(committee_ids, start: date, end: date) -> Figures:
+def figures(committee_ids, start: date, end: date, reader=None) -> Figures:
     f = Figures()
-    for case in cases_accepted(committee_ids, start, end):
+    for case in cases_accepted(committee_ids, start, end, reader):
         f.accepted += 1
         f.amount_accepted += case.amount or Decimal(0)
         kind = case.category.name_zh if case.category else "其他"
         f.by_type[kind] = f.by_type.get(kind, 0) + 1
-    for case in cases_closed(committee_ids, start, end):
+    for case in cases_closed(committee_ids, start, end, reader):
         result = ctxmod.outcome(case)
         if result == "agreement":
             f.agreements += 1
@@ -293,10 +304,10 @@ def figures(committee_ids, start: date, end: date) -> Figures:
     return f
 
 
-def monthly_report(committees, month: str) -> dict:
-    """{'start','end','rows': [(committee, Figures)], 'total': Figures}."""
+def monthly_report(committees, month: str, reader=None) -> dict:
+    """{'start','end','rows': [(committee, Figures)], 'total': Figures} of the reader's cases."""
     start, end = parse_month(month)
-    rows = [(c, figures([c.id], start, end)) for c in committees]
+    rows = [(c, figures([c.id], start, end, reader)) for c in committees]
     total = Figures()
     for _c, f in rows:
         total.accepted += f.accepted

@@ -7,6 +7,7 @@ role, every URL rule whose arguments point at those records is opened (GET) and 
 no row. Pages without arguments (lists, ledgers, exports) never show the records' secret words.
 """
 
+import html
 import io
 import zipfile
 from datetime import date, timedelta
@@ -176,8 +177,11 @@ def _texts(response) -> str:
     if data[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return "".join(
-                    archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                # XLSX writers store non-ASCII text as character references.
+                return html.unescape(
+                    "".join(
+                        archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                    )
                 )
         except zipfile.BadZipFile:
             pass
