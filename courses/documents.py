@@ -75,3 +75,39 @@ def lecture_ids():
 
 def transcript_line_ids():
     return db.session.scalars(select(TranscriptCue.id).order_by(TranscriptCue.id))
+
+
+# ---------------------------------------------------------------- who may open the hits
+
+
+def lectures_allowed(user, ids) -> set:
+    """The lecture pages the user may open (courses.permissions.can_view_lecture)."""
+    from courses.permissions import can_view_lecture
+    from knowledge.search.access import ids_passing
+
+    lectures = db.session.scalars(select(Lecture).where(Lecture.id.in_(list(ids))))
+    return ids_passing(lectures, can_view_lecture, user)
+
+
+def transcript_lines_allowed(user, ids) -> set:
+    """A transcript line opens its lecture's page: the lecture's rule."""
+    from courses.permissions import can_view_lecture
+
+    rows = db.session.execute(
+        select(TranscriptCue.id, Lecture)
+        .join(Lecture, TranscriptCue.lecture_id == Lecture.id)
+        .where(TranscriptCue.id.in_(list(ids)))
+    )
+    return {cue_id for cue_id, lecture in rows if can_view_lecture(user, lecture)}
+
+
+def requeue_on_visibility_change(event, **data):
+    """A speaker's account changed: their unpublished lectures' readers changed."""
+    from knowledge.search.outbox import enqueue
+
+    if event != "account":
+        return
+    for lecture_id in db.session.scalars(
+        select(Lecture.id).where(Lecture.speaker_id == data["user"].id)
+    ):
+        enqueue("lecture", lecture_id)

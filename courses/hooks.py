@@ -10,6 +10,7 @@ from portal.core.hooks import (
     add_record_type,
     add_search_source,
     add_stats,
+    add_visibility_listener,
 )
 
 
@@ -38,10 +39,21 @@ def init_app(app):
 
     add_demo_loader(app, 61, "lecture videos", load_videos)
     add_stats(app, "courses", lecture_stats.totals)
-    add_search_source(app, "lecture", documents.lecture_document, documents.lecture_ids)
     add_search_source(
-        app, "transcript_line", documents.transcript_line_document, documents.transcript_line_ids
+        app,
+        "lecture",
+        documents.lecture_document,
+        documents.lecture_ids,
+        documents.lectures_allowed,
     )
+    add_search_source(
+        app,
+        "transcript_line",
+        documents.transcript_line_document,
+        documents.transcript_line_ids,
+        documents.transcript_lines_allowed,
+    )
+    add_visibility_listener(app, documents.requeue_on_visibility_change)
     add_record_type(app, "lectures", home.describe_lecture)
     app.cli.add_command(cli.lectures_cli)
     from courses.front import upcoming_lectures

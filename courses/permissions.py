@@ -1,6 +1,11 @@
 """Who may see and do what in courses."""
 
-from portal.core.permissions import is_staff, is_verified_enterprise_user, is_verified_lawyer
+from portal.core.permissions import (
+    acts_for_firm,
+    is_staff,
+    is_verified_enterprise_user,
+    is_verified_lawyer,
+)
 
 
 def is_speaker(user, lecture) -> bool:
@@ -59,12 +64,26 @@ def can_view_attendance(user, lecture) -> bool:
 def can_view_certificate(user, lecture, enterprise) -> bool:
     if is_staff(user):
         return True
-    return bool(
-        is_verified_enterprise_user(user)
-        and user.enterprise_id == enterprise.id
-        and can_view_lecture(user, lecture)
-    )
+    return bool(acts_for_firm(user, enterprise.id) and can_view_lecture(user, lecture))
 
 
 def can_view_stats(user) -> bool:
     return is_staff(user)
+
+
+def in_public_calendar():
+    """SQL condition: what the public calendar feed lists. Published lectures, and cancelled
+    ones that had been published (subscribed calendars must drop them); never a draft, nor a
+    lecture cancelled before it was ever published."""
+    from sqlalchemy import and_, exists, or_
+
+    from courses.models import Lecture, LectureHistory, LectureStatus
+
+    was_published = exists().where(
+        LectureHistory.lecture_id == Lecture.id,
+        LectureHistory.to_status == LectureStatus.published.value,
+    )
+    return or_(
+        Lecture.status == LectureStatus.published,
+        and_(Lecture.status == LectureStatus.cancelled, was_published),
+    )

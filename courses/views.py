@@ -503,10 +503,7 @@ def calendar_feed():
     since = utcnow() - timedelta(days=180)
     lectures = db.session.scalars(
         select(Lecture)
-        .where(
-            Lecture.status.in_([LectureStatus.published, LectureStatus.cancelled]),
-            Lecture.starts_dt >= since,
-        )
+        .where(permissions.in_public_calendar(), Lecture.starts_dt >= since)
         .order_by(Lecture.starts_dt)
     ).all()
     text = ical.calendar([_event(lecture) for lecture in lectures], name=_("Law lectures"))

@@ -12,8 +12,12 @@ def question_document(question_id) -> dict | None:
     if question is None or question.status == QuestionStatus.draft:
         return None
     access = ["staff", f"enterprise:{question.enterprise_id}"]
-    if question.lawyer_id:
-        access.append(f"user:{question.lawyer_id}")
+    lawyer = question.lawyer
+    # A lawyer who declared a conflict with the firm is refused the page: not indexed for them.
+    if lawyer is not None and not (
+        lawyer.lawyer_profile and lawyer.lawyer_profile.has_conflict_with(question.enterprise_id)
+    ):
+        access.append(f"user:{lawyer.id}")
     answers = "\n\n".join(m.body for m in question.messages if m.kind == MessageKind.answer)
     return {
         "kind": "question",
@@ -63,3 +67,47 @@ def describe_question(question_id):
     if question is None:
         return (f"questions #{question_id}", "")
     return (question.title, question_url(question.id))
+
+
+# ---------------------------------------------------------------- who may open the hits
+
+
+def questions_allowed(user, ids) -> set:
+    """The question pages (of these ids) the user may open: the page's own rule."""
+    from knowledge.permissions import can_view_question
+    from knowledge.search.access import ids_passing
+
+    questions = db.session.scalars(select(Question).where(Question.id.in_(list(ids))))
+    return ids_passing(questions, can_view_question, user)
+
+
+def articles_allowed(user, ids) -> set:
+    return set(
+        db.session.scalars(
+            select(KnowledgeArticle.id).where(
+                KnowledgeArticle.id.in_(list(ids)), KnowledgeArticle.is_published.is_(True)
+            )
+        )
+    )
+
+
+def requeue_on_visibility_change(event, **data):
+    """Questions whose readers changed: a lawyer's conflict with a firm, an account's status."""
+    from knowledge.search.outbox import enqueue
+
+    stmt = None
+    if event == "conflict":
+        stmt = select(Question.id).where(
+            Question.enterprise_id == data["enterprise_id"],
+            Question.lawyer_id == data["lawyer_id"],
+        )
+    elif event == "account":
+        user = data["user"]
+        if user.enterprise_id is not None:
+            stmt = select(Question.id).where(Question.enterprise_id == user.enterprise_id)
+        else:
+            stmt = select(Question.id).where(Question.lawyer_id == user.id)
+    if stmt is None:
+        return
+    for question_id in db.session.scalars(stmt.where(Question.status != QuestionStatus.draft)):
+        enqueue("question", question_id)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from knowledge.models import OPEN, Question
 from portal.accounts.models import Role
 from portal.core.db import db
-from portal.core.permissions import is_staff, is_verified
+from portal.core.permissions import firm_of, is_staff, is_verified
 
 
 def _items(questions):
@@ -18,7 +18,7 @@ def _items(questions):
 
 
 def enterprise_section(user):
-    if user.role != Role.enterprise or user.enterprise_id is None:
+    if firm_of(user) is None:
         return None
     questions = db.session.scalars(
         select(Question)

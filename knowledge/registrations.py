@@ -17,6 +17,7 @@ def register_questions(app):
         add_record_type,
         add_search_source,
         add_stats,
+        add_visibility_listener,
         set_direct_question_handler,
     )
     from portal.core.permissions import is_staff
@@ -33,8 +34,21 @@ def register_questions(app):
     add_home_section(app, home.lawyer_section)
     add_home_section(app, home.staff_section)
     add_record_type(app, "questions", documents.describe_question)
-    add_search_source(app, "question", documents.question_document, documents.question_ids)
-    add_search_source(app, "kb_article", documents.article_document, documents.article_ids)
+    add_search_source(
+        app,
+        "question",
+        documents.question_document,
+        documents.question_ids,
+        documents.questions_allowed,
+    )
+    add_search_source(
+        app,
+        "kb_article",
+        documents.article_document,
+        documents.article_ids,
+        documents.articles_allowed,
+    )
+    add_visibility_listener(app, documents.requeue_on_visibility_change)
     set_direct_question_handler(app, _ask_direct)
     from knowledge import front
     from portal.core.hooks import add_public_figure, add_public_section

@@ -48,7 +48,7 @@ from portal.core import once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
-from portal.core.permissions import is_staff, is_verified, require
+from portal.core.permissions import firm_of, is_staff, is_verified, require
 from portal.core.reference import INDUSTRIES
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
@@ -91,7 +91,7 @@ def index():
 
 @login_required
 def mine():
-    require(current_user.role == Role.enterprise and current_user.enterprise_id is not None)
+    require(firm_of(current_user) is not None)
     stmt = (
         select(Question)
         .options(joinedload(Question.enterprise))

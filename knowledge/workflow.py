@@ -11,7 +11,7 @@ from knowledge.urls import question_url
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db
-from portal.core.permissions import is_staff
+from portal.core.permissions import acting_firm_users_query, is_staff
 
 
 class TransitionError(Exception):
@@ -209,9 +209,7 @@ def _stamp(question, source, to, by, lawyer, now):
 
 
 def _notify(question, source, to, by):
-    from sqlalchemy import select
 
-    from portal.accounts.models import Role, User
     from portal.notifications.operations import notify
 
     if to not in _NOTICES:
@@ -223,13 +221,7 @@ def _notify(question, source, to, by):
     if who == "lawyer":
         recipients = [question.lawyer]
     elif who == "firm":
-        recipients = list(
-            db.session.scalars(
-                select(User).where(
-                    User.enterprise_id == question.enterprise_id, User.role == Role.enterprise
-                )
-            )
-        )
+        recipients = list(db.session.scalars(acting_firm_users_query([question.enterprise_id])))
     else:
         recipients = []
     recipients = [u for u in recipients if u is not None and u is not by]

@@ -14,6 +14,7 @@ from portal.core.hooks import (
     add_record_type,
     add_search_source,
     add_stats,
+    add_visibility_listener,
 )
 
 mediation_cli = AppGroup("mediation", help="People's mediation.")
@@ -80,6 +81,18 @@ def _search_ids():
     return case_ids()
 
 
+def _search_allowed(user, ids):
+    from mediation.search import cases_allowed
+
+    return cases_allowed(user, ids)
+
+
+def _visibility_changed(event, **data):
+    from mediation.search import requeue_on_visibility_change
+
+    requeue_on_visibility_change(event, **data)
+
+
 def _principals(user):
     from mediation.search import principals_of
 
@@ -123,8 +136,9 @@ def init_app(app):
     add_escalation_target(
         app, "mediation", _l("Chamber mediation"), _escalation_available, _escalate
     )
-    add_search_source(app, "mediation_case", _search_document, _search_ids)
+    add_search_source(app, "mediation_case", _search_document, _search_ids, _search_allowed)
     add_principal_provider(app, _principals)
+    add_visibility_listener(app, _visibility_changed)
     add_stats(app, "mediation", _stats)
     from mediation.front import disputes_mediated
     from portal.core.hooks import add_public_figure

@@ -46,11 +46,13 @@ from mediation.models import (
     RulesKind,
     RulesPage,
 )
+from mediation.search import requeue_committee
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.i18n import format_day
+from portal.core.permissions import acting_firm_users_query, is_active_verified
 from portal.notifications.operations import notify
 
 SEARCH_KIND = "mediation_case"
@@ -121,18 +123,16 @@ def case_url(case) -> str:
 
 
 def party_users(case: Case) -> list[User]:
-    """Portal users who act for the case's parties."""
+    """Portal users who act for the case's parties (verified, active accounts only)."""
     users = {}
-    if case.applicant_user is not None:
+    if is_active_verified(case.applicant_user):
         users[case.applicant_user.id] = case.applicant_user
     enterprise_ids = {p.enterprise_id for p in case.parties if p.enterprise_id}
     for party in case.parties:
-        if party.user is not None:
+        if is_active_verified(party.user):
             users[party.user.id] = party.user
     if enterprise_ids:
-        for user in db.session.scalars(
-            select(User).where(User.enterprise_id.in_(enterprise_ids), User.role == Role.enterprise)
-        ):
+        for user in db.session.scalars(acting_firm_users_query(enterprise_ids)):
             users[user.id] = user
     return list(users.values())
 
@@ -453,6 +453,7 @@ def appoint_member(
         summary=f"{user.name} -> {committee.name}",
         data={"role": str(role)},
     )
+    requeue_committee(committee.id)
     return member
 
 
@@ -476,6 +477,7 @@ def update_member(member: CommitteeMember, by, *, role, status, **fields):
     elif MemberRole(role) == MemberRole.member:
         member.role = MemberRole.member
     log("mediation_member.update", member, by=by, summary=member.user.name)
+    requeue_committee(member.committee_id)
     return member
 
 
@@ -490,6 +492,7 @@ def remove_member(member: CommitteeMember, by, *, removed_on: date, reason: str)
     if member.role == MemberRole.director:
         member.role = MemberRole.member
     log("mediation_member.remove", member, by=by, summary=member.user.name, data={"reason": reason})
+    requeue_committee(member.committee_id)
     return member
 
 
@@ -719,9 +722,7 @@ def choose_mediator(case: Case, by, member: CommitteeMember | None):
     if member is not None and (member.committee_id != case.committee_id or not member.is_active):
         raise MediationError(_l("Choose a mediator of this committee."))
     for party in case.parties:
-        if (party.user_id == by.id) or (
-            by.enterprise_id is not None and party.enterprise_id == by.enterprise_id
-        ):
+        if permissions.is_party_user(by, party):
             party.chose_mediator_id = member.id if member else None
     add_event(case, "mediator_chosen", by, member.user.name if member else "")
     log("mediation_case.choose_mediator", case, by=by, data={"member": getattr(member, "id", None)})

@@ -15,11 +15,19 @@ from mediation.models import (
 )
 from portal.accounts.models import Role
 from portal.core.db import db
-from portal.core.permissions import is_staff, is_verified_enterprise_user
+from portal.core.permissions import (
+    acts_as_user,
+    acts_for_firm,
+    firm_of,
+    is_active_verified,
+    is_staff,
+    is_verified_enterprise_user,
+)
 
 
 def _authenticated(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
+    """Only an active, verified account acts here (the house rule, portal.core.permissions)."""
+    return is_active_verified(user)
 
 
 def membership(user, committee):
@@ -62,14 +70,14 @@ def is_case_mediator(user, case: Case) -> bool:
 def is_case_party(user, case: Case) -> bool:
     if not _authenticated(user):
         return False
-    if case.applicant_user_id == user.id:
+    if acts_as_user(user, case.applicant_user_id):
         return True
-    for party in case.parties:
-        if party.user_id == user.id:
-            return True
-        if user.enterprise_id is not None and party.enterprise_id == user.enterprise_id:
-            return True
-    return False
+    return any(is_party_user(user, party) for party in case.parties)
+
+
+def is_party_user(user, party) -> bool:
+    """The user acts for this party: named on it, or a verified account of its firm."""
+    return acts_as_user(user, party.user_id) or acts_for_firm(user, party.enterprise_id)
 
 
 # ---------------------------------------------------------------- committees
@@ -251,8 +259,8 @@ def visible_cases(user):
         Case.applicant_user_id == user.id,
         Case.parties.any(CaseParty.user_id == user.id),
     ]
-    if user.enterprise_id is not None:
-        conditions.append(Case.parties.any(CaseParty.enterprise_id == user.enterprise_id))
+    if firm_of(user) is not None:
+        conditions.append(Case.parties.any(CaseParty.enterprise_id == firm_of(user)))
     roster = memberships(user)
     director_of = [m.committee_id for m in roster if m.role == MemberRole.director]
     if director_of:

@@ -522,7 +522,7 @@ def _load_case(case_id) -> Case:
 def case_detail(case_id):
     case = _load_case(case_id)
     private = permissions.can_view_private(current_user, case)
-    _audit_view(case)
+    audit_view(case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
     agreement = case.agreement
@@ -549,8 +549,8 @@ def case_detail(case_id):
     )
 
 
-def _audit_view(case, **data):
-    """Write the "case.view" entry. A GET reads first, so on SQLite its deferred transaction may
+def audit_view(case, **data):
+    """Write the "case.view" entry (pages and every download of the case's files and documents). A GET reads first, so on SQLite its deferred transaction may
     lose the write lock to another writer; then retry once with the insert as the first statement."""
     case_id, title, user_id = case.id, case.title, current_user.id
     operations.log_view(case, current_user, **data)
@@ -876,7 +876,7 @@ def evidence_file(case_id, evidence_id):
     if evidence.case_id != case.id:
         abort(404)
     stored = evidence.file
-    _audit_view(case, evidence=evidence.id)
+    audit_view(case, evidence=evidence.id)
     return send_stored_file(stored)
 
 

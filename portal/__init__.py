@@ -89,6 +89,7 @@ def configure_rate_limits(app):
 
 
 def configure_blueprints(app):
+    from portal.accounts.auth import configure_account_gate
     from portal.accounts.blueprint import bp as accounts_bp
     from portal.audit.blueprint import bp as audit_bp
     from portal.home.blueprint import bp as home_bp
@@ -103,6 +104,7 @@ def configure_blueprints(app):
     from portal.core.outage import configure_outage_pages
 
     configure_outage_pages(app)
+    configure_account_gate(app)
 
 
 def configure_packages(app):

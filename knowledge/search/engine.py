@@ -362,7 +362,7 @@ def index_size_bytes() -> int:
 def principals_for(user) -> set[str]:
     """The access principals a user holds; a document is visible if it names one of them."""
     principals = {"public"}
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _acts_in_portal(user):  # pending, rejected, deactivated: public documents only
         return principals
     principals.add(f"user:{user.id}")
     if user.is_staff:
@@ -373,6 +373,12 @@ def principals_for(user) -> set[str]:
     for provider in current_app.extensions.get("portal.principal_providers", []):
         principals |= set(provider(user) or ())
     return principals
+
+
+def _acts_in_portal(user) -> bool:
+    from portal.core.permissions import is_active_verified
+
+    return is_active_verified(user)
 
 
 # ---------------------------------------------------------------------------- queries
@@ -721,4 +727,12 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
                 extra=stored.get("extra") or {},
             )
         )
+    result.hits = _permitted(result.hits, user)
     return result
+
+
+def _permitted(hits, user):
+    """Drop any hit whose page would refuse the user (see knowledge.search.access)."""
+    from knowledge.search.access import permitted_hits
+
+    return permitted_hits(hits, user)

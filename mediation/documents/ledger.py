@@ -66,24 +66,35 @@ def _load(query):
     ).all()
 
 
-def cases_accepted(committee_ids, start: date, end: date):
+def scoped(query, reader):
+    """Only the cases the reader may see (mediation.permissions.visible_cases): an ordinary
+    member of the committee the cases assigned to them, its director and staff every case.
+    reader None: no restriction (the CLI and the federation's own figures)."""
+    if reader is None:
+        return query
+    from mediation.permissions import visible_cases
+
+    return query.where(Case.id.in_(visible_cases(reader).with_only_columns(Case.id)))
+
+
+def cases_accepted(committee_ids, start: date, end: date, reader=None):
     lo, hi = utc_bounds(start, end)
     query = select(Case).where(
         Case.accepted_dt.is_not(None), Case.accepted_dt >= lo, Case.accepted_dt < hi
     )
     if committee_ids is not None:
         query = query.where(Case.committee_id.in_(committee_ids))
-    return _load(query)
+    return _load(scoped(query, reader))
 
 
-def cases_closed(committee_ids, start: date, end: date):
+def cases_closed(committee_ids, start: date, end: date, reader=None):
     lo, hi = utc_bounds(start, end)
     query = select(Case).where(
         Case.closed_dt.is_not(None), Case.closed_dt >= lo, Case.closed_dt < hi
     )
     if committee_ids is not None:
         query = query.where(Case.committee_id.in_(committee_ids))
-    return _load(query)
+    return _load(scoped(query, reader))
 
 
 def _performance(case) -> str:
@@ -136,9 +147,9 @@ class Ledger:
         }
 
 
-def build_ledger(committee: Committee, start: date, end: date) -> Ledger:
+def build_ledger(committee: Committee, start: date, end: date, reader=None) -> Ledger:
     ledger = Ledger(committee, start, end)
-    for case in cases_accepted([committee.id], start, end):
+    for case in cases_accepted([committee.id], start, end, reader):
         result = ctxmod.outcome(case)
         parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
         ledger.rows.append(
@@ -247,9 +258,10 @@ class Figures:
         return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def figures(committee_ids, start: date, end: date) -> Figures:
+def figures(committee_ids, start: date, end: date, reader=None) -> Figures:
     return _figures(
-        cases_accepted(committee_ids, start, end), cases_closed(committee_ids, start, end)
+        cases_accepted(committee_ids, start, end, reader),
+        cases_closed(committee_ids, start, end, reader),
     )
 
 
@@ -275,12 +287,12 @@ def _figures(accepted, closed) -> Figures:
     return f
 
 
-def monthly_report(committees, month: str) -> dict:
-    """{'start','end','rows': [(committee, Figures)], 'total': Figures}."""
+def monthly_report(committees, month: str, reader=None) -> dict:
+    """{'start','end','rows': [(committee, Figures)], 'total': Figures} of the reader's cases."""
     start, end = parse_month(month)
     ids = [c.id for c in committees]
     # The month's cases of every committee in one go, then split: not two loads per committee.
-    accepted, closed = cases_accepted(ids, start, end), cases_closed(ids, start, end)
+    accepted, closed = cases_accepted(ids, start, end, reader), cases_closed(ids, start, end, reader)
     rows = [
         (
             c,

@@ -18,6 +18,7 @@ from mediation.documents.models import DocumentTemplateVersion
 from mediation.documents.operations import save_template
 from mediation.documents.render import TemplateRefused, active_body
 from mediation.models import Case, CaseStatus, Committee
+from mediation.views import audit_view
 from portal.core import clock
 from portal.core.db import db, get_or_404
 from portal.core.permissions import require
@@ -51,6 +52,7 @@ def _missing_page(case, title, problems, status=422):
 def case_documents(case_id):
     case = _case(case_id)
     internal = perms.can_see_internal(current_user, case)
+    audit_view(case, page="documents")
     rows = []
     for doc in dossiers.plan(case):
         kind = BY_CODE[doc.doc_type]
@@ -82,6 +84,7 @@ def document_html(case_id, key):
     rendered = dossiers.render_planned(case, doc)
     if not rendered.ok:
         return _missing_page(case, rendered.title, rendered.problems)
+    audit_view(case, document=doc.key)
     return render_template(
         "mediation_documents/print.html", case=case, documents=[rendered], title=rendered.title
     )
@@ -96,6 +99,7 @@ def document_docx(case_id, key):
     rendered = dossiers.render_planned(case, doc)
     if not rendered.ok:
         return _missing_page(case, rendered.title, rendered.problems)
+    audit_view(case, download=f"{doc.key}.docx")
     return _download(build([rendered]), DOCX, f"{rendered.title}-{case.id}-{doc.key}.docx")
 
 
@@ -119,6 +123,7 @@ def dossier_html(case_id):
     documents, problems = _assembled(case)
     if problems:
         return _missing_page(case, _("Dossier"), problems)
+    audit_view(case, document="dossier")
     return render_template(
         "mediation_documents/print.html", case=case, documents=documents, title=_("Dossier")
     )
@@ -132,6 +137,7 @@ def dossier_docx(case_id):
     documents, problems = _assembled(case)
     if problems:
         return _missing_page(case, _("Dossier"), problems)
+    audit_view(case, download="dossier.docx")
     return _download(build(documents), DOCX, _dossier_name(case, "docx"))
 
 
@@ -141,7 +147,9 @@ def dossier_zip(case_id):
     documents, problems = _assembled(case)
     if problems:
         return _missing_page(case, _("Dossier"), problems)
-    return _download(dossiers.dossier_zip(case), "application/zip", _dossier_name(case, "zip"))
+    data = dossiers.dossier_zip(case)
+    audit_view(case, download="dossier.zip")
+    return _download(data, "application/zip", _dossier_name(case, "zip"))
 
 
 # ---------------------------------------------------------------- templates
@@ -256,7 +264,7 @@ def _ledger_request():
 @login_required
 def ledger():
     committees, committee, start, end, start_text, end_text, errors = _ledger_request()
-    data = ledgers.build_ledger(committee, start, end)
+    data = ledgers.build_ledger(committee, start, end, reader=current_user)
     template = (
         "mediation_documents/ledger_print.html"
         if request.args.get("print")
@@ -277,7 +285,7 @@ def ledger():
 @login_required
 def ledger_xlsx():
     committees, committee, start, end, _s, _e, errors = _ledger_request()
-    data = ledgers.build_ledger(committee, start, end)
+    data = ledgers.build_ledger(committee, start, end, reader=current_user)
     name = f"ledger-{committee.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
     return _download(ledgers.ledger_xlsx(data), XLSX, name)
 
@@ -305,7 +313,13 @@ def _report_request():
             committee = chosen[0]
         else:
             chosen = list(all_committees)
-    return visible, committee, month, error, ledgers.monthly_report(chosen, month)
+    return (
+        visible,
+        committee,
+        month,
+        error,
+        ledgers.monthly_report(chosen, month, reader=current_user),
+    )
 
 
 @login_required

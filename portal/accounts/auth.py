@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from portal.accounts import passwords
-from portal.accounts.models import LoginAttempt, User
+from portal.accounts.models import LoginAttempt, User, Verification
 from portal.core.db import db, utcnow
 from portal.extensions import login_manager
 
@@ -25,9 +25,18 @@ def load_user(session_id: str):
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not secrets.compare_digest(user.session_token, token) or user.is_deactivated:
+    if (
+        user is None
+        or not secrets.compare_digest(user.session_token, token)
+        or not may_log_in(user)
+    ):
         return None
     return user
+
+
+def may_log_in(user: User) -> bool:
+    """Deactivated and rejected accounts cannot log in (an old session stops working too)."""
+    return not user.is_deactivated and user.verification != Verification.rejected
 
 
 def revoke_sessions(user: User):
@@ -98,3 +107,52 @@ def record_failure(email: str, address: str):
 
 def clear_failures(email: str):
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email.lower()))
+
+
+# Endpoints an account that does not (yet) act in the portal may use: its own profile and
+# status, its inbox (where the verification decision arrives), the language and log-out.
+OPEN_TO_UNVERIFIED = frozenset(
+    {
+        "home.index",
+        "home.about",
+        "home.set_language",
+        "home.inbox",
+        "home.inbox_read",
+        "home.healthz",
+        "accounts.login",
+        "accounts.logout",
+        "accounts.register",
+        "accounts.register_enterprise",
+        "accounts.register_lawyer",
+        "accounts.profile",
+        "accounts.password",
+        "accounts.conflict_add",
+        "accounts.conflict_remove",
+    }
+)
+
+
+def is_open_to_unverified(endpoint: str | None) -> bool:
+    return endpoint is not None and (
+        endpoint in OPEN_TO_UNVERIFIED or endpoint == "static" or endpoint.endswith(".static")
+    )
+
+
+def configure_account_gate(app):
+    """The house rule at the door: pending and rejected accounts see their profile and status only.
+
+    Every package's own rules also ask `portal.core.permissions.is_active_verified`; this gate
+    makes sure a page that forgot to ask still refuses.
+    """
+    from flask import abort, request
+    from flask_login import current_user
+
+    from portal.core.permissions import is_active_verified
+
+    @app.before_request
+    def _gate_unverified_accounts():
+        if not current_user.is_authenticated or is_active_verified(current_user):
+            return None
+        if is_open_to_unverified(request.endpoint):
+            return None
+        abort(403)

@@ -26,6 +26,8 @@ bp.add_url_rule(
     views.conflict_remove,
     methods=("POST",),
 )
+bp.add_url_rule("/firm/requests", "join_requests", views.join_requests)
+bp.add_url_rule("/firm/requests/<int:user_id>", "join_decide", views.join_decide, methods=("POST",))
 bp.add_url_rule("/password", "password", views.password, methods=("GET", "POST"))
 bp.add_url_rule("/staff/users", "staff_users", views.staff_users)
 bp.add_url_rule("/staff/users/<int:user_id>", "staff_user", views.staff_user)

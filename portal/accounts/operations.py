@@ -16,6 +16,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
+from portal.core.hooks import visibility_changed
 from portal.core.models import LegalCategory
 from portal.notifications.operations import notify
 
@@ -68,6 +69,7 @@ def register_enterprise_user(
 ) -> User:
     """A new firm with its first user, or a colleague joining a firm already registered."""
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form_data["uscc"]))
+    joining = enterprise is not None
     if enterprise is None:
         enterprise = Enterprise(
             name=form_data["enterprise_name"],
@@ -90,7 +92,76 @@ def register_enterprise_user(
         enterprise=enterprise,
         locale=locale,
     )
+    if joining:
+        _request_to_join(user, enterprise)
     return user
+
+
+def is_join_request(user: User) -> bool:
+    """A person waiting to act for a firm that already has verified accounts."""
+    return (
+        user.role == Role.enterprise
+        and user.verification == Verification.pending
+        and user.enterprise is not None
+        and user.enterprise.verification == Verification.verified
+    )
+
+
+def join_requests(enterprise: Enterprise) -> list[User]:
+    """Who waits to join the firm, oldest first."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.enterprise_id == enterprise.id,
+                User.role == Role.enterprise,
+                User.verification == Verification.pending,
+                User.is_deactivated.is_(False),
+            )
+            .order_by(User.created_dt, User.id)
+        )
+    )
+
+
+def _request_to_join(user: User, enterprise: Enterprise):
+    """Registering with a firm's code is a request the firm's verified account or staff decide;
+    until then the person is a stranger to the firm's records (portal.core.permissions)."""
+    from portal.core.permissions import acting_firm_users_query
+
+    db.session.flush()
+    log("enterprise.join_request", user, summary=f"{user.email} -> {enterprise.name}")
+    if enterprise.verification == Verification.verified:
+        notify(
+            db.session.scalars(acting_firm_users_query([enterprise.id])),
+            _l("%(name)s asks to act for your firm in the portal. Approve or refuse the request."),
+            url="/account/firm/requests",
+            name=user.name,
+        )
+
+
+def decide_join_request(user: User, *, by: User, approve: bool):
+    """The firm's verified account (or staff) lets a colleague act for the firm, or refuses."""
+    if not is_join_request(user):
+        raise AccountError("not a join request")
+    user.verification = Verification.verified if approve else Verification.rejected
+    log(
+        "enterprise.join_approve" if approve else "enterprise.join_reject",
+        user,
+        by=by,
+        summary=user.enterprise.name,
+    )
+    if approve:
+        notify(
+            [user],
+            _l("%(firm)s approved your request: you now act for the firm in the portal."),
+            url="/",
+            firm=user.enterprise.name,
+        )
+    else:
+        notify(
+            [user], _l("%(firm)s refused your request to act for it."), firm=user.enterprise.name
+        )
+    visibility_changed("account", user=user)
 
 
 def register_lawyer(
@@ -142,6 +213,7 @@ def verify_user(user: User, *, by: User, approve: bool, note: str = ""):
         log(
             "enterprise.verify" if approve else "enterprise.reject", enterprise, by=by, summary=note
         )
+    visibility_changed("account", user=user)
 
 
 def set_deactivated(user: User, *, by: User, deactivated: bool):
@@ -149,6 +221,7 @@ def set_deactivated(user: User, *, by: User, deactivated: bool):
     if deactivated:
         revoke_sessions(user)
     log("user.deactivate" if deactivated else "user.reactivate", user, by=by)
+    visibility_changed("account", user=user)
 
 
 def change_password(user: User, new_password: str):
@@ -239,10 +312,15 @@ def declare_conflict(
     conflict = LawyerConflict(lawyer=profile, enterprise=enterprise, reason=reason or "")
     db.session.add(conflict)
     log("lawyer.conflict_declare", conflict, by=by, summary=f"{enterprise.name} {reason or ''}")
+    db.session.flush()
+    visibility_changed("conflict", lawyer_id=profile.user_id, enterprise_id=enterprise.id)
     return conflict
 
 
 def remove_conflict(conflict: LawyerConflict, *, by: User):
     log("lawyer.conflict_remove", conflict, by=by, summary=conflict.enterprise.name)
+    lawyer_id, enterprise_id = conflict.lawyer_id, conflict.enterprise_id
     conflict.lawyer.conflicts.remove(conflict)
     db.session.delete(conflict)
+    db.session.flush()
+    visibility_changed("conflict", lawyer_id=lawyer_id, enterprise_id=enterprise_id)

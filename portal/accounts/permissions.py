@@ -1,6 +1,6 @@
 """Who may see and change accounts and enterprises."""
 
-from portal.accounts.models import Role
+from portal.core.permissions import acts_for_firm, is_staff
 
 
 def can_manage_accounts(user) -> bool:
@@ -8,9 +8,16 @@ def can_manage_accounts(user) -> bool:
 
 
 def can_view_enterprise(user, enterprise) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or (user.role == Role.enterprise and user.enterprise_id == enterprise.id)
+    return is_staff(user) or acts_for_firm(user, enterprise.id)
+
+
+def can_decide_join_request(user, applicant) -> bool:
+    """Staff, or a verified account of the firm the applicant wants to join."""
+    return is_staff(user) or acts_for_firm(user, applicant.enterprise_id)
+
+
+def can_see_join_requests(user, enterprise) -> bool:
+    return is_staff(user) or acts_for_firm(user, enterprise.id)
 
 
 def can_edit_enterprise(user, enterprise) -> bool:

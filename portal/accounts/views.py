@@ -30,16 +30,18 @@ from portal.accounts.models import (
 )
 from portal.accounts.passwords import check_password
 from portal.accounts.permissions import (
+    can_decide_join_request,
     can_declare_conflicts,
     can_edit_enterprise,
     can_manage_accounts,
     can_remove_conflict,
+    can_see_join_requests,
 )
 from portal.audit.operations import client_address, log
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.i18n import current_language
 from portal.core.models import LegalCategory
-from portal.core.permissions import require
+from portal.core.permissions import is_staff, require
 
 
 def _safe_next(default):
@@ -69,6 +71,14 @@ def login():
         if user.is_deactivated:
             form.email.errors.append(
                 _("This account has been deactivated. Please contact the federation.")
+            )
+            return render_template("accounts/login.html", form=form), 403
+        if user.verification == Verification.rejected:
+            form.email.errors.append(
+                _(
+                    "Your registration was not approved, so this account cannot log in. "
+                    "Please contact the federation."
+                )
             )
             return render_template("accounts/login.html", form=form), 403
         auth.clear_failures(email)
@@ -132,16 +142,28 @@ def register_enterprise():
             return redirect(url_for("accounts.login"))
         else:
             chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
-            operations.register_enterprise_user(
+            user = operations.register_enterprise_user(
                 form_data=form.data,
                 chambers=[c for c in chambers if c],
                 locale=current_language(),
             )
             db.session.commit()
-            flash(
-                _("Thank you. Federation staff will verify your registration; you can log in now."),
-                "success",
-            )
+            if operations.is_join_request(user):
+                flash(
+                    _(
+                        "Thank you. This firm is already registered: its verified account or "
+                        "federation staff will approve your request to join it."
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Thank you. Federation staff will verify your registration; "
+                        "you can log in now."
+                    ),
+                    "success",
+                )
             return redirect(url_for("accounts.login"))
     return render_template("accounts/register_enterprise.html", form=form)
 
@@ -411,3 +433,41 @@ def staff_enterprise(enterprise_id):
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.staff_enterprise", enterprise_id=enterprise.id))
     return render_template("accounts/staff_enterprise.html", enterprise=enterprise, form=form)
+
+
+@login_required
+def join_requests():
+    """The people asking to act for the current user's firm (its verified accounts decide)."""
+    enterprise = current_user.enterprise
+    require(enterprise is not None and can_see_join_requests(current_user, enterprise))
+    return render_template(
+        "accounts/join_requests.html",
+        enterprise=enterprise,
+        requests=operations.join_requests(enterprise),
+        form=VerificationForm(),
+    )
+
+
+@login_required
+def join_decide(user_id):
+    applicant = get_or_404(User, user_id)
+    require(can_decide_join_request(current_user, applicant))
+    form = VerificationForm()
+    decision = request.form.get("decision")
+    if not form.validate_on_submit() or decision not in ("approve", "reject"):
+        abort(400)
+    try:
+        operations.decide_join_request(applicant, by=current_user, approve=decision == "approve")
+    except operations.AccountError:
+        flash(_("This request has already been decided."), "info")
+    else:
+        db.session.commit()
+        flash(
+            _("%(name)s can now act for the firm.", name=applicant.name)
+            if decision == "approve"
+            else _("The request of %(name)s is refused.", name=applicant.name),
+            "success",
+        )
+    if is_staff(current_user):
+        return redirect(url_for("accounts.staff_user", user_id=applicant.id))
+    return redirect(url_for("accounts.join_requests"))

@@ -35,3 +35,25 @@ def referral_document(referral_id: int) -> dict | None:
 
 def referral_ids():
     return db.session.scalars(select(AppealReferral.id).order_by(AppealReferral.id))
+
+
+def referrals_allowed(user, ids) -> set:
+    """The referral pages the user may open (portal.appeals.permissions.can_view_referral)."""
+    from knowledge.search.access import ids_passing
+    from portal.appeals.permissions import can_view_referral
+
+    referrals = db.session.scalars(select(AppealReferral).where(AppealReferral.id.in_(list(ids))))
+    return ids_passing(referrals, can_view_referral, user)
+
+
+def requeue_on_visibility_change(event, **data):
+    """A firm's account changed: re-queue its referrals."""
+    from knowledge.search.outbox import enqueue
+
+    user = data.get("user")
+    if event != "account" or user.enterprise_id is None:
+        return
+    for referral_id in db.session.scalars(
+        select(AppealReferral.id).where(AppealReferral.enterprise_id == user.enterprise_id)
+    ):
+        enqueue(KIND, referral_id)

@@ -148,9 +148,12 @@ def init_app(app):
         search,
     )
     from portal.checkups.blueprint import bp
-    from portal.core.hooks import add_search_source
+    from portal.core.hooks import add_search_source, add_visibility_listener
 
-    add_search_source(app, search.KIND, search.checkup_document, search.checkup_ids)
+    add_search_source(
+        app, search.KIND, search.checkup_document, search.checkup_ids, search.checkups_allowed
+    )
+    add_visibility_listener(app, search.requeue_on_visibility_change)
 
     app.register_blueprint(bp)
     add_nav(app, "checkups.index", _l("Legal check-ups"), _visible)

@@ -25,6 +25,7 @@ from portal.checkups.models import (
 )
 from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.permissions import acting_firm_users_query, acts_for_firm, is_verified
 from portal.core.workdays import is_workday
 from portal.notifications.operations import notify
 
@@ -171,11 +172,8 @@ def new_checklist_version(areas, by, note="") -> ChecklistVersion:
 
 
 def enterprise_users(enterprise_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.enterprise_id == enterprise_id, User.role == Role.enterprise)
-        )
-    )
+    """The accounts that act for the firm (verified, active): who is told and who may act."""
+    return list(db.session.scalars(acting_firm_users_query([enterprise_id])))
 
 
 def actor_kinds(user, checkup: Checkup) -> set[str]:
@@ -184,13 +182,9 @@ def actor_kinds(user, checkup: Checkup) -> set[str]:
         return kinds
     if user.is_staff:
         kinds.add("staff")
-    if user.role == Role.lawyer and any(a.lawyer_id == user.id for a in checkup.assignments):
+    if is_verified(user, Role.lawyer) and any(a.lawyer_id == user.id for a in checkup.assignments):
         kinds.add("lawyer")
-    if (
-        user.role == Role.enterprise
-        and user.is_verified
-        and user.enterprise_id == checkup.enterprise_id
-    ):
+    if acts_for_firm(user, checkup.enterprise_id):
         kinds.add("enterprise")
     return kinds
 

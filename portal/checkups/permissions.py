@@ -1,11 +1,13 @@
 """Who may see and do what in checkups."""
 
 from portal.accounts.models import Role
-from portal.core.permissions import is_staff
+from portal.core.permissions import acts_for_firm, is_staff, is_verified
 
 
 def _is_assigned(user, checkup) -> bool:
-    return user.role == Role.lawyer and any(a.lawyer_id == user.id for a in checkup.assignments)
+    return is_verified(user, Role.lawyer) and any(
+        a.lawyer_id == user.id for a in checkup.assignments
+    )
 
 
 def can_view_checkup(user, checkup) -> bool:
@@ -16,11 +18,7 @@ def can_view_checkup(user, checkup) -> bool:
         return True
     if _is_assigned(user, checkup):
         return True
-    return bool(
-        user.role == Role.enterprise
-        and user.is_verified
-        and user.enterprise_id == checkup.enterprise_id
-    )
+    return acts_for_firm(user, checkup.enterprise_id)
 
 
 def can_see_report(user, checkup) -> bool:

@@ -42,3 +42,28 @@ def checkup_document(checkup_id: int) -> dict | None:
 
 def checkup_ids():
     return db.session.scalars(select(Checkup.id).order_by(Checkup.id))
+
+
+def checkups_allowed(user, ids) -> set:
+    """The check-ups whose page and report the user may open (the firm: once delivered)."""
+    from knowledge.search.access import ids_passing
+    from portal.checkups.permissions import can_see_report
+
+    checkups = db.session.scalars(select(Checkup).where(Checkup.id.in_(list(ids))))
+    return ids_passing(checkups, can_see_report, user)
+
+
+def requeue_on_visibility_change(event, **data):
+    """A firm's account or an assigned lawyer's account changed: re-queue their check-ups."""
+    from knowledge.search.outbox import enqueue
+    from portal.checkups.models import CheckupLawyer
+
+    if event != "account":
+        return
+    user = data["user"]
+    stmt = select(Checkup.id).where(
+        (Checkup.enterprise_id == user.enterprise_id)
+        | Checkup.assignments.any(CheckupLawyer.lawyer_id == user.id)
+    )
+    for checkup_id in db.session.scalars(stmt):
+        enqueue(KIND, checkup_id)

@@ -81,7 +81,7 @@ def add_escalation_target(app, code, label, available, escalate):
     }
 
 
-def add_search_source(app, kind, load_document, iter_ids):
+def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None):
     """A kind of document the search engine indexes.
 
     load_document(id) -> dict | None (None: remove from the index). The dict has: kind, id,
@@ -89,8 +89,31 @@ def add_search_source(app, kind, load_document, iter_ids):
     access (list of principals, e.g. ["public"] or ["staff", "user:5", "enterprise:3",
     "committee:2"]) and optional extra fields (e.g. law, number, start_seconds).
     iter_ids() -> iterable of every id of that kind (for rebuild).
+    allowed_ids(user, ids) -> set of the ids whose page the user may open, checked with the
+    page's own permission function in one query for all ids (search drops every other hit).
     """
-    _registry(app, "portal.search_sources", dict)[kind] = {"load": load_document, "ids": iter_ids}
+    _registry(app, "portal.search_sources", dict)[kind] = {
+        "load": load_document,
+        "ids": iter_ids,
+        "allowed": allowed_ids,
+    }
+
+
+def add_visibility_listener(app, listener):
+    """listener(event, **data): re-queue the search documents whose readers may have changed.
+
+    Events: "account" (user=: verified, rejected, deactivated, joined a firm) and
+    "conflict" (lawyer_id=, enterprise_id=: a lawyer declared or removed a conflict).
+    """
+    _registry(app, "portal.visibility_listeners").append(listener)
+
+
+def visibility_changed(event: str, **data):
+    """Tell every package that who may see some records has changed (called by operations)."""
+    from flask import current_app
+
+    for listener in current_app.extensions.get("portal.visibility_listeners", []):
+        listener(event, **data)
 
 
 def add_principal_provider(app, provider):

@@ -1,7 +1,7 @@
 """Who may see and do what in counsel."""
 
 from portal.accounts.models import Role
-from portal.core.permissions import is_staff, is_verified
+from portal.core.permissions import firm_of, is_staff, is_verified
 
 
 def can_manage_groups(user) -> bool:
@@ -15,7 +15,7 @@ def is_current_counsel(user, group) -> bool:
 
 
 def _firm_of(user):
-    return user.enterprise_id if is_verified(user, Role.enterprise) else None
+    return firm_of(user)
 
 
 def is_member_firm_user(user, group) -> bool:

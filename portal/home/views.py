@@ -10,6 +10,7 @@ from portal.accounts.operations import set_locale
 from portal.core.cache import get_or_set, home_key
 from portal.core.db import db
 from portal.core.markdown import render as render_markdown
+from portal.core.permissions import is_active_verified
 from portal.home import front
 from portal.notifications import operations as notifications
 from portal.notifications.models import Notification
@@ -46,7 +47,8 @@ def index():
             figures=figures,
         )
     sections = []
-    if current_user.is_authenticated:
+    # Accounts awaiting verification (or refused) see their status only, no cards of records.
+    if is_active_verified(current_user):
         # Cards (and their counts) are shared-cached for a few seconds per user and language.
         sections = get_or_set(
             home_key(current_user.id, str(get_locale())),

@@ -56,12 +56,30 @@ def test_lecture_ics(client, create_lecture):
     assert lines.count("BEGIN:VEVENT") == 1 and "END:VCALENDAR" in lines
 
 
-def test_feed_lists_published_and_cancelled_never_drafts(client, create_lecture):
+def test_feed_lists_published_and_cancelled_never_drafts(client, create_lecture, dummy_staff):
+    from courses import operations
+
     published = create_lecture()
-    cancelled = create_lecture(status=LectureStatus.cancelled)
+    cancelled = create_lecture()  # published, then cancelled: subscribed calendars drop it
+    operations.transition(cancelled, LectureStatus.cancelled, dummy_staff)
     draft = create_lecture(status=LectureStatus.draft)
     lines = _unfold(client.get("/lectures/calendar.ics").get_data(as_text=True))
     assert f"UID:lecture-{published.id}@localhost" in lines
     assert f"UID:lecture-{cancelled.id}@localhost" in lines
     assert f"UID:lecture-{draft.id}@localhost" not in lines
     assert "STATUS:CANCELLED" in lines
+
+
+def test_a_draft_cancelled_before_publishing_never_reaches_the_public_feed(
+    client, create_lecture, dummy_staff
+):
+    from courses import operations
+
+    never_published = create_lecture(status=LectureStatus.draft, title="内部草稿讲座")
+    operations.transition(never_published, LectureStatus.cancelled, dummy_staff)
+    back_to_draft = create_lecture(title="撤回的讲座")
+    operations.transition(back_to_draft, LectureStatus.draft, dummy_staff)
+    text = _unfold(client.get("/lectures/calendar.ics").get_data(as_text=True))
+    assert f"UID:lecture-{never_published.id}@localhost" not in text
+    assert f"UID:lecture-{back_to_draft.id}@localhost" not in text
+    assert not any("内部草稿讲座" in line or "撤回的讲座" in line for line in text)

@@ -1,0 +1,42 @@
+"""Every download of a case's dossier, its ZIP and its documents is audited like a page view."""
+
+from sqlalchemy import select
+
+from portal.audit.models import AuditEntry
+from portal.core.db import db
+
+
+def _views(case, user):
+    return list(
+        db.session.scalars(
+            select(AuditEntry.data).where(
+                AuditEntry.action == "case.view",
+                AuditEntry.object_id == str(case.id),
+                AuditEntry.user_id == user.id,
+            )
+        )
+    )
+
+
+def test_dossier_downloads_are_in_the_audit_log(client, login, dummy_case, dummy_staff):
+    login(dummy_staff)
+    for url, entry in (
+        (f"/mediation/documents/case/{dummy_case.id}/dossier.zip", {"download": "dossier.zip"}),
+        (f"/mediation/documents/case/{dummy_case.id}/dossier.docx", {"download": "dossier.docx"}),
+        (f"/mediation/documents/case/{dummy_case.id}/dossier", {"document": "dossier"}),
+        (
+            f"/mediation/documents/case/{dummy_case.id}/docx/agreement",
+            {"download": "agreement.docx"},
+        ),
+        (f"/mediation/documents/case/{dummy_case.id}", {"page": "documents"}),
+    ):
+        before = _views(dummy_case, dummy_staff).count(entry)
+        assert client.get(url).status_code == 200, url
+        assert _views(dummy_case, dummy_staff).count(entry) == before + 1, url
+
+
+def test_a_refused_download_writes_no_view(client, login, dummy_case, create_enterprise_user):
+    stranger = create_enterprise_user()
+    login(stranger)
+    assert client.get(f"/mediation/documents/case/{dummy_case.id}/dossier.zip").status_code == 403
+    assert _views(dummy_case, stranger) == []
