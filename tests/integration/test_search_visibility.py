@@ -7,7 +7,6 @@ property test: for random users and every searchable kind, every hit is a page t
 import itertools
 import os
 import random
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +21,7 @@ from knowledge.search.outbox import SearchOutbox, enqueue
 from mediation import operations as mediation
 from mediation.models import CaseStatus, MemberRole
 from portal.accounts.models import Role, Verification
+from portal.core import clock
 from portal.core.db import db
 from portal.core.permissions import is_active_verified
 from tests.fixtures.accounts import PASSWORD
@@ -86,7 +86,7 @@ def test_a_mediator_removed_from_the_committee_no_longer_finds_its_cases(
     mediator = dummy_mediator.user
     assert _hits("机密金额", mediator) == [("mediation_case", case.id)]
 
-    mediation.remove_member(dummy_mediator, dummy_staff, removed_on=date.today(), reason="调离")
+    mediation.remove_member(dummy_mediator, dummy_staff, removed_on=clock.today(), reason="调离")
     db.session.flush()
     login(mediator)
     assert client.get(f"/mediation/cases/{case.id}").status_code == 403
@@ -242,7 +242,7 @@ def _make_user(world, profile, create_user, create_lawyer, create_enterprise):
                 role=MemberRole.director if kind == "director" else MemberRole.member,
             )
             if kind == "removed":
-                mediation.remove_member(member, staff, removed_on=date.today(), reason="调离")
+                mediation.remove_member(member, staff, removed_on=clock.today(), reason="调离")
     if profile["deactivated"] and user.id not in (world["lawyer"].id, world["mediator"].user_id):
         accounts.set_deactivated(user, by=world["staff"], deactivated=True)
     db.session.flush()

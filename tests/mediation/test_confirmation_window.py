@@ -1,23 +1,24 @@
 """Judicial confirmation (People's Mediation Law Art. 33): within 30 days, refused after."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from mediation import operations
 from mediation.models import AgreementKind, CaseStatus
 from mediation.operations import MediationError
+from portal.core import clock
 from tests.mediation.test_workflow import AGREEMENT
 
 
 def _agreement_made(create_case, committee, mediator, days_ago):
     case = create_case(committee, status=CaseStatus.in_mediation)
-    effective = date.today() - timedelta(days=days_ago)
+    effective = clock.today() - timedelta(days=days_ago)
     values = {
         **AGREEMENT,
         "signed_on": effective,
         "effective_on": effective,
-        "performance_deadline": date.today() + timedelta(days=30),
+        "performance_deadline": clock.today() + timedelta(days=30),
     }
     operations.record_agreement(case, mediator.user, kind=AgreementKind.written, **values)
     return case
@@ -33,7 +34,7 @@ def test_application_on_day_36_is_refused_with_the_closing_date(
         pytest.raises(MediationError) as info,
     ):
         operations.record_confirmation(
-            case, dummy_mediator.user, applied_on=date.today(), court="沈阳市和平区人民法院"
+            case, dummy_mediator.user, applied_on=clock.today(), court="沈阳市和平区人民法院"
         )
     message = str(info.value)
     assert f"{closed.year}年{closed.month}月{closed.day}日" in message and "届满" in message
@@ -44,6 +45,6 @@ def test_application_on_day_36_is_refused_with_the_closing_date(
 def test_application_on_the_last_day_is_recorded(create_case, dummy_committee, dummy_mediator):
     case = _agreement_made(create_case, dummy_committee, dummy_mediator, days_ago=30)
     operations.record_confirmation(
-        case, dummy_mediator.user, applied_on=date.today(), court="沈阳市和平区人民法院"
+        case, dummy_mediator.user, applied_on=clock.today(), court="沈阳市和平区人民法院"
     )
-    assert case.agreement.confirmation_applied_on == date.today()
+    assert case.agreement.confirmation_applied_on == clock.today()

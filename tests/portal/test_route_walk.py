@@ -10,7 +10,7 @@ no row. Pages without arguments (lists, ledgers, exports) never show the records
 import html
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from knowledge.models import QuestionAttachment
 from mediation.models import CaseStatus, Evidence, MemberRole
 from portal.accounts.models import LawyerConflict, Role, Verification
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.uploads import store_bytes
 
@@ -135,7 +136,7 @@ def world(
         "category_id": question.category_id,
         "doc_type": "application",
         "version_id": 1,
-        "day": (date.today() + timedelta(days=7)).isoformat(),
+        "day": (clock.today() + timedelta(days=7)).isoformat(),
         "mail_id": 1,
     }
     return {"roles": roles, "values": values, "case": case, "question": question}

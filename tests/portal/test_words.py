@@ -66,13 +66,12 @@ def test_generated_sentences_name_the_dispute_once():
 
 
 def test_dates_read_the_way_a_chinese_office_writes_them(app):
-    from datetime import datetime
-
     from flask_babel import force_locale
 
+    from portal.core import clock
     from portal.core.i18n import format_day, format_moment
 
-    moment = datetime(2026, 11, 10, 11, 30)  # UTC; 19:30 in Shanghai
+    moment = clock.utc(2026, 11, 10, 11, 30)  # UTC; 19:30 in Shanghai
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert format_moment(moment, "full") == "2026年11月10日（周二）19:30"
         assert format_moment(moment) == "2026年11月10日 19:30"
