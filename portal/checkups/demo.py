@@ -237,13 +237,23 @@ def _next_workday(day: date) -> date:
     return day
 
 
+def _conflicted(lawyer, firm) -> bool:
+    return bool(lawyer.lawyer_profile and lawyer.lawyer_profile.has_conflict_with(firm.id))
+
+
 def _book(rng, firm, lawyers, staff, day, minutes=120, must=None, **kwargs):
-    """Schedule at the first free slot from `day`, trying other lawyer pairs when busy."""
+    """Schedule at the first free slot from `day`, trying other lawyer pairs when busy.
+
+    Lawyers who declared a conflict with the firm are never booked for it (scheduling refuses
+    them), whichever day the demo is loaded on."""
+    free = [lawyer for lawyer in lawyers if not _conflicted(lawyer, firm)]
+    if not free or (must is not None and _conflicted(must, firm)):
+        return None
     for _attempt in range(40):
         day = _next_workday(day)
         at = rng.choice(SLOT_TIMES)
         start = ops.to_utc(day, at)
-        pair = rng.sample(lawyers, rng.choice([1, 2, 2, 2]))
+        pair = rng.sample(free, min(len(free), rng.choice([1, 2, 2, 2])))
         if must is not None and must not in pair:
             pair = [must, *pair[1:]]
         if not ops.conflicts(
