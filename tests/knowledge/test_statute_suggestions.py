@@ -78,23 +78,29 @@ def test_only_the_answering_lawyer_may_cite(
 
 
 def test_firm_sees_published_answers_and_articles_before_sending(
-    client, login, dummy_law, search_index, create_question
+    client, login, dummy_law, search_index, create_question, answered_question, dummy_staff
 ):
+    from knowledge import operations
+
+    # A real published answer: search shows a hit only when its page would open.
+    published = operations.prepare_article(answered_question, dummy_staff)
+    operations.publish_article(published, dummy_staff)
+    db.session.flush()
     engine.rebuild()
     engine.index(
         {
             "kind": "kb_article",
-            "id": 7,
+            "id": published.id,
             "title": "对方拖欠货款时违约金怎么主张",
             "body": "**律师解答**：可以依据 [[民法典 第五百八十五条]] 主张违约金。",
-            "url": "/kb/7",
+            "url": f"/kb/{published.id}",
             "access": ["public"],
         }
     )
     draft = create_question(submit=False)
     login(draft.asker)
     page = client.get(f"/questions/{draft.id}").get_data(as_text=True)
-    assert "/kb/7" in page and f"/laws/{dummy_law.id}/585" in page
+    assert f"/kb/{published.id}" in page and f"/laws/{dummy_law.id}/585" in page
     assert "**律师解答**" not in page and "[[民法典" not in page
 
     count = db.session.query(type(draft)).count()
@@ -108,7 +114,7 @@ def test_firm_sees_published_answers_and_articles_before_sending(
     )
     assert looked_up.status_code == 200
     text = looked_up.get_data(as_text=True)
-    assert "/kb/7" in text and "货款拖欠的违约金" in text
+    assert f"/kb/{published.id}" in text and "货款拖欠的违约金" in text
     assert db.session.query(type(draft)).count() == count
 
 

@@ -8,14 +8,14 @@ from mediation import operations
 from mediation.models import AgreementKind, CaseStatus
 from mediation.operations import MediationError
 from portal.core import clock
-from tests.mediation.test_workflow import AGREEMENT
+from tests.mediation.test_workflow import agreement_fields
 
 
 def _agreement_made(create_case, committee, mediator, days_ago):
     case = create_case(committee, status=CaseStatus.in_mediation)
     effective = clock.today() - timedelta(days=days_ago)
     values = {
-        **AGREEMENT,
+        **agreement_fields(),
         "signed_on": effective,
         "effective_on": effective,
         "performance_deadline": clock.today() + timedelta(days=30),
