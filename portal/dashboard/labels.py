@@ -64,6 +64,10 @@ KEY_LABELS = {
     "resolved_percent": (_l("Resolved (%)"), None),
     "law_related_resolved": (_l("Law-related appeals resolved"), "appeals.index"),
     "escalated": (_l("Appeals escalated"), "appeals.index"),
+    "direct": (_l("Appeals resolved directly by the federation"), "appeals.index"),
+    "forwarded": (_l("Appeals forwarded to departments"), "appeals.index"),
+    "forwarded_done": (_l("Forwarded appeals done"), "appeals.index"),
+    "escalated_done": (_l("Escalated appeals done"), "appeals.index"),
     "overdue_open": (_l("Open appeals past their deadline"), "appeals.index"),
 }
 
