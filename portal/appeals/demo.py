@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Enterprise, Role, User, Verification
+from portal.appeals.deadlines import due_date
 from portal.appeals.forms import BUREAU, DEFAULT_DEPARTMENTS
 from portal.appeals.models import (
     AppealCategory,
@@ -26,10 +27,11 @@ from portal.appeals.models import (
     Route,
     SolutionPlan,
 )
-from portal.appeals.timekeeping import due_date, now
+from portal.core import clock
 from portal.core.db import db
+from portal.demo import already_loaded, mark_loaded
 
-MARKER_EMAIL = "leader@demo.example"  # the demo's own marker: other loaders also create items
+MARKER_EMAIL = "leader@demo.example"  # the leadership viewer's account
 SHAPE = {Route.direct: (79, 79), Route.forwarded: (61, 51), Route.escalated: (53, 41)}
 SUMMARIES = {
     AppealCategory.enforcement: "胜诉判决生效一年，被执行人转移财产，货款{n}万元执行不到位",
@@ -117,7 +119,8 @@ def _meetings(rng, start, departments, staff):
 
 
 def load(app) -> str:
-    if db.session.scalar(select(User.id).where(User.email == MARKER_EMAIL)) is not None:
+    # Its own marker: other loaders (check-up escalations) may already have made items.
+    if already_loaded("appeals"):
         return "already loaded"
     rng = random.Random(193)
     firms = db.session.scalars(
@@ -129,7 +132,7 @@ def load(app) -> str:
     if not firms or not staff:
         return "no demo firms or staff"
     bureau, departments, handlers = _organisations(staff[0].password_hash)
-    moment = now()
+    moment = clock.now_utc()
     year_start = moment - timedelta(days=365)
     meetings = _meetings(rng, year_start, departments, staff[0])
     # Which items are still open: the newer ones of the forwarded and escalated routes.
@@ -268,6 +271,7 @@ def load(app) -> str:
                     plan=solution, title=title, due_date=due,
                     done_dt=datetime.combine(due, datetime.min.time()) if closed or k == 0
                     else None))  # fmt: skip
+    mark_loaded("appeals")
     db.session.flush()
     return (
         f"{len(plan)} appeal items ({sum(c for _, c in SHAPE.values())} closed), "

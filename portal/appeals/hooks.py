@@ -212,7 +212,7 @@ def home_section(user):
     from portal.accounts.models import Role
     from portal.appeals import permissions
     from portal.appeals.models import AppealReferral, AppealStatus
-    from portal.appeals.timekeeping import today
+    from portal.core import clock
     from portal.core.db import db
     from portal.core.permissions import is_staff, is_verified
 
@@ -222,7 +222,7 @@ def home_section(user):
             select(AppealReferral)
             .where(
                 AppealReferral.status.not_in(finished + (AppealStatus.satisfied,)),
-                AppealReferral.stage_due_date < today(),
+                AppealReferral.stage_due_date < clock.today(),
             )
             .order_by(AppealReferral.stage_due_date)
             .limit(5)

@@ -5,10 +5,11 @@ from io import BytesIO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.appeals import timekeeping
+from portal.appeals import deadlines
 from portal.appeals.models import PlanMilestone, SolutionPlan, Tier
 from portal.appeals.workflow import AppealError
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -21,7 +22,7 @@ def save_plan(referral, *, by, principles, direction, lead, cooperating, deadlin
         raise AppealError(_l("Write the basic principles and the direction."))
     if deadline is None:
         raise AppealError(_l("Set the deadline."))
-    deadline = timekeeping.next_working_day(deadline)  # queries: before the plan is pending
+    deadline = deadlines.next_working_day(deadline)  # queries: before the plan is pending
     plan = referral.plan
     if plan is None:
         plan = SolutionPlan(referral=referral, created_by_id=by.id, deadline=deadline, lead=lead)
@@ -40,7 +41,7 @@ def add_milestone(plan, *, by, title, due_date):
     title = (title or "").strip()
     if not title or due_date is None:
         raise AppealError(_l("A milestone needs a title and a date."))
-    due_date = timekeeping.next_working_day(due_date)
+    due_date = deadlines.next_working_day(due_date)
     milestone = PlanMilestone(plan=plan, title=title[:200], due_date=due_date)
     db.session.add(milestone)
     log("appeal_plan.milestone", plan.referral, by=by, summary=title[:200])
@@ -48,7 +49,7 @@ def add_milestone(plan, *, by, title, due_date):
 
 
 def tick_milestone(milestone, *, by, done=True):
-    milestone.done_dt = timekeeping.now() if done else None
+    milestone.done_dt = clock.now_utc() if done else None
     log("appeal_plan.milestone_done", milestone.plan.referral, by=by, summary=milestone.title)
     return milestone
 

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appeals import timekeeping
 from portal.appeals.models import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -22,30 +21,26 @@ from portal.appeals.models import (
     Route,
     Tier,
 )
+from portal.core import clock
 from portal.core.db import db
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
     """'2026-11' -> (2026-11-01, 2026-11-30); anything unreadable means the current month."""
-    try:
-        first = datetime.strptime(month or "", "%Y-%m").date()
-    except ValueError:
-        first = timekeeping.today().replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return clock.month_days(clock.parse_month(month) or clock.today())
 
 
 def parse_month(month: str) -> tuple[date, date]:
     """Strict: raise ValueError with a message for anything but YYYY-MM."""
-    try:
-        first = datetime.strptime(month, "%Y-%m").date()
-    except (TypeError, ValueError):
-        raise ValueError(f"month must look like 2026-11, not {month!r}") from None
-    return month_bounds(first.strftime("%Y-%m"))
+    first = clock.parse_month(month)
+    if first is None:
+        raise ValueError(f"month must look like 2026-11, not {month!r}")
+    return clock.month_days(first)
 
 
 def _as_dt(day: date, end=False) -> datetime:
-    return datetime.combine(day + timedelta(days=1) if end else day, datetime.min.time())
+    """Beijing midnight starting `day` (end=True: ending it), as naive UTC."""
+    return clock.day_start_utc(day + timedelta(days=1) if end else day)
 
 
 def referrals_created(start: date, end: date):
@@ -106,7 +101,7 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
         values = list(values)
         return round(sum(values) / len(values), 2) if values else None
 
-    today = timekeeping.today()
+    today = clock.today()
     overdue = db.session.scalars(
         select(AppealReferral)
         .where(
@@ -183,10 +178,9 @@ def summary_sentence(f) -> str:
 
 
 def stats(start, end) -> dict:
-    start = start.date() if isinstance(start, datetime) else start
-    end = end.date() if isinstance(end, datetime) else end
-    if isinstance(end, date):
-        end = end - timedelta(days=1)  # the dashboard's end is exclusive
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
     result = figures(start, end, labels=False)
     return {
         "label": _l("Appeal items"),

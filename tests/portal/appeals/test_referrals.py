@@ -378,22 +378,22 @@ def test_overdue_items_move_up_once_with_reason_and_leadership_told(
 
 
 def test_deadlines_count_working_days_and_holidays_move_to_the_next(app):
-    from portal.appeals import timekeeping
+    from portal.appeals import deadlines
     from portal.core.models import CalendarDay
     from portal.core.workdays import is_workday
 
     db.session.add(CalendarDay(day=date(2027, 3, 3), is_workday=False, label="测试假日"))
     db.session.flush()
     with app.app_context():
-        assert timekeeping.next_working_day(date(2027, 3, 3)) == date(2027, 3, 4)
-        assert timekeeping.next_working_day(date(2027, 3, 6)) == date(2027, 3, 8)  # Saturday
-        national_day = timekeeping.next_working_day(date(2026, 10, 1))
+        assert deadlines.next_working_day(date(2027, 3, 3)) == date(2027, 3, 4)
+        assert deadlines.next_working_day(date(2027, 3, 6)) == date(2027, 3, 8)  # Saturday
+        national_day = deadlines.next_working_day(date(2026, 10, 1))
         assert national_day > date(2026, 10, 3) and is_workday(national_day)
         assert not any(is_workday(date(2026, 10, 1) + timedelta(days=n))
                        for n in range((national_day - date(2026, 10, 1)).days))  # fmt: skip
         app.config["APPEALS_DEADLINES"] = {1: {"accepted": 1}}
         try:
-            assert timekeeping.step_days(1, "accepted") == 1
-            assert timekeeping.step_days(2, "accepted") == 30  # the default stays
+            assert deadlines.step_days(1, "accepted") == 1
+            assert deadlines.step_days(2, "accepted") == 30  # the default stays
         finally:
             del app.config["APPEALS_DEADLINES"]
