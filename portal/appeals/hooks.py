@@ -209,12 +209,11 @@ def _card(title, rows, empty, link=None):
 def home_section(user):
     from sqlalchemy import func, select
 
-    from portal.accounts.models import Role
     from portal.appeals import permissions
     from portal.appeals.models import AppealReferral, AppealStatus
     from portal.core import clock
     from portal.core.db import db
-    from portal.core.permissions import is_staff, is_verified
+    from portal.core.permissions import is_staff
 
     finished = (AppealStatus.closed, AppealStatus.merged)
     if is_staff(user):
@@ -276,11 +275,11 @@ def home_section(user):
             "reference": True,
             "link": (_("Tier-2 and tier-3 items"), url_for("appeals.index")),
         }
-    if is_verified(user, Role.enterprise):
+    if permissions.firm_of(user) is not None:
         mine = db.session.scalars(
             select(AppealReferral)
             .where(
-                AppealReferral.enterprise_id == user.enterprise_id,
+                AppealReferral.enterprise_id == permissions.firm_of(user),
                 AppealReferral.status.not_in(finished),
             )
             .order_by(AppealReferral.created_dt.desc())

@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from portal.appeals import deadlines
+from portal.appeals import deadlines, permissions
 from portal.appeals.models import (
     LEGAL_CODE_TO_CATEGORY,
     AppealAttachment,
@@ -157,7 +157,7 @@ def create_referral(
     url = url_for("appeals.referral", referral_id=referral.id)
     if enterprise is not None:
         notify(
-            enterprise.users,
+            permissions.acting_firm_users(enterprise),
             _l("Your appeal was recorded in the appeal register: %(summary)s"),
             url=url,
             summary=referral.summary,

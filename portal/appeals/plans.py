@@ -9,7 +9,7 @@ from portal.appeals import deadlines
 from portal.appeals.models import PlanMilestone, SolutionPlan, Tier
 from portal.appeals.workflow import AppealError
 from portal.audit.operations import log
-from portal.core import clock
+from portal.core import clock, word
 from portal.core.db import db
 
 
@@ -55,19 +55,16 @@ def tick_milestone(milestone, *, by, done=True):
 
 
 def plan_docx(plan) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
+    from portal.appeals.reports import BODY_FONT, HEADING_FONT
 
     referral = plan.referral
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(12)
+    document = word.new_document(BODY_FONT, 12, headings=HEADING_FONT)
     document.add_heading(_("Solution plan for a private enterprise's appeal"), level=1)
-    document.add_paragraph(
+    document.add_paragraph(word.text(
         _("Item no. %(id)s · %(firm)s · %(category)s", id=referral.id, firm=referral.firm_label,
           category=referral.category_label)
-    )  # fmt: skip
-    document.add_paragraph(referral.summary)
+    ))  # fmt: skip
+    document.add_paragraph(word.text(referral.summary))
     sections = [
         (_("1. Basic principles"), plan.principles),
         (_("2. Direction"), plan.direction),
@@ -83,11 +80,11 @@ def plan_docx(plan) -> bytes:
     ]
     for title, text in sections:
         document.add_heading(title, level=2)
-        for line in (text or "").splitlines() or [""]:
+        for line in word.text(text).splitlines() or [""]:
             document.add_paragraph(line)
     document.add_heading(_("Work team"), level=2)
     for member in plan.team_members:
-        document.add_paragraph(member, style="List Bullet")
+        document.add_paragraph(word.text(member), style="List Bullet")
     if plan.milestones:
         document.add_heading(_("Milestones"), level=2)
         table = document.add_table(rows=1, cols=3)
@@ -97,9 +94,11 @@ def plan_docx(plan) -> bytes:
             cell.text = text
         for milestone in plan.milestones:
             row = table.add_row().cells
-            row[0].text = milestone.title
+            row[0].text = word.text(milestone.title)
             row[1].text = milestone.due_date.isoformat()
-            row[2].text = milestone.done_dt.date().isoformat() if milestone.done_dt else ""
+            row[2].text = (
+                clock.local_date(milestone.done_dt).isoformat() if milestone.done_dt else ""
+            )
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -21,8 +21,12 @@ from portal.appeals.models import (
     Route,
     Tier,
 )
-from portal.core import clock
+from portal.core import clock, word
 from portal.core.db import db
+from portal.core.exports import XlsxBook
+
+# The federation's documents: 仿宋 body, 黑体 headings (portal.core.word declares fall-backs).
+BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
@@ -201,27 +205,7 @@ def stats(start, end) -> dict:
 
 
 def _xlsx_sheet(workbook, title, header, rows, widths):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
-
-
-def _xlsx_bytes(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def _breakdown_rows(rows):
@@ -229,11 +213,8 @@ def _breakdown_rows(rows):
 
 
 def ledger_xlsx(start: date, end: date) -> bytes:
-    from openpyxl import Workbook
-
     f = figures(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     _xlsx_sheet(
         workbook,
         _("Figures"),
@@ -254,24 +235,21 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         (_("By department"), "by_department"),
     ):
         _xlsx_sheet(workbook, title, header, _breakdown_rows(f[key]), [36, 12, 12, 14])
-    ledger = _xlsx_sheet(
+    _xlsx_sheet(
         workbook,
         _("Ledger"),
         [_("No."), _("Collected"), _("Channel"), _("Collected by"), _("Enterprise"),
          _("Summary"), _("Category"), _("Tier"), _("Reason for the tier"), _("Route"),
          _("Department"), _("Stage"), _("Due"), _("Escalated"), _("Result"),
          _("Evaluation"), _("Closed")],
-        [[r.id, r.collected_on or r.created_dt.date(), r.channel_label, r.collected_by,
+        [[r.id, r.collected_on or clock.local_date(r.created_dt), r.channel_label, r.collected_by,
           r.firm_label, r.summary, r.category_label, r.tier or "", r.tier_reason,
           r.route_label, r.department, r.status_label, r.stage_due_date or "",
           _("yes") if r.escalation_level else "", r.result,
           r.latest_evaluation.average if r.latest_evaluation else "",
-          r.closed_dt.date() if r.closed_dt else ""] for r in f["ledger"]],
+          clock.local_date(r.closed_dt) if r.closed_dt else ""] for r in f["ledger"]],
         [8, 12, 14, 12, 28, 40, 16, 6, 30, 18, 16, 20, 12, 8, 40, 10, 12],
     )  # fmt: skip
-    for row in ledger.iter_rows(min_row=2):
-        for index in (1, 12, 16):
-            row[index].number_format = "yyyy-mm-dd"
     _xlsx_sheet(
         workbook,
         _("Overdue"),
@@ -279,16 +257,11 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         [[r.id, r.summary, r.department, r.status_label, r.stage_due_date] for r in f["overdue"]],
         [8, 40, 20, 24, 12],
     )
-    return _xlsx_bytes(workbook)
+    return workbook.to_bytes()
 
 
 def _docx_document():
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    document.styles["Normal"].font.size = Pt(12)
-    return document
+    return word.new_document(BODY_FONT, 12, headings=HEADING_FONT)
 
 
 def _docx_bytes(document) -> bytes:
@@ -301,11 +274,11 @@ def _docx_table(document, header, rows):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = word.text(text)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = word.text(value)
     return table
 
 

@@ -39,7 +39,7 @@ from portal.appeals.models import (
     Route,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
-from portal.core import clock
+from portal.core import clock, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -58,8 +58,8 @@ def visible_items(user, stmt):
         return stmt.where(AppealReferral.organisation_id == (org_id or -1))
     if permissions.is_leadership(user):
         return stmt.where(or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated))
-    if is_verified(user, Role.enterprise):
-        return stmt.where(AppealReferral.enterprise_id == user.enterprise_id)
+    if permissions.firm_of(user) is not None:
+        return stmt.where(AppealReferral.enterprise_id == permissions.firm_of(user))
     if is_verified(user, Role.lawyer):
         return stmt.where(AppealReferral.created_by_id == user.id)
     return stmt.where(AppealReferral.id.is_(None))
@@ -140,7 +140,7 @@ def new():
 def submit():
     """The public online collection form (网络平台征集)."""
     form = PublicAppealForm()
-    if request.method == "GET" and is_verified(current_user, Role.enterprise):
+    if request.method == "GET" and permissions.firm_of(current_user) is not None:
         form.firm_name.data = current_user.enterprise.name
         form.uscc.data = current_user.enterprise.uscc
         form.contact.data = f"{current_user.name} {current_user.phone}".strip()

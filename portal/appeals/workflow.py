@@ -83,7 +83,7 @@ def organisation_users(organisation_id):
 
 
 def firm_users(referral):
-    return referral.enterprise.users if referral.enterprise else []
+    return permissions.acting_firm_users(referral.enterprise)
 
 
 def _require_text(value, message):
