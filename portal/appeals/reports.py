@@ -241,7 +241,7 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         [_("No."), _("Collected"), _("Channel"), _("Collected by"), _("Enterprise"),
          _("Summary"), _("Category"), _("Tier"), _("Reason for the tier"), _("Route"),
          _("Department"), _("Stage"), _("Due"), _("Escalated"), _("Result"),
-         _("Evaluation"), _("Closed")],
+         _("Evaluation"), _("Closed on")],
         [[r.id, r.collected_on or clock.local_date(r.created_dt), r.channel_label, r.collected_by,
           r.firm_label, r.summary, r.category_label, r.tier or "", r.tier_reason,
           r.route_label, r.department, r.status_label, r.stage_due_date or "",
