@@ -9,6 +9,7 @@ from portal.appeals import operations, permissions
 from portal.appeals.models import AppealReferral, AppealStatus, Channel, Route
 from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 from portal.notifications.models import Notification
 
@@ -40,7 +41,7 @@ def test_staff_record_an_item_from_a_research_visit_and_the_firm_is_told(
     item = db.session.scalar(select(AppealReferral))
     assert item.status == AppealStatus.referred and item.channel == Channel.research_visit
     assert item.collected_on == date(2026, 11, 20) and item.collected_by == "调研组 王敏"
-    assert item.stage_due_date > date.today()
+    assert item.stage_due_date > clock.today()
     assert _notes_of(firm_user)
     page = client.get(f"/appeals/{item.id}").get_data(as_text=True)
     assert "SYSQ-2026-0999" in page and "调研组 王敏" in page
