@@ -129,7 +129,7 @@ def create_referral(
         category=AppealCategory(category),
         channel=channel,
         source_kind=source_kind,
-        collected_on=collected_on or moment.date(),
+        collected_on=collected_on or clock.local_date(moment),
         collected_by=(collected_by or getattr(by, "name", "") or "").strip()[:120],
         meeting=meeting,
         register_ref=_check_ref((register_ref or "").strip() or None),

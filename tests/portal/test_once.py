@@ -179,6 +179,10 @@ def test_an_appeal_referral_sent_twice_is_recorded_once(
         "category": category_value.group(1),
         "register_ref": "",
         "register_url": "",
+        "channel": "research_visit",
+        "collected_by": "调研组 王敏",
+        "collected_on": "",
+        "meeting": "0",
     }
     post_twice(client, "/appeals/new", data, AppealReferral)
 
