@@ -398,3 +398,39 @@ def test_deadlines_count_working_days_and_holidays_move_to_the_next(app):
             assert deadlines.step_days(2, "accepted") == 30  # the default stays
         finally:
             del app.config["APPEALS_DEADLINES"]
+
+
+def test_public_form_sent_twice_records_one_item(client, dummy_enterprise):
+    import re
+
+    page = client.get("/appeals/submit").get_data(as_text=True)
+    token = re.search(r'name="submission_token"[^>]*value="([0-9a-f]{32})"', page).group(1)
+    data = {"firm_name": dummy_enterprise.name, "uscc": dummy_enterprise.uscc, "contact": "张三",
+            "category": "arrears", "summary": "政府项目拖欠工程款", "details": "拖欠两年。",
+            "submission_token": token}  # fmt: skip
+    first = client.post("/appeals/submit", data=data)
+    again = client.post("/appeals/submit", data=data)
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(db.session.scalars(select(AppealReferral)).all()) == 1
+
+
+def test_only_active_verified_accounts_act_for_the_firm(
+    app, create_enterprise, create_enterprise_user, dummy_staff
+):
+    from portal.accounts.models import Verification
+
+    firm = create_enterprise()
+    acting = create_enterprise_user(enterprise=firm)
+    pending = create_enterprise_user(enterprise=firm, verification=Verification.pending)
+    gone = create_enterprise_user(enterprise=firm, is_deactivated=True)
+    with app.test_request_context():
+        item = operations.create_referral(
+            enterprise=firm, summary="厂区道路被封", details="", category="other",
+            channel=Channel.research_visit, collected_by="调研组", by=dummy_staff,
+        )  # fmt: skip
+    assert _notes_of(acting) and not _notes_of(pending) and not _notes_of(gone)
+    assert permissions.can_view_referral(acting, item)
+    assert not permissions.can_view_referral(pending, item)
+    assert not permissions.can_view_referral(gone, item)
+    assert not permissions.can_evaluate(gone, item)
