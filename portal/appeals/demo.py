@@ -172,7 +172,7 @@ def load(app) -> str:
             details="企业反映：" + SUMMARIES[category].format(n=rng.choice([20, 60])) + "。",
             channel=channel,
             source_kind="question" if channel == Channel.portal_record else "",
-            collected_on=created.date(),
+            collected_on=clock.local_date(created),
             collected_by=by.name if channel != Channel.chamber else "市餐饮商会",
             category=category,
             tier=tier,
