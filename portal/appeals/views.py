@@ -101,8 +101,9 @@ def index():
 def new():
     require(permissions.can_manage_referrals(current_user))
     form = ReferralForm()
-    if request.method == "GET" and request.args.get("meeting", "").isdigit():
-        meeting = db.session.get(AppealMeeting, int(request.args["meeting"]))
+    meeting_id = request.args.get("meeting", type=int)  # bounded: too large is a 400
+    if request.method == "GET" and meeting_id is not None:
+        meeting = db.session.get(AppealMeeting, meeting_id)
         if meeting is not None:
             form.meeting.data = meeting.id
             form.channel.data = "onsite_meeting" if meeting.kind == "onsite" else "forum"

@@ -434,3 +434,10 @@ def test_only_active_verified_accounts_act_for_the_firm(
     assert not permissions.can_view_referral(pending, item)
     assert not permissions.can_view_referral(gone, item)
     assert not permissions.can_evaluate(gone, item)
+
+
+def test_new_item_from_a_meeting_number_too_large_is_a_clear_400(client, login, dummy_staff):
+    login(dummy_staff)
+    response = client.get("/appeals/new?meeting=99999999999999999999")
+    assert response.status_code == 400
+    assert client.get("/appeals/new?meeting=12345").status_code == 200  # no such meeting
