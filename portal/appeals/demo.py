@@ -33,6 +33,7 @@ from portal.demo import already_loaded, mark_loaded
 
 MARKER_EMAIL = "leader@demo.example"  # the leadership viewer's account
 SHAPE = {Route.direct: (79, 79), Route.forwarded: (61, 51), Route.escalated: (53, 41)}
+COLLECTED = sum(total for total, _closed in SHAPE.values())  # 193 items
 SUMMARIES = {
     AppealCategory.enforcement: "胜诉判决生效一年，被执行人转移财产，货款{n}万元执行不到位",
     AppealCategory.malicious_litigation: "竞争对手以同一事实反复起诉，企业账户多次被保全",
