@@ -1,6 +1,6 @@
 """Bench rows of the programme packages: 100,000 questions and 20,000 mediation cases at scale 1."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -18,6 +18,7 @@ from mediation.models import (
 )
 from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
 from portal.accounts.passwords import hash_password
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
 from portal.demo import DEMO_PASSWORD, person_name
@@ -75,7 +76,7 @@ def _committees(rng):
                         user=user,
                         role=role,
                         qualification="律师",
-                        appointed_on=date.today() - timedelta(days=400),
+                        appointed_on=clock.today() - timedelta(days=400),
                     )
                 )
         committees.append(committee)

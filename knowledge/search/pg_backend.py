@@ -12,8 +12,7 @@ together. Indexers serialise on a transaction-level advisory lock (two hosts run
 `flask search work` never write an older state over a newer one).
 """
 
-from datetime import date, datetime
-from datetime import time as dtime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, DateTime, Index, String, Text, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, insert
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from whoosh import query as wq
 
 from knowledge.search.analysis import segment
+from portal.core import clock
 from portal.core.db import db
 
 # Positions above this are stored as this (PostgreSQL's limit).
@@ -184,7 +184,10 @@ def _as_datetime(value, end=False):
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
-        return datetime.combine(value, dtime.max if end else dtime.min)
+        # Stored times are naive UTC; a date is a Beijing day (its first or last moment).
+        if end:
+            return clock.day_bounds_utc(value)[1] - timedelta(microseconds=1)
+        return clock.day_start_utc(value)
     return None
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Enterprise, Role, User, Verification
+from portal.appeals.deadlines import due_date
 from portal.appeals.forms import BUREAU, DEFAULT_DEPARTMENTS
 from portal.appeals.models import (
     AppealCategory,
@@ -26,11 +27,13 @@ from portal.appeals.models import (
     Route,
     SolutionPlan,
 )
-from portal.appeals.timekeeping import due_date, now
+from portal.core import clock
 from portal.core.db import db
+from portal.demo import already_loaded, mark_loaded
 
-MARKER_EMAIL = "leader@demo.example"  # the demo's own marker: other loaders also create items
+MARKER_EMAIL = "leader@demo.example"  # the leadership viewer's account
 SHAPE = {Route.direct: (79, 79), Route.forwarded: (61, 51), Route.escalated: (53, 41)}
+COLLECTED = sum(total for total, _closed in SHAPE.values())  # 193 items
 SUMMARIES = {
     AppealCategory.enforcement: "胜诉判决生效一年，被执行人转移财产，货款{n}万元执行不到位",
     AppealCategory.malicious_litigation: "竞争对手以同一事实反复起诉，企业账户多次被保全",
@@ -117,7 +120,8 @@ def _meetings(rng, start, departments, staff):
 
 
 def load(app) -> str:
-    if db.session.scalar(select(User.id).where(User.email == MARKER_EMAIL)) is not None:
+    # Its own marker: other loaders (check-up escalations) may already have made items.
+    if already_loaded("appeals"):
         return "already loaded"
     rng = random.Random(193)
     firms = db.session.scalars(
@@ -129,7 +133,7 @@ def load(app) -> str:
     if not firms or not staff:
         return "no demo firms or staff"
     bureau, departments, handlers = _organisations(staff[0].password_hash)
-    moment = now()
+    moment = clock.now_utc()
     year_start = moment - timedelta(days=365)
     meetings = _meetings(rng, year_start, departments, staff[0])
     # Which items are still open: the newer ones of the forwarded and escalated routes.
@@ -169,7 +173,7 @@ def load(app) -> str:
             details="企业反映：" + SUMMARIES[category].format(n=rng.choice([20, 60])) + "。",
             channel=channel,
             source_kind="question" if channel == Channel.portal_record else "",
-            collected_on=created.date(),
+            collected_on=clock.local_date(created),
             collected_by=by.name if channel != Channel.chamber else "市餐饮商会",
             category=category,
             tier=tier,
@@ -268,6 +272,7 @@ def load(app) -> str:
                     plan=solution, title=title, due_date=due,
                     done_dt=datetime.combine(due, datetime.min.time()) if closed or k == 0
                     else None))  # fmt: skip
+    mark_loaded("appeals")
     db.session.flush()
     return (
         f"{len(plan)} appeal items ({sum(c for _, c in SHAPE.values())} closed), "

@@ -1,7 +1,6 @@
 """Forms of appeals."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     MultipleFileField,
@@ -26,6 +25,7 @@ from portal.appeals.models import (
     EvaluationMethod,
     OrganisationKind,
 )
+from portal.core.forms import FlaskForm, OnceForm
 from portal.core.reference import uscc_problem
 
 # The departments seen in the second city's reports; staff edit the list on the organisations page.
@@ -76,7 +76,7 @@ class RegisterFields(FlaskForm):
     )
 
 
-class ReferralForm(RegisterFields):
+class ReferralForm(OnceForm, RegisterFields):
     """Staff record an item collected through any channel."""
 
     enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
@@ -116,7 +116,7 @@ class ReferralForm(RegisterFields):
         ]
 
 
-class PublicAppealForm(FlaskForm):
+class PublicAppealForm(OnceForm):
     """网络平台征集: any enterprise, signed in or not."""
 
     firm_name = StringField(_l("Enterprise name"), validators=[DataRequired(), Length(max=200)])

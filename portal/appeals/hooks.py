@@ -104,10 +104,13 @@ def init_app(app):
     )
     from portal.appeals.api import api_bp
     from portal.appeals.blueprint import bp
-    from portal.core.hooks import add_search_source
+    from portal.core.hooks import add_search_source, add_visibility_listener
     from portal.extensions import csrf
 
-    add_search_source(app, search.KIND, search.referral_document, search.referral_ids)
+    add_search_source(
+        app, search.KIND, search.referral_document, search.referral_ids, search.referrals_allowed
+    )
+    add_visibility_listener(app, search.requeue_on_visibility_change)
 
     app.config.setdefault("APPEALS_REGISTER", "builtin")
     app.register_blueprint(bp)
@@ -209,12 +212,11 @@ def _card(title, rows, empty, link=None):
 def home_section(user):
     from sqlalchemy import func, select
 
-    from portal.accounts.models import Role
     from portal.appeals import permissions
     from portal.appeals.models import AppealReferral, AppealStatus
-    from portal.appeals.timekeeping import today
+    from portal.core import clock
     from portal.core.db import db
-    from portal.core.permissions import is_staff, is_verified
+    from portal.core.permissions import is_staff
 
     finished = (AppealStatus.closed, AppealStatus.merged)
     if is_staff(user):
@@ -222,7 +224,7 @@ def home_section(user):
             select(AppealReferral)
             .where(
                 AppealReferral.status.not_in(finished + (AppealStatus.satisfied,)),
-                AppealReferral.stage_due_date < today(),
+                AppealReferral.stage_due_date < clock.today(),
             )
             .order_by(AppealReferral.stage_due_date)
             .limit(5)
@@ -276,11 +278,11 @@ def home_section(user):
             "reference": True,
             "link": (_("Tier-2 and tier-3 items"), url_for("appeals.index")),
         }
-    if is_verified(user, Role.enterprise):
+    if permissions.firm_of(user) is not None:
         mine = db.session.scalars(
             select(AppealReferral)
             .where(
-                AppealReferral.enterprise_id == user.enterprise_id,
+                AppealReferral.enterprise_id == permissions.firm_of(user),
                 AppealReferral.status.not_in(finished),
             )
             .order_by(AppealReferral.created_dt.desc())

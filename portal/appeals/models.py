@@ -8,6 +8,7 @@ from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Enterprise, User
+from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.models import StoredFile
 
@@ -389,13 +390,11 @@ class AppealReferral(db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from portal.appeals.timekeeping import today
-
         return (
             self.is_open
             and self.status != AppealStatus.satisfied
             and self.stage_due_date is not None
-            and self.stage_due_date < today()
+            and self.stage_due_date < clock.today()
         )
 
     @property

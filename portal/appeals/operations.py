@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from portal.appeals import timekeeping
+from portal.appeals import deadlines, permissions
 from portal.appeals.models import (
     LEGAL_CODE_TO_CATEGORY,
     AppealAttachment,
@@ -20,6 +20,7 @@ from portal.appeals.models import (
 )
 from portal.appeals.workflow import AppealError, staff_users, transition
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 from portal.core.uploads import DOCUMENT_KINDS, UploadRejected, store_upload
 from portal.notifications.operations import notify
@@ -117,7 +118,7 @@ def create_referral(
     channel = Channel(channel)
     if channel not in (Channel.portal_record, Channel.online_form) and not collected_by.strip():
         raise AppealError(_l("Say who collected the item."))
-    moment = timekeeping.now()
+    moment = clock.now_utc()
     referral = AppealReferral(
         enterprise=enterprise,
         firm_name=(firm_name or "").strip()[:200],
@@ -128,7 +129,7 @@ def create_referral(
         category=AppealCategory(category),
         channel=channel,
         source_kind=source_kind,
-        collected_on=collected_on or moment.date(),
+        collected_on=collected_on or clock.local_date(moment),
         collected_by=(collected_by or getattr(by, "name", "") or "").strip()[:120],
         meeting=meeting,
         register_ref=_check_ref((register_ref or "").strip() or None),
@@ -138,7 +139,7 @@ def create_referral(
         created_dt=moment,
         status_changed_dt=moment,
         status_changed_by_id=getattr(by, "id", None),
-        stage_due_date=timekeeping.due_date(None, AppealStatus.referred.value, moment),
+        stage_due_date=deadlines.due_date(None, AppealStatus.referred.value, moment),
     )
     db.session.add(referral)
     db.session.add(
@@ -156,7 +157,7 @@ def create_referral(
     url = url_for("appeals.referral", referral_id=referral.id)
     if enterprise is not None:
         notify(
-            enterprise.users,
+            permissions.acting_firm_users(enterprise),
             _l("Your appeal was recorded in the appeal register: %(summary)s"),
             url=url,
             summary=referral.summary,

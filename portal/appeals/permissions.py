@@ -7,6 +7,31 @@ from portal.core.db import db
 from portal.core.permissions import is_staff, is_verified
 
 
+def is_active_verified(user) -> bool:
+    """The house rule: only an active (not deactivated), verified account acts in the portal;
+    for an enterprise account its firm must be verified too (User.is_verified)."""
+    return bool(is_verified(user) and not user.is_deactivated)
+
+
+def firm_of(user) -> int | None:
+    """The firm this account acts for, or None (pending, rejected, deactivated, not a firm)."""
+    if is_active_verified(user) and user.role == Role.enterprise:
+        return user.enterprise_id
+    return None
+
+
+def acts_for_firm(user, enterprise_id) -> bool:
+    """The one rule for a firm's items: never a comparison of enterprise ids alone."""
+    return enterprise_id is not None and firm_of(user) == enterprise_id
+
+
+def acting_firm_users(enterprise) -> list:
+    """The accounts that act for the firm (the ones told about its items)."""
+    if enterprise is None:
+        return []
+    return [u for u in enterprise.users if firm_of(u) == enterprise.id]
+
+
 def organisation_id_of(user) -> int | None:
     if not (user and user.is_authenticated):
         return None
@@ -41,11 +66,7 @@ def is_handler_of(user, referral) -> bool:
 
 
 def is_referral_firm_user(user, referral) -> bool:
-    return (
-        is_verified(user, Role.enterprise)
-        and referral.enterprise_id is not None
-        and user.enterprise_id == referral.enterprise_id
-    )
+    return acts_for_firm(user, referral.enterprise_id)
 
 
 def can_manage_referrals(user, referral=None) -> bool:

@@ -5,10 +5,11 @@ from io import BytesIO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.appeals import timekeeping
+from portal.appeals import deadlines
 from portal.appeals.models import PlanMilestone, SolutionPlan, Tier
 from portal.appeals.workflow import AppealError
 from portal.audit.operations import log
+from portal.core import clock, word
 from portal.core.db import db
 
 
@@ -21,7 +22,7 @@ def save_plan(referral, *, by, principles, direction, lead, cooperating, deadlin
         raise AppealError(_l("Write the basic principles and the direction."))
     if deadline is None:
         raise AppealError(_l("Set the deadline."))
-    deadline = timekeeping.next_working_day(deadline)  # queries: before the plan is pending
+    deadline = deadlines.next_working_day(deadline)  # queries: before the plan is pending
     plan = referral.plan
     if plan is None:
         plan = SolutionPlan(referral=referral, created_by_id=by.id, deadline=deadline, lead=lead)
@@ -40,7 +41,7 @@ def add_milestone(plan, *, by, title, due_date):
     title = (title or "").strip()
     if not title or due_date is None:
         raise AppealError(_l("A milestone needs a title and a date."))
-    due_date = timekeeping.next_working_day(due_date)
+    due_date = deadlines.next_working_day(due_date)
     milestone = PlanMilestone(plan=plan, title=title[:200], due_date=due_date)
     db.session.add(milestone)
     log("appeal_plan.milestone", plan.referral, by=by, summary=title[:200])
@@ -48,25 +49,22 @@ def add_milestone(plan, *, by, title, due_date):
 
 
 def tick_milestone(milestone, *, by, done=True):
-    milestone.done_dt = timekeeping.now() if done else None
+    milestone.done_dt = clock.now_utc() if done else None
     log("appeal_plan.milestone_done", milestone.plan.referral, by=by, summary=milestone.title)
     return milestone
 
 
 def plan_docx(plan) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
+    from portal.appeals.reports import BODY_FONT, HEADING_FONT
 
     referral = plan.referral
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(12)
+    document = word.new_document(BODY_FONT, 12, headings=HEADING_FONT)
     document.add_heading(_("Solution plan for a private enterprise's appeal"), level=1)
-    document.add_paragraph(
+    document.add_paragraph(word.text(
         _("Item no. %(id)s · %(firm)s · %(category)s", id=referral.id, firm=referral.firm_label,
           category=referral.category_label)
-    )  # fmt: skip
-    document.add_paragraph(referral.summary)
+    ))  # fmt: skip
+    document.add_paragraph(word.text(referral.summary))
     sections = [
         (_("1. Basic principles"), plan.principles),
         (_("2. Direction"), plan.direction),
@@ -82,11 +80,11 @@ def plan_docx(plan) -> bytes:
     ]
     for title, text in sections:
         document.add_heading(title, level=2)
-        for line in (text or "").splitlines() or [""]:
+        for line in word.text(text).splitlines() or [""]:
             document.add_paragraph(line)
     document.add_heading(_("Work team"), level=2)
     for member in plan.team_members:
-        document.add_paragraph(member, style="List Bullet")
+        document.add_paragraph(word.text(member), style="List Bullet")
     if plan.milestones:
         document.add_heading(_("Milestones"), level=2)
         table = document.add_table(rows=1, cols=3)
@@ -96,9 +94,11 @@ def plan_docx(plan) -> bytes:
             cell.text = text
         for milestone in plan.milestones:
             row = table.add_row().cells
-            row[0].text = milestone.title
+            row[0].text = word.text(milestone.title)
             row[1].text = milestone.due_date.isoformat()
-            row[2].text = milestone.done_dt.date().isoformat() if milestone.done_dt else ""
+            row[2].text = (
+                clock.local_date(milestone.done_dt).isoformat() if milestone.done_dt else ""
+            )
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

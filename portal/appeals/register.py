@@ -10,13 +10,14 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from portal.appeals import timekeeping
 from portal.appeals.models import AppealReferral, AppealStatus, RegisterOutbox, RegisterReceipt
+from portal.core import clock
 from portal.core.db import db
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class HttpRegister:
         import urllib.request
 
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-        stamp = str(timekeeping.epoch_seconds())
+        stamp = str(int(time.time()))
         request = urllib.request.Request(
             self.url,
             data=body,
@@ -146,7 +147,7 @@ def deliver_outbox(*, limit: int = 100) -> tuple[int, int]:
     register = adapter()
     if not register.external:
         return 0, 0
-    now = timekeeping.now()
+    now = clock.now_utc()
     max_attempts = int(current_app.config.get("APPEALS_REGISTER_MAX_ATTEMPTS", 12))
     rows = db.session.scalars(
         select(RegisterOutbox)
@@ -202,7 +203,7 @@ def receive_webhook(body: bytes, timestamp: str, signature: str):
     except (TypeError, ValueError):
         raise WebhookRefused(400, "bad timestamp") from None
     window = int(current_app.config.get("APPEALS_WEBHOOK_WINDOW_SECONDS", 300))
-    if abs(timekeeping.epoch_seconds() - stamp) > window:
+    if abs(int(time.time()) - stamp) > window:
         raise WebhookRefused(400, "timestamp too old")
     try:
         data = json.loads(body)

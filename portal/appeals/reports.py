@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appeals import timekeeping
 from portal.appeals.models import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -22,30 +21,30 @@ from portal.appeals.models import (
     Route,
     Tier,
 )
+from portal.core import clock, word
 from portal.core.db import db
+from portal.core.exports import XlsxBook
+
+# The federation's documents: 仿宋 body, 黑体 headings (portal.core.word declares fall-backs).
+BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 
 
 def month_bounds(month: str | None) -> tuple[date, date]:
     """'2026-11' -> (2026-11-01, 2026-11-30); anything unreadable means the current month."""
-    try:
-        first = datetime.strptime(month or "", "%Y-%m").date()
-    except ValueError:
-        first = timekeeping.today().replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
+    return clock.month_days(clock.parse_month(month) or clock.today())
 
 
 def parse_month(month: str) -> tuple[date, date]:
     """Strict: raise ValueError with a message for anything but YYYY-MM."""
-    try:
-        first = datetime.strptime(month, "%Y-%m").date()
-    except (TypeError, ValueError):
-        raise ValueError(f"month must look like 2026-11, not {month!r}") from None
-    return month_bounds(first.strftime("%Y-%m"))
+    first = clock.parse_month(month)
+    if first is None:
+        raise ValueError(f"month must look like 2026-11, not {month!r}")
+    return clock.month_days(first)
 
 
 def _as_dt(day: date, end=False) -> datetime:
-    return datetime.combine(day + timedelta(days=1) if end else day, datetime.min.time())
+    """Beijing midnight starting `day` (end=True: ending it), as naive UTC."""
+    return clock.day_start_utc(day + timedelta(days=1) if end else day)
 
 
 def referrals_created(start: date, end: date):
@@ -106,7 +105,7 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
         values = list(values)
         return round(sum(values) / len(values), 2) if values else None
 
-    today = timekeeping.today()
+    today = clock.today()
     overdue = db.session.scalars(
         select(AppealReferral)
         .where(
@@ -183,10 +182,9 @@ def summary_sentence(f) -> str:
 
 
 def stats(start, end) -> dict:
-    start = start.date() if isinstance(start, datetime) else start
-    end = end.date() if isinstance(end, datetime) else end
-    if isinstance(end, date):
-        end = end - timedelta(days=1)  # the dashboard's end is exclusive
+    if isinstance(start, datetime):
+        # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
+        start, end = clock.dates_of(start, end)
     result = figures(start, end, labels=False)
     return {
         "label": _l("Appeal items"),
@@ -207,27 +205,7 @@ def stats(start, end) -> dict:
 
 
 def _xlsx_sheet(workbook, title, header, rows, widths):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    return sheet
-
-
-def _xlsx_bytes(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.add_sheet(title, header=header, rows=rows, widths=widths)
 
 
 def _breakdown_rows(rows):
@@ -235,11 +213,8 @@ def _breakdown_rows(rows):
 
 
 def ledger_xlsx(start: date, end: date) -> bytes:
-    from openpyxl import Workbook
-
     f = figures(start, end)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxBook()
     _xlsx_sheet(
         workbook,
         _("Figures"),
@@ -260,24 +235,21 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         (_("By department"), "by_department"),
     ):
         _xlsx_sheet(workbook, title, header, _breakdown_rows(f[key]), [36, 12, 12, 14])
-    ledger = _xlsx_sheet(
+    _xlsx_sheet(
         workbook,
         _("Ledger"),
         [_("No."), _("Collected"), _("Channel"), _("Collected by"), _("Enterprise"),
          _("Summary"), _("Category"), _("Tier"), _("Reason for the tier"), _("Route"),
          _("Department"), _("Stage"), _("Due"), _("Escalated"), _("Result"),
-         _("Evaluation"), _("Closed")],
-        [[r.id, r.collected_on or r.created_dt.date(), r.channel_label, r.collected_by,
+         _("Evaluation"), _("Closed on")],
+        [[r.id, r.collected_on or clock.local_date(r.created_dt), r.channel_label, r.collected_by,
           r.firm_label, r.summary, r.category_label, r.tier or "", r.tier_reason,
           r.route_label, r.department, r.status_label, r.stage_due_date or "",
           _("yes") if r.escalation_level else "", r.result,
           r.latest_evaluation.average if r.latest_evaluation else "",
-          r.closed_dt.date() if r.closed_dt else ""] for r in f["ledger"]],
+          clock.local_date(r.closed_dt) if r.closed_dt else ""] for r in f["ledger"]],
         [8, 12, 14, 12, 28, 40, 16, 6, 30, 18, 16, 20, 12, 8, 40, 10, 12],
     )  # fmt: skip
-    for row in ledger.iter_rows(min_row=2):
-        for index in (1, 12, 16):
-            row[index].number_format = "yyyy-mm-dd"
     _xlsx_sheet(
         workbook,
         _("Overdue"),
@@ -285,16 +257,11 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         [[r.id, r.summary, r.department, r.status_label, r.stage_due_date] for r in f["overdue"]],
         [8, 40, 20, 24, 12],
     )
-    return _xlsx_bytes(workbook)
+    return workbook.to_bytes()
 
 
 def _docx_document():
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    document.styles["Normal"].font.size = Pt(12)
-    return document
+    return word.new_document(BODY_FONT, 12, headings=HEADING_FONT)
 
 
 def _docx_bytes(document) -> bytes:
@@ -307,11 +274,11 @@ def _docx_table(document, header, rows):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = word.text(text)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = word.text(value)
     return table
 
 

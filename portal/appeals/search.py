@@ -51,7 +51,7 @@ def requeue_on_visibility_change(event, **data):
     from knowledge.search.outbox import enqueue
 
     user = data.get("user")
-    if event != "account" or user.enterprise_id is None:
+    if event != "account" or user is None or user.enterprise_id is None:
         return
     for referral_id in db.session.scalars(
         select(AppealReferral.id).where(AppealReferral.enterprise_id == user.enterprise_id)

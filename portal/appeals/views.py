@@ -1,6 +1,6 @@
 """Pages of appeal items: lists, intake, triage, the department's work, evaluation, reports."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,6 +39,7 @@ from portal.appeals.models import (
     Route,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
+from portal.core import clock, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -57,8 +58,8 @@ def visible_items(user, stmt):
         return stmt.where(AppealReferral.organisation_id == (org_id or -1))
     if permissions.is_leadership(user):
         return stmt.where(or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated))
-    if is_verified(user, Role.enterprise):
-        return stmt.where(AppealReferral.enterprise_id == user.enterprise_id)
+    if permissions.firm_of(user) is not None:
+        return stmt.where(AppealReferral.enterprise_id == permissions.firm_of(user))
     if is_verified(user, Role.lawyer):
         return stmt.where(AppealReferral.created_by_id == user.id)
     return stmt.where(AppealReferral.id.is_(None))
@@ -100,13 +101,17 @@ def index():
 def new():
     require(permissions.can_manage_referrals(current_user))
     form = ReferralForm()
-    if request.method == "GET" and request.args.get("meeting", "").isdigit():
-        meeting = db.session.get(AppealMeeting, int(request.args["meeting"]))
+    meeting_id = request.args.get("meeting", type=int)  # bounded: too large is a 400
+    if request.method == "GET" and meeting_id is not None:
+        meeting = db.session.get(AppealMeeting, meeting_id)
         if meeting is not None:
             form.meeting.data = meeting.id
             form.channel.data = "onsite_meeting" if meeting.kind == "onsite" else "forum"
             form.collected_on.data = meeting.held_on
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         meeting = db.session.get(AppealMeeting, form.meeting.data) if form.meeting.data else None
         try:
             referral = operations.create_referral(
@@ -126,6 +131,7 @@ def new():
             db.session.rollback()
             form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
         else:
+            once.remember(form, url_for(".referral", referral_id=referral.id))
             db.session.commit()
             flash(_("Appeal item recorded."), "success")
             return redirect(url_for(".referral", referral_id=referral.id))
@@ -135,11 +141,14 @@ def new():
 def submit():
     """The public online collection form (网络平台征集)."""
     form = PublicAppealForm()
-    if request.method == "GET" and is_verified(current_user, Role.enterprise):
+    if request.method == "GET" and permissions.firm_of(current_user) is not None:
         form.firm_name.data = current_user.enterprise.name
         form.uscc.data = current_user.enterprise.uscc
         form.contact.data = f"{current_user.name} {current_user.phone}".strip()
     if form.validate_on_submit():
+        first = once.first_result(form)
+        if first:
+            return first
         enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form.uscc.data))
         try:
             referral = operations.create_referral(
@@ -157,17 +166,20 @@ def submit():
             db.session.rollback()
             form.summary.errors = list(form.summary.errors) + [str(error)]
         else:
+            if current_user.is_authenticated and permissions.can_view_referral(
+                current_user, referral
+            ):
+                target = url_for(".referral", referral_id=referral.id)
+            else:
+                target = url_for(".submit")
+            once.remember(form, target)
             db.session.commit()
             flash(
                 _("Thank you. Your appeal is recorded as no. %(id)s; the federation will verify it "
                   "and contact you.", id=referral.id),
                 "success",
             )  # fmt: skip
-            if current_user.is_authenticated and permissions.can_view_referral(
-                current_user, referral
-            ):
-                return redirect(url_for(".referral", referral_id=referral.id))
-            return redirect(url_for(".submit"))
+            return redirect(target)
     return render_template("appeals/submit.html", form=form)
 
 
@@ -536,7 +548,7 @@ def ledger():
         figures=figures,
         route_sentence=reports.route_sentence(figures),
         summary_sentence=reports.summary_sentence(figures),
-        last_year=(date.today() - timedelta(days=365), date.today()),
+        last_year=(clock.today() - timedelta(days=365), clock.today()),
     )
 
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
-from portal.appeals import permissions, timekeeping
+from portal.appeals import deadlines, permissions
 from portal.appeals.models import (
     DONE,
     STATUS_LABELS,
@@ -17,6 +17,7 @@ from portal.appeals.models import (
     Tier,
 )
 from portal.audit.operations import log
+from portal.core import clock
 from portal.core.db import db
 from portal.notifications.operations import notify
 
@@ -82,7 +83,7 @@ def organisation_users(organisation_id):
 
 
 def firm_users(referral):
-    return referral.enterprise.users if referral.enterprise else []
+    return permissions.acting_firm_users(referral.enterprise)
 
 
 def _require_text(value, message):
@@ -125,13 +126,13 @@ def transition(referral, to, by, *, note: str = "", organisation=None, result: s
         result = _require_text(result or note, _l("Describe the result."))
         referral.result = result
         if referral.done_dt is None:
-            referral.done_dt = timekeeping.now()
+            referral.done_dt = clock.now_utc()
     if to == S.reopened:
         _require_text(note, _l("Please say why the enterprise is not satisfied."))
         referral.done_dt = None
     if to == S.merged and referral.merged_into is None:
         raise AppealError(_l("Choose the item this one duplicates."))
-    moment = timekeeping.now()
+    moment = clock.now_utc()
     referral.status = to
     referral.status_changed_dt = moment
     referral.status_changed_by_id = getattr(by, "id", None)
@@ -140,7 +141,7 @@ def transition(referral, to, by, *, note: str = "", organisation=None, result: s
         referral.stage_due_date = None
     else:
         referral.closed_dt = None
-        referral.stage_due_date = timekeeping.due_date(referral.tier, to.value, moment)
+        referral.stage_due_date = deadlines.due_date(referral.tier, to.value, moment)
     event_note = note
     if to == S.distributed:
         event_note = f"{referral.organisation.name}: {note}" if note else referral.organisation.name
@@ -221,7 +222,7 @@ def _notify(referral, to, previous_org):
 
 def escalate_overdue(*, by=None, today=None) -> int:
     """Move each overdue item up once (tier 3, escalated to the leadership); safe to run again."""
-    today = today or timekeeping.today()
+    today = today or clock.today()
     rows = db.session.scalars(
         select(AppealReferral)
         .where(
@@ -246,7 +247,7 @@ def escalate_overdue(*, by=None, today=None) -> int:
         referral.tier = int(Tier.undone)
         referral.route = Route.escalated
         referral.escalation_level += 1
-        referral.escalated_dt = timekeeping.now()
+        referral.escalated_dt = clock.now_utc()
         referral.escalation_reason = reason
         db.session.add(
             AppealEvent(

@@ -1,7 +1,5 @@
 """Bad input gets a clear message, never a 500 (issue 12 §2): each case seen answering 500."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +7,7 @@ from knowledge.models import Question
 from mediation.models import Case
 from portal.accounts.models import User
 from portal.checkups.models import Checkup
+from portal.core import clock
 from portal.core.db import db
 from portal.core.models import CalendarDay
 from portal.counsel.models import CounselService
@@ -150,7 +149,7 @@ def test_nul_in_a_counsel_note_is_a_form_error(client, login, dummy_counsel_grou
         data={
             "enterprise": group.enterprises[0].id,
             "kind": "contract_review",
-            "service_date": date.today().isoformat(),
+            "service_date": clock.today().isoformat(),
             "minutes": "90",
             "note": "审查采购合同" + NUL,
         },
@@ -301,7 +300,7 @@ def test_a_number_past_the_range_in_a_form_is_a_form_error(client, login, dummy_
         data={
             "enterprise": group.enterprises[0].id,
             "kind": "contract_review",
-            "service_date": date.today().isoformat(),
+            "service_date": clock.today().isoformat(),
             "minutes": "99999999999999999999999",
             "note": "审查采购合同",
         },

@@ -161,7 +161,10 @@ def test_counsel_figures_of_a_month_have_no_extra_day(
             assert reports.stats(november.start, november.end)["services"] == 2
 
 
-def test_appeal_deadline_counts_working_days_on_the_beijing_calendar(app, create_appeal_referral):
+def test_appeal_deadline_counts_working_days_on_the_beijing_calendar(
+    app, monkeypatch, create_appeal_referral
+):
+    monkeypatch.setitem(app.config, "APPEALS_DEADLINES", {0: {"referred": 10}})
     # Sunday 29 November 17:00 UTC is Monday 30 November 01:00 in Beijing: ten working days
     # from that Monday end on Monday 14 December (on the UTC calendar it would be 11 December).
     with clock.frozen(clock.utc(2026, 11, 29, 17, 0)):
@@ -169,7 +172,8 @@ def test_appeal_deadline_counts_working_days_on_the_beijing_calendar(app, create
     assert referral.stage_due_date == date(2026, 12, 14)
 
 
-def test_appeal_overdue_on_the_beijing_day(app, create_appeal_referral):
+def test_appeal_overdue_on_the_beijing_day(app, monkeypatch, create_appeal_referral):
+    monkeypatch.setitem(app.config, "APPEALS_DEADLINES", {0: {"referred": 10}})
     with clock.frozen(clock.utc(2026, 11, 29, 17, 0)):
         referral = create_appeal_referral()
     with clock.frozen(clock.local(2026, 12, 14, 23, 59)):

@@ -1,7 +1,6 @@
 """A form submitted twice makes one record (issue 12 §4): create forms carry a one-time token."""
 
 import re
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -9,6 +8,7 @@ from knowledge.models import Question, RoutingDecision
 from mediation.models import Case
 from portal.appeals.models import AppealReferral
 from portal.checkups.models import Checkup
+from portal.core import clock
 from portal.core.db import db
 from portal.core.models import FormSubmission
 from portal.counsel.models import CounselRequest, CounselService
@@ -150,7 +150,7 @@ def test_a_counsel_service_sent_twice_is_logged_once(client, login, dummy_counse
     data = {
         "enterprise": group.enterprises[1].id,
         "kind": "contract_review",
-        "service_date": date.today().isoformat(),
+        "service_date": clock.today().isoformat(),
         "minutes": "90",
         "note": "审查采购合同。",
     }
@@ -179,6 +179,10 @@ def test_an_appeal_referral_sent_twice_is_recorded_once(
         "category": category_value.group(1),
         "register_ref": "",
         "register_url": "",
+        "channel": "research_visit",
+        "collected_by": "调研组 王敏",
+        "collected_on": "",
+        "meeting": "0",
     }
     post_twice(client, "/appeals/new", data, AppealReferral)
 

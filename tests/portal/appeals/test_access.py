@@ -127,3 +127,15 @@ def test_pages_render_for_each_role(
         "/appeals/ledger?start=2026-01-01&end=2026-12-31",
     ):
         assert staff.get(url).status_code == 200, url  # fmt: skip
+
+
+def test_search_check_lets_through_only_the_pages_that_open(
+    create_appeal_referral, create_enterprise_user
+):
+    from portal.appeals.search import referrals_allowed
+
+    mine, theirs = create_appeal_referral(), create_appeal_referral()
+    acting = create_enterprise_user(enterprise=mine.enterprise)
+    gone = create_enterprise_user(enterprise=mine.enterprise, is_deactivated=True)
+    assert referrals_allowed(acting, [mine.id, str(theirs.id)]) == {mine.id}
+    assert referrals_allowed(gone, [mine.id, theirs.id]) == set()

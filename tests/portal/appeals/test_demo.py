@@ -1,6 +1,6 @@
 """The demo loaders: idempotent, and the appeal figures come out of the data in the city's shape."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from portal.appeals.models import (
     Channel,
     SolutionPlan,
 )
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import operations
 from portal.counsel.demo import load as load_counsel
@@ -38,7 +39,7 @@ def test_demo_loaders_are_idempotent_and_plausible(app, create_appeal_referral):
             assert 1 <= len(group.current_members) <= 5
             assert all(m.enterprise.is_small_or_micro for m in group.current_members)
             assert all(operations.active_group_count(u.id) <= 3 for u in group.lawyers)
-        f = reports.figures(date.today() - timedelta(days=400), date.today() - timedelta(days=1))
+        f = reports.figures(clock.today() - timedelta(days=400), clock.today() - timedelta(days=1))
         assert (f["collected"], f["resolved"]) == (193, 171)
         assert (f["direct"], f["forwarded"], f["forwarded_done"]) == (79, 61, 51)
         assert (f["escalated"], f["escalated_done"]) == (53, 41)
@@ -50,7 +51,7 @@ def test_demo_loaders_are_idempotent_and_plausible(app, create_appeal_referral):
         assert _count(AppealReferral, AppealReferral.meeting_id.is_not(None)) >= 7
         handlers = _count(User, User.role == Role.department_handler)
         assert handlers == 12 and _count(AppealOrganisationMember) == 13
-        month = reports.figures(*reports.month_bounds(date.today().strftime("%Y-%m")))
+        month = reports.figures(*reports.month_bounds(clock.today().strftime("%Y-%m")))
         assert month["collected"] <= 193  # a month is a part of the year, computed from rows
         assert load_counsel(app) == "already loaded" and load_appeals(app) == "already loaded"
         assert _count(CounselGroup) == groups and _count(CounselService) == services

@@ -16,6 +16,7 @@ from portal.appeals.models import (
     AppealReferral,
     AppealStatus,
 )
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -112,7 +113,7 @@ def test_monthly_figures_in_the_federations_phrasing(app, walk, create_appeal_re
     walk(items[1], AppealStatus.closed, route="direct")
     walk(items[2], AppealStatus.accepted, route="escalated", tier=3)
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        f = reports.figures(*reports.month_bounds(date.today().strftime("%Y-%m")))
+        f = reports.figures(*reports.month_bounds(clock.today().strftime("%Y-%m")))
         assert (f["collected"], f["resolved"], f["share"]) == (3, 2, 66.7)
         assert (f["direct"], f["forwarded"], f["forwarded_done"]) == (1, 1, 1)
         assert (f["escalated"], f["escalated_done"]) == (1, 0)
@@ -125,7 +126,7 @@ def test_monthly_figures_in_the_federations_phrasing(app, walk, create_appeal_re
 def test_ledger_and_bulletin_commands(app, walk, create_appeal_referral, tmp_path):
     item = create_appeal_referral()
     walk(item, AppealStatus.closed)
-    month = date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     runner = app.test_cli_runner()
     out = tmp_path / "ledger.xlsx"
     result = runner.invoke(args=["appeals", "ledger", "--month", month, "--out", str(out)])
@@ -145,7 +146,7 @@ def test_ledger_and_bulletin_commands(app, walk, create_appeal_referral, tmp_pat
     )
     assert nowhere.exit_code != 0 and "Traceback" not in nowhere.output
     summary = tmp_path / "summary.docx"
-    assert runner.invoke(args=["appeals", "summary", "--year", str(date.today().year),
+    assert runner.invoke(args=["appeals", "summary", "--year", str(clock.today().year),
                                "--out", str(summary)]).exit_code == 0  # fmt: skip
 
 
@@ -162,11 +163,11 @@ def test_escalate_command_is_idempotent(app, walk, dummy_appeal_referral):
 def test_report_downloads(client, login, dummy_staff, create_appeal_referral):
     create_appeal_referral()
     login(dummy_staff)
-    month = date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     xlsx = client.get(f"/appeals/ledger.xlsx?month={month}")
     assert all(s.freeze_panes == "A2" for s in load_workbook(BytesIO(xlsx.data)).worksheets)
     assert client.get(f"/appeals/bulletin.docx?month={month}").data.startswith(b"PK")
-    assert client.get(f"/appeals/summary/{date.today().year}.docx").data.startswith(b"PK")
+    assert client.get(f"/appeals/summary/{clock.today().year}.docx").data.startswith(b"PK")
     assert client.get("/appeals/summary/1066.docx").status_code == 404
 
 

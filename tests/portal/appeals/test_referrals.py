@@ -9,6 +9,7 @@ from portal.appeals import operations, permissions
 from portal.appeals.models import AppealReferral, AppealStatus, Channel, Route
 from portal.appeals.workflow import TRANSITIONS, AppealError, escalate_overdue, transition
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 from portal.notifications.models import Notification
 
@@ -40,7 +41,7 @@ def test_staff_record_an_item_from_a_research_visit_and_the_firm_is_told(
     item = db.session.scalar(select(AppealReferral))
     assert item.status == AppealStatus.referred and item.channel == Channel.research_visit
     assert item.collected_on == date(2026, 11, 20) and item.collected_by == "调研组 王敏"
-    assert item.stage_due_date > date.today()
+    assert item.stage_due_date > clock.today()
     assert _notes_of(firm_user)
     page = client.get(f"/appeals/{item.id}").get_data(as_text=True)
     assert "SYSQ-2026-0999" in page and "调研组 王敏" in page
@@ -378,22 +379,65 @@ def test_overdue_items_move_up_once_with_reason_and_leadership_told(
 
 
 def test_deadlines_count_working_days_and_holidays_move_to_the_next(app):
-    from portal.appeals import timekeeping
+    from portal.appeals import deadlines
     from portal.core.models import CalendarDay
     from portal.core.workdays import is_workday
 
     db.session.add(CalendarDay(day=date(2027, 3, 3), is_workday=False, label="测试假日"))
     db.session.flush()
     with app.app_context():
-        assert timekeeping.next_working_day(date(2027, 3, 3)) == date(2027, 3, 4)
-        assert timekeeping.next_working_day(date(2027, 3, 6)) == date(2027, 3, 8)  # Saturday
-        national_day = timekeeping.next_working_day(date(2026, 10, 1))
+        assert deadlines.next_working_day(date(2027, 3, 3)) == date(2027, 3, 4)
+        assert deadlines.next_working_day(date(2027, 3, 6)) == date(2027, 3, 8)  # Saturday
+        national_day = deadlines.next_working_day(date(2026, 10, 1))
         assert national_day > date(2026, 10, 3) and is_workday(national_day)
         assert not any(is_workday(date(2026, 10, 1) + timedelta(days=n))
                        for n in range((national_day - date(2026, 10, 1)).days))  # fmt: skip
         app.config["APPEALS_DEADLINES"] = {1: {"accepted": 1}}
         try:
-            assert timekeeping.step_days(1, "accepted") == 1
-            assert timekeeping.step_days(2, "accepted") == 30  # the default stays
+            assert deadlines.step_days(1, "accepted") == 1
+            assert deadlines.step_days(2, "accepted") == 30  # the default stays
         finally:
             del app.config["APPEALS_DEADLINES"]
+
+
+def test_public_form_sent_twice_records_one_item(client, dummy_enterprise):
+    import re
+
+    page = client.get("/appeals/submit").get_data(as_text=True)
+    token = re.search(r'name="submission_token"[^>]*value="([0-9a-f]{32})"', page).group(1)
+    data = {"firm_name": dummy_enterprise.name, "uscc": dummy_enterprise.uscc, "contact": "张三",
+            "category": "arrears", "summary": "政府项目拖欠工程款", "details": "拖欠两年。",
+            "submission_token": token}  # fmt: skip
+    first = client.post("/appeals/submit", data=data)
+    again = client.post("/appeals/submit", data=data)
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(db.session.scalars(select(AppealReferral)).all()) == 1
+
+
+def test_only_active_verified_accounts_act_for_the_firm(
+    app, create_enterprise, create_enterprise_user, dummy_staff
+):
+    from portal.accounts.models import Verification
+
+    firm = create_enterprise()
+    acting = create_enterprise_user(enterprise=firm)
+    pending = create_enterprise_user(enterprise=firm, verification=Verification.pending)
+    gone = create_enterprise_user(enterprise=firm, is_deactivated=True)
+    with app.test_request_context():
+        item = operations.create_referral(
+            enterprise=firm, summary="厂区道路被封", details="", category="other",
+            channel=Channel.research_visit, collected_by="调研组", by=dummy_staff,
+        )  # fmt: skip
+    assert _notes_of(acting) and not _notes_of(pending) and not _notes_of(gone)
+    assert permissions.can_view_referral(acting, item)
+    assert not permissions.can_view_referral(pending, item)
+    assert not permissions.can_view_referral(gone, item)
+    assert not permissions.can_evaluate(gone, item)
+
+
+def test_new_item_from_a_meeting_number_too_large_is_a_clear_400(client, login, dummy_staff):
+    login(dummy_staff)
+    response = client.get("/appeals/new?meeting=99999999999999999999")
+    assert response.status_code == 400
+    assert client.get("/appeals/new?meeting=12345").status_code == 200  # no such meeting

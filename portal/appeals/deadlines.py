@@ -1,11 +1,12 @@
-"""The appeals' clock and working-day deadlines, in small functions the house clock can replace."""
+"""Working-day deadlines of the appeal steps, on the Beijing calendar (portal.core.clock and
+portal.core.workdays do the time; this module only knows how many days each step gets)."""
 
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 
-from portal.core.db import utcnow
-from portal.core.workdays import WorkCalendar, add_working_days
+from portal.core import clock
+from portal.core.workdays import WorkCalendar, due_date_local
 
 # Working days allowed for the step that starts when an item enters a status, per tier.
 # Overridden by the APPEALS_DEADLINES setting ({tier: {status: days}}); tier 0 = not triaged yet.
@@ -20,14 +21,6 @@ DEFAULT_DEADLINES = {
 }  # fmt: skip
 
 
-def now() -> datetime:
-    return utcnow()
-
-
-def today() -> date:
-    return date.today()
-
-
 def step_days(tier: int | None, status: str) -> int | None:
     configured = current_app.config.get("APPEALS_DEADLINES") or {}
     for table in (configured, DEFAULT_DEADLINES):
@@ -38,11 +31,12 @@ def step_days(tier: int | None, status: str) -> int | None:
 
 
 def due_date(tier: int | None, status: str, start: datetime | None = None) -> date | None:
-    """The deadline of the step starting now, counted in working days; None when untimed."""
+    """The Beijing date by which the step starting at `start` (naive UTC; default now) is due,
+    counted in working days on the Beijing calendar; None when the step is untimed."""
     days = step_days(tier, status)
     if days is None:
         return None
-    return add_working_days(start or now(), days).date()
+    return due_date_local(start or clock.now_utc(), days)
 
 
 def next_working_day(day: date) -> date:
@@ -51,10 +45,3 @@ def next_working_day(day: date) -> date:
     while not calendar.is_workday(day):
         day += timedelta(days=1)
     return day
-
-
-def epoch_seconds() -> int:
-    """Unix time, for webhook timestamps."""
-    import time
-
-    return int(time.time())
