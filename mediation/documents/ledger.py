@@ -292,7 +292,10 @@ def monthly_report(committees, month: str, reader=None) -> dict:
     start, end = parse_month(month)
     ids = [c.id for c in committees]
     # The month's cases of every committee in one go, then split: not two loads per committee.
-    accepted, closed = cases_accepted(ids, start, end, reader), cases_closed(ids, start, end, reader)
+    accepted, closed = (
+        cases_accepted(ids, start, end, reader),
+        cases_closed(ids, start, end, reader),
+    )
     rows = [
         (
             c,

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 
 logger = logging.getLogger(__name__)
 
+
 def configure_rate_limits(app):
     """Wrap the endpoints listed in RATE_LIMITS ({endpoint: "10 per minute"}); call after every
     blueprint is registered. Limits count in RATELIMIT_STORAGE_URI (Redis in production).
