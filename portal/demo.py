@@ -183,6 +183,13 @@ def demo_logins():
     ).first()
     if extra is not None:
         logins.append(("mediator", extra.email))
+    # The appeal register's roles, when its demo is loaded.
+    for role in (Role.bureau_coordinator, Role.department_handler, Role.leadership):
+        first = db.session.scalars(
+            select(User).where(User.role == role).order_by(User.id).limit(1)
+        ).first()
+        if first is not None:
+            logins.append((role.value, first.email))
     return logins
 
 
