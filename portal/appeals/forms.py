@@ -205,7 +205,7 @@ class ProgressForm(FlaskForm):
 class EvaluationForm(FlaskForm):
     method = SelectField(_l("How the evaluation was taken"))
     timeliness = RadioField(_l("Timeliness"), choices=SCORES, validators=[DataRequired()])
-    result = RadioField(_l("Result"), choices=SCORES, validators=[DataRequired()])
+    result = RadioField(_l("Handling result"), choices=SCORES, validators=[DataRequired()])
     attitude = RadioField(_l("Attitude"), choices=SCORES, validators=[DataRequired()])
     satisfied = RadioField(
         _l("Is the enterprise satisfied?"),
@@ -233,7 +233,7 @@ class ConfirmForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField(_l("Closing note"), validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(_l("Closing remarks"), validators=[Optional(), Length(max=5000)])
 
 
 class OrganisationForm(FlaskForm):
@@ -275,7 +275,7 @@ class PlanForm(FlaskForm):
     lead = SelectField(_l("Lead responsible body"), coerce=int, validators=[DataRequired()])
     cooperating = SelectMultipleField(_l("Co-operating bodies"), coerce=int)
     deadline = DateField(
-        _l("Deadline"),
+        _l("Completion deadline"),
         validators=[DataRequired()],
         description=_l("A deadline on a holiday moves to the next working day."),
     )
@@ -301,7 +301,7 @@ class MeetingForm(FlaskForm):
         _l("Kind of meeting"),
         choices=[(k.value, label) for k, label in MEETING_KIND_LABELS.items()],
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Meeting name"), validators=[DataRequired(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     hosts = StringField(_l("Hosts"), validators=[Optional(), Length(max=500)])
@@ -309,7 +309,7 @@ class MeetingForm(FlaskForm):
     firms_attending = TextAreaField(
         _l("Enterprises attending"), validators=[Optional(), Length(max=5000)]
     )
-    minutes = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=50000)])
+    minutes = TextAreaField(_l("Meeting minutes"), validators=[Optional(), Length(max=50000)])
     files = MultipleFileField(_l("Attachments"))
 
     def __init__(self, *args, **kwargs):

@@ -219,7 +219,7 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         workbook,
         _("Figures"),
         [_("From"), _("To"), _("Collected"), _("Resolved"), _("Closure rate"),
-         _("Resolved directly"), _("Forwarded"), _("Forwarded, done"), _("Escalated"),
+         _("Resolved directly"), _("Forwarded"), _("Forwarded, done"), _("Escalated to the city leadership"),
          _("Escalated, done"), _("Overdue open"), _("Average evaluation")],
         [[start, end, f["collected"], f["resolved"], f["share"], f["direct"], f["forwarded"],
           f["forwarded_done"], f["escalated"], f["escalated_done"], f["overdue_open"],
@@ -240,8 +240,8 @@ def ledger_xlsx(start: date, end: date) -> bytes:
         _("Ledger"),
         [_("No."), _("Collected"), _("Channel"), _("Collected by"), _("Enterprise"),
          _("Summary"), _("Category"), _("Tier"), _("Reason for the tier"), _("Route"),
-         _("Department"), _("Stage"), _("Due"), _("Escalated"), _("Result"),
-         _("Evaluation"), _("Closed on")],
+         _("Department"), _("Handling stage"), _("Due"), _("Escalated to the city leadership"), _("Handling result"),
+         _("Evaluation"), _("Item closed on")],
         [[r.id, r.collected_on or clock.local_date(r.created_dt), r.channel_label, r.collected_by,
           r.firm_label, r.summary, r.category_label, r.tier or "", r.tier_reason,
           r.route_label, r.department, r.status_label, r.stage_due_date or "",
@@ -253,7 +253,7 @@ def ledger_xlsx(start: date, end: date) -> bytes:
     _xlsx_sheet(
         workbook,
         _("Overdue"),
-        [_("No."), _("Summary"), _("Department"), _("Stage"), _("Due")],
+        [_("No."), _("Summary"), _("Department"), _("Handling stage"), _("Due")],
         [[r.id, r.summary, r.department, r.status_label, r.stage_due_date] for r in f["overdue"]],
         [8, 40, 20, 24, 12],
     )
@@ -327,7 +327,7 @@ def bulletin_docx(start: date, end: date, *, title: str | None = None) -> bytes:
     if overdue:
         _docx_table(
             document,
-            [_("No."), _("Summary"), _("Department"), _("Stage"), _("Due")],
+            [_("No."), _("Summary"), _("Department"), _("Handling stage"), _("Due")],
             [[r.id, r.summary, r.department or _("Federation directly"), r.status_label,
               r.stage_due_date.isoformat()] for r in overdue],
         )  # fmt: skip

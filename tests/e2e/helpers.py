@@ -147,7 +147,8 @@ def nav_link(page: Page, href_suffix: str):
     """The header link to href_suffix, made visible: the menu and its group opened."""
     open_menu(page)
     link = page.locator(f"header nav a[href$='{href_suffix}']")
-    group = page.locator("header details.nav-group", has=link)
+    # `has` is matched inside each group, so it names the link without the "header nav" prefix.
+    group = page.locator("header details.nav-group", has=page.locator(f"a[href$='{href_suffix}']"))
     if group.count() and not group.evaluate("d => d.open"):
         group.locator("summary").click()
     return link

@@ -61,8 +61,9 @@ def test_question_from_asking_to_the_public_knowledge_base(new_page, log_in_as, 
     page.click(f"text={TITLE}")
     page.click("form[action$='/claim'] button")
     page.fill("form[action$='/answer'] textarea[name=body]", ANSWER)
-    page.click("form[action$='/answer'] button[type=submit] >> nth=0")
-    page.wait_for_selector("text=第五百七十七条")
+    # "Send answer", not one of the "Cite" buttons of the suggested articles in the same form.
+    page.click("form[action$='/answer'] button[type=submit]:not([name=cite])")
+    page.wait_for_selector("text=对方应当承担继续履行等违约责任")
 
     page = new_page()
     log_in_as(page, accounts["enterprise"], PASSWORD)
