@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from knowledge import clock, operations
+from knowledge import operations
 from knowledge.models import QuestionStatus as S
+from portal.core import clock
 from portal.core.db import utcnow
 from portal.notifications.models import Notification
 

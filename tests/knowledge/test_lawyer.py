@@ -8,7 +8,7 @@ from tests.fixtures.knowledge import category
 def test_queue_lists_pool_and_routed_questions_by_deadline(
     client, login, create_question, matching_lawyer, create_enterprise_user
 ):
-    from knowledge import clock
+    from portal.core import clock
     from portal.core.db import utcnow
 
     later = create_question(title="后提交的问题")
