@@ -5,7 +5,8 @@ exactly once and that refused writes changed nothing.
     python -m bench.load [--users 50] [--duration 60] [--database-url postgresql://...]
 
 Users: enterprises ask questions and read them; lawyers read their queue, claim questions from
-the pool and answer them; visitors search and read the knowledge base. Each user waits 0.2-1 s
+the pool and answer them; mediators open their cases and record mediation sessions; visitors
+search and read the knowledge base. Each user waits 0.2-1 s
 between actions (people, not a flood). Prints requests/s, p50/p95/p99 per action, errors.
 The database named by --database-url is dropped and recreated: never point it at real data.
 """
@@ -21,15 +22,20 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import requests
 
+from portal.core import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test-password"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUESTION_LINK = re.compile(r'href="/questions/(\d+)"')
+CASE_LINK = re.compile(r'href="/mediation/cases/(\d+)"')
+CASES_PER_MEDIATOR = 2
 SEARCH_TERMS = ["合同", "劳动合同", "违约", "工资", "租赁", "知识产权", "借款", "公司"]
 
 
@@ -48,14 +54,21 @@ def reset_database(url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(env, enterprises, lawyers):
-    """Accounts for the simulated users, written through the app's own models."""
+def seed(env, enterprises, lawyers, mediators):
+    """Accounts for the simulated users, written through the app's own models; each mediator
+    leads CASES_PER_MEDIATOR cases in mediation (moved there by the real transitions)."""
     code = f"""
 import sys
+from datetime import timedelta
+from decimal import Decimal
 from sqlalchemy import select
 import portal
-from portal.accounts.models import Enterprise, LawyerProfile, Role, User, Verification
+from mediation import operations as mediation_ops
+from mediation.models import (Case, CaseMediator, CaseParty, CaseSource, CaseStatus, Committee,
+    CommitteeMember, MemberRole, PartyKind, PartySide)
+from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User, Verification
 from portal.accounts.passwords import hash_password
+from portal.core import clock
 from portal.core.db import db
 from portal.core.models import LegalCategory
 from portal.core.reference import make_uscc
@@ -79,6 +92,40 @@ with app.app_context():
             certificate_no=f"{{900000 + n:017d}}", industries="C", weekly_capacity=100000,
             specialities=[contract])
         db.session.add(user)
+    chamber = Chamber(code="load", name="压测商会")
+    committee = Committee(chamber=chamber, name="压测商会人民调解委员会", dossier_prefix="压调")
+    password_user = lambda email, name: User(email=email, name=name, role=Role.mediator,
+        password_hash=password, verification=Verification.verified)
+    db.session.add(CommitteeMember(committee=committee, role=MemberRole.director,
+        user=password_user("director@load.example", "调委会主任"),
+        appointed_on=clock.today() - timedelta(days=100)))
+    firms = db.session.scalars(select(User).where(User.role == Role.enterprise)).all()
+    for n in range({mediators}):
+        member = CommitteeMember(committee=committee, role=MemberRole.member,
+            user=password_user(f"mediator{{n}}@load.example", f"调解员{{n}}"),
+            qualification="律师", training_hours=24,
+            appointed_on=clock.today() - timedelta(days=100))
+        db.session.add(member)
+        for k in range({CASES_PER_MEDIATOR}):
+            applicant = firms[(n * {CASES_PER_MEDIATOR} + k) % len(firms)]
+            case = Case(committee=committee, title=f"压测调解案件 {{n}}-{{k}} 货款纠纷",
+                source=CaseSource.online, facts="乙方拖欠货款 12 万元。", claims="支付货款及利息",
+                amount=Decimal("120000.00"), applicant_user_id=applicant.id)
+            case.parties = [
+                CaseParty(side=PartySide.applicant, kind=PartyKind.enterprise,
+                          enterprise_id=applicant.enterprise_id, user_id=applicant.id,
+                          name=applicant.enterprise.name, phone="024-12345678"),
+                CaseParty(side=PartySide.respondent, kind=PartyKind.person, name="李四",
+                          phone="024-87654321"),
+            ]
+            db.session.add(case)
+            db.session.flush()
+            mediation_ops.transition(case, CaseStatus.accepted, None, notify_people=False)
+            case.mediators.append(CaseMediator(member=member, is_lead=True))
+            mediation_ops.transition(case, CaseStatus.mediators_assigned, None,
+                                     notify_people=False)
+            case.rights_notice_dt = clock.now_utc()
+            mediation_ops.transition(case, CaseStatus.in_mediation, None, notify_people=False)
     db.session.commit()
     print(contract.id)
 """
@@ -99,6 +146,9 @@ class Stats:
         self.claimed = []  # (lawyer email, question id) acknowledged
         self.refused_claims = []  # (lawyer email, question id)
         self.answered = []  # (token, question id) acknowledged
+        self.sessions = []  # (token, case id) acknowledged
+        self.refused_asks = []  # titles of questions refused (form shown again with errors)
+        self.refused_sessions = []  # tokens of session records refused
 
     def timed(self, action, session, method, url, **kwargs):
         started = time.perf_counter()
@@ -147,22 +197,28 @@ def enterprise_user(stats, base, email, category_id, stop):
             if page is None or page.status_code != 200:
                 continue
             title = f"压测问题 {secrets.token_hex(6)} 合同违约如何处理"
+            # One in ten is bad input (no question text): refused, it must store nothing.
+            bad = random.random() < 0.1
             response = stats.timed(
-                "ask",
+                "ask (refused)" if bad else "ask",
                 session,
                 "POST",
                 f"{base}/questions/ask",
                 data={
                     "csrf_token": TOKEN.search(page.text).group(1),
                     "title": title,
-                    "body": "供应商迟迟不交货，合同约定的违约金是否可以主张？" * 3,
+                    "body": "" if bad else "供应商迟迟不交货，合同约定的违约金是否可以主张？" * 3,
                     "category": str(category_id),
                     "urgency": "normal",
                     "consent_to_publish": "y",
                     "submit": "1",
                 },
             )
-            if response is not None and response.status_code == 302:
+            if bad:
+                if response is not None and response.status_code == 200:
+                    with stats.lock:
+                        stats.refused_asks.append(title)
+            elif response is not None and response.status_code == 302:
                 found = re.search(r"/questions/(\d+)$", response.headers.get("Location", ""))
                 if found:
                     with stats.lock:
@@ -224,6 +280,56 @@ def lawyer_user(stats, base, email, stop):
         stop.wait(random.uniform(0.2, 1.0))
 
 
+def mediator_user(stats, base, email, stop):
+    """Open my cases, read one, record a session (one in ten with its end before its start:
+    refused, must store nothing)."""
+    session = log_in(stats, base, email)
+    while not stop.is_set():
+        listing = stats.timed("mediator cases", session, "GET", f"{base}/mediation")
+        ids = sorted({int(i) for i in CASE_LINK.findall(listing.text)}) if listing else []
+        if ids:
+            case_id = random.choice(ids)
+            stats.timed("case page", session, "GET", f"{base}/mediation/cases/{case_id}")
+            url = f"{base}/mediation/cases/{case_id}/sessions/new"
+            form = stats.timed("session (form)", session, "GET", url)
+            tokens = TOKEN.findall(form.text) if form is not None else []
+            if tokens:
+                token = f"调解记录{secrets.token_hex(6)}"
+                started = clock.now_local() - timedelta(hours=2)
+                bad = random.random() < 0.1
+                ended = started - timedelta(hours=1) if bad else started + timedelta(hours=1)
+                response = stats.timed(
+                    "record session (refused)" if bad else "record session",
+                    session,
+                    "POST",
+                    url,
+                    data={
+                        "csrf_token": tokens[0],
+                        "held_dt": started.strftime("%Y-%m-%dT%H:%M"),
+                        "ended_dt": ended.strftime("%Y-%m-%dT%H:%M"),
+                        "place": "商会调解室",
+                        "attendees": "申请人代表、被申请人、调解员",
+                        "record": f"{token}：双方就货款支付期限进行协商，约定下次再议。",
+                    },
+                )
+                if bad:
+                    if response is not None and response.status_code == 200:
+                        with stats.lock:
+                            stats.refused_sessions.append(token)
+                elif response is not None and response.status_code == 302:
+                    page = stats.timed(
+                        "case page", session, "GET", f"{base}/mediation/cases/{case_id}"
+                    )
+                    if (
+                        page is not None
+                        and page.status_code == 200
+                        and "alert-success" in page.text
+                    ):
+                        with stats.lock:
+                            stats.sessions.append((token, case_id))
+        stop.wait(random.uniform(0.2, 1.0))
+
+
 def visitor(stats, base, stop):
     session = requests.Session()
     while not stop.is_set():
@@ -267,6 +373,32 @@ def audit(url, stats) -> list[str]:
             ).fetchone()[0]
             if count != 1:
                 problems.append(f"answer {token} on #{question_id}: {count} rows")
+        for title in stats.refused_asks:
+            count = connection.execute(
+                "SELECT count(*) FROM questions WHERE title = %s", (title,)
+            ).fetchone()[0]
+            if count:
+                problems.append(f"refused question {title!r} was stored")
+        for token, case_id in stats.sessions:
+            count = connection.execute(
+                "SELECT count(*) FROM mediation_sessions WHERE case_id = %s AND record LIKE %s",
+                (case_id, f"{token}%"),
+            ).fetchone()[0]
+            if count != 1:
+                problems.append(f"session {token} on case {case_id}: {count} rows")
+        for token in stats.refused_sessions:
+            count = connection.execute(
+                "SELECT count(*) FROM mediation_sessions WHERE record LIKE %s", (f"{token}%",)
+            ).fetchone()[0]
+            if count:
+                problems.append(f"refused session {token} was stored")
+        sessions_total = connection.execute(
+            "SELECT count(*) FROM mediation_sessions WHERE record LIKE '调解记录%%'"
+        ).fetchone()[0]
+        if sessions_total != len(stats.sessions):
+            problems.append(
+                f"{sessions_total} sessions in the database, {len(stats.sessions)} acknowledged"
+            )
         asked_total = connection.execute(
             "SELECT count(*) FROM questions WHERE title LIKE '压测问题%%'"
         ).fetchone()[0]
@@ -300,7 +432,11 @@ def report(stats, duration):
     print(
         f"writes acknowledged: {len(stats.asked)} questions, {len(stats.claimed)} claims "
         f"({len(stats.refused_claims)} refused: someone else was first), "
-        f"{len(stats.answered)} answers"
+        f"{len(stats.answered)} answers, {len(stats.sessions)} mediation sessions"
+    )
+    print(
+        f"bad input refused: {len(stats.refused_asks)} questions, "
+        f"{len(stats.refused_sessions)} sessions"
     )
 
 
@@ -322,9 +458,10 @@ def main(argv=None):
     if args.duration > 600 or args.users > 500:
         raise SystemExit("bench.load: bounded to 600 s and 500 users")
 
-    n_firms = max(1, args.users // 2)
-    n_lawyers = max(1, args.users * 3 // 10)
-    n_visitors = max(1, args.users - n_firms - n_lawyers)
+    n_firms = max(1, args.users * 2 // 5)
+    n_lawyers = max(1, args.users // 4)
+    n_mediators = max(1, args.users * 3 // 20)
+    n_visitors = max(1, args.users - n_firms - n_lawyers - n_mediators)
     state = Path(os.environ.get("LOAD_STATE_DIR", "/tmp/portal-bench-load"))
     state.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -353,7 +490,7 @@ def main(argv=None):
         check=True,
         capture_output=True,
     )
-    category_id = seed(env, n_firms, n_lawyers)
+    category_id = seed(env, n_firms, n_lawyers, n_mediators)
     log = open(state / "server.log", "w")  # noqa: SIM115 (closed in finally)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "docs/deploy/gunicorn.conf.py", "wsgi:app"],
@@ -396,11 +533,17 @@ def main(argv=None):
             for n in range(n_lawyers)
         ]
         threads += [
+            threading.Thread(
+                target=mediator_user, args=(stats, base, f"mediator{n}@load.example", stop)
+            )
+            for n in range(n_mediators)
+        ]
+        threads += [
             threading.Thread(target=visitor, args=(stats, base, stop)) for _ in range(n_visitors)
         ]
         print(
             f"{len(threads)} users ({n_firms} enterprises, {n_lawyers} lawyers, "
-            f"{n_visitors} visitors) for {args.duration:.0f} s"
+            f"{n_mediators} mediators, {n_visitors} visitors) for {args.duration:.0f} s"
         )
         started = time.monotonic()
         for thread in threads:
@@ -430,7 +573,8 @@ def main(argv=None):
             print("  " + problem)
         raise SystemExit(1)
     print(
-        "audit: every acknowledged write is in the database exactly once; refused claims changed nothing"
+        "audit: every acknowledged write is in the database exactly once; refused claims, "
+        "questions and sessions changed nothing"
     )
 
 
