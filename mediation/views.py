@@ -522,11 +522,10 @@ def _load_case(case_id) -> Case:
 def case_detail(case_id):
     case = _load_case(case_id)
     private = permissions.can_view_private(current_user, case)
-    audit_view(case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
     agreement = case.agreement
-    return render_template(
+    page = render_template(
         "mediation/case.html",
         case=case,
         private=private,
@@ -547,6 +546,10 @@ def case_detail(case_id):
         and agreement.confirmation_applied_on is None
         and clock.local_date(now) <= agreement.confirmation_deadline,
     )
+    # Written after the page is rendered: the commit expires every loaded object, and the
+    # page would load the case, its committee and mediators a second time.
+    audit_view(case)
+    return page
 
 
 def audit_view(case, **data):

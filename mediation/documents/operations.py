@@ -2,7 +2,11 @@
 
 from mediation.documents.doctypes import BY_CODE
 from mediation.documents.models import DocumentTemplateVersion
-from mediation.documents.render import next_version_number, validate_template
+from mediation.documents.render import (
+    forget_active_bodies,
+    next_version_number,
+    validate_template,
+)
 from portal.audit.operations import log
 from portal.core.db import db
 
@@ -22,6 +26,7 @@ def save_template(doc_type: str, body: str, *, by, comment: str = "") -> Documen
     )
     db.session.add(version)
     db.session.flush()
+    forget_active_bodies()
     log(
         "mediation.document_template.save",
         version,

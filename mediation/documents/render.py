@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+from flask import g, has_request_context
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, select
@@ -95,6 +96,9 @@ def parse_blocks(text: str) -> list[Block]:
     return blocks
 
 
+ACTIVE_BODIES = "_mediation_active_template_bodies"
+
+
 def active_version(doc_type: str) -> DocumentTemplateVersion | None:
     return db.session.scalars(
         select(DocumentTemplateVersion)
@@ -105,8 +109,37 @@ def active_version(doc_type: str) -> DocumentTemplateVersion | None:
 
 
 def active_body(doc_type: str) -> str:
-    version = active_version(doc_type)
-    return version.body if version is not None else DEFAULTS[doc_type]
+    """The active template's text; within a request all types are read once (a case page
+    checks every document of the case)."""
+    if not has_request_context():
+        version = active_version(doc_type)
+        return version.body if version is not None else DEFAULTS[doc_type]
+    bodies = g.get(ACTIVE_BODIES)
+    if bodies is None:
+        latest = (
+            select(
+                DocumentTemplateVersion.doc_type,
+                func.max(DocumentTemplateVersion.version).label("version"),
+            )
+            .group_by(DocumentTemplateVersion.doc_type)
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(DocumentTemplateVersion.doc_type, DocumentTemplateVersion.body).join(
+                latest,
+                (DocumentTemplateVersion.doc_type == latest.c.doc_type)
+                & (DocumentTemplateVersion.version == latest.c.version),
+            )
+        )
+        bodies = {doc_type: body for doc_type, body in rows}
+        setattr(g, ACTIVE_BODIES, bodies)
+    return bodies[doc_type] if doc_type in bodies else DEFAULTS[doc_type]
+
+
+def forget_active_bodies():
+    """A new version was saved: this request reads the templates again."""
+    if has_request_context():
+        g.pop(ACTIVE_BODIES, None)
 
 
 def next_version_number(doc_type: str) -> int:
