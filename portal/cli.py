@@ -35,6 +35,7 @@ jobs_cli = AppGroup("jobs", help="Periodic jobs, each under its own lock (for ti
 def create_user_command(role, email, name):
     """Create a verified account; the password is read from stdin or prompted."""
     from portal.accounts.operations import AccountError, create_user
+    from portal.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
     if role in (Role.enterprise, Role.lawyer):
         raise click.ClickException(
@@ -46,8 +47,10 @@ def create_user_command(role, email, name):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        raise click.ClickException("the password needs at least 10 characters")
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise click.ClickException(
+            f"the password needs {MIN_LENGTH} to {MAX_LENGTH} characters (ASVS 2.1.1)"
+        )
     try:
         user = create_user(
             email=email,

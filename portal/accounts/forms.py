@@ -21,10 +21,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from portal.core.forms import FlaskForm
 from portal.core.reference import SIZE_CLASSES, industry_choices, uscc_problem
 
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))]
+# Every form that sets a password (registration, change) uses these rules (ASVS 2.1.1).
+PASSWORD_RULES = [
+    DataRequired(),
+    Length(min=MIN_LENGTH, max=MAX_LENGTH, message=_l("Use 12 to 128 characters.")),
+]
+PASSWORD_HINT = _l("At least 12 characters; a few words you remember are enough.")
 
 
 class LoginForm(FlaskForm):
@@ -42,7 +48,7 @@ class _AccountFields(FlaskForm):
             Regexp(r"^\+?[0-9 -]{7,20}$", message=_l("Enter a phone number.")),
         ],
     )
-    password = PasswordField(_l("Password"), validators=PASSWORD_RULES)
+    password = PasswordField(_l("Password"), validators=PASSWORD_RULES, description=PASSWORD_HINT)
     password_again = PasswordField(
         _l("Password again"), validators=[EqualTo("password", message=_l("The passwords differ."))]
     )
@@ -167,7 +173,9 @@ class StaffEnterpriseForm(EnterpriseProfileForm):
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
+    password = PasswordField(
+        _l("New password"), validators=PASSWORD_RULES, description=PASSWORD_HINT
+    )
     password_again = PasswordField(
         _l("New password again"),
         validators=[EqualTo("password", message=_l("The passwords differ."))],

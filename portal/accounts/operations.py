@@ -29,10 +29,12 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == email.lower())) is not None
 
 
-def warn_owner_of_registration_attempt(email: str):
-    """Registration never says an address is taken; its owner is told (inbox and e-mail)."""
+def warn_owner_of_registration_attempt(email: str, password: str):
+    """Registration never says an address is taken; its owner is told (inbox and e-mail).
+    The password is hashed and thrown away: the answer costs what a new account costs."""
     from flask import url_for
 
+    hash_password(password)
     owner = db.session.scalar(select(User).where(User.email == email.lower()))
     notify(
         [owner],

@@ -3,6 +3,10 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+# ASVS 2.1.1 / 2.1.2: at least 12 characters, at most 128, no composition rules.
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
 # OWASP 2023: argon2id, m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 

@@ -133,7 +133,7 @@ def register_enterprise():
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
             # Same answer as a new registration; the owner is told by mail instead.
-            operations.warn_owner_of_registration_attempt(form.email.data)
+            operations.warn_owner_of_registration_attempt(form.email.data, form.password.data)
             db.session.commit()
             flash(
                 _("Thank you. Federation staff will verify your registration; you can log in now."),
@@ -174,7 +174,7 @@ def register_lawyer():
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
             # Same answer as a new registration; the owner is told by mail instead.
-            operations.warn_owner_of_registration_attempt(form.email.data)
+            operations.warn_owner_of_registration_attempt(form.email.data, form.password.data)
             db.session.commit()
             flash(
                 _("Thank you. Federation staff will verify your registration; you can log in now."),

@@ -142,3 +142,51 @@ def test_registration_answers_look_the_same(client, dummy_enterprise_user):
         page = c.get("/account/login").get_data(as_text=True)
         pages.append(re.sub(r'name="csrf_token"[^>]*>|data-csrf="[^"]*"', "", page))
     assert pages[0] == pages[1]
+
+
+def _lawyer_form(email):
+    from portal.core.models import LegalCategory
+
+    contract = db.session.scalar(select(LegalCategory).where(LegalCategory.code == "contract"))
+    return {
+        "name": "李律师",
+        "email": email,
+        "phone": "13900000000",
+        "password": "a-long-password",
+        "password_again": "a-long-password",
+        "law_firm": "辽宁某律师事务所",
+        "certificate_no": "12101200911111111",
+        "industries": ["C"],
+        "specialities": [str(contract.id)],
+        "weekly_capacity": "5",
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/account/register/enterprise", _enterprise_form),
+        ("/account/register/lawyer", _lawyer_form),
+    ],
+)
+def test_registration_with_a_taken_address_does_the_same_work_and_tells_only_the_owner(
+    app, dummy_lawyer, path, form, monkeypatch
+):
+    """Not timed: both answers hash the password once (a taken address used to skip the
+    argon2 hash and answer ~80 ms sooner), answer with the same redirect, and only the owner
+    hears of the attempt."""
+    from portal.accounts import operations
+
+    hashed = []
+    real = operations.hash_password
+    monkeypatch.setattr(operations, "hash_password", lambda p: hashed.append(p) or real(p))
+    answers = []
+    for email in ("fresh@example.com", dummy_lawyer.email.upper()):
+        hashed.clear()
+        response = app.test_client().post(path, data=form(email))
+        answers.append((response.status_code, response.headers.get("Location"), len(hashed)))
+    assert answers[0] == answers[1] == (302, answers[0][1], 1)
+    mails = db.session.scalars(select(OutgoingEmail.recipient)).all()
+    assert dummy_lawyer.email in mails
+    assert db.session.scalar(select(Notification).where(Notification.user_id == dummy_lawyer.id))
+    assert len(db.session.scalars(select(User).where(User.email == dummy_lawyer.email)).all()) == 1

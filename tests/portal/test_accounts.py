@@ -117,3 +117,44 @@ def test_deactivated_account_cannot_log_in(client, login, dummy_staff, create_us
     client.post("/account/logout")
     response = client.post("/account/login", data={"email": target.email, "password": PASSWORD})
     assert response.status_code == 403
+
+
+# ASVS 2.1.1: a new password has at least 12 characters, wherever it is set.
+ELEVEN, TWELVE = "eleven-char", "twelve-chars"
+
+
+def test_registration_refuses_a_password_under_12_characters_in_both_languages(app):
+    assert (len(ELEVEN), len(TWELVE)) == (11, 12)
+    for language, message in (
+        ("zh-CN", "请使用 12 至 128 个字符。"),
+        ("en", "Use 12 to 128 characters."),
+    ):
+        response = app.test_client().post(
+            "/account/register/enterprise",
+            data=_enterprise_form(password=ELEVEN, password_again=ELEVEN),
+            headers={"Accept-Language": language},
+        )
+        assert response.status_code == 200
+        assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "wang@example.com")) is None
+    response = app.test_client().post(
+        "/account/register/enterprise",
+        data=_enterprise_form(password=TWELVE, password_again=TWELVE),
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "wang@example.com"))
+
+
+def test_password_change_refuses_a_new_password_under_12_characters(client, login, dummy_staff):
+    login(dummy_staff)
+    old_hash = dummy_staff.password_hash
+    data = {"current_password": PASSWORD, "password": ELEVEN, "password_again": ELEVEN}
+    response = client.post("/account/password", data=data, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 200
+    assert "请使用 12 至 128 个字符。" in response.get_data(as_text=True)
+    db.session.refresh(dummy_staff)
+    assert dummy_staff.password_hash == old_hash
+    data = {"current_password": PASSWORD, "password": TWELVE, "password_again": TWELVE}
+    assert client.post("/account/password", data=data).status_code == 302
+    db.session.refresh(dummy_staff)
+    assert dummy_staff.password_hash != old_hash

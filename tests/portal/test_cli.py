@@ -29,7 +29,7 @@ def test_users_create_makes_a_verified_account_with_the_password_from_stdin(app)
     ("args", "password", "why"),
     [
         (["--role", "boss", "--email", "x@example.com"], "a long enough password", "boss"),
-        (["--role", "staff", "--email", "x@example.com"], "short", "10 characters"),
+        (["--role", "staff", "--email", "x@example.com"], "eleven-char", "12 to 128 characters"),
         (["--role", "staff", "--email", "not-an-address"], "a long enough password", "e-mail"),
         (
             ["--role", "enterprise", "--email", "x@example.com"],
