@@ -17,6 +17,7 @@ JOBS = {
     "mediation-remind": ("mediation", "remind"),
     "lectures-remind": ("lectures", "remind"),
     "appeals-escalate": ("appeals", "escalate"),
+    "appeals-deliver": ("appeals", "deliver"),
     "mail-send": ("mail", "send"),
     "search-work": ("search", "work"),
 }

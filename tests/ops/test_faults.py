@@ -1,5 +1,6 @@
 """Fault tests (marker `slow`, run in CI): a worker killed mid-request, the database out of
-reach, the SMTP server down. Each is short and bounded."""
+reach, the SMTP server down, the city's appeal register down (the disk-full upload is in
+test_storage.py). Each is short and bounded."""
 
 import contextlib
 import os
@@ -355,5 +356,138 @@ def test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later(committing_d
         _stop(worker)
         if controller is not None:
             controller.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+# --- the appeal register down ------------------------------------------------------------------
+
+REGISTER_SECRET = "fault-register-secret"
+
+
+class CityRegister:
+    """The city's register on a fixed loopback port, up only between start() and stop(); it
+    keeps each message once per idempotency key and counts bad signatures."""
+
+    def __init__(self, port):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from portal.appeals.register import sign
+
+        self.received, self.bad_signatures = {}, 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                stamp = self.headers["X-Register-Timestamp"]
+                if sign(REGISTER_SECRET, stamp, body) != self.headers["X-Register-Signature"]:
+                    outer.bad_signatures += 1
+                    self.send_response(401)
+                else:
+                    outer.received.setdefault(self.headers["Idempotency-Key"], body)
+                    self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_appeal_register_down_queues_messages_and_the_job_sends_them_later(committing_db, tmp_path):
+    import json
+
+    from portal.accounts.models import Enterprise, Role, User, Verification
+    from portal.appeals import operations as appeal_ops
+    from portal.appeals.models import AppealStatus, RegisterOutbox
+    from portal.core.reference import make_uscc
+
+    database, port = tmp_path / "register.db", _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "PORTAL_ENV": "development",
+        "PORTAL_APPEALS_REGISTER": "http",
+        "PORTAL_APPEALS_REGISTER_URL": f"http://127.0.0.1:{port}/items",
+        "PORTAL_APPEALS_REGISTER_SECRET": REGISTER_SECRET,
+    }
+    env.pop("TEST_DATABASE_URL", None)
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        UPLOAD_DIR = env["UPLOAD_DIR"]
+        SEARCH_INDEX_DIR = env["SEARCH_INDEX_DIR"]
+        APPEALS_REGISTER = "http"
+        APPEALS_REGISTER_URL = env["PORTAL_APPEALS_REGISTER_URL"]
+        APPEALS_REGISTER_SECRET = REGISTER_SECRET
+
+    app = portal.create_app(Config)
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        staff = User(email="staff@fault.example", name="工作人员", role=Role.staff,
+                     password_hash="-", verification=Verification.verified)  # fmt: skip
+        firm = Enterprise(name="故障测试有限公司", uscc=make_uscc(880002), industry="C",
+                          size_class="small", verification=Verification.verified)  # fmt: skip
+        db.session.add_all([staff, firm])
+        db.session.flush()
+        item = appeal_ops.create_referral(enterprise=firm, summary="胜诉判决执行不到位", by=staff)
+        # The register is down already: the change is made and its message waits in the outbox.
+        appeal_ops.triage(item, by=staff, category="enforcement", tier=1,
+                          tier_reason="核实属实", route="forwarded")  # fmt: skip
+        assert item.status == AppealStatus.triaged
+        db.session.commit()
+
+    def job():
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", "appeals-deliver"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout.strip().splitlines()[-1]
+
+    def messages():
+        with app.app_context():
+            db.session.remove()
+            return db.session.scalars(select(RegisterOutbox).order_by(RegisterOutbox.id)).all()
+
+    def due_now():  # the back-off has passed (we move the clock on instead of waiting minutes)
+        with app.app_context():
+            db.session.execute(
+                text("UPDATE appeal_register_outbox SET next_attempt_dt = :t"),
+                {"t": utcnow() - timedelta(seconds=1)},
+            )
+            db.session.commit()
+
+    register = None
+    try:
+        assert job() == "0 sent, 1 failed"
+        (message,) = messages()
+        assert message.sent_dt is None and not message.given_up
+        assert message.attempts == 1 and message.last_error
+        assert message.next_attempt_dt > utcnow()
+        assert job() == "0 sent, 0 failed"  # backing off: not due yet, nothing tried
+
+        register = CityRegister(port)  # the register is back
+        due_now()
+        assert job() == "1 sent, 0 failed"
+        (message,) = messages()
+        assert message.sent_dt is not None and message.last_error == ""
+        assert list(register.received) == [message.key]
+        payload = json.loads(register.received[message.key])
+        assert payload["status"] == "triaged" and payload["summary"] == "胜诉判决执行不到位"
+        assert register.bad_signatures == 0
+        assert job() == "0 sent, 0 failed"  # sent once, never again
+        assert len(register.received) == 1
+    finally:
+        if register is not None:
+            register.stop()
         with app.app_context():
             db.engine.dispose()
