@@ -98,6 +98,7 @@ def _disk_full(monkeypatch, seen):
     return real_fsync
 
 
+@pytest.mark.slow  # one of the four fault tests (run in CI like the others)
 def test_disk_full_during_an_upload_leaves_no_half_file(app, monkeypatch):
     before = sorted(Path(app.config["UPLOAD_DIR"]).rglob("*"))
     seen = []
@@ -109,6 +110,7 @@ def test_disk_full_during_an_upload_leaves_no_half_file(app, monkeypatch):
     assert after == [p for p in before if p.is_file()]
 
 
+@pytest.mark.slow
 def test_disk_full_gives_the_user_a_clear_message_and_saves_nothing(
     client, login, dummy_enterprise_user, matching_lawyer, db_session, monkeypatch
 ):
