@@ -36,3 +36,12 @@ def test_ci_runs_the_slow_tests():
     options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert "slow" not in options.get("addopts", "")
     assert "test-sqlite" in makefile and "test-postgres" in makefile
+
+
+def test_the_fuzz_test_runs_on_postgresql_too():
+    """`make test-postgres` runs every test not marked e2e; the fuzz test skips nothing there."""
+    source = (ROOT / "tests/portal/test_fuzz_input.py").read_text()
+    assert "skip" not in source and "ON_POSTGRES" not in source
+    assert "pytest.mark.e2e" not in source
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"TEST_DATABASE_URL=\$\(PG_URL\) \$\(PY\) -m pytest .*-m \"not e2e\"", makefile)
