@@ -36,6 +36,26 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUESTION_LINK = re.compile(r'href="/questions/(\d+)"')
 CASE_LINK = re.compile(r'href="/mediation/cases/(\d+)"')
 CASES_PER_MEDIATOR = 2
+ACCESS_MARK = "bench-load-access"
+# Server-side time per action: (method, path pattern) -> action, as the clients name them.
+ROUTES = [
+    ("GET", r"/account/login", "login"),
+    ("POST", r"/account/login", "login"),
+    ("GET", r"/questions/ask", "ask (form)"),
+    ("POST", r"/questions/ask", "ask"),
+    ("GET", r"/questions/mine", "my questions"),
+    ("GET", r"/questions/queue", "lawyer queue"),
+    ("GET", r"/questions/\d+", "question page"),
+    ("POST", r"/questions/\d+/claim", "claim"),
+    ("POST", r"/questions/\d+/answer", "answer"),
+    ("GET", r"/mediation", "mediator cases"),
+    ("GET", r"/mediation/cases/\d+", "case page"),
+    ("GET", r"/mediation/cases/\d+/sessions/new", "session (form)"),
+    ("POST", r"/mediation/cases/\d+/sessions/new", "record session"),
+    ("GET", r"/search", "public search"),
+    ("GET", r"/kb", "knowledge base"),
+    ("GET", r"/healthz", "baseline /healthz"),
+]
 SEARCH_TERMS = ["合同", "劳动合同", "违约", "工资", "租赁", "知识产权", "借款", "公司"]
 
 
@@ -330,6 +350,15 @@ def mediator_user(stats, base, email, stop):
         stop.wait(random.uniform(0.2, 1.0))
 
 
+def probe(stats, base, stop):
+    """The baseline of the same run: /healthz (one SELECT 1, no page) every half second. Its
+    latency is what the machine and the queue for a worker add to any request."""
+    session = requests.Session()
+    while not stop.is_set():
+        stats.timed("baseline /healthz", session, "GET", f"{base}/healthz")
+        stop.wait(0.5)
+
+
 def visitor(stats, base, stop):
     session = requests.Session()
     while not stop.is_set():
@@ -414,21 +443,51 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def report(stats, duration):
+def server_times(log_path) -> dict:
+    """Milliseconds each request spent inside a gunicorn worker, per action (from the access log)."""
+    patterns = [(m, re.compile(f"{p}$"), a) for m, p, a in ROUTES]
+    times = defaultdict(list)
+    for line in Path(log_path).read_text(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) != 5 or parts[0] != ACCESS_MARK:
+            continue
+        _mark, method, path, status, micros = parts
+        for m, pattern, action in patterns:
+            if m == method and pattern.match(path):
+                if action in ("ask", "record session") and status == "200":
+                    action += " (refused)"  # the form shown again with its errors
+                times[action].append(int(micros) / 1000)
+                break
+    return times
+
+
+def report(stats, duration, server=None):
     total = sum(len(v) for v in stats.latency.values())
     print(f"\n{total} requests in {duration:.0f} s: {total / duration:.1f} requests/s")
     print(f"load average at the end (1/5/15 min): {os.getloadavg()}, {os.cpu_count()} CPUs")
-    print(f"{'action':<16}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  errors")
+    server = server or {}
+    print("client side: what the simulated user waited; server: time inside a gunicorn worker")
+    print(
+        f"{'action':<26}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'server p50':>12}{'p95':>7}  errors"
+    )
     for action in sorted(stats.latency):
         values = [v * 1000 for v in stats.latency[action]]
         errors = dict(stats.errors.get(action, {}))
+        inside = server.get(action)
+        inside_text = (
+            f"{statistics.median(inside):>12.0f}{percentile(inside, 95):>7.0f}"
+            if inside
+            else " " * 19
+        )
         print(
-            f"{action:<16}{len(values):>7}{statistics.median(values):>9.0f}"
-            f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}  {errors or '-'}"
+            f"{action:<26}{len(values):>6}{statistics.median(values):>8.0f}"
+            f"{percentile(values, 95):>8.0f}{percentile(values, 99):>8.0f}{inside_text}"
+            f"  {errors or '-'}"
         )
     for action, errors in stats.errors.items():
         if action not in stats.latency:
-            print(f"{action:<16}{'':>34}  {dict(errors)}")
+            print(f"{action:<26}{'':>49}  {dict(errors)}")
     print(
         f"writes acknowledged: {len(stats.asked)} questions, {len(stats.claimed)} claims "
         f"({len(stats.refused_claims)} refused: someone else was first), "
@@ -493,7 +552,17 @@ def main(argv=None):
     category_id = seed(env, n_firms, n_lawyers, n_mediators)
     log = open(state / "server.log", "w")  # noqa: SIM115 (closed in finally)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "docs/deploy/gunicorn.conf.py", "wsgi:app"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "docs/deploy/gunicorn.conf.py",
+            # Each request's time inside the worker, to tell work from waiting for a worker.
+            "--access-logformat",
+            f"{ACCESS_MARK} %(m)s %(U)s %(s)s %(D)s",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -518,6 +587,11 @@ def main(argv=None):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("bench.load: the server did not start (see server.log)")
             time.sleep(0.3)
+        # Warm-up, not measured: each worker compiles its templates on first use.
+        warm = requests.Session()
+        for _ in range(args.workers * 3):
+            for path in ("/account/login", "/search?q=合同", "/kb", "/"):
+                warm.get(f"{base}{path}", timeout=60)
         stats, stop = Stats(), threading.Event()
         threads = [
             threading.Thread(
@@ -541,6 +615,7 @@ def main(argv=None):
         threads += [
             threading.Thread(target=visitor, args=(stats, base, stop)) for _ in range(n_visitors)
         ]
+        threads.append(threading.Thread(target=probe, args=(stats, base, stop)))
         print(
             f"{len(threads)} users ({n_firms} enterprises, {n_lawyers} lawyers, "
             f"{n_mediators} mediators, {n_visitors} visitors) for {args.duration:.0f} s"
@@ -554,7 +629,8 @@ def main(argv=None):
         for thread in threads:
             thread.join(timeout=40)
         elapsed = time.monotonic() - started
-        report(stats, elapsed)
+        log.flush()
+        report(stats, elapsed, server_times(state / "server.log"))
     finally:
         for process in (server, indexer):
             process.terminate()
