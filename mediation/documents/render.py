@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import g, has_request_context
@@ -35,6 +36,13 @@ def make_environment() -> SandboxedEnvironment:
 
 
 ENV = make_environment()
+
+
+@lru_cache(maxsize=64)
+def compiled(body: str):
+    """A template's compiled form, by its text: compiling costs far more than rendering, and a
+    case page checks every document of the case. A new version has new text, so a new entry."""
+    return ENV.from_string(body)
 
 
 @dataclass
@@ -155,7 +163,7 @@ def render_text(body: str, context: dict) -> tuple[str, list]:
     """(text, missing labels); raises jinja2.TemplateError for broken templates."""
     found, token = ctxmod.collecting()
     try:
-        text = ENV.from_string(body).render(**context)
+        text = compiled(body).render(**context)
     finally:
         ctxmod.stop_collecting(token)
     return text, list(found)
