@@ -1,7 +1,7 @@
 #!/bin/sh
 # The production layout on this machine (`make prod-local`): gunicorn (4 workers, app preloaded,
-# jieba initialised once), the search indexer and the mail sender as long-running workers,
-# against the local PostgreSQL and Redis. Ctrl-C stops everything it started.
+# jieba initialised once), the search indexer, the mail sender and the appeal register sender as
+# long-running workers, against the local PostgreSQL and Redis. Ctrl-C stops everything it started.
 set -eu
 cd "$(dirname "$0")/../.."
 VENV=${VENV:-.venv}
@@ -35,6 +35,7 @@ trap stop INT TERM EXIT
 $VENV/bin/gunicorn -c docs/deploy/gunicorn.conf.py wsgi:app & pids="$pids $!"
 $FLASK search work --loop --interval 2 & pids="$pids $!"
 $FLASK mail send --loop --interval 5 & pids="$pids $!"
+$FLASK appeals deliver --loop --interval 10 & pids="$pids $!"
 echo "portal on http://$PORTAL_BIND ($PORTAL_WORKERS workers), database $DATABASE_URL, redis $REDIS_URL"
-echo "workers: search indexer, mail sender. Periodic jobs: $FLASK jobs run NAME (see jobs list)."
+echo "workers: search indexer, mail sender, appeal register sender. Periodic jobs: $FLASK jobs run NAME (see jobs list)."
 wait

@@ -87,14 +87,31 @@ def summary_command(year, out):
 
 
 @appeals_cli.command("deliver")
-def deliver_command():
-    """Send due outbox messages to an external city register (retries with back-off)."""
+@click.option("--loop", is_flag=True, help="Keep running, sending messages as they become due.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
+def deliver_command(loop, interval):
+    """Send due outbox messages to an external city register (retries with back-off; from a
+    timer, or with --loop as a service; safe on several hosts: rows are locked while sent)."""
+    import time
+
     from portal.appeals.register import deliver_outbox
     from portal.core.db import db
 
-    sent, failed = deliver_outbox()
-    db.session.commit()
-    click.echo(f"{sent} sent, {failed} failed")
+    while True:
+        try:
+            sent, failed = deliver_outbox()
+            db.session.commit()
+        except Exception as exc:  # database away: say so, keep the service alive, retry
+            db.session.rollback()
+            if not loop:
+                raise
+            click.echo(f"appeals deliver failed: {type(exc).__name__}: {exc}", err=True)
+            sent = failed = 0
+        if not loop or sent or failed:
+            click.echo(f"{sent} sent, {failed} failed")
+        if not loop:
+            break
+        time.sleep(interval)
 
 
 def init_app(app):

@@ -10,7 +10,7 @@ FAULT_TESTS = {
     "worker killed": "tests/ops/test_faults.py::test_a_worker_killed_mid_request_loses_nothing_acknowledged",
     "database restarted": "tests/ops/test_faults.py::test_database_out_of_reach_gives_a_clear_503_then_recovers",
     "SMTP down": "tests/ops/test_faults.py::test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later",
-    "register down": "tests/ops/test_faults.py::test_appeal_register_down_queues_messages_and_the_job_sends_them_later",
+    "register down": "tests/ops/test_faults.py::test_appeal_register_down_queues_messages_and_the_worker_sends_them_later",
     "disk full": "tests/ops/test_storage.py::test_disk_full_during_an_upload_leaves_no_half_file",
 }
 
@@ -44,4 +44,6 @@ def test_the_fuzz_test_runs_on_postgresql_too():
     assert "skip" not in source and "ON_POSTGRES" not in source
     assert "pytest.mark.e2e" not in source
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"TEST_DATABASE_URL=\$\(PG_URL\) \$\(PY\) -m pytest .*-m \"not e2e\"", makefile)
+    assert re.search(
+        r"TEST_DATABASE_URL=\$\(PG_URL\) \$\(PY\) -m pytest .*-m \"not e2e\"", makefile
+    )
