@@ -63,10 +63,42 @@ with app.app_context():
 """
 
 
+def _fault_database(tmp_path):
+    """A database of the fault test's own: on the PostgreSQL pass a fresh `<test db>_fault`
+    (production's database; committed rows must not reach the test's own), else SQLite."""
+    if not ON_POSTGRES:
+        return f"sqlite:///{tmp_path / 'fault.db'}"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"{server.database}_fault"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def _titles(url):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [r[0] for r in connection.execute(text("SELECT title FROM questions"))]
+    finally:
+        engine.dispose()
+
+
 def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
+    database_url = _fault_database(tmp_path)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fault.db'}",
+        "DATABASE_URL": database_url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "PORTAL_WTF_CSRF_ENABLED": "false",
@@ -145,10 +177,7 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
             thread.join(timeout=20)
     finally:
         _stop(server)
-    import sqlite3
-
-    rows = sqlite3.connect(tmp_path / "fault.db").execute("SELECT title FROM questions").fetchall()
-    titles = [r[0] for r in rows]
+    titles = _titles(database_url)
     assert len(titles) == len(set(titles)), "a write was doubled"
     assert set(acknowledged) <= set(titles), "an acknowledged write was lost"
     # Refused or cut-off requests: either nothing, or the whole question (never half of one).
