@@ -37,6 +37,7 @@ from knowledge.permissions import (
     can_see_routing,
     can_use_queue,
     can_view_question,
+    has_conflict,
     is_answering_lawyer,
     is_firm_member,
 )
@@ -237,6 +238,16 @@ def _render_question(question, cited=None, **forms):
 
 @login_required
 def question(question_id):
+    question = get_or_404(Question, question_id)
+    if (
+        not can_view_question(current_user, question)
+        and can_use_queue(current_user)
+        and not has_conflict(current_user, question)
+        and _taken_by_another(question)
+    ):
+        # A lawyer opening a question (from the queue, a notice) that another lawyer claimed
+        # in the meantime: say so rather than show a bare "forbidden" page.
+        return _taken_message()
     return _render_question(_question_or_404(question_id))
 
 
@@ -289,6 +300,10 @@ def claim(question_id):
             flash(_("You claimed the question."), "success")
             return redirect(url_for(".question", question_id=question_id))
     # The loser of a claim race: say what happened instead of a bare "forbidden" page.
+    return _taken_message()
+
+
+def _taken_message():
     flash(
         _(
             "Another lawyer took this question just before you, so it has left your queue. "
