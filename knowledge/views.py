@@ -45,7 +45,7 @@ from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
-from portal.core import once
+from portal.core import listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -572,9 +572,22 @@ def staff_questions():
     )
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
+    # From the statistics page: asked (sent) or first answered in the period, of a chamber's firms.
+    answered = request.args.get("by") == "answered"
+    list_filter = listfilter.from_request()
+    stmt = list_filter.in_period(
+        stmt, Question.first_answer_dt if answered else Question.submitted_dt
+    )
+    stmt = list_filter.of_chamber_firms(stmt, Question.enterprise_id)
     page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)
     return render_template(
-        "knowledge/staff_questions.html", page=page, status=status, S=S, labels=STATUS_LABELS
+        "knowledge/staff_questions.html",
+        page=page,
+        status=status,
+        S=S,
+        labels=STATUS_LABELS,
+        list_filter=list_filter,
+        by="answered" if answered else "",
     )
 
 
