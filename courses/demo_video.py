@@ -14,12 +14,13 @@ import textwrap
 import wave
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courses import operations
 from courses.models import Lecture, LectureStatus
 from courses.transcripts import Cue
 from portal.core.db import db, utcnow
+from portal.core.models import StoredFile
 from portal.core.uploads import store_bytes
 
 TOOLS = ("ffmpeg", "espeak-ng")
@@ -28,7 +29,8 @@ MAX_CUES = 4  # short videos: the first lines of the transcript
 LEAD_IN_MS = 1500  # the title slide before the first line
 GAP_MS = 600  # a breath between lines
 SIZE = (960, 540)
-SPEED = 200  # espeak-ng words per minute (its default, 175, drags in Chinese)
+SPEED = 200
+FILE_PREFIX = "demo-lecture-"  # the demo's own videos: a second `demo load` makes no more  # espeak-ng words per minute (its default, 175, drags in Chinese)
 
 
 def missing_tools() -> list[str]:
@@ -157,6 +159,13 @@ def load_videos(app) -> str:
             f"skipped: {' and '.join(missing)} not installed (Debian: apt-get install ffmpeg "
             "espeak-ng); the demo lectures keep their transcripts without video"
         )
+    made_before = db.session.scalar(
+        select(func.count(Lecture.id))
+        .join(StoredFile, StoredFile.id == Lecture.video_file_id)
+        .where(StoredFile.original_name.like(f"{FILE_PREFIX}%"))
+    )
+    if made_before:
+        return f"{made_before} lecture videos already made"
     lectures = db.session.scalars(
         select(Lecture)
         .where(
@@ -175,7 +184,9 @@ def load_videos(app) -> str:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             data, cues = make_video(lecture, Path(tmp))
-        lecture.video_file = store_bytes(data, f"lecture-{lecture.id}.mp4", allowed_kinds={"mp4"})
+        lecture.video_file = store_bytes(
+            data, f"{FILE_PREFIX}{lecture.id}.mp4", allowed_kinds={"mp4"}
+        )
         # The transcript follows the video, so each jump link starts where its line is spoken.
         operations.set_transcript(lecture, cues, name=lecture.transcript_name or "demo.vtt")
         made += 1

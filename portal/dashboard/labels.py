@@ -60,15 +60,32 @@ KEY_LABELS = {
     "follow_ups": (_l("Findings followed up"), "checkups.stats"),
     # appeals
     "collected": (_l("Appeals collected"), "appeals.index"),
-    "resolved": (_l("Appeals resolved"), "appeals.index"),
+    "resolved": (_l("Appeals resolved"), "appeals.index", {"status": "closed"}),
     "resolved_percent": (_l("Resolved (%)"), None),
-    "law_related_resolved": (_l("Law-related appeals resolved"), "appeals.index"),
-    "escalated": (_l("Appeals escalated"), "appeals.index"),
-    "direct": (_l("Appeals resolved directly by the federation"), "appeals.index"),
-    "forwarded": (_l("Appeals forwarded to departments"), "appeals.index"),
-    "forwarded_done": (_l("Forwarded appeals done"), "appeals.index"),
-    "escalated_done": (_l("Escalated appeals done"), "appeals.index"),
-    "overdue_open": (_l("Open appeals past their deadline"), "appeals.index"),
+    "law_related_resolved": (
+        _l("Law-related appeals resolved"),
+        "appeals.index",
+        {"status": "closed"},
+    ),
+    "escalated": (_l("Appeals escalated"), "appeals.index", {"route": "escalated"}),
+    "direct": (
+        _l("Appeals resolved directly by the federation"),
+        "appeals.index",
+        {"route": "direct"},
+    ),
+    "forwarded": (_l("Appeals forwarded to departments"), "appeals.index", {"route": "forwarded"}),
+    "forwarded_done": (
+        _l("Forwarded appeals done"),
+        "appeals.index",
+        {"route": "forwarded", "status": "closed"},
+    ),
+    "escalated_done": (
+        _l("Escalated appeals done"),
+        "appeals.index",
+        {"route": "escalated", "status": "closed"},
+    ),
+    # Open now, whenever collected: the open list, not narrowed to the period.
+    "overdue_open": (_l("Open appeals past their deadline"), "appeals.index", {"status": "open"}),
 }
 
 # Codes that repeat what the section already says (its title, or the same figures as a list).
@@ -77,6 +94,8 @@ LEFT_OUT = {"label", "figures", "total"}
 # Lists that narrow themselves to ?start=&end=&chamber= (portal.core.listfilter): a figure links
 # to them filtered as the dashboard is. Other lists are linked whole.
 FILTERED_LISTS = {
+    "appeals.index",
+    "courses.index",
     "mediation.index",
     "mediation.overdue",
     "knowledge.staff_questions",
@@ -85,12 +104,20 @@ FILTERED_LISTS = {
 }
 
 
-def _link(endpoint, extra=None, filter_args=None):
+# Figures that count what stands now, not what happened in the period: their list is narrowed
+# to the chamber only.
+NOT_IN_PERIOD = {"overdue_open"}
+
+
+def _link(endpoint, extra=None, filter_args=None, key=""):
     if not endpoint or endpoint not in current_app.view_functions:
         return None
     args = dict(extra or {})
     if endpoint in FILTERED_LISTS:
         args.update(filter_args or {})
+        if key in NOT_IN_PERIOD:
+            args.pop("start", None)
+            args.pop("end", None)
     return url_for(endpoint, **args)
 
 
@@ -103,4 +130,4 @@ def translate_key(key, value, filter_args=None):
     if known is None or isinstance(value, (dict, list)):
         return None
     label, endpoint, *extra = known
-    return Figure(label, value, _link(endpoint, extra[0] if extra else None, filter_args), key)
+    return Figure(label, value, _link(endpoint, extra[0] if extra else None, filter_args, key), key)

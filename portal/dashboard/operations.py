@@ -43,12 +43,17 @@ def collect(period: Period, chamber=None) -> list[dict]:
     if chamber is not None:
         filter_args["chamber"] = chamber.id
 
-    def translate(key, value):
-        return translate_key(key, value, filter_args)
+    period_args = {k: v for k, v in filter_args.items() if k != "chamber"}
 
     for name, function in current_app.extensions.get("portal.stats", {}).items():
         title = SECTION_TITLES.get(name, name) if isinstance(name, str) else name
         narrowed = chamber is not None and takes_chamber(function)
+        # A section's lists are narrowed as its figures are: to the chamber only when they are.
+        args = filter_args if narrowed else period_args
+
+        def translate(key, value, args=args):
+            return translate_key(key, value, args)
+
         section = {
             "title": str(title),
             "code": name if isinstance(name, str) else "",

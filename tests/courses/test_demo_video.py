@@ -42,6 +42,10 @@ def test_with_the_tools_held_lectures_with_transcripts_get_a_video(
     assert held.id in made and no_transcript.id not in made and ahead.id not in made
     assert held.video_file is not None and held.has_video
     assert "videos made" in message
+    # A second `demo load` makes no more (nor re-times other lectures' transcripts).
+    another = create_lecture(starts_in=-timedelta(days=4), transcript=VTT)
+    assert "already made" in demo_video.load_videos(app)
+    assert another.video_file is None
 
 
 needs_tools = pytest.mark.skipif(

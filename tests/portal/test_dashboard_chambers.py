@@ -238,3 +238,49 @@ def test_reports_as_docx_and_xlsx_in_the_federations_phrasing(
         "仿宋_GB2312"
     )
     assert f"report-2026-10-c{a.id}.docx" in docx.headers["Content-Disposition"]
+
+
+def test_appeals_narrow_to_a_chamber_and_their_lists_follow(
+    app, client, login, dummy_staff, create_chamber, create_enterprise
+):
+    from portal.appeals import operations
+
+    chamber = create_chamber(name="沈阳市江苏商会")
+    member = create_enterprise(chambers=[chamber])
+    other = create_enterprise()
+    with app.test_request_context(), clock.frozen(clock.utc(2026, 10, 14, 2)):
+        ours = operations.create_referral(
+            enterprise=member, summary="会员企业反映用电报装难", by=dummy_staff
+        )
+        theirs = operations.create_referral(
+            enterprise=other, summary="别家企业反映的问题", by=dummy_staff
+        )
+    login(dummy_staff)
+    page = client.get(f"/dashboard?month=2026-10&chamber={chamber.id}").get_data(as_text=True)
+    value, link = _figure(page, "收集诉求数")
+    assert value == "1"
+    assert link == f"/appeals?start=2026-10-01&end=2026-10-31&chamber={chamber.id}"
+    listed = client.get(link).get_data(as_text=True)
+    assert ours.summary in listed and theirs.summary not in listed
+    # Open items past their deadline are counted as they stand now: the chamber's open list.
+    _value, overdue = _figure(page, "超期未办结诉求数")
+    assert overdue == f"/appeals?status=open&chamber={chamber.id}"
+
+
+def test_lectures_link_to_those_held_in_the_period_never_to_a_chamber(
+    client, login, dummy_staff, create_lecture, create_chamber
+):
+    from datetime import timedelta
+
+    chamber = create_chamber()
+    held = create_lecture(starts_in=-timedelta(days=2), title="本月已举办的讲座")
+    ahead = create_lecture(starts_in=timedelta(days=2), title="尚未举办的讲座")
+    month = clock.today().strftime("%Y-%m")
+    login(dummy_staff)
+    page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
+    _value, link = _figure(page, "举办讲座场次")
+    assert link.startswith("/lectures?start=") and "chamber" not in link
+    listed = client.get(link).get_data(as_text=True)
+    library = listed.split('id="library-heading"', 1)[1].split("</section>", 1)[0]
+    assert held.title in library and ahead.title not in library
+    assert "筛选条件" in listed and chamber.name not in listed
