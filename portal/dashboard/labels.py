@@ -46,10 +46,10 @@ KEY_LABELS = {
     "covered_firms": (_l("Firms with a counsel"), "counsel.index"),
     "eligible_firms": (_l("Small and micro member firms"), None),
     "coverage_percent": (_l("Coverage (%)"), None),
-    "services": (_l("Counsel services logged"), "counsel.index"),
-    "confirmed_services": (_l("Services confirmed by firms"), "counsel.index"),
-    "hours": (_l("Hours of counsel service"), None),
-    "quiet_firms": (_l("Firms without a service for 90 days"), "counsel.index"),
+    "services": (_l("Counsel services logged"), "counsel.report"),
+    "confirmed_services": (_l("Services confirmed by firms"), "counsel.report"),
+    "hours": (_l("Hours of counsel service"), "counsel.report"),
+    "quiet_firms": (_l("Firms without a service for 90 days"), "counsel.report"),
     # check-ups
     "checkups_held": (_l("Check-ups held"), "checkups.index", {"status": "examined"}),
     "firms_examined": (_l("Firms examined"), "checkups.index", {"status": "examined"}),
@@ -95,6 +95,8 @@ LEFT_OUT = {"label", "figures", "total"}
 # to them filtered as the dashboard is. Other lists are linked whole.
 FILTERED_LISTS = {
     "appeals.index",
+    "counsel.index",
+    "counsel.report",
     "courses.index",
     "mediation.index",
     "mediation.overdue",

@@ -284,3 +284,38 @@ def test_lectures_link_to_those_held_in_the_period_never_to_a_chamber(
     library = listed.split('id="library-heading"', 1)[1].split("</section>", 1)[0]
     assert held.title in library and ahead.title not in library
     assert "筛选条件" in listed and chamber.name not in listed
+
+
+def test_counsel_figures_narrow_to_a_chamber(
+    client,
+    login,
+    dummy_staff,
+    create_chamber,
+    create_enterprise,
+    create_counsel_group,
+    create_counsel_service,
+):
+    chamber = create_chamber(name="沈阳市山东商会")
+    members = [create_enterprise(chambers=[chamber]) for _ in range(2)]
+    ours = create_counsel_group(enterprises=members, chamber=chamber, name="山东商会顾问组")
+    theirs = create_counsel_group(firms=3, name="别家顾问组")
+    create_counsel_service(ours)
+    create_counsel_service(theirs)
+    create_counsel_service(theirs, enterprise=theirs.enterprises[1])
+    month = clock.today().strftime("%Y-%m")
+    login(dummy_staff)
+    page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
+    assert _figure(page, "在服务的顾问组数")[0] == "1"
+    assert _figure(page, "有法律顾问的企业数")[0] == "2"
+    assert _figure(page, "登记的顾问服务次数")[0] == "1"
+    # The lists behind: the chamber's groups; the report of its firms' services.
+    _value, groups_link = _figure(page, "在服务的顾问组数")
+    groups = client.get(groups_link).get_data(as_text=True)
+    assert "山东商会顾问组" in groups and "别家顾问组" not in groups
+    _value, report_link = _figure(page, "登记的顾问服务次数")
+    assert (
+        report_link.startswith("/counsel/reports?start=") and f"chamber={chamber.id}" in report_link
+    )
+    assert "本期共 1 条服务记录。" in client.get(report_link).get_data(as_text=True)
+    whole = client.get(f"/dashboard?month={month}").get_data(as_text=True)
+    assert _figure(whole, "登记的顾问服务次数")[0] == "3"
