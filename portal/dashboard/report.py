@@ -70,7 +70,8 @@ def paragraphs(sections) -> list[tuple[str, str]]:
     out = []
 
     def has(*keys):
-        return all(k in v for k in keys)
+        # A programme with nothing to report in the period is left out of the report.
+        return all(k in v for k in keys) and any(v[k] for k in keys)
 
     if has("enterprises_answered", "answered", "asked"):
         text = _(

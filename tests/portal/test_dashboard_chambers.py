@@ -212,6 +212,9 @@ def test_reports_as_docx_and_xlsx_in_the_federations_phrasing(
     text = "\n".join(str(cell) for row in rows for cell in row if cell)
     assert "2 家商会成立人民调解委员会" in text and "调解纠纷 4 件" in text
     assert "统计期间：2026年10月1日至2026年10月31日" in text
+    assert "本期，2 家商会成立人民调解委员会，调解纠纷 4 件。" in text
+    # A programme with nothing in the period is left out, not reported as "0 lectures".
+    assert "普法讲座" not in text and " 0 " not in text
     numbered = {
         str(r[0]): r[1] for r in rows if r[0] and re.match(r"^[一二三四五六七八九十]、", str(r[0]))
     }
