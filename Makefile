@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: prod-local demo serve install install-test translations chromium lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
+.PHONY: prod-local demo serve install install-test translations chromium media-tools lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed translations
 
-install-test: $(VENV)/.installed-test translations chromium
+install-test: $(VENV)/.installed-test translations chromium media-tools
 
 translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools compile
@@ -38,6 +38,14 @@ chromium:
 	@{ command -v /usr/bin/chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+
+# Debian's ffmpeg and espeak-ng: `flask demo load` makes short lecture videos with them (slides
+# and the spoken transcript), and the test of those videos runs. Without them the demo still
+# loads (it says why it skipped the videos) and that test is skipped with the reason.
+media-tools:
+	@{ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v espeak-ng >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq ffmpeg espeak-ng >/dev/null; }
 
 demo: install
 	$(FLASK) db upgrade

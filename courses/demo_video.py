@@ -1,23 +1,36 @@
-"""Demo lecture videos: a slide and the transcript spoken by espeak-ng, made with ffmpeg.
+"""Demo lecture videos: a slide per transcript line, the line spoken by espeak-ng, made with ffmpeg.
 
 Only where Debian's `ffmpeg` and `espeak-ng` are installed; otherwise the demo says why it
 skipped them and the lectures keep their transcripts (the jump links then have nothing to play).
+
+Each video is short (the first lines of the transcript, a few seconds each): the transcript is
+re-timed to the spoken lines, so a jump link starts the video where that line is spoken.
 """
 
 import shutil
 import subprocess
 import tempfile
+import textwrap
+import wave
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from courses import operations
 from courses.models import Lecture, LectureStatus
+from courses.transcripts import Cue
 from portal.core.db import db, utcnow
+from portal.core.models import StoredFile
 from portal.core.uploads import store_bytes
 
 TOOLS = ("ffmpeg", "espeak-ng")
 HOW_MANY = 3
-MAX_CUES = 8  # short videos: the first cues of the transcript
+MAX_CUES = 4  # short videos: the first lines of the transcript
+LEAD_IN_MS = 1500  # the title slide before the first line
+GAP_MS = 600  # a breath between lines
+SIZE = (960, 540)
+SPEED = 200
+FILE_PREFIX = "demo-lecture-"  # the demo's own videos: a second `demo load` makes no more  # espeak-ng words per minute (its default, 175, drags in Chinese)
 
 
 def missing_tools() -> list[str]:
@@ -37,72 +50,93 @@ def _cjk_font() -> str | None:
     return found or None
 
 
-def make_video(lecture: Lecture, folder: Path) -> bytes:
-    """An MP4: each of the first cues spoken at its own start time over a slide with the title."""
-    cues = list(lecture.cues)[:MAX_CUES]
-    parts = []
-    for n, cue in enumerate(cues):
-        spoken = folder / f"cue{n}.wav"
-        _run("espeak-ng", "-v", "cmn", "-s", "170", "-w", str(spoken), cue.text)
-        # Pad (or cut) each cue to the time until the next one, so the jump links line up.
-        length = max(
-            1.0,
-            ((cue.end_ms if n == len(cues) - 1 else cues[n + 1].start_ms) - cue.start_ms) / 1000,
-        )
-        padded = folder / f"pad{n}.wav"
-        _run(
-            "ffmpeg",
-            "-y",
-            "-i",
-            str(spoken),
-            "-af",
-            f"apad=whole_dur={length}",
-            "-t",
-            str(length),
-            str(padded),
-        )
-        parts.append(padded)
-    lead_in = cues[0].start_ms / 1000 if cues else 0
-    listing = folder / "parts.txt"
-    silence = folder / "lead.wav"
-    _run(
-        "ffmpeg",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        "anullsrc=r=22050:cl=mono",
-        "-t",
-        str(max(lead_in, 0.1)),
-        str(silence),
-    )
-    listing.write_text("".join(f"file '{p}'\n" for p in [silence, *parts]))
-    audio = folder / "audio.wav"
-    _run(
-        "ffmpeg", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-ar", "22050", str(audio)
-    )
-    slide = "color=c=0x0b3d6e:s=960x540:r=5"
-    video_filter = []
-    font = _cjk_font()
+def _slide(folder: Path, name: str, title: str, line: str, font: str | None) -> Path:
+    """A PNG slide: the lecture's title at the top, the spoken line in the middle."""
+    out = folder / f"{name}.png"
+    filters = []
     if font:
-        title = lecture.title.replace(":", r"\:").replace("'", "")
-        video_filter = [
-            "-vf",
-            f"drawtext=fontfile={font}:text='{title}':fontcolor=white:fontsize=40:x=(w-text_w)/2:y=(h-text_h)/2",
-        ]
-    out = folder / "lecture.mp4"
+        for part, text, size, y in (
+            ("title", title, 34, "60"),
+            ("line", line, 40, "(h-text_h)/2+30"),
+        ):
+            source = folder / f"{name}-{part}.txt"
+            source.write_text("\n".join(textwrap.wrap(text, 20)) or " ", encoding="utf-8")
+            filters.append(
+                f"drawtext=fontfile={font}:textfile={source}:expansion=none:fontcolor=white:"
+                f"fontsize={size}:line_spacing=14:x=(w-text_w)/2:y={y}"
+            )
     _run(
         "ffmpeg",
         "-y",
         "-f",
         "lavfi",
         "-i",
-        slide,
+        f"color=c=0x0b3d6e:s={SIZE[0]}x{SIZE[1]}",
+        *(["-vf", ",".join(filters)] if filters else []),
+        "-frames:v",
+        "1",
+        str(out),
+    )
+    return out
+
+
+def _speak(folder: Path, n: int, text: str) -> tuple[bytes, wave._wave_params]:
+    spoken = folder / f"line{n}.wav"
+    _run("espeak-ng", "-v", "cmn", "-s", str(SPEED), "-w", str(spoken), text)
+    with wave.open(str(spoken), "rb") as sound:
+        return sound.readframes(sound.getnframes()), sound.getparams()
+
+
+def _silence(params, ms: int) -> bytes:
+    return b"\x00" * (params.sampwidth * params.nchannels * (params.framerate * ms // 1000))
+
+
+def make_video(lecture: Lecture, folder: Path) -> tuple[bytes, list[Cue]]:
+    """An MP4 of the first transcript lines, each spoken over its own slide, and the lines
+    re-timed to where they are spoken in it."""
+    lines = [cue.text for cue in list(lecture.cues)[:MAX_CUES]]
+    font = _cjk_font()
+    spoken = [_speak(folder, n, text) for n, text in enumerate(lines)]
+    params = spoken[0][1]
+    rate = params.framerate * params.sampwidth * params.nchannels
+    audio = bytearray(_silence(params, LEAD_IN_MS))
+    slides = [(_slide(folder, "title", lecture.title, "", font), LEAD_IN_MS)]
+    cues = []
+    for n, (text, (frames, _params)) in enumerate(zip(lines, spoken, strict=True)):
+        start = len(audio) * 1000 // rate
+        audio += frames
+        end = len(audio) * 1000 // rate
+        audio += _silence(params, GAP_MS)
+        cues.append(Cue(start, end, text))
+        slides.append(
+            (_slide(folder, f"slide{n}", lecture.title, text, font), end - start + GAP_MS)
+        )
+    sound = folder / "audio.wav"
+    with wave.open(str(sound), "wb") as out:
+        out.setparams(params)
+        out.writeframes(bytes(audio))
+    # The concat demuxer shows each slide for its line's time (the last one is named twice).
+    listing = folder / "slides.txt"
+    listing.write_text(
+        "".join(f"file '{path}'\nduration {ms / 1000:.3f}\n" for path, ms in slides)
+        + f"file '{slides[-1][0]}'\n"
+    )
+    video = folder / "lecture.mp4"
+    _run(
+        "ffmpeg",
+        "-y",
+        "-f",
+        "concat",
+        "-safe",
+        "0",
         "-i",
-        str(audio),
-        *video_filter,
+        str(listing),
+        "-i",
+        str(sound),
         "-c:v",
         "libx264",
+        "-r",
+        "5",
         "-tune",
         "stillimage",
         "-pix_fmt",
@@ -112,9 +146,9 @@ def make_video(lecture: Lecture, folder: Path) -> bytes:
         "-shortest",
         "-movflags",
         "+faststart",
-        str(out),
+        str(video),
     )
-    return out.read_bytes()
+    return video.read_bytes(), cues
 
 
 def load_videos(app) -> str:
@@ -125,6 +159,13 @@ def load_videos(app) -> str:
             f"skipped: {' and '.join(missing)} not installed (Debian: apt-get install ffmpeg "
             "espeak-ng); the demo lectures keep their transcripts without video"
         )
+    made_before = db.session.scalar(
+        select(func.count(Lecture.id))
+        .join(StoredFile, StoredFile.id == Lecture.video_file_id)
+        .where(StoredFile.original_name.like(f"{FILE_PREFIX}%"))
+    )
+    if made_before:
+        return f"{made_before} lecture videos already made"
     lectures = db.session.scalars(
         select(Lecture)
         .where(
@@ -142,8 +183,12 @@ def load_videos(app) -> str:
         if not lecture.cues:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            data = make_video(lecture, Path(tmp))
-        lecture.video_file = store_bytes(data, f"lecture-{lecture.id}.mp4", allowed_kinds={"mp4"})
+            data, cues = make_video(lecture, Path(tmp))
+        lecture.video_file = store_bytes(
+            data, f"{FILE_PREFIX}{lecture.id}.mp4", allowed_kinds={"mp4"}
+        )
+        # The transcript follows the video, so each jump link starts where its line is spoken.
+        operations.set_transcript(lecture, cues, name=lecture.transcript_name or "demo.vtt")
         made += 1
     db.session.flush()  # `flask demo load` commits after each loader
-    return f"{made} lecture videos made with ffmpeg and espeak-ng"
+    return f"{made} lecture videos made with ffmpeg and espeak-ng (slides and spoken transcript)"

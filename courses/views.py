@@ -45,7 +45,7 @@ from courses.models import (
 )
 from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, Role, User
-from portal.core import clock
+from portal.core import clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
@@ -94,6 +94,12 @@ def index():
     if filters["year"] and 2000 <= filters["year"] <= 2100:
         start, end = lecture_stats.year_bounds(filters["year"])
         query = query.where(Lecture.starts_dt >= start, Lecture.starts_dt < end)
+    # From the statistics page ("lectures held"): the lectures held in the period. Lectures
+    # belong to no chamber, so only the period narrows them.
+    list_filter = listfilter.from_request()
+    list_filter = listfilter.ListFilter(list_filter.first, list_filter.last)
+    if list_filter.active:
+        query = list_filter.in_period(query, Lecture.starts_dt).where(Lecture.starts_dt <= now)
     lectures = db.paginate(
         query.order_by(Lecture.starts_dt.desc(), Lecture.id.desc()), per_page=20, error_out=False
     )
@@ -128,7 +134,8 @@ def index():
         now=now,
         phase_labels=PHASE_LABELS,
         registered_ids=_registered_ids(upcoming),
-        active_filters={k: v for k, v in filters.items() if v},
+        active_filters={k: v for k, v in filters.items() if v} | list_filter.args(),
+        list_filter=list_filter,
     )
 
 

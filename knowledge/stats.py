@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from knowledge.models import Question, QuestionStatus
-from portal.accounts.models import User
+from portal.accounts.models import User, enterprise_chambers
 from portal.core import clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
@@ -40,18 +40,26 @@ def _summary(asked, answered) -> dict:
     }
 
 
-def figures(start: datetime, end: datetime) -> dict:
+def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> dict:
     """Asked, answered, median hours to first answer (clock stopped while waiting), share within
-    the deadline; overall and by category, industry and lawyer."""
-    rows = db.session.scalars(
-        select(Question).where(
-            Question.status != QuestionStatus.draft,
-            or_(
-                Question.submitted_dt.between(start, end),
-                Question.first_answer_dt.between(start, end),
-            ),
+    the deadline; overall and by category, industry and lawyer; optionally only the questions
+    of one chamber's member firms."""
+    stmt = select(Question).where(
+        Question.status != QuestionStatus.draft,
+        or_(
+            Question.submitted_dt.between(start, end),
+            Question.first_answer_dt.between(start, end),
+        ),
+    )
+    if chamber_id is not None:
+        stmt = stmt.where(
+            Question.enterprise_id.in_(
+                select(enterprise_chambers.c.enterprise_id).where(
+                    enterprise_chambers.c.chamber_id == chamber_id
+                )
+            )
         )
-    ).all()
+    rows = db.session.scalars(stmt).all()
     asked = [q for q in rows if q.submitted_dt and start <= q.submitted_dt < end]
     answered = [q for q in rows if q.first_answer_dt and start <= q.first_answer_dt < end]
     groups = {"category": {}, "industry": {}, "lawyer": {}}
@@ -78,8 +86,8 @@ def figures(start: datetime, end: datetime) -> dict:
     return {"total": _summary(asked, answered), **groups}
 
 
-def stats_for_dashboard(start, end) -> dict:
-    total = figures(start, end)["total"]
+def stats_for_dashboard(start, end, chamber_id=None) -> dict:
+    total = figures(start, end, chamber_id)["total"]
     return {
         "label": _("Ask a lawyer"),
         "figures": [

@@ -37,6 +37,7 @@ from knowledge.permissions import (
     can_see_routing,
     can_use_queue,
     can_view_question,
+    has_conflict,
     is_answering_lawyer,
     is_firm_member,
 )
@@ -44,7 +45,7 @@ from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
-from portal.core import once
+from portal.core import listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -237,6 +238,16 @@ def _render_question(question, cited=None, **forms):
 
 @login_required
 def question(question_id):
+    question = get_or_404(Question, question_id)
+    if (
+        not can_view_question(current_user, question)
+        and can_use_queue(current_user)
+        and not has_conflict(current_user, question)
+        and _taken_by_another(question)
+    ):
+        # A lawyer opening a question (from the queue, a notice) that another lawyer claimed
+        # in the meantime: say so rather than show a bare "forbidden" page.
+        return _taken_message()
     return _render_question(_question_or_404(question_id))
 
 
@@ -289,6 +300,10 @@ def claim(question_id):
             flash(_("You claimed the question."), "success")
             return redirect(url_for(".question", question_id=question_id))
     # The loser of a claim race: say what happened instead of a bare "forbidden" page.
+    return _taken_message()
+
+
+def _taken_message():
     flash(
         _(
             "Another lawyer took this question just before you, so it has left your queue. "
@@ -557,9 +572,22 @@ def staff_questions():
     )
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
+    # From the statistics page: asked (sent) or first answered in the period, of a chamber's firms.
+    answered = request.args.get("by") == "answered"
+    list_filter = listfilter.from_request()
+    stmt = list_filter.in_period(
+        stmt, Question.first_answer_dt if answered else Question.submitted_dt
+    )
+    stmt = list_filter.of_chamber_firms(stmt, Question.enterprise_id)
     page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)
     return render_template(
-        "knowledge/staff_questions.html", page=page, status=status, S=S, labels=STATUS_LABELS
+        "knowledge/staff_questions.html",
+        page=page,
+        status=status,
+        S=S,
+        labels=STATUS_LABELS,
+        list_filter=list_filter,
+        by="answered" if answered else "",
     )
 
 

@@ -99,10 +99,10 @@ def _principals(user):
     return principals_of(user)
 
 
-def _stats(start, end):
+def _stats(start, end, chamber_id=None):
     from mediation.stats import portal_stats
 
-    return portal_stats(start, end)
+    return portal_stats(start, end, chamber_id)
 
 
 def _home_mediator(user):

@@ -3,7 +3,7 @@
 from collections import Counter
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mediation.models import (
     CASE_STATUS_LABELS,
@@ -11,6 +11,7 @@ from mediation.models import (
     RUNNING_STATUSES,
     Case,
     CaseStatus,
+    Committee,
 )
 from mediation.operations import to_local
 from portal.core.db import db, utcnow
@@ -118,10 +119,22 @@ def _figures(rows, categories) -> dict:
     }
 
 
-def portal_stats(start, end) -> dict:
-    """Registered with add_stats: the federation-wide figures for a period."""
-    figures = case_stats(start=start, end=end)
+def portal_stats(start, end, chamber_id=None) -> dict:
+    """Registered with add_stats: the figures for a period, federation-wide or for one
+    chamber (its committee's cases); committees are counted as they stood at the period's end."""
+    committees = select(func.count(Committee.id)).where(Committee.is_active.is_(True))
+    if end is not None:
+        committees = committees.where(Committee.created_dt < end)
+    if chamber_id is not None:
+        committee_id = db.session.scalar(
+            select(Committee.id).where(Committee.chamber_id == chamber_id)
+        )
+        figures = case_stats(committee_id=committee_id or 0, start=start, end=end)
+        committees = committees.where(Committee.chamber_id == chamber_id)
+    else:
+        figures = case_stats(start=start, end=end)
     return {
+        "committees": db.session.scalar(committees),
         "cases": figures["total"],
         "open": figures["open"],
         "overdue": figures["overdue"],

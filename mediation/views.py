@@ -36,7 +36,7 @@ from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
-from portal.core import clock, once
+from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -78,13 +78,21 @@ def index():
     stmt = permissions.visible_cases(current_user)
     if status == "open":
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
+    elif status == "agreed":  # as the statistics count agreements (archived ones too)
+        stmt = stmt.where(
+            Case.status.in_((CaseStatus.agreement_reached, CaseStatus.return_visited))
+            | ((Case.status == CaseStatus.archived) & Case.agreement.has())
+        )
     elif status in CaseStatus.__members__:
         stmt = stmt.where(Case.status == CaseStatus(status))
     if committee_id:
         stmt = stmt.where(Case.committee_id == committee_id)
+    list_filter = listfilter.from_request()
+    stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
     cases = db.paginate(stmt.order_by(Case.applied_dt.desc()), per_page=PER_PAGE, error_out=False)
     return render_template(
         "mediation/index.html",
+        list_filter=list_filter,
         cases=cases,
         status=status,
         statuses=CASE_STATUS_LABELS,
@@ -104,8 +112,23 @@ def overdue():
     stmt = permissions.visible_cases(current_user).where(
         Case.status.in_(RUNNING_STATUSES), Case.due_dt < utcnow()
     )
+    list_filter = listfilter.from_request()
+    stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
     cases = db.session.scalars(stmt.order_by(Case.due_dt)).all()
-    return render_template("mediation/overdue.html", cases=cases, now=utcnow())
+    return render_template(
+        "mediation/overdue.html", cases=cases, now=utcnow(), list_filter=list_filter
+    )
+
+
+def _in_chamber(stmt, list_filter):
+    """Cases of the chosen chamber's committee (the statistics page's chamber filter)."""
+    if list_filter.chamber_id is None:
+        return stmt
+    return stmt.where(
+        Case.committee_id.in_(
+            select(Committee.id).where(Committee.chamber_id == list_filter.chamber_id)
+        )
+    )
 
 
 # ---------------------------------------------------------------- committees

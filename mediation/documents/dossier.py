@@ -146,10 +146,23 @@ def missing_documents(case) -> list[str]:
     Every planned document must also render without a missing field.
     """
     ctx = ctxmod.case_context(case)
+    problems: list[str] = []
+    if ctx["case"]["outcome"] == "open":
+        problems.append("案件尚未结案（达成协议、调解不成、撤回或不予受理）")
+    problems.extend(missing_records(case, ctx))
+    for doc in plan(case):
+        for problem in render_planned(case, doc).problems:
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def missing_records(case, ctx=None) -> list[str]:
+    """The records the case's outcome requires and does not have yet (a closed case with an
+    agreement and no return visit, ...): documents that cannot be made until they exist."""
+    ctx = ctx or ctxmod.case_context(case)
     result = ctx["case"]["outcome"]
     problems: list[str] = []
-    if result == "open":
-        problems.append("案件尚未结案（达成协议、调解不成、撤回或不予受理）")
     if result in ("agreement", "failed") and not ctx["sessions"]:
         problems.append("人民调解记录：尚无调解记录")
     if result == "agreement" and not ctx["return_visits"]:
@@ -158,10 +171,6 @@ def missing_documents(case) -> list[str]:
         problems.append("撤回申请：缺少撤回理由")
     if result == "declined" and not case.declined_reason:
         problems.append("不予受理：缺少不予受理的理由")
-    for doc in plan(case):
-        for problem in render_planned(case, doc).problems:
-            if problem not in problems:
-                problems.append(problem)
     return problems
 
 

@@ -10,7 +10,8 @@ from mediation.models import CaseStatus
 
 
 def case_documents_summary(case) -> dict:
-    """{"documents": [{title, ready, problems, html, docx}], "dossier": url|None, "all": url}."""
+    """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
+    "dossier": url|None, "all": url}."""
     documents = []
     for doc in dossiers.plan(case):
         kind = BY_CODE[doc.doc_type]
@@ -31,6 +32,8 @@ def case_documents_summary(case) -> dict:
     archived = case.status == CaseStatus.archived
     return {
         "documents": documents,
+        # Records the outcome still needs (a return visit...): the committee's side only.
+        "still_needed": dossiers.missing_records(case) if internal else [],
         "dossier": url_for("mediation_documents.dossier_docx", case_id=case.id)
         if internal and archived
         else None,

@@ -152,10 +152,10 @@ def _anonymous(user):
     return not user.is_authenticated
 
 
-def _stats(start, end):
+def _stats(start, end, chamber_id=None):
     from portal.appeals.reports import stats
 
-    return stats(start, end)
+    return stats(start, end, chamber_id)
 
 
 def _load_demo(app):

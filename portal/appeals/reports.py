@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import enterprise_chambers
 from portal.appeals.models import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -80,24 +81,55 @@ def _rows(items, key, label):
     ]
 
 
-def figures(start: date, end: date, *, labels: bool = True) -> dict:
+def _of_chamber(stmt, chamber_id):
+    """Only the items of one chamber's member firms (the statistics page's chamber filter)."""
+    if chamber_id is None:
+        return stmt
+    return stmt.where(
+        AppealReferral.enterprise_id.in_(
+            select(enterprise_chambers.c.enterprise_id).where(
+                enterprise_chambers.c.chamber_id == chamber_id
+            )
+        )
+    )
+
+
+def figures(start: date, end: date, *, labels: bool = True, chamber_id: int | None = None) -> dict:
     """Collected in the period and what became of them by now (closed = 办结销号), by channel,
-    tier, route, category and department; overdue open items; the average evaluation."""
+    tier, route, category and department; overdue open items; the average evaluation.
+    With chamber_id: only the items of that chamber's member firms."""
     collected = referrals_created(start, end)
+    if chamber_id is not None:
+        firms = set(
+            db.session.scalars(
+                select(enterprise_chambers.c.enterprise_id).where(
+                    enterprise_chambers.c.chamber_id == chamber_id
+                )
+            )
+        )
+        collected = [r for r in collected if r.enterprise_id in firms]
     closed = [r for r in collected if r.status == AppealStatus.closed]
     resolved_in_period = db.session.scalars(
-        select(AppealReferral.id).where(
-            AppealReferral.status == AppealStatus.closed,
-            AppealReferral.closed_dt >= _as_dt(start),
-            AppealReferral.closed_dt < _as_dt(end, True),
+        _of_chamber(
+            select(AppealReferral.id).where(
+                AppealReferral.status == AppealStatus.closed,
+                AppealReferral.closed_dt >= _as_dt(start),
+                AppealReferral.closed_dt < _as_dt(end, True),
+            ),
+            chamber_id,
         )
     ).all()
     routes = Counter(r.route for r in collected)
     routes_done = Counter(r.route for r in closed)
     evaluations = db.session.scalars(
-        select(AppealEvaluation).where(
-            AppealEvaluation.created_dt >= _as_dt(start),
-            AppealEvaluation.created_dt < _as_dt(end, True),
+        _of_chamber(
+            select(AppealEvaluation)
+            .join(AppealReferral, AppealReferral.id == AppealEvaluation.referral_id)
+            .where(
+                AppealEvaluation.created_dt >= _as_dt(start),
+                AppealEvaluation.created_dt < _as_dt(end, True),
+            ),
+            chamber_id,
         )
     ).all()
 
@@ -107,15 +139,18 @@ def figures(start: date, end: date, *, labels: bool = True) -> dict:
 
     today = clock.today()
     overdue = db.session.scalars(
-        select(AppealReferral)
-        .where(
-            AppealReferral.status.not_in(
-                (AppealStatus.closed, AppealStatus.merged, AppealStatus.satisfied)
-            ),
-            AppealReferral.stage_due_date < min(today, end + timedelta(days=1)),
+        _of_chamber(
+            select(AppealReferral)
+            .where(
+                AppealReferral.status.not_in(
+                    (AppealStatus.closed, AppealStatus.merged, AppealStatus.satisfied)
+                ),
+                AppealReferral.stage_due_date < min(today, end + timedelta(days=1)),
+            )
+            .options(selectinload(AppealReferral.organisation))
+            .order_by(AppealReferral.stage_due_date, AppealReferral.id),
+            chamber_id,
         )
-        .options(selectinload(AppealReferral.organisation))
-        .order_by(AppealReferral.stage_due_date, AppealReferral.id)
     ).all()
 
     def text(mapping):
@@ -181,11 +216,11 @@ def summary_sentence(f) -> str:
     )
 
 
-def stats(start, end) -> dict:
+def stats(start, end, chamber_id=None) -> dict:
     if isinstance(start, datetime):
         # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
         start, end = clock.dates_of(start, end)
-    result = figures(start, end, labels=False)
+    result = figures(start, end, labels=False, chamber_id=chamber_id)
     return {
         "label": _l("Appeal items"),
         "collected": result["collected"],

@@ -39,7 +39,7 @@ from portal.appeals.models import (
     Route,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
-from portal.core import clock, once
+from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -81,9 +81,16 @@ def index():
         stmt = stmt.where(AppealReferral.tier == int(filters["tier"]))
     if filters["route"] in Route.__members__:
         stmt = stmt.where(AppealReferral.route == Route(filters["route"]))
+    # From the statistics page: collected in the period, from a chamber's member firms.
+    list_filter = listfilter.from_request()
+    stmt = list_filter.in_period(stmt, AppealReferral.created_dt)
+    stmt = list_filter.of_chamber_firms(stmt, AppealReferral.enterprise_id)
+    if list_filter.active:
+        stmt = stmt.where(AppealReferral.status != AppealStatus.merged)
     referrals = db.paginate(visible_items(current_user, stmt), per_page=30, error_out=False)
     return render_template(
         "appeals/index.html",
+        list_filter=list_filter,
         referrals=referrals,
         filters={k: v for k, v in filters.items() if v},
         status=filters["status"],

@@ -130,10 +130,10 @@ def _home_section(user):
     return None
 
 
-def _stats(start, end):
+def _stats(start, end, chamber_id=None):
     from portal.checkups.stats import summary
 
-    return summary(start, end)
+    return summary(start, end, chamber_id)
 
 
 def _demo(app):

@@ -758,7 +758,10 @@ def escalate_finding(app, finding: Finding, code: str, by):
     return record
 
 
-def follow_ups_done(start: datetime | None = None, end: datetime | None = None) -> int:
+def follow_ups_done(
+    start: datetime | None = None, end: datetime | None = None, *, chamber_id: int | None = None
+) -> int:
+    from portal.accounts.models import enterprise_chambers
     from portal.core.links import RecordLink
 
     stmt = (
@@ -766,6 +769,16 @@ def follow_ups_done(start: datetime | None = None, end: datetime | None = None) 
         .select_from(RecordLink)
         .where(RecordLink.source_type == Finding.__tablename__)
     )
+    if chamber_id is not None:
+        firms = select(enterprise_chambers.c.enterprise_id).where(
+            enterprise_chambers.c.chamber_id == chamber_id
+        )
+        findings = (
+            select(Finding.id)
+            .join(Checkup, Checkup.id == Finding.checkup_id)
+            .where(Checkup.enterprise_id.in_(firms))
+        )
+        stmt = stmt.where(RecordLink.source_id.in_(findings))
     if start is not None:
         stmt = stmt.where(RecordLink.created_dt >= start)
     if end is not None:

@@ -24,10 +24,18 @@ EXAMINED = (
 )
 
 
-def _examined(start: datetime | None, end: datetime | None):
+def _examined(start: datetime | None, end: datetime | None, chamber_id: int | None = None):
     stmt = select(Checkup.id, Checkup.enterprise_id, Checkup.start_dt).where(
         Checkup.status.in_(EXAMINED)
     )
+    if chamber_id is not None:
+        stmt = stmt.where(
+            Checkup.enterprise_id.in_(
+                select(enterprise_chambers.c.enterprise_id).where(
+                    enterprise_chambers.c.chamber_id == chamber_id
+                )
+            )
+        )
     if start is not None:
         stmt = stmt.where(Checkup.start_dt >= start)
     if end is not None:
@@ -35,9 +43,11 @@ def _examined(start: datetime | None, end: datetime | None):
     return db.session.execute(stmt).all()
 
 
-def summary(start: datetime | None = None, end: datetime | None = None) -> dict:
-    """For the dashboard: the headline figures of the period."""
-    rows = _examined(start, end)
+def summary(
+    start: datetime | None = None, end: datetime | None = None, chamber_id: int | None = None
+) -> dict:
+    """For the dashboard: the headline figures of the period (optionally one chamber's firms)."""
+    rows = _examined(start, end, chamber_id)
     ids = [r.id for r in rows]
     findings = Counter()
     if ids:
@@ -51,12 +61,14 @@ def summary(start: datetime | None = None, end: datetime | None = None) -> dict:
         "findings_high": findings[Level.high],
         "findings_medium": findings[Level.medium],
         "findings_low": findings[Level.low],
-        "follow_ups": follow_ups_done(start, end),
+        "follow_ups": follow_ups_done(start, end, chamber_id=chamber_id),
     }
 
 
-def breakdown(start: datetime | None = None, end: datetime | None = None) -> dict:
-    rows = _examined(start, end)
+def breakdown(
+    start: datetime | None = None, end: datetime | None = None, chamber_id: int | None = None
+) -> dict:
+    rows = _examined(start, end, chamber_id)
     ids = [r.id for r in rows]
     firm_ids = {r.enterprise_id for r in rows}
     firms = {
@@ -120,7 +132,7 @@ def breakdown(start: datetime | None = None, end: datetime | None = None) -> dic
     for f in findings:
         by_area[f.name][f.level] += 1
     return {
-        "summary": summary(start, end),
+        "summary": summary(start, end, chamber_id),
         "by_month": group(lambda cid: [checkup_month[cid]]),
         "by_chamber": group(lambda cid: chambers_of.get(checkup_firm[cid]) or [_("No chamber")]),
         "by_industry": group(lambda cid: [industry_name(firms[checkup_firm[cid]].industry)]),

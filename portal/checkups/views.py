@@ -41,7 +41,7 @@ from portal.checkups.models import (
     Finding,
     Status,
 )
-from portal.core import clock, once
+from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.links import links_of
 from portal.core.permissions import require
@@ -97,8 +97,15 @@ def index():
     require(perms.can_use_checkups(current_user))
     stmt = select(Checkup)
     status = request.args.get("status", "")
-    if status in Status.__members__:
+    if status == "examined":  # held: the statistics page's "check-ups held"
+        from portal.checkups.stats import EXAMINED
+
+        stmt = stmt.where(Checkup.status.in_(EXAMINED))
+    elif status in Status.__members__:
         stmt = stmt.where(Checkup.status == Status(status))
+    list_filter = listfilter.from_request()
+    stmt = list_filter.in_period(stmt, Checkup.start_dt)
+    stmt = list_filter.of_chamber_firms(stmt, Checkup.enterprise_id)
     when = request.args.get("when", "")
     if when == "upcoming":
         stmt = stmt.where(Checkup.end_dt >= utcnow()).order_by(Checkup.start_dt)
@@ -111,6 +118,7 @@ def index():
     checkups = db.paginate(_visible(stmt), per_page=30, error_out=False)
     return render_template(
         "checkups/index.html",
+        list_filter=list_filter,
         checkups=checkups,
         statuses=STATUS_LABELS,
         status=status,
@@ -608,11 +616,19 @@ def stats():
 
     require(perms.can_manage_checkups(current_user))
     first, last, start, end = _period()
-    data = breakdown(start, end)
+    list_filter = listfilter.from_request()
+    data = breakdown(start, end, list_filter.chamber_id)
     chart = risk_profile_svg(
         [(name, counts) for name, counts in data["by_area"]], _("Findings by area and level")
     )
-    return render_template("checkups/stats.html", data=data, first=first, last=last, chart=chart)
+    return render_template(
+        "checkups/stats.html",
+        data=data,
+        first=first,
+        last=last,
+        chart=chart,
+        list_filter=list_filter,
+    )
 
 
 @login_required

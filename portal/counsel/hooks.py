@@ -31,10 +31,10 @@ def init_app(app):
     add_demo_loader(app, 60, "counsel", _load_demo)
 
 
-def _stats(start, end):
+def _stats(start, end, chamber_id=None):
     from portal.counsel.reports import stats
 
-    return stats(start, end)
+    return stats(start, end, chamber_id)
 
 
 def _load_demo(app):

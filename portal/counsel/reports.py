@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.accounts.models import Enterprise, Verification
+from portal.accounts.models import Enterprise, Verification, enterprise_chambers
 from portal.core import clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
@@ -24,34 +24,42 @@ from portal.counsel.models import (
 QUIET_DAYS = 90
 
 
-def coverage() -> dict:
-    eligible = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Enterprise)
-            .where(
-                Enterprise.size_class.in_(("small", "micro")),
-                Enterprise.verification == Verification.verified,
-            )
-        )
-        or 0
+def _chamber_firms(chamber_id):
+    return select(enterprise_chambers.c.enterprise_id).where(
+        enterprise_chambers.c.chamber_id == chamber_id
     )
-    covered = (
-        db.session.scalar(
-            select(func.count(func.distinct(CounselMembership.enterprise_id)))
-            .join(CounselGroup)
-            .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+
+
+def coverage(chamber_id: int | None = None) -> dict:
+    """Active groups, covered and eligible firms; with chamber_id, the chamber's groups and its
+    member firms only."""
+    eligible_stmt = (
+        select(func.count())
+        .select_from(Enterprise)
+        .where(
+            Enterprise.size_class.in_(("small", "micro")),
+            Enterprise.verification == Verification.verified,
         )
-        or 0
     )
-    groups = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(CounselGroup)
-            .where(CounselGroup.status == GroupStatus.active)
+    covered_stmt = (
+        select(func.count(func.distinct(CounselMembership.enterprise_id)))
+        .join(CounselGroup)
+        .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+    )
+    groups_stmt = (
+        select(func.count())
+        .select_from(CounselGroup)
+        .where(CounselGroup.status == GroupStatus.active)
+    )
+    if chamber_id is not None:
+        eligible_stmt = eligible_stmt.where(Enterprise.id.in_(_chamber_firms(chamber_id)))
+        covered_stmt = covered_stmt.where(
+            CounselMembership.enterprise_id.in_(_chamber_firms(chamber_id))
         )
-        or 0
-    )
+        groups_stmt = groups_stmt.where(CounselGroup.chamber_id == chamber_id)
+    eligible = db.session.scalar(eligible_stmt) or 0
+    covered = db.session.scalar(covered_stmt) or 0
+    groups = db.session.scalar(groups_stmt) or 0
     return {
         "eligible": eligible,
         "covered": covered,
@@ -149,13 +157,25 @@ def groups_ending(days: int = 30, today: date | None = None):
     ).all()
 
 
-def stats(start, end) -> dict:
-    """For the dashboard: coverage now, services and hours in the period."""
+def of_chamber(services, quiet, chamber_id):
+    """The services for, and quiet firms among, one chamber's member firms (all for None)."""
+    if chamber_id is None:
+        return services, quiet
+    firms = set(db.session.scalars(_chamber_firms(chamber_id)))
+    return (
+        [s for s in services if s.enterprise_id in firms],
+        [q for q in quiet if q["enterprise"].id in firms],
+    )
+
+
+def stats(start, end, chamber_id=None) -> dict:
+    """For the dashboard: coverage now, services and hours in the period; with chamber_id,
+    the chamber's groups and the services and quiet firms among its member firms."""
     if isinstance(start, datetime):
         # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
         start, end = clock.dates_of(start, end)
-    services = services_in(start, end)
-    cov = coverage()
+    services, quiet = of_chamber(services_in(start, end), quiet_firms(), chamber_id)
+    cov = coverage(chamber_id)
     return {
         "label": _l("5+1 counsel"),
         "active_groups": cov["groups"],
@@ -165,7 +185,7 @@ def stats(start, end) -> dict:
         "services": len(services),
         "confirmed_services": sum(1 for s in services if s.status == ServiceStatus.confirmed),
         "hours": round(sum(s.minutes for s in services) / 60, 1),
-        "quiet_firms": len(quiet_firms()),
+        "quiet_firms": len(quiet),
     }
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import Chamber, Enterprise, Role, User
-from portal.core import clock, once
+from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -58,9 +58,14 @@ def index():
         )
         if status in ("active", "ended"):
             stmt = stmt.where(CounselGroup.status == GroupStatus(status))
+        # From the statistics page: one chamber's groups (groups run for years: no period).
+        list_filter = listfilter.ListFilter(chamber=listfilter.from_request().chamber)
+        if list_filter.chamber_id is not None:
+            stmt = stmt.where(CounselGroup.chamber_id == list_filter.chamber_id)
         groups = db.paginate(stmt, per_page=30, error_out=False)
         return render_template(
             "counsel/staff_index.html",
+            list_filter=list_filter,
             groups=groups,
             status=status,
             coverage=reports.coverage(),
@@ -524,18 +529,24 @@ def _period():
 def report():
     require(permissions.can_see_reports(current_user))
     form, start, end = _period()
-    services = reports.services_in(start, end)
+    # From the statistics page: one chamber's member firms and groups.
+    chamber = listfilter.from_request().chamber
+    chamber_id = chamber.id if chamber is not None else None
+    services, quiet = reports.of_chamber(
+        reports.services_in(start, end), reports.quiet_firms(), chamber_id
+    )
     return render_template(
         "counsel/report.html",
         form=form,
-        coverage=reports.coverage(),
+        list_filter=listfilter.ListFilter(chamber=chamber),
+        coverage=reports.coverage(chamber_id),
         tables=[
             (_("By lawyer"), reports.breakdown(services, "lawyer")),
             (_("By group"), reports.breakdown(services, "group")),
             (_("By chamber"), reports.breakdown(services, "chamber")),
             (_("By month"), reports.breakdown(services, "month")),
         ],
-        quiet=reports.quiet_firms(),
+        quiet=quiet,
         total=len(services),
     )
 

@@ -1,8 +1,10 @@
 """Collecting every package's figures for a period, and the XLSX export. Reads only."""
 
+import inspect
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from portal.core.exports import XlsxBook
 from portal.core.stats import check_figures
@@ -23,15 +25,49 @@ def flatten(figures: dict) -> list[tuple[str, object]]:
     return rows
 
 
-def collect(period: Period) -> list[dict]:
+def takes_chamber(function) -> bool:
+    """Whether a statistics function can narrow its figures to one chamber (chamber_id=)."""
+    try:
+        return "chamber_id" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def collect(period: Period, chamber=None) -> list[dict]:
     """One entry per registered statistics function: title, figures (translated labels, links
-    to the list behind each), rows (label, value), or error when it failed or was refused."""
+    to the list behind each, narrowed the same way), rows (label, value), or error when it
+    failed or was refused. With a chamber, functions that cannot narrow to it give the
+    federation's figures and say so (`all_chambers`)."""
     sections = []
+    filter_args = {"start": period.first.isoformat(), "end": period.last.isoformat()}
+    if chamber is not None:
+        filter_args["chamber"] = chamber.id
+
+    period_args = {k: v for k, v in filter_args.items() if k != "chamber"}
+
     for name, function in current_app.extensions.get("portal.stats", {}).items():
         title = SECTION_TITLES.get(name, name) if isinstance(name, str) else name
-        section = {"title": str(title), "rows": [], "figures": [], "error": False}
+        narrowed = chamber is not None and takes_chamber(function)
+        # A section's lists are narrowed as its figures are: to the chamber only when they are.
+        args = filter_args if narrowed else period_args
+
+        def translate(key, value, args=args):
+            return translate_key(key, value, args)
+
+        section = {
+            "title": str(title),
+            "code": name if isinstance(name, str) else "",
+            "rows": [],
+            "figures": [],
+            "error": False,
+            "all_chambers": chamber is not None and not narrowed,
+        }
         try:
-            figures = check_figures(function(period.start, period.end), translate_key)
+            if narrowed:
+                result = function(period.start, period.end, chamber_id=chamber.id)
+            else:
+                result = function(period.start, period.end)
+            figures = check_figures(result, translate)
             section["figures"] = figures
             section["rows"] = [(str(f.label), f.value) for f in figures]
         except Exception:  # one package's bug must not hide everybody else's figures
@@ -41,14 +77,29 @@ def collect(period: Period) -> list[dict]:
     return sections
 
 
-def export_xlsx(sections: list[dict], period: Period, *, headers: tuple[str, str]) -> bytes:
-    """A workbook with one sheet per section: the figure's label and its value."""
-    book = XlsxBook()
+def export_xlsx(
+    sections: list[dict],
+    period: Period,
+    *,
+    headers: tuple[str, str],
+    chamber=None,
+    book: XlsxBook | None = None,
+) -> bytes:
+    """A workbook with one sheet per section: the figure's label and its value (after the
+    sheets already in `book`, when given)."""
+    book = book or XlsxBook()
     for section in sections:
+        notes = [f"{period.first.isoformat()} – {period.last.isoformat()}"]
+        if chamber is not None:
+            notes.append(
+                _("All chambers: these figures are not broken down by chamber.")
+                if section.get("all_chambers")
+                else chamber.name
+            )
         book.add_sheet(
             section["title"],
             heading=section["title"],
-            notes=[f"{period.first.isoformat()} – {period.last.isoformat()}"],
+            notes=notes,
             header=headers,
             rows=[
                 [label, value if isinstance(value, int | float) else str(value)]

@@ -1,11 +1,17 @@
-"""The monthly and annual report leaders read, in the federation's own phrasing (DOCX)."""
+"""The monthly and annual report leaders read, in the federation's own phrasing (DOCX, XLSX).
+
+"举办线上普法讲座 16 场，为约 100 家企业解答法律问题，15 家商会成立人民调解委员会……": an opening
+summary of the period, then one numbered paragraph per programme. With a chamber chosen, only
+the programmes whose figures narrow to a chamber are reported (the others would be the whole
+federation's figures under the chamber's name).
+"""
 
 from io import BytesIO
 
-from docx import Document
-from docx.shared import Pt
 from flask_babel import gettext as _
 
+from portal.core import word
+from portal.core.exports import XlsxBook
 from portal.core.i18n import format_day
 from portal.core.site import site_name
 from portal.dashboard.periods import Period
@@ -15,6 +21,8 @@ def _values(sections) -> dict:
     """Figure key -> value across every section (keys are the packages' stable codes)."""
     values = {}
     for section in sections:
+        if section.get("all_chambers"):
+            continue
         for figure in section.get("figures", []):
             if figure.key and figure.value is not None:
                 values[figure.key] = figure.value
@@ -27,13 +35,43 @@ def _n(value) -> str:
     return str(value)
 
 
+def summary(sections) -> str:
+    """The opening sentence: the period's headline figures, as the federation sums them up."""
+    v = _values(sections)
+    clauses = []
+    if v.get("lectures_held"):
+        clauses.append(_("held %(n)s online law lectures", n=_n(v["lectures_held"])))
+    if v.get("enterprises_answered"):
+        clauses.append(
+            _("answered legal questions for about %(n)s firms", n=_n(v["enterprises_answered"]))
+        )
+    if v.get("committees"):
+        clauses.append(
+            _("%(n)s chambers of commerce have set up people's mediation committees",
+              n=_n(v["committees"]))
+        )  # fmt: skip
+    if v.get("cases"):
+        clauses.append(_("mediated %(n)s disputes", n=_n(v["cases"])))
+    if v.get("firms_examined"):
+        clauses.append(_("gave legal check-ups to %(n)s firms", n=_n(v["firms_examined"])))
+    if v.get("covered_firms"):
+        clauses.append(_("counsel groups served %(n)s small and micro firms",
+                         n=_n(v["covered_firms"])))  # fmt: skip
+    if v.get("collected"):
+        clauses.append(_("collected %(n)s appeals from firms", n=_n(v["collected"])))
+    if not clauses:
+        return ""
+    return _("In this period: %(clauses)s.", clauses=_("; ").join(clauses))
+
+
 def paragraphs(sections) -> list[tuple[str, str]]:
     """(heading, sentence) per programme with figures, worded as the federation reports them."""
     v = _values(sections)
     out = []
 
     def has(*keys):
-        return all(k in v for k in keys)
+        # A programme with nothing to report in the period is left out of the report.
+        return all(k in v for k in keys) and any(v[k] for k in keys)
 
     if has("enterprises_answered", "answered", "asked"):
         text = _(
@@ -60,18 +98,22 @@ def paragraphs(sections) -> list[tuple[str, str]]:
             )
         )
     if has("cases", "agreements"):
-        out.append(
-            (
-                _("Chamber mediation"),
-                _(
-                    "Chambers' people's mediation committees received %(cases)s disputes and "
-                    "settled %(agreements)s by agreement (success rate %(rate)s%%).",
-                    cases=_n(v["cases"]),
-                    agreements=_n(v["agreements"]),
-                    rate=_n(v.get("success_rate", 0)),
-                ),
-            )
+        text = _(
+            "Chambers' people's mediation committees received %(cases)s disputes and "
+            "settled %(agreements)s by agreement (success rate %(rate)s%%).",
+            cases=_n(v["cases"]),
+            agreements=_n(v["agreements"]),
+            rate=_n(v.get("success_rate") or 0),
         )
+        if v.get("committees"):
+            text = (
+                _(
+                    "%(n)s chambers of commerce have set up people's mediation committees.",
+                    n=_n(v["committees"]),
+                )
+                + text
+            )
+        out.append((_("Chamber mediation"), text))
     if has("firms_examined", "checkups_held"):
         out.append(
             (
@@ -113,24 +155,30 @@ def paragraphs(sections) -> list[tuple[str, str]]:
     return out
 
 
-def report_docx(sections, period: Period, *, annual: bool) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(12)
-    title = (
-        _("Annual report on legal services for private firms")
-        if annual
-        else _("Monthly report on legal services for private firms")
+def _title(annual: bool) -> str:
+    if annual:
+        return _("Annual report on legal services for private firms")
+    return _("Monthly report on legal services for private firms")
+
+
+def _period_line(period: Period) -> str:
+    return _(
+        "Period: %(first)s to %(last)s",
+        first=format_day(period.first),
+        last=format_day(period.last),
     )
-    document.add_heading(title, level=1)
-    document.add_paragraph(site_name())
-    document.add_paragraph(
-        _(
-            "Period: %(first)s to %(last)s",
-            first=format_day(period.first),
-            last=format_day(period.last),
-        )
-    )
+
+
+def report_docx(sections, period: Period, *, annual: bool, chamber=None) -> bytes:
+    document = word.new_document("仿宋_GB2312", 14, headings="黑体")
+    document.add_heading(_title(annual), level=1)
+    document.add_paragraph(word.text(site_name()))
+    if chamber is not None:
+        document.add_paragraph(word.text(chamber.name))
+    document.add_paragraph(_period_line(period))
+    opening = summary(sections)
+    if opening:
+        document.add_paragraph(opening)
     found = paragraphs(sections)
     if not found:
         document.add_paragraph(_("No figures for this period."))
@@ -142,6 +190,34 @@ def report_docx(sections, period: Period, *, annual: bool) -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def report_xlsx(sections, period: Period, *, annual: bool, chamber=None) -> bytes:
+    """The same report as a workbook: the worded report on its first sheet, then one sheet of
+    figures per programme."""
+    from portal.dashboard.operations import export_xlsx
+
+    book = XlsxBook()
+    notes = [site_name(), *([chamber.name] if chamber is not None else []), _period_line(period)]
+    opening = summary(sections)
+    if opening:
+        notes.append(opening)
+    rows = [
+        [_("%(n)s. %(heading)s", n=_chinese_number(n), heading=heading), sentence]
+        for n, (heading, sentence) in enumerate(paragraphs(sections), start=1)
+    ]
+    book.add_sheet(
+        _("Report"),
+        heading=_title(annual),
+        notes=notes,
+        header=(_("Programme"), _("What was done")),
+        rows=rows or [["", _("No figures for this period.")]],
+        widths=[24, 100],
+        autofilter=False,
+    )
+    return export_xlsx(
+        sections, period, headers=(_("Figure"), _("Value")), chamber=chamber, book=book
+    )
 
 
 def _chinese_number(n: int) -> str:

@@ -16,13 +16,52 @@ def last_months(last: date, count: int = 12) -> list[Period]:
     return list(reversed(periods))
 
 
-def monthly_trends(last: date) -> list[dict]:
-    """One series per front-page figure (portal.public_figures): label, [(month, value)], svg."""
+# With a chamber chosen: the statistics codes charted month by month (from the packages whose
+# statistics narrow to a chamber).
+CHAMBER_TREND_KEYS = ("answered", "cases", "agreements", "firms_examined")
+
+
+def monthly_trends(last: date, chamber=None) -> list[dict]:
+    """One series per front-page figure (portal.public_figures), or with a chamber, per
+    headline figure of that chamber: label, [(month, value)], svg."""
     months = last_months(last)
+    if chamber is not None:
+        return _chamber_trends(months, chamber)
     trends = []
     for _order, label, count in current_app.extensions.get("portal.public_figures", []):
         values = [(p.first.strftime("%Y-%m"), count(p.start, p.end) or 0) for p in months]
         trends.append({"label": str(label), "values": values, "svg": bar_chart(str(label), values)})
+    return trends
+
+
+def _chamber_trends(months: list[Period], chamber) -> list[dict]:
+    from portal.core.stats import check_figures
+    from portal.dashboard.labels import translate_key
+    from portal.dashboard.operations import takes_chamber
+
+    series: dict[str, dict] = {}
+    for function in current_app.extensions.get("portal.stats", {}).values():
+        if not takes_chamber(function):
+            continue
+        for period in months:
+            try:
+                figures = check_figures(
+                    function(period.start, period.end, chamber_id=chamber.id), translate_key
+                )
+            except Exception:  # the section itself reports the failure
+                break
+            for figure in figures:
+                if figure.key in CHAMBER_TREND_KEYS:
+                    entry = series.setdefault(
+                        figure.key, {"label": str(figure.label), "values": []}
+                    )
+                    entry["values"].append((period.first.strftime("%Y-%m"), figure.value or 0))
+    trends = []
+    for key in CHAMBER_TREND_KEYS:
+        if key in series:
+            label = f"{series[key]['label']} · {chamber.name}"
+            values = series[key]["values"]
+            trends.append({"label": label, "values": values, "svg": bar_chart(label, values)})
     return trends
 
 

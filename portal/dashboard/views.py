@@ -6,13 +6,17 @@ from io import BytesIO
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from portal.accounts.models import Chamber
+from portal.core.db import db
+from portal.core.listfilter import chamber_by_id
 from portal.core.permissions import require
 from portal.dashboard import operations
 from portal.dashboard.forms import PeriodForm
 from portal.dashboard.periods import Period, local_today, month_bounds
 from portal.dashboard.permissions import can_view_statistics
-from portal.dashboard.report import report_docx
+from portal.dashboard.report import report_docx, report_xlsx
 from portal.dashboard.trends import monthly_trends
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,9 +34,22 @@ def _period(form: PeriodForm) -> Period:
 
 def _form() -> PeriodForm:
     form = PeriodForm(request.args)
+    form.set_chambers(db.session.scalars(select(Chamber).order_by(Chamber.code, Chamber.id)))
     if request.args:
         form.validate()
     return form
+
+
+def _chamber(form: PeriodForm):
+    return chamber_by_id(form.chamber_id)
+
+
+def _query(period: Period, chamber, **extra) -> dict:
+    """The arguments that give the same period and chamber (for the downloads' links)."""
+    args = {"start": period.first.isoformat(), "end": period.last.isoformat(), **extra}
+    if chamber is not None:
+        args["chamber"] = chamber.id
+    return args
 
 
 @login_required
@@ -40,30 +57,40 @@ def index():
     require(can_view_statistics(current_user))
     form = _form()
     period = _period(form)
+    chamber = _chamber(form)
     if not form.month.data and not form.start.data:
         form.month.data = period.first.strftime("%Y-%m")
-    sections = operations.collect(period)
+    sections = operations.collect(period, chamber)
+    year = period.first.year
     return render_template(
         "dashboard/index.html",
         form=form,
         period=period,
+        chamber=chamber,
         sections=sections,
-        trends=monthly_trends(period.last),
+        trends=monthly_trends(period.last, chamber),
+        query=_query(period, chamber),
+        year_query={"year": year, **({"chamber": chamber.id} if chamber else {})},
+        year=year,
     )
 
 
 @login_required
 def export():
     require(can_view_statistics(current_user))
-    period = _period(_form())
+    form = _form()
+    period, chamber = _period(form), _chamber(form)
     data = operations.export_xlsx(
-        operations.collect(period), period, headers=(_("Figure"), _("Value"))
+        operations.collect(period, chamber),
+        period,
+        headers=(_("Figure"), _("Value")),
+        chamber=chamber,
     )
     return send_file(
         BytesIO(data),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"statistics-{period.slug}.xlsx",
+        download_name=f"statistics-{period.slug}{f'-c{chamber.id}' if chamber else ''}.xlsx",
     )
 
 
@@ -77,13 +104,15 @@ def report():
     year = request.args.get("year", type=int)
     if year is not None and not 2000 <= year <= 2100:
         abort(400)
-    period = Period(date(year, 1, 1), date(year, 12, 31)) if year else _period(_form())
-    sections = operations.collect(period)
-    name = f"report-{year or period.slug}"
+    form = _form()
+    chamber = _chamber(form)
+    period = Period(date(year, 1, 1), date(year, 12, 31)) if year else _period(form)
+    sections = operations.collect(period, chamber)
+    name = f"report-{year or period.slug}{f'-c{chamber.id}' if chamber else ''}"
     if request.args.get("format") == "xlsx":
-        data = operations.export_xlsx(sections, period, headers=(_("Figure"), _("Value")))
+        data = report_xlsx(sections, period, annual=bool(year), chamber=chamber)
         return send_file(
             BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx"
         )
-    data = report_docx(sections, period, annual=bool(year))
+    data = report_docx(sections, period, annual=bool(year), chamber=chamber)
     return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{name}.docx")

@@ -52,6 +52,29 @@ def test_claiming_an_already_claimed_question_is_refused(
     assert "另一位律师已先于您领取了这个问题" in page
 
 
+def test_the_loser_opening_the_question_afterwards_is_told_who_has_it_not_forbidden(
+    app, login, dummy_question, matching_lawyer, create_lawyer
+):
+    rival = create_lawyer(industries="C", specialities=("contract",))
+    operations.route(dummy_question)
+    loser = login(rival, app.test_client())
+    assert loser.get(f"/questions/{dummy_question.id}").status_code == 200  # offered to both
+    operations.claim(dummy_question, matching_lawyer)
+    response = loser.get(f"/questions/{dummy_question.id}")
+    assert response.status_code == 302 and response.location.endswith("/questions/queue")
+    page = loser.get(response.location).get_data(as_text=True)
+    assert "另一位律师已先于您领取了这个问题" in page
+    assert dummy_question.body not in page
+
+
+def test_a_firm_user_of_another_firm_still_gets_not_found(
+    app, login, dummy_question, matching_lawyer, create_enterprise_user
+):
+    operations.claim(dummy_question, matching_lawyer)
+    stranger = login(create_enterprise_user(), app.test_client())
+    assert stranger.get(f"/questions/{dummy_question.id}").status_code == 404
+
+
 def test_claim_refused_message_when_question_moved_on(
     dummy_question, matching_lawyer, create_lawyer
 ):

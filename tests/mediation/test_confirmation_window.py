@@ -48,3 +48,29 @@ def test_application_on_the_last_day_is_recorded(create_case, dummy_committee, d
         case, dummy_mediator.user, applied_on=clock.today(), court="沈阳市和平区人民法院"
     )
     assert case.agreement.confirmation_applied_on == clock.today()
+
+
+def test_the_form_refuses_day_36_with_the_closing_date_and_records_nothing(
+    client, login, create_case, dummy_committee, dummy_mediator
+):
+    case = _agreement_made(create_case, dummy_committee, dummy_mediator, days_ago=36)
+    closed = case.agreement.confirmation_deadline
+    login(dummy_mediator.user)
+    page = client.get(f"/mediation/cases/{case.id}").get_data(as_text=True)
+    assert "司法确认" in page
+    response = client.post(
+        f"/mediation/cases/{case.id}/confirmation",
+        data={"applied_on": clock.today().isoformat(), "court": "沈阳市和平区人民法院"},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200  # the form again, with the reason; never a 500
+    assert f"{closed.year}年{closed.month}月{closed.day}日" in text and "届满" in text
+    assert case.agreement.confirmation_applied_on is None
+    # An application made in time and recorded late is still accepted.
+    in_time = closed - timedelta(days=2)
+    response = client.post(
+        f"/mediation/cases/{case.id}/confirmation",
+        data={"applied_on": in_time.isoformat(), "court": "沈阳市和平区人民法院"},
+    )
+    assert response.status_code == 302
+    assert case.agreement.confirmation_applied_on == in_time

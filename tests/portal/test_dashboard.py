@@ -125,7 +125,8 @@ def test_the_real_registry_renders_in_chinese_without_raw_keys_lists_or_english(
     english = set(re.findall(r"[A-Za-z_]{3,}", text)) - {"Excel", "XLSX", "DOCX"}
     assert not english, english
     assert "[" not in text and "(&#39;" not in text
-    assert 'href="/mediation/overdue"' in main  # a figure links to the list behind it
+    # A figure links to the list behind it, narrowed to the same period.
+    assert 'href="/mediation/overdue?start=2026-11-01&amp;end=2026-11-30"' in main
 
 
 def test_add_stats_refuses_raw_titles_and_raw_keys(app, client, login, dummy_staff, stats_registry):

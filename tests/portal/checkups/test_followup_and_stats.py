@@ -167,3 +167,27 @@ def test_a_finding_becomes_an_ask_a_lawyer_question_in_the_firms_name(client, lo
     assert question.status != QuestionStatus.draft  # submitted and routed like any question
     assert "增值税专用发票取得不规范" in question.body and "法治体检" in question.body
     assert links_of(question)[0]["relation_label"] == "源自"
+    from sqlalchemy import select
+
+    from portal.audit.models import AuditEntry
+
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.user_id == checkup.lawyers[0].id)
+    ).all()
+    assert "checkups.follow_up" in actions
+
+
+def test_only_the_check_ups_lawyers_and_staff_turn_a_finding_into_a_question(
+    client, login, finding, create_lawyer, create_enterprise_user
+):
+    from knowledge.models import Question
+
+    before = db.session.query(Question).count()
+    for outsider in (
+        create_lawyer(),
+        create_enterprise_user(enterprise=finding.checkup.enterprise),
+    ):
+        login(outsider)
+        response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
+        assert response.status_code in (403, 404)
+    assert db.session.query(Question).count() == before and links_of(finding) == []

@@ -1,0 +1,31 @@
+"""The statistics page for a chamber, in a real browser: the figures, the month-by-month charts
+and the list behind a figure, narrowed the same way, all passing axe."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_accessibility import serious_violations
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_chambers_figures_link_to_its_narrowed_lists(page, log_in_as, locale):
+    log_in_as(page, "staff2@demo.example")
+    page.goto("/dashboard?month=2026-11")
+    chamber = page.locator("#chamber option").nth(1)
+    chamber_id, chamber_name = chamber.get_attribute("value"), chamber.inner_text()
+    page.locator("#chamber").select_option(chamber_id)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main p.lead")).to_contain_text(chamber_name)
+    assert page.locator("main svg.trend-chart").count() >= 2
+    assert serious_violations(page) == []
+    # A mediation figure opens the chamber's cases of that month.
+    link = page.locator(f"main section td a[href^='/mediation?'][href*='chamber={chamber_id}']")
+    href = link.first.get_attribute("href")
+    assert re.search(r"start=2026-11-01", href)
+    link.first.click()
+    expect(page.locator("main .list-filter")).to_contain_text(chamber_name)
+    assert serious_violations(page) == []

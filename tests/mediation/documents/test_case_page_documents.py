@@ -1,0 +1,75 @@
+"""The mediation case page lists the case's documents (ready or missing) with links, and the
+dossier once archived, each as far as the reader may see it."""
+
+import re
+
+import pytest
+
+
+def _documents_section(page: str) -> str:
+    start = page.index('id="h-documents"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_staff_see_ready_and_missing_documents_with_links(client, login, create_case, dummy_staff):
+    case = create_case(state="agreement_reached")  # no return visit yet
+    login(dummy_staff)
+    page = client.get(f"/mediation/cases/{case.id}").get_data(as_text=True)
+    section = _documents_section(page)
+    assert "案件文书" in page
+    # A ready document links to its print view and its DOCX, and both open.
+    ready = re.findall(r'href="(/mediation/documents/case/\d+/(?:doc|docx)/[^"]+)"', section)
+    assert f"/mediation/documents/case/{case.id}/docx/agreement" in ready
+    for url in ready[:4]:
+        assert client.get(url).status_code == 200, url
+    assert "已生成" in section and "人民调解协议书" in section
+    # A missing one says so, with what is missing, and has no link.
+    assert "待补齐" in section and "尚无回访记录" in section
+    assert "/docx/return-visit" not in section
+    # The full list and the archive check are one click away; no dossier before archiving.
+    assert f'href="/mediation/documents/case/{case.id}"' in section
+    assert "dossier.docx" not in section
+
+
+def test_an_archived_case_links_its_dossier_and_the_dossier_downloads(
+    client, login, dummy_case, dummy_staff
+):
+    login(dummy_staff)
+    section = _documents_section(
+        client.get(f"/mediation/cases/{dummy_case.id}").get_data(as_text=True)
+    )
+    url = f"/mediation/documents/case/{dummy_case.id}/dossier.docx"
+    assert f'href="{url}"' in section and "卷宗" in section
+    assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def party_user(create_enterprise_user, dummy_case, db_session):
+    user = create_enterprise_user()
+    dummy_case.parties[0].enterprise_id = user.enterprise_id
+    db_session.flush()
+    return user
+
+
+def test_a_party_sees_only_the_documents_meant_for_parties(client, login, dummy_case, party_user):
+    login(party_user)
+    section = _documents_section(
+        client.get(f"/mediation/cases/{dummy_case.id}").get_data(as_text=True)
+    )
+    assert "人民调解协议书" in section
+    assert "调查记录" not in section and "卷宗封面" not in section
+    assert "dossier.docx" not in section
+    for url in re.findall(r'href="(/mediation/documents/case/\d+/docx/[^"]+)"', section):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_document_with_a_missing_field_shows_what_is_missing_and_no_link(
+    client, login, dummy_case, dummy_staff
+):
+    dummy_case.agreement.performance_deadline = None
+    login(dummy_staff)
+    section = _documents_section(
+        client.get(f"/mediation/cases/{dummy_case.id}").get_data(as_text=True)
+    )
+    assert "人民调解协议书：缺少履行期限" in section
+    assert f"/mediation/documents/case/{dummy_case.id}/docx/agreement" not in section
