@@ -9,10 +9,6 @@ from portal.audit.operations import log
 from portal.core.i18n import ROOT, TRANSLATION_AREAS
 from portal.core.links import relation_label
 
-# Strings that knowingly read differently in two areas (each area's page shows its own).
-KNOWN_DIFFERENT = {"Facts", "Articles", "Application"}
-
-
 def test_each_english_string_has_one_chinese_translation_across_areas():
     """The catalogs are merged at run time (the last area wins), so a string translated two
     ways shows one area's word on another's page ("即将开讲" on the check-ups list)."""
@@ -25,7 +21,7 @@ def test_each_english_string_has_one_chinese_translation_across_areas():
     different = {
         msgid: areas
         for msgid, areas in seen.items()
-        if len(set(areas.values())) > 1 and msgid not in KNOWN_DIFFERENT
+        if len(set(areas.values())) > 1
     }
     assert not different, different
 
