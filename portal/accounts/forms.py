@@ -105,7 +105,8 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=80)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Regexp(r"^\+?[0-9 -]{7,20}$")])
     locale = SelectField(
-        _l("Language"), choices=[("zh_CN", "中文", {"lang": "zh-CN"}), ("en", "English", {"lang": "en"})]
+        _l("Language"),
+        choices=[("zh_CN", "中文", {"lang": "zh-CN"}), ("en", "English", {"lang": "en"})],
     )
 
 

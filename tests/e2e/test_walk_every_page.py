@@ -52,7 +52,9 @@ ENGLISH_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]{3,}(?![\w@.:-])")
 NAMES = {"PDF", "DOCX", "XLSX", "CSV", "Word", "Excel", "WebVTT", "SRT", "WebM", "MP4", "PNG"}
 NAMES |= {"JPEG", "JPG", "Markdown", "http", "https", "ics", "Jinja", "USCC", "Chrome", "Edge"}
 ENGLISH_MARKED = re.compile(r"<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\1>", re.S)
-NAV_LINK = re.compile(r"<a class=\"site-link( active)?\"( aria-current=\"page\")? href=\"([^\"]+)\"")
+NAV_LINK = re.compile(
+    r"<a class=\"site-link( active)?\"( aria-current=\"page\")? href=\"([^\"]+)\""
+)
 
 # A shape audited once for every role: the page is the same whoever reads it.
 _audited: dict[tuple[str, str], set] = {}

@@ -80,7 +80,9 @@ def walk(context, base_url: str, start=("/",), *, per_shape: int = 2, limit: int
 
 
 def visible_text(html: str) -> str:
-    html = re.sub(r"<(script|style|code|kbd|samp|pre|svg|textarea)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(
+        r"<(script|style|code|kbd|samp|pre|svg|textarea)\b.*?</\1>", " ", html, flags=re.S | re.I
+    )
     html = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", " ", html)  # tags and their attributes (values are not shown)
     return re.sub(r"\s+", " ", html_lib.unescape(html))

@@ -10,6 +10,7 @@ from portal.audit.operations import log
 from portal.core.i18n import ROOT, TRANSLATION_AREAS
 from portal.core.links import relation_label
 
+
 def test_each_english_string_has_one_chinese_translation_across_areas():
     """The catalogs are merged at run time (the last area wins), so a string translated two
     ways shows one area's word on another's page ("即将开讲" on the check-ups list)."""
@@ -19,11 +20,7 @@ def test_each_english_string_has_one_chinese_translation_across_areas():
             for message in read_po(f):
                 if message.id and message.string and isinstance(message.id, str):
                     seen[message.id][area] = message.string
-    different = {
-        msgid: areas
-        for msgid, areas in seen.items()
-        if len(set(areas.values())) > 1
-    }
+    different = {msgid: areas for msgid, areas in seen.items() if len(set(areas.values())) > 1}
     assert not different, different
 
 
