@@ -6,7 +6,7 @@ and in English. Each page it reads:
 - shows no raw key in either language (snake_case status or table names, dotted action codes,
   Python reprs such as None or [...], ISO times with seconds, "中国标准时间"), and on a Chinese
   page no English word (file formats, codes in <code>/<kbd> and text marked lang="en" aside);
-- marks its own header link as the current page.
+- marks its own header link as the current page, and its title ends with the one site name.
 
 Then axe-core audits one page of each address shape (a list, a case page, a form) per role
 (role-independent lists once for all roles), in both languages and at both widths: each page is
@@ -16,6 +16,7 @@ languages and both widths. The phone home also keeps the header small with the m
 One browser context per role, language and width, logged in once (about 3 minutes in all).
 """
 
+import html as html_lib
 import os
 import re
 
@@ -74,6 +75,22 @@ def words_problems(html: str, chinese: bool) -> list[str]:
         text = re.sub(r"\{[a-z_]+\}", " ", text)
         problems += [w for w in set(ENGLISH_WORD.findall(text)) if w not in NAMES]
     return sorted(set(problems))
+
+
+SITE_NAME = {
+    "zh": "沈阳市工商联 民营企业法律服务平台",
+    "en": "Shenyang FIC · Legal Services for Private Enterprises",
+}
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def site_name_problems(html: str, language: str) -> list[str]:
+    """One site name on every page: the window title ends with it (issue 14)."""
+    title = TITLE.search(html)
+    name = html_lib.escape(SITE_NAME[language], quote=False)
+    if title is None or not title.group(1).strip().endswith(name):
+        return [f"title {title.group(1).strip() if title else None!r} lacks the site name"]
+    return []
 
 
 def nav_problems(path: str, html: str) -> list[str]:
@@ -137,6 +154,7 @@ def test_every_page_reads_cleanly_and_passes_axe_in_both_languages_and_widths(
                 continue
             found = words_problems(read.html, chinese=language == "zh")
             found += nav_problems(read.path, read.html)
+            found += site_name_problems(read.html, language)
             if found:
                 problems[f"{language} {read.path}"] = found
             to_audit.setdefault(read.shape, read.path)
