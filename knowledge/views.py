@@ -228,12 +228,17 @@ def _render_question(question, cited=None, **forms):
         matching = {u.id for u in matching_lawyers(question)}
         # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
         form.lawyer.choices = [
-            (u.id, f"{u.name} · {u.lawyer_profile.industries}" + (" ✓" if u.id in matching else ""))
+            (u.id, f"{u.name} · {_specialities(u)}" + (" ✓" if u.id in matching else ""))
             for u in sorted(_verified_lawyers(), key=lambda u: u.id not in matching)
             if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
         ]
         context["reassign_form"] = form
     return render_template("knowledge/question.html", **context)
+
+
+def _specialities(lawyer) -> str:
+    """What a lawyer takes, in words ("合同纠纷、劳动用工"), for the reassignment choice."""
+    return "、".join(str(category) for category in lawyer.lawyer_profile.specialities)
 
 
 @login_required

@@ -134,7 +134,10 @@ class _CaseFields(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=10**12)],
     )
     facts = TextAreaField(
-        _l("Facts"), validators=[DataRequired()], description=MARKDOWN_HELP, render_kw={"rows": 6}
+        _l("Facts and reasons"),
+        validators=[DataRequired()],
+        description=MARKDOWN_HELP,
+        render_kw={"rows": 6},
     )
     claims = TextAreaField(
         _l("Claims"),

@@ -13,11 +13,21 @@ from mediation.models import (
     MemberRole,
 )
 from portal.accounts.models import Role
+from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.i18n import format_day
 
 
 def _label(case):
     return f"{case.title} · {case.status_label}"
+
+
+def _label_with_deadline(case):
+    """A mediator's case with the day it is due: what needs them first."""
+    if case.due_dt is None:
+        return _label(case)
+    due = format_day(clock.local_date(case.due_dt))
+    return f"{_label(case)} · {_l('due %(day)s', day=due)}"
 
 
 def mediator_section(user):
@@ -39,8 +49,12 @@ def mediator_section(user):
     cases = db.session.scalars(stmt.limit(8)).all()
     now = utcnow()
     overdue = [c for c in cases if c.status in RUNNING_STATUSES and c.is_overdue(now)]
-    items = [(f"{_l('Overdue')}: {_label(c)}", f"/mediation/cases/{c.id}") for c in overdue]
-    items += [(_label(c), f"/mediation/cases/{c.id}") for c in cases if c not in overdue]
+    items = [
+        (f"{_l('Overdue')}: {_label_with_deadline(c)}", f"/mediation/cases/{c.id}") for c in overdue
+    ]
+    items += [
+        (_label_with_deadline(c), f"/mediation/cases/{c.id}") for c in cases if c not in overdue
+    ]
     directed = [m.committee_id for m in roster if m.role == MemberRole.director]
     if directed:
         late = (

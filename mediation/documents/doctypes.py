@@ -25,7 +25,7 @@ class DocType:
 DOC_TYPES = [
     DocType("cover", "卷宗封面", _l("Dossier cover"), False),
     DocType("contents", "卷内目录", _l("Table of contents"), False),
-    DocType("application", "人民调解申请书", _l("Application"), True),
+    DocType("application", "人民调解申请书", _l("Mediation application"), True),
     DocType("acceptance", "人民调解受理登记表", _l("Acceptance registration"), True),
     DocType("rights_notice", "当事人权利义务告知书", _l("Notice of rights and duties"), True),
     DocType("investigation", "调查记录", _l("Investigation record"), False, "investigations"),

@@ -110,7 +110,10 @@ class LawyerRegistrationForm(_AccountFields):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=80)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Regexp(r"^\+?[0-9 -]{7,20}$")])
-    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"),
+        choices=[("zh_CN", "中文", {"lang": "zh-CN"}), ("en", "English", {"lang": "en"})],
+    )
 
 
 class LawyerProfileForm(FlaskForm):

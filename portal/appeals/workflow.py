@@ -1,6 +1,7 @@
 """The state table of an appeal item and the one transition() that moves it."""
 
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from portal.appeals.models import (
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db
+from portal.core.i18n import format_day
 from portal.notifications.operations import notify
 
 
@@ -235,14 +237,16 @@ def escalate_overdue(*, by=None, today=None) -> int:
     ).all()
     readers = users_with_role(Role.leadership) + list(staff_users())
     for referral in rows:
-        reason = str(
-            _l(
-                "Overdue since %(due)s at the stage “%(stage)s”%(org)s.",
-                due=referral.stage_due_date.isoformat(),
-                stage=STATUS_LABELS[referral.status],
-                org=f" ({referral.organisation.name})" if referral.organisation else "",
+        # A note kept on the record: in the federation's working language, whoever runs this.
+        with force_locale("zh_CN"):
+            reason = str(
+                _l(
+                    "Overdue since %(due)s at the stage “%(stage)s”%(org)s.",
+                    due=format_day(referral.stage_due_date),
+                    stage=STATUS_LABELS[referral.status],
+                    org=f"（{referral.organisation.name}）" if referral.organisation else "",
+                )
             )
-        )
         before_tier = referral.tier
         referral.tier = int(Tier.undone)
         referral.route = Route.escalated

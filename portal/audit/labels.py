@@ -83,6 +83,7 @@ VERBS = {
     "declined": _l("declined"),
     "delivered": _l("report delivered"),
     "director": _l("director set"),
+    "draft": _l("draft"),
     "edit": _l("edited"),
     "end": _l("ended"),
     "escalate": _l("escalated"),
@@ -161,13 +162,22 @@ def action_label(action: str) -> str:
     return f"{record_type_label(noun)} · {VERBS.get(verb, verb)}"
 
 
-TRANSITION = re.compile(r"^([a-z_]+) -> ([a-z_]+)$")
+TRANSITION = re.compile(r"^([a-z_]+) -> ([a-z_]+)(: .*)?$", re.S)
 
 
 def summary_label(summary: str) -> str:
-    """Status changes are logged as 'accepted -> in_mediation': shown as 受理 → 开始调解."""
+    """Status changes are logged as 'accepted -> in_mediation' (and maybe ': the title'):
+    shown as 受理 → 开始调解; a finding's follow-up logs the target's code ('mediation'),
+    shown as the target's name."""
     match = TRANSITION.match(summary or "")
     if not match:
-        return summary
-    before, after = match.groups()
-    return f"{VERBS.get(before, before)} → {VERBS.get(after, after)}"
+        return _follow_up_target(summary) or summary
+    before, after, rest = match.groups()
+    return f"{VERBS.get(before, before)} → {VERBS.get(after, after)}{rest or ''}"
+
+
+def _follow_up_target(summary: str | None) -> str | None:
+    from flask import current_app
+
+    target = current_app.extensions.get("portal.escalation_targets", {}).get(summary or "")
+    return str(target["label"]) if target else None

@@ -54,9 +54,10 @@ def _home_section(user):
     from portal.checkups.models import Checkup, CheckupLawyer, Status
     from portal.checkups.operations import to_local, to_utc
     from portal.core.db import db, utcnow
+    from portal.core.i18n import format_moment
 
     def item(checkup, extra=""):
-        when = f"{to_local(checkup.start_dt):%Y-%m-%d %H:%M}"
+        when = format_moment(checkup.start_dt)  # 2026年12月1日 10:30
         return (
             f"{when} {checkup.enterprise.name} · {extra or checkup.status_label}",
             url_for("checkups.view", checkup_id=checkup.id),

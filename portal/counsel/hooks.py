@@ -12,6 +12,7 @@ from portal.core.hooks import (
     add_record_type,
     add_stats,
 )
+from portal.core.i18n import format_day
 
 
 def init_app(app):
@@ -74,7 +75,11 @@ def describe_service(service_id):
     if item is None:
         return (_("Deleted counsel service"), "")
     return (
-        _("Counsel service %(date)s: %(kind)s", date=item.service_date, kind=item.kind_label),
+        _(
+            "Counsel service %(date)s: %(kind)s",
+            date=format_day(item.service_date),
+            kind=item.kind_label,
+        ),
         url_for("counsel.service", service_id=service_id),
     )
 
@@ -120,7 +125,7 @@ def _staff_section():
 
     items = [
         (
-            _("%(group)s ends on %(date)s", group=g.name, date=g.end_date.isoformat()),
+            _("%(group)s ends on %(date)s", group=g.name, date=format_day(g.end_date)),
             url_for("counsel.group", group_id=g.id),
         )
         for g in groups_ending()[:5]

@@ -96,6 +96,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory):
+    if os.environ.get("E2E_SERVER_URL"):  # a server already running with the demo (development)
+        yield Server(os.environ["E2E_SERVER_URL"].rstrip("/"), dict(os.environ), None)
+        return
     folder = tmp_path_factory.mktemp("e2e")
     env = {
         key: value

@@ -5,6 +5,7 @@ import re
 import pytest
 from flask_babel import lazy_gettext as _l
 
+from mediation.models import MemberRole
 from portal.accounts.models import Role, Verification
 from portal.core.hooks import add_home_section
 
@@ -129,3 +130,33 @@ def test_enterprise_navigation_has_no_staff_groups(client, login, dummy_enterpri
     header = client.get("/").get_data(as_text=True).split("</header>")[0]
     assert "/staff/audit" not in header and "/dashboard" not in header
     assert "/kb" in header
+
+
+def test_a_mediators_home_lists_their_cases_with_the_day_each_is_due(
+    client, login, create_committee, create_mediator, create_case
+):
+    from mediation.models import CaseStatus
+    from portal.core import clock
+
+    committee = create_committee()
+    create_mediator(committee, role=MemberRole.director)
+    mediator = create_mediator(committee)
+    case = create_case(committee, status=CaseStatus.in_mediation, mediator_member=mediator)
+    case.due_dt = clock.utc(2026, 12, 10, 4, 0)  # noon in Shenyang
+    login(mediator.user)
+    page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    first = page[page.index("待您处理") : page.index("</section>", page.index("待您处理"))]
+    assert case.title in first and "期限 2026年12月10日" in first
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        (Role.department_handler, "交由您办理的涉企诉求"),
+        (Role.leadership, "提请市领导协调的诉求"),
+    ],
+)
+def test_appeal_roles_are_told_what_their_home_will_list(client, login, create_user, role, words):
+    login(create_user(role))
+    page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert words in page and "工商联工作人员处理的事项" not in page

@@ -1,5 +1,6 @@
 """Words a Chinese office would write: no raw codes, one meaning per English source string."""
 
+import re
 from collections import defaultdict
 
 from babel.messages.pofile import read_po
@@ -8,9 +9,6 @@ from mediation.documents.context import _dispute
 from portal.audit.operations import log
 from portal.core.i18n import ROOT, TRANSLATION_AREAS
 from portal.core.links import relation_label
-
-# Strings that knowingly read differently in two areas (each area's page shows its own).
-KNOWN_DIFFERENT = {"Facts", "Articles", "Application"}
 
 
 def test_each_english_string_has_one_chinese_translation_across_areas():
@@ -22,11 +20,7 @@ def test_each_english_string_has_one_chinese_translation_across_areas():
             for message in read_po(f):
                 if message.id and message.string and isinstance(message.id, str):
                     seen[message.id][area] = message.string
-    different = {
-        msgid: areas
-        for msgid, areas in seen.items()
-        if len(set(areas.values())) > 1 and msgid not in KNOWN_DIFFERENT
-    }
+    different = {msgid: areas for msgid, areas in seen.items() if len(set(areas.values())) > 1}
     assert not different, different
 
 
@@ -88,3 +82,61 @@ def test_status_and_filter_words(app):
         assert gettext("Applied on") == "申请日期"
         assert gettext("Upcoming") == "即将开始"  # fits check-ups and lectures alike
         assert gettext("Search") == "搜索"
+
+
+def test_a_new_mediation_case_reads_as_waiting_to_be_accepted(
+    client, login, create_committee, create_case
+):
+    case = create_case(create_committee())
+    login(case.applicant_user)
+    page = client.get(f"/mediation/cases/{case.id}", headers={"Accept-Language": "zh-CN"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "待受理" in text
+
+
+def test_the_check_up_list_filter_speaks_of_check_ups_not_lectures(client, login, dummy_staff):
+    login(dummy_staff)
+    page = client.get("/checkups", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "即将开始" in page and "即将开讲" not in page
+
+
+def test_search_is_called_search_everywhere():
+    """搜索/检索, never 查找 (a word for looking something up in a drawer)."""
+    found = []
+    for area in TRANSLATION_AREAS:
+        with (ROOT / area / "translations/zh_CN/LC_MESSAGES/messages.po").open("rb") as f:
+            found += [m.id for m in read_po(f) if isinstance(m.string, str) and "查找" in m.string]
+    assert found == []
+
+
+def test_audit_log_reads_question_steps_and_follow_up_targets(
+    client, login, dummy_staff, create_question
+):
+    question = create_question()
+    log("question.pool", question, by=dummy_staff, summary="submitted -> pool: 拖欠货款怎么办")
+    log("question.submitted", question, by=dummy_staff, summary="draft -> submitted: 拖欠货款")
+    log("checkups.follow_up", question, by=dummy_staff, summary="mediation")
+    login(dummy_staff)
+    page = client.get("/staff/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "提交 → 进入待认领池: 拖欠货款怎么办" in table
+    assert "草稿 → 提交: 拖欠货款" in table
+    assert "submitted -> pool" not in table and "draft -> submitted" not in table
+    assert ">mediation<" not in table and ">商会调解<" in table
+
+
+def test_a_firm_confirming_a_counsel_service_is_told_what_it_means(
+    client, login, dummy_counsel_service, firm_user_of
+):
+    service = dummy_counsel_service
+    login(firm_user_of(service.enterprise))
+    response = client.post(
+        f"/counsel/services/{service.id}/status",
+        data={"to": "confirmed"},
+        headers={"Accept-Language": "zh-CN"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    alerts = re.findall(r'class="alert[^"]*" role="status">([^<]*)<', page)
+    assert any("确认" in alert and "服务记录" in alert for alert in alerts), alerts
+    assert "已保存。" not in alerts

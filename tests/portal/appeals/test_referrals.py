@@ -373,7 +373,9 @@ def test_overdue_items_move_up_once_with_reason_and_leadership_told(
         assert escalate_overdue(today=later) == 1
         assert escalate_overdue(today=later + timedelta(days=30)) == 0
     assert (item.tier, item.route, item.escalation_level) == (3, Route.escalated, 1)
-    assert item.stage_due_date.isoformat() in item.escalation_reason
+    due = item.stage_due_date
+    assert f"自{due.year}年{due.month}月{due.day}日起" in item.escalation_reason  # in Chinese
+    assert "超期" in item.escalation_reason and "Overdue" not in item.escalation_reason
     assert item.events[-1].kind == "escalation"
     assert _notes_of(leadership_user)
 
