@@ -189,15 +189,25 @@ def staff_pages(database_url) -> list[tuple[str, str]]:
         group = first("SELECT max(id) FROM counsel_groups")
         lecture = first("SELECT max(id) FROM lectures WHERE status = 'published'")
         referral = first("SELECT max(id) FROM appeal_referrals")
+        # Deep pages as the lists' "Next" links reach them (keyset: after the previous page's
+        # last row): the 50th page of accounts, the 1,000th of questions.
+        account_49 = first(
+            "SELECT id FROM users ORDER BY created_dt DESC, id DESC LIMIT 1 OFFSET 2449"
+        )
+        question_999 = first(
+            "SELECT id FROM questions WHERE status != 'draft' ORDER BY id DESC LIMIT 1 OFFSET 24974"
+        )
     engine.dispose()
     return [
         ("home (staff)", "/"),
         ("accounts list", "/account/staff/users?status=all"),
-        ("accounts list, page 50", "/account/staff/users?status=all&page=50"),
+        ("accounts list, page 50", f"/account/staff/users?status=all&after={account_49}&page=50"),
         ("account detail", f"/account/staff/users/{user}"),
         ("questions overview", "/questions/staff"),
         ("questions list", "/questions/staff/all"),
-        ("questions list, page 1000", "/questions/staff/all?page=1000"),
+        ("questions list, page 1000", f"/questions/staff/all?after={question_999}&page=1000"),
+        ("overdue questions", "/questions/staff/overdue"),
+        ("knowledge base (staff)", "/questions/staff/articles"),
         ("question detail", f"/questions/{question}"),
         ("lawyer roster", "/questions/staff/lawyers"),
         ("mediation cases", "/mediation"),

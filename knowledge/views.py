@@ -584,7 +584,8 @@ def staff_questions():
     )
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
-    page = seek(stmt, (Question.id,), PER_PAGE, count_key=f"questions:staff:{status}")
+    known = status if status in S.__members__ else ""
+    page = seek(stmt, (Question.id,), PER_PAGE, count_key=f"questions:staff:{known}")
     return render_template(
         "knowledge/staff_questions.html", page=page, status=status, S=S, labels=STATUS_LABELS
     )
