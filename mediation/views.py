@@ -38,6 +38,7 @@ from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import clock, once
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
@@ -82,7 +83,13 @@ def index():
         stmt = stmt.where(Case.status == CaseStatus(status))
     if committee_id:
         stmt = stmt.where(Case.committee_id == committee_id)
-    cases = db.paginate(stmt.order_by(Case.applied_dt.desc()), per_page=PER_PAGE, error_out=False)
+    known = status if status == "open" or status in CaseStatus.__members__ else ""
+    cases = seek(
+        stmt,
+        (Case.applied_dt, Case.id),
+        PER_PAGE,
+        count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}",
+    )
     return render_template(
         "mediation/index.html",
         cases=cases,

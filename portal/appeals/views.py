@@ -41,6 +41,7 @@ from portal.appeals.models import (
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import clock, once
 from portal.core.db import db, get_or_404
+from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.core.uploads import send_stored_file
@@ -67,9 +68,7 @@ def visible_items(user, stmt):
 
 @login_required
 def index():
-    stmt = select(AppealReferral).order_by(
-        AppealReferral.created_dt.desc(), AppealReferral.id.desc()
-    )
+    stmt = select(AppealReferral)
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     if filters["status"] == "open":
         stmt = stmt.where(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
@@ -81,7 +80,18 @@ def index():
         stmt = stmt.where(AppealReferral.tier == int(filters["tier"]))
     if filters["route"] in Route.__members__:
         stmt = stmt.where(AppealReferral.route == Route(filters["route"]))
-    referrals = db.paginate(visible_items(current_user, stmt), per_page=30, error_out=False)
+    known = [
+        filters["status"] if filters["status"] in (*AppealStatus.__members__, "open") else "",
+        filters["channel"] if filters["channel"] in Channel.__members__ else "",
+        filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
+        filters["route"] if filters["route"] in Route.__members__ else "",
+    ]
+    referrals = seek(
+        visible_items(current_user, stmt),
+        (AppealReferral.created_dt, AppealReferral.id),
+        30,
+        count_key=f"appeals:{current_user.id}:{':'.join(known)}",
+    )
     return render_template(
         "appeals/index.html",
         referrals=referrals,
