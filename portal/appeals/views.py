@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
@@ -68,7 +69,7 @@ def visible_items(user, stmt):
 
 @login_required
 def index():
-    stmt = select(AppealReferral)
+    stmt = select(AppealReferral).options(joinedload(AppealReferral.enterprise))
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     if filters["status"] == "open":
         stmt = stmt.where(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
