@@ -237,6 +237,13 @@ def main(argv=None):
         "--database-url", help="measure a PostgreSQL bench database made by bench.generate"
     )
     parser.add_argument("--only", nargs="*", help="measure only pages whose label has a word")
+    parser.add_argument(
+        "--cache",
+        choices=("memory", "null", "redis"),
+        default="memory",
+        help="the portal's short shared cache: each worker's own (memory, the default), none, "
+        "or Redis at $REDIS_URL (as production runs)",
+    )
     args = parser.parse_args(argv)
     if args.database_url:
         bench_database_name(args.database_url)
@@ -253,6 +260,7 @@ def main(argv=None):
         DATABASE_URL=database_url,
         UPLOAD_DIR=str(args.db.parent / "uploads"),
         SEARCH_INDEX_DIR=str(args.db.parent / "search-index"),
+        CACHE_BACKEND=args.cache,
     )
     results = []
     hello = Server("bench.hello:app", env, args.workers)
@@ -285,6 +293,7 @@ def main(argv=None):
 
     print(
         f"gunicorn -w {args.workers}, {threads} client threads, {requests} requests per page, "
+        f"cache {args.cache}, "
         f"database {make_url(database_url).database}; load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
