@@ -1,7 +1,8 @@
 """Build a realistic large database for benchmarks: `python -m bench.generate --scale 1`.
 
-It writes bench/out/bench.db (SQLite, schema from the migrations), runs the house's demo
-loader (so the demo log-ins work), then every generator in GENERATORS in order.
+It writes bench/out/bench.db (SQLite, schema from the migrations) or, with
+`--database-url postgresql://.../bench_<something>`, a PostgreSQL database whose name starts with
+"bench" (its public schema is dropped and rebuilt), runs the house's demo loader (so the demo log-ins work), then every generator in GENERATORS in order.
 
 A package adds its rows with a module bench/<package>.py that registers a generator:
 
@@ -24,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 OUT = Path(__file__).resolve().parent / "out"
 DB_PATH = OUT / "bench.db"
 NOT_GENERATORS = {"generate", "http", "hello", "baseline", "questions", "queue", "search"}
@@ -40,11 +43,11 @@ def generator(order: int, name: str):
     return register
 
 
-def bench_config(db_path: Path = DB_PATH):
+def bench_config(db_path: Path = DB_PATH, database_url: str | None = None):
     from portal.config import Config
 
     class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
+        SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{db_path}"
         UPLOAD_DIR = str(db_path.parent / "uploads")
         SEARCH_INDEX_DIR = str(db_path.parent / "search-index")
         SEARCH_INDEX_INLINE = False
@@ -60,7 +63,34 @@ def discover():
             importlib.import_module(f"bench.{module.name}")
 
 
-def build(scale: float, db_path: Path = DB_PATH, seed: int = 2026) -> list[str]:
+def bench_database_name(database_url: str) -> str:
+    """The PostgreSQL database's name; refuses any not starting with "bench" (it is wiped)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if not url.drivername.startswith("postgresql"):
+        raise SystemExit("bench.generate: --database-url must be a postgresql:// URL")
+    if not (url.database or "").startswith("bench"):
+        raise SystemExit(
+            "bench.generate: the PostgreSQL database's name must start with 'bench' (it is wiped)"
+        )
+    return url.database
+
+
+def _wipe_postgres(database_url: str):
+    from sqlalchemy import create_engine, text
+
+    bench_database_name(database_url)
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build(
+    scale: float, db_path: Path = DB_PATH, seed: int = 2026, database_url: str | None = None
+) -> list[str]:
     from flask_migrate import upgrade
 
     import bench.portal_accounts  # noqa: F401  (the house's generator)
@@ -70,9 +100,12 @@ def build(scale: float, db_path: Path = DB_PATH, seed: int = 2026) -> list[str]:
 
     discover()
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    app = portal.create_app(bench_config(db_path))
+    if database_url:
+        _wipe_postgres(database_url)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    app = portal.create_app(bench_config(db_path, database_url))
     report = []
     with app.app_context():
         upgrade()
@@ -84,6 +117,9 @@ def build(scale: float, db_path: Path = DB_PATH, seed: int = 2026) -> list[str]:
             summary = function(app, scale, rng)
             db.session.commit()
             report.append(f"{name}: {summary} ({time.monotonic() - started:.1f} s)")
+        # Planner statistics for the fresh rows (both engines understand ANALYZE).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return report
@@ -93,13 +129,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 5,000 enterprises")
     parser.add_argument("--out", type=Path, default=DB_PATH, help="SQLite file to write")
+    parser.add_argument(
+        "--database-url",
+        help="write to this PostgreSQL database instead (its name must start with 'bench')",
+    )
     args = parser.parse_args(argv)
+    if args.database_url:
+        bench_database_name(args.database_url)
     if not 0 < args.scale <= 20:
         parser.exit(2, "bench.generate: --scale must be above 0 and at most 20\n")
     started = time.monotonic()
-    for line in build(args.scale, args.out):
+    args.out = args.out.resolve()  # the app resolves relative SQLite paths elsewhere
+    for line in build(args.scale, args.out, database_url=args.database_url):
         print(line)
-    print(f"wrote {args.out} in {time.monotonic() - started:.1f} s")
+    print(f"wrote {args.database_url or args.out} in {time.monotonic() - started:.1f} s")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from courses import certificates, ical, operations, permissions
@@ -45,13 +46,14 @@ from courses.models import (
 )
 from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, Role, User
-from portal.core import clock, listfilter
+from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
 from portal.core.uploads import LocalStorage, UploadRejected, send_stored_file, storage
 
+YEARS_TTL = 60
 DIRECT_VIDEO_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv")
 
 
@@ -82,7 +84,12 @@ def index():
         "series": _int_arg("series"),
         "year": _int_arg("year"),
     }
-    query = select(Lecture).where(Lecture.status == LectureStatus.published)
+    # Speakers come with their lectures: one query, not one per row.
+    query = (
+        select(Lecture)
+        .options(joinedload(Lecture.speaker))
+        .where(Lecture.status == LectureStatus.published)
+    )
     if filters["category"]:
         query = query.join(LegalCategory, Lecture.category_id == LegalCategory.id).where(
             LegalCategory.code == filters["category"]
@@ -105,6 +112,7 @@ def index():
     )
     upcoming = db.session.scalars(
         select(Lecture)
+        .options(joinedload(Lecture.speaker))
         .where(
             Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=4)
         )
@@ -112,15 +120,9 @@ def index():
         .limit(20)
     ).all()
     upcoming = [lecture for lecture in upcoming if lecture.phase(now) != Phase.replay][:6]
-    years = sorted(
-        {
-            utc_to_local(dt).year
-            for dt in db.session.scalars(
-                select(Lecture.starts_dt).where(Lecture.status == LectureStatus.published)
-            )
-        },
-        reverse=True,
-    )
+    # Every published lecture's date, for the year filter: kept a few minutes (a new year
+    # appears when a lecture of that year is published, at most YEARS_TTL later).
+    years = cache.get_or_set("lectures:years", YEARS_TTL, _published_years)
     return render_template(
         "courses/index.html",
         lectures=lectures,
@@ -136,6 +138,18 @@ def index():
         registered_ids=_registered_ids(upcoming),
         active_filters={k: v for k, v in filters.items() if v} | list_filter.args(),
         list_filter=list_filter,
+    )
+
+
+def _published_years() -> list[int]:
+    return sorted(
+        {
+            utc_to_local(dt).year
+            for dt in db.session.scalars(
+                select(Lecture.starts_dt).where(Lecture.status == LectureStatus.published)
+            )
+        },
+        reverse=True,
     )
 
 
@@ -183,7 +197,11 @@ def schedule():
 @login_required
 def manage():
     require(permissions.can_manage_lectures(current_user) or current_user.role == Role.lawyer)
-    query = select(Lecture).order_by(Lecture.starts_dt.desc())
+    query = (
+        select(Lecture)
+        .options(joinedload(Lecture.speaker))
+        .order_by(Lecture.starts_dt.desc(), Lecture.id.desc())
+    )
     if not permissions.can_manage_lectures(current_user):
         query = query.where(Lecture.speaker_id == current_user.id)
     lectures = db.paginate(query, per_page=50, error_out=False)

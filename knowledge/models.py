@@ -147,6 +147,10 @@ class Question(db.Model):
         Index("ix_questions_status_deadline", "status", "deadline_dt"),
         Index("ix_questions_lawyer_status", "lawyer_id", "status", "deadline_dt"),
         Index("ix_questions_submitted", "submitted_dt"),
+        # The weekly load of the lawyer roster and routing (knowledge.routing.taken_this_week).
+        Index("ix_questions_taken", "claimed_dt", "assigned_dt"),
+        # Answered questions proposed for the knowledge base, latest answer first.
+        Index("ix_questions_publishable", "consent_to_publish", "first_answer_dt", "status"),
     )
 
     @property

@@ -471,9 +471,9 @@ def autoclose(now=None, days=None) -> list[Question]:
 # --- publishing --------------------------------------------------------------------------------
 
 
-def publishable_questions():
-    """Answered questions whose firm consented and that have no article yet."""
-    return db.session.scalars(
+def publishable_questions_stmt():
+    """Answered questions whose firm consented and that have no article yet (no order)."""
+    return (
         select(Question)
         .outerjoin(KnowledgeArticle, KnowledgeArticle.question_id == Question.id)
         .where(
@@ -482,7 +482,13 @@ def publishable_questions():
             Question.status.in_((S.answered, S.closed, S.follow_up)),
             KnowledgeArticle.id.is_(None),
         )
-        .order_by(Question.first_answer_dt.desc())
+    )
+
+
+def publishable_questions():
+    """Every publishable question, the latest answer first (pages show them a page at a time)."""
+    return db.session.scalars(
+        publishable_questions_stmt().order_by(Question.first_answer_dt.desc())
     ).all()
 
 

@@ -1,5 +1,6 @@
 """Matching a question against verified lawyers; the per-category rule decides pool or direct."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,15 +42,19 @@ def week_start(now: datetime | None = None) -> datetime:
 def taken_this_week(lawyer_ids=None, now=None) -> dict[int, int]:
     """Questions each lawyer was given or took since Monday (what the weekly capacity limits)."""
     since = week_start(now)
-    taken = func.coalesce(Question.claimed_dt, Question.assigned_dt)
-    stmt = (
-        select(Question.lawyer_id, func.count())
-        .where(Question.lawyer_id.is_not(None), taken >= since)
-        .group_by(Question.lawyer_id)
+    # coalesce(claimed_dt, assigned_dt) >= since, spelled so that the index on (claimed_dt,
+    # assigned_dt) finds this week's few rows (a coalesce() read the whole table).
+    taken = (Question.claimed_dt >= since) | (
+        Question.claimed_dt.is_(None) & (Question.assigned_dt >= since)
     )
-    if lawyer_ids is not None:
-        stmt = stmt.where(Question.lawyer_id.in_(lawyer_ids))
-    return dict(db.session.execute(stmt).all())
+    # This week's rows are few: counted here. (GROUP BY lawyer_id, or a long IN list of lawyers,
+    # makes the planner walk each lawyer's every question instead.)
+    counts = Counter(db.session.scalars(select(Question.lawyer_id).where(taken)))
+    counts.pop(None, None)
+    if lawyer_ids is None:
+        return dict(counts)
+    wanted = set(lawyer_ids)
+    return {lawyer_id: n for lawyer_id, n in counts.items() if lawyer_id in wanted}
 
 
 def open_load(lawyer_ids=None) -> dict[int, int]:
@@ -82,9 +87,25 @@ class Candidate:
         }
 
 
-def consider(question: Question, exclude=(), now=None) -> list[Candidate]:
-    """Every verified lawyer with the reasons they match or not; best matches first."""
-    lawyers = db.session.scalars(
+def consider(question: Question, exclude=(), now=None, lawyers=None) -> list[Candidate]:
+    """Every verified lawyer with the reasons they match or not; best matches first.
+    `lawyers`: the verified lawyers, when the caller has loaded them already."""
+    if lawyers is not None:
+        lawyers = sorted(
+            (
+                u
+                for u in lawyers
+                if not u.is_deactivated and u.verification == Verification.verified
+            ),
+            key=lambda u: u.id,
+        )
+    else:
+        lawyers = _active_verified_lawyers()
+    return _consider(question, lawyers, exclude, now)
+
+
+def _active_verified_lawyers():
+    return db.session.scalars(
         select(User)
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
         # Profiles, specialities and conflicts with the lawyers: not three queries per lawyer.
@@ -96,6 +117,9 @@ def consider(question: Question, exclude=(), now=None) -> list[Candidate]:
         )
         .order_by(User.id)
     ).all()
+
+
+def _consider(question, lawyers, exclude, now) -> list[Candidate]:
     ids = [lawyer.id for lawyer in lawyers]
     taken = taken_this_week(ids, now)
     load = open_load(ids)
@@ -135,5 +159,5 @@ def consider(question: Question, exclude=(), now=None) -> list[Candidate]:
     return result
 
 
-def matching_lawyers(question, exclude=(), now=None) -> list[User]:
-    return [c.lawyer for c in consider(question, exclude, now) if c.ok]
+def matching_lawyers(question, exclude=(), now=None, lawyers=None) -> list[User]:
+    return [c.lawyer for c in consider(question, exclude, now, lawyers) if c.ok]

@@ -45,8 +45,9 @@ from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
-from portal.core import listfilter, once
+from portal.core import cache, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
@@ -55,6 +56,8 @@ from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
 
 PER_PAGE = 25
+OVERVIEW_ROWS = 20
+ROSTER_PER_PAGE = 50
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
 MAX_HELD = 50
 
@@ -225,11 +228,12 @@ def _render_question(question, cited=None, **forms):
             .order_by(RoutingDecision.id.desc())
         ).all()
         form = ReassignForm()
-        matching = {u.id for u in matching_lawyers(question)}
+        lawyers = _verified_lawyers()  # loaded once for the matching and the choices
+        matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
         # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
         form.lawyer.choices = [
             (u.id, f"{u.name} · {_specialities(u)}" + (" ✓" if u.id in matching else ""))
-            for u in sorted(_verified_lawyers(), key=lambda u: u.id not in matching)
+            for u in sorted(lawyers, key=lambda u: u.id not in matching)
             if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
         ]
         context["reassign_form"] = form
@@ -532,36 +536,59 @@ def my_stats():
 # --- staff -----------------------------------------------------------------------------------
 
 
-def _verified_lawyers():
-    return db.session.scalars(
+def _verified_lawyers_stmt():
+    return (
         select(User)
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
         .options(contains_eager(User.lawyer_profile).selectinload(LawyerProfile.conflicts))
         .where(User.role == Role.lawyer, User.verification == Verification.verified)
-        .order_by(User.name, User.id)
+    )
+
+
+def _verified_lawyers():
+    return db.session.scalars(_verified_lawyers_stmt().order_by(User.name, User.id)).all()
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def _first_rows(stmt) -> tuple[list, int]:
+    """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
+    there are in all: the overview shows a glimpse, the full lists are paged."""
+    rows = db.session.scalars(
+        stmt.options(joinedload(Question.enterprise)).limit(OVERVIEW_ROWS)
     ).all()
+    return rows, (len(rows) if len(rows) < OVERVIEW_ROWS else _count(stmt))
 
 
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
-    unrouted = db.session.scalars(
+    unrouted, unrouted_total = _first_rows(
         select(Question)
-        .options(joinedload(Question.enterprise))
         .where(
             (Question.status == S.submitted)
             | ((Question.status == S.pool) & ~Question.offers.any())
         )
-        .order_by(Question.deadline_dt)
-    ).all()
+        .order_by(Question.deadline_dt, Question.id)
+    )
+    overdue, overdue_total = _first_rows(operations.overdue_questions_stmt())
     counts = dict(
         db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
     )
     return render_template(
         "knowledge/staff_overview.html",
-        overdue=operations.overdue_questions(),
+        overdue=overdue,
+        overdue_total=overdue_total,
         unrouted=unrouted,
-        proposals=operations.publishable_questions(),
+        unrouted_total=unrouted_total,
+        # The same short-lived figure as the knowledge-base page's pager.
+        proposals_total=cache.get_or_set(
+            "count:questions:publishable",
+            30,
+            lambda: _count(operations.publishable_questions_stmt()),
+        ),
         counts={str(k): v for k, v in counts.items()},
         S=S,
         labels=STATUS_LABELS,
@@ -584,7 +611,14 @@ def staff_questions():
         stmt, Question.first_answer_dt if answered else Question.submitted_dt
     )
     stmt = list_filter.of_chamber_firms(stmt, Question.enterprise_id)
-    page = db.paginate(stmt.order_by(Question.id.desc()), per_page=PER_PAGE, error_out=False)
+    known = status if status in S.__members__ else ""
+    narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
+    page = seek(
+        stmt,
+        (Question.id,),
+        PER_PAGE,
+        count_key=f"questions:staff:{known}:{'answered' if answered else ''}:{narrowed}",
+    )
     return render_template(
         "knowledge/staff_questions.html",
         page=page,
@@ -599,7 +633,14 @@ def staff_questions():
 @login_required
 def staff_overdue():
     require(can_manage_questions(current_user))
-    return render_template("knowledge/staff_overdue.html", overdue=operations.overdue_questions())
+    stmt = operations.overdue_questions_stmt().order_by(None)
+    page = seek(
+        stmt.options(joinedload(Question.enterprise)),
+        (Question.deadline_dt, Question.id),
+        PER_PAGE,
+        descending=False,
+    )
+    return render_template("knowledge/staff_overdue.html", page=page)
 
 
 @login_required
@@ -639,7 +680,14 @@ def staff_rule_save(category_id):
 @login_required
 def staff_lawyers():
     require(can_manage_questions(current_user))
-    lawyers = _verified_lawyers()
+    page = seek(
+        _verified_lawyers_stmt(),
+        (User.name, User.id),
+        ROSTER_PER_PAGE,
+        descending=False,
+        count_key="lawyers:verified",
+    )
+    lawyers = page.items
     ids = [u.id for u in lawyers]
     taken = taken_this_week(ids)
     load = open_load(ids)
@@ -654,7 +702,7 @@ def staff_lawyers():
         )
         for u in lawyers
     ]
-    return render_template("knowledge/staff_lawyers.html", rows=rows)
+    return render_template("knowledge/staff_lawyers.html", rows=rows, page=page)
 
 
 @login_required
@@ -698,11 +746,13 @@ def staff_articles():
     articles = db.session.scalars(
         select(KnowledgeArticle).order_by(KnowledgeArticle.updated_dt.desc())
     ).all()
-    return render_template(
-        "knowledge/staff_articles.html",
-        articles=articles,
-        proposals=operations.publishable_questions(),
+    proposals = seek(
+        operations.publishable_questions_stmt(),
+        (Question.first_answer_dt, Question.id),
+        PER_PAGE,
+        count_key="questions:publishable",
     )
+    return render_template("knowledge/staff_articles.html", articles=articles, proposals=proposals)
 
 
 @login_required

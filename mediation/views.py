@@ -38,6 +38,7 @@ from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
@@ -89,7 +90,14 @@ def index():
         stmt = stmt.where(Case.committee_id == committee_id)
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
-    cases = db.paginate(stmt.order_by(Case.applied_dt.desc()), per_page=PER_PAGE, error_out=False)
+    known = status if status == "open" or status in CaseStatus.__members__ else ""
+    narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
+    cases = seek(
+        stmt,
+        (Case.applied_dt, Case.id),
+        PER_PAGE,
+        count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}:{narrowed}",
+    )
     return render_template(
         "mediation/index.html",
         list_filter=list_filter,

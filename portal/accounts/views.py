@@ -40,6 +40,7 @@ from portal.accounts.permissions import (
 from portal.audit.operations import client_address, log
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.i18n import current_language
+from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
 
@@ -325,11 +326,7 @@ def staff_users():
     require(can_manage_accounts(current_user))
     status = request.args.get("status", "pending")
     role = request.args.get("role", "")
-    stmt = (
-        select(User)
-        .options(joinedload(User.enterprise), joinedload(User.lawyer_profile))
-        .order_by(User.created_dt.desc(), User.id.desc())
-    )
+    stmt = select(User).options(joinedload(User.enterprise), joinedload(User.lawyer_profile))
     if status in Verification.__members__:
         stmt = stmt.where(User.verification == Verification(status))
     if role in Role.__members__:
@@ -344,7 +341,11 @@ def staff_users():
             | User.email.contains(query.lower(), autoescape=True)
             | User.enterprise_id.in_(firms)
         )
-    users = db.paginate(stmt, per_page=50, error_out=False)
+    # Newest first, by seek: page 100 costs what page 1 costs (portal.core.keyset).
+    known_status = status if status in Verification.__members__ else ""
+    known_role = role if role in Role.__members__ else ""
+    count_key = None if query else f"users:{known_status}:{known_role}"
+    users = seek(stmt, (User.created_dt, User.id), 50, count_key=count_key)
     return render_template(
         "accounts/staff_users.html",
         users=users,

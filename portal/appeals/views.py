@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
@@ -41,6 +42,7 @@ from portal.appeals.models import (
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.core.uploads import send_stored_file
@@ -67,9 +69,7 @@ def visible_items(user, stmt):
 
 @login_required
 def index():
-    stmt = select(AppealReferral).order_by(
-        AppealReferral.created_dt.desc(), AppealReferral.id.desc()
-    )
+    stmt = select(AppealReferral).options(joinedload(AppealReferral.enterprise))
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     if filters["status"] == "open":
         stmt = stmt.where(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
@@ -87,7 +87,19 @@ def index():
     stmt = list_filter.of_chamber_firms(stmt, AppealReferral.enterprise_id)
     if list_filter.active:
         stmt = stmt.where(AppealReferral.status != AppealStatus.merged)
-    referrals = db.paginate(visible_items(current_user, stmt), per_page=30, error_out=False)
+    known = [
+        filters["status"] if filters["status"] in (*AppealStatus.__members__, "open") else "",
+        filters["channel"] if filters["channel"] in Channel.__members__ else "",
+        filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
+        filters["route"] if filters["route"] in Route.__members__ else "",
+        *(f"{k}={v}" for k, v in sorted(list_filter.args().items())),
+    ]
+    referrals = seek(
+        visible_items(current_user, stmt),
+        (AppealReferral.created_dt, AppealReferral.id),
+        30,
+        count_key=f"appeals:{current_user.id}:{':'.join(known)}",
+    )
     return render_template(
         "appeals/index.html",
         list_filter=list_filter,

@@ -247,8 +247,10 @@ def member_add(group_id):
 
     def action(group):
         if not form.validate_on_submit():
-            raise CounselError(_("Choose an enterprise."))
-        operations.add_member(group, get_or_404(Enterprise, form.enterprise.data), by=current_user)
+            raise CounselError(
+                form.enterprise.errors[0] if form.enterprise.errors else _("Choose an enterprise.")
+            )
+        operations.add_member(group, form.firm, by=current_user)
 
     return _group_action(group_id, action)
 

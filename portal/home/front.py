@@ -6,6 +6,7 @@ from datetime import date
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from portal.core import cache
 from portal.dashboard.periods import Period, local_today
 
 logger = logging.getLogger(__name__)
@@ -74,13 +75,32 @@ def public_sections() -> list[dict]:
     return sections
 
 
+# The year's public figures change slowly; counting them (over every question, case and
+# check-up of the year) on each anonymous visit cost most of the front page's time.
+FIGURES_TTL = 300
+
+
 def year_figures(today: date | None = None) -> tuple[int, list[tuple[str, int]]]:
     today = today or local_today()
     period = Period(date(today.year, 1, 1), today)
-    figures = []
-    for _order, label, count in current_app.extensions.get("portal.public_figures", []):
-        try:
-            figures.append((str(label), count(period.start, period.end) or 0))
-        except Exception:
-            logger.exception("front page figure %r failed", label)
+    providers = current_app.extensions.get("portal.public_figures", [])
+
+    def counts():
+        values = []
+        for _order, label, count in providers:
+            try:
+                values.append(count(period.start, period.end) or 0)
+            except Exception:
+                logger.exception("front page figure %r failed", label)
+                values.append(None)
+        return values
+
+    values = cache.get_or_set(f"front:figures:{today.isoformat()}", FIGURES_TTL, counts)
+    if len(values) != len(providers):  # providers changed since the value was cached
+        values = counts()
+    figures = [
+        (str(label), value)
+        for (_order, label, _count), value in zip(providers, values, strict=True)
+        if value is not None
+    ]
     return today.year, figures

@@ -43,12 +43,22 @@ def test_generate_builds_a_migrated_database_at_the_requested_scale(generated):
         head = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         questions = connection.execute("SELECT count(*) FROM questions").fetchone()[0]
         cases = connection.execute("SELECT count(*) FROM mediation_cases").fetchone()[0]
+        others = [
+            connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("checkups", "counsel_groups", "lectures", "appeal_referrals")
+        ]
+        answers = connection.execute(
+            "SELECT count(*) FROM question_messages WHERE kind = 'answer'"
+        ).fetchone()[0]
         numbered = connection.execute(
             "SELECT count(*) FROM enterprises WHERE name LIKE '%（%）%'"
         ).fetchone()[0]
     assert (enterprises, lawyers, staff) == (100 + 100, 30 + 6, 1)  # demo core + generated
     assert len(head) == 1
     assert (questions, cases) == (2000, 400)  # every package's generator, not only accounts
+    # check-ups, counsel groups, lectures and appeal items in proportion (demo core has none)
+    assert others == [200, 10, 20, 400]
+    assert 1500 < answers < 2000  # one for each answered question
     assert numbered == 0
 
 

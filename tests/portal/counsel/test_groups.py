@@ -278,3 +278,37 @@ def test_ended_group_takes_no_more_services_or_members(
                 note="",
                 by=group.lawyer_seats[0].lawyer,
             )
+
+
+def test_staff_add_a_firm_by_its_credit_code_or_a_distinctive_part_of_its_name(
+    client, login, dummy_staff, create_counsel_group, create_enterprise
+):
+    group = create_counsel_group(firms=3)
+    by_code = create_enterprise(name="沈阳北方重工配件有限公司")
+    by_part = create_enterprise(name="辽宁远航冷链物流有限公司")
+    login(dummy_staff)
+    client.post(f"/counsel/groups/{group.id}/members", data={"enterprise": by_code.uscc.lower()})
+    client.post(f"/counsel/groups/{group.id}/members", data={"enterprise": " 远航冷链 "})
+    assert {by_code.id, by_part.id} <= {e.id for e in group.enterprises}
+
+
+def test_an_ambiguous_or_unknown_firm_is_refused_with_the_matches_named(
+    client, login, dummy_staff, create_counsel_group, create_enterprise
+):
+    group = create_counsel_group(firms=2)
+    create_enterprise(name="沈阳东兴建材甲有限公司")
+    create_enterprise(name="沈阳东兴建材乙有限公司")
+    login(dummy_staff)
+    page = client.post(
+        f"/counsel/groups/{group.id}/members",
+        data={"enterprise": "东兴建材"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "沈阳东兴建材甲有限公司" in page and "沈阳东兴建材乙有限公司" in page
+    page = client.post(
+        f"/counsel/groups/{group.id}/members",
+        data={"enterprise": "不存在的企业"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "不存在的企业" in page
+    assert len(group.current_members) == 2

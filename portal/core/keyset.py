@@ -1,0 +1,125 @@
+"""Keyset (seek) pagination for the long lists: page 500 costs what page 1 costs.
+
+    page = seek(stmt, (User.created_dt, User.id), per_page=50, count_key="users:all")
+    {{ seek_pager(page, 'accounts.staff_users', status=status) }}      (macros.html)
+
+The links are plain `<a href>`s (no JavaScript): "Next" carries `after=<id of the page's last
+row>`, "Previous" `before=<id of its first row>`, both with the page's number for display. The
+row's sort values are read back by its id, so the address holds one integer, nothing to forge;
+an id that does not exist (deleted since) starts from the first page. `page=N` alone (an old
+bookmark) still works, with OFFSET.
+
+`columns` is the list's ORDER BY, all in one direction, ending with the table's primary key
+(what makes the order total); with an index over the same columns the database seeks
+straight to the page. The total, which costs a count over the whole filtered list, is kept
+in the short shared cache for `count_ttl` seconds when a `count_key` is given.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from flask import request
+from sqlalchemy import func, select, tuple_
+
+from portal.core import cache
+from portal.core.db import db
+
+MAX_OFFSET_PAGE = 10_000  # `page=N` bookmarks past this are clamped (OFFSET would crawl)
+
+
+@dataclass
+class SeekPage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+    has_next: bool
+    has_prev: bool
+    next_args: dict = field(default_factory=dict)
+    prev_args: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def first(self) -> int:
+        """1-based position of the page's first row (0 for an empty page)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _int_arg(args, name):
+    value = args.get(name, type=int)
+    return value if value is not None and value > 0 else None
+
+
+def seek(
+    stmt,
+    columns,
+    per_page: int,
+    *,
+    descending: bool = True,
+    args=None,
+    count_key: str | None = None,
+    count_ttl: float = 30,
+    unique: bool = False,
+) -> SeekPage:
+    """One page of `stmt` (a select of one entity, filters applied, no ORDER BY) in the order
+    of `columns`; `args` defaults to the request's query string. `unique`: the statement
+    joins a collection eagerly (rows repeat)."""
+    args = request.args if args is None else args
+    columns = tuple(columns)
+    key = columns[-1]
+    number = min(_int_arg(args, "page") or 1, MAX_OFFSET_PAGE)
+    after, before = _int_arg(args, "after"), _int_arg(args, "before")
+    cursor, backwards = None, False
+    if after or before:
+        mark = db.session.execute(select(*columns).where(key == (after or before))).first()
+        if mark is None:
+            number = 1
+        else:
+            cursor, backwards = tuple(mark), bool(before and not after)
+
+    # Walking backwards: the reverse order from the first row of the page shown, then flipped.
+    forwards_desc = descending != backwards
+    ordered = stmt.order_by(*(c.desc() if forwards_desc else c.asc() for c in columns))
+    if cursor is not None:
+        row, mark = tuple_(*columns), tuple_(*cursor)
+        ordered = ordered.where(row < mark if forwards_desc else row > mark)
+    elif number > 1:
+        ordered = ordered.offset((number - 1) * per_page)
+    result = db.session.scalars(ordered.limit(per_page + 1))
+    items = (result.unique() if unique else result).all()
+    more = len(items) > per_page
+    items = items[:per_page]
+    if backwards:
+        items.reverse()
+        has_prev, has_next = more, True
+    else:
+        has_prev, has_next = cursor is not None or number > 1, more
+    if backwards and not more:
+        number = 1  # reached the start, whatever number the link carried
+    elif cursor is not None and number == 1 and not backwards:
+        number = 2  # an `after` link without a number: at least the second page
+
+    def count():
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return db.session.scalar(counted) or 0
+
+    total = cache.get_or_set(f"count:{count_key}", count_ttl, count) if count_key else count()
+    total = max(total, (number - 1) * per_page + len(items))
+    page = SeekPage(items, number, per_page, total, has_next, has_prev)
+    if items:
+        page.next_args = {"after": items[-1].id, "page": number + 1}
+        page.prev_args = {"before": items[0].id, "page": number - 1} if number > 2 else {"page": 1}
+    return page
