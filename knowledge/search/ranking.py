@@ -42,6 +42,19 @@ PARAMETER_GRID = [
     for expand in (False, True)
     for coverage in (0.0, 0.5, 1.0)
 ]
+DENSE_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def parameter_grid(dense: bool = False) -> list[dict]:
+    """The points cross-validation chooses from; with dense retrieval on, its weight too (the
+    expansion stays off: with the dense retriever there to bridge everyday words)."""
+    if not dense:
+        return PARAMETER_GRID
+    return [
+        {"expand": False, "coverage": coverage, "dense": weight}
+        for coverage in (0.5, 1.0)
+        for weight in DENSE_WEIGHTS
+    ]
 
 
 @contextmanager
