@@ -70,7 +70,9 @@ def parameters(**changes):
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
-_SYNTAX = re.compile(r"[\"()\[\]{}:*?~^+\-!\\/<>=|&]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+# What the engine's parser reads as syntax. Not "?", "*" (wildcards are off, engine._parser) nor
+# "/" (no operator): "供电/供热公司" or an ASCII "?" ends many a question in words.
+_SYNTAX = re.compile(r"[\"()\[\]{}:~^+\-!\\<>=|&]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
 
 
 def is_plain(text: str) -> bool:

@@ -192,3 +192,10 @@ def test_fuse_scales_each_list_and_weighs_them():
         assert [k for k, _s in ranking.fuse(lexical, near)][:2] == ["a", "c"]  # ties: words first
     assert ranking.fuse([], near)[0][0] == "c"
     assert ranking.fuse(lexical, [])[0][0] == "a"
+
+
+def test_slashes_and_ascii_question_marks_do_not_make_a_question_syntax():
+    # Re-ranking and the dense retriever apply to plain questions only.
+    assert ranking.is_plain("和供电/供热公司闹过矛盾，他们拒绝供电怎么办?")
+    assert not ranking.is_plain('"解除劳动合同" AND 经济补偿')
+    assert not ranking.is_plain("title:违约金")
