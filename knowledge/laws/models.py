@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db, utcnow
@@ -60,3 +60,22 @@ class LawArticle(db.Model):
 
     def __str__(self):
         return f"{self.law.title} {self.label}"
+
+
+class LawArticleVector(db.Model):
+    """An article's embedding for dense retrieval (knowledge.search.dense), made at import.
+
+    model says which embedder and passage format made it (vectors of another model are not
+    used); digest is the SHA-256 of the passage it was made from (a changed article is embedded
+    again). vector: float16 values, the embedder's dim of them.
+    """
+
+    __tablename__ = "law_article_vectors"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("law_articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_dt: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -698,18 +698,64 @@ def search(
     return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
 
 
+def _dense_source(kinds, filters):
+    """The dense retriever for a search in one kind that has one, with no other filters."""
+    if not kinds or len(kinds) != 1 or any((filters or {}).values()):
+        return None
+    return (search_sources().get(kinds[0]) or {}).get("dense")
+
+
+def _fused(text, scored, kind, dense_hits, user):
+    """[(stored fields, score)]: the re-ranked words' candidates fused with the dense ones
+    (ranking.fuse); a dense-only candidate's fields come from its source, checked against the
+    user's principals like the index's own filter."""
+    from knowledge.search.indexer import load_document
+
+    stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
+    fused = ranking.fuse(
+        [(item[0]["id"], score) for item, score in scored],
+        [(object_id, similarity) for object_id, similarity in dense_hits],
+    )
+    principals = principals_for(user)
+    ranked = []
+    for object_id, score in fused[: ranking.RERANK_DEPTH]:
+        stored = stored_by_id.get(object_id)
+        if stored is None:
+            doc = load_document(kind, object_id)
+            if doc is None or not principals.intersection(doc.get("access") or ()):
+                continue
+            fields_ = document_fields(doc)
+            stored = {k: fields_[k] for k in ("kind", "id", "title", "body", "url", "extra")}
+            stored.update(
+                date=fields_.get("date"), category=fields_["category"], industry=fields_["industry"]
+            )
+        ranked.append((stored, score))
+    return ranked
+
+
 def _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank):
-    """The page of hits from the backend's ranked (stored fields, score) list, re-ranked."""
+    """The page of hits from the backend's ranked (stored fields, score) list, re-ranked and,
+    for a plain question in one kind with a dense retriever, fused with its candidates."""
     page, per_page = result.page, result.per_page
+    dense_hits = None
+    if rerank:
+        retriever = _dense_source(kinds, filters)
+        dense_hits = retriever(text, ranking.RERANK_DEPTH) if retriever else None
+    if dense_hits:
+        result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits)))
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     if rerank:
-        ranked = ranking.rerank(
+        scored = ranking.rerank_scored(
             text,
             ranked,
             text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
             score_of=lambda item: item[1],
         )
+        if dense_hits:
+            ranked = _fused(text, scored, kinds[0], dense_hits, user)
+        else:
+            ranked = [item for item, _score in scored]
     for stored, score in ranked[(page - 1) * per_page : page * per_page]:
         title = plain_text(stored.get("title", ""))
         result.hits.append(

@@ -32,6 +32,8 @@ SETTINGS = {
     "expand": os.environ.get("SEARCH_QUERY_EXPANSION", "0") == "1",
     # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
     "coverage": float(os.environ.get("SEARCH_RERANK_COVERAGE", "1.0")),
+    # Share of the dense retriever's similarity in the fused score (0: words only), see fuse().
+    "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.5")),
 }
 
 # What cross-validation chooses from (bench/search_quality.py --folds).
@@ -40,6 +42,19 @@ PARAMETER_GRID = [
     for expand in (False, True)
     for coverage in (0.0, 0.5, 1.0)
 ]
+DENSE_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def parameter_grid(dense: bool = False) -> list[dict]:
+    """The points cross-validation chooses from; with dense retrieval on, its weight too (the
+    expansion stays off: with the dense retriever there to bridge everyday words)."""
+    if not dense:
+        return PARAMETER_GRID
+    return [
+        {"expand": False, "coverage": coverage, "dense": weight}
+        for coverage in (0.5, 1.0)
+        for weight in DENSE_WEIGHTS
+    ]
 
 
 @contextmanager
@@ -55,7 +70,9 @@ def parameters(**changes):
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
-_SYNTAX = re.compile(r"[\"()\[\]{}:*?~^+\-!\\/<>=|&]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+# What the engine's parser reads as syntax. Not "?", "*" (wildcards are off, engine._parser) nor
+# "/" (no operator): "供电/供热公司" or an ASCII "?" ends many a question in words.
+_SYNTAX = re.compile(r"[\"()\[\]{}:~^+\-!\\<>=|&]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
 
 
 def is_plain(text: str) -> bool:
@@ -94,29 +111,67 @@ def bigrams(text: str) -> set[str]:
 
 
 def rerank(question: str, candidates: list, text_of, score_of) -> list:
-    """candidates re-ordered (best first) by first-stage score + weighted bigram coverage.
+    """candidates re-ordered (best first) by first-stage score + weighted bigram coverage."""
+    return [c for c, _score in rerank_scored(question, candidates, text_of, score_of)]
+
+
+def rerank_scored(question: str, candidates: list, text_of, score_of) -> list:
+    """[(candidate, combined score)] best first: first-stage score / the best one's + weighted
+    bigram coverage.
 
     text_of(candidate) gives the text to compare (title and body); score_of its first-stage
     score. Bigrams shared by most candidates say little, so each weighs log(1 + n / df).
     """
+    top = max((score_of(c) for c in candidates), default=0.0) or 1.0
     weight = SETTINGS["coverage"]
-    if weight <= 0 or len(candidates) < 2:
-        return list(candidates)
-    wanted = bigrams(_strip_question_words(question))
-    for term in expand_query(question):
+    wanted = bigrams(_strip_question_words(question)) if weight > 0 else set()
+    for term in expand_query(question) if wanted else ():
         wanted |= bigrams(term)
-    if not wanted:
-        return list(candidates)
+    if not wanted or len(candidates) < 2:
+        return [(c, score_of(c) / top) for c in candidates]
     texts = [bigrams(text_of(c)) for c in candidates]
     n = len(candidates)
     df = {g: sum(1 for t in texts if g in t) for g in wanted}
     idf = {g: math.log(1 + n / df[g]) for g in wanted if df[g]}
     total = sum(idf.values()) or 1.0
-    top = max((score_of(c) for c in candidates), default=0.0) or 1.0
 
     def combined(index):
         covered = sum(w for g, w in idf.items() if g in texts[index]) / total
         return score_of(candidates[index]) / top + weight * covered
 
-    order = sorted(range(n), key=lambda i: (-combined(i), i))
-    return [candidates[i] for i in order]
+    scores = [combined(i) for i in range(n)]
+    order = sorted(range(n), key=lambda i: (-scores[i], i))
+    return [(candidates[i], scores[i]) for i in order]
+
+
+def _min_max(values):
+    low, high = min(values), max(values)
+    span = high - low
+    return [(v - low) / span if span > 0 else 1.0 for v in values]
+
+
+def fuse(lexical: list, dense: list) -> list:
+    """[(key, fused score)] best first from two ranked candidate lists of (key, score).
+
+    lexical: the re-ranked words' candidates with their combined scores; dense: the dense
+    retriever's candidates with their similarities. Each list's scores are scaled to 0..1
+    over its own candidates (a candidate missing from a list gets 0 from it), then
+    fused = (1 - w) * words + w * dense with w = SETTINGS["dense"]. Scores rather than ranks: a
+    clear winner in one list stays ahead of a crowd of near ties in the other. Ties keep the
+    words' order, then the dense order.
+    """
+    weight = SETTINGS["dense"]
+    words = (
+        dict(zip([k for k, _s in lexical], _min_max([s for _k, s in lexical]), strict=True))
+        if lexical
+        else {}
+    )
+    near = (
+        dict(zip([k for k, _s in dense], _min_max([s for _k, s in dense]), strict=True))
+        if dense
+        else {}
+    )
+    order = list(dict.fromkeys([k for k, _s in lexical] + [k for k, _s in dense]))
+    fused = {k: (1 - weight) * words.get(k, 0.0) + weight * near.get(k, 0.0) for k in order}
+    position = {k: i for i, k in enumerate(order)}
+    return sorted(fused.items(), key=lambda item: (-item[1], position[item[0]]))

