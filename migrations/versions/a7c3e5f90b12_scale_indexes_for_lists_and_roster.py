@@ -1,7 +1,7 @@
 """scale: indexes for the lawyer roster's weekly load and the publishable-questions list
 
 Revision ID: a7c3e5f90b12
-Revises: 3d8863e8067f
+Revises: a7c3e5d91b20
 Create Date: 2026-11-30 12:25:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7c3e5f90b12"
-down_revision = "3d8863e8067f"
+down_revision = "a7c3e5d91b20"
 branch_labels = None
 depends_on = None
 
