@@ -47,6 +47,9 @@ def add_stats(app, name, function):
     exclusive, so `created_dt >= start AND created_dt < end` selects the period. The dict maps
     a translated label to a number (or text); a value may itself be such a dict (shown as
     "label · sub-label" rows). `name` (a lazy string) titles the table.
+
+    A function that also takes `chamber_id=None` narrows its figures to one chamber when the
+    statistics page is asked for one (the others give the federation's figures, marked so).
     """
     from portal.core.stats import StatisticsError, is_raw_key
 

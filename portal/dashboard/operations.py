@@ -40,10 +40,9 @@ def collect(period: Period, chamber=None) -> list[dict]:
     federation's figures and say so (`all_chambers`)."""
     sections = []
     filter_args = {"start": period.first.isoformat(), "end": period.last.isoformat()}
+    period_args = dict(filter_args)
     if chamber is not None:
         filter_args["chamber"] = chamber.id
-
-    period_args = {k: v for k, v in filter_args.items() if k != "chamber"}
 
     for name, function in current_app.extensions.get("portal.stats", {}).items():
         title = SECTION_TITLES.get(name, name) if isinstance(name, str) else name
@@ -56,7 +55,6 @@ def collect(period: Period, chamber=None) -> list[dict]:
 
         section = {
             "title": str(title),
-            "code": name if isinstance(name, str) else "",
             "rows": [],
             "figures": [],
             "error": False,

@@ -29,3 +29,23 @@ def test_a_chambers_figures_link_to_its_narrowed_lists(page, log_in_as, locale):
     link.first.click()
     expect(page.locator("main .list-filter")).to_contain_text(chamber_name)
     assert serious_violations(page) == []
+
+
+def test_every_list_behind_a_chambers_figures_opens_and_passes_axe(page, log_in_as):
+    log_in_as(page, "staff2@demo.example")
+    page.goto("/dashboard?month=2026-11")
+    chamber_id = page.locator("#chamber option").nth(1).get_attribute("value")
+    page.goto(f"/dashboard?month=2026-11&chamber={chamber_id}")
+    links = page.locator("main section td a").evaluate_all("(as) => as.map(a => a.href)")
+    one_per_list = {}
+    for href in links:
+        one_per_list.setdefault(href.split("?", 1)[0], href)
+    assert len(one_per_list) >= 6, one_per_list
+    found = {}
+    for href in one_per_list.values():
+        response = page.goto(href)
+        assert response.status == 200, href
+        problems = serious_violations(page)
+        if problems:
+            found[href] = problems
+    assert not found, found
