@@ -148,3 +148,10 @@ def dense_search(question: str, limit: int):
     if not len(index):
         return None
     return index.top(dense.query_vector(embedder, question), limit)
+
+
+def dense_prefetch(question: str):
+    """Start embedding the question in the background when dense_search will want it."""
+    embedder = dense.get_embedder()
+    if embedder is not None and len(vector_index(embedder)):
+        dense.prefetch(embedder, question)

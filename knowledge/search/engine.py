@@ -634,6 +634,11 @@ def search(
     wanted = " ".join([text, *ranking.expand_query(text)]) if plain else text
     rerank = plain and page * per_page <= ranking.RERANK_DEPTH
     limit = ranking.RERANK_DEPTH if rerank else page * per_page
+    if rerank and _dense_source(kinds, filters):
+        # The question embeds on the other core while the words are searched.
+        prefetch = search_sources()[kinds[0]].get("dense_prefetch")
+        if prefetch:
+            prefetch(text)
     if on_postgres():
         from knowledge.search import pg_backend
 

@@ -81,7 +81,9 @@ def add_escalation_target(app, code, label, available, escalate):
     }
 
 
-def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None, dense=None):
+def add_search_source(
+    app, kind, load_document, iter_ids, allowed_ids=None, dense=None, dense_prefetch=None
+):
     """A kind of document the search engine indexes.
 
     load_document(id) -> dict | None (None: remove from the index). The dict has: kind, id,
@@ -93,13 +95,15 @@ def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None, dens
     page's own permission function in one query for all ids (search drops every other hit).
     dense(question, limit) -> [(id, similarity)] best first, or None when off: a second,
     embedding-based retriever fused with the words' ranking for plain questions searched in
-    this kind alone (knowledge.search.dense).
+    this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
+    (embedding the question) in the background while the words' search runs.
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
         "load": load_document,
         "ids": iter_ids,
         "allowed": allowed_ids,
         "dense": dense,
+        "dense_prefetch": dense_prefetch,
     }
 
 
