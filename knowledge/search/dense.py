@@ -189,6 +189,7 @@ class VectorIndex:
         self.ids = list(ids)
         self.matrix = matrix
         self.signature = signature
+        self._row = {object_id: row for row, object_id in enumerate(self.ids)}
 
     def __len__(self):
         return len(self.ids)
@@ -203,3 +204,13 @@ class VectorIndex:
         best = np.argpartition(-scores, n - 1)[:n]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in best]
+
+    def similarities(self, vector, ids) -> dict:
+        """{id: cosine} for those of ids that have a vector."""
+        rows = [(object_id, self._row[object_id]) for object_id in ids if object_id in self._row]
+        if not rows:
+            return {}
+        scores = self.matrix[[row for _id, row in rows]] @ vector
+        return {
+            object_id: float(score) for (object_id, _row), score in zip(rows, scores, strict=True)
+        }

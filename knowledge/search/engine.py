@@ -717,10 +717,8 @@ def _fused(text, scored, kind, dense_hits, user):
     from knowledge.search.indexer import load_document
 
     stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
-    fused = ranking.fuse(
-        [(item[0]["id"], score) for item, score in scored],
-        [(object_id, similarity) for object_id, similarity in dense_hits],
-    )
+    nearest, also = dense_hits
+    fused = ranking.fuse([(item[0]["id"], score) for item, score in scored], nearest, also)
     principals = principals_for(user)
     ranked = []
     for object_id, score in fused[: ranking.RERANK_DEPTH]:
@@ -745,9 +743,12 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
     dense_hits = None
     if rerank:
         retriever = _dense_source(kinds, filters)
-        dense_hits = retriever(text, ranking.RERANK_DEPTH) if retriever else None
+        if retriever:
+            dense_hits = retriever(
+                text, ranking.RERANK_DEPTH, also=[item[0]["id"] for item in ranked]
+            )
     if dense_hits:
-        result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits)))
+        result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits[0])))
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     if rerank:

@@ -93,9 +93,9 @@ def add_search_source(
     iter_ids() -> iterable of every id of that kind (for rebuild).
     allowed_ids(user, ids) -> set of the ids whose page the user may open, checked with the
     page's own permission function in one query for all ids (search drops every other hit).
-    dense(question, limit) -> [(id, similarity)] best first, or None when off: a second,
-    embedding-based retriever fused with the words' ranking for plain questions searched in
-    this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
+    dense(question, limit, also=ids) -> ([(id, similarity)] best first, {id: similarity} of
+    the ids in also), or None when off: a second, embedding-based retriever fused with the
+    words' ranking for plain questions searched in this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
     (embedding the question) in the background while the words' search runs.
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
