@@ -710,10 +710,11 @@ def _dense_source(kinds, filters):
     return (search_sources().get(kinds[0]) or {}).get("dense")
 
 
-def _fused(text, scored, kind, dense_hits, user):
-    """[(stored fields, score)]: the re-ranked words' candidates fused with the dense ones
-    (ranking.fuse); a dense-only candidate's fields come from its source, checked against the
-    user's principals like the index's own filter."""
+def _fused(text, scored, kind, dense_hits, user, wanted):
+    """The first `wanted` of [(stored fields, score)]: the re-ranked words' candidates fused
+    with the dense ones (ranking.fuse); a dense-only candidate's fields come from its source
+    (loaded only for the hits shown), checked against the user's principals like the index's
+    own filter."""
     from knowledge.search.indexer import load_document
 
     stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
@@ -722,6 +723,8 @@ def _fused(text, scored, kind, dense_hits, user):
     principals = principals_for(user)
     ranked = []
     for object_id, score in fused[: ranking.RERANK_DEPTH]:
+        if len(ranked) >= wanted:
+            break
         stored = stored_by_id.get(object_id)
         if stored is None:
             doc = load_document(kind, object_id)
@@ -759,7 +762,7 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
             score_of=lambda item: item[1],
         )
         if dense_hits:
-            ranked = _fused(text, scored, kinds[0], dense_hits, user)
+            ranked = _fused(text, scored, kinds[0], dense_hits, user, page * per_page)
         else:
             ranked = [item for item, _score in scored]
     for stored, score in ranked[(page - 1) * per_page : page * per_page]:
