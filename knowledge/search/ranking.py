@@ -33,7 +33,7 @@ SETTINGS = {
     # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
     "coverage": float(os.environ.get("SEARCH_RERANK_COVERAGE", "1.0")),
     # Share of the dense retriever's similarity in the fused score (0: words only), see fuse().
-    "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.6")),
+    "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.5")),
 }
 
 # What cross-validation chooses from (bench/search_quality.py --folds).
