@@ -9,7 +9,10 @@ Two steps bridge that, the same for Whoosh and PostgreSQL:
 2. rerank(question, candidates): the first stage's top RERANK_DEPTH candidates re-ordered by
    their first-stage score plus how much of the question's wording (character bigrams, which
    survive jieba cutting a word differently in question and statute) each candidate covers,
-   each bigram weighted by how rare it is among the candidates.
+   each bigram weighted by how rare it is among the candidates;
+3. fuse(lexical, dense): when the optional dense retriever is on (knowledge.search.dense), the
+   re-ranked candidates and the dense retriever's nearest articles in one list, by z-scored
+   scores weighted (1 - w) : w.
 
 The weights are chosen by cross-validation on the labelled questions
 (`python -m bench.search_quality --folds 5`, docs/benchmarks-search.md), never fitted to them.
@@ -27,7 +30,7 @@ RERANK_DEPTH = 50
 # Current parameters (module globals so the benchmark can try others with parameters()).
 # The defaults are what 5-fold cross-validation chose in every fold (docs/benchmarks-search.md):
 # the colloquial -> statutory expansion did not help on held-out questions, so it is off unless
-# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0.
+# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0; the dense weight 0.5.
 SETTINGS = {
     "expand": os.environ.get("SEARCH_QUERY_EXPANSION", "0") == "1",
     # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
