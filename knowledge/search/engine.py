@@ -634,6 +634,11 @@ def search(
     wanted = " ".join([text, *ranking.expand_query(text)]) if plain else text
     rerank = plain and page * per_page <= ranking.RERANK_DEPTH
     limit = ranking.RERANK_DEPTH if rerank else page * per_page
+    if rerank and _dense_source(kinds, filters):
+        # The question embeds on the other core while the words are searched.
+        prefetch = search_sources()[kinds[0]].get("dense_prefetch")
+        if prefetch:
+            prefetch(text)
     if on_postgres():
         from knowledge.search import pg_backend
 
@@ -705,20 +710,21 @@ def _dense_source(kinds, filters):
     return (search_sources().get(kinds[0]) or {}).get("dense")
 
 
-def _fused(text, scored, kind, dense_hits, user):
-    """[(stored fields, score)]: the re-ranked words' candidates fused with the dense ones
-    (ranking.fuse); a dense-only candidate's fields come from its source, checked against the
-    user's principals like the index's own filter."""
+def _fused(text, scored, kind, dense_hits, user, wanted):
+    """The first `wanted` of [(stored fields, score)]: the re-ranked words' candidates fused
+    with the dense ones (ranking.fuse); a dense-only candidate's fields come from its source
+    (loaded only for the hits shown), checked against the user's principals like the index's
+    own filter."""
     from knowledge.search.indexer import load_document
 
     stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
-    fused = ranking.fuse(
-        [(item[0]["id"], score) for item, score in scored],
-        [(object_id, similarity) for object_id, similarity in dense_hits],
-    )
+    nearest, also = dense_hits
+    fused = ranking.fuse([(item[0]["id"], score) for item, score in scored], nearest, also)
     principals = principals_for(user)
     ranked = []
     for object_id, score in fused[: ranking.RERANK_DEPTH]:
+        if len(ranked) >= wanted:
+            break
         stored = stored_by_id.get(object_id)
         if stored is None:
             doc = load_document(kind, object_id)
@@ -740,9 +746,12 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
     dense_hits = None
     if rerank:
         retriever = _dense_source(kinds, filters)
-        dense_hits = retriever(text, ranking.RERANK_DEPTH) if retriever else None
+        if retriever:
+            dense_hits = retriever(
+                text, ranking.RERANK_DEPTH, also=[item[0]["id"] for item in ranked]
+            )
     if dense_hits:
-        result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits)))
+        result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits[0])))
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     if rerank:
@@ -753,7 +762,7 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
             score_of=lambda item: item[1],
         )
         if dense_hits:
-            ranked = _fused(text, scored, kinds[0], dense_hits, user)
+            ranked = _fused(text, scored, kinds[0], dense_hits, user, page * per_page)
         else:
             ranked = [item for item, _score in scored]
     for stored, score in ranked[(page - 1) * per_page : page * per_page]:

@@ -9,7 +9,10 @@ Two steps bridge that, the same for Whoosh and PostgreSQL:
 2. rerank(question, candidates): the first stage's top RERANK_DEPTH candidates re-ordered by
    their first-stage score plus how much of the question's wording (character bigrams, which
    survive jieba cutting a word differently in question and statute) each candidate covers,
-   each bigram weighted by how rare it is among the candidates.
+   each bigram weighted by how rare it is among the candidates;
+3. fuse(lexical, dense): when the optional dense retriever is on (knowledge.search.dense), the
+   re-ranked candidates and the dense retriever's nearest articles in one list, by z-scored
+   scores weighted (1 - w) : w.
 
 The weights are chosen by cross-validation on the labelled questions
 (`python -m bench.search_quality --folds 5`, docs/benchmarks-search.md), never fitted to them.
@@ -27,7 +30,7 @@ RERANK_DEPTH = 50
 # Current parameters (module globals so the benchmark can try others with parameters()).
 # The defaults are what 5-fold cross-validation chose in every fold (docs/benchmarks-search.md):
 # the colloquial -> statutory expansion did not help on held-out questions, so it is off unless
-# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0.
+# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0; the dense weight 0.5.
 SETTINGS = {
     "expand": os.environ.get("SEARCH_QUERY_EXPANSION", "0") == "1",
     # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
@@ -42,19 +45,15 @@ PARAMETER_GRID = [
     for expand in (False, True)
     for coverage in (0.0, 0.5, 1.0)
 ]
-DENSE_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+DENSE_WEIGHTS = (0.4, 0.5, 0.6, 0.7)
 
 
 def parameter_grid(dense: bool = False) -> list[dict]:
-    """The points cross-validation chooses from; with dense retrieval on, its weight too (the
-    expansion stays off: with the dense retriever there to bridge everyday words)."""
+    """The points cross-validation chooses from; with dense retrieval on, its weight (the
+    expansion off and the coverage weight 1.0, as the lexical cross-validation chose)."""
     if not dense:
         return PARAMETER_GRID
-    return [
-        {"expand": False, "coverage": coverage, "dense": weight}
-        for coverage in (0.5, 1.0)
-        for weight in DENSE_WEIGHTS
-    ]
+    return [{"expand": False, "coverage": 1.0, "dense": weight} for weight in DENSE_WEIGHTS]
 
 
 @contextmanager
@@ -144,34 +143,40 @@ def rerank_scored(question: str, candidates: list, text_of, score_of) -> list:
     return [(candidates[i], scores[i]) for i in order]
 
 
-def _min_max(values):
-    low, high = min(values), max(values)
-    span = high - low
-    return [(v - low) / span if span > 0 else 1.0 for v in values]
+def _mean_spread(values):
+    mean = sum(values) / len(values)
+    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    return mean, spread if spread > 1e-9 else 1.0
 
 
-def fuse(lexical: list, dense: list) -> list:
-    """[(key, fused score)] best first from two ranked candidate lists of (key, score).
+def fuse(lexical: list, dense: list, dense_also: dict | None = None) -> list:
+    """[(key, fused score)] best first from the words' and the dense retriever's candidates.
 
-    lexical: the re-ranked words' candidates with their combined scores; dense: the dense
-    retriever's candidates with their similarities. Each list's scores are scaled to 0..1
-    over its own candidates (a candidate missing from a list gets 0 from it), then
-    fused = (1 - w) * words + w * dense with w = SETTINGS["dense"]. Scores rather than ranks: a
-    clear winner in one list stays ahead of a crowd of near ties in the other. Ties keep the
-    words' order, then the dense order.
+    lexical: the re-ranked words' candidates (key, combined score); dense: the dense
+    retriever's nearest candidates (key, similarity); dense_also: the similarity of lexical
+    candidates outside its nearest (so every candidate gets its real similarity). Each signal is
+    standardised (z-score) over its own list, a candidate the words did not find gets the words'
+    lowest, and fused = (1 - w) * words + w * dense with w = SETTINGS["dense"]. Scores, not
+    ranks: a clear winner in one list keeps its lead over near ties in the other (on the
+    labelled questions z-scores beat min-max scaling and reciprocal-rank fusion,
+    docs/benchmarks-search.md). Ties keep the words' order, then the dense order.
     """
     weight = SETTINGS["dense"]
-    words = (
-        dict(zip([k for k, _s in lexical], _min_max([s for _k, s in lexical]), strict=True))
-        if lexical
-        else {}
-    )
-    near = (
-        dict(zip([k for k, _s in dense], _min_max([s for _k, s in dense]), strict=True))
-        if dense
-        else {}
-    )
+    similarity = dict(dense_also or {})
+    similarity.update(dense)
+    words = {}
+    floor = 0.0
+    if lexical:
+        mean, spread = _mean_spread([s for _k, s in lexical])
+        words = {k: (s - mean) / spread for k, s in lexical}
+        floor = min(words.values())
+    near_mean, near_spread = _mean_spread([s for _k, s in dense]) if dense else (0.0, 1.0)
     order = list(dict.fromkeys([k for k, _s in lexical] + [k for k, _s in dense]))
-    fused = {k: (1 - weight) * words.get(k, 0.0) + weight * near.get(k, 0.0) for k in order}
+    fused = {}
+    for key in order:
+        near = (similarity[key] - near_mean) / near_spread if key in similarity else None
+        if near is None:  # no vector: the words alone, as if dense were average
+            near = 0.0
+        fused[key] = (1 - weight) * words.get(key, floor) + weight * near
     position = {k: i for i, k in enumerate(order)}
     return sorted(fused.items(), key=lambda item: (-item[1], position[item[0]]))

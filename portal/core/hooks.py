@@ -84,7 +84,9 @@ def add_escalation_target(app, code, label, available, escalate):
     }
 
 
-def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None, dense=None):
+def add_search_source(
+    app, kind, load_document, iter_ids, allowed_ids=None, dense=None, dense_prefetch=None
+):
     """A kind of document the search engine indexes.
 
     load_document(id) -> dict | None (None: remove from the index). The dict has: kind, id,
@@ -94,15 +96,17 @@ def add_search_source(app, kind, load_document, iter_ids, allowed_ids=None, dens
     iter_ids() -> iterable of every id of that kind (for rebuild).
     allowed_ids(user, ids) -> set of the ids whose page the user may open, checked with the
     page's own permission function in one query for all ids (search drops every other hit).
-    dense(question, limit) -> [(id, similarity)] best first, or None when off: a second,
-    embedding-based retriever fused with the words' ranking for plain questions searched in
-    this kind alone (knowledge.search.dense).
+    dense(question, limit, also=ids) -> ([(id, similarity)] best first, {id: similarity} of
+    the ids in also), or None when off: a second, embedding-based retriever fused with the
+    words' ranking for plain questions searched in this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
+    (embedding the question) in the background while the words' search runs.
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
         "load": load_document,
         "ids": iter_ids,
         "allowed": allowed_ids,
         "dense": dense,
+        "dense_prefetch": dense_prefetch,
     }
 
 

@@ -176,20 +176,26 @@ def test_auto_without_the_model_installed_means_lexical_only(app, monkeypatch):
         dense.reset()
 
 
-def test_fuse_scales_each_list_and_weighs_them():
+def test_fuse_standardises_each_signal_and_weighs_them():
     lexical = [("a", 10.0), ("b", 9.0), ("c", 1.0)]
     near = [("c", 0.9), ("d", 0.8), ("a", 0.1)]
-    with ranking.parameters(dense=0.0):
-        assert [k for k, _s in ranking.fuse(lexical, near)][:3] == ["a", "b", "c"]
-    with ranking.parameters(dense=1.0):
-        assert [k for k, _s in ranking.fuse(lexical, near)][:3] == ["c", "d", "a"]
+    also = {"b": 0.5}  # b is not among the nearest, but has its similarity
+
+    def order(weight, **kwargs):
+        with ranking.parameters(dense=weight):
+            return [k for k, _s in ranking.fuse(lexical, near, also, **kwargs)]
+
+    assert order(0.0)[:3] == ["a", "b", "c"]  # the words' order
+    assert order(1.0) == ["c", "d", "b", "a"]  # the similarities' order
+    # Halfway: b is good in both lists; d, found by the dense side only, gets the words' lowest.
+    assert order(0.5)[0] == "b"
+    assert order(0.5)[-1] == "d"
     with ranking.parameters(dense=0.5):
-        fused = dict(ranking.fuse(lexical, near))
-        # a: words 1.0, dense 0.0; c: words 0.0, dense 1.0; b: 0.889 words, not in dense.
-        assert fused["a"] == pytest.approx(0.5)
-        assert fused["c"] == pytest.approx(0.5)
-        assert fused["b"] == pytest.approx(0.5 * 8 / 9)
-        assert [k for k, _s in ranking.fuse(lexical, near)][:2] == ["a", "c"]  # ties: words first
+        fused = dict(ranking.fuse(lexical, near, also))
+    # a: words z +0.83, dense z -1.41 -> -0.29 (mean 0.6, spread 0.356 of the nearest).
+    assert fused["a"] == pytest.approx(
+        0.5 * (10 - 20 / 3) / 4.0277 + 0.5 * (0.1 - 0.6) / 0.35590, abs=1e-3
+    )
     assert ranking.fuse([], near)[0][0] == "c"
     assert ranking.fuse(lexical, [])[0][0] == "a"
 
