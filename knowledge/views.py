@@ -57,6 +57,8 @@ from portal.core.workdays import missing_calendar_years
 PER_PAGE = 25
 OVERVIEW_ROWS = 20
 ROSTER_PER_PAGE = 50
+# Statuses in which staff may hand a question to another lawyer (the form on its page).
+REASSIGNABLE = (S.submitted, S.pool, S.assigned, S.claimed)
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
 MAX_HELD = 50
 
@@ -227,15 +229,24 @@ def _render_question(question, cited=None, **forms):
             .order_by(RoutingDecision.id.desc())
         ).all()
         form = ReassignForm()
-        lawyers = _verified_lawyers()  # loaded once for the matching and the choices
-        matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
-        # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
-        form.lawyer.choices = [
-            (u.id, f"{u.name} · {u.lawyer_profile.industries}" + (" ✓" if u.id in matching else ""))
-            for u in sorted(lawyers, key=lambda u: u.id not in matching)
-            if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
-        ]
+        form.lawyer.choices = []
+        # The page offers reassignment only while the question waits or is being worked on
+        # (see question.html): the closed majority never loads the whole roster.
+        if question.status in REASSIGNABLE:
+            lawyers = _verified_lawyers()  # loaded once for the matching and the choices
+            matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
+            # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
+            form.lawyer.choices = [
+                (
+                    u.id,
+                    f"{u.name} · {u.lawyer_profile.industries}"
+                    + (" ✓" if u.id in matching else ""),
+                )
+                for u in sorted(lawyers, key=lambda u: u.id not in matching)
+                if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
+            ]
         context["reassign_form"] = form
+        context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
 
 
