@@ -29,7 +29,16 @@ from sqlalchemy import text
 
 OUT = Path(__file__).resolve().parent / "out"
 DB_PATH = OUT / "bench.db"
-NOT_GENERATORS = {"generate", "http", "hello", "baseline", "questions", "queue", "search"}
+NOT_GENERATORS = {
+    "generate",
+    "http",
+    "hello",
+    "baseline",
+    "pages",
+    "questions",
+    "queue",
+    "search",
+}
 
 # (order, name, function(app, scale, rng) -> summary)
 GENERATORS: list[tuple[int, str, object]] = []

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Enterprise, User
@@ -149,8 +149,16 @@ class Question(db.Model):
         Index("ix_questions_submitted", "submitted_dt"),
         # The weekly load of the lawyer roster and routing (knowledge.routing.taken_this_week).
         Index("ix_questions_taken", "claimed_dt", "assigned_dt"),
-        # Answered questions proposed for the knowledge base, latest answer first.
-        Index("ix_questions_publishable", "consent_to_publish", "first_answer_dt", "status"),
+        # Answered questions proposed for the knowledge base, latest answer first; partial, so
+        # that the planner never takes it for the unanswered (first_answer_dt IS NULL) lists.
+        Index(
+            "ix_questions_publishable",
+            "consent_to_publish",
+            "first_answer_dt",
+            "status",
+            sqlite_where=text("first_answer_dt IS NOT NULL"),
+            postgresql_where=text("first_answer_dt IS NOT NULL"),
+        ),
     )
 
     @property

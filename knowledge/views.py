@@ -22,6 +22,7 @@ from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
 from knowledge.models import (
     STATUS_LABELS,
+    UNANSWERED,
     KnowledgeArticle,
     Question,
     QuestionAttachment,
@@ -58,6 +59,8 @@ from portal.core.workdays import missing_calendar_years
 PER_PAGE = 25
 OVERVIEW_ROWS = 20
 ROSTER_PER_PAGE = 50
+# Statuses in which staff may hand a question to another lawyer (the form on its page).
+REASSIGNABLE = (S.submitted, S.pool, S.assigned, S.claimed)
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
 MAX_HELD = 50
 
@@ -228,15 +231,23 @@ def _render_question(question, cited=None, **forms):
             .order_by(RoutingDecision.id.desc())
         ).all()
         form = ReassignForm()
-        lawyers = _verified_lawyers()  # loaded once for the matching and the choices
-        matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
-        # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
-        form.lawyer.choices = [
-            (u.id, f"{u.name} · {_specialities(u)}" + (" ✓" if u.id in matching else ""))
-            for u in sorted(lawyers, key=lambda u: u.id not in matching)
-            if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
-        ]
+        form.lawyer.choices = []
+        # The page offers reassignment only while the question waits or is being worked on
+        # (see question.html): the closed majority never loads the whole roster.
+        if question.status in REASSIGNABLE:
+            lawyers = _verified_lawyers()  # loaded once for the matching and the choices
+            matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
+            # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
+            form.lawyer.choices = [
+                (
+                    u.id,
+                    f"{u.name} · {_specialities(u)}" + (" ✓" if u.id in matching else ""),
+                )
+                for u in sorted(lawyers, key=lambda u: u.id not in matching)
+                if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
+            ]
         context["reassign_form"] = form
+        context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
 
 
@@ -562,6 +573,22 @@ def _first_rows(stmt) -> tuple[list, int]:
     return rows, (len(rows) if len(rows) < OVERVIEW_ROWS else _count(stmt))
 
 
+def _earliest_overdue(n) -> list:
+    """The n overdue questions with the earliest deadline: the first n of each unanswered
+    status by the (status, deadline) index, merged. (One query over all four statuses makes the
+    database gather and sort every overdue question to return twenty.)"""
+    rows = []
+    for status in UNANSWERED:
+        rows += db.session.scalars(
+            operations.overdue_questions_stmt()
+            .where(Question.status == status)
+            .order_by(Question.id)  # after the deadline
+            .options(joinedload(Question.enterprise))
+            .limit(n)
+        ).all()
+    return sorted(rows, key=lambda q: (q.deadline_dt, q.id))[:n]
+
+
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
@@ -573,7 +600,14 @@ def staff_overview():
         )
         .order_by(Question.deadline_dt, Question.id)
     )
-    overdue, overdue_total = _first_rows(operations.overdue_questions_stmt())
+    overdue = _earliest_overdue(OVERVIEW_ROWS)
+    overdue_total = (
+        len(overdue)
+        if len(overdue) < OVERVIEW_ROWS
+        else cache.get_or_set(
+            "count:questions:overdue", 30, lambda: _count(operations.overdue_questions_stmt())
+        )
+    )
     counts = dict(
         db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
     )

@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,6 +95,40 @@ def make_schema():
 # ---------------------------------------------------------------------------- the index on disk
 
 
+# Field lengths of each segment, read once per segment (not once per scored posting).
+_LENGTHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _field_lengths(searcher, fieldname):
+    """Every document's length of `fieldname` in the segment `searcher` reads, as a list (None
+    when the searcher spans several segments: Whoosh scores those segment by segment)."""
+    reader = searcher.reader()
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None:
+        return None
+    lengths = _LENGTHS.setdefault(perdoc, {}).get(fieldname)
+    if lengths is None:
+        lengths = [reader.doc_field_length(n, fieldname, 1) for n in range(reader.doc_count_all())]
+        _LENGTHS[perdoc][fieldname] = lengths
+    return lengths
+
+
+class ListLengthBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the same scores, reading a document's field length from a list.
+
+    Profiled at 10,000 documents: an OR query scores every posting it matches, and each score
+    asked the segment's length column for the document (column lookup, struct unpack, byte to
+    length) — about 60% of the search time."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, scoring.BM25FScorer):
+            lengths = _field_lengths(searcher, fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths.__getitem__
+        return scorer
+
+
 class _IndexHandle:
     """The index of one directory in this process: opened once, one refreshed searcher."""
 
@@ -121,7 +156,7 @@ class _IndexHandle:
         ix = self.ix
         with self.mutex:
             if self._searcher is None:
-                self._searcher = ix.searcher(weighting=scoring.BM25F())
+                self._searcher = ix.searcher(weighting=ListLengthBM25F())
                 self._filters = {}
             else:
                 fresh = self._searcher.refresh()
