@@ -8,8 +8,9 @@ and in English. Each page it reads:
   page no English word (file formats, codes in <code>/<kbd> and text marked lang="en" aside);
 - marks its own header link as the current page, and its title ends with the one site name.
 
-Then axe-core audits one page of each address shape (a list, a case page, a form) per role
-(role-independent lists once for all roles), in both languages and at both widths: each page is
+Then axe-core audits one page of each route (a list, a case page, a form) per role (lists
+without ids once for all roles; a list's filters and later pages are its route), in both
+languages and at both widths: each page is
 audited twice, once per language, one of the two at phone width (390x844) and the other on a
 desktop; which language gets the phone alternates from page to page, so every shape sees both
 languages and both widths. The phone home also keeps the header small with the menu closed.
@@ -59,7 +60,7 @@ NAV_LINK = re.compile(
 )
 
 # A shape audited once for every role: the page is the same whoever reads it.
-_audited: dict[tuple[str, str], set] = {}
+_audited: dict[str, set] = {}
 
 
 def words_problems(html: str, chinese: bool) -> list[str]:
@@ -163,13 +164,17 @@ def test_every_page_reads_cleanly_and_passes_axe_in_both_languages_and_widths(
             to_audit.setdefault(read.shape, read.path)
     assert not problems, problems
 
-    # One address per shape; lists without ids look the same to every role.
-    shapes = [
-        (shape, path)
-        for shape, path in to_audit.items()
-        if shape == "/" or "#" in shape or shape not in _audited.setdefault(("all", ""), set())
-    ]
-    _audited[("all", "")].update(shape for shape, _path in shapes)
+    # One address per route: a filtered or later page of a list is the same template (a print
+    # view is not); lists without ids look the same to every role.
+    seen = _audited.setdefault("all roles", set())
+    routes, shapes = set(), []
+    for shape, path in to_audit.items():
+        route = shape if "print" in shape else shape.split("?")[0]
+        if route in routes or (route in seen and "#" not in route and route != "/"):
+            continue
+        routes.add(route)
+        shapes.append((shape, path))
+    seen.update(routes)
     findings = {}
     for language, first_size, second_size in (("zh", DESKTOP, PHONE), ("en", PHONE, DESKTOP)):
         pages = {
