@@ -52,7 +52,20 @@ REPR = re.compile(
 )
 ENGLISH_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]{3,}(?![\w@.:-])")
 # File formats and product names a Chinese page names as they are.
-NAMES = {"PDF", "DOCX", "XLSX", "CSV", "Word", "Excel", "WebVTT", "SRT", "WebM", "MP4", "PNG"}
+NAMES = {
+    "PDF",
+    "DOCX",
+    "XLSX",
+    "ZIP",
+    "CSV",
+    "Word",
+    "Excel",
+    "WebVTT",
+    "SRT",
+    "WebM",
+    "MP4",
+    "PNG",
+}
 NAMES |= {"JPEG", "JPG", "Markdown", "http", "https", "ics", "Jinja", "USCC", "Chrome", "Edge"}
 ENGLISH_MARKED = re.compile(r"<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\1>", re.S)
 NAV_LINK = re.compile(
