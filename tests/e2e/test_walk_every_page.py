@@ -14,7 +14,8 @@ languages and at both widths: each page is
 audited twice, once per language, one of the two at phone width (390x844) and the other on a
 desktop; which language gets the phone alternates from page to page, so every shape sees both
 languages and both widths. The phone home also keeps the header small with the menu closed.
-One browser context per role, language and width, logged in once (about 3 minutes in all).
+One browser context per role, language and width, logged in once (4-9 minutes in all on the
+shared, loaded 2-core machine; staff is the longest, with about 120 routes).
 """
 
 import html as html_lib
