@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.core.reference import USCC_ALPHABET
@@ -42,7 +43,13 @@ def _name_variants(name: str) -> list[str]:
 
 
 def anonymise(text: str, *, firm_names=(), person_names=()) -> str:
-    text = text or ""
+    """The masks are written in Chinese, the language of the published text, whatever language
+    the member of staff who prepares it reads the portal in."""
+    with force_locale("zh_CN"):
+        return _anonymise(text or "", firm_names, person_names)
+
+
+def _anonymise(text: str, firm_names, person_names) -> str:
     for name in [v for firm in firm_names for v in _name_variants(firm)]:
         text = text.replace(name, _("[the company]"))
     for person in person_names:

@@ -5,6 +5,9 @@
   package's demo loader, so the demo log-ins exist: staff@demo.example, admin@demo.example,
   enterprise1..100@demo.example (96..100 unverified), lawyer1..30@demo.example; password
   DEMO_PASSWORD). `e2e_server.url` is its address, `e2e_server.env` its environment.
+  While developing, `E2E_SERVER_URL=http://127.0.0.1:PORT` uses a server already running with
+  the demo loaded instead (export that server's DATABASE_URL, UPLOAD_DIR... too, for the tests
+  that run `flask` against its database).
 - `browser`: Debian's chromium launched once per session (Playwright never downloads one).
 - `page`: a fresh browser context per test (own cookies), Chinese by default; its
   `base_url` is the server, so `page.goto("/account/login")` works. Another language:

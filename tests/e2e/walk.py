@@ -54,8 +54,12 @@ def links(base_url: str, page_url: str, html: str) -> list[str]:
     return found
 
 
-def walk(context, base_url: str, start=("/",), *, per_shape: int = 2, limit: int = 400):
-    """Read every page the visitor can reach from `start`; returns [Page] in the order read."""
+def walk(
+    context, base_url: str, start=("/",), *, per_shape: int = 2, limit: int = 400, headers=None
+):
+    """Read every page the visitor can reach from `start`; returns [Page] in the order read.
+    The context's request client does not send the browser's language: pass
+    `headers={"Accept-Language": ...}` for a visitor without a language setting."""
     queue = list(start)
     seen_paths, shapes, pages = set(queue), {}, []
     while queue and len(pages) < limit:
@@ -64,7 +68,9 @@ def walk(context, base_url: str, start=("/",), *, per_shape: int = 2, limit: int
         if shapes.get(shape, 0) >= per_shape:
             continue
         shapes[shape] = shapes.get(shape, 0) + 1
-        response = context.request.get(base_url + path, max_redirects=0, fail_on_status_code=False)
+        response = context.request.get(
+            base_url + path, max_redirects=0, fail_on_status_code=False, headers=headers
+        )
         content_type = response.headers.get("content-type", "")
         if response.status != 200 or not content_type.startswith("text/html"):
             pages.append(Page(path, shape, response.status, ""))

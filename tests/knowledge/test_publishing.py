@@ -22,6 +22,14 @@ def test_anonymise_masks_phones_ids_uscc_and_names():
     assert "合同金额38万元" in result
 
 
+def test_the_masks_are_chinese_whoever_prepares_the_article(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        result = anonymise("联系人王伟，电话13912345678。", person_names=["王伟"])
+    assert result == "联系人[提问人]，电话[电话已隐去]。"
+
+
 def test_consented_answered_question_is_proposed(answered_question, create_question):
     create_question(consent_to_publish=False)
     assert operations.publishable_questions() == [answered_question]
