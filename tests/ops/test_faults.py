@@ -163,15 +163,17 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
         threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        _wait_for(lambda: len(acknowledged) >= 5, what="first writes")
+        _wait_for(lambda: len(acknowledged) >= 5, timeout=120, what="first writes")
         workers = _children(server.pid)
         assert len(workers) == 2
         for victim in workers:  # kill both, one after the other, while requests are in flight
             os.kill(victim, signal.SIGKILL)
             time.sleep(0.5)
-        _wait_for(lambda: len(_children(server.pid)) == 2, what="workers restarted")
+        _wait_for(lambda: len(_children(server.pid)) == 2, timeout=120, what="workers restarted")
         count = len(acknowledged)
-        _wait_for(lambda: len(acknowledged) >= count + 5, what="writes after the restart")
+        _wait_for(
+            lambda: len(acknowledged) >= count + 5, timeout=120, what="writes after the restart"
+        )
         stop.set()
         for thread in threads:
             thread.join(timeout=20)
