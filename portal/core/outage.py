@@ -50,6 +50,26 @@ def database_unavailable(exc):
     return response, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def _close_session_even_if_the_database_went_away(_exc):
+    """End the request's session; if the connection died after the answer was made, the
+    closing rollback fails: the pool discards that connection, and the answer stands (an
+    exception here would replace a finished page with the server's bare 500)."""
+    from portal.core.db import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as exc:
+        logger.error("database went away while closing a request: %s", exc.__class__.__name__)
+        try:
+            db.session.remove()  # the dead connection was invalidated: this close succeeds
+        except DBAPIError:
+            logger.debug("second close after outage failed", exc_info=True)
+            db.session.registry.clear()  # drop the session; the pool has dropped its connection
+
+
 def configure_outage_pages(app):
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(DBAPIError, database_unavailable)
+    # Teardowns run last-registered first: this one before Flask-SQLAlchemy's own, which then
+    # finds nothing left to close.
+    app.teardown_appcontext(_close_session_even_if_the_database_went_away)

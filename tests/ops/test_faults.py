@@ -163,15 +163,17 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
         threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        _wait_for(lambda: len(acknowledged) >= 5, what="first writes")
+        _wait_for(lambda: len(acknowledged) >= 5, timeout=120, what="first writes")
         workers = _children(server.pid)
         assert len(workers) == 2
         for victim in workers:  # kill both, one after the other, while requests are in flight
             os.kill(victim, signal.SIGKILL)
             time.sleep(0.5)
-        _wait_for(lambda: len(_children(server.pid)) == 2, what="workers restarted")
+        _wait_for(lambda: len(_children(server.pid)) == 2, timeout=120, what="workers restarted")
         count = len(acknowledged)
-        _wait_for(lambda: len(acknowledged) >= count + 5, what="writes after the restart")
+        _wait_for(
+            lambda: len(acknowledged) >= count + 5, timeout=120, what="writes after the restart"
+        )
         stop.set()
         for thread in threads:
             thread.join(timeout=20)
@@ -276,9 +278,25 @@ def test_database_out_of_reach_gives_a_clear_503_then_recovers(app, committing_d
 
     through_proxy = portal.create_app(Config)
     client = through_proxy.test_client()
+    # Load while the database goes away and comes back: four clients reading pages throughout;
+    # every answer is a page or a clear 503, never a 500.
+    seen, stop = [], threading.Event()
+
+    def reader():
+        own = through_proxy.test_client()
+        while not stop.is_set():
+            for path in ("/kb", "/healthz", "/search?q=合同"):
+                seen.append(own.get(path).status_code)
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
     try:
         assert client.get("/kb").status_code == 200
+        for thread in readers:
+            thread.start()
+        _wait_for(lambda: len(seen) >= 8, what="readers under way")
         proxy.cut()
+        outage = len(seen)
+        _wait_for(lambda: 503 in seen[outage:], what="503s during the outage")
         for path in ("/kb", "/questions/mine", "/lectures"):
             response = client.get(path, headers={"Accept-Language": "zh-CN"})
             if response.status_code == 302:  # log-in wall before any database use
@@ -291,9 +309,54 @@ def test_database_out_of_reach_gives_a_clear_503_then_recovers(app, committing_d
         # Recovers by itself: pool_pre_ping replaces the dead connections.
         assert client.get("/kb").status_code == 200
         assert client.get("/healthz").status_code == 200
+        back = len(seen)
+        _wait_for(lambda: seen[back:].count(200) >= 12, what="the readers served again")
+        stop.set()
+        for thread in readers:
+            thread.join(timeout=30)
+        assert set(seen) <= {200, 503}, sorted(set(seen))
+        assert seen[-6:] == [200] * 6  # the readers recovered too
     finally:
+        stop.set()
         proxy.cut()
         with through_proxy.app_context():
+            db.engine.dispose()
+
+
+def test_a_connection_lost_after_the_page_was_made_keeps_the_page(
+    committing_db, tmp_path, monkeypatch
+):
+    """The database goes away between the answer and the end of the request: the closing
+    rollback fails. The finished page is still sent (before: the server's bare 500)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    class Config(TestingConfig):  # an app of its own: each request pushes its own context
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'closing.db'}"
+        UPLOAD_DIR = str(tmp_path / "uploads")
+        SEARCH_INDEX_DIR = str(tmp_path / "index")
+
+    own = portal.create_app(Config)
+    with own.app_context():
+        db.create_all()
+    real_close, failures = Session.close, []
+
+    def close_on_a_dead_connection(self):
+        real_close(self)
+        if not failures:
+            failures.append(1)
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    client = own.test_client()
+    try:
+        response = client.get("/kb")
+        assert failures == [1]
+        assert response.status_code == 200
+        assert client.get("/kb").status_code == 200  # the next request has a session of its own
+    finally:
+        monkeypatch.undo()
+        with own.app_context():
             db.engine.dispose()
 
 

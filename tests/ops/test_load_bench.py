@@ -1,0 +1,42 @@
+"""bench.load's own arithmetic: server-side times from gunicorn's access log, percentiles."""
+
+from bench import load
+
+
+def test_server_times_are_read_per_action_from_the_access_log(tmp_path):
+    log = tmp_path / "server.log"
+    mark = load.ACCESS_MARK
+    log.write_text(
+        "\n".join(
+            [
+                "[2026-11-30 12:00:00 +0000] [1] [INFO] Booting worker with pid: 2",
+                f"{mark} GET /questions/17 200 12000",
+                f"{mark} POST /questions/ask 302 40000",
+                f"{mark} POST /questions/ask 200 8000",  # the form again: refused
+                f"{mark} GET /mediation/cases/3 200 25000",
+                f"{mark} GET /mediation/cases/3/sessions/new 200 5000",
+                f"{mark} POST /mediation/cases/3/sessions/new 200 6000",
+                f"{mark} GET /mediation 200 7000",
+                f"{mark} GET /static/app.css 200 100",  # not an action of the run
+                "indexed 1, removed 0, failed 0",
+            ]
+        )
+    )
+    times = load.server_times(log)
+    assert times == {
+        "question page": [12.0],
+        "ask": [40.0],
+        "ask (refused)": [8.0],
+        "case page": [25.0],
+        "session (form)": [5.0],
+        "record session (refused)": [6.0],
+        "mediator cases": [7.0],
+    }
+
+
+def test_percentiles():
+    values = list(range(1, 101))
+    assert load.percentile(values, 50) in (50, 51)
+    assert load.percentile(values, 95) == 95
+    assert load.percentile(values, 99) == 99
+    assert load.percentile([7], 95) == 7
