@@ -176,11 +176,26 @@ def action_label(action: str) -> str:
 TRANSITION = re.compile(r"^([a-z_]+) -> ([a-z_]+)(: .*)?$", re.S)
 
 
+ROLE_AT_END = re.compile(r"^(.*) \(([a-z_]+)\)$", re.S)
+CALENDAR_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (work|holiday)$")
+
+
 def summary_label(summary: str) -> str:
     """Status changes are logged as 'accepted -> in_mediation' (and maybe ': the title'):
     shown as 受理 → 开始调解; a finding's follow-up logs the target's code ('mediation'),
-    shown as the target's name."""
-    match = TRANSITION.match(summary or "")
+    shown as the target's name; a new account's role and a calendar day's kind, logged as
+    codes, are shown by their names."""
+    from portal.accounts.models import ROLE_LABELS, Role
+
+    summary = summary or ""
+    role = ROLE_AT_END.match(summary)
+    if role and role.group(2) in Role.__members__:
+        return f"{role.group(1)}（{ROLE_LABELS[Role(role.group(2))]}）"
+    day = CALENDAR_DAY.match(summary)
+    if day:
+        kind = _l("Working day") if day.group(2) == "work" else _l("Holiday")
+        return f"{day.group(1)} {kind}"
+    match = TRANSITION.match(summary)
     if not match:
         return _follow_up_target(summary) or summary
     before, after, rest = match.groups()

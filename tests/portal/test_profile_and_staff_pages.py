@@ -322,3 +322,16 @@ def test_staff_find_accounts_by_name_email_enterprise_or_code(
     assert found("HANBING@") == {mover.email}
     assert found("许多") == {other.email}
     assert found("%") == set()
+
+
+def test_audit_log_names_roles_calendar_days_and_the_command_line(
+    client, login, dummy_staff, create_user
+):
+    # Outside a request the address is recorded as "cli" (a command run on the server).
+    log("user.create", None, object_type="users", object_id=1, summary="a@example.com (lawyer)")
+    log("calendar.set", None, object_type="calendar_days", summary="2027-02-11 holiday")
+    login(dummy_staff)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "a@example.com（志愿律师）" in page and "2027-02-11 节假日" in page
+    assert "命令行" in page
+    assert "(lawyer)" not in page and " holiday<" not in page and ">cli<" not in page
