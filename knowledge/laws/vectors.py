@@ -122,13 +122,15 @@ def vector_index(embedder) -> dense.VectorIndex:
         signature = _signature(embedder.model_id)
         if index is None or index.signature != signature:
             rows = db.session.execute(
-                select(LawArticleVector.article_id, LawArticleVector.vector)
+                select(LawArticleVector.article_id, LawArticleVector.vector, LawArticle.law_id)
+                .join(LawArticle, LawArticle.id == LawArticleVector.article_id)
                 .where(LawArticleVector.model == embedder.model_id)
                 .order_by(LawArticleVector.article_id)
             ).all()
             ids = [r.article_id for r in rows]
             matrix = dense.from_blobs([r.vector for r in rows], embedder.dim)
-            index = dense.VectorIndex(ids, matrix, signature)
+            groups = {r.article_id: r.law_id for r in rows}
+            index = dense.VectorIndex(ids, matrix, signature, groups)
         _loaded[key] = (index, now)
         return index
 
@@ -140,8 +142,8 @@ def forget():
 
 
 def dense_search(question: str, limit: int, also=()):
-    """([(article id, cosine)] best first, {id: cosine} of the articles in also), or None when
-    dense retrieval is off or there are no vectors."""
+    """([(article id, cosine)] best first, {id: cosine} of the articles in also, {id: law id}),
+    or None when dense retrieval is off or there are no vectors."""
     embedder = dense.get_embedder()
     if embedder is None:
         return None
@@ -149,7 +151,7 @@ def dense_search(question: str, limit: int, also=()):
     if not len(index):
         return None
     vector = dense.query_vector(embedder, question)
-    return index.top(vector, limit), index.similarities(vector, also)
+    return index.top(vector, limit), index.similarities(vector, also), index.groups
 
 
 def dense_prefetch(question: str):

@@ -192,12 +192,16 @@ def _dot(matrix, vector):
 
 
 class VectorIndex:
-    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised)."""
+    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised).
 
-    def __init__(self, ids, matrix, signature=None):
+    groups: optional {id: group} (an article's law) for the fusion's coherence (ranking.fuse).
+    """
+
+    def __init__(self, ids, matrix, signature=None, groups=None):
         self.ids = list(ids)
         self.matrix = matrix
         self.signature = signature
+        self.groups = dict(groups or {})
         self._row = {object_id: row for row, object_id in enumerate(self.ids)}
 
     def __len__(self):

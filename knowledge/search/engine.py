@@ -753,8 +753,13 @@ def _fused(text, scored, kind, dense_hits, user, wanted):
     from knowledge.search.indexer import load_document
 
     stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
-    nearest, also = dense_hits
-    fused = ranking.fuse([(item[0]["id"], score) for item, score in scored], nearest, also)
+    nearest, also, *groups = dense_hits  # groups: {id: its law}, optional
+    fused = ranking.fuse(
+        [(item[0]["id"], score) for item, score in scored],
+        nearest,
+        also,
+        group_of=groups[0] if groups else None,
+    )
     principals = principals_for(user)
     ranked = []
     for object_id, score in fused[: ranking.RERANK_DEPTH]:

@@ -85,6 +85,10 @@ def test_embedding_stores_one_vector_per_article_and_redoes_only_changed_ones(de
     assert {v.article_id for v in stored} == {a.id for a in labour_law.articles}
     assert {v.model for v in stored} == {"test-concepts/1"}
     assert vectors.embed_articles(dense_on) == 0
+    # The loaded index knows each article's law (the fusion's law coherence).
+    assert vectors.vector_index(dense_on).groups == {
+        a.id: labour_law.id for a in labour_law.articles
+    }
 
     article = next(a for a in labour_law.articles if a.number == 1)
     article.text = "为了保护劳动者的合法权益，制定本法。"
@@ -205,3 +209,28 @@ def test_slashes_and_ascii_question_marks_do_not_make_a_question_syntax():
     assert ranking.is_plain("和供电/供热公司闹过矛盾，他们拒绝供电怎么办?")
     assert not ranking.is_plain('"解除劳动合同" AND 经济补偿')
     assert not ranking.is_plain("title:违约金")
+
+
+def test_fuse_favours_the_law_most_strong_candidates_come_from():
+    near = [("x", 0.90), ("y1", 0.89), ("y2", 0.88), ("y3", 0.87), ("z", 0.50), ("w", 0.49)]
+    laws = {"x": "A", "y1": "B", "y2": "B", "y3": "B", "z": "C"}  # w: no law known
+
+    def order(coherence, group_of=laws):
+        with ranking.parameters(dense=1.0, coherence=coherence):
+            return [k for k, _s in ranking.fuse([], near, group_of=group_of)]
+
+    assert order(0.0) == ["x", "y1", "y2", "y3", "z", "w"]  # off: the similarities' order
+    assert order(2.0, group_of=None) == order(0.0)  # no groups: nothing to add
+    # On: law B holds three of the four strong candidates, so its articles pass x (law A).
+    assert order(2.0)[:4] == ["y1", "y2", "y3", "x"]
+    # A weak candidate does not gain from a law of its own (or from having none).
+    assert order(2.0)[-2:] == ["z", "w"]
+    with ranking.parameters(dense=1.0, coherence=2.0):
+        fused = dict(ranking.fuse([], near, group_of=laws))
+    with ranking.parameters(dense=1.0, coherence=0.0):
+        plain = dict(ranking.fuse([], near, group_of=laws))
+    # The bonus is coherence x the law's share of the softmax mass: the same for one law's
+    # articles, and the shares of the four groups (A, B, C, w's own) sum to one.
+    bonus = {k: fused[k] - plain[k] for k in fused}
+    assert bonus["y1"] == pytest.approx(bonus["y3"])
+    assert bonus["x"] + bonus["y1"] + bonus["z"] + bonus["w"] == pytest.approx(2.0)
