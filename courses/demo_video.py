@@ -92,8 +92,8 @@ def _silence(params, ms: int) -> bytes:
 
 
 def make_video(lecture: Lecture, folder: Path) -> tuple[bytes, list[Cue]]:
-    """An MP4 of the first transcript lines, each spoken over its own slide, and the whole
-    transcript re-timed: the spoken lines to where they are spoken, the rest after them."""
+    """An MP4 of the first transcript lines, each spoken over its own slide, and the lines
+    re-timed to where they are spoken in it."""
     lines = [cue.text for cue in list(lecture.cues)[:MAX_CUES]]
     font = _cjk_font()
     spoken = [_speak(folder, n, text) for n, text in enumerate(lines)]
@@ -148,12 +148,6 @@ def make_video(lecture: Lecture, folder: Path) -> tuple[bytes, list[Cue]]:
         "+faststart",
         str(video),
     )
-    # The lines the short video does not speak stay in the transcript (still searchable),
-    # after the spoken ones and in their old rhythm.
-    rest = list(lecture.cues)[MAX_CUES:]
-    if rest:
-        shift = cues[-1].end_ms + GAP_MS - rest[0].start_ms
-        cues += [Cue(c.start_ms + shift, c.end_ms + shift, c.text) for c in rest]
     return video.read_bytes(), cues
 
 
