@@ -40,9 +40,15 @@
     });
   });
 
-  var current = null;
+  // The server marked the line the address asks for; from here on the video's time decides.
+  var marked = document.querySelector("li.transcript-current a[data-seconds]");
+  var current = marked;
+  if (marked) {
+    marked.setAttribute("aria-current", "time");
+  }
   video.addEventListener("timeupdate", function () {
-    var now = video.currentTime;
+    // A seek lands on the nearest frame, which may be a little before the second asked for.
+    var now = video.currentTime + 0.5;
     var active = null;
     links.forEach(function (link) {
       if (parseInt(link.getAttribute("data-seconds"), 10) <= now) {
