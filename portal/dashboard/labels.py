@@ -19,22 +19,35 @@ SECTION_TITLES = {
     "appeals": _l("Business appeals"),
 }
 
-# code -> (label, endpoint of the list behind the figure or None[, that list's own arguments])
+# code -> (label, endpoint of the list behind the figure or None[, that list's own arguments]);
+# a rate or an average links to the list it is computed over.
 KEY_LABELS = {
     # ask a lawyer
     "asked": (_l("Questions asked"), "knowledge.staff_questions"),
     "answered": (_l("Questions answered"), "knowledge.staff_questions", {"by": "answered"}),
-    "median_hours": (_l("Median hours to a first answer"), None),
-    "within_deadline": (_l("Answered within the deadline (%)"), None),
-    "enterprises_answered": (_l("Firms given answers"), None),
+    "median_hours": (
+        _l("Median hours to a first answer"),
+        "knowledge.staff_questions",
+        {"by": "answered"},
+    ),
+    "within_deadline": (
+        _l("Answered within the deadline (%)"),
+        "knowledge.staff_questions",
+        {"by": "answered"},
+    ),
+    "enterprises_answered": (
+        _l("Firms given answers"),
+        "knowledge.staff_questions",
+        {"by": "answered"},
+    ),
     # mediation
     "cases": (_l("Mediation cases received"), "mediation.index"),
     "open": (_l("Cases in progress"), "mediation.index", {"status": "open"}),
     "overdue": (_l("Cases past the time limit"), "mediation.overdue"),
     "agreements": (_l("Agreements reached"), "mediation.index", {"status": "agreed"}),
-    "success_rate": (_l("Success rate (%)"), None),
-    "average_duration_days": (_l("Average days to conclude"), None),
-    "amount_total": (_l("Amount in dispute (yuan)"), None),
+    "success_rate": (_l("Success rate (%)"), "mediation.index"),
+    "average_duration_days": (_l("Average days to conclude"), "mediation.index"),
+    "amount_total": (_l("Amount in dispute (yuan)"), "mediation.index"),
     "committees": (_l("Chambers with a mediation committee"), "mediation.committees"),
     # lectures
     "lectures_held": (_l("Lectures held"), "courses.index"),
@@ -44,8 +57,8 @@ KEY_LABELS = {
     # 5+1 counsel
     "active_groups": (_l("Active counsel groups"), "counsel.index"),
     "covered_firms": (_l("Firms with a counsel"), "counsel.index"),
-    "eligible_firms": (_l("Small and micro member firms"), None),
-    "coverage_percent": (_l("Coverage (%)"), None),
+    "eligible_firms": (_l("Small and micro member firms"), "counsel.index"),
+    "coverage_percent": (_l("Coverage (%)"), "counsel.index"),
     "services": (_l("Counsel services logged"), "counsel.report"),
     "confirmed_services": (_l("Services confirmed by firms"), "counsel.report"),
     "hours": (_l("Hours of counsel service"), "counsel.report"),
@@ -61,7 +74,7 @@ KEY_LABELS = {
     # appeals
     "collected": (_l("Appeals collected"), "appeals.index"),
     "resolved": (_l("Appeals resolved"), "appeals.index", {"status": "closed"}),
-    "resolved_percent": (_l("Resolved (%)"), None),
+    "resolved_percent": (_l("Resolved (%)"), "appeals.index", {"status": "closed"}),
     "law_related_resolved": (
         _l("Law-related appeals resolved"),
         "appeals.index",

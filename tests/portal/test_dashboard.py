@@ -180,3 +180,16 @@ def test_dashboard_shows_monthly_trends_as_svg_charts(client, login, dummy_staff
     assert 'role="img" aria-label="解答企业法律问题（件）"' in page
     assert page.count("<rect") >= 36  # twelve months for each figure
     assert "2026-11" in page and "2025-12" in page
+
+
+def test_rates_and_averages_link_to_the_list_they_are_computed_over(client, login, dummy_staff):
+    from portal.dashboard.labels import KEY_LABELS
+
+    # Every figure of the real registry has a list behind it.
+    assert all(entry[1] for entry in KEY_LABELS.values()), [
+        key for key, entry in KEY_LABELS.items() if not entry[1]
+    ]
+    login(dummy_staff)
+    page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
+    answered = "/questions/staff/all?by=answered&amp;start=2026-11-01&amp;end=2026-11-30"
+    assert page.count(f'href="{answered}"') >= 2  # answered, and the median or the share
