@@ -1,7 +1,7 @@
 """The question's state machine: one table of allowed transitions and the one function that moves it."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge.models import Question, QuestionEvent
@@ -114,6 +114,11 @@ def allowed_targets(question, user) -> list[S]:
     ]
 
 
+def _taken_meanwhile(question) -> bool:
+    current = db.session.scalar(select(Question.status).where(Question.id == question.id))
+    return current not in (S.pool, S.assigned)
+
+
 def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at=None):
     """The only place a question's status changes.
 
@@ -130,6 +135,10 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
             _l("A question that is “%(source)s” cannot become “%(to)s”.", source=source, to=to)
         )
     if not rule(by, question):
+        if to == S.claimed and source in (S.pool, S.assigned) and _taken_meanwhile(question):
+            # The winner of a race has committed since this request read the question (and its
+            # claim withdrew the other lawyers' offers): the loser is told who was first.
+            raise TransitionError(_l("This question has already been claimed by another lawyer."))
         raise TransitionError(_l("You may not do this with this question."))
     now = at or clock.now_utc()
 

@@ -59,7 +59,7 @@ def _race(app, question_id, lawyer_ids):
         "already been claimed" in msg or "已被其他律师领取" in msg
         for result, msg in outcomes
         if result == "lost"
-    )
+    ), outcomes
     with app.app_context():
         question = db.session.get(Question, question_id)
         assert question.status == QuestionStatus.claimed
