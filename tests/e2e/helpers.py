@@ -138,6 +138,8 @@ def as_staff(page: Page) -> Staff:
 
 def open_menu(page: Page) -> None:
     """On a narrow screen the navigation is behind "Menu" (a <details>): open it."""
+    # Until the stylesheet has loaded, the toggle shows even where the CSS hides it (wide screens).
+    page.wait_for_load_state("load")
     toggle = page.locator("#site-menu > summary")
     if toggle.is_visible() and not page.locator("#site-menu").evaluate("d => d.open"):
         toggle.click()

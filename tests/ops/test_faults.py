@@ -132,12 +132,24 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
         _wait_for(lambda: _answers(f"{base}/healthz"), timeout=120, what="gunicorn")
         acknowledged, failed, stop = [], [], threading.Event()
 
+        def log_in(session):
+            # A worker may be killed while this request is in flight: try again until it lands.
+            while not stop.is_set():
+                try:
+                    response = session.post(
+                        f"{base}/account/login",
+                        data={"email": "firm@fault.example", "password": "fault-password"},
+                        allow_redirects=False,
+                        timeout=10,
+                    )
+                except requests.RequestException:
+                    continue
+                if response.status_code == 302:
+                    return
+
         def client(n):
             session = requests.Session()
-            session.post(
-                f"{base}/account/login",
-                data={"email": "firm@fault.example", "password": "fault-password"},
-            )
+            log_in(session)
             i = 0
             while not stop.is_set():
                 title = f"故障测试 {n}-{i} 合同纠纷"
@@ -157,6 +169,10 @@ def test_a_worker_killed_mid_request_loses_nothing_acknowledged(tmp_path):
                     )
                 except requests.RequestException:
                     failed.append(title)
+                    continue
+                if response.status_code == 302 and "/account/login" in response.headers["Location"]:
+                    failed.append(title)  # the session was lost with a killed worker
+                    log_in(session)
                     continue
                 (acknowledged if response.status_code == 302 else failed).append(title)
 
