@@ -130,7 +130,14 @@ class ListLengthBM25F(scoring.BM25F):
 
 
 class _IndexHandle:
-    """The index of one directory in this process: opened once, one refreshed searcher."""
+    """The index of one directory in this process: opened once, one refreshed searcher.
+
+    Searches take the searcher through `searching()`, which counts who is using it. Whoosh's
+    `Searcher.refresh()` closes the readers of segments the new version dropped (a merge), so it
+    is called only when no other thread is searching with the old searcher; otherwise the new
+    version gets a searcher of its own and the old one is closed by its last user (a threaded
+    worker once failed a question page here: one thread's refresh closed another's readers).
+    """
 
     def __init__(self, path):
         self.path = path
@@ -138,6 +145,8 @@ class _IndexHandle:
         self._ix = None
         self._searcher = None
         self._filters = {}
+        self._users = {}  # searcher -> how many searches are using it now
+        self._retired = set()  # replaced searchers still in use: closed by their last user
 
     @property
     def ix(self):
@@ -152,18 +161,45 @@ class _IndexHandle:
                     self._ix = open_dir(self.path)
         return self._ix
 
-    def searcher(self):
+    def _current(self, ix):
+        """The searcher of the index's latest version (call with the mutex held)."""
+        searcher = self._searcher
+        if searcher is None:
+            searcher = ix.searcher(weighting=ListLengthBM25F())
+        elif ix.latest_generation() != searcher.reader().generation():
+            if self._users.get(searcher):
+                searcher, old = ix.searcher(weighting=ListLengthBM25F()), searcher
+                self._retired.add(old)
+            else:
+                searcher = searcher.refresh()  # reuses the segments that did not change
+        if searcher is not self._searcher:
+            self._searcher, self._filters = searcher, {}
+        return searcher
+
+    @contextmanager
+    def searching(self):
+        """(searcher, its cache of filter sets), not closed while the block runs."""
         ix = self.ix
         with self.mutex:
-            if self._searcher is None:
-                self._searcher = ix.searcher(weighting=ListLengthBM25F())
-                self._filters = {}
-            else:
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._filters = {}
-            return self._searcher, self._filters
+            searcher = self._current(ix)
+            filters = self._filters
+            self._users[searcher] = self._users.get(searcher, 0) + 1
+        try:
+            yield searcher, filters
+        finally:
+            with self.mutex:
+                left = self._users.pop(searcher) - 1
+                if left:
+                    self._users[searcher] = left
+                elif searcher in self._retired:
+                    self._retired.discard(searcher)
+                    searcher.close()
+
+    def searcher(self):
+        """The current searcher, for a caller that alone uses it (the indexer, tests)."""
+        ix = self.ix
+        with self.mutex:
+            return self._current(ix), self._filters
 
 
 _handles: dict[str, _IndexHandle] = {}
@@ -372,8 +408,8 @@ def document_count() -> int:
         from knowledge.search import pg_backend
 
         return pg_backend.document_count()
-    searcher, _filters = _handle().searcher()
-    return searcher.doc_count()
+    with _handle().searching() as (searcher, _filters):
+        return searcher.doc_count()
 
 
 def index_size_bytes() -> int:
@@ -692,50 +728,59 @@ def search(
         return _finish(
             result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
         )
-    handle = _handle()
-    searcher, filter_cache = handle.searcher()
-    parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
-    if parsed is NullQuery:
+    ranked, words = _whoosh_ranked(result, wanted, kinds, filters, user, facets, count, limit)
+    if ranked is None:
         return result
-    words = query_words(parsed)
-    parsed = prune_common_terms(parsed, searcher)
-    filter_query = _filter_query(principals_for(user), kinds, filters)
-    cache_key = repr(filter_query)
-    allowed = filter_cache.get(cache_key)
-    if allowed is None:
-        allowed = set(searcher.docs_for_query(filter_query))
-        if len(filter_cache) > 32:  # one set of up to N document numbers each
-            filter_cache.clear()
-        filter_cache[cache_key] = allowed
-    if not allowed:  # (Whoosh reads an empty filter as no filter at all)
-        return result
-    # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
-    hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
-    if facets:
-        # Counts need every match, but not its score.
-        grouped = sorting.Facets()
-        for name in FACET_FIELDS:
-            grouped.add_field(name)
-        every = searcher.search(
-            parsed,
-            limit=None,
-            filter=allowed,
-            scored=False,
-            groupedby=grouped,
-            maptype=sorting.Count,
-        )
-        result.total = len(every)
-        for name in FACET_FIELDS:
-            result.facets[name] = sorted(
-                ((value, n) for value, n in every.groups(name).items() if value),
-                key=lambda item: (-item[1], item[0]),
-            )
-    elif count:
-        result.total = len(hits)
-    else:
-        result.total = hits.scored_length()
-    ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
     return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+
+
+def _whoosh_ranked(result, wanted, kinds, filters, user, facets, count, limit):
+    """([(stored fields, score)] best first, or None when nothing can match; the query's words)
+    from the Whoosh index, with result's totals and facets set; the searcher stays open (and
+    unclosed by other threads' refreshes) until the hits are read."""
+    with _handle().searching() as (searcher, filter_cache):
+        parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
+        if parsed is NullQuery:
+            return None, []
+        words = query_words(parsed)
+        parsed = prune_common_terms(parsed, searcher)
+        filter_query = _filter_query(principals_for(user), kinds, filters)
+        cache_key = repr(filter_query)
+        allowed = filter_cache.get(cache_key)
+        if allowed is None:
+            allowed = set(searcher.docs_for_query(filter_query))
+            if len(filter_cache) > 32:  # one set of up to N document numbers each
+                filter_cache.clear()
+            filter_cache[cache_key] = allowed
+        if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+            return None, []
+        # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
+        hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
+        if facets:
+            # Counts need every match, but not its score.
+            grouped = sorting.Facets()
+            for name in FACET_FIELDS:
+                grouped.add_field(name)
+            every = searcher.search(
+                parsed,
+                limit=None,
+                filter=allowed,
+                scored=False,
+                groupedby=grouped,
+                maptype=sorting.Count,
+            )
+            result.total = len(every)
+            for name in FACET_FIELDS:
+                result.facets[name] = sorted(
+                    ((value, n) for value, n in every.groups(name).items() if value),
+                    key=lambda item: (-item[1], item[0]),
+                )
+        elif count:
+            result.total = len(hits)
+        else:
+            result.total = hits.scored_length()
+        ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
+    return ranked, words
 
 
 def _dense_source(kinds, filters):

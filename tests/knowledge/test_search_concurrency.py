@@ -80,3 +80,52 @@ def test_concurrent_indexers_keep_the_latest_state_of_every_document(shared_app)
             stored = searcher.document(key=engine.document_key(source.kind, doc_id))
             assert stored["title"] == doc["title"], doc_id
         assert searcher.doc_count() == 4
+
+
+@pytest.mark.concurrency
+def test_a_search_survives_another_threads_refresh_of_the_searcher(shared_app, monkeypatch):
+    """Threaded workers (gunicorn gthread) share one searcher per process. Whoosh's refresh()
+    closes the readers of segments a new index version merged away; a search still reading them
+    in another thread failed (a 500 on the question page, whose statute suggestions search)."""
+    target, source = shared_app
+    with target.app_context():
+        for n in (1, 2):
+            engine.index(source.put(n, title=f"合同纠纷{n}", body="买卖合同违约金"))
+        engine.search("合同")  # the process's searcher exists
+    paused, resume = threading.Event(), threading.Event()
+    prune = engine.prune_common_terms
+
+    def pausing_prune(query, searcher):
+        if threading.current_thread().name == "first":
+            paused.set()  # the first search holds its searcher here...
+            resume.wait(30)  # ...until the second has seen the new index version
+        return prune(query, searcher)
+
+    monkeypatch.setattr(engine, "prune_common_terms", pausing_prune)
+    outcomes = {}
+
+    def search_page(name):
+        try:
+            response = target.test_client().get("/search", query_string={"q": "合同"})
+            outcomes[name] = (response.status_code, response.get_data(as_text=True))
+        except Exception as exc:  # TESTING propagates the view's exception to the client
+            outcomes[name] = (500, repr(exc))
+
+    first = threading.Thread(target=search_page, args=("first",), name="first")
+    first.start()
+    assert paused.wait(30)
+    # A new version of the index whose one merged segment replaces those being read.
+    with target.app_context(), engine.writer_lock():
+        writer = engine.get_index().writer()
+        engine.write_documents(writer, [source.put(3, title="合同纠纷3", body="合同")])
+        writer.commit(optimize=True)
+    second = threading.Thread(target=search_page, args=("second",), name="second")
+    second.start()
+    second.join(30)
+    resume.set()
+    first.join(30)
+
+    assert outcomes["second"][0] == 200, outcomes["second"][1][-500:]
+    assert outcomes["first"][0] == 200, outcomes["first"][1][-500:]
+    assert 'href="/test/1"' in outcomes["first"][1]
+    assert 'href="/test/3"' in outcomes["second"][1]
