@@ -12,6 +12,7 @@ The database named by --database-url is dropped and recreated: never point it at
 """
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -165,6 +166,7 @@ class Stats:
         self.asked = []  # (title, question id) acknowledged
         self.claimed = []  # (lawyer email, question id) acknowledged
         self.refused_claims = []  # (lawyer email, question id)
+        self.unconfirmed_claims = []  # (lawyer email, question id): the result page failed
         self.answered = []  # (token, question id) acknowledged
         self.sessions = []  # (token, case id) acknowledged
         self.refused_asks = []  # titles of questions refused (form shown again with errors)
@@ -206,6 +208,18 @@ def _acknowledged(stats, session, base, question_id):
     """The redirect's page says whether the action succeeded (the flash message)."""
     page = stats.timed("question page", session, "GET", f"{base}/questions/{question_id}")
     return page is not None and page.status_code == 200 and "alert-success" in page.text
+
+
+def _claim_outcome(stats, session, base, question_id, response) -> str:
+    """What the lawyer was told after a claim: "claimed", "refused" (sent back to the queue as
+    the loser of a race, or the question page with an error), or "unconfirmed" (the page that
+    says it could not be read: the user was told nothing either way)."""
+    if response.headers.get("Location", "").endswith("/questions/queue"):
+        return "refused"
+    page = stats.timed("question page", session, "GET", f"{base}/questions/{question_id}")
+    if page is None or page.status_code != 200:
+        return "unconfirmed"
+    return "claimed" if "alert-success" in page.text else "refused"
 
 
 def enterprise_user(stats, base, email, category_id, stop):
@@ -272,10 +286,14 @@ def lawyer_user(stats, base, email, stop):
                     with stats.lock:  # refused (taken meanwhile): must have changed nothing
                         stats.refused_claims.append((email, question_id))
                 elif response is not None and response.status_code == 302:
-                    ok = _acknowledged(stats, session, base, question_id)
+                    outcome = _claim_outcome(stats, session, base, question_id, response)
                     with stats.lock:
-                        (stats.claimed if ok else stats.refused_claims).append((email, question_id))
-                    if ok:
+                        {
+                            "claimed": stats.claimed,
+                            "refused": stats.refused_claims,
+                            "unconfirmed": stats.unconfirmed_claims,
+                        }[outcome].append((email, question_id))
+                    if outcome == "claimed":
                         page = stats.timed(
                             "question page", session, "GET", f"{base}/questions/{question_id}"
                         )
@@ -369,72 +387,70 @@ def visitor(stats, base, stop):
         stop.wait(random.uniform(0.2, 1.0))
 
 
+def _count_check(connection, problems, sql, rows, wanted, message):
+    """For each row of parameters, count(*) of sql must be `wanted` (a number, or a function of
+    the row); else a problem described by message.format(*row, count=n)."""
+    for row in rows:
+        n = connection.execute(sql, row).fetchone()[0]
+        expected = wanted(row) if callable(wanted) else wanted
+        if n != expected:
+            problems.append(message.format(*row, count=n))
+
+
 def audit(url, stats) -> list[str]:
-    """Every acknowledged write exactly once; every refused claim changed nothing."""
+    """Every acknowledged write exactly once; every refused write changed nothing."""
     problems = []
+    claimed_by = (
+        "SELECT count(*) FROM questions q JOIN users u ON u.id = q.lawyer_id "
+        "WHERE u.email = %s AND q.id = %s"
+    )
     with psycopg.connect(url) as connection:
-        for title, question_id in stats.asked:
-            rows = connection.execute(
-                "SELECT id FROM questions WHERE title = %s", (title,)
-            ).fetchall()
-            if [r[0] for r in rows] != [question_id]:
-                problems.append(f"question {title!r}: expected id {question_id}, found {rows}")
-        for email, question_id in stats.claimed:
-            lawyer = connection.execute(
-                "SELECT u.email FROM questions q JOIN users u ON u.id = q.lawyer_id "
-                "WHERE q.id = %s",
-                (question_id,),
-            ).fetchone()
-            if lawyer is None or lawyer[0] != email:
-                problems.append(f"claim of #{question_id} by {email}: lawyer is {lawyer}")
-        for email, question_id in stats.refused_claims:
-            lawyer = connection.execute(
-                "SELECT u.email FROM questions q JOIN users u ON u.id = q.lawyer_id "
-                "WHERE q.id = %s",
-                (question_id,),
-            ).fetchone()
-            if lawyer is not None and lawyer[0] == email:
-                problems.append(f"refused claim of #{question_id} by {email} took effect")
-        for token, question_id in stats.answered:
-            count = connection.execute(
-                "SELECT count(*) FROM question_messages WHERE question_id = %s AND body LIKE %s",
-                (question_id, f"{token}%"),
-            ).fetchone()[0]
-            if count != 1:
-                problems.append(f"answer {token} on #{question_id}: {count} rows")
-        for title in stats.refused_asks:
-            count = connection.execute(
-                "SELECT count(*) FROM questions WHERE title = %s", (title,)
-            ).fetchone()[0]
-            if count:
-                problems.append(f"refused question {title!r} was stored")
-        for token, case_id in stats.sessions:
-            count = connection.execute(
-                "SELECT count(*) FROM mediation_sessions WHERE case_id = %s AND record LIKE %s",
-                (case_id, f"{token}%"),
-            ).fetchone()[0]
-            if count != 1:
-                problems.append(f"session {token} on case {case_id}: {count} rows")
-        for token in stats.refused_sessions:
-            count = connection.execute(
-                "SELECT count(*) FROM mediation_sessions WHERE record LIKE %s", (f"{token}%",)
-            ).fetchone()[0]
-            if count:
-                problems.append(f"refused session {token} was stored")
-        sessions_total = connection.execute(
-            "SELECT count(*) FROM mediation_sessions WHERE record LIKE '调解记录%%'"
-        ).fetchone()[0]
-        if sessions_total != len(stats.sessions):
-            problems.append(
-                f"{sessions_total} sessions in the database, {len(stats.sessions)} acknowledged"
-            )
-        asked_total = connection.execute(
-            "SELECT count(*) FROM questions WHERE title LIKE '压测问题%%'"
-        ).fetchone()[0]
-        if asked_total != len(stats.asked):
-            problems.append(
-                f"{asked_total} questions in the database, {len(stats.asked)} acknowledged"
-            )
+        check = functools.partial(_count_check, connection, problems)
+        check(  # one row with the title, and it is the acknowledged question
+            "SELECT (count(*) = 1 AND bool_and(id = %s))::int FROM questions WHERE title = %s",
+            [(question_id, title) for title, question_id in stats.asked],
+            1,
+            "question {1!r}: not exactly one row, #{0}",
+        )
+        check(claimed_by, stats.claimed, 1, "claim of #{1} by {0}: not the question's lawyer")
+        check(claimed_by, stats.refused_claims, 0, "refused claim of #{1} by {0} took effect")
+        check(
+            "SELECT count(*) FROM question_messages WHERE question_id = %s AND body LIKE %s",
+            [(question_id, f"{token}%") for token, question_id in stats.answered],
+            1,
+            "answer {1} on #{0}: {count} rows",
+        )
+        check(
+            "SELECT count(*) FROM questions WHERE title = %s",
+            [(title,) for title in stats.refused_asks],
+            0,
+            "refused question {0!r} was stored",
+        )
+        check(
+            "SELECT count(*) FROM mediation_sessions WHERE case_id = %s AND record LIKE %s",
+            [(case_id, f"{token}%") for token, case_id in stats.sessions],
+            1,
+            "session {1} on case {0}: {count} rows",
+        )
+        check(
+            "SELECT count(*) FROM mediation_sessions WHERE record LIKE %s",
+            [(f"{token}%",) for token in stats.refused_sessions],
+            0,
+            "refused session {0} was stored",
+        )
+        # Nothing stored beyond what was acknowledged (a write the client was not told about).
+        check(
+            "SELECT count(*) FROM mediation_sessions WHERE record LIKE %s",
+            [("调解记录%",)],
+            len(stats.sessions),
+            f"{{count}} sessions in the database, {len(stats.sessions)} acknowledged",
+        )
+        check(
+            "SELECT count(*) FROM questions WHERE title LIKE %s",
+            [("压测问题%",)],
+            len(stats.asked),
+            f"{{count}} questions in the database, {len(stats.asked)} acknowledged",
+        )
     return problems
 
 
@@ -490,7 +506,8 @@ def report(stats, duration, server=None):
             print(f"{action:<26}{'':>49}  {dict(errors)}")
     print(
         f"writes acknowledged: {len(stats.asked)} questions, {len(stats.claimed)} claims "
-        f"({len(stats.refused_claims)} refused: someone else was first), "
+        f"({len(stats.refused_claims)} refused: someone else was first; "
+        f"{len(stats.unconfirmed_claims)} unconfirmed: the page saying so failed), "
         f"{len(stats.answered)} answers, {len(stats.sessions)} mediation sessions"
     )
     print(

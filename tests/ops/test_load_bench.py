@@ -40,3 +40,27 @@ def test_percentiles():
     assert load.percentile(values, 95) == 95
     assert load.percentile(values, 99) == 99
     assert load.percentile([7], 95) == 7
+
+
+class _Counts:
+    """A stand-in for a psycopg connection: count(*) per (sql, parameters)."""
+
+    def __init__(self, counts):
+        self.counts = counts
+
+    def execute(self, sql, row):
+        count = self.counts.get((sql, tuple(row)), 0)
+        return type("Cursor", (), {"fetchone": lambda self: (count,)})()
+
+
+def test_audit_counts_name_each_row_that_is_not_as_acknowledged():
+    sql = "SELECT count(*) FROM t WHERE a = %s AND b = %s"
+    connection = _Counts({(sql, ("x", 1)): 1, (sql, ("y", 2)): 2})
+    problems = []
+    load._count_check(
+        connection, problems, sql, [("x", 1), ("y", 2), ("z", 3)], 1, "{0}#{1}: {count}"
+    )
+    assert problems == ["y#2: 2", "z#3: 0"]
+    problems = []
+    load._count_check(connection, problems, sql, [("x", 1)], lambda row: 0, "{0} stored")
+    assert problems == ["x stored"]
