@@ -129,7 +129,7 @@ def submit(question, by):
     question.deadline_days = rule.deadline_days
     transition(question, S.submitted, by)
     question.deadline_dt = deadline_for(question.submitted_dt, rule.deadline_days)
-    return route(question, by=None)
+    return route(question, by=None, rule=rule)
 
 
 def ask(*, asker, stored_files=(), **fields):
@@ -184,16 +184,34 @@ def ask_direct(*, asker, lawyers, title, body, category=None):
     return question
 
 
-def route(question, by=None, exclude=(), now=None) -> RoutingDecision:
+def route(question, by=None, exclude=(), now=None, rule=None) -> RoutingDecision:
     """Apply the category's rule; record the decision and every lawyer's reasons."""
-    rule = rule_for(question.category_id)
+    rule = rule or rule_for(question.category_id)
     candidates = consider(question, exclude=exclude, now=now)
     matches = [c for c in candidates if c.ok]
+    best = matches[0].lawyer if matches and rule.mode == RoutingMode.direct else None
+    # The decision is complete before it is first written (one INSERT, no UPDATE after).
+    if not matches:
+        summary = str(_l("No lawyer matches; staff must assign it."))
+    elif best is not None:
+        summary = str(
+            _l(
+                "Assigned straight to %(name)s (best of %(n)s matches).",
+                name=best.name,
+                n=len(matches),
+            )
+        )
+        question.routing_mode = "direct"
+    else:
+        summary = str(_l("Offered to %(n)s matching lawyers.", n=len(matches)))
+        question.routing_mode = "pool"
     decision = RoutingDecision(
         question_id=question.id,
         mode=str(rule.mode),
         matched=len(matches),
         considered=[c.as_record() for c in candidates],
+        chosen_lawyer_id=best.id if best is not None else None,
+        summary=summary,
         by_id=getattr(by, "id", None),
         created_dt=clock.now_utc(),
     )
@@ -202,41 +220,28 @@ def route(question, by=None, exclude=(), now=None) -> RoutingDecision:
         question.offers.remove(offer)
     db.session.flush()
     if not matches:
-        decision.summary = str(_l("No lawyer matches; staff must assign it."))
         if question.status != S.submitted and question.status != S.pool:
-            transition(question, S.pool, by, note=decision.summary)
+            transition(question, S.pool, by, note=summary)
         notify(
             staff_users(),
             _l("No lawyer matches question “%(title)s”; please assign it."),
             url=question_url(question.id),
             title=question.title,
         )
-    elif rule.mode == RoutingMode.direct:
-        best = matches[0].lawyer
-        decision.chosen_lawyer_id = best.id
-        decision.summary = str(
-            _l(
-                "Assigned straight to %(name)s (best of %(n)s matches).",
-                name=best.name,
-                n=len(matches),
-            )
-        )
-        question.routing_mode = "direct"
-        transition(question, S.assigned, by, lawyer=best, note=decision.summary)
+    elif best is not None:
+        transition(question, S.assigned, by, lawyer=best, note=summary)
     else:
         for candidate in matches:
             question.offers.append(QuestionOffer(lawyer_id=candidate.lawyer.id))
-        decision.summary = str(_l("Offered to %(n)s matching lawyers.", n=len(matches)))
-        question.routing_mode = "pool"
         if question.status != S.pool:
-            transition(question, S.pool, by, note=decision.summary)
+            transition(question, S.pool, by, note=summary)
         notify(
             [c.lawyer for c in matches],
             _l("A new question in your pool: %(title)s"),
             url=question_url(question.id),
             title=question.title,
         )
-    log("question.route", question, by=by, summary=decision.summary)
+    log("question.route", question, by=by, summary=summary)
     return decision
 
 

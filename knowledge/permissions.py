@@ -1,9 +1,6 @@
 """Who may see and do what with questions and knowledge-base articles."""
 
-from sqlalchemy import select
-
 from portal.accounts.models import Role
-from portal.core.db import db
 from portal.core.permissions import is_staff, is_verified, is_verified_enterprise_user
 
 
@@ -34,21 +31,16 @@ def has_conflict(user, question) -> bool:
 
 
 def is_offered_to(user, question) -> bool:
-    from knowledge.models import QuestionOffer, QuestionStatus
+    from knowledge.models import QuestionStatus
 
     if not is_verified(user, Role.lawyer) or has_conflict(user, question):
         return False
     if question.status == QuestionStatus.assigned:
         return question.lawyer_id == user.id
     if question.status == QuestionStatus.pool:
-        return (
-            db.session.scalar(
-                select(QuestionOffer.id).where(
-                    QuestionOffer.question_id == question.id, QuestionOffer.lawyer_id == user.id
-                )
-            )
-            is not None
-        )
+        # The question's offers, loaded once per request: a question page asks this three
+        # times (may view, may claim, the claim button) and a claim once more.
+        return any(offer.lawyer_id == user.id for offer in question.offers)
     return False
 
 

@@ -80,9 +80,13 @@ def _category_choices():
 def _question_or_404(question_id):
     question = get_or_404(Question, question_id)
     if not can_view_question(current_user, question):
-        # Another firm's question: do not even confirm it exists.
-        abort(404 if not is_staff(current_user) and current_user.role == Role.enterprise else 403)
+        _refuse_view()
     return question
+
+
+def _refuse_view():
+    # Another firm's question: do not even confirm it exists.
+    abort(404 if not is_staff(current_user) and current_user.role == Role.enterprise else 403)
 
 
 def index():
@@ -131,7 +135,9 @@ def edit(question_id):
 
 def _question_form(question):
     form = QuestionForm(obj=question)
-    form.category.choices = _category_choices()
+    # Kept referenced, so that the chosen category below comes from the session, not a query.
+    categories = _categories()
+    form.category.choices = [(str(c.id), c.name) for c in categories]
     if question is not None and request.method == "GET":
         form.category.data = str(question.category_id)
     if request.method == "POST" and request.form.get("look_up"):
@@ -171,13 +177,14 @@ def _question_form(question):
                 db.session.rollback()
                 flash(str(exc), "danger")
             else:
-                once.remember(form, url_for(".question", question_id=question.id))
+                url = url_for(".question", question_id=question.id)  # before the commit expires it
+                once.remember(form, url)
                 db.session.commit()
                 flash(
                     _("Your question was sent.") if form.submit.data else _("Draft saved."),
                     "success",
                 )
-                return redirect(url_for(".question", question_id=question.id))
+                return redirect(url)
     return render_template("knowledge/ask.html", form=form, question=question)
 
 
@@ -259,16 +266,17 @@ def _specialities(lawyer) -> str:
 @login_required
 def question(question_id):
     question = get_or_404(Question, question_id)
-    if (
-        not can_view_question(current_user, question)
-        and can_use_queue(current_user)
-        and not has_conflict(current_user, question)
-        and _taken_by_another(question)
-    ):
-        # A lawyer opening a question (from the queue, a notice) that another lawyer claimed
-        # in the meantime: say so rather than show a bare "forbidden" page.
-        return _taken_message()
-    return _render_question(_question_or_404(question_id))
+    if not can_view_question(current_user, question):
+        if (
+            can_use_queue(current_user)
+            and not has_conflict(current_user, question)
+            and _taken_by_another(question)
+        ):
+            # A lawyer opening a question (from the queue, a notice) that another lawyer claimed
+            # in the meantime: say so rather than show a bare "forbidden" page.
+            return _taken_message()
+        _refuse_view()
+    return _render_question(question)
 
 
 @login_required

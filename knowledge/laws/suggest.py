@@ -5,6 +5,7 @@ Used on the question page (lawyers: "可能适用的法条" with one-click citat
 for the editor's statute picker).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -12,10 +13,15 @@ from markupsafe import Markup
 from knowledge.laws.models import LawArticle
 from knowledge.laws.search_source import KIND
 from knowledge.search import engine
+from portal.core import cache
 from portal.core.db import db
 
 LIKELY_ARTICLES = 5
 MAX_SUGGESTIONS = 20
+# A lawyer's question page suggests articles on every view (and the lawyer views it after each
+# step): the statute search for the same question text is kept this long in the shared cache.
+# Statutes are public, so one answer serves every user; a newly imported law shows after it.
+LIKELY_TTL = 120
 
 
 @dataclass
@@ -55,16 +61,30 @@ def likely_articles(text: str, user=None, limit: int = LIKELY_ARTICLES) -> list[
     if not text:
         return []
     limit = max(1, min(limit, MAX_SUGGESTIONS))
-    results = engine.search(
-        text, kinds=[KIND], user=user, per_page=limit, facets=False, count=False
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    hits = cache.get_or_set(
+        f"likely-articles:{limit}:{digest}", LIKELY_TTL, lambda: _statute_hits(text, limit)
     )
-    ids = [hit.id for hit in results.hits]
-    articles = {a.id: a for a in db.session.query(LawArticle).filter(LawArticle.id.in_(ids))}
+    ids = [hit_id for hit_id, _url, _snippet, _score in hits]
+    articles = (
+        {a.id: a for a in db.session.query(LawArticle).filter(LawArticle.id.in_(ids))}
+        if ids
+        else {}
+    )
     return [
-        Suggestion(article=articles[hit.id], url=hit.url, snippet=hit.snippet, score=hit.score)
-        for hit in results.hits
-        if hit.id in articles
+        Suggestion(article=articles[hit_id], url=url, snippet=Markup(snippet), score=score)
+        for hit_id, url, snippet, score in hits
+        if hit_id in articles
     ]
+
+
+def _statute_hits(text: str, limit: int) -> list:
+    """[[article id, url, snippet html, score]] of the statute search (public documents: the
+    same for every user, hence searched as nobody in particular)."""
+    results = engine.search(
+        text, kinds=[KIND], user=None, per_page=limit, facets=False, count=False
+    )
+    return [[hit.id, hit.url, str(hit.snippet), hit.score] for hit in results.hits]
 
 
 def existing_answers(text: str, user=None, limit: int = 5):

@@ -37,12 +37,14 @@ def first_result(form):
     if not token:
         return None
     user_id = current_user.id if current_user.is_authenticated else None
+    claim = FormSubmission(token=token, user_id=user_id)
     try:
         with db.session.begin_nested():
-            db.session.add(FormSubmission(token=token, user_id=user_id))
+            db.session.add(claim)
     except IntegrityError:
         pass
     else:
+        form._once_claim = claim  # for remember(), without reading it back
         return None
     first = db.session.get(FormSubmission, token, populate_existing=True)
     if first is None or first.user_id != user_id or not first.result_url:
@@ -54,6 +56,8 @@ def first_result(form):
 def remember(form, url: str) -> None:
     """Record where the first submission's result lives (in the same transaction as the record)."""
     token = _token(form)
-    claimed = db.session.get(FormSubmission, token) if token else None
+    claimed = getattr(form, "_once_claim", None)
+    if claimed is None and token:
+        claimed = db.session.get(FormSubmission, token)
     if claimed is not None:  # None: the view did not claim it (an edit through the same form)
         claimed.result_url = url
