@@ -434,6 +434,7 @@ def appoint_member(
         member = CommitteeMember(committee=committee, user=user)
         db.session.add(member)
     member.status = MemberStatus.active
+    permissions.forget_memberships()
     member.qualification = qualification
     member.training_hours = training_hours or 0
     member.appointed_on = appointed_on or clock.today()
@@ -463,6 +464,7 @@ def make_director(member: CommitteeMember, by):
         if other is not member and other.role == MemberRole.director:
             other.role = MemberRole.member
     member.role = MemberRole.director
+    permissions.forget_memberships()
     log("mediation_member.director", member, by=by, summary=member.user.name)
 
 
@@ -472,6 +474,7 @@ def update_member(member: CommitteeMember, by, *, role, status, **fields):
     if MemberStatus(status) == MemberStatus.removed:
         raise MediationError(_l("Use removal to take a mediator off the roster."))
     member.status = MemberStatus(status)
+    permissions.forget_memberships()
     if MemberRole(role) == MemberRole.director and member.role != MemberRole.director:
         make_director(member, by)
     elif MemberRole(role) == MemberRole.member:
@@ -486,6 +489,7 @@ def remove_member(member: CommitteeMember, by, *, removed_on: date, reason: str)
         message = _l("The removal date cannot precede the appointment date.")
         raise MediationError(message, {"removed_on": [message]})
     member.status = MemberStatus.removed
+    permissions.forget_memberships()
     member.removed_on = removed_on
     member.removal_reason = reason
     member.removed_by_id = getattr(by, "id", None)

@@ -4,6 +4,7 @@ A case is confidential (Art. 22): only its parties (their own view, without the 
 private notes), the assigned mediators, the committee's director and federation staff see it.
 """
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from mediation.models import (
@@ -41,16 +42,27 @@ def membership(user, committee):
 
 
 def memberships(user) -> list[CommitteeMember]:
+    """The user's active roster entries. A page asks several times (the list's query, its
+    filters, menus, permissions): read once per request."""
     if not _authenticated(user):
         return []
-    return list(
-        db.session.scalars(
-            select(CommitteeMember).where(
-                CommitteeMember.user_id == user.id,
-                CommitteeMember.status == MemberStatus.active,
+    known = g.setdefault("_mediation_memberships", {}) if has_request_context() else {}
+    if user.id not in known:
+        known[user.id] = list(
+            db.session.scalars(
+                select(CommitteeMember).where(
+                    CommitteeMember.user_id == user.id,
+                    CommitteeMember.status == MemberStatus.active,
+                )
             )
         )
-    )
+    return list(known[user.id])
+
+
+def forget_memberships():
+    """After a roster change: the rest of the request reads the roster again."""
+    if has_request_context():
+        g.pop("_mediation_memberships", None)
 
 
 def is_director(user, committee) -> bool:
