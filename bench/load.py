@@ -637,7 +637,7 @@ def main(argv=None):
             f"{len(threads)} users ({n_firms} enterprises, {n_lawyers} lawyers, "
             f"{n_mediators} mediators, {n_visitors} visitors) for {args.duration:.0f} s"
         )
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         for thread in threads:
             thread.daemon = True
             thread.start()
@@ -646,8 +646,14 @@ def main(argv=None):
         for thread in threads:
             thread.join(timeout=40)
         elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - cpu_started
         log.flush()
         report(stats, elapsed, server_times(state / "server.log"))
+        # The simulated users run on the same cores as the server: what they cost it.
+        print(
+            f"load generator CPU: {client_cpu:.1f} s in {elapsed:.0f} s "
+            f"({client_cpu / elapsed:.0%} of one core)"
+        )
     finally:
         for process in (server, indexer):
             process.terminate()

@@ -130,8 +130,8 @@ def find(case, key: str) -> PlannedDocument | None:
     return None
 
 
-def render_planned(case, doc: PlannedDocument) -> Rendered:
-    return render_document(doc.doc_type, case, record=doc.record)
+def render_planned(case, doc: PlannedDocument, case_context=None) -> Rendered:
+    return render_document(doc.doc_type, case, record=doc.record, case_context=case_context)
 
 
 # ---------------------------------------------------------------- what blocks archiving
@@ -151,7 +151,7 @@ def missing_documents(case) -> list[str]:
         problems.append("案件尚未结案（达成协议、调解不成、撤回或不予受理）")
     problems.extend(missing_records(case, ctx))
     for doc in plan(case):
-        for problem in render_planned(case, doc).problems:
+        for problem in render_planned(case, doc, ctx).problems:
             if problem not in problems:
                 problems.append(problem)
     return problems
@@ -197,8 +197,8 @@ def assemble(case) -> list[Rendered]:
 
         user = db.session.get(User, case.archived_by_id)
         archived_by = ctxmod.clean(user.name) if user else ""
-    documents = [render_planned(case, doc) for doc in plan(case)]
-    cover = render_document("cover", case)
+    documents = [render_planned(case, doc, ctx) for doc in plan(case)]
+    cover = render_document("cover", case, case_context=ctx)
     problems = [p for r in [cover, *documents] for p in r.problems]
     if problems:
         raise DossierIncomplete(problems)

@@ -169,10 +169,17 @@ def render_text(body: str, context: dict) -> tuple[str, list]:
     return text, list(found)
 
 
-def render_document(doc_type: str, case, *, record=None, extra=None, body=None) -> Rendered:
-    """Render the active template of doc_type for case (record: one session/visit/...)."""
+def render_document(
+    doc_type: str, case, *, record=None, extra=None, body=None, case_context=None
+) -> Rendered:
+    """Render the active template of doc_type for case (record: one session/visit/...).
+
+    case_context: ctxmod.case_context(case), when the caller renders several documents of the
+    case (it covers every session, so building it per document grew with the square of them)."""
     kind = BY_CODE[doc_type]
-    context = ctxmod.case_context(case, record=record)
+    context = dict(case_context) if case_context is not None else ctxmod.case_context(case)
+    if record is not None:
+        context["record"] = record
     context.update(extra or {})
     missing = list(structural_missing(doc_type, context))
     try:

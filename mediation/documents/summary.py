@@ -3,6 +3,7 @@
 from flask import url_for
 from flask_login import current_user
 
+from mediation.documents import context as ctxmod
 from mediation.documents import dossier as dossiers
 from mediation.documents import permissions as perms
 from mediation.documents.doctypes import BY_CODE
@@ -13,11 +14,14 @@ def case_documents_summary(case) -> dict:
     """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
     "dossier": url|None, "all": url}."""
     documents = []
+    context = None  # the case's template context, built once for all its documents
     for doc in dossiers.plan(case):
         kind = BY_CODE[doc.doc_type]
         if not perms.can_view_document(current_user, case, kind):
             continue
-        rendered = dossiers.render_planned(case, doc)
+        if context is None:
+            context = ctxmod.case_context(case)
+        rendered = dossiers.render_planned(case, doc, context)
         title = doc.title + (f"（{doc.index + 1}）" if doc.index is not None else "")
         documents.append(
             {

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from mediation.documents import context as ctxmod
 from mediation.documents import dossier as dossiers
 from mediation.documents import ledger as ledgers
 from mediation.documents import permissions as perms
@@ -54,11 +55,12 @@ def case_documents(case_id):
     internal = perms.can_see_internal(current_user, case)
     audit_view(case, page="documents")
     rows = []
+    context = ctxmod.case_context(case)  # once for all the case's documents
     for doc in dossiers.plan(case):
         kind = BY_CODE[doc.doc_type]
         if not perms.can_view_document(current_user, case, kind):
             continue
-        rows.append((doc, kind, dossiers.render_planned(case, doc)))
+        rows.append((doc, kind, dossiers.render_planned(case, doc, context)))
     return render_template(
         "mediation_documents/case.html",
         case=case,

@@ -1,5 +1,7 @@
 """User text is Markdown: rendered by Python-Markdown, then sanitised by nh3 against an allow-list."""
 
+import threading
+
 import markdown as md
 import nh3
 from flask import current_app
@@ -65,13 +67,28 @@ def sanitize(html: str) -> str:
     )
 
 
+# Building a Markdown converter (its extensions) costs more than converting a short record, and
+# a case page converts one per session: one converter per thread, reset before each use (it is
+# not safe to share between threads).
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = _converters.converter = md.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return converter.reset()
+
+
 def render(text: str | None) -> Markup:
     """Markdown to safe HTML. Packages add text hooks (e.g. statute citations) via markdown_hooks."""
     text = text or ""
     hooks = current_app.extensions.get("portal.markdown_hooks", []) if current_app else []
     for hook in hooks:
         text = hook(text)
-    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().convert(text)
     return Markup(sanitize(html))
 
 
