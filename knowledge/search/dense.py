@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense-query")
 def prefetch(embedder, text: str):
     """Start embedding text in the background unless its vector is cached or on its way."""
     key = (embedder.model_id, text)
-    if _query_cache.get(key) is not None:
+    if _query_cache.get(key) is not None or _stored(embedder, text, key) is not None:
         return
     with _pending_lock:
         if key in _pending:
@@ -140,7 +140,7 @@ def prefetch(embedder, text: str):
 
 def _embed_and_cache(embedder, text, key):
     try:
-        vector = embedder.queries([text])[0]
+        vector = _embed(embedder, text)
         _query_cache.put(key, vector)
         return vector
     finally:
@@ -148,19 +148,44 @@ def _embed_and_cache(embedder, text, key):
             _pending.pop(key, None)
 
 
-def query_vector(embedder, text: str):
+def query_vector(embedder, text: str, stored: bool = True):
     """The question's vector; the same question (page reloads, the suggestion box) is embedded
-    once per process, and one already being embedded (prefetch) is waited for."""
+    once per process, and one already being embedded (prefetch) is waited for. stored: look in
+    the vectors the indexer made for records' texts first (a question's, see query_vectors),
+    so a question's page embeds nothing once its outbox row was processed."""
     key = (embedder.model_id, text)
     vector = _query_cache.get(key)
     if vector is not None:
         return vector
+    if stored and _stored(embedder, text, key) is not None:
+        return _query_cache.get(key)
     with _pending_lock:
         future = _pending.get(key)
     if future is not None:
         return future.result()
-    vector = embedder.queries([text])[0]
+    vector = _embed(embedder, text)
     _query_cache.put(key, vector)
+    return vector
+
+
+def _embed(embedder, text):
+    """The embedder's vector rounded as stored (float16), so a question ranks the same whether
+    its vector was just made or read back from query_vectors."""
+    import numpy as np
+
+    return np.asarray(embedder.queries([text])[0], dtype=np.float16).astype(np.float32)
+
+
+def _stored(embedder, text, key):
+    """The stored vector of text (cached in this process), or None; only inside an app context
+    (the background thread never looks)."""
+    if not has_app_context():
+        return None
+    from knowledge.search.query_vectors import stored_vector
+
+    vector = stored_vector(embedder, text)
+    if vector is not None:
+        _query_cache.put(key, vector)
     return vector
 
 
