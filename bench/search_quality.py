@@ -223,6 +223,9 @@ def prepare_dense(app):
             embedder,
             [(a, digest, row) for (a, _p, digest), row in zip(stale, matrix, strict=True)],
         )
+        started = time.perf_counter()
+        made = vectors.embed_question_bank(embedder)
+        print(f"question bank: {made} embedded in {time.perf_counter() - started:.0f} s")
         db.session.commit()
         return embedder
 

@@ -217,17 +217,34 @@ def _dot(matrix, vector):
 
 
 class VectorIndex:
-    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised).
+    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised)
+    less SETTINGS["centering"] times each row's similarity to the question bank's mean.
 
     groups: optional {id: group} (an article's law) for the fusion's coherence (ranking.fuse).
+    bank_mean: optional mean vector of questions in everyday words (knowledge.laws.vectors.
+    embed_question_bank): a row near every question is not near this one in particular.
     """
 
-    def __init__(self, ids, matrix, signature=None, groups=None):
+    def __init__(self, ids, matrix, signature=None, groups=None, bank_mean=None):
         self.ids = list(ids)
         self.matrix = matrix
         self.signature = signature
         self.groups = dict(groups or {})
         self._row = {object_id: row for row, object_id in enumerate(self.ids)}
+        self.bank_similarity = (
+            None if bank_mean is None or not self.ids else _dot(matrix, bank_mean)
+        )
+
+    def _scores(self, vector, rows=None):
+        from knowledge.search.ranking import SETTINGS
+
+        matrix = self.matrix if rows is None else self.matrix[rows]
+        scores = _dot(matrix, vector)
+        centering = SETTINGS.get("centering", 0.0)
+        if centering and self.bank_similarity is not None:
+            bank = self.bank_similarity if rows is None else self.bank_similarity[rows]
+            scores = scores - centering * bank
+        return scores
 
     def __len__(self):
         return len(self.ids)
@@ -237,7 +254,7 @@ class VectorIndex:
 
         if not self.ids:
             return []
-        scores = _dot(self.matrix, vector)
+        scores = self._scores(vector)
         n = min(n, len(self.ids))
         best = np.argpartition(-scores, n - 1)[:n]
         best = best[np.argsort(-scores[best], kind="stable")]
@@ -248,7 +265,7 @@ class VectorIndex:
         rows = [(object_id, self._row[object_id]) for object_id in ids if object_id in self._row]
         if not rows:
             return {}
-        scores = _dot(self.matrix[[row for _id, row in rows]], vector)
+        scores = self._scores(vector, [row for _id, row in rows])
         return {
             object_id: float(score) for (object_id, _row), score in zip(rows, scores, strict=True)
         }

@@ -54,13 +54,13 @@ def stored_vector(embedder, text: str):
     return None if blob is None else dense.from_blobs([blob], embedder.dim)[0]
 
 
-def refresh(kind: str, object_id: int, text: str | None) -> bool:
+def refresh(kind: str, object_id: int, text: str | None, embedder=None) -> bool:
     """Make (kind, object_id)'s stored vector match text (None: the record is gone); True when
     an embedding was made. Nothing happens while dense retrieval is off. Flushes, never commits.
     """
     from knowledge.search import dense, engine
 
-    embedder = dense.get_embedder()
+    embedder = embedder or dense.get_embedder()
     if embedder is None:
         return False
     row = db.session.scalar(

@@ -325,3 +325,38 @@ def test_with_dense_retrieval_off_the_indexer_stores_no_question_vectors(
     question = create_question()
     assert process_outbox()["embedded"] == 0
     assert _stored_vectors(question) == []
+
+
+def test_centering_takes_the_question_banks_common_direction_out(app, labour_law, dense_on):
+    import numpy as np
+
+    # Article 1 ("制定本法", general) is near every question of the bank; 30 and 39 are not.
+    vectors.embed_articles(dense_on)
+    index_ids = [a.id for a in labour_law.articles]
+    matrix = np.array(
+        [[0.0, 1.0, 0.0, 0.0, 0.0], [0.6, 0.0, 0.0, 0.0, 0.8], [0.0, 0.0, 0.0, 0.0, 1.0]],
+        dtype=np.float32,
+    )
+    bank_mean = np.array([0.0, 0.0, 0.0, 0.0, 1.0], dtype=np.float32)
+    index = dense.VectorIndex(index_ids, matrix, bank_mean=bank_mean)
+    question = np.array([0.6, 0.0, 0.0, 0.0, 0.8], dtype=np.float32)
+    with ranking.parameters(centering=0.0):
+        assert [i for i, _s in index.top(question, 3)] == [index_ids[1], index_ids[2], index_ids[0]]
+    with ranking.parameters(centering=1.0):
+        top = index.top(question, 3)
+        assert [i for i, _s in top] == [index_ids[1], index_ids[0], index_ids[2]]
+        assert dict(top) == pytest.approx(index.similarities(question, index_ids))
+    assert dense.VectorIndex(index_ids, matrix).top(question, 1)[0][1] == pytest.approx(1.0)
+
+
+def test_the_question_bank_is_embedded_once_per_model_and_text(app, labour_law, dense_on):
+    from knowledge.search.query_vectors import SearchQueryVector
+
+    texts = vectors.question_bank_texts()
+    assert len(texts) > 20 and all(texts)
+    assert vectors.embed_question_bank(dense_on) == len(texts)
+    assert vectors.embed_question_bank(dense_on) == 0
+    stored = db.session.query(SearchQueryVector).filter_by(kind=vectors.BANK_KIND).count()
+    assert stored == len(texts)
+    vectors.embed_articles(dense_on)
+    assert vectors.vector_index(dense_on).bank_similarity is not None
