@@ -117,9 +117,9 @@ def embed_question_bank(embedder, path=QUESTION_BANK) -> int:
     Dense retrieval compares a question with every article; some articles sit near every
     question in everyday words (general provisions, definitions) and crowd the top of the list
     whatever is asked. Subtracting a share of the bank's mean similarity from each article's
-    (query-bank normalisation; SETTINGS["centering"]) takes that common part out: +0.05
-    recall@10 for the dense retriever alone, +0.015 fused, in 5-fold cross-validation
-    (docs/benchmarks-search.md). Flushes, never commits.
+    (query-bank normalisation; SETTINGS["centering"]) takes that common part out: dense alone
+    0.758 -> 0.806 recall@10 on the labelled questions, fused +0.015 recall@10 and +0.012 MRR@10
+    in 5-fold cross-validation (docs/benchmarks-search.md). Flushes, never commits.
     """
     from knowledge.search import query_vectors
     from knowledge.search.query_vectors import SearchQueryVector
