@@ -157,8 +157,9 @@ def query_vector(embedder, text: str, stored: bool = True):
     vector = _query_cache.get(key)
     if vector is not None:
         return vector
-    if stored and _stored(embedder, text, key) is not None:
-        return _query_cache.get(key)
+    vector = _stored(embedder, text, key) if stored else None
+    if vector is not None:
+        return vector
     with _pending_lock:
         future = _pending.get(key)
     if future is not None:
