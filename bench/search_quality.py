@@ -21,9 +21,9 @@ process's threads), for:
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
-knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight when the
-dense model is installed,
-otherwise query expansion x re-ranker coverage; --no-dense for the latter): each fold's
+knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight x the
+query-bank centering when the dense model is installed, otherwise query expansion x re-ranker
+coverage; --no-dense for the latter): each fold's
 parameters are chosen on the other folds and scored on the held-out one, so the figure
 estimates what a question set that was not used for tuning gets.
 """
@@ -223,6 +223,9 @@ def prepare_dense(app):
             embedder,
             [(a, digest, row) for (a, _p, digest), row in zip(stale, matrix, strict=True)],
         )
+        started = time.perf_counter()
+        made = vectors.embed_question_bank(embedder)
+        print(f"question bank: {made} embedded in {time.perf_counter() - started:.0f} s")
         db.session.commit()
         return embedder
 

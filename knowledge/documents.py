@@ -33,6 +33,15 @@ def question_document(question_id) -> dict | None:
     }
 
 
+def question_search_text(question_id) -> str | None:
+    """The words the question's page searches the statutes with ("可能适用的法条", the firm's
+    look-up); its vector is stored by the indexer (knowledge.search.query_vectors)."""
+    from knowledge.laws.suggest import question_text
+
+    question = db.session.get(Question, question_id)
+    return None if question is None else question_text(question.title, question.body)
+
+
 def question_ids():
     return db.session.scalars(
         select(Question.id).where(Question.status != QuestionStatus.draft)

@@ -120,6 +120,10 @@ def save_draft(
     question.consent_to_publish = bool(consent_to_publish)
     _attach(question, stored_files)
     log(action, question, by=asker, summary=question.title)
+    # Not indexed while a draft, but the draft's page suggests articles for its words: the
+    # indexer stores their vector (knowledge.search.query_vectors) when dense retrieval is on.
+    db.session.flush()
+    _enqueue("question", question.id)
     return question
 
 

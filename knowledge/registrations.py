@@ -40,6 +40,7 @@ def register_questions(app):
         documents.question_document,
         documents.question_ids,
         documents.questions_allowed,
+        query_text=documents.question_search_text,
     )
     add_search_source(
         app,

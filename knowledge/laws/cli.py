@@ -37,7 +37,7 @@ def import_command(path):
 
 def _embed(article_ids=None):
     """Embed the given articles (None: all) that need it, when dense retrieval is on."""
-    from knowledge.laws.vectors import embed_articles
+    from knowledge.laws.vectors import embed_articles, embed_question_bank
     from knowledge.search import dense
 
     embedder = dense.get_embedder()
@@ -50,6 +50,10 @@ def _embed(article_ids=None):
     count = embed_articles(embedder, article_ids, progress=progress)
     db.session.commit()
     click.echo(f"dense retrieval: {count} articles embedded ({embedder.model_id})")
+    bank = embed_question_bank(embedder)
+    db.session.commit()
+    if bank:
+        click.echo(f"dense retrieval: {bank} bank questions embedded")
     return count
 
 

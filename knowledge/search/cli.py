@@ -22,6 +22,7 @@ def work_command(loop, interval):
         if stats["indexed"] or stats["removed"] or stats["failed"] or not loop:
             click.echo(
                 f"indexed {stats['indexed']}, removed {stats['removed']}, failed {stats['failed']}"
+                + (f", question texts embedded {stats['embedded']}" if stats["embedded"] else "")
             )
         if not loop:
             break

@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense-query")
 def prefetch(embedder, text: str):
     """Start embedding text in the background unless its vector is cached or on its way."""
     key = (embedder.model_id, text)
-    if _query_cache.get(key) is not None:
+    if _query_cache.get(key) is not None or _stored(embedder, text, key) is not None:
         return
     with _pending_lock:
         if key in _pending:
@@ -140,7 +140,7 @@ def prefetch(embedder, text: str):
 
 def _embed_and_cache(embedder, text, key):
     try:
-        vector = embedder.queries([text])[0]
+        vector = _embed(embedder, text)
         _query_cache.put(key, vector)
         return vector
     finally:
@@ -148,19 +148,45 @@ def _embed_and_cache(embedder, text, key):
             _pending.pop(key, None)
 
 
-def query_vector(embedder, text: str):
+def query_vector(embedder, text: str, stored: bool = True):
     """The question's vector; the same question (page reloads, the suggestion box) is embedded
-    once per process, and one already being embedded (prefetch) is waited for."""
+    once per process, and one already being embedded (prefetch) is waited for. stored: look in
+    the vectors the indexer made for records' texts first (a question's, see query_vectors),
+    so a question's page embeds nothing once its outbox row was processed."""
     key = (embedder.model_id, text)
     vector = _query_cache.get(key)
+    if vector is not None:
+        return vector
+    vector = _stored(embedder, text, key) if stored else None
     if vector is not None:
         return vector
     with _pending_lock:
         future = _pending.get(key)
     if future is not None:
         return future.result()
-    vector = embedder.queries([text])[0]
+    vector = _embed(embedder, text)
     _query_cache.put(key, vector)
+    return vector
+
+
+def _embed(embedder, text):
+    """The embedder's vector rounded as stored (float16), so a question ranks the same whether
+    its vector was just made or read back from query_vectors."""
+    import numpy as np
+
+    return np.asarray(embedder.queries([text])[0], dtype=np.float16).astype(np.float32)
+
+
+def _stored(embedder, text, key):
+    """The stored vector of text (cached in this process), or None; only inside an app context
+    (the background thread never looks)."""
+    if not has_app_context():
+        return None
+    from knowledge.search.query_vectors import stored_vector
+
+    vector = stored_vector(embedder, text)
+    if vector is not None:
+        _query_cache.put(key, vector)
     return vector
 
 
@@ -192,17 +218,34 @@ def _dot(matrix, vector):
 
 
 class VectorIndex:
-    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised).
+    """Ids and their vectors as one matrix; top(query_vector, n) by cosine (vectors normalised)
+    less SETTINGS["centering"] times each row's similarity to the question bank's mean.
 
     groups: optional {id: group} (an article's law) for the fusion's coherence (ranking.fuse).
+    bank_mean: optional mean vector of questions in everyday words (knowledge.laws.vectors.
+    embed_question_bank): a row near every question is not near this one in particular.
     """
 
-    def __init__(self, ids, matrix, signature=None, groups=None):
+    def __init__(self, ids, matrix, signature=None, groups=None, bank_mean=None):
         self.ids = list(ids)
         self.matrix = matrix
         self.signature = signature
         self.groups = dict(groups or {})
         self._row = {object_id: row for row, object_id in enumerate(self.ids)}
+        self.bank_similarity = (
+            None if bank_mean is None or not self.ids else _dot(matrix, bank_mean)
+        )
+
+    def _scores(self, vector, rows=None):
+        from knowledge.search.ranking import SETTINGS
+
+        matrix = self.matrix if rows is None else self.matrix[rows]
+        scores = _dot(matrix, vector)
+        centering = SETTINGS.get("centering", 0.0)
+        if centering and self.bank_similarity is not None:
+            bank = self.bank_similarity if rows is None else self.bank_similarity[rows]
+            scores = scores - centering * bank
+        return scores
 
     def __len__(self):
         return len(self.ids)
@@ -212,7 +255,7 @@ class VectorIndex:
 
         if not self.ids:
             return []
-        scores = _dot(self.matrix, vector)
+        scores = self._scores(vector)
         n = min(n, len(self.ids))
         best = np.argpartition(-scores, n - 1)[:n]
         best = best[np.argsort(-scores[best], kind="stable")]
@@ -223,7 +266,7 @@ class VectorIndex:
         rows = [(object_id, self._row[object_id]) for object_id in ids if object_id in self._row]
         if not rows:
             return {}
-        scores = _dot(self.matrix[[row for _id, row in rows]], vector)
+        scores = self._scores(vector, [row for _id, row in rows])
         return {
             object_id: float(score) for (object_id, _row), score in zip(rows, scores, strict=True)
         }

@@ -680,6 +680,11 @@ def highlight(text: str, words, maxchars: int = 200) -> Markup:
     return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
 
 
+def searched_text(query: str) -> str:
+    """What search() looks for given query (the text a stored question vector is made of)."""
+    return (query or "").strip()[:MAX_QUERY_LENGTH]
+
+
 def search(
     query: str,
     kinds=None,
@@ -696,7 +701,7 @@ def search(
     facets: also count matches by kind, category and industry (needs every match).
     count: the exact total (for paging); without it, total is just the hits returned.
     """
-    text = (query or "").strip()[:MAX_QUERY_LENGTH]
+    text = searched_text(query)
     page = max(1, int(page or 1))
     result = SearchResults(query=text, page=page, per_page=per_page)
     if not text:

@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 def init_search(app):
-    from knowledge.search import outbox, pg_backend  # noqa: F401  (tables known to migrations)
+    from knowledge.search import outbox, pg_backend, query_vectors  # noqa: F401  (tables known to migrations)
     from knowledge.search.analysis import initialize
     from knowledge.search.blueprint import bp
     from knowledge.search.cli import search_cli

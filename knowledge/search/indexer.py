@@ -85,6 +85,7 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
     postgres = engine.on_postgres()
     handle = None if postgres else engine._handle()
     stats = {"indexed": 0, "removed": 0, "failed": 0}
+    texts_changed = []  # (kind, id) of records whose search text may need a new vector
     lock = _running() if postgres else engine.writer_lock(handle.path, timeout=lock_timeout)
     with lock:
         cursor = 0
@@ -120,6 +121,7 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
                 else:
                     docs.append(doc)
                 done.extend(row_ids)
+                texts_changed.append((kind, object_id))
             writer = None if postgres else handle.ix.writer()
             try:
                 if postgres:
@@ -147,7 +149,29 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
             db.session.commit()
             stats["indexed"] += len(docs)
             stats["removed"] += len(removals)
+    stats["embedded"] = _refresh_query_vectors(texts_changed)
     return stats
+
+
+def _refresh_query_vectors(keys) -> int:
+    """Embed the search texts of the processed records whose source has one (a question's words),
+    after the index writes and outside the writer lock; how many were embedded. A failure is
+    logged and costs one embedding when the page is viewed, nothing else."""
+    from knowledge.search import dense, query_vectors
+
+    sources = engine.search_sources()
+    keys = [k for k in dict.fromkeys(keys) if (sources.get(k[0]) or {}).get("query_text")]
+    if not keys or dense.get_embedder() is None:
+        return 0
+    made = 0
+    for kind, object_id in keys:
+        try:
+            made += query_vectors.refresh(kind, object_id, sources[kind]["query_text"](object_id))
+            db.session.commit()
+        except Exception:
+            logger.exception("search: embedding the text of %s %s failed", kind, object_id)
+            db.session.rollback()
+    return made
 
 
 def outbox_status() -> dict:

@@ -40,6 +40,10 @@ SETTINGS = {
     # Law coherence after the fusion (0: off): each candidate gains this times the share of the
     # fused list's softmax mass held by its law, see fuse().
     "coherence": float(os.environ.get("SEARCH_DENSE_COHERENCE", "2.0")),
+    # Query-bank normalisation of the dense similarities (0: off): each article's similarity
+    # less this times its similarity to the mean of a bank of questions in everyday words
+    # (knowledge.search.dense.VectorIndex, knowledge.laws.vectors.embed_question_bank).
+    "centering": float(os.environ.get("SEARCH_DENSE_CENTERING", "0.5")),
 }
 
 # What cross-validation chooses from (bench/search_quality.py --folds).
@@ -48,20 +52,30 @@ PARAMETER_GRID = [
     for expand in (False, True)
     for coverage in (0.0, 0.5, 1.0)
 ]
-DENSE_WEIGHTS = (0.4, 0.5, 0.6, 0.7)
-COHERENCE_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0)
+# Earlier cross-validation chose dense weights 0.5-0.6 and coherence 1.5-2.0 (of 0.4-0.7 and
+# 0-2.0); the grid keeps the neighbourhood of those and adds the centering.
+DENSE_WEIGHTS = (0.5, 0.6)
+COHERENCE_WEIGHTS = (1.0, 1.5, 2.0)
+CENTERING_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 
 
 def parameter_grid(dense: bool = False) -> list[dict]:
-    """The points cross-validation chooses from; with dense retrieval on, its weight and the
-    law-coherence weight (the expansion off and the coverage weight 1.0, as the lexical
-    cross-validation chose)."""
+    """The points cross-validation chooses from; with dense retrieval on, its weight, the
+    law-coherence weight and the query-bank centering (the expansion off and the coverage
+    weight 1.0, as the lexical cross-validation chose)."""
     if not dense:
         return PARAMETER_GRID
     return [
-        {"expand": False, "coverage": 1.0, "dense": weight, "coherence": coherence}
+        {
+            "expand": False,
+            "coverage": 1.0,
+            "dense": weight,
+            "coherence": coherence,
+            "centering": centering,
+        }
         for weight in DENSE_WEIGHTS
         for coherence in COHERENCE_WEIGHTS
+        for centering in CENTERING_WEIGHTS
     ]
 
 

@@ -85,7 +85,14 @@ def add_escalation_target(app, code, label, available, escalate):
 
 
 def add_search_source(
-    app, kind, load_document, iter_ids, allowed_ids=None, dense=None, dense_prefetch=None
+    app,
+    kind,
+    load_document,
+    iter_ids,
+    allowed_ids=None,
+    dense=None,
+    dense_prefetch=None,
+    query_text=None,
 ):
     """A kind of document the search engine indexes.
 
@@ -100,6 +107,10 @@ def add_search_source(
     the ids in also), or None when off: a second, embedding-based retriever fused with the
     words' ranking for plain questions searched in this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
     (embedding the question) in the background while the words' search runs.
+    query_text(id) -> str | None: the text the record's page searches with on every view (a
+    question's words, for the articles that may apply), None when it has none; with dense
+    retrieval on, the indexer embeds it when the record's outbox row is processed and stores
+    the vector (knowledge.search.query_vectors), so page views do not embed it again.
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
         "load": load_document,
@@ -107,6 +118,7 @@ def add_search_source(
         "allowed": allowed_ids,
         "dense": dense,
         "dense_prefetch": dense_prefetch,
+        "query_text": query_text,
     }
 
 

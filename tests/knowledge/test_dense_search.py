@@ -234,3 +234,129 @@ def test_fuse_favours_the_law_most_strong_candidates_come_from():
     bonus = {k: fused[k] - plain[k] for k in fused}
     assert bonus["y1"] == pytest.approx(bonus["y3"])
     assert bonus["x"] + bonus["y1"] + bonus["z"] + bonus["w"] == pytest.approx(2.0)
+
+
+def _stored_vectors(question):
+    from knowledge.search.query_vectors import SearchQueryVector
+
+    return (
+        db.session.query(SearchQueryVector).filter_by(kind="question", object_id=question.id).all()
+    )
+
+
+def _searched(question):
+    from knowledge.laws.suggest import question_text
+
+    return engine.searched_text(question_text(question.title, question.body))
+
+
+def test_the_indexer_embeds_a_submitted_question_once_and_its_page_embeds_nothing(
+    app, client, login, search_index, labour_law, dense_on, create_question, matching_lawyer
+):
+    from knowledge import operations
+    from knowledge.search.indexer import process_outbox
+
+    engine.rebuild()
+    vectors.embed_articles(dense_on)
+    question = create_question(title="老板要炒鱿鱼", body="说我违反规章制度，工资也不发怎么办")
+    assert process_outbox()["embedded"] == 1
+    [stored] = _stored_vectors(question)
+    assert (stored.model, stored.digest) == (
+        dense_on.model_id,
+        dense.text_digest(_searched(question)),
+    )
+    operations.claim(question, matching_lawyer)
+    db.session.flush()
+    assert process_outbox()["embedded"] == 0  # same text, same vector: nothing re-made
+
+    dense._query_cache.clear()  # a fresh process: nothing cached in memory
+    calls = ConceptEmbedder.calls
+    login(matching_lawyer)
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert f"/laws/{labour_law.id}/39" in page  # found through the stored vector
+    assert ConceptEmbedder.calls == calls
+
+    # The stored (float16) vector ranks exactly as a freshly made one.
+    with app.test_request_context("/"):
+        from_store = engine.search(_searched(question), kinds=[KIND], facets=False, count=False)
+        db.session.delete(stored)
+        db.session.flush()
+        dense._query_cache.clear()
+        fresh = engine.search(_searched(question), kinds=[KIND], facets=False, count=False)
+    assert ConceptEmbedder.calls == calls + 1
+    assert [(h.id, h.score) for h in fresh.hits] == [(h.id, h.score) for h in from_store.hits]
+
+
+def test_editing_a_drafts_words_replaces_its_stored_vector(
+    app, search_index, labour_law, dense_on, create_question
+):
+    from knowledge import operations
+    from knowledge.search.indexer import process_outbox
+    from knowledge.search.query_vectors import stored_vector
+
+    draft = create_question(submit=False, title="借钱不还", body="朋友借钱一年了不还")
+    assert process_outbox()["embedded"] == 1
+    before = _searched(draft)
+    [old] = _stored_vectors(draft)
+    old_digest = old.digest
+    assert stored_vector(dense_on, before) is not None
+
+    operations.save_draft(
+        asker=draft.asker,
+        question=draft,
+        title="工资被拖欠",
+        body="公司三个月没发工资",
+        category=draft.category,
+        urgency=draft.urgency,
+        consent_to_publish=False,
+    )
+    assert process_outbox()["embedded"] == 1
+    [new] = _stored_vectors(draft)  # replaced, not added
+    assert new.digest == dense.text_digest(_searched(draft)) != old_digest
+    assert stored_vector(dense_on, before) is None  # the old words' vector is gone
+    assert stored_vector(dense_on, _searched(draft)) is not None
+
+
+def test_with_dense_retrieval_off_the_indexer_stores_no_question_vectors(
+    app, search_index, create_question
+):
+    from knowledge.search.indexer import process_outbox
+
+    question = create_question()
+    assert process_outbox()["embedded"] == 0
+    assert _stored_vectors(question) == []
+
+
+def test_centering_takes_the_question_banks_common_direction_out(app, labour_law, dense_on):
+    import numpy as np
+
+    # Article 1 ("制定本法", general) is near every question of the bank; 30 and 39 are not.
+    vectors.embed_articles(dense_on)
+    index_ids = [a.id for a in labour_law.articles]
+    matrix = np.array(
+        [[0.0, 1.0, 0.0, 0.0, 0.0], [0.6, 0.0, 0.0, 0.0, 0.8], [0.0, 0.0, 0.0, 0.0, 1.0]],
+        dtype=np.float32,
+    )
+    bank_mean = np.array([0.0, 0.0, 0.0, 0.0, 1.0], dtype=np.float32)
+    index = dense.VectorIndex(index_ids, matrix, bank_mean=bank_mean)
+    question = np.array([0.6, 0.0, 0.0, 0.0, 0.8], dtype=np.float32)
+    with ranking.parameters(centering=0.0):
+        assert [i for i, _s in index.top(question, 3)] == [index_ids[1], index_ids[2], index_ids[0]]
+    with ranking.parameters(centering=1.0):
+        top = index.top(question, 3)
+        assert [i for i, _s in top] == [index_ids[1], index_ids[0], index_ids[2]]
+        assert dict(top) == pytest.approx(index.similarities(question, index_ids))
+    assert dense.VectorIndex(index_ids, matrix).top(question, 1)[0][1] == pytest.approx(1.0)
+
+
+def test_the_question_bank_is_embedded_once_per_model_and_text(app, labour_law, dense_on):
+    from knowledge.search.query_vectors import SearchQueryVector
+
+    texts = vectors.question_bank_texts()
+    assert len(texts) > 20 and all(texts)
+    assert vectors.embed_question_bank(dense_on) == len(texts)
+    assert vectors.embed_question_bank(dense_on) == 0
+    stored = db.session.query(SearchQueryVector).filter_by(kind=vectors.BANK_KIND).count()
+    assert stored == len(texts)
+    vectors.embed_articles(dense_on)
+    assert vectors.vector_index(dense_on).bank_similarity is not None
