@@ -1,12 +1,12 @@
-"""Moments are written as Babel would write them with the house patterns, in both languages."""
+"""Moments and days are written as Babel would write them with the house patterns (and the\nlocale's short ones), in both languages."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 
 from portal.core import clock
-from portal.core.i18n import MOMENT_PATTERNS, format_moment
+from portal.core.i18n import DAY_PATTERNS, MOMENT_PATTERNS, format_day, format_moment
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -18,6 +18,12 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
             moment = start + timedelta(hours=hours, minutes=hours % 60)
             for fmt, pattern in MOMENT_PATTERNS[language].items():
                 assert format_moment(moment, fmt) == format_datetime(moment, pattern)
+            assert format_moment(moment, "short") == format_datetime(moment, "short")
+            day = moment.date()
+            for fmt, pattern in DAY_PATTERNS[language].items():
+                assert format_day(day, fmt) == format_date(day, pattern)
+                assert format_day(moment, fmt) == format_date(moment, pattern)  # its local day
+            assert format_day(day, "short") == format_date(day, "short")
         aware = datetime(2027, 1, 1, 2, 5, tzinfo=UTC)
         assert format_moment(aware) == format_datetime(aware, MOMENT_PATTERNS[language]["medium"])
         assert format_moment(None) == ""
