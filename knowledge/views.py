@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from knowledge import operations
 from knowledge.forms import (
+    CAPACITY_MAX,
     ArticleForm,
     CapacityForm,
     MessageForm,
@@ -732,18 +733,10 @@ def staff_lawyers():
     ids = [u.id for u in lawyers]
     taken = taken_this_week(ids)
     load = open_load(ids)
-    rows = [
-        (
-            u,
-            taken.get(u.id, 0),
-            load.get(u.id, 0),
-            CapacityForm(
-                prefix=f"l{u.id}", formdata=None, weekly_capacity=u.lawyer_profile.weekly_capacity
-            ),
-        )
-        for u in lawyers
-    ]
-    return render_template("knowledge/staff_lawyers.html", rows=rows, page=page)
+    rows = [(u, taken.get(u.id, 0), load.get(u.id, 0)) for u in lawyers]
+    return render_template(
+        "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
+    )
 
 
 @login_required

@@ -138,11 +138,12 @@ def configure_templates(app):
 
     from portal.core.markdown import render as render_markdown
     from portal.core.nav import grouped
-    from portal.core.reference import industry_name
+    from portal.core.reference import industry_name, industry_names
     from portal.core.site import contact, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
+    app.jinja_env.filters["industries"] = industry_names
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
