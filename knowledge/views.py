@@ -562,7 +562,10 @@ def _verified_lawyers():
 
 
 def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """How many questions `stmt` selects, counted over their ids (whole rows would make the
+    database read every matching question's text)."""
+    ids = stmt.with_only_columns(Question.id).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
 
 def _first_rows(stmt) -> tuple[list, int]:

@@ -126,8 +126,10 @@ def seek(
         number = 2  # an `after` link without a number: at least the second page
 
     def count():
-        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
-        return db.session.scalar(counted) or 0
+        # Over the key alone: counting a subquery of whole rows made SQLite read each matching
+        # row's long texts (20 ms for 1,700 questions) where an index answers for the ids.
+        ids = stmt.with_only_columns(key).order_by(None)
+        return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
     total = cache.get_or_set(f"count:{count_key}", count_ttl, count) if count_key else count()
     total = max(total, (number - 1) * per_page + len(items))
