@@ -7,10 +7,11 @@ baseline's (a bare Flask + SQLAlchemy + Jinja page of 50 rows, rendered in the s
 The same pages as `bench.http`, rendered through Flask's test client as the demo staff user, and
 `bench.baseline`'s page through its own test client on the same database; each the best of
 --repeat runs after one warm-up (the short-lived caches are each worker's own, as
-`bench.http --cache memory`). "× base" is the page's CPU time over the baseline's: the goal
+`bench.http --cache memory`). The baseline is measured again before every page and its fastest
+run of the whole session is the reference. "× base" is the page's CPU time over it: the goal
 "at least 50% of the baseline's throughput" reads "× base ≤ 2". CPU time of the one thread
-is what waiting for a core on a shared machine does not inflate, so the ratio stays steady
-under load where requests per second do not. --profile prints each page's cProfile top 25.
+is what waiting for a core on a shared machine does not inflate, so the ratio stays steadier
+under load than requests per second. --profile prints each page's cProfile top 25.
 """
 
 import argparse
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 from bench.generate import DB_PATH, bench_database_name
-from bench.timing import best_of
+from bench.timing import Best, best_of
 
 TARGET_COST = 2.0  # at least 50% of the baseline's throughput
 
@@ -73,15 +74,12 @@ def main(argv=None):
         return base_client.get("/")
 
     base = best_of(base_page, repeat)
+    results = []
     print(
         f"best of {repeat} after a warm-up; load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
     )
     header = f"{'page':<30} {'status':>6} {'ms':>7} {'CPU ms':>7} {'SQL':>4} {'× base':>7}  target"
-    print(header)
-    print("-" * len(header))
-    print(f"{'baseline: 50 rows':<30} {200:>6} {base.wall * 1000:>7.1f} {base.cpu * 1000:>7.1f}")
-    missed = []
     for label, path in staff_pages(database_url):
         if args.only and not any(word in label for word in args.only):
             continue
@@ -90,20 +88,29 @@ def main(argv=None):
             statements.clear()
             return client.get(path)
 
+        again = best_of(base_page, repeat)
+        base = Best(min(base.wall, again.wall), min(base.cpu, again.cpu), again.result)
         best = best_of(page, repeat)
+        results.append((label, best, len(statements)))
+        if args.profile:
+            print(label)
+            profiler = cProfile.Profile()
+            profiler.runcall(page)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    print(header)
+    print("-" * len(header))
+    print(f"{'baseline: 50 rows':<30} {200:>6} {base.wall * 1000:>7.1f} {base.cpu * 1000:>7.1f}")
+    missed = []
+    for label, best, sql in results:
         cost = best.cpu / base.cpu if base.cpu else 0.0
         ok = cost <= TARGET_COST and best.result.status_code == 200
         if not ok:
             missed.append(label)
         print(
             f"{label:<30} {best.result.status_code:>6} {best.wall * 1000:>7.1f} "
-            f"{best.cpu * 1000:>7.1f} {len(statements):>4} {cost:>6.1f}×  "
+            f"{best.cpu * 1000:>7.1f} {sql:>4} {cost:>6.1f}×  "
             f"{'met' if ok else 'MISSED'}"
         )
-        if args.profile:
-            profiler = cProfile.Profile()
-            profiler.runcall(page)
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
     print(
         f"target: CPU time ≤ {TARGET_COST:.0f}× the baseline's (≥ 50% of its throughput); "
         f"{len(missed)} missed; load average at the end "
