@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import DB_PATH, bench_database_name
+from bench.timing import percentile
 
 # A loaded 2-core machine takes far longer than usual to import and preload the app.
 START_TIMEOUT = 180
@@ -163,11 +164,10 @@ def measure(port, path, *, requests, threads, cookie="") -> dict:
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies * 2 if len(latencies) < 2 else latencies, n=100)
     return {
         "rps": len(latencies) / elapsed,
-        "p50": quantiles[49] * 1000,
-        "p95": quantiles[94] * 1000,
+        "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000,
         "errors": sorted({str(e) for e in errors}),
     }
 

@@ -1,21 +1,30 @@
-"""Server time and SQL statements of each logged-in page, in process (no HTTP, no gunicorn):
+"""Server time and SQL statements of each logged-in page, in process, as a multiple of the fair
+baseline's (a bare Flask + SQLAlchemy + Jinja page of 50 rows, rendered in the same run):
 
     python -m bench.pages [--db instance/bench.db | --database-url postgresql://.../bench_x]
-                          [--repeat 5] [--only question lawyer]
+                          [--repeat 5] [--only question lawyer] [--profile]
 
-The same pages as `bench.http`, rendered through Flask's test client as the demo staff user; the
-best of --repeat runs after one warm-up (the short-lived caches are each worker's own, as
-`bench.http --cache memory`). On a shared machine the best of a few runs is steadier than a
-throughput figure; it shows where a page spends its time, not how many users it serves.
+The same pages as `bench.http`, rendered through Flask's test client as the demo staff user, and
+`bench.baseline`'s page through its own test client on the same database; each the best of
+--repeat runs after one warm-up (the short-lived caches are each worker's own, as
+`bench.http --cache memory`). The baseline is measured again before every page and its fastest
+run of the whole session is the reference. "× base" is the page's CPU time over it: the goal
+"at least 50% of the baseline's throughput" reads "× base ≤ 2". CPU time of the one thread
+is what waiting for a core on a shared machine does not inflate, so the ratio stays steadier
+under load than requests per second. --profile prints each page's cProfile top 25.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
-import time
 from pathlib import Path
 
 from bench.generate import DB_PATH, bench_database_name
+from bench.timing import Best, best_of
+
+TARGET_COST = 2.0  # at least 50% of the baseline's throughput
 
 
 def main(argv=None):
@@ -24,6 +33,7 @@ def main(argv=None):
     parser.add_argument("--database-url", help="a PostgreSQL bench database")
     parser.add_argument("--repeat", type=int, default=5, help="runs per page (at most 50)")
     parser.add_argument("--only", nargs="*", help="only pages whose label has a word")
+    parser.add_argument("--profile", action="store_true", help="cProfile each page once")
     args = parser.parse_args(argv)
     if args.database_url:
         bench_database_name(args.database_url)
@@ -44,6 +54,7 @@ def main(argv=None):
     from sqlalchemy import event
 
     import portal
+    from bench import baseline
     from bench.http import STAFF, staff_pages
     from portal.core.db import db
 
@@ -57,22 +68,54 @@ def main(argv=None):
     if response.status_code != 302:
         raise SystemExit("bench.pages: could not log in as the demo staff user")
     repeat = max(1, min(args.repeat, 50))
-    print(f"best of {repeat} after a warm-up; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'page':<30} {'status':>6} {'ms':>8} {'SQL':>4}")
-    for label, path in [("home (anonymous)", "/")] + staff_pages(database_url):
+    base_client = baseline.app.test_client()
+
+    def base_page():
+        return base_client.get("/")
+
+    base = best_of(base_page, repeat)
+    results = []
+    print(
+        f"best of {repeat} after a warm-up; load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
+    )
+    header = f"{'page':<30} {'status':>6} {'ms':>7} {'CPU ms':>7} {'SQL':>4} {'× base':>7}  target"
+    for label, path in staff_pages(database_url):
         if args.only and not any(word in label for word in args.only):
             continue
-        if label == "home (anonymous)":
-            continue  # needs a client without the log-in; bench.http measures it
-        client.get(path)
-        best = None
-        for _ in range(repeat):
+
+        def page(path=path):
             statements.clear()
-            started = time.perf_counter()
-            response = client.get(path)
-            elapsed = time.perf_counter() - started
-            best = elapsed if best is None else min(best, elapsed)
-        print(f"{label:<30} {response.status_code:>6} {best * 1000:>8.1f} {len(statements):>4}")
+            return client.get(path)
+
+        again = best_of(base_page, repeat)
+        base = Best(min(base.wall, again.wall), min(base.cpu, again.cpu), again.result)
+        best = best_of(page, repeat)
+        results.append((label, best, len(statements)))
+        if args.profile:
+            print(label)
+            profiler = cProfile.Profile()
+            profiler.runcall(page)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    print(header)
+    print("-" * len(header))
+    print(f"{'baseline: 50 rows':<30} {200:>6} {base.wall * 1000:>7.1f} {base.cpu * 1000:>7.1f}")
+    missed = []
+    for label, best, sql in results:
+        cost = best.cpu / base.cpu if base.cpu else 0.0
+        ok = cost <= TARGET_COST and best.result.status_code == 200
+        if not ok:
+            missed.append(label)
+        print(
+            f"{label:<30} {best.result.status_code:>6} {best.wall * 1000:>7.1f} "
+            f"{best.cpu * 1000:>7.1f} {sql:>4} {cost:>6.1f}×  "
+            f"{'met' if ok else 'MISSED'}"
+        )
+    print(
+        f"target: CPU time ≤ {TARGET_COST:.0f}× the baseline's (≥ 50% of its throughput); "
+        f"{len(missed)} missed; load average at the end "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     return 0
 
 

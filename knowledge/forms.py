@@ -94,9 +94,12 @@ class RoutingRuleForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+CAPACITY_MAX = 100
+
+
 class CapacityForm(FlaskForm):
     weekly_capacity = IntegerField(
-        _l("Weekly capacity"), validators=[InputRequired(), NumberRange(min=0, max=100)]
+        _l("Weekly capacity"), validators=[InputRequired(), NumberRange(min=0, max=CAPACITY_MAX)]
     )
     submit = SubmitField(_l("Save"))
 

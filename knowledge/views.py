@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from knowledge import operations
 from knowledge.forms import (
+    CAPACITY_MAX,
     ArticleForm,
     CapacityForm,
     MessageForm,
@@ -569,15 +570,22 @@ def _verified_lawyers():
 
 
 def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """How many questions `stmt` selects, counted over their ids (whole rows would make the
+    database read every matching question's text)."""
+    ids = stmt.with_only_columns(Question.id).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
 
 def _first_rows(stmt) -> tuple[list, int]:
     """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
-    there are in all: the overview shows a glimpse, the full lists are paged."""
-    rows = db.session.scalars(
-        stmt.options(joinedload(Question.enterprise)).limit(OVERVIEW_ROWS)
-    ).all()
+    there are in all: the overview shows a glimpse, the full lists are paged. The ids first:
+    sorting whole rows (their long texts) to keep twenty made this the page's slowest query."""
+    ids = db.session.scalars(stmt.with_only_columns(Question.id).limit(OVERVIEW_ROWS)).all()
+    loaded = db.session.scalars(
+        select(Question).options(joinedload(Question.enterprise)).where(Question.id.in_(ids or [0]))
+    )
+    by_id = {question.id: question for question in loaded}
+    rows = [by_id[i] for i in ids if i in by_id]
     return rows, (len(rows) if len(rows) < OVERVIEW_ROWS else _count(stmt))
 
 
@@ -677,10 +685,13 @@ def staff_overdue():
     require(can_manage_questions(current_user))
     stmt = operations.overdue_questions_stmt().order_by(None)
     page = seek(
-        stmt.options(joinedload(Question.enterprise)),
+        stmt,
         (Question.deadline_dt, Question.id),
         PER_PAGE,
         descending=False,
+        count_key="questions:overdue",
+        ids_first=True,
+        options=(joinedload(Question.enterprise),),
     )
     return render_template("knowledge/staff_overdue.html", page=page)
 
@@ -733,18 +744,10 @@ def staff_lawyers():
     ids = [u.id for u in lawyers]
     taken = taken_this_week(ids)
     load = open_load(ids)
-    rows = [
-        (
-            u,
-            taken.get(u.id, 0),
-            load.get(u.id, 0),
-            CapacityForm(
-                prefix=f"l{u.id}", formdata=None, weekly_capacity=u.lawyer_profile.weekly_capacity
-            ),
-        )
-        for u in lawyers
-    ]
-    return render_template("knowledge/staff_lawyers.html", rows=rows, page=page)
+    rows = [(u, taken.get(u.id, 0), load.get(u.id, 0)) for u in lawyers]
+    return render_template(
+        "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
+    )
 
 
 @login_required

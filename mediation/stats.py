@@ -56,6 +56,39 @@ def case_stats(committee_id=None, start=None, end=None) -> dict:
     return _figures(_case_rows(committee_id, start, end), _categories())
 
 
+def case_summary(committee_id: int) -> dict:
+    """The committee page's three figures (open, overdue, success rate) as `case_stats` counts
+    them, by two grouped counts in the database instead of reading every case of the committee."""
+    now = utcnow()
+    agreed_archive = Case.agreement.has()
+    rows = db.session.execute(
+        select(Case.status, agreed_archive, func.count())
+        .where(Case.committee_id == committee_id)
+        .group_by(Case.status, agreed_archive)
+    ).all()
+    overdue = db.session.scalar(
+        select(func.count()).where(
+            Case.committee_id == committee_id,
+            Case.status.in_(RUNNING_STATUSES),
+            Case.due_dt < now,
+        )
+    )
+    open_cases = agreed = failed = 0
+    for status, has_agreement, n in rows:
+        status = CaseStatus(status)
+        open_cases += n if status in OPEN_STATUSES else 0
+        if status in AGREED or (status == CaseStatus.archived and has_agreement):
+            agreed += n
+        elif status == CaseStatus.failed:
+            failed += n
+    decided = agreed + failed
+    return {
+        "open": open_cases,
+        "overdue": overdue or 0,
+        "success_rate": round(100 * agreed / decided, 1) if decided else None,
+    }
+
+
 def case_stats_by_committee(start=None, end=None) -> dict:
     """{committee id: figures} for every committee, in two queries whatever their number."""
     rows_of = {}

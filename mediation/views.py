@@ -33,7 +33,7 @@ from mediation.models import (
     RulesKind,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
-from mediation.stats import case_stats, case_stats_by_committee
+from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import clock, listfilter, once
@@ -214,7 +214,7 @@ def committee_detail(committee_id):
         rules_kinds=RULES_KIND_LABELS,
         can_manage=can_manage,
         can_enter=permissions.can_enter_case(current_user, committee),
-        stats=case_stats(committee_id=committee.id),
+        stats=case_summary(committee.id),
     )
 
 

@@ -138,11 +138,12 @@ def configure_templates(app):
 
     from portal.core.markdown import render as render_markdown
     from portal.core.nav import grouped
-    from portal.core.reference import industry_name
+    from portal.core.reference import industry_name, industry_names
     from portal.core.site import contact, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
+    app.jinja_env.filters["industries"] = industry_names
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -151,6 +152,7 @@ def configure_templates(app):
         from flask import request
 
         from portal.core.cache import get_or_set, nav_key
+        from portal.core.shell import fragment
         from portal.notifications.operations import unread_count
 
         items = app.extensions.get("portal.nav", [])
@@ -163,22 +165,34 @@ def configure_templates(app):
             shown = set(get_or_set(key, app.config["CACHE_TTL_NAV"], visible_endpoints))
         else:
             shown = set(visible_endpoints())
-        nav = grouped(
-            [
+        section = (request.endpoint or "").split(".")[0]
+
+        def nav_context():
+            menu = [
                 (endpoint, label, group)
                 for _order, endpoint, label, _visible, group in items
                 if endpoint in shown
-            ],
-            request.endpoint,
-        )
+            ]
+            return {"nav_items": grouped(menu, request.endpoint)}
+
+        def shell_context():
+            return {"site_name": name, "contact": details, "url_endpoints": endpoints}
+
+        endpoints = app.view_functions
+        name, details = site_name(), contact()
+        settings = (name, tuple(details.items()))
         unread = unread_count(current_user) if current_user.is_authenticated else 0
         return {
-            "nav_items": nav,
+            "shell_nav": lambda: fragment(
+                "_shell_nav.html", (tuple(sorted(shown)), section), nav_context
+            ),
+            "shell_footer": lambda: fragment("_shell_footer.html", settings, shell_context),
+            "shell_editor": lambda: fragment("_shell_editor.html", (), shell_context),
             "unread_count": unread,
             "get_locale": get_locale,
-            "site_name": site_name(),
-            "contact": contact(),
-            "url_endpoints": app.view_functions,
+            "site_name": name,
+            "contact": details,
+            "url_endpoints": endpoints,
         }
 
     @app.after_request

@@ -302,7 +302,7 @@ class AppealReferral(db.Model):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     # Who the public form says they are, until staff link the item to an enterprise.
     firm_name: Mapped[str] = mapped_column(String(200), default="")
-    firm_uscc: Mapped[str] = mapped_column(String(18), default="")
+    firm_uscc: Mapped[str] = mapped_column(String(18), default="", index=True)
     contact: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text, default="")

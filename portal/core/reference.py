@@ -69,6 +69,19 @@ def industry_name(code: str | None) -> str:
     return localized(*INDUSTRIES[code])
 
 
+def industry_names(codes, separator: str = "、") -> str:
+    """Several industries' names, joined: the language looked up once, not once a name."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    english = locale is not None and locale.language == "en"
+    names = (
+        (INDUSTRIES[code][1] if english else INDUSTRIES[code][0]) if code in INDUSTRIES else code
+        for code in codes or ()
+    )
+    return separator.join(name for name in names if name)
+
+
 def industry_choices():
     return [(code, f"{code} · {industry_name(code)}") for code in INDUSTRIES]
 

@@ -29,13 +29,14 @@ def enterprise_choices():
 
 
 def lawyer_choices():
-    lawyers = db.session.scalars(
-        select(User)
+    # Two columns, not 330 whole accounts: every group page builds this list for its form.
+    lawyers = db.session.execute(
+        select(User.id, User.name)
         .join(User.lawyer_profile)
         .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
         .order_by(User.name)
     )
-    return [(u.id, u.name) for u in lawyers]
+    return [(user_id, name) for user_id, name in lawyers]
 
 
 def chamber_choices():

@@ -329,6 +329,16 @@ def group_list_options():
     )
 
 
+def group_row_options():
+    """What the staff list of groups shows per row (chamber, number of firms, counsel): the
+    firms themselves are not loaded, only their seats."""
+    return (
+        joinedload(CounselGroup.chamber),
+        selectinload(CounselGroup.memberships),
+        selectinload(CounselGroup.lawyer_seats).joinedload(CounselLawyerSeat.lawyer),
+    )
+
+
 def service_list_options():
     """What a list of services shows: its group, firm and lawyer."""
     return (

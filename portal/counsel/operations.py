@@ -26,6 +26,7 @@ from portal.counsel.models import (
     ServiceKind,
     ServiceStatus,
 )
+from portal.counsel.reports import coverage_changed
 from portal.counsel.workflow import CounselError
 from portal.notifications.operations import notify
 
@@ -189,6 +190,7 @@ def create_group(*, name, start_date, end_date, enterprises, lawyers, by, chambe
     for lawyer in lawyers:
         _seat_lawyer(group, lawyer, start_date)
     _flush_seats()
+    coverage_changed()
     log(
         "counsel_group.create",
         group,
@@ -221,6 +223,7 @@ def add_member(group, enterprise, *, by, on=None):
     check_firm(enterprise)
     membership = _seat_firm(group, enterprise, on or clock.today())
     _flush_seats()
+    coverage_changed()
     log(
         "counsel_group.add_member",
         group,
@@ -241,6 +244,7 @@ def remove_member(group, membership, *, by, on=None):
     if membership.group_id != group.id or membership.left_on is not None:
         raise CounselError(_l("This enterprise is not a current member of the group."))
     membership.left_on = on or clock.today()
+    coverage_changed()
     log(
         "counsel_group.remove_member",
         group,
@@ -304,6 +308,7 @@ def renew_group(group, *, start_date, end_date, by):
     )
     group.start_date, group.end_date = start_date, end_date
     _flush_seats()
+    coverage_changed()
     log(
         "counsel_group.renew",
         group,
@@ -324,6 +329,7 @@ def end_group(group, *, by, on=None):
         membership.left_on = on
     for seat in group.current_lawyer_seats:
         seat.left_on = on
+    coverage_changed()
     log("counsel_group.end", group, by=by, summary=group.name)
 
 

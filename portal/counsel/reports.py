@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import Enterprise, Verification, enterprise_chambers
 from portal.core import clock
+from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.counsel.models import (
@@ -30,9 +31,25 @@ def _chamber_firms(chamber_id):
     )
 
 
+COVERAGE_KEY = "counsel:coverage"
+COVERAGE_TTL = 30  # seconds; a newly verified firm counts as eligible within this time
+
+
 def coverage(chamber_id: int | None = None) -> dict:
     """Active groups, covered and eligible firms; with chamber_id, the chamber's groups and its
-    member firms only."""
+    member firms only. The federation's figures (the groups list shows them on every view: three
+    counts over thousands of firms) are kept briefly in the short-lived cache and dropped when
+    a group or its firms change (`coverage_changed`)."""
+    if chamber_id is None:
+        return get_or_set(COVERAGE_KEY, COVERAGE_TTL, _coverage)
+    return _coverage(chamber_id)
+
+
+def coverage_changed() -> None:
+    invalidate(COVERAGE_KEY)
+
+
+def _coverage(chamber_id: int | None = None) -> dict:
     eligible_stmt = (
         select(func.count())
         .select_from(Enterprise)

@@ -38,6 +38,7 @@ from portal.counsel.models import (
     RequestStatus,
     ServiceStatus,
     group_list_options,
+    group_row_options,
     service_list_options,
 )
 from portal.counsel.workflow import CounselError, transition_request, transition_service
@@ -53,7 +54,7 @@ def index():
         status = request.args.get("status", "active")
         stmt = (
             select(CounselGroup)
-            .options(*group_list_options())
+            .options(*group_row_options())
             .order_by(CounselGroup.end_date, CounselGroup.id)
         )
         if status in ("active", "ended"):

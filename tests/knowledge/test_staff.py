@@ -1,5 +1,6 @@
 """Staff: routing rules, roster and capacity, overdue list, reassignment, figures and XLSX."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -50,6 +51,32 @@ def test_roster_shows_capacity_and_load_and_staff_change_capacity(
         data={f"l{matching_lawyer.id}-weekly_capacity": "8"},
     )
     assert matching_lawyer.lawyer_profile.weekly_capacity == 8
+
+
+def test_the_rosters_capacity_field_is_the_capacity_forms_own_and_names_the_industries(
+    app, client, login, dummy_staff, create_lawyer
+):
+    from flask_babel import gettext
+
+    from knowledge.forms import CapacityForm
+
+    lawyer = create_lawyer(industries="CF", weekly_capacity=7)
+    login(dummy_staff)
+    page = client.get("/questions/staff/lawyers", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
+    written = re.search(rf'<input [^>]*name="l{lawyer.id}-weekly_capacity"[^>]*>', page).group()
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        label = gettext("Weekly capacity")
+        form = CapacityForm(prefix=f"l{lawyer.id}", formdata=None, weekly_capacity=7)
+        rendered = str(
+            form.weekly_capacity(
+                class_="form-control form-control-sm",
+                **{"aria-label": f"{label} · {lawyer.name}"},
+            )
+        )
+    assert written == rendered
+    assert "制造业、批发和零售业" in page  # C and F, in the page's language
 
 
 def test_overdue_question_is_listed_and_reassigned(

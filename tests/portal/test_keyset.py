@@ -94,3 +94,19 @@ def test_the_accounts_list_pages_by_plain_links(client, login, create_user, dumm
     back = PREV.search(second).group(1).replace("&amp;", "&")
     assert "seek59@example.com" in client.get(back).get_data(as_text=True)
     assert client.get("/account/staff/users?after=99999999999").status_code == 400
+
+
+def test_ids_first_gives_the_same_pages_in_the_same_order_both_ways(app, create_user):
+    made = _users(create_user, 17)
+    made[3].created_dt = made[9].created_dt  # a tie, broken by id
+    db.session.flush()
+    stmt = select(User).where(User.email.like("seek%"))
+    columns = (User.created_dt, User.id)
+    plain = _walk(app, stmt, columns, 4, descending=False)
+    by_ids = _walk(app, stmt, columns, 4, descending=False, ids_first=True)
+    assert [ids for _n, ids, _p in by_ids] == [ids for _n, ids, _p in plain]
+    assert len({i for _n, ids, _p in by_ids for i in ids}) == 17
+    last = by_ids[-1][2]
+    with app.test_request_context("/", query_string=last.prev_args):
+        back = seek(stmt, columns, 4, descending=False, ids_first=True)
+    assert [u.id for u in back.items] == by_ids[-2][1]

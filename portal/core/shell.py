@@ -1,0 +1,39 @@
+"""The page shell's fragments that are the same for every user who sees the same menu.
+
+The top menu, the footer and the editor's labels are built from translated strings, `url_for`
+and settings only: the same bytes for everyone with the same visible menu items, language and
+current section. Rendered once per process and kept (bounded), they stop costing every page
+its ~50 translations and ~25 URL builds. Nothing of one user (name, unread count, CSRF token,
+the page's own address) is inside a cached fragment; those stay in base.html.
+"""
+
+import threading
+
+from flask import current_app, request
+from markupsafe import Markup
+
+from portal.core.i18n import current_language
+
+MAX_FRAGMENTS = 512
+
+_lock = threading.Lock()
+
+
+def _store() -> dict:
+    return current_app.extensions.setdefault("portal.shell_fragments", {})
+
+
+def fragment(template: str, key: tuple, make_context) -> Markup:
+    """`template` rendered with `make_context()`, cached under the language, the script root and
+    `key`; `key` must hold everything in that context that changes the output (the context is
+    built only when the fragment is not cached yet)."""
+    full_key = (template, current_language(), request.script_root, key)
+    store = _store()
+    html = store.get(full_key)
+    if html is None:
+        html = Markup(current_app.jinja_env.get_template(template).render(**make_context()))
+        with _lock:
+            if len(store) >= MAX_FRAGMENTS:
+                store.clear()
+            store[full_key] = html
+    return html

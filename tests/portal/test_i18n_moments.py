@@ -1,0 +1,38 @@
+"""Moments and days are written as Babel would write them with the house patterns (and the\nlocale's short ones), in both languages."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask_babel import format_date, format_datetime
+
+from portal.core import clock
+from portal.core.i18n import DAY_PATTERNS, MOMENT_PATTERNS, format_day, format_moment
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_moments_read_as_babel_writes_them_through_the_year(app, language):
+    header = "zh-CN" if language == "zh_CN" else "en"
+    start = clock.utc(2026, 12, 31, 15, 59)  # 23:59 in Shenyang, a minute before the new year
+    with app.test_request_context("/", headers={"Accept-Language": header}):
+        for hours in range(0, 24 * 400, 37):
+            moment = start + timedelta(hours=hours, minutes=hours % 60)
+            for fmt, pattern in MOMENT_PATTERNS[language].items():
+                assert format_moment(moment, fmt) == format_datetime(moment, pattern)
+            assert format_moment(moment, "short") == format_datetime(moment, "short")
+            day = moment.date()
+            for fmt, pattern in DAY_PATTERNS[language].items():
+                assert format_day(day, fmt) == format_date(day, pattern)
+                assert format_day(moment, fmt) == format_date(moment, pattern)  # its local day
+            assert format_day(day, "short") == format_date(day, "short")
+        aware = datetime(2027, 1, 1, 2, 5, tzinfo=UTC)
+        assert format_moment(aware) == format_datetime(aware, MOMENT_PATTERNS[language]["medium"])
+        assert format_moment(None) == ""
+
+
+@pytest.mark.parametrize(
+    "header, text",
+    [("zh-CN", "2026年11月10日（周二）19:30"), ("en", "Tue 10 Nov 2026, 19:30")],
+)
+def test_a_moment_is_shown_in_shenyang_time_with_the_weekday(app, header, text):
+    with app.test_request_context("/", headers={"Accept-Language": header}):
+        assert format_moment(clock.utc(2026, 11, 10, 11, 30), "long") == text
