@@ -1,7 +1,7 @@
 """appeals: index the firm's credit code (an item's possible duplicates are looked up by it)
 
 Revision ID: b8d4f6a1c3e5
-Revises: a7c3e5f90b12
+Revises: b5e1d7c3a902
 Create Date: 2026-11-30 15:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b8d4f6a1c3e5"
-down_revision = "a7c3e5f90b12"
+down_revision = "b5e1d7c3a902"
 branch_labels = None
 depends_on = None
 
