@@ -709,6 +709,24 @@ def search(
         filter_cache[cache_key] = allowed
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
         return result
+    matches = _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed)
+    if matches is not None:
+        # One pass gives the page, the exact total and the facet counts.
+        ranked = [(searcher.stored_fields(n), score) for n, score in matches.top(limit)]
+        if facets:
+            result.total = matches.total
+            for name in FACET_FIELDS:
+                result.facets[name] = sorted(
+                    ((value, n) for value, n in matches.counts(name).items() if value),
+                    key=lambda item: (-item[1], item[0]),
+                )
+        elif count:
+            result.total = len(matches.matched)
+        else:
+            result.total = len(ranked)
+        return _finish(
+            result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
+        )
     # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
     hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
     if facets:
@@ -736,6 +754,22 @@ def search(
         result.total = hits.scored_length()
     ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
     return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+
+
+def _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed):
+    """A flat OR of words scored over arrays (knowledge.search.postings), or None for what
+    only Whoosh's matchers run (phrases, AND, NOT, other scorers)."""
+    from knowledge.search import postings
+
+    if not postings.applies(parsed):
+        return None
+    mask = filter_cache.get((cache_key, "mask"))
+    if mask is None:
+        mask = filter_cache[(cache_key, "mask")] = postings.allowed_mask(searcher, allowed)
+    try:
+        return postings.Matches(searcher, parsed, mask)
+    except postings.Unsupported:
+        return None
 
 
 def _dense_source(kinds, filters):

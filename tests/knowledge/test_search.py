@@ -289,3 +289,99 @@ def test_highlight_marks_words_and_prefixes_of_stemmed_english():
     html = str(engine.highlight("Signed contracts: 违约金 <b>", ["contract", "违约金"]))
     assert "<mark>contract</mark>s" in html and "<mark>违约金</mark>" in html
     assert "&lt;b&gt;" in html
+
+
+def _varied_documents(fake_source, count=60):
+    """Documents over a small vocabulary, in many segments (one commit each), one deleted and
+    one replaced (deletions in a segment), some private, with categories and industries."""
+    import random
+
+    rng = random.Random(7)
+    words = [
+        "合同",
+        "违约金",
+        "劳动",
+        "工资",
+        "拖欠",
+        "工程款",
+        "担保",
+        "股权",
+        "转让",
+        "公司",
+        "责任",
+        "赔偿",
+        "期限",
+        "解除",
+        "补偿",
+    ]
+    for n in range(1, count + 1):
+        engine.index(
+            fake_source.put(
+                n,
+                title="".join(rng.sample(words, rng.randint(1, 3))),
+                body="，".join(rng.choice(words) for _ in range(rng.randint(0, 30))),
+                category=rng.choice(["contract", "labour", ""]),
+                industry=rng.choice("CEF"),
+                access=["public"] if n % 7 else ["staff"],
+            )
+        )
+    engine.remove(fake_source.kind, 5)
+    engine.index(fake_source.put(9, title="违约金 违约金 合同", body="违约金过高的调整"))
+
+
+def _everything(results):
+    return [(hit.id, hit.score) for hit in results.hits], results.total, results.facets
+
+
+def test_flat_or_queries_give_whooshs_own_scores_order_totals_and_facets(
+    fake_source, monkeypatch, whoosh_only, dummy_staff
+):
+    from knowledge.search import postings
+
+    _varied_documents(fake_source)
+    searcher, _filters = engine._handle().searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    searches = [
+        dict(query="违约金"),
+        dict(query="合同 违约金 调整"),
+        dict(query="公司拖欠工资怎么办"),
+        dict(query="劳动 解除 补偿", page=2, per_page=5),
+        dict(query="工程款 担保", facets=False, count=False),
+        dict(query="股权 转让 责任", facets=False),
+        dict(query="合同 赔偿", user=dummy_staff),
+        dict(query="合同 期限", filters={"category": "labour"}),
+    ]
+    ran = []
+    monkeypatch.setattr(postings, "Matches", _spy(postings.Matches, ran))
+    arrays = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    assert len(ran) == len(searches)  # every one of them took the array path
+    monkeypatch.setattr(postings, "applies", lambda query: False)
+    matchers = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    assert arrays == matchers
+    assert all(hits for hits, _total, _facets in arrays)
+    # Within the postings budget as well (the pruned query is what both run).
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 20)
+    pruned = _everything(engine.search("合同 违约金 公司 劳动"))
+    monkeypatch.undo()
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 20)
+    assert _everything(engine.search("合同 违约金 公司 劳动")) == pruned
+
+
+def _spy(cls, calls):
+    def make(*args, **kwargs):
+        calls.append(args)
+        return cls(*args, **kwargs)
+
+    return make
+
+
+def test_phrases_and_operators_still_run_on_whooshs_matchers(fake_source, monkeypatch, whoosh_only):
+    from knowledge.search import postings
+
+    engine.index(fake_source.put(1, title="劳动合同解除", body="解除劳动合同"))
+    engine.index(fake_source.put(2, title="合同", body="劳动 解除"))
+    ran = []
+    monkeypatch.setattr(postings, "Matches", _spy(postings.Matches, ran))
+    assert _ids(engine.search('"劳动合同" AND 解除')) == [1]
+    assert set(_ids(engine.search("劳动 AND 解除"))) == {1, 2}
+    assert not ran

@@ -1,0 +1,182 @@
+"""Flat OR queries on the Whoosh index, scored a term's postings at a time (numpy).
+
+Every plain query the portal runs is, after parsing and the postings budget
+(engine.prune_common_terms), an OR of single words in title and body. Whoosh scores such a query
+one posting at a time in Python and then walks every document number of the index to collect
+the matches (its array matcher clears and scans a 2,048-slot array per stretch of documents):
+at 100,000 documents that walk alone costs more than the 50 ms a search may take. Here each
+term's postings are read block by block into arrays and BM25F is computed over the whole array.
+
+The scores are Whoosh's own, bit for bit: the same scorer object gives idf, average length, B
+and K1; the per-posting formula and the order of the additions are the same (IEEE doubles in
+both); ties go to the lower document number as in Whoosh's collector. The same pass gives the
+exact total and the facet counts, so the search page needs no second, unscored pass.
+"""
+
+import weakref
+
+import numpy as np
+from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import Or, Term
+
+# Per segment (keyed by its per-document reader, which a refreshed searcher replaces when the
+# segment changes): field lengths and facet codes as arrays, built once.
+_ARRAYS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def applies(query) -> bool:
+    """Whether query is a flat OR of words (what this module runs)."""
+    return (
+        isinstance(query, Or)
+        and bool(query.subqueries)
+        and all(isinstance(q, Term) for q in query.subqueries)
+    )
+
+
+class Matches:
+    """The documents an OR query matches among the allowed ones, with Whoosh's scores."""
+
+    def __init__(self, searcher, query, allowed_mask):
+        size = searcher.doc_count_all()
+        self.searcher = searcher
+        self.scores = np.zeros(size, dtype=np.float64)
+        self.posted = np.zeros(size, dtype=bool)
+        for subsearcher, offset in searcher.leaf_searchers():
+            self._add_segment(subsearcher, offset, query)
+        live = allowed_mask & self.posted
+        # Whoosh's array matcher reports a document when its summed score is above zero.
+        self.matched = np.flatnonzero(live & (self.scores > 0))
+        self.every = np.flatnonzero(live)
+
+    def _add_segment(self, subsearcher, offset, query):
+        reader = subsearcher.reader()
+        weighting = subsearcher.weighting
+        for term in query.subqueries:
+            fieldname = term.fieldname
+            if fieldname not in subsearcher.schema:
+                continue
+            text = subsearcher.schema[fieldname].to_bytes(term.text)
+            if (fieldname, text) not in reader:
+                continue
+            scorer = weighting.scorer(subsearcher, fieldname, text)
+            ids, weights = _postings(reader, fieldname, text)
+            if not len(ids):
+                continue
+            ids += offset
+            self.posted[ids] = True
+            if not isinstance(scorer, scoring.BM25FScorer):
+                raise Unsupported(type(scorer).__name__)
+            lengths = _lengths(subsearcher, fieldname)[ids - offset]
+            idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            # scoring.bm25(), written out over arrays in the same order of operations.
+            scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+            if term.boost != 1.0:
+                scores = scores * term.boost  # Whoosh's WrappingMatcher
+            if query.boost != 1.0:
+                scores = scores * query.boost  # the array matcher's boost
+            self.scores[ids] += scores  # a term's document numbers are unique
+
+    @property
+    def total(self) -> int:
+        return int(len(self.every))
+
+    def top(self, limit: int):
+        """[(document number, score)], best first, ties by document number (Whoosh's order)."""
+        scores = self.scores[self.matched]
+        docnums = self.matched
+        if limit < len(docnums):
+            # Everything scoring at least the limit-th best (ties at the edge included).
+            edge = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            keep = scores >= edge
+            scores, docnums = scores[keep], docnums[keep]
+        order = np.lexsort((docnums, -scores))[:limit]
+        return [(int(docnums[i]), float(scores[i])) for i in order]
+
+    def counts(self, fieldname) -> dict:
+        """{value: number of matches} of a sortable field, as Whoosh's facet counts."""
+        counts: dict = {}
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            size = subsearcher.doc_count_all()
+            start, end = np.searchsorted(self.every, [offset, offset + size])
+            if start == end:
+                continue
+            values, codes = _facet_codes(subsearcher, fieldname)
+            for code, n in enumerate(np.bincount(codes[self.every[start:end] - offset])):
+                if n:
+                    counts[values[code]] = counts.get(values[code], 0) + int(n)
+        return counts
+
+
+class Unsupported(Exception):
+    """A query this module cannot score exactly as Whoosh does (the caller uses Whoosh)."""
+
+
+def allowed_mask(searcher, docnums) -> np.ndarray:
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    if docnums:
+        mask[np.fromiter(docnums, dtype=np.int64, count=len(docnums))] = True
+    return mask
+
+
+def _postings(reader, fieldname, text):
+    """(document numbers, weights as float64 of Whoosh's float32) of a term, deleted left out."""
+    matcher = reader.postings(fieldname, text)
+    excluded = None
+    if isinstance(matcher, FilterMatcher):
+        excluded, matcher = matcher._ids, matcher.child
+    ids, weights = [], []
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks at a time (the matcher's own block decoding, without the per-posting calls).
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    ids = np.array(ids, dtype=np.int64)
+    # Whoosh keeps weights in float32 arrays and scores with their double value.
+    weights = np.array(weights, dtype=np.float32).astype(np.float64)
+    if excluded:
+        keep = ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+        ids, weights = ids[keep], weights[keep]
+    return ids, weights
+
+
+def _segment_arrays(subsearcher):
+    reader = subsearcher.reader()
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None:
+        raise Unsupported(type(reader).__name__)
+    return _ARRAYS.setdefault(perdoc, {})
+
+
+def _lengths(subsearcher, fieldname):
+    """The segment's field lengths as Whoosh's BM25F reads them (engine._field_lengths)."""
+    from knowledge.search.engine import _field_lengths
+
+    cache = _segment_arrays(subsearcher)
+    key = ("length", fieldname)
+    if key not in cache:
+        cache[key] = np.array(_field_lengths(subsearcher, fieldname), dtype=np.float64)
+    return cache[key]
+
+
+def _facet_codes(subsearcher, fieldname):
+    """(values, code of each document's value) of a sortable field in one segment."""
+    cache = _segment_arrays(subsearcher)
+    key = ("facet", fieldname)
+    if key not in cache:
+        column = subsearcher.reader().column_reader(fieldname)
+        values, codes = np.unique(
+            np.array([column[n] for n in range(subsearcher.doc_count_all())], dtype=object),
+            return_inverse=True,
+        )
+        cache[key] = (list(values), codes.astype(np.int64))
+    return cache[key]
