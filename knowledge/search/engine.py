@@ -498,17 +498,26 @@ POSTINGS_BUDGET = int(os.environ.get("SEARCH_POSTINGS_BUDGET", "30000"))
 
 def prune_common_terms(query, searcher):
     """For a plain OR of words: stay within the postings budget; score with a preloaded array."""
+    return within_budget(
+        query,
+        lambda terms: sum(searcher.doc_frequency(t.fieldname, t.text) for t in terms),
+        POSTINGS_BUDGET,
+    )
+
+
+def within_budget(query, frequency, budget):
+    """A plain OR of words without its most common words beyond budget, keeping the two rarest
+    (frequency(terms): the cost of a word's terms, one per field); any other query as it is."""
     if not isinstance(query, Or) or not all(isinstance(q, Term) for q in query.subqueries):
         return query  # phrases, AND, NOT: exactly as written
     subqueries = list(query.subqueries)
-    postings = {}
+    terms_of = {}
     for term in subqueries:
-        postings[term.text] = postings.get(term.text, 0) + searcher.doc_frequency(
-            term.fieldname, term.text
-        )
+        terms_of.setdefault(term.text, []).append(term)
+    postings = {text: frequency(terms) for text, terms in terms_of.items()}
     kept, spent = set(), 0
     for text in sorted(postings, key=postings.get):
-        if len(kept) >= 2 and spent + postings[text] > POSTINGS_BUDGET:
+        if len(kept) >= 2 and spent + postings[text] > budget:
             break
         kept.add(text)
         spent += postings[text]
@@ -681,6 +690,7 @@ def search(
         if parsed is NullQuery:
             return result
         words = query_words(parsed)
+        parsed = pg_backend.prune_common_terms(parsed)
         ranked, result.total, counts = pg_backend.search(
             parsed, principals_for(user), kinds, filters, limit, facets=facets, count=count
         )

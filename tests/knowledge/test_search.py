@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from knowledge.search import engine
 from knowledge.search.analysis import segment
 from knowledge.search.indexer import process_outbox
@@ -385,3 +387,28 @@ def test_phrases_and_operators_still_run_on_whooshs_matchers(fake_source, monkey
     assert _ids(engine.search('"劳动合同" AND 解除')) == [1]
     assert set(_ids(engine.search("劳动 AND 解除"))) == {1, 2}
     assert not ran
+
+
+def test_postgres_leaves_out_its_most_common_words_by_the_planners_statistics(
+    app, fake_source, monkeypatch
+):
+    from sqlalchemy import text
+
+    from knowledge.search import pg_backend
+
+    if app.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("PostgreSQL backend")
+    for n in range(1, 6):
+        engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
+    engine.index(fake_source.put(9, title="定金罚则"))
+    db.session.execute(text("ANALYZE search_documents"))
+    monkeypatch.setitem(pg_backend._statistics, "read_at", None)
+    frequency, _rare = pg_backend.lexeme_frequencies()
+    assert frequency["合同"] > frequency.get("违约", 0)
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 3)
+    parsed, _message, _plain = engine.parse_query("合同 违约 定金", engine.parse_schema())
+    kept = {text for _field, text in pg_backend.prune_common_terms(parsed).iter_all_terms()}
+    assert kept == {"定金", "违约"}
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 1000)
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 3, 4, 5, 9}
