@@ -135,6 +135,7 @@ class _IndexHandle:
     def __init__(self, path):
         self.path = path
         self.mutex = threading.Lock()
+        self.reading = threading.Lock()
         self._ix = None
         self._searcher = None
         self._filters = {}
@@ -703,13 +704,27 @@ def search(
             result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
         )
     handle = _handle()
+    principals = principals_for(user)
+    # A Whoosh reader seeks and reads its files: one search at a time reads them per process.
+    with handle.reading:
+        words, ranked = _whoosh_ranked(
+            handle, wanted, result, principals, kinds, filters, limit, facets, count
+        )
+    if ranked is None:
+        return result
+    return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+
+
+def _whoosh_ranked(handle, wanted, result, principals, kinds, filters, limit, facets, count):
+    """(query words, [(stored fields, score)] best first) from the Whoosh index; the total and
+    (facets) the facet counts go into result. ranked is None when nothing can match."""
     searcher, filter_cache = handle.searcher()
     parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
     if parsed is NullQuery:
-        return result
+        return None, None
     words = query_words(parsed)
     parsed = prune_common_terms(parsed, searcher)
-    filter_query = _filter_query(principals_for(user), kinds, filters)
+    filter_query = _filter_query(principals, kinds, filters)
     cache_key = repr(filter_query)
     allowed = filter_cache.get(cache_key)
     if allowed is None:
@@ -718,7 +733,7 @@ def search(
             filter_cache.clear()
         filter_cache[cache_key] = allowed
     if not allowed:  # (Whoosh reads an empty filter as no filter at all)
-        return result
+        return words, None
     matches = _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed)
     if matches is not None:
         # One pass gives the page, the exact total and the facet counts.
@@ -734,9 +749,7 @@ def search(
             result.total = len(matches.matched)
         else:
             result.total = len(ranked)
-        return _finish(
-            result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
-        )
+        return words, ranked
     # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
     hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
     if facets:
@@ -762,8 +775,7 @@ def search(
         result.total = len(hits)
     else:
         result.total = hits.scored_length()
-    ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
-    return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+    return words, [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
 
 
 def _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed):
