@@ -195,6 +195,9 @@ class Report(dict):
         print(f"{key:28} {value}", flush=True)
 
 
+RECALL_ONLY = False
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -280,17 +283,27 @@ def whoosh_part(app, docs, queries, labelled, report, reuse=False, profile=None)
             whoosh_seconds = whoosh_build(docs, app)
             report["whoosh_index_docs_per_s"] = round(len(docs) / whoosh_seconds)
         report["whoosh_index_mb"] = round(engine.index_size_bytes() / 1e6, 1)
-        measure("whoosh", engine_search, queries, labelled, report, profile=profile)
+        measure(
+            "whoosh",
+            engine_search,
+            queries,
+            labelled,
+            report,
+            profile=profile,
+            recall_only=RECALL_ONLY,
+        )
 
 
-def measure(name, search, queries, labelled, report, server_cpu=None, profile=None):
+def measure(
+    name, search, queries, labelled, report, server_cpu=None, profile=None, recall_only=False
+):
     """p50/p95 with facets and counts (the search page), top-10 only, and recall@10.
 
     Wall clock, this thread's CPU time and (PostgreSQL) the server backend's CPU time per query:
     on a shared machine the wall clock is mostly waiting for a core.
     """
     search("预热", True)
-    for label, facets in (("", True), ("_no_facets", False)):
+    for label, facets in () if recall_only else (("", True), ("_no_facets", False)):
         times = timed(lambda q, f=facets: search(q, f), queries, server_cpu)
         for column, values in times.items():
             suffix = {"wall": "", "cpu": "_cpu", "server": "_server_cpu"}[column]
@@ -357,6 +370,7 @@ def postgres_part(url, docs, queries, labelled, report, reuse=False, profile=Non
                 report,
                 server_cpu=backend_cpu_clock(),
                 profile=profile,
+                recall_only=RECALL_ONLY,
             )
         db.session.remove()
         db.engine.dispose()
@@ -417,7 +431,10 @@ def main(argv=None):
         choices=["top10", "api"],
         help="also print a cProfile of every query (top-10 or the search page's call)",
     )
+    parser.add_argument("--recall-only", action="store_true", help="no timings, recall@10 only")
     args = parser.parse_args(argv)
+    global RECALL_ONLY
+    RECALL_ONLY = args.recall_only
 
     rng = random.Random(args.seed)
     articles, questions = load_corpus()

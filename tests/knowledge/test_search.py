@@ -412,3 +412,16 @@ def test_postgres_leaves_out_its_most_common_words_by_the_planners_statistics(
     assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
     monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 1000)
     assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 3, 4, 5, 9}
+
+
+def test_postgres_matches_words_looked_for_in_title_and_body_without_weights():
+    from knowledge.search import pg_backend
+
+    schema = engine.parse_schema()
+    both, _message, _plain = engine.parse_query("违约金 调整", schema)
+    assert pg_backend.match_tsquery(both) == "('违约' | '违约金' | '调整')"
+    assert ":A" in pg_backend.to_tsquery(both) and ":B" in pg_backend.to_tsquery(both)
+    title_only, _message, _plain = engine.parse_query("title:违约金 title:调整", schema)
+    assert pg_backend.match_tsquery(title_only) is None
+    phrase, _message, _plain = engine.parse_query('"劳动合同" 解除', schema)
+    assert pg_backend.match_tsquery(phrase) is None
