@@ -126,27 +126,49 @@ def _postings(reader, fieldname, text):
     excluded = None
     if isinstance(matcher, FilterMatcher):
         excluded, matcher = matcher._ids, matcher.child
-    ids, weights = [], []
-    if isinstance(matcher, W3LeafMatcher):
-        # Whole blocks at a time (the matcher's own block decoding, without the per-posting calls).
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        ids, weights = _block_postings(matcher)
     else:
+        ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    ids = np.array(ids, dtype=np.int64)
-    # Whoosh keeps weights in float32 arrays and scores with their double value.
-    weights = np.array(weights, dtype=np.float32).astype(np.float64)
+        ids = np.array(ids, dtype=np.int64)
+        # Whoosh keeps weights in float32 arrays and scores with their double value.
+        weights = np.array(weights, dtype=np.float32).astype(np.float64)
     if excluded:
         keep = ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
         ids, weights = ids[keep], weights[keep]
     return ids, weights
+
+
+def _block_postings(matcher):
+    """A W3 posting list read whole blocks at a time: each block's pickled tuple of document
+    number deltas (from 0 in every block) and weights (None: all 1.0; one float: all the same),
+    decoded with numpy instead of Whoosh's per-posting generator."""
+    deltas, weights, starts = [], [], []
+    while matcher.is_active():
+        matcher._read_data()
+        block_deltas, block_weights = matcher._data[0], matcher._data[1]
+        count = len(block_deltas)
+        starts.append(len(deltas))
+        deltas.extend(block_deltas)
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        matcher._next_block()
+    running = np.cumsum(np.array(deltas, dtype=np.int64))
+    if len(starts) > 1:
+        # Every block counts from 0: take off what the blocks before it summed to.
+        lengths = np.diff(np.array(starts + [len(deltas)]))
+        before = np.concatenate(([0], running[np.array(starts[1:]) - 1]))
+        running = running - np.repeat(before, lengths)
+    # Whoosh keeps weights in float32 arrays and scores with their double value.
+    return running, np.array(weights, dtype=np.float32).astype(np.float64)
 
 
 def _segment_arrays(subsearcher):

@@ -293,9 +293,10 @@ def test_highlight_marks_words_and_prefixes_of_stemmed_english():
     assert "&lt;b&gt;" in html
 
 
-def _varied_documents(fake_source, count=60):
-    """Documents over a small vocabulary, in many segments (one commit each), one deleted and
-    one replaced (deletions in a segment), some private, with categories and industries."""
+def _varied_documents(fake_source, count=300):
+    """Documents over a small vocabulary: most in one segment (posting lists of several blocks),
+    the last 30 in segments of their own, one deleted and one replaced (deletions in a segment),
+    some private, with categories and industries."""
     import random
 
     rng = random.Random(7)
@@ -316,17 +317,23 @@ def _varied_documents(fake_source, count=60):
         "解除",
         "补偿",
     ]
-    for n in range(1, count + 1):
-        engine.index(
-            fake_source.put(
-                n,
-                title="".join(rng.sample(words, rng.randint(1, 3))),
-                body="，".join(rng.choice(words) for _ in range(rng.randint(0, 30))),
-                category=rng.choice(["contract", "labour", ""]),
-                industry=rng.choice("CEF"),
-                access=["public"] if n % 7 else ["staff"],
-            )
+    docs = [
+        fake_source.put(
+            n,
+            title="".join(rng.sample(words, rng.randint(1, 3))),
+            body="，".join(rng.choice(words) for _ in range(rng.randint(0, 30))),
+            category=rng.choice(["contract", "labour", ""]),
+            industry=rng.choice("CEF"),
+            access=["public"] if n % 7 else ["staff"],
         )
+        for n in range(1, count + 1)
+    ]
+    handle = engine._handle()
+    writer = handle.ix.writer()
+    engine.write_documents(writer, docs[:-30])
+    writer.commit()
+    for doc in docs[-30:]:
+        engine.index(doc)
     engine.remove(fake_source.kind, 5)
     engine.index(fake_source.put(9, title="违约金 违约金 合同", body="违约金过高的调整"))
 
@@ -343,6 +350,7 @@ def test_flat_or_queries_give_whooshs_own_scores_order_totals_and_facets(
     _varied_documents(fake_source)
     searcher, _filters = engine._handle().searcher()
     assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    assert searcher.doc_frequency("body", "合同") > 128  # Whoosh's posting block size
     searches = [
         dict(query="违约金"),
         dict(query="合同 违约金 调整"),
