@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import text
 from whoosh.index import exists_in
 
-from knowledge.search import engine
+from knowledge.search import engine, postings
 from knowledge.search.analysis import segment
 from portal.core import clock
 
@@ -304,6 +304,7 @@ def measure(
     """
     search("预热", True)
     for label, facets in () if recall_only else (("", True), ("_no_facets", False)):
+        postings.clear_cache()  # each pass starts without decoded posting lists
         times = timed(lambda q, f=facets: search(q, f), queries, server_cpu)
         for column, values in times.items():
             suffix = {"wall": "", "cpu": "_cpu", "server": "_server_cpu"}[column]

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 import time
-import weakref
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -95,21 +95,42 @@ def make_schema():
 # ---------------------------------------------------------------------------- the index on disk
 
 
-# Field lengths of each segment, read once per segment (not once per scored posting).
-_LENGTHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# What is worked out once per segment (field lengths, facet values, decoded postings), by segment
+# id: a segment's files never change (its deletions are filtered by the searcher), and Whoosh
+# opens new readers for every segment when the index changes, so keying by reader would redo it
+# all (a second or two at 100,000 documents) on the first search after every indexed change.
+SEGMENTS_KEPT = 64
+_segment_caches: "OrderedDict[str, dict]" = OrderedDict()
+_segment_caches_mutex = threading.Lock()
+
+
+def segment_cache(reader) -> dict | None:
+    """The dict kept for the segment reader reads (None for a reader of several segments)."""
+    segment = getattr(reader, "segment", None)
+    if segment is None or getattr(reader, "_perdoc", None) is None:
+        return None
+    key = segment().segment_id()
+    with _segment_caches_mutex:
+        cache = _segment_caches.get(key)
+        if cache is None:
+            cache = _segment_caches[key] = {}
+            while len(_segment_caches) > SEGMENTS_KEPT:
+                _segment_caches.popitem(last=False)
+        _segment_caches.move_to_end(key)
+        return cache
 
 
 def _field_lengths(searcher, fieldname):
     """Every document's length of `fieldname` in the segment `searcher` reads, as a list (None
     when the searcher spans several segments: Whoosh scores those segment by segment)."""
     reader = searcher.reader()
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is None:
+    cache = segment_cache(reader)
+    if cache is None:
         return None
-    lengths = _LENGTHS.setdefault(perdoc, {}).get(fieldname)
+    lengths = cache.get(("lengths", fieldname))
     if lengths is None:
         lengths = [reader.doc_field_length(n, fieldname, 1) for n in range(reader.doc_count_all())]
-        _LENGTHS[perdoc][fieldname] = lengths
+        cache[("lengths", fieldname)] = lengths
     return lengths
 
 
@@ -633,11 +654,15 @@ def highlight(text: str, words, maxchars: int = 200) -> Markup:
     matches = list(pattern.finditer(text)) if pattern else []
     start = 0
     if matches:
-        best = 0
+        # The matches do not overlap and come in order, so their ends grow too: one pointer
+        # finds how many fit in the window opening at each match.
+        best, fits = 0, 0
         for i, match in enumerate(matches):
-            inside = sum(1 for m in matches[i:] if m.end() <= match.start() + maxchars)
-            if inside > best:
-                best, start = inside, max(0, match.start() - 20)
+            fits = max(fits, i)
+            while fits < len(matches) and matches[fits].end() <= match.start() + maxchars:
+                fits += 1
+            if fits - i > best:
+                best, start = fits - i, max(0, match.start() - 20)
     end = min(len(text), start + maxchars)
     parts, cursor = [], start
     for match in matches:

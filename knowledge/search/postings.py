@@ -13,17 +13,23 @@ both); ties go to the lower document number as in Whoosh's collector. The same p
 exact total and the facet counts, so the search page needs no second, unscored pass.
 """
 
-import weakref
+import os
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import Or, Term
 
-# Per segment (keyed by its per-document reader, which a refreshed searcher replaces when the
-# segment changes): field lengths and facet codes as arrays, built once.
-_ARRAYS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# Decoded posting lists of the most used words, by (segment id, field, word), least recently
+# used dropped beyond this many postings in all (8 bytes each: 16 MB per process by default).
+CACHED_POSTINGS = int(os.environ.get("SEARCH_POSTINGS_CACHE", "2000000"))
+# Shorter lists are decoded every time (cheap, and they would crowd out the long ones).
+CACHE_FROM = 500
+_cache: "OrderedDict[tuple, tuple]" = OrderedDict()
+_cache_size = 0
+_cache_mutex = threading.Lock()
 
 
 def applies(query) -> bool:
@@ -61,14 +67,14 @@ class Matches:
             if (fieldname, text) not in reader:
                 continue
             scorer = weighting.scorer(subsearcher, fieldname, text)
-            ids, weights = _postings(reader, fieldname, text)
-            if not len(ids):
-                continue
-            ids += offset
-            self.posted[ids] = True
             if not isinstance(scorer, scoring.BM25FScorer):
                 raise Unsupported(type(scorer).__name__)
-            lengths = _lengths(subsearcher, fieldname)[ids - offset]
+            segment_ids, weights = _postings(reader, fieldname, text)
+            if not len(segment_ids):
+                continue
+            ids = segment_ids + offset  # (a new array: the cached one stays as it is)
+            self.posted[ids] = True
+            lengths = _lengths(subsearcher, fieldname)[segment_ids]
             idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
             # scoring.bm25(), written out over arrays in the same order of operations.
             scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
@@ -120,12 +126,29 @@ def allowed_mask(searcher, docnums) -> np.ndarray:
     return mask
 
 
+def clear_cache():
+    """Forget every decoded posting list (the benchmark times cold and warm runs)."""
+    global _cache_size
+    with _cache_mutex:
+        _cache.clear()
+        _cache_size = 0
+
+
 def _postings(reader, fieldname, text):
-    """(document numbers, weights as float64 of Whoosh's float32) of a term, deleted left out."""
+    """(document numbers, weights as float64 of Whoosh's float32) of a term in one segment.
+
+    Deleted documents are in: the allowed mask (Whoosh's own filter query, which skips them)
+    takes them out."""
+    global _cache_size
+    key = (reader.segment().segment_id(), fieldname, text)
+    with _cache_mutex:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+    if found is not None:
+        return found[0], found[1].astype(np.float64)
     matcher = reader.postings(fieldname, text)
-    excluded = None
-    if isinstance(matcher, FilterMatcher):
-        excluded, matcher = matcher._ids, matcher.child
+    matcher = getattr(matcher, "child", matcher)  # (a FilterMatcher leaving out the deleted)
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         ids, weights = _block_postings(matcher)
     else:
@@ -136,11 +159,16 @@ def _postings(reader, fieldname, text):
             matcher.next()
         ids = np.array(ids, dtype=np.int64)
         # Whoosh keeps weights in float32 arrays and scores with their double value.
-        weights = np.array(weights, dtype=np.float32).astype(np.float64)
-    if excluded:
-        keep = ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
-        ids, weights = ids[keep], weights[keep]
-    return ids, weights
+        weights = np.array(weights, dtype=np.float32)
+    if CACHE_FROM <= len(ids) <= CACHED_POSTINGS:
+        with _cache_mutex:
+            if key not in _cache:
+                _cache[key] = (ids, weights)
+                _cache_size += len(ids)
+                while _cache_size > CACHED_POSTINGS:
+                    _key, (dropped, _weights) = _cache.popitem(last=False)
+                    _cache_size -= len(dropped)
+    return ids, weights.astype(np.float64)
 
 
 def _block_postings(matcher):
@@ -168,15 +196,16 @@ def _block_postings(matcher):
         before = np.concatenate(([0], running[np.array(starts[1:]) - 1]))
         running = running - np.repeat(before, lengths)
     # Whoosh keeps weights in float32 arrays and scores with their double value.
-    return running, np.array(weights, dtype=np.float32).astype(np.float64)
+    return running, np.array(weights, dtype=np.float32)
 
 
 def _segment_arrays(subsearcher):
-    reader = subsearcher.reader()
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is None:
-        raise Unsupported(type(reader).__name__)
-    return _ARRAYS.setdefault(perdoc, {})
+    from knowledge.search.engine import segment_cache
+
+    cache = segment_cache(subsearcher.reader())
+    if cache is None:
+        raise Unsupported(type(subsearcher.reader()).__name__)
+    return cache
 
 
 def _lengths(subsearcher, fieldname):

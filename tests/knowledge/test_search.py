@@ -348,6 +348,7 @@ def test_flat_or_queries_give_whooshs_own_scores_order_totals_and_facets(
     from knowledge.search import postings
 
     _varied_documents(fake_source)
+    applies = postings.applies
     searcher, _filters = engine._handle().searcher()
     assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
     assert searcher.doc_frequency("body", "合同") > 128  # Whoosh's posting block size
@@ -363,12 +364,23 @@ def test_flat_or_queries_give_whooshs_own_scores_order_totals_and_facets(
     ]
     ran = []
     monkeypatch.setattr(postings, "Matches", _spy(postings.Matches, ran))
+    monkeypatch.setattr(postings, "CACHE_FROM", 1)
+    postings.clear_cache()
     arrays = [_everything(engine.search(**kwargs)) for kwargs in searches]
     assert len(ran) == len(searches)  # every one of them took the array path
+    assert postings._cache  # decoded posting lists kept ...
+    assert [_everything(engine.search(**kwargs)) for kwargs in searches] == arrays  # ... and used
     monkeypatch.setattr(postings, "applies", lambda query: False)
     matchers = [_everything(engine.search(**kwargs)) for kwargs in searches]
     assert arrays == matchers
     assert all(hits for hits, _total, _facets in arrays)
+    # After the index changed (a new segment, a deletion in a kept one), still the same.
+    engine.index(fake_source.put(301, title="保证金 合同 公司", body="劳动 解除 补偿"))
+    engine.remove(fake_source.kind, 12)
+    matchers = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    monkeypatch.setattr(postings, "applies", applies)
+    assert [_everything(engine.search(**kwargs)) for kwargs in searches] == matchers
+    assert _ids(engine.search("保证金 合同"))[:1] == [301]
     # Within the postings budget as well (the pruned query is what both run).
     monkeypatch.setattr(engine, "POSTINGS_BUDGET", 20)
     pruned = _everything(engine.search("合同 违约金 公司 劳动"))
