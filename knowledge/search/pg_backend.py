@@ -235,8 +235,10 @@ def _where(principals, kinds, filters):
 
 # A query ranks every row it matches (ts_rank reads each row's tsvector: ~10-25 µs a row here).
 # Over this many estimated rows its most common words are left out, as on Whoosh
-# (engine.POSTINGS_BUDGET), keeping the two rarest.
-ROWS_BUDGET = int(os.environ.get("SEARCH_PG_ROWS_BUDGET", "5000"))
+# (engine.POSTINGS_BUDGET), keeping the two rarest. At 100,000 documents 20,000 kept recall@10
+# (0.887 against 0.893 with every word) at a third of the server's CPU; 5,000 and 10,000 were
+# faster at the median but lost recall (0.853, 0.870): docs/benchmarks-search.md.
+ROWS_BUDGET = int(os.environ.get("SEARCH_PG_ROWS_BUDGET", "20000"))
 # How long a process keeps the lexeme frequencies it read from pg_stats.
 STATISTICS_SECONDS = 300.0
 
