@@ -445,3 +445,25 @@ def test_postgres_matches_words_looked_for_in_title_and_body_without_weights():
     assert pg_backend.match_tsquery(title_only) is None
     phrase, _message, _plain = engine.parse_query('"劳动合同" 解除', schema)
     assert pg_backend.match_tsquery(phrase) is None
+
+
+def test_an_indexed_change_keeps_what_was_worked_out_for_the_other_segments(
+    fake_source, whoosh_only
+):
+    handle = engine._handle()
+    writer = handle.ix.writer()
+    engine.write_documents(
+        writer, [fake_source.put(n, title="合同", body="违约金") for n in (1, 2)]
+    )
+    writer.commit()
+    engine.search("违约金")
+    searcher, _filters = handle.searcher()
+    ((first, _offset),) = searcher.leaf_searchers()
+    kept = engine.segment_cache(first.reader())
+    assert ("lengths", "body") in kept
+    engine.index(fake_source.put(3, title="定金"))
+    assert _ids(engine.search("违约金 定金"))
+    searcher, _filters = handle.searcher()
+    readers = [s.reader() for s, _offset in searcher.leaf_searchers()]
+    assert len(readers) == 2 and first.reader() not in readers  # Whoosh opened new readers
+    assert any(engine.segment_cache(r) is kept for r in readers)
