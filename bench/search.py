@@ -26,8 +26,9 @@ from pathlib import Path
 import jieba.analyse
 from flask import Flask
 from sqlalchemy import text
+from whoosh.index import exists_in
 
-from knowledge.search import engine
+from knowledge.search import engine, postings
 from knowledge.search.analysis import segment
 from portal.core import clock
 
@@ -194,6 +195,9 @@ class Report(dict):
         print(f"{key:28} {value}", flush=True)
 
 
+RECALL_ONLY = False
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -240,6 +244,20 @@ def fts_search(db, text, limit=10):
     ]
 
 
+def fts_part(path, docs, queries, labelled, report, reuse=False):
+    if reuse:
+        fts = sqlite3.connect(str(path))
+    else:
+        fts, fts_seconds = fts_build(docs, str(path))
+        report["fts5_index_docs_per_s"] = round(len(docs) / fts_seconds)
+    report["fts5_index_mb"] = round(os.path.getsize(path) / 1e6, 1)
+    fts_times = timed(lambda q: fts_search(fts, q), queries)["wall"]
+    report["fts5_p50_ms"] = round(statistics.median(fts_times), 1)
+    report["fts5_p95_ms"] = round(percentile(fts_times, 95), 1)
+    report["fts5_recall_at_10"] = round(recall(lambda q: fts_search(fts, q), labelled), 3)
+    fts.close()
+
+
 # ---------------------------------------------------------------------------- Whoosh (engine)
 
 
@@ -258,32 +276,67 @@ def engine_search(text, facets, limit=10):
     return [hit.id for hit in found.hits]
 
 
-def whoosh_part(app, docs, queries, labelled, report, reuse=False):
+def whoosh_part(app, docs, queries, labelled, report, reuse=False, profile=None):
     with app.app_context():
         segment("预热")  # jieba's dictionary, once
         if not reuse:
             whoosh_seconds = whoosh_build(docs, app)
             report["whoosh_index_docs_per_s"] = round(len(docs) / whoosh_seconds)
         report["whoosh_index_mb"] = round(engine.index_size_bytes() / 1e6, 1)
-        measure("whoosh", engine_search, queries, labelled, report)
+        measure(
+            "whoosh",
+            engine_search,
+            queries,
+            labelled,
+            report,
+            profile=profile,
+            recall_only=RECALL_ONLY,
+        )
 
 
-def measure(name, search, queries, labelled, report):
-    """p50/p95 with facets and counts (the search page), top-10 only, and recall@10."""
-    search("预热", True)
-    with_facets = timed(lambda q: search(q, True), queries)
-    top_only = timed(lambda q: search(q, False), queries)
-    report[f"{name}_p50_ms"] = round(statistics.median(with_facets), 1)
-    report[f"{name}_p95_ms"] = round(percentile(with_facets, 95), 1)
-    report[f"{name}_no_facets_p50_ms"] = round(statistics.median(top_only), 1)
-    report[f"{name}_no_facets_p95_ms"] = round(percentile(top_only, 95), 1)
+def measure(
+    name, search, queries, labelled, report, server_cpu=None, profile=None, recall_only=False
+):
+    """p50/p95 with facets and counts (the search page), top-10 only, and recall@10.
+
+    Wall clock, this thread's CPU time and (PostgreSQL) the server backend's CPU time per query:
+    on a shared machine the wall clock is mostly waiting for a core.
+    """
+    # A worker's first search reads each segment's field lengths and facet values (once per
+    # segment, seconds at 100,000 documents): not what the timed queries should measure.
+    search("合同 公司", True)
+    for label, facets in () if recall_only else (("", True), ("_no_facets", False)):
+        postings.clear_cache()  # each pass starts without decoded posting lists
+        times = timed(lambda q, f=facets: search(q, f), queries, server_cpu)
+        for column, values in times.items():
+            suffix = {"wall": "", "cpu": "_cpu", "server": "_server_cpu"}[column]
+            report[f"{name}{label}{suffix}_p50_ms"] = round(statistics.median(values), 1)
+            report[f"{name}{label}{suffix}_p95_ms"] = round(percentile(values, 95), 1)
+        slowest = sorted(zip(times["wall"], queries, strict=True), reverse=True)[:3]
+        report[f"{name}{label}_slowest"] = [f"{ms:.0f} ms {q[:24]}" for ms, q in slowest]
     report[f"{name}_recall_at_10"] = round(recall(lambda q: search(q, False), labelled), 3)
+    if profile:
+        profiled(lambda q: search(q, profile == "api"), queries)
+
+
+def profiled(function, queries, top=30):
+    """cProfile over every query once: where a search's time goes."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for query in queries:
+        function(query)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
 # ---------------------------------------------------------------------------- PostgreSQL backend
 
 
-def postgres_part(url, docs, queries, labelled, report, reuse=False):
+def postgres_part(url, docs, queries, labelled, report, reuse=False, profile=None):
     """The engine with SEARCH_BACKEND=postgres over the same documents, in url's database."""
     from knowledge.search import pg_backend
     from portal.core.db import db
@@ -312,18 +365,47 @@ def postgres_part(url, docs, queries, labelled, report, reuse=False):
             db.session.commit()
         report["postgres_index_mb"] = round(pg_backend.size_bytes() / 1e6, 1)
         with app.test_request_context("/"):
-            measure("postgres", engine_search, queries, labelled, report)
+            measure(
+                "postgres",
+                engine_search,
+                queries,
+                labelled,
+                report,
+                server_cpu=backend_cpu_clock(),
+                profile=profile,
+                recall_only=RECALL_ONLY,
+            )
         db.session.remove()
         db.engine.dispose()
 
 
-def timed(function, queries):
-    times = []
+def timed(function, queries, server_cpu=None):
+    """{"wall": [ms], "cpu": [ms of this thread], "server": [ms of the database backend]}."""
+    times = {"wall": [], "cpu": []}
+    if server_cpu:
+        times["server"] = []
     for query in queries:
+        server_before = server_cpu() if server_cpu else 0
+        cpu_before = time.thread_time()
         started = time.perf_counter()
         function(query)
-        times.append((time.perf_counter() - started) * 1000)
+        times["wall"].append((time.perf_counter() - started) * 1000)
+        times["cpu"].append((time.thread_time() - cpu_before) * 1000)
+        if server_cpu:
+            times["server"].append((server_cpu() - server_before) * 1000)
     return times
+
+
+def backend_cpu_clock():
+    """Seconds of CPU the current session's PostgreSQL backend has used (the server must be on
+    this machine: /proc/<pid>/schedstat), or None when it cannot be read."""
+    from portal.core.db import db
+
+    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():
+        return None
+    return lambda: int(path.read_text().split()[0]) / 1e9
 
 
 def recall(function, labelled):
@@ -346,7 +428,16 @@ def main(argv=None):
         help="PostgreSQL URL for the postgres backend (its search_documents table is replaced)",
     )
     parser.add_argument("--skip-whoosh", action="store_true", help="only PostgreSQL and FTS5")
+    parser.add_argument("--skip-fts", action="store_true", help="no SQLite FTS5 baseline")
+    parser.add_argument(
+        "--profile",
+        choices=["top10", "api"],
+        help="also print a cProfile of every query (top-10 or the search page's call)",
+    )
+    parser.add_argument("--recall-only", action="store_true", help="no timings, recall@10 only")
     args = parser.parse_args(argv)
+    global RECALL_ONLY
+    RECALL_ONLY = args.recall_only
 
     rng = random.Random(args.seed)
     articles, questions = load_corpus()
@@ -357,31 +448,27 @@ def main(argv=None):
     ]
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
-    reuse = args.reuse and (workdir / "fts.db").exists()
-    if not reuse:
+    # Each index is reused only if it is there (a run stopped half-way rebuilds the rest).
+    reuse_whoosh = args.reuse and exists_in(str(workdir / "whoosh"))
+    reuse_fts = args.reuse and (workdir / "fts.db").exists()
+    if not reuse_whoosh and not args.skip_whoosh:
         shutil.rmtree(workdir / "whoosh", ignore_errors=True)
-        if (workdir / "fts.db").exists():
-            os.remove(workdir / "fts.db")
+    if not reuse_fts and not args.skip_fts and (workdir / "fts.db").exists():
+        os.remove(workdir / "fts.db")
     app = Flask(__name__)
     app.config["SEARCH_INDEX_DIR"] = str(workdir / "whoosh")
 
     report = Report({"docs": len(docs), "queries": len(queries), "labelled": len(labelled)})
+    report["load_average"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     if args.postgres:
-        postgres_part(args.postgres, docs, queries, labelled, report, reuse=args.reuse)
+        postgres_part(
+            args.postgres, docs, queries, labelled, report, reuse=args.reuse, profile=args.profile
+        )
     if not args.skip_whoosh:
-        whoosh_part(app, docs, queries, labelled, report, reuse=reuse)
-
-    if reuse:
-        fts = sqlite3.connect(str(workdir / "fts.db"))
-    else:
-        fts, fts_seconds = fts_build(docs, str(workdir / "fts.db"))
-        report["fts5_index_docs_per_s"] = round(len(docs) / fts_seconds)
-    report["fts5_index_mb"] = round(os.path.getsize(workdir / "fts.db") / 1e6, 1)
-    fts_times = timed(lambda q: fts_search(fts, q), queries)
-    report["fts5_p50_ms"] = round(statistics.median(fts_times), 1)
-    report["fts5_p95_ms"] = round(percentile(fts_times, 95), 1)
-    report["fts5_recall_at_10"] = round(recall(lambda q: fts_search(fts, q), labelled), 3)
-    fts.close()
+        whoosh_part(app, docs, queries, labelled, report, reuse=reuse_whoosh, profile=args.profile)
+    if not args.skip_fts:
+        fts_part(workdir / "fts.db", docs, queries, labelled, report, reuse=reuse_fts)
+    report["load_average_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
     print(json.dumps(report))
     if not args.workdir:

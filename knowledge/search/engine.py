@@ -18,7 +18,7 @@ import os
 import re
 import threading
 import time
-import weakref
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -95,21 +95,42 @@ def make_schema():
 # ---------------------------------------------------------------------------- the index on disk
 
 
-# Field lengths of each segment, read once per segment (not once per scored posting).
-_LENGTHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# What is worked out once per segment (field lengths, facet values, decoded postings), by segment
+# id: a segment's files never change (its deletions are filtered by the searcher), and Whoosh
+# opens new readers for every segment when the index changes, so keying by reader would redo it
+# all (a second or two at 100,000 documents) on the first search after every indexed change.
+SEGMENTS_KEPT = 64
+_segment_caches: "OrderedDict[str, dict]" = OrderedDict()
+_segment_caches_mutex = threading.Lock()
+
+
+def segment_cache(reader) -> dict | None:
+    """The dict kept for the segment reader reads (None for a reader of several segments)."""
+    segment = getattr(reader, "segment", None)
+    if segment is None or getattr(reader, "_perdoc", None) is None:
+        return None
+    key = segment().segment_id()
+    with _segment_caches_mutex:
+        cache = _segment_caches.get(key)
+        if cache is None:
+            cache = _segment_caches[key] = {}
+            while len(_segment_caches) > SEGMENTS_KEPT:
+                _segment_caches.popitem(last=False)
+        _segment_caches.move_to_end(key)
+        return cache
 
 
 def _field_lengths(searcher, fieldname):
     """Every document's length of `fieldname` in the segment `searcher` reads, as a list (None
     when the searcher spans several segments: Whoosh scores those segment by segment)."""
     reader = searcher.reader()
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is None:
+    cache = segment_cache(reader)
+    if cache is None:
         return None
-    lengths = _LENGTHS.setdefault(perdoc, {}).get(fieldname)
+    lengths = cache.get(("lengths", fieldname))
     if lengths is None:
         lengths = [reader.doc_field_length(n, fieldname, 1) for n in range(reader.doc_count_all())]
-        _LENGTHS[perdoc][fieldname] = lengths
+        cache[("lengths", fieldname)] = lengths
     return lengths
 
 
@@ -142,6 +163,7 @@ class _IndexHandle:
     def __init__(self, path):
         self.path = path
         self.mutex = threading.Lock()
+        self.reading = threading.Lock()
         self._ix = None
         self._searcher = None
         self._filters = {}
@@ -534,17 +556,26 @@ POSTINGS_BUDGET = int(os.environ.get("SEARCH_POSTINGS_BUDGET", "30000"))
 
 def prune_common_terms(query, searcher):
     """For a plain OR of words: stay within the postings budget; score with a preloaded array."""
+    return within_budget(
+        query,
+        lambda terms: sum(searcher.doc_frequency(t.fieldname, t.text) for t in terms),
+        POSTINGS_BUDGET,
+    )
+
+
+def within_budget(query, frequency, budget):
+    """A plain OR of words without its most common words beyond budget, keeping the two rarest
+    (frequency(terms): the cost of a word's terms, one per field); any other query as it is."""
     if not isinstance(query, Or) or not all(isinstance(q, Term) for q in query.subqueries):
         return query  # phrases, AND, NOT: exactly as written
     subqueries = list(query.subqueries)
-    postings = {}
+    terms_of = {}
     for term in subqueries:
-        postings[term.text] = postings.get(term.text, 0) + searcher.doc_frequency(
-            term.fieldname, term.text
-        )
+        terms_of.setdefault(term.text, []).append(term)
+    postings = {text: frequency(terms) for text, terms in terms_of.items()}
     kept, spent = set(), 0
     for text in sorted(postings, key=postings.get):
-        if len(kept) >= 2 and spent + postings[text] > POSTINGS_BUDGET:
+        if len(kept) >= 2 and spent + postings[text] > budget:
             break
         kept.add(text)
         spent += postings[text]
@@ -659,11 +690,15 @@ def highlight(text: str, words, maxchars: int = 200) -> Markup:
     matches = list(pattern.finditer(text)) if pattern else []
     start = 0
     if matches:
-        best = 0
+        # The matches do not overlap and come in order, so their ends grow too: one pointer
+        # finds how many fit in the window opening at each match.
+        best, fits = 0, 0
         for i, match in enumerate(matches):
-            inside = sum(1 for m in matches[i:] if m.end() <= match.start() + maxchars)
-            if inside > best:
-                best, start = inside, max(0, match.start() - 20)
+            fits = max(fits, i)
+            while fits < len(matches) and matches[fits].end() <= match.start() + maxchars:
+                fits += 1
+            if fits - i > best:
+                best, start = fits - i, max(0, match.start() - 20)
     end = min(len(text), start + maxchars)
     parts, cursor = [], start
     for match in matches:
@@ -722,6 +757,7 @@ def search(
         if parsed is NullQuery:
             return result
         words = query_words(parsed)
+        parsed = pg_backend.prune_common_terms(parsed)
         ranked, result.total, counts = pg_backend.search(
             parsed, principals_for(user), kinds, filters, limit, facets=facets, count=count
         )
@@ -733,59 +769,97 @@ def search(
         return _finish(
             result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
         )
-    ranked, words = _whoosh_ranked(result, wanted, kinds, filters, user, facets, count, limit)
+    handle = _handle()
+    principals = principals_for(user)
+    # searching(): no other thread's refresh closes this searcher's readers while it is used;
+    # reading: a Whoosh reader seeks and reads its files, one search at a time per process.
+    with handle.searching() as (searcher, filter_cache), handle.reading:
+        words, ranked = _whoosh_ranked(
+            searcher, filter_cache, wanted, result, principals, kinds, filters, limit, facets, count
+        )
     if ranked is None:
         return result
     return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
 
 
-def _whoosh_ranked(result, wanted, kinds, filters, user, facets, count, limit):
-    """([(stored fields, score)] best first, or None when nothing can match; the query's words)
-    from the Whoosh index, with result's totals and facets set; the searcher stays open (and
-    unclosed by other threads' refreshes) until the hits are read."""
-    with _handle().searching() as (searcher, filter_cache):
-        parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
-        if parsed is NullQuery:
-            return None, []
-        words = query_words(parsed)
-        parsed = prune_common_terms(parsed, searcher)
-        filter_query = _filter_query(principals_for(user), kinds, filters)
-        cache_key = repr(filter_query)
-        allowed = filter_cache.get(cache_key)
-        if allowed is None:
-            allowed = set(searcher.docs_for_query(filter_query))
-            if len(filter_cache) > 32:  # one set of up to N document numbers each
-                filter_cache.clear()
-            filter_cache[cache_key] = allowed
-        if not allowed:  # (Whoosh reads an empty filter as no filter at all)
-            return None, []
-        # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
-        hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
+def _whoosh_ranked(
+    searcher, filter_cache, wanted, result, principals, kinds, filters, limit, facets, count
+):
+    """(query words, [(stored fields, score)] best first) from the Whoosh index; the total and
+    (facets) the facet counts go into result. ranked is None when nothing can match."""
+    parsed, result.message, result.suggestion = parse_query(wanted, searcher.schema)
+    if parsed is NullQuery:
+        return None, None
+    words = query_words(parsed)
+    parsed = prune_common_terms(parsed, searcher)
+    filter_query = _filter_query(principals, kinds, filters)
+    cache_key = repr(filter_query)
+    allowed = filter_cache.get(cache_key)
+    if allowed is None:
+        allowed = set(searcher.docs_for_query(filter_query))
+        if len(filter_cache) > 32:  # one set of up to N document numbers each
+            filter_cache.clear()
+        filter_cache[cache_key] = allowed
+    if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+        return words, None
+    matches = _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed)
+    if matches is not None:
+        # One pass gives the page, the exact total and the facet counts.
+        ranked = [(searcher.stored_fields(n), score) for n, score in matches.top(limit)]
         if facets:
-            # Counts need every match, but not its score.
-            grouped = sorting.Facets()
-            for name in FACET_FIELDS:
-                grouped.add_field(name)
-            every = searcher.search(
-                parsed,
-                limit=None,
-                filter=allowed,
-                scored=False,
-                groupedby=grouped,
-                maptype=sorting.Count,
-            )
-            result.total = len(every)
+            result.total = matches.total
             for name in FACET_FIELDS:
                 result.facets[name] = sorted(
-                    ((value, n) for value, n in every.groups(name).items() if value),
+                    ((value, n) for value, n in matches.counts(name).items() if value),
                     key=lambda item: (-item[1], item[0]),
                 )
         elif count:
-            result.total = len(hits)
+            result.total = len(matches.matched)
         else:
-            result.total = hits.scored_length()
-        ranked = [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
-    return ranked, words
+            result.total = len(ranked)
+        return words, ranked
+    # The page of hits: top-N with Whoosh's block-quality skipping (no full collection).
+    hits = searcher.search(parsed, limit=limit, filter=allowed, terms=False)
+    if facets:
+        # Counts need every match, but not its score.
+        grouped = sorting.Facets()
+        for name in FACET_FIELDS:
+            grouped.add_field(name)
+        every = searcher.search(
+            parsed,
+            limit=None,
+            filter=allowed,
+            scored=False,
+            groupedby=grouped,
+            maptype=sorting.Count,
+        )
+        result.total = len(every)
+        for name in FACET_FIELDS:
+            result.facets[name] = sorted(
+                ((value, n) for value, n in every.groups(name).items() if value),
+                key=lambda item: (-item[1], item[0]),
+            )
+    elif count:
+        result.total = len(hits)
+    else:
+        result.total = hits.scored_length()
+    return words, [(hit.fields(), float(hit.score or 0.0)) for hit in hits[:limit]]
+
+
+def _flat_or_matches(searcher, parsed, filter_cache, cache_key, allowed):
+    """A flat OR of words scored over arrays (knowledge.search.postings), or None for what
+    only Whoosh's matchers run (phrases, AND, NOT, other scorers)."""
+    from knowledge.search import postings
+
+    if not postings.applies(parsed):
+        return None
+    mask = filter_cache.get((cache_key, "mask"))
+    if mask is None:
+        mask = filter_cache[(cache_key, "mask")] = postings.allowed_mask(searcher, allowed)
+    try:
+        return postings.Matches(searcher, parsed, mask)
+    except postings.Unsupported:
+        return None
 
 
 def _dense_source(kinds, filters):

@@ -12,6 +12,9 @@ together. Indexers serialise on a transaction-level advisory lock (two hosts run
 `flask search work` never write an older state over a newer one).
 """
 
+import os
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, DateTime, Index, String, Text, bindparam, delete, func, select, text
@@ -178,6 +181,20 @@ def to_tsquery(q) -> str | None:
     return "(" + " | ".join(words) + ")" if words else None
 
 
+def match_tsquery(q) -> str | None:
+    """For a flat OR of words each looked for in title and body: the same words without weights
+    (every position is a title or a body one, so it matches the same rows), which the GIN index
+    answers without reading each row's tsvector again; None for any other query."""
+    if not isinstance(q, wq.Or) or not all(isinstance(s, wq.Term) for s in q.subqueries):
+        return None
+    fields_of = {}
+    for term in q.subqueries:
+        fields_of.setdefault(term.text, set()).add(term.fieldname)
+    if not fields_of or any(fields < set(TEXT_FIELD_WEIGHT) for fields in fields_of.values()):
+        return None
+    return "(" + " | ".join(_term(None, word) for word in fields_of) + ")"
+
+
 def _as_datetime(value, end=False):
     if value is None:
         return None
@@ -192,7 +209,7 @@ def _as_datetime(value, end=False):
 
 
 def _where(principals, kinds, filters):
-    clauses = ["d.tsv @@ q.q", "d.access && CAST(:principals AS varchar[])"]
+    clauses = ["d.tsv @@ mq.mq", "d.access && CAST(:principals AS varchar[])"]
     params = {"principals": sorted(principals)}
     if kinds:
         clauses.append("d.kind = ANY(CAST(:kinds AS varchar[]))")
@@ -216,22 +233,105 @@ def _where(principals, kinds, filters):
     return " AND ".join(clauses), params
 
 
+# A query ranks every row it matches (ts_rank reads each row's tsvector: ~10-25 µs a row here).
+# Over this many estimated rows its most common words are left out, as on Whoosh
+# (engine.POSTINGS_BUDGET), keeping the two rarest. At 100,000 documents 20,000 kept recall@10
+# (0.887 against 0.893 with every word) at a third of the server's CPU; 5,000 and 10,000 were
+# faster at the median but lost recall (0.853, 0.870): docs/benchmarks-search.md.
+ROWS_BUDGET = int(os.environ.get("SEARCH_PG_ROWS_BUDGET", "20000"))
+# How long a process keeps the lexeme frequencies it read from pg_stats.
+STATISTICS_SECONDS = 300.0
+
+_statistics = {"read_at": None, "frequency": {}, "rare": 0.0}
+_statistics_mutex = threading.Lock()
+
+
+def lexeme_frequencies():
+    """({lexeme: estimated number of rows}, estimate for any other lexeme) from the planner's
+    statistics of the tsv column (ANALYZE keeps its most common lexemes; autovacuum refreshes
+    them), read at most every STATISTICS_SECONDS per process. Empty before the first ANALYZE."""
+    now = time.monotonic()
+    read_at = _statistics["read_at"]
+    if read_at is not None and now - read_at < STATISTICS_SECONDS:
+        return _statistics["frequency"], _statistics["rare"]
+    row = db.session.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[] AS lexemes, "
+            "s.most_common_elem_freqs AS freqs, c.reltuples AS n "
+            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.schemaname = current_schema() AND s.tablename = 'search_documents' "
+            "AND s.attname = 'tsv'"
+        )
+    ).first()
+    frequency, rare = {}, 0.0
+    if row is not None and row.lexemes and row.freqs and row.n and row.n > 0:
+        # The array ends with the lowest and highest frequency and the share of null rows.
+        freqs = row.freqs
+        frequency = {word: f * row.n for word, f in zip(row.lexemes, freqs, strict=False)}
+        # What the planner assumes for a lexeme it does not list (ts_selectivity).
+        rare = freqs[len(row.lexemes)] / 2 * row.n if len(freqs) > len(row.lexemes) else 0.0
+    with _statistics_mutex:
+        _statistics.update(read_at=now, frequency=frequency, rare=rare)
+    return frequency, rare
+
+
+def prune_common_terms(parsed):
+    """A plain OR of words within ROWS_BUDGET estimated rows (engine.within_budget)."""
+    from knowledge.search import engine
+
+    if not isinstance(parsed, wq.Or):
+        return parsed
+    frequency, rare = lexeme_frequencies()
+    if not frequency:
+        return parsed
+    return engine.within_budget(
+        parsed, lambda terms: frequency.get(terms[0].text, rare), ROWS_BUDGET
+    )
+
+
+_STORED = "d.kind, d.object_id, d.title, d.body, d.url, d.date, d.category, d.industry, d.extra"
+
+
 def search(parsed, principals, kinds, filters, limit, facets=True, count=True):
-    """(rows as (stored fields, score) best first, total, facet counts) for a parsed query."""
+    """(rows as (stored fields, score) best first, total, facet counts) for a parsed query.
+
+    One pass over the matching rows: each is ranked once, the page's stored fields are read
+    for the page only, and the total and facet counts come from the same ranked rows.
+    """
     tsquery = to_tsquery(parsed)
     if tsquery is None:
         return [], 0, {}
     where, params = _where(principals, kinds, filters)
-    params.update(tsquery=tsquery, limit=limit)
-    source = f"FROM search_documents d, CAST(:tsquery AS tsquery) AS q(q) WHERE {where}"
-    rows = db.session.execute(
-        text(
-            "SELECT d.kind, d.object_id, d.title, d.body, d.url, d.date, d.category, d.industry, "
-            "d.extra, ts_rank(d.tsv, q.q, 1) AS score "
-            f"{source} ORDER BY score DESC, d.key LIMIT :limit"
-        ).bindparams(bindparam("limit")),
-        params,
-    ).all()
+    params.update(tsquery=tsquery, match=match_tsquery(parsed) or tsquery, limit=limit)
+    matches = (
+        "SELECT d.key, d.kind, d.category, d.industry, ts_rank(d.tsv, q.q, 1) AS score "
+        "FROM search_documents d, "
+        f"CAST(:tsquery AS tsquery) AS q(q), CAST(:match AS tsquery) AS mq(mq) WHERE {where}"
+    )
+    if facets or count:
+        summary = ["'total', (SELECT count(*) FROM m)"]
+        if facets:
+            summary += [
+                f"'{name}', (SELECT json_object_agg(v, n) FROM "
+                f"(SELECT {name} AS v, count(*) AS n FROM m GROUP BY {name}) AS g)"
+                for name in ("kind", "category", "industry")
+            ]
+        statement = (
+            f"WITH m AS MATERIALIZED ({matches}), "
+            "top AS (SELECT key, score FROM m ORDER BY score DESC, key LIMIT :limit), "
+            f"summary AS (SELECT json_build_object({', '.join(summary)}) AS s) "
+            f"SELECT {_STORED}, top.score, summary.s AS summary "
+            "FROM summary LEFT JOIN (top JOIN search_documents d ON d.key = top.key) ON true "
+            "ORDER BY top.score DESC, d.key"
+        )
+    else:
+        statement = (
+            f"WITH top AS ({matches} ORDER BY score DESC, d.key LIMIT :limit) "
+            f"SELECT {_STORED}, top.score, NULL AS summary "
+            "FROM top JOIN search_documents d ON d.key = top.key ORDER BY top.score DESC, d.key"
+        )
+    rows = db.session.execute(text(statement).bindparams(bindparam("limit")), params).all()
     ranked = [
         (
             {
@@ -248,27 +348,11 @@ def search(parsed, principals, kinds, filters, limit, facets=True, count=True):
             float(r.score or 0.0),
         )
         for r in rows
+        if r.kind is not None
     ]
+    summary = rows[0].summary if rows and rows[0].summary else {}
+    total = summary.get("total", len(ranked)) if (facets or count) else len(ranked)
     counts = {}
-    total = len(ranked)
     if facets:
-        grouped = db.session.execute(
-            text(
-                "SELECT d.kind, d.category, d.industry, GROUPING(d.kind) AS gk, "
-                "GROUPING(d.category) AS gc, count(*) AS n "
-                f"{source} GROUP BY GROUPING SETS ((d.kind), (d.category), (d.industry))"
-            ),
-            params,
-        ).all()
-        counts = {"kind": {}, "category": {}, "industry": {}}
-        for row in grouped:
-            if not row.gk:
-                counts["kind"][row.kind] = row.n
-            elif not row.gc:
-                counts["category"][row.category] = row.n
-            else:
-                counts["industry"][row.industry] = row.n
-        total = sum(counts["kind"].values())
-    elif count:
-        total = db.session.scalar(text(f"SELECT count(*) {source}"), params) or 0
+        counts = {name: summary.get(name) or {} for name in ("kind", "category", "industry")}
     return ranked, total, counts

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from knowledge.search import engine
 from knowledge.search.analysis import segment
 from knowledge.search.indexer import process_outbox
@@ -289,3 +291,179 @@ def test_highlight_marks_words_and_prefixes_of_stemmed_english():
     html = str(engine.highlight("Signed contracts: 违约金 <b>", ["contract", "违约金"]))
     assert "<mark>contract</mark>s" in html and "<mark>违约金</mark>" in html
     assert "&lt;b&gt;" in html
+
+
+def _varied_documents(fake_source, count=300):
+    """Documents over a small vocabulary: most in one segment (posting lists of several blocks),
+    the last 30 in segments of their own, one deleted and one replaced (deletions in a segment),
+    some private, with categories and industries."""
+    import random
+
+    rng = random.Random(7)
+    words = [
+        "合同",
+        "违约金",
+        "劳动",
+        "工资",
+        "拖欠",
+        "工程款",
+        "担保",
+        "股权",
+        "转让",
+        "公司",
+        "责任",
+        "赔偿",
+        "期限",
+        "解除",
+        "补偿",
+    ]
+    docs = [
+        fake_source.put(
+            n,
+            title="".join(rng.sample(words, rng.randint(1, 3))),
+            body="，".join(rng.choice(words) for _ in range(rng.randint(0, 30))),
+            category=rng.choice(["contract", "labour", ""]),
+            industry=rng.choice("CEF"),
+            access=["public"] if n % 7 else ["staff"],
+        )
+        for n in range(1, count + 1)
+    ]
+    handle = engine._handle()
+    writer = handle.ix.writer()
+    engine.write_documents(writer, docs[:-30])
+    writer.commit()
+    for doc in docs[-30:]:
+        engine.index(doc)
+    engine.remove(fake_source.kind, 5)
+    engine.index(fake_source.put(9, title="违约金 违约金 合同", body="违约金过高的调整"))
+
+
+def _everything(results):
+    return [(hit.id, hit.score) for hit in results.hits], results.total, results.facets
+
+
+def test_flat_or_queries_give_whooshs_own_scores_order_totals_and_facets(
+    fake_source, monkeypatch, whoosh_only, dummy_staff
+):
+    from knowledge.search import postings
+
+    _varied_documents(fake_source)
+    applies = postings.applies
+    searcher, _filters = engine._handle().searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    assert searcher.doc_frequency("body", "合同") > 128  # Whoosh's posting block size
+    searches = [
+        dict(query="违约金"),
+        dict(query="合同 违约金 调整"),
+        dict(query="公司拖欠工资怎么办"),
+        dict(query="劳动 解除 补偿", page=2, per_page=5),
+        dict(query="工程款 担保", facets=False, count=False),
+        dict(query="股权 转让 责任", facets=False),
+        dict(query="合同 赔偿", user=dummy_staff),
+        dict(query="合同 期限", filters={"category": "labour"}),
+    ]
+    ran = []
+    monkeypatch.setattr(postings, "Matches", _spy(postings.Matches, ran))
+    monkeypatch.setattr(postings, "CACHE_FROM", 1)
+    postings.clear_cache()
+    arrays = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    assert len(ran) == len(searches)  # every one of them took the array path
+    assert postings._cache  # decoded posting lists kept ...
+    assert [_everything(engine.search(**kwargs)) for kwargs in searches] == arrays  # ... and used
+    monkeypatch.setattr(postings, "applies", lambda query: False)
+    matchers = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    assert arrays == matchers
+    assert all(hits for hits, _total, _facets in arrays)
+    # After the index changed (a new segment, a deletion in a kept one), still the same.
+    engine.index(fake_source.put(301, title="保证金 合同 公司", body="劳动 解除 补偿"))
+    engine.remove(fake_source.kind, 12)
+    matchers = [_everything(engine.search(**kwargs)) for kwargs in searches]
+    monkeypatch.setattr(postings, "applies", applies)
+    assert [_everything(engine.search(**kwargs)) for kwargs in searches] == matchers
+    assert _ids(engine.search("保证金 合同"))[:1] == [301]
+    # Within the postings budget as well (the pruned query is what both run).
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 20)
+    pruned = _everything(engine.search("合同 违约金 公司 劳动"))
+    monkeypatch.undo()
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 20)
+    assert _everything(engine.search("合同 违约金 公司 劳动")) == pruned
+
+
+def _spy(cls, calls):
+    def make(*args, **kwargs):
+        calls.append(args)
+        return cls(*args, **kwargs)
+
+    return make
+
+
+def test_phrases_and_operators_still_run_on_whooshs_matchers(fake_source, monkeypatch, whoosh_only):
+    from knowledge.search import postings
+
+    engine.index(fake_source.put(1, title="劳动合同解除", body="解除劳动合同"))
+    engine.index(fake_source.put(2, title="合同", body="劳动 解除"))
+    ran = []
+    monkeypatch.setattr(postings, "Matches", _spy(postings.Matches, ran))
+    assert _ids(engine.search('"劳动合同" AND 解除')) == [1]
+    assert set(_ids(engine.search("劳动 AND 解除"))) == {1, 2}
+    assert not ran
+
+
+def test_postgres_leaves_out_its_most_common_words_by_the_planners_statistics(
+    app, fake_source, monkeypatch
+):
+    from sqlalchemy import text
+
+    from knowledge.search import pg_backend
+
+    if app.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("PostgreSQL backend")
+    for n in range(1, 6):
+        engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
+    engine.index(fake_source.put(9, title="定金罚则"))
+    db.session.execute(text("ANALYZE search_documents"))
+    monkeypatch.setitem(pg_backend._statistics, "read_at", None)
+    frequency, _rare = pg_backend.lexeme_frequencies()
+    assert frequency["合同"] > frequency.get("违约", 0)
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 3)
+    parsed, _message, _plain = engine.parse_query("合同 违约 定金", engine.parse_schema())
+    kept = {text for _field, text in pg_backend.prune_common_terms(parsed).iter_all_terms()}
+    assert kept == {"定金", "违约"}
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 1000)
+    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 3, 4, 5, 9}
+
+
+def test_postgres_matches_words_looked_for_in_title_and_body_without_weights():
+    from knowledge.search import pg_backend
+
+    schema = engine.parse_schema()
+    both, _message, _plain = engine.parse_query("违约金 调整", schema)
+    assert pg_backend.match_tsquery(both) == "('违约' | '违约金' | '调整')"
+    assert ":A" in pg_backend.to_tsquery(both) and ":B" in pg_backend.to_tsquery(both)
+    title_only, _message, _plain = engine.parse_query("title:违约金 title:调整", schema)
+    assert pg_backend.match_tsquery(title_only) is None
+    phrase, _message, _plain = engine.parse_query('"劳动合同" 解除', schema)
+    assert pg_backend.match_tsquery(phrase) is None
+
+
+def test_an_indexed_change_keeps_what_was_worked_out_for_the_other_segments(
+    fake_source, whoosh_only
+):
+    handle = engine._handle()
+    writer = handle.ix.writer()
+    engine.write_documents(
+        writer, [fake_source.put(n, title="合同", body="违约金") for n in (1, 2)]
+    )
+    writer.commit()
+    engine.search("违约金")
+    searcher, _filters = handle.searcher()
+    ((first, _offset),) = searcher.leaf_searchers()
+    kept = engine.segment_cache(first.reader())
+    assert ("lengths", "body") in kept
+    engine.index(fake_source.put(3, title="定金"))
+    assert _ids(engine.search("违约金 定金"))
+    searcher, _filters = handle.searcher()
+    readers = [s.reader() for s, _offset in searcher.leaf_searchers()]
+    assert len(readers) == 2 and first.reader() not in readers  # Whoosh opened new readers
+    assert any(engine.segment_cache(r) is kept for r in readers)
