@@ -1,7 +1,5 @@
 """Many lawyers claim one question at the same moment: exactly one wins, on SQLite and PostgreSQL."""
 
-import threading
-
 import pytest
 
 import portal
@@ -13,6 +11,7 @@ from portal.config import TestingConfig
 from portal.core.db import db
 from portal.demo import ensure_categories
 from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.concurrency import requests_at_once
 
 THREADS = 12
 
@@ -26,33 +25,16 @@ def _prepare(create_lawyer, create_question):
 
 
 def _race(app, question_id, lawyer_ids):
-    barrier = threading.Barrier(len(lawyer_ids))
-    outcomes, errors = [], []
 
     def claim(lawyer_id):
-        with app.app_context():
-            barrier.wait()
-            try:
-                lawyer = db.session.get(User, lawyer_id)
-                question = db.session.get(Question, question_id)
-                operations.claim(question, lawyer)
-                db.session.commit()
-                outcomes.append(("won", lawyer_id))
-            except TransitionError as exc:
-                db.session.rollback()
-                outcomes.append(("lost", str(exc)))
-            except Exception as exc:  # anything else is a failure of the test
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
+        lawyer = db.session.get(User, lawyer_id)
+        operations.claim(db.session.get(Question, question_id), lawyer)
+        return lawyer_id
 
-    threads = [threading.Thread(target=claim, args=(lid,)) for lid in lawyer_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    results = requests_at_once(app, claim, [(lid,) for lid in lawyer_ids])
+    errors = [o.error for o in results if not o.ok and not isinstance(o.error, TransitionError)]
+    assert not errors, errors  # anything else is a failure of the test
+    outcomes = [("won", o.value) if o.ok else ("lost", str(o.error)) for o in results]
     winners = [who for result, who in outcomes if result == "won"]
     assert len(winners) == 1, outcomes
     assert all(
