@@ -139,7 +139,7 @@ def configure_templates(app):
     from portal.core.markdown import render as render_markdown
     from portal.core.nav import grouped
     from portal.core.reference import industry_name
-    from portal.core.site import contact, site_name
+    from portal.core.site import contact, name_lines, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
@@ -172,11 +172,13 @@ def configure_templates(app):
             request.endpoint,
         )
         unread = unread_count(current_user) if current_user.is_authenticated else 0
+        name = site_name()
         return {
             "nav_items": nav,
             "unread_count": unread,
             "get_locale": get_locale,
-            "site_name": site_name(),
+            "site_name": name,
+            "site_name_lines": name_lines(name),
             "contact": contact(),
             "url_endpoints": app.view_functions,
         }
