@@ -1,13 +1,13 @@
 """Cards on the home page and how other packages describe a lecture they link to."""
 
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from courses.models import Lecture, LectureStatus, Registration
 from portal.accounts.models import Role
 from portal.core.db import db, utcnow
+from portal.core.i18n import format_moment
 
 
 def registered_lectures(user):
@@ -29,7 +29,7 @@ def registered_lectures(user):
         "title": _("My upcoming lectures"),
         "items": [
             (
-                f"{format_datetime(lecture.starts_dt, 'short')} · {lecture.title}",
+                f"{format_moment(lecture.starts_dt, 'long')} · {lecture.title}",
                 url_for("courses.lecture", lecture_id=lecture.id),
             )
             for lecture in lectures
@@ -55,7 +55,7 @@ def speaker_lectures(user):
         "title": _("My lectures as speaker"),
         "items": [
             (
-                f"{format_datetime(lecture.starts_dt, 'short')} · {lecture.title}",
+                f"{format_moment(lecture.starts_dt, 'long')} · {lecture.title}",
                 url_for("courses.lecture", lecture_id=lecture.id),
             )
             for lecture in lectures

@@ -1,7 +1,6 @@
 """How courses plugs into the portal: blueprint, navigation, demo data, statistics, search."""
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from portal.core.hooks import (
     add_demo_loader,
@@ -12,6 +11,7 @@ from portal.core.hooks import (
     add_stats,
     add_visibility_listener,
 )
+from portal.core.nav import SERVICE_NAMES
 
 
 def _allow_video_uploads():
@@ -31,7 +31,7 @@ def init_app(app):
 
     app.before_request(_allow_video_uploads)
     app.register_blueprint(bp)
-    add_nav(app, "courses.index", _l("Law lectures"), lambda user: True)
+    add_nav(app, "courses.index", SERVICE_NAMES["courses"], lambda user: True)
     add_home_section(app, home.registered_lectures)
     add_home_section(app, home.speaker_lectures)
     add_demo_loader(app, 60, "courses", load_demo)

@@ -25,6 +25,7 @@ from courses.models import (
 from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core.db import db, utcnow
+from portal.core.i18n import LocalMoment
 from portal.core.reference import uscc_problem
 from portal.core.uploads import store_upload
 from portal.notifications.operations import notify
@@ -343,16 +344,10 @@ def send_reminders(now=None, window=timedelta(hours=24)) -> int:
             _l("Reminder: the lecture “%(title)s” starts at %(time)s (Beijing time)."),
             url=lecture_path(lecture.id),
             title=lecture.title,
-            time=_beijing(lecture.starts_dt),
+            time=LocalMoment(lecture.starts_dt),
         )
         sent += 1
     return sent
-
-
-def _beijing(dt) -> str:
-    from portal.core.clock import format_local
-
-    return format_local(dt)
 
 
 # --- attendance ---------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 """How knowledge plugs into the portal: blueprint, navigation, demo data, statistics."""
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.hooks import add_nav
+from portal.core.nav import SERVICE_NAMES
 
 
 def init_app(app):
@@ -11,7 +10,7 @@ def init_app(app):
     from knowledge.search import outbox  # noqa: F401
 
     app.register_blueprint(bp)
-    add_nav(app, "knowledge.index", _l("Ask a lawyer"), lambda user: True)
+    add_nav(app, "knowledge.index", SERVICE_NAMES["questions"], lambda user: True)
     from knowledge.registrations import register_questions
 
     register_questions(app)

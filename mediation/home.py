@@ -16,6 +16,7 @@ from portal.accounts.models import Role
 from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.i18n import format_day
+from portal.core.nav import SERVICE_NAMES
 
 
 def _label(case):
@@ -103,5 +104,5 @@ def enterprise_section(user):
         ),
         "link": (_l("Apply for mediation"), "/mediation/apply")
         if permissions.can_apply(user)
-        else (_l("Mediation"), "/mediation"),
+        else (SERVICE_NAMES["mediation"], "/mediation"),
     }

@@ -16,6 +16,7 @@ from portal.core.hooks import (
     add_stats,
     add_visibility_listener,
 )
+from portal.core.nav import SERVICE_NAMES
 
 mediation_cli = AppGroup("mediation", help="People's mediation.")
 
@@ -129,7 +130,7 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.cli.add_command(mediation_cli)
-    add_nav(app, "mediation.index", _l("Mediation"), _nav_visible, order=30)
+    add_nav(app, "mediation.index", SERVICE_NAMES["mediation"], _nav_visible, order=30)
     add_home_section(app, _home_mediator)
     add_home_section(app, _home_enterprise)
     add_record_type(app, "mediation_cases", _describe_case)

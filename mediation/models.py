@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Chamber, Enterprise, User
 from portal.core.db import db, utcnow
-from portal.core.models import LegalCategory, StoredFile
+from portal.core.models import LegalCategory, StoredFile, TimelineEntry
 
 DEFAULT_DOSSIER_PATTERN = "{prefix}〔{year}〕{seq}号"
 DEFAULT_DURATION_DAYS = 30
@@ -685,7 +685,7 @@ EVENT_LABELS = {
 }
 
 
-class CaseEvent(db.Model):
+class CaseEvent(TimelineEntry, db.Model):
     """The case's timeline: every transition and recorded step, shown on the case page."""
 
     __tablename__ = "mediation_case_events"
@@ -695,16 +695,10 @@ class CaseEvent(db.Model):
         ForeignKey("mediation_cases.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(30))
-    to_status: Mapped[str | None] = mapped_column(String(30))
-    note: Mapped[str] = mapped_column(Text, default="")
     # Internal events (private notes...) are hidden from the parties' view.
     is_internal: Mapped[bool] = mapped_column(default=False)
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events")
-    by: Mapped[User | None] = relationship()
 
     @property
     def label(self):

@@ -51,7 +51,7 @@ from portal.accounts.models import Enterprise, Role, User
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db, utcnow
-from portal.core.i18n import format_day
+from portal.core.i18n import LocalDay, format_day
 from portal.core.permissions import acting_firm_users_query, is_active_verified
 from portal.notifications.operations import notify
 
@@ -339,7 +339,7 @@ def record_founding_step(
             if other is not None and other.done_on is not None and done_on < other.done_on:
                 message = _l(
                     "This step cannot be dated before an earlier step (%(date)s).",
-                    date=other.done_on.isoformat(),
+                    date=LocalDay(other.done_on),
                 )
                 raise MediationError(message, {"done_on": [message]})
         for later in FOUNDING_ORDER[index + 1 :]:
@@ -347,7 +347,7 @@ def record_founding_step(
             if other is not None and other.done_on is not None and done_on > other.done_on:
                 message = _l(
                     "This step cannot be dated after a later step (%(date)s).",
-                    date=other.done_on.isoformat(),
+                    date=LocalDay(other.done_on),
                 )
                 raise MediationError(message, {"done_on": [message]})
     record = existing.get(step)
@@ -952,7 +952,7 @@ def record_agreement(case: Case, by, *, kind: AgreementKind, **fields) -> Agreem
         ),
         case_url(case),
         title=case.title,
-        date=agreement.confirmation_deadline.isoformat(),
+        date=LocalDay(agreement.confirmation_deadline),
     )
     return agreement
 
@@ -1058,7 +1058,7 @@ def _remind_once(case, kind, recipients, date_value) -> bool:
         REMINDER_TEXT[kind],
         case_url(case),
         title=case.title,
-        date=date_value.isoformat(),
+        date=LocalDay(date_value),
     )
     add_event(case, "reminder", None, kind, internal=True)
     return True

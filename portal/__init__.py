@@ -139,7 +139,7 @@ def configure_templates(app):
     from portal.core.markdown import render as render_markdown
     from portal.core.nav import grouped
     from portal.core.reference import industry_name, industry_names
-    from portal.core.site import contact, site_name
+    from portal.core.site import contact, name_lines, site_name
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["industry"] = industry_name
@@ -191,6 +191,7 @@ def configure_templates(app):
             "unread_count": unread,
             "get_locale": get_locale,
             "site_name": name,
+            "site_name_lines": name_lines(name),
             "contact": details,
             "url_endpoints": endpoints,
         }

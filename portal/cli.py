@@ -1,5 +1,6 @@
 """Command-line tools: `flask --app wsgi users|demo|mail ...`."""
 
+import functools
 import sys
 import time
 
@@ -26,6 +27,21 @@ demo_cli = AppGroup("demo", help="Demo data.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 backup_cli = AppGroup("backup", help="Backups: database, uploads and a manifest with checksums.")
 jobs_cli = AppGroup("jobs", help="Periodic jobs, each under its own lock (for timers).")
+
+
+def backup_errors_as_one_line(command):
+    """A backup that cannot go on exits non-zero with the reason, not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from portal.core.backup import BackupError
+
+        try:
+            return command(*args, **kwargs)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
 
 
 @users_cli.command("create", cls=OneLineErrors)
@@ -138,14 +154,12 @@ def jobs_run_command(ctx, name, args):
 
 @backup_cli.command("create", cls=OneLineErrors)
 @click.argument("directory", type=click.Path(file_okay=False))
+@backup_errors_as_one_line
 def backup_create_command(directory):
     """Write a backup into DIRECTORY (new or empty): database dump, uploads, manifest."""
     from portal.core import backup
 
-    try:
-        manifest = backup.create(directory)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+    manifest = backup.create(directory)
     rows = sum(manifest["tables"].values())
     click.echo(
         f"backup in {directory}: {manifest['database']['file']} "
@@ -156,28 +170,24 @@ def backup_create_command(directory):
 
 @backup_cli.command("verify", cls=OneLineErrors)
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@backup_errors_as_one_line
 def backup_verify_command(directory):
     """Check every file of a backup against its manifest's checksums."""
     from portal.core import backup
 
-    try:
-        manifest = backup.verify(directory)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+    manifest = backup.verify(directory)
     click.echo(f"ok: {manifest['database']['file']} and {len(manifest['uploads'])} uploads")
 
 
 @backup_cli.command("restore", cls=OneLineErrors)
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--no-search-rebuild", is_flag=True, help="Skip rebuilding the search index.")
+@backup_errors_as_one_line
 def backup_restore_command(directory, no_search_rebuild):
     """Restore a backup into an empty database (checksums verified first), then rebuild search."""
     from portal.core import backup
 
-    try:
-        manifest = backup.restore(directory)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+    manifest = backup.restore(directory)
     rows = sum(manifest["tables"].values())
     click.echo(
         f"restored {len(manifest['tables'])} tables ({rows} rows) and "

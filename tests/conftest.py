@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.programmes",
     "tests.fixtures.counsel",
     "tests.fixtures.clock",
+    "tests.fixtures.concurrency",
 ]
 
 

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.hooks import add_demo_loader, add_nav, add_search_source
 from portal.core.markdown import register_markdown_hook
+from portal.core.nav import SERVICE_NAMES
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "laws.jsonl"
 
@@ -20,7 +19,7 @@ def init_laws(app):
 
     app.register_blueprint(bp)
     app.cli.add_command(laws_cli)
-    add_nav(app, "laws.index", _l("Statutes"), lambda user: True, order=80)
+    add_nav(app, "laws.index", SERVICE_NAMES["laws"], lambda user: True, order=80)
     add_search_source(
         app, KIND, load_document, iter_ids, dense=dense_search, dense_prefetch=dense_prefetch
     )

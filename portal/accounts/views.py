@@ -128,19 +128,29 @@ def _category_choices():
     ]
 
 
+def _registration_received():
+    """What a registration hears, whether or not its address was already registered."""
+    flash(
+        _("Thank you. Federation staff will verify your registration; you can log in now."),
+        "success",
+    )
+    return redirect(url_for("accounts.login"))
+
+
+def _already_registered(form):
+    # Same answer as a new registration (nobody learns which addresses have accounts); the
+    # address's owner is told by mail instead.
+    operations.warn_owner_of_registration_attempt(form.email.data, form.password.data)
+    db.session.commit()
+    return _registration_received()
+
+
 def register_enterprise():
     form = EnterpriseRegistrationForm()
     form.chambers.choices = _chamber_choices()
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
-            # Same answer as a new registration; the owner is told by mail instead.
-            operations.warn_owner_of_registration_attempt(form.email.data, form.password.data)
-            db.session.commit()
-            flash(
-                _("Thank you. Federation staff will verify your registration; you can log in now."),
-                "success",
-            )
-            return redirect(url_for("accounts.login"))
+            return _already_registered(form)
         else:
             chambers = [db.session.get(Chamber, cid) for cid in form.chambers.data]
             user = operations.register_enterprise_user(
@@ -157,15 +167,8 @@ def register_enterprise():
                     ),
                     "success",
                 )
-            else:
-                flash(
-                    _(
-                        "Thank you. Federation staff will verify your registration; "
-                        "you can log in now."
-                    ),
-                    "success",
-                )
-            return redirect(url_for("accounts.login"))
+                return redirect(url_for("accounts.login"))
+            return _registration_received()
     return render_template("accounts/register_enterprise.html", form=form)
 
 
@@ -174,14 +177,7 @@ def register_lawyer():
     form.specialities.choices = _category_choices()
     if form.validate_on_submit():
         if operations.email_taken(form.email.data):
-            # Same answer as a new registration; the owner is told by mail instead.
-            operations.warn_owner_of_registration_attempt(form.email.data, form.password.data)
-            db.session.commit()
-            flash(
-                _("Thank you. Federation staff will verify your registration; you can log in now."),
-                "success",
-            )
-            return redirect(url_for("accounts.login"))
+            return _already_registered(form)
         else:
             try:
                 specialities = [
@@ -199,13 +195,7 @@ def register_lawyer():
                 )
             else:
                 db.session.commit()
-                flash(
-                    _(
-                        "Thank you. Federation staff will verify your registration; you can log in now."
-                    ),
-                    "success",
-                )
-                return redirect(url_for("accounts.login"))
+                return _registration_received()
     return render_template("accounts/register_lawyer.html", form=form)
 
 

@@ -20,32 +20,37 @@ from portal.appeals.models import (
     AppealOrganisationMember,
     AppealReferral,
 )
-from portal.appeals.workflow import AppealError
+from portal.appeals.views import refusal_shown
 from portal.core.db import db, get_or_404
 from portal.core.permissions import require
 from portal.core.uploads import send_stored_file
+
+
+def _save_organisation(form, organisation=None) -> bool:
+    """Save a new or edited organisation from its form; False when refused (said under the
+    name)."""
+    with refusal_shown(form.name) as attempt:
+        organisations.save_organisation(
+            by=current_user,
+            organisation=organisation,
+            name=form.name.data,
+            name_en=form.name_en.data,
+            kind=form.kind.data,
+            is_active=form.is_active.data == "1",
+        )
+    if attempt.refused:
+        return False
+    db.session.commit()
+    flash(_("Organisation saved."), "success")
+    return True
 
 
 @login_required
 def organisation_list():
     require(permissions.can_manage_organisations(current_user))
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisations.save_organisation(
-                by=current_user,
-                name=form.name.data,
-                name_en=form.name_en.data,
-                kind=form.kind.data,
-                is_active=form.is_active.data == "1",
-            )
-        except AppealError as error:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Organisation saved."), "success")
-            return redirect(url_for(".organisations"))
+    if form.validate_on_submit() and _save_organisation(form):
+        return redirect(url_for(".organisations"))
     rows = db.session.scalars(
         select(AppealOrganisation).order_by(AppealOrganisation.position, AppealOrganisation.id)
     ).all()
@@ -70,23 +75,8 @@ def organisation(organisation_id):
     if request.method == "GET":
         form.kind.data = item.kind.value
         form.is_active.data = "1" if item.is_active else "0"
-    elif form.validate_on_submit():
-        try:
-            organisations.save_organisation(
-                by=current_user,
-                organisation=item,
-                name=form.name.data,
-                name_en=form.name_en.data,
-                kind=form.kind.data,
-                is_active=form.is_active.data == "1",
-            )
-        except AppealError as error:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Organisation saved."), "success")
-            return redirect(url_for(".organisation", organisation_id=item.id))
+    elif form.validate_on_submit() and _save_organisation(form, item):
+        return redirect(url_for(".organisation", organisation_id=item.id))
     return render_template(
         "appeals/organisation.html",
         organisation=item,
@@ -102,15 +92,12 @@ def organisation_account(organisation_id):
     item = get_or_404(AppealOrganisation, organisation_id)
     form = NewAccountForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as attempt:
             user, password = organisations.create_account(
                 item, by=current_user, name=form.name.data, email=form.new_email.data,
                 role=form.role.data,
             )  # fmt: skip
-        except AppealError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
+        if not attempt.refused:
             db.session.commit()
             flash(
                 _("Account %(email)s created. First password (shown once; ask them to change "
@@ -129,12 +116,9 @@ def organisation_member(organisation_id):
     form = MemberForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        try:
+        with refusal_shown() as attempt:
             organisations.add_member(item, user, by=current_user)
-        except AppealError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
+        if not attempt.refused:
             db.session.commit()
             flash(_("Member added."), "success")
     else:
@@ -186,7 +170,7 @@ def _meeting_form(item):
         form.kind.data = item.kind.value
         form.departments.data = [o.id for o in item.departments]
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.title) as attempt:
             saved = meetings.save_meeting(
                 by=current_user,
                 meeting=item,
@@ -204,10 +188,7 @@ def _meeting_form(item):
                 ],
                 files=request.files.getlist(form.files.name),
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.title.errors = list(form.title.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             db.session.commit()
             flash(_("Meeting saved."), "success")
             return redirect(url_for(".meeting", meeting_id=saved.id))

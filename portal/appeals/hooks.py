@@ -16,6 +16,7 @@ from portal.core.hooks import (
     add_record_type,
     add_stats,
 )
+from portal.core.nav import SERVICE_NAMES
 
 appeals_cli = AppGroup("appeals", help="The appeal register (涉企诉求).")
 
@@ -135,7 +136,7 @@ def init_app(app):
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(appeals_cli)
-    add_nav(app, "appeals.index", _l("Appeals"), _sees_appeals)
+    add_nav(app, "appeals.index", SERVICE_NAMES["appeals"], _sees_appeals)
     add_nav(app, "appeals.submit", _l("Submit an appeal"), _anonymous, order=80)
     add_home_section(app, home_section)
     add_stats(app, "appeals", _stats)

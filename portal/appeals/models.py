@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Enterprise, User
 from portal.core import clock
 from portal.core.db import db, utcnow
-from portal.core.models import StoredFile
+from portal.core.models import StoredFile, TimelineEntry
 
 
 def _enum(cls, length=30):
@@ -406,7 +406,7 @@ class AppealReferral(db.Model):
         return self.summary
 
 
-class AppealEvent(db.Model):
+class AppealEvent(TimelineEntry, db.Model):
     """Timeline of an item: status changes, progress notes and escalations."""
 
     __tablename__ = "appeal_events"
@@ -416,14 +416,8 @@ class AppealEvent(db.Model):
         ForeignKey("appeal_referrals.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20), default="status")  # status|progress|escalation
-    from_status: Mapped[str | None] = mapped_column(String(30))
-    to_status: Mapped[str | None] = mapped_column(String(30))
-    note: Mapped[str] = mapped_column(Text, default="")
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     referral: Mapped[AppealReferral] = relationship(back_populates="events")
-    by: Mapped[User | None] = relationship()
 
     @property
     def to_label(self) -> str:

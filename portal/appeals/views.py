@@ -1,5 +1,7 @@
 """Pages of appeal items: lists, intake, triage, the department's work, evaluation, reports."""
 
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -49,6 +51,28 @@ from portal.core.uploads import send_stored_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Attempt:
+    refused: bool = False
+
+
+@contextmanager
+def refusal_shown(field=None):
+    """An operation the rules refuse (AppealError) undoes the request's changes and tells the
+    user why: under `field` so the form is shown again with what they typed, or, without a
+    field, as a flashed message. The view reads `attempt.refused` to go on or not."""
+    attempt = Attempt()
+    try:
+        yield attempt
+    except AppealError as error:
+        db.session.rollback()
+        attempt.refused = True
+        if field is None:
+            flash(str(error), "danger")
+        else:
+            field.errors = list(field.errors) + [str(error)]
 
 
 def visible_items(user, stmt):
@@ -132,7 +156,7 @@ def new():
         if first:
             return first
         meeting = db.session.get(AppealMeeting, form.meeting.data) if form.meeting.data else None
-        try:
+        with refusal_shown(form.register_ref) as attempt:
             referral = operations.create_referral(
                 enterprise=get_or_404(Enterprise, form.enterprise.data),
                 summary=form.summary.data,
@@ -146,10 +170,7 @@ def new():
                 meeting=meeting,
                 by=current_user,
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             once.remember(form, url_for(".referral", referral_id=referral.id))
             db.session.commit()
             flash(_("Appeal item recorded."), "success")
@@ -169,7 +190,7 @@ def submit():
         if first:
             return first
         enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == form.uscc.data))
-        try:
+        with refusal_shown(form.summary) as attempt:
             referral = operations.create_referral(
                 enterprise=enterprise,
                 firm_name=form.firm_name.data,
@@ -181,10 +202,7 @@ def submit():
                 channel=Channel.online_form,
                 by=current_user if current_user.is_authenticated else None,
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.summary.errors = list(form.summary.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             if current_user.is_authenticated and permissions.can_view_referral(
                 current_user, referral
             ):
@@ -264,7 +282,7 @@ def triage(referral_id):
         enterprise = None
         if referral.enterprise is None:
             enterprise = db.session.get(Enterprise, form.enterprise.data or 0)
-        try:
+        with refusal_shown(form.tier_reason) as attempt:
             operations.triage(
                 referral,
                 by=current_user,
@@ -274,10 +292,7 @@ def triage(referral_id):
                 route=form.route.data,
                 enterprise=enterprise,
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.tier_reason.errors = list(form.tier_reason.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Item verified and triaged."))
     return _detail(referral, code=400, triage_form=form)
 
@@ -289,14 +304,11 @@ def merge(referral_id):
     form = MergeForm()
     form.into.choices = [(d.id, d.summary) for d in operations.duplicates_of(referral)]
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.into) as attempt:
             into = operations.merge(
                 referral, db.session.get(AppealReferral, form.into.data), by=current_user
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.into.errors = list(form.into.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(into, _("Merged."))
     return _detail(referral, code=400, merge_form=form)
 
@@ -313,7 +325,7 @@ def step(referral_id):
             if form.organisation.data
             else None
         )
-        try:
+        with refusal_shown(form.note) as attempt:
             if form.to.data == AppealStatus.handled.value:
                 operations.record_result(
                     referral,
@@ -332,10 +344,7 @@ def step(referral_id):
                     note=form.note.data,
                     organisation=organisation,
                 )
-        except AppealError as error:
-            db.session.rollback()
-            form.note.errors = list(form.note.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Saved."))
     return _detail(referral, code=400, step_form=form)
 
@@ -346,17 +355,14 @@ def progress(referral_id):
     require(permissions.can_record_progress(current_user, referral))
     form = ProgressForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.note) as attempt:
             operations.record_progress(
                 referral,
                 by=current_user,
                 note=form.note.data,
                 files=request.files.getlist(form.files.name),
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.note.errors = list(form.note.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Progress recorded."))
     return _detail(referral, code=400, progress_form=form)
 
@@ -367,7 +373,7 @@ def evaluate(referral_id):
     require(permissions.can_evaluate(current_user, referral))
     form = EvaluationForm(staff=is_staff(current_user))
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.comment) as attempt:
             operations.record_evaluation(
                 referral,
                 by=current_user,
@@ -378,10 +384,7 @@ def evaluate(referral_id):
                 satisfied=form.satisfied.data == "yes",
                 comment=form.comment.data,
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.comment.errors = list(form.comment.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Thank you; the evaluation is recorded."))
     return _detail(referral, code=400, evaluation_form=form)
 
@@ -396,12 +399,9 @@ def close(referral_id):
     require(permissions.can_close(current_user, referral))
     form = CloseForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.note) as attempt:
             operations.close(referral, by=current_user, note=form.note.data)
-        except AppealError as error:
-            db.session.rollback()
-            form.note.errors = list(form.note.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Item closed."))
     return _detail(referral, code=400, close_form=form)
 
@@ -412,7 +412,7 @@ def register(referral_id):
     require(permissions.can_record_register_update(current_user, referral))
     form = RegisterFields()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.register_ref) as attempt:
             operations.record_register_details(
                 referral,
                 register_ref=form.register_ref.data,
@@ -420,10 +420,7 @@ def register(referral_id):
                 category=form.category.data,
                 by=current_user,
             )
-        except AppealError as error:
-            db.session.rollback()
-            form.register_ref.errors = list(form.register_ref.errors) + [str(error)]
-        else:
+        if not attempt.refused:
             return _done(referral, _("Saved."))
     return _detail(referral, code=400, register_form=form)
 
@@ -461,7 +458,7 @@ def plan(referral_id):
     if request.method == "POST":
         require(editable)
         if form.validate_on_submit():
-            try:
+            with refusal_shown(form.lead) as attempt:
                 plans.save_plan(
                     referral,
                     by=current_user,
@@ -478,10 +475,7 @@ def plan(referral_id):
                     deadline=form.deadline.data,
                     team=form.team.data,
                 )
-            except AppealError as error:
-                db.session.rollback()
-                form.lead.errors = list(form.lead.errors) + [str(error)]
-            else:
+            if not attempt.refused:
                 db.session.commit()
                 flash(_("Solution plan saved."), "success")
                 return redirect(url_for(".plan", referral_id=referral.id))

@@ -13,6 +13,7 @@ from portal.core.hooks import (
     add_record_type,
     add_stats,
 )
+from portal.core.nav import SERVICE_NAMES
 
 
 def _visible(user):
@@ -157,7 +158,7 @@ def init_app(app):
     add_visibility_listener(app, search.requeue_on_visibility_change)
 
     app.register_blueprint(bp)
-    add_nav(app, "checkups.index", _l("Legal check-ups"), _visible)
+    add_nav(app, "checkups.index", SERVICE_NAMES["checkups"], _visible)
     add_home_section(app, _home_section)
     add_record_type(app, "checkups", _describe_checkup)
     add_record_type(app, "checkup_findings", _describe_finding)

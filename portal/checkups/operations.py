@@ -25,6 +25,7 @@ from portal.checkups.models import (
 )
 from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.i18n import LocalMoment, format_moment_range
 from portal.core.permissions import acting_firm_users_query, acts_for_firm, is_verified
 from portal.core.workdays import is_workday
 from portal.notifications.operations import notify
@@ -312,7 +313,7 @@ def transition(
             notice,
             url=checkup_url(checkup),
             firm=checkup.enterprise.name,
-            when=f"{to_local(checkup.start_dt):%Y-%m-%d %H:%M}",
+            when=LocalMoment(checkup.start_dt),
         )
     _reindex(checkup)
     return event
@@ -351,11 +352,7 @@ def conflicts(
             continue
         seen.add(key)
         other = db.session.get(Checkup, booking.checkup_id)
-        when = (
-            f"{to_local(other.start_dt):%Y-%m-%d %H:%M}–{to_local(other.end_dt):%H:%M}"
-            if other
-            else ""
-        )
+        when = format_moment_range(other.start_dt, other.end_dt) if other else ""
         if booking.lawyer_id is not None:
             lawyer = db.session.get(User, booking.lawyer_id)
             problems.append(
@@ -487,7 +484,7 @@ def schedule(
             _NOTICES[Status.scheduled],
             url=checkup_url(checkup),
             firm=enterprise.name,
-            when=f"{to_local(start):%Y-%m-%d %H:%M}",
+            when=LocalMoment(start),
         )
     _reindex(checkup)
     return checkup
@@ -592,7 +589,7 @@ def reschedule(checkup: Checkup, start: datetime, end: datetime, by, note="") ->
             _NOTICES[Status.scheduled],
             url=checkup_url(checkup),
             firm=checkup.enterprise.name,
-            when=f"{to_local(start):%Y-%m-%d %H:%M}",
+            when=LocalMoment(start),
         )
     _reindex(checkup)
     return checkup

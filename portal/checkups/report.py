@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from portal.checkups.models import LEVEL_CHINESE, Checkup, Level, Mode
 from portal.checkups.operations import area_states, to_local
 from portal.core import word
+from portal.core.i18n import format_day, format_moment_range
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
 
@@ -79,11 +80,10 @@ def build_docx(checkup: Checkup) -> bytes:
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     facts.alignment = WD_TABLE_ALIGNMENT.CENTER
-    start = to_local(checkup.start_dt)
     rows = [
         (_("Enterprise"), firm.name),
         (_("Unified social credit code"), firm.uscc),
-        (_("Date"), f"{start:%Y-%m-%d %H:%M}–{to_local(checkup.end_dt):%H:%M}"),
+        (_("Date"), format_moment_range(checkup.start_dt, checkup.end_dt)),
         (
             _("Where"),
             checkup.address if checkup.mode == Mode.onsite else _("Online meeting"),
@@ -142,7 +142,7 @@ def build_docx(checkup: Checkup) -> bytes:
         cells[0].text = lawyer.name
         cells[1].text = lawyer.lawyer_profile.law_firm if lawyer.lawyer_profile else ""
         cells[2].text = (
-            f"{_('Signed')} {to_local(assignment.signed_dt):%Y-%m-%d}"
+            f"{_('Signed')} {format_day(to_local(assignment.signed_dt).date())}"
             if assignment.signed_dt
             else "________________"
         )

@@ -1,9 +1,10 @@
-"""Shared reference records: legal categories, the working-day calendar, stored files."""
+"""Shared reference records: legal categories, the working-day calendar, stored files; and the
+columns every timeline row has."""
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.core.db import db, utcnow
 from portal.core.reference import localized
@@ -78,3 +79,18 @@ class DemoMarker(db.Model):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     loaded_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TimelineEntry:
+    """A row of a record's timeline (a mediation case's, an appeal item's): the status change it
+    made, if any, a note, who and when. Each timeline adds its own kind of entry and label."""
+
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    def by(cls) -> Mapped["User | None"]:  # noqa: F821 (portal.accounts.models.User, by name)
+        return relationship("User")

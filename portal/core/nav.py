@@ -12,6 +12,17 @@ GROUPS = [
     ("settings", _l("Settings")),
 ]
 
+# One name per service, in both languages: the front page's entries, the menu's items, the
+# services' page titles and the dashboard's sections all say these.
+SERVICE_NAMES = {
+    "questions": _l("Ask a lawyer"),
+    "mediation": _l("Chamber mediation"),
+    "checkups": _l("Legal check-ups"),
+    "courses": _l("Law lectures"),
+    "appeals": _l("Business appeals"),
+    "laws": _l("Statute library"),
+}
+
 # Blueprint (or full endpoint) -> group, for items registered without an explicit group.
 DEFAULT_GROUPS = {
     "knowledge": "services",

@@ -13,6 +13,17 @@ def site_name() -> str:
     return current_app.config.get("SITE_NAME") or str(DEFAULT_SITE_NAME)
 
 
+def name_lines(name: str) -> tuple[str, str, str]:
+    """The name as the header's two-line wordmark: (who, separator, what). It splits at the first
+    " · " (the English default), else at the first space (the Chinese default); a name with
+    neither stays on one line: (name, "", "")."""
+    for separator in (" · ", " "):
+        who, found, what = name.partition(separator)
+        if found and who and what.strip():
+            return who, separator, what
+    return name, "", ""
+
+
 def contact() -> dict:
     config = current_app.config
     return {

@@ -8,15 +8,16 @@ so a new raw key can never reach the page.
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from portal.core.nav import SERVICE_NAMES
 from portal.core.stats import Figure
 
 SECTION_TITLES = {
-    "questions": _l("Ask a lawyer"),
-    "mediation": _l("Chamber mediation"),
-    "courses": _l("Law lectures"),
+    "questions": SERVICE_NAMES["questions"],
+    "mediation": SERVICE_NAMES["mediation"],
+    "courses": SERVICE_NAMES["courses"],
     "counsel": _l("5+1 counsel"),
-    "checkups": _l("Legal check-ups"),
-    "appeals": _l("Business appeals"),
+    "checkups": SERVICE_NAMES["checkups"],
+    "appeals": SERVICE_NAMES["appeals"],
 }
 
 # code -> (label, endpoint of the list behind the figure or None[, that list's own arguments]);

@@ -7,45 +7,46 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.core import cache
+from portal.core.nav import SERVICE_NAMES
 from portal.dashboard.periods import Period, local_today
 
 logger = logging.getLogger(__name__)
 
-# (endpoint, title, what you get, how long it takes)
+# (endpoint, the service's one name, what you get, how long it takes)
 SERVICES = [
     (
         "knowledge.ask",
-        _l("Consult a lawyer"),
+        SERVICE_NAMES["questions"],
         _l("Describe your legal question; a volunteer lawyer writes you an opinion."),
         _l("First answer within 3 working days"),
     ),
     (
         "mediation.apply",
-        _l("Apply for mediation"),
+        SERVICE_NAMES["mediation"],
         _l("Your chamber's people's mediation committee helps settle a dispute, free of charge."),
         _l("Usually concluded within one month"),
     ),
     (
         "checkups.index",
-        _l("Legal check-up"),
+        SERVICE_NAMES["checkups"],
         _l("Lawyers examine your firm's legal risks and give you a written risk report."),
         _l("Half a day on site, report within two weeks"),
     ),
     (
         "courses.index",
-        _l("Law lecture hall"),
+        SERVICE_NAMES["courses"],
         _l("Live lectures on the law firms meet every day, kept for replay."),
         _l("About an hour each"),
     ),
     (
         "appeals.index",
-        _l("Business appeals"),
+        SERVICE_NAMES["appeals"],
         _l("Problems that need a government department are passed on and followed to the end."),
         _l("Progress reported every month"),
     ),
     (
         "laws.index",
-        _l("Search the laws"),
+        SERVICE_NAMES["laws"],
         _l("Read statutes article by article, with the answers that cite them."),
         _l("At any time"),
     ),

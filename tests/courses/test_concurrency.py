@@ -1,40 +1,17 @@
 """Things that must happen once stay once with several workers: registration and reminders."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-import portal
 from courses import operations
 from courses.models import Lecture, LectureStatus, Registration
 from portal.accounts.models import Enterprise, Role, User, Verification
-from portal.config import TestingConfig
 from portal.core.db import db, utcnow
 from portal.core.reference import make_uscc
 from portal.notifications.models import Notification
-from tests.fixtures.app import ON_POSTGRES
-
-
-@pytest.fixture
-def shared_app(app, committing_db, tmp_path):
-    """An app whose database every thread really shares (a file on SQLite)."""
-    if ON_POSTGRES:
-        target = app
-    else:
-
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'shared.db'}"
-            UPLOAD_DIR = str(tmp_path / "uploads")
-
-        target = portal.create_app(Config)
-        with target.app_context():
-            db.create_all()
-    yield target
-    with target.app_context():
-        db.session.remove()
-        db.engine.dispose()
+from tests.fixtures.concurrency import requests_at_once
 
 
 def _setup(target, users=4, starts_in=timedelta(days=2)):
@@ -78,33 +55,17 @@ def _setup(target, users=4, starts_in=timedelta(days=2)):
         return lecture.id, ids
 
 
-def _run(threads):
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-
 @pytest.mark.concurrency
 def test_double_submitted_registration_is_recorded_once(shared_app):
     lecture_id, (user_id, *_others) = _setup(shared_app, users=1)
-    outcomes = []
 
-    def worker():
-        with shared_app.app_context():
-            try:
-                lecture = db.session.get(Lecture, lecture_id)
-                operations.register(lecture, db.session.get(User, user_id))
-                db.session.commit()
-                outcomes.append("registered")
-            except operations.LectureError:
-                db.session.rollback()
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+    def register():
+        lecture = db.session.get(Lecture, lecture_id)
+        operations.register(lecture, db.session.get(User, user_id))
 
-    _run([threading.Thread(target=worker) for _ in range(4)])
-    assert sorted(outcomes) == ["refused"] * 3 + ["registered"]
+    outcomes = requests_at_once(shared_app, register, [()] * 4)
+    refused = [o for o in outcomes if isinstance(o.error, operations.LectureError)]
+    assert (sum(o.ok for o in outcomes), len(refused)) == (1, 3), outcomes
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
@@ -117,17 +78,9 @@ def test_overlapping_reminder_runs_send_each_reminder_once(shared_app):
         for user_id in user_ids:
             operations.register(lecture, db.session.get(User, user_id))
         db.session.commit()
-    sent = []
-
-    def worker():
-        with shared_app.app_context():
-            try:
-                sent.append(operations.send_reminders())
-                db.session.commit()
-            finally:
-                db.session.remove()
-
-    _run([threading.Thread(target=worker) for _ in range(3)])
+    outcomes = requests_at_once(shared_app, operations.send_reminders, [()] * 3)
+    assert all(o.ok for o in outcomes), outcomes
+    sent = [o.value for o in outcomes]
     assert sum(sent) == len(user_ids)
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == len(user_ids)

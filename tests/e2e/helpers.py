@@ -63,7 +63,7 @@ class Visitor:
         return self
 
     def log_out(self):
-        self.page.locator("form[action$='/account/logout'] button").click()
+        log_out_button(self.page).click()
         expect(self.page.locator("header a[href$='/account/login']")).to_be_visible()
         return self
 
@@ -154,6 +154,15 @@ def nav_link(page: Page, href_suffix: str):
     if group.count() and not group.evaluate("d => d.open"):
         group.locator("summary").click()
     return link
+
+
+def log_out_button(page: Page):
+    """The header's log-out button, made visible: the menu and the account's group opened."""
+    open_menu(page)
+    group = page.locator("header details.nav-account")
+    if group.count() and not group.evaluate("d => d.open"):
+        group.locator("summary").click()
+    return page.locator("header form[action$='/account/logout'] button")
 
 
 def path_of(page: Page) -> str:

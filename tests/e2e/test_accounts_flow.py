@@ -135,15 +135,17 @@ def test_the_navigation_is_usable_on_a_phone(new_page, log_in_as, javascript):
         # The header is one line until the menu is opened (it took 256 px before).
         assert page.locator("header").bounding_box()["height"] <= 80
         open_menu(page)
+        # The top level; what is inside a group is checked once the group is open.
         top = page.locator(
             "header nav .nav-groups > li > a, header nav .nav-groups summary, "
-            "header nav .nav-user a, header nav .nav-user button"
+            "header nav .nav-user > li > a, header nav .nav-user > li > form button, "
+            "header nav .nav-user summary"
         )
         assert top.count() >= 3
         _all_tappable(top)
         for group in page.locator("header details.nav-group").all():
             group.locator("summary").tap()
-            _all_tappable(group.locator("a"))
+            _all_tappable(group.locator("a, button"))
         if email:
             nav_link(page, "/account/staff/users").tap()
             expect(visitor.heading).to_have_text(re.compile("账户管理|Accounts"))

@@ -1,18 +1,13 @@
 """Many lawyers claim one question at the same moment: exactly one wins, on SQLite and PostgreSQL."""
 
-import threading
-
 import pytest
 
-import portal
 from knowledge import operations
 from knowledge.models import Question, QuestionEvent, QuestionStatus
 from knowledge.workflow import TransitionError
 from portal.accounts.models import User
-from portal.config import TestingConfig
 from portal.core.db import db
-from portal.demo import ensure_categories
-from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.concurrency import requests_at_once
 
 THREADS = 12
 
@@ -26,33 +21,16 @@ def _prepare(create_lawyer, create_question):
 
 
 def _race(app, question_id, lawyer_ids):
-    barrier = threading.Barrier(len(lawyer_ids))
-    outcomes, errors = [], []
 
     def claim(lawyer_id):
-        with app.app_context():
-            barrier.wait()
-            try:
-                lawyer = db.session.get(User, lawyer_id)
-                question = db.session.get(Question, question_id)
-                operations.claim(question, lawyer)
-                db.session.commit()
-                outcomes.append(("won", lawyer_id))
-            except TransitionError as exc:
-                db.session.rollback()
-                outcomes.append(("lost", str(exc)))
-            except Exception as exc:  # anything else is a failure of the test
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
+        lawyer = db.session.get(User, lawyer_id)
+        operations.claim(db.session.get(Question, question_id), lawyer)
+        return lawyer_id
 
-    threads = [threading.Thread(target=claim, args=(lid,)) for lid in lawyer_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    results = requests_at_once(app, claim, [(lid,) for lid in lawyer_ids])
+    errors = [o.error for o in results if not o.ok and not isinstance(o.error, TransitionError)]
+    assert not errors, errors  # anything else is a failure of the test
+    outcomes = [("won", o.value) if o.ok else ("lost", str(o.error)) for o in results]
     winners = [who for result, who in outcomes if result == "won"]
     assert len(winners) == 1, outcomes
     assert all(
@@ -74,39 +52,9 @@ def _race(app, question_id, lawyer_ids):
 
 
 @pytest.mark.concurrency
-def test_one_of_many_concurrent_claims_wins_on_sqlite_file(
-    committing_db, tmp_path, create_lawyer, create_question
-):
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'race.db'}"
-        UPLOAD_DIR = str(tmp_path / "uploads")
-        SEARCH_INDEX_DIR = str(tmp_path / "index")
-
-    app = portal.create_app(Config)
-    with app.app_context():
-        db.create_all()
-        ensure_categories()
+def test_one_of_many_concurrent_claims_wins(shared_app, create_lawyer, create_question):
+    """On a SQLite file, or on PostgreSQL when TEST_DATABASE_URL is set."""
+    with shared_app.app_context():
         question_id, lawyer_ids = _prepare(create_lawyer, create_question)
         db.session.remove()
-    try:
-        _race(app, question_id, lawyer_ids)
-    finally:
-        with app.app_context():
-            db.engine.dispose()  # close the threads' pooled connections now, not at exit
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.mark.concurrency
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_URL=postgresql://...")
-def test_one_of_many_concurrent_claims_wins_on_postgresql(
-    app, committing_db, create_lawyer, create_question
-):
-    with app.app_context():
-        question_id, lawyer_ids = _prepare(create_lawyer, create_question)
-        db.session.remove()
-    try:
-        _race(app, question_id, lawyer_ids)
-    finally:
-        with app.app_context():
-            db.engine.dispose()  # close the threads' pooled connections now, not at exit
+    _race(shared_app, question_id, lawyer_ids)

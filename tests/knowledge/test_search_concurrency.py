@@ -4,30 +4,18 @@ import threading
 
 import pytest
 
-import portal
 from knowledge.search import engine
 from knowledge.search.indexer import process_outbox
 from knowledge.search.outbox import SearchOutbox, enqueue
-from portal.config import TestingConfig
 from portal.core.db import db
-from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.concurrency import start_together
 from tests.fixtures.search import FakeSource
 
 
 @pytest.fixture
-def shared_app(app, committing_db, tmp_path):
-    """An app whose database every thread really shares (a file on SQLite)."""
-    if ON_POSTGRES:
-        target = app
-    else:
-
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'shared.db'}"
-            UPLOAD_DIR = str(tmp_path / "uploads")
-
-        target = portal.create_app(Config)
-        with target.app_context():
-            db.create_all()
+def indexing_app(shared_app, tmp_path):
+    """The shared app with a fresh index and a fake source of documents."""
+    target = shared_app
     previous = target.config["SEARCH_INDEX_DIR"]
     target.config["SEARCH_INDEX_DIR"] = str(tmp_path / "index")
     source = FakeSource()
@@ -38,41 +26,27 @@ def shared_app(app, committing_db, tmp_path):
     yield target, source
     target.extensions["portal.search_sources"].pop(source.kind)
     target.config["SEARCH_INDEX_DIR"] = previous
-    with target.app_context():
-        db.session.remove()
-        db.engine.dispose()  # the threads' pooled connections
 
 
 @pytest.mark.concurrency
-def test_concurrent_indexers_keep_the_latest_state_of_every_document(shared_app):
-    target, source = shared_app
+def test_concurrent_indexers_keep_the_latest_state_of_every_document(indexing_app):
+    target, source = indexing_app
     versions = iter(range(1, 10_000))
     mutex = threading.Lock()
-    errors = []
 
     def worker(doc_ids):
-        try:
-            for _round in range(4):
-                for doc_id in doc_ids:
-                    with target.app_context():
-                        with mutex:
-                            source.put(doc_id, title=f"第{next(versions)}版", body="合同")
-                        enqueue(source.kind, doc_id)
-                        db.session.commit()
-                        process_outbox(batch_size=3)
-        except Exception as exc:  # reported below; a thread's exception is otherwise lost
-            errors.append(exc)
+        for _round in range(4):
+            for doc_id in doc_ids:
+                with target.app_context():
+                    with mutex:
+                        source.put(doc_id, title=f"第{next(versions)}版", body="合同")
+                    enqueue(source.kind, doc_id)
+                    db.session.commit()
+                    process_outbox(batch_size=3)
 
     # Every document is changed by two threads.
-    threads = [
-        threading.Thread(target=worker, args=(ids,)) for ids in ([1, 2, 3], [3, 2, 1], [2, 4])
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
+    outcomes = start_together(worker, [([1, 2, 3],), ([3, 2, 1],), ([2, 4],)])
+    assert [o.error for o in outcomes if not o.ok] == []
     with target.app_context():
         assert db.session.query(SearchOutbox).count() == 0
         searcher, _filters = engine._handle().searcher()

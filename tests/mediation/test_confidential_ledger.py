@@ -7,11 +7,8 @@ import io
 import zipfile
 
 import pytest
-from sqlalchemy import select
 
 from mediation.models import CaseStatus
-from portal.audit.models import AuditEntry
-from portal.core.db import db
 
 
 def _xlsx_text(response) -> str:
@@ -86,24 +83,14 @@ def test_the_monthly_report_counts_only_an_ordinary_members_cases(
     assert director_view["total"].accepted == 2
 
 
-def _views(case, user):
-    return list(
-        db.session.scalars(
-            select(AuditEntry.data).where(
-                AuditEntry.action == "case.view",
-                AuditEntry.object_id == str(case.id),
-                AuditEntry.user_id == user.id,
-            )
-        )
-    )
-
-
-def test_every_download_of_a_case_document_is_audited(client, login, two_cases, dummy_mediator):
+def test_every_download_of_a_case_document_is_audited(
+    client, login, two_cases, dummy_mediator, case_views
+):
     mine, _theirs = two_cases
     login(dummy_mediator.user)
-    before = len(_views(mine, dummy_mediator.user))
+    before = len(case_views(mine, dummy_mediator.user))
     assert client.get(f"/mediation/documents/case/{mine.id}/docx/application").status_code == 200
     assert client.get(f"/mediation/documents/case/{mine.id}/doc/application").status_code == 200
-    after = _views(mine, dummy_mediator.user)
+    after = case_views(mine, dummy_mediator.user)
     assert len(after) == before + 2
     assert {"download": "application.docx"} in after

@@ -1,12 +1,11 @@
 """Dossier numbers are assigned atomically: concurrent archives never share a sequence number."""
 
-import threading
-
 import pytest
 
 from mediation import operations
 from mediation.models import Case, CaseStatus
 from portal.accounts.models import User
+from tests.fixtures.concurrency import requests_at_once
 
 
 def test_concurrent_archives_get_distinct_sequence_numbers(
@@ -24,27 +23,11 @@ def test_concurrent_archives_get_distinct_sequence_numbers(
     db.session.commit()
     db.session.remove()
 
-    errors = []
-
     def archive(case_id):
-        with app.app_context():
-            try:
-                case = db.session.get(Case, case_id)
-                by = db.session.get(User, director_id)
-                operations.archive(case, by)
-                db.session.commit()
-            except Exception as exc:  # reported below, the thread must not die silently
-                errors.append(exc)
-                db.session.rollback()
-            finally:
-                db.session.remove()
+        operations.archive(db.session.get(Case, case_id), db.session.get(User, director_id))
 
-    threads = [threading.Thread(target=archive, args=(cid,)) for cid in case_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = requests_at_once(app, archive, [(cid,) for cid in case_ids])
+    assert [o.error for o in outcomes if not o.ok] == []
     db.session.expire_all()
     seqs = sorted(db.session.get(Case, cid).dossier_seq for cid in case_ids)
     assert seqs == [1, 2, 3, 4, 5, 6]

@@ -125,3 +125,13 @@ def test_backup_into_a_folder_with_files_is_refused(app, tmp_path):
 def test_a_folder_without_manifest_is_not_a_backup(app, tmp_path):
     with pytest.raises(backup.BackupError, match="not a backup"):
         backup.verify(str(tmp_path))
+
+
+@pytest.mark.parametrize("command", ["verify", "restore"])
+def test_a_folder_without_manifest_is_refused_in_one_line(app, tmp_path, command):
+    result = app.test_cli_runner().invoke(args=["backup", command, str(tmp_path)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # a click error, not an escaped BackupError
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path} has no manifest.json: not a backup"
+    ]

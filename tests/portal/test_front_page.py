@@ -9,7 +9,7 @@ from portal.core.db import db, utcnow
 def test_front_page_shows_services_search_and_site_name(client):
     page = client.get("/").get_data(as_text=True)
     assert page.count("沈阳市工商联 民营企业法律服务平台") >= 3  # title, brand, heading, footer
-    for service in ("咨询律师", "申请调解", "法治体检", "法律讲堂", "涉企诉求", "法规检索"):
+    for service in ("企问律答", "商会调解", "法治体检", "普法讲座", "涉企诉求", "法规库"):
         assert service in page
     assert 'action="/search"' in page and 'name="q"' in page
     assert "服务热线：" in page and "办公时间：" in page

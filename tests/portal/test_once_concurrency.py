@@ -1,57 +1,26 @@
 """Ten concurrent posts of one rendered question form make one question and one routing decision.
 
-SQLite: an app on a database file (the session app's in-memory database is one shared
-connection); PostgreSQL (TEST_DATABASE_URL): the session app with real commits. Each thread has
-its own test client (and so its own app context and session), like ten browser tabs.
+The app every thread shares is tests.fixtures.concurrency's shared_app. Each thread has its own
+test client (and so its own app context and session), like ten browser tabs.
 """
 
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
-import portal
 from knowledge.models import Question, RoutingDecision
 from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.accounts.passwords import hash_password
 from portal.core.db import db
 from portal.core.models import FormSubmission, LegalCategory
 from tests.fixtures.accounts import PASSWORD
-from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.concurrency import start_together
 
 pytestmark = pytest.mark.concurrency
 
 THREADS = 10
 TOKEN = re.compile(r'name="submission_token"[^>]*value="([0-9a-f]{32})"')
-
-
-@pytest.fixture
-def race_app(app, committing_db, tmp_path):
-    if ON_POSTGRES:
-        yield app
-        db.session.remove()  # the main thread's requests ran in the test's own app context
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()  # the threads' pooled connections
-        return
-    from portal.config import TestingConfig
-    from portal.demo import ensure_categories
-
-    class FileConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'once.db'}"
-        UPLOAD_DIR = str(tmp_path / "uploads")
-        SEARCH_INDEX_DIR = str(tmp_path / "search-index")
-
-    file_app = portal.create_app(FileConfig)
-    with file_app.app_context():
-        db.create_all()
-        ensure_categories()
-        db.session.commit()
-    yield file_app
-    with file_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _people(app):
@@ -107,8 +76,8 @@ def _counts(app):
             db.session.remove()
 
 
-def test_ten_concurrent_posts_of_one_rendered_question_form_ask_once(race_app):
-    app = race_app
+def test_ten_concurrent_posts_of_one_rendered_question_form_ask_once(shared_app):
+    app = shared_app
     email, category_id = _people(app)
     clients = []
     for _ in range(THREADS):
@@ -125,23 +94,14 @@ def test_ten_concurrent_posts_of_one_rendered_question_form_ask_once(race_app):
         "submit": "1",
         "submission_token": TOKEN.search(page).group(1),
     }
-    start = threading.Barrier(THREADS)
-    answers, errors = [None] * THREADS, []
 
-    def post(i):
-        try:
-            start.wait()
-            response = clients[i].post("/questions/ask", data=form)
-            answers[i] = (response.status_code, response.headers.get("Location"))
-        except Exception as exc:  # reported by the test; a thread must not die silently
-            errors.append(exc)
+    def post(test_client):
+        response = test_client.post("/questions/ask", data=form)
+        return response.status_code, response.headers.get("Location")
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    outcomes = start_together(post, [(c,) for c in clients], timeout=120)
+    assert [o.error for o in outcomes if not o.ok] == []
+    answers = [o.value for o in outcomes]
     assert _counts(app) == (1, 1, 1)
     assert {status for status, _location in answers} == {302}
     assert len({location for _status, location in answers}) == 1

@@ -67,11 +67,11 @@ def test_dates_read_the_way_a_chinese_office_writes_them(app):
 
     moment = clock.utc(2026, 11, 10, 11, 30)  # UTC; 19:30 in Shanghai
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        assert format_moment(moment, "full") == "2026年11月10日（周二）19:30"
+        assert format_moment(moment, "long") == "2026年11月10日（周二）19:30"
         assert format_moment(moment) == "2026年11月10日 19:30"
         assert format_day(moment.date(), "long") == "2026年11月10日（周二）"
     with app.test_request_context(), force_locale("en"):
-        assert format_moment(moment, "full") == "Tue 10 Nov 2026, 19:30"
+        assert format_moment(moment, "long") == "Tue 10 Nov 2026, 19:30"
 
 
 def test_status_and_filter_words(app):

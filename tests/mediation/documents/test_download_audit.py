@@ -1,24 +1,7 @@
 """Every download of a case's dossier, its ZIP and its documents is audited like a page view."""
 
-from sqlalchemy import select
 
-from portal.audit.models import AuditEntry
-from portal.core.db import db
-
-
-def _views(case, user):
-    return list(
-        db.session.scalars(
-            select(AuditEntry.data).where(
-                AuditEntry.action == "case.view",
-                AuditEntry.object_id == str(case.id),
-                AuditEntry.user_id == user.id,
-            )
-        )
-    )
-
-
-def test_dossier_downloads_are_in_the_audit_log(client, login, dummy_case, dummy_staff):
+def test_dossier_downloads_are_in_the_audit_log(client, login, dummy_case, dummy_staff, case_views):
     login(dummy_staff)
     for url, entry in (
         (f"/mediation/documents/case/{dummy_case.id}/dossier.zip", {"download": "dossier.zip"}),
@@ -30,13 +13,15 @@ def test_dossier_downloads_are_in_the_audit_log(client, login, dummy_case, dummy
         ),
         (f"/mediation/documents/case/{dummy_case.id}", {"page": "documents"}),
     ):
-        before = _views(dummy_case, dummy_staff).count(entry)
+        before = case_views(dummy_case, dummy_staff).count(entry)
         assert client.get(url).status_code == 200, url
-        assert _views(dummy_case, dummy_staff).count(entry) == before + 1, url
+        assert case_views(dummy_case, dummy_staff).count(entry) == before + 1, url
 
 
-def test_a_refused_download_writes_no_view(client, login, dummy_case, create_enterprise_user):
+def test_a_refused_download_writes_no_view(
+    client, login, dummy_case, create_enterprise_user, case_views
+):
     stranger = create_enterprise_user()
     login(stranger)
     assert client.get(f"/mediation/documents/case/{dummy_case.id}/dossier.zip").status_code == 403
-    assert _views(dummy_case, stranger) == []
+    assert case_views(dummy_case, stranger) == []

@@ -99,8 +99,14 @@ def test_staff_maintain_organisations_and_their_accounts(client, login, dummy_st
     dupe = client.post("/appeals/organisations", data={"name": "市税务局", "kind": "department",
                                                        "is_active": "1"})  # fmt: skip
     assert dupe.status_code == 400
+    assert "已有同名单位。" in dupe.get_data(as_text=True)  # said under the name, form kept
     firm_user = create_user(role=Role.enterprise)
-    client.post(f"/appeals/organisations/{org.id}/members", data={"email": firm_user.email})
+    refused = client.post(
+        f"/appeals/organisations/{org.id}/members",
+        data={"email": firm_user.email},
+        follow_redirects=True,
+    )
+    assert "只有部门经办人和营商局协调员账户可以代表单位。" in refused.get_data(as_text=True)
     handler = create_user(role=Role.department_handler)
     client.post(f"/appeals/organisations/{org.id}/members", data={"email": handler.email})
     members = db.session.scalars(select(AppealOrganisationMember)).all()

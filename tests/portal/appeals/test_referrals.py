@@ -288,7 +288,9 @@ def test_unsatisfied_evaluation_reopens_and_tells_the_department(
     handler = walk(item, AppealStatus.revisited)
     login(create_enterprise_user(enterprise=item.enterprise))
     data = {"timeliness": "2", "result": "1", "attitude": "3", "satisfied": "no", "comment": ""}
-    assert client.post(f"/appeals/{item.id}/evaluate", data=data).status_code == 400
+    refused = client.post(f"/appeals/{item.id}/evaluate", data=data)
+    assert refused.status_code == 400
+    assert "请说明企业不满意的原因。" in refused.get_data(as_text=True)
     assert item.status == AppealStatus.revisited
     data["comment"] = "款项仍未到账"
     assert client.post(f"/appeals/{item.id}/evaluate", data=data).status_code == 302
