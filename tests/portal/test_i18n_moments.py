@@ -1,4 +1,4 @@
-"""Moments and days are written as Babel would write them with the house patterns (and the\nlocale's short ones), in both languages."""
+"""Moments and days are written as Babel would write them with the house patterns (and the\nlocale's short day), in both languages."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +18,6 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
             moment = start + timedelta(hours=hours, minutes=hours % 60)
             for fmt, pattern in MOMENT_PATTERNS[language].items():
                 assert format_moment(moment, fmt) == format_datetime(moment, pattern)
-            assert format_moment(moment, "short") == format_datetime(moment, "short")
             day = moment.date()
             for fmt, pattern in DAY_PATTERNS[language].items():
                 assert format_day(day, fmt) == format_date(day, pattern)
