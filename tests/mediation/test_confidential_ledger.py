@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from mediation.models import CaseStatus
 from portal.audit.models import AuditEntry
+from portal.core import clock
 from portal.core.db import db
 
 
@@ -79,7 +80,8 @@ def test_the_monthly_report_counts_only_an_ordinary_members_cases(
 ):
     from mediation.documents import ledger
 
-    month = two_cases[0].accepted_dt.strftime("%Y-%m")
+    # The Beijing month: accepted_dt is UTC, a month behind from 16:00 UTC on a month's last day.
+    month = clock.local_date(two_cases[0].accepted_dt).strftime("%Y-%m")
     member_view = ledger.monthly_report([dummy_committee], month, reader=dummy_mediator.user)
     director_view = ledger.monthly_report([dummy_committee], month, reader=dummy_director.user)
     assert member_view["total"].accepted == 1
