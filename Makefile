@@ -80,17 +80,17 @@ check-translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools check
 
 # Production runs on PostgreSQL, so the suite always runs on it too (browser tests already ran
-# above). A server that is installed but stopped is started; one that cannot be reached fails
-# this phase with one line saying so.
+# above). A server that is installed but stopped is started; its test database is created when
+# missing (a fresh server has none); one that cannot be reached fails this phase with one line.
 test-postgres: postgres-up
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) -m "not e2e"
 
 postgres-up:
-	@$(PY) -m portal.pg_ready "$(PG_URL)" || { \
+	@$(PY) -m portal.pg_ready --create "$(PG_URL)" || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  { command -v pg_ctlcluster >/dev/null && $$SUDO pg_ctlcluster --skip-systemctl-redirect $$(pg_lsclusters -h | awk 'NR==1{print $$1, $$2}') start; } >/dev/null 2>&1 \
 	    || $$SUDO service postgresql start >/dev/null 2>&1 || true; \
-	  $(PY) -m portal.pg_ready --wait 30 "$(PG_URL)"; }
+	  $(PY) -m portal.pg_ready --wait 30 --create "$(PG_URL)"; }
 
 messages: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools update

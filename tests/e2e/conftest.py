@@ -4,7 +4,8 @@
   a fresh SQLite file migrated by `flask db upgrade` and filled by `flask demo load` (every
   package's demo loader, so the demo log-ins exist: staff@demo.example, admin@demo.example,
   enterprise1..100@demo.example (96..100 unverified), lawyer1..30@demo.example; password
-  DEMO_PASSWORD). `e2e_server.url` is its address, `e2e_server.env` its environment.
+  DEMO_PASSWORD); loaded once per run, each pytest-xdist worker's server has a copy.
+  `e2e_server.url` is its address, `e2e_server.env` its environment.
   While developing, `E2E_SERVER_URL=http://127.0.0.1:PORT` uses a server already running with
   the demo loaded instead (export that server's DATABASE_URL, UPLOAD_DIR... too, for the tests
   that run `flask` against its database).
@@ -23,8 +24,10 @@ Write steps as a user would (see tests/e2e/helpers.py: as_enterprise(page).regis
 Mark every test `@pytest.mark.e2e` (`-m "not e2e"` skips them).
 """
 
+import fcntl
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -66,7 +69,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _flask(env, *args, input=None):
+def _flask(env, *args, input=None, timeout=300):
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
@@ -74,7 +77,7 @@ def _flask(env, *args, input=None):
         input=input,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -97,12 +100,8 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     )
 
 
-@pytest.fixture(scope="session")
-def e2e_server(tmp_path_factory):
-    if os.environ.get("E2E_SERVER_URL"):  # a server already running with the demo (development)
-        yield Server(os.environ["E2E_SERVER_URL"].rstrip("/"), dict(os.environ), None)
-        return
-    folder = tmp_path_factory.mktemp("e2e")
+def _environment(folder: Path) -> dict:
+    """The server's environment: its database, uploads and search index in `folder`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -115,8 +114,40 @@ def e2e_server(tmp_path_factory):
         SEARCH_INDEX_DIR=str(folder / "search-index"),
         PYTHONDONTWRITEBYTECODE="1",
     )
-    _flask(env, "db", "upgrade")
-    _flask(env, "demo", "load")
+    return env
+
+
+def _demo_data(tmp_path_factory) -> Path:
+    """A folder with the migrated demo database, its uploads and search index, made once per
+    run: every pytest-xdist worker that runs browser tests copies it. (Each worker loading the
+    demo itself, two loads at once on a busy machine took over five minutes, and every browser
+    test failed on the load's time limit.)"""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    demo, done = shared / "e2e-demo", shared / "e2e-demo.done"
+    with open(shared / "e2e-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here for the first one
+        if not done.exists():
+            shutil.rmtree(demo, ignore_errors=True)  # left half-made by a worker that failed
+            demo.mkdir()
+            env = _environment(demo)
+            _flask(env, "db", "upgrade")
+            # About 40 s of CPU: on a machine busy with other work (load 12 on two cores) one
+            # load took over five minutes. The limit only stops a load that hangs.
+            _flask(env, "demo", "load", timeout=1200)
+            done.touch()
+    return demo
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory):
+    if os.environ.get("E2E_SERVER_URL"):  # a server already running with the demo (development)
+        yield Server(os.environ["E2E_SERVER_URL"].rstrip("/"), dict(os.environ), None)
+        return
+    folder = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(_demo_data(tmp_path_factory), folder, dirs_exist_ok=True)
+    env = _environment(folder)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "server.log"

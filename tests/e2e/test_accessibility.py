@@ -35,6 +35,9 @@ STAFF = [
 
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical findings on the page, one readable line each."""
+    # The whole page: after a click the new page may still be parsing, and a half-parsed form
+    # has, say, an aria-describedby naming an error message not parsed yet.
+    page.wait_for_load_state()
     results = Axe().run(page)
     problems = []
     for violation in results.response["violations"]:

@@ -19,6 +19,9 @@ def test_a_chambers_figures_link_to_its_narrowed_lists(page, log_in_as, locale):
     chamber_id, chamber_name = chamber.get_attribute("value"), chamber.inner_text()
     page.locator("#chamber").select_option(chamber_id)
     page.locator("main form button[type=submit]").click()
+    # The chamber's page, loaded whole before counting its charts and auditing it.
+    expect(page).to_have_url(re.compile(rf"[?&]chamber={chamber_id}(&|$)"))
+    page.wait_for_load_state()
     expect(page.locator("main p.lead")).to_contain_text(chamber_name)
     assert page.locator("main svg.trend-chart").count() >= 2
     assert serious_violations(page) == []
@@ -28,6 +31,7 @@ def test_a_chambers_figures_link_to_its_narrowed_lists(page, log_in_as, locale):
     assert re.search(r"start=2026-11-01", href)
     link.first.click()
     expect(page.locator("main .list-filter")).to_contain_text(chamber_name)
+    page.wait_for_load_state()
     assert serious_violations(page) == []
 
 

@@ -23,6 +23,7 @@ ANSWER = "依据《民法典》第五百七十七条，对方应当承担继续�
 def assert_accessible(page):
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()  # after a click, the new page whole (see serious_violations)
     result = Axe().run(page)
     assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
 

@@ -57,11 +57,11 @@ def test_concurrent_indexers_keep_the_latest_state_of_every_document(indexing_ap
 
 
 @pytest.mark.concurrency
-def test_a_search_survives_another_threads_refresh_of_the_searcher(shared_app, monkeypatch):
+def test_a_search_survives_another_threads_refresh_of_the_searcher(indexing_app, monkeypatch):
     """Threaded workers (gunicorn gthread) share one searcher per process. Whoosh's refresh()
     closes the readers of segments a new index version merged away; a search still reading them
     in another thread failed (a 500 on the question page, whose statute suggestions search)."""
-    target, source = shared_app
+    target, source = indexing_app
     with target.app_context():
         for n in (1, 2):
             engine.index(source.put(n, title=f"合同纠纷{n}", body="买卖合同违约金"))

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from mediation.models import CaseStatus
+from portal.core import clock
 
 
 def _xlsx_text(response) -> str:
@@ -76,7 +77,8 @@ def test_the_monthly_report_counts_only_an_ordinary_members_cases(
 ):
     from mediation.documents import ledger
 
-    month = two_cases[0].accepted_dt.strftime("%Y-%m")
+    # The Beijing month: accepted_dt is UTC, a month behind from 16:00 UTC on a month's last day.
+    month = clock.local_date(two_cases[0].accepted_dt).strftime("%Y-%m")
     member_view = ledger.monthly_report([dummy_committee], month, reader=dummy_mediator.user)
     director_view = ledger.monthly_report([dummy_committee], month, reader=dummy_director.user)
     assert member_view["total"].accepted == 1

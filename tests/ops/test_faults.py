@@ -379,6 +379,7 @@ def test_a_connection_lost_after_the_page_was_made_keeps_the_page(
 # --- SMTP down ---------------------------------------------------------------------------------
 
 
+@pytest.mark.real_clock
 def test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later(committing_db, tmp_path):
     from aiosmtpd.controller import Controller
 
@@ -432,7 +433,10 @@ def test_mail_queued_while_smtp_is_down_is_sent_by_the_worker_later(committing_d
     )
 
     def mail():
-        with app.app_context():
+        # A read, as in a GET request: on SQLite it does not queue for the write lock the worker
+        # takes every 0.3 s (outside a request every transaction begins IMMEDIATE, and on the
+        # busy machine a poll waited past the 5 s busy timeout: "database is locked").
+        with app.test_request_context():
             db.session.remove()
             return db.session.scalar(select(OutgoingEmail))
 
@@ -508,6 +512,7 @@ class CityRegister:
         self.server.server_close()
 
 
+@pytest.mark.real_clock
 def test_appeal_register_down_queues_messages_and_the_worker_sends_them_later(
     committing_db, tmp_path
 ):
@@ -556,7 +561,7 @@ def test_appeal_register_down_queues_messages_and_the_worker_sends_them_later(
         db.session.commit()
 
     def messages():
-        with app.app_context():
+        with app.test_request_context():  # a read: no write lock on SQLite (see mail() above)
             db.session.remove()
             return db.session.scalars(select(RegisterOutbox).order_by(RegisterOutbox.id)).all()
 

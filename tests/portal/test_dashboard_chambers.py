@@ -12,6 +12,10 @@ from openpyxl import load_workbook
 from mediation.models import CaseStatus
 from portal.core import clock
 
+# A Wednesday in the middle of a month, 10:00 in Beijing: "yesterday" and "in two days" are in
+# the same month as today.
+MID_MONTH = clock.utc(2026, 10, 14, 2)
+
 
 @pytest.fixture
 def two_chambers(
@@ -275,18 +279,20 @@ def test_lectures_link_to_those_held_in_the_period_never_to_a_chamber(
 ):
     from datetime import timedelta
 
-    chamber = create_chamber()
-    held = create_lecture(starts_in=-timedelta(days=2), title="本月已举办的讲座")
-    ahead = create_lecture(starts_in=timedelta(days=2), title="尚未举办的讲座")
-    month = clock.today().strftime("%Y-%m")
-    login(dummy_staff)
-    page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
-    _value, link = _figure(page, "举办讲座场次")
-    assert link.startswith("/lectures?start=") and "chamber" not in link
-    listed = client.get(link).get_data(as_text=True)
-    library = listed.split('id="library-heading"', 1)[1].split("</section>", 1)[0]
-    assert held.title in library and ahead.title not in library
-    assert "筛选条件" in listed and chamber.name not in listed
+    # Mid-month: on the 1st or 2nd (Beijing) "two days ago" falls in the month before.
+    with clock.frozen(MID_MONTH):
+        chamber = create_chamber()
+        held = create_lecture(starts_in=-timedelta(days=2), title="本月已举办的讲座")
+        ahead = create_lecture(starts_in=timedelta(days=2), title="尚未举办的讲座")
+        month = clock.today().strftime("%Y-%m")
+        login(dummy_staff)
+        page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
+        _value, link = _figure(page, "举办讲座场次")
+        assert link.startswith("/lectures?start=") and "chamber" not in link
+        listed = client.get(link).get_data(as_text=True)
+        library = listed.split('id="library-heading"', 1)[1].split("</section>", 1)[0]
+        assert held.title in library and ahead.title not in library
+        assert "筛选条件" in listed and chamber.name not in listed
 
 
 def test_counsel_figures_narrow_to_a_chamber(
@@ -298,30 +304,33 @@ def test_counsel_figures_narrow_to_a_chamber(
     create_counsel_group,
     create_counsel_service,
 ):
-    chamber = create_chamber(name="沈阳市山东商会")
-    members = [create_enterprise(chambers=[chamber]) for _ in range(2)]
-    ours = create_counsel_group(enterprises=members, chamber=chamber, name="山东商会顾问组")
-    theirs = create_counsel_group(firms=3, name="别家顾问组")
-    create_counsel_service(ours)
-    create_counsel_service(theirs)
-    create_counsel_service(theirs, enterprise=theirs.enterprises[1])
-    month = clock.today().strftime("%Y-%m")
-    login(dummy_staff)
-    page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
-    assert _figure(page, "在服务的顾问组数")[0] == "1"
-    assert _figure(page, "有法律顾问的企业数")[0] == "2"
-    assert _figure(page, "登记的顾问服务次数")[0] == "1"
-    # The lists behind: the chamber's groups; the report of its firms' services.
-    _value, groups_link = _figure(page, "在服务的顾问组数")
-    groups = client.get(groups_link).get_data(as_text=True)
-    assert "山东商会顾问组" in groups and "别家顾问组" not in groups
-    _value, report_link = _figure(page, "登记的顾问服务次数")
-    assert (
-        report_link.startswith("/counsel/reports?start=") and f"chamber={chamber.id}" in report_link
-    )
-    assert "本期共 1 条服务记录。" in client.get(report_link).get_data(as_text=True)
-    whole = client.get(f"/dashboard?month={month}").get_data(as_text=True)
-    assert _figure(whole, "登记的顾问服务次数")[0] == "3"
+    # Mid-month: on the 1st (Beijing) the services logged yesterday fall in the month before.
+    with clock.frozen(MID_MONTH):
+        chamber = create_chamber(name="沈阳市山东商会")
+        members = [create_enterprise(chambers=[chamber]) for _ in range(2)]
+        ours = create_counsel_group(enterprises=members, chamber=chamber, name="山东商会顾问组")
+        theirs = create_counsel_group(firms=3, name="别家顾问组")
+        create_counsel_service(ours)
+        create_counsel_service(theirs)
+        create_counsel_service(theirs, enterprise=theirs.enterprises[1])
+        month = clock.today().strftime("%Y-%m")
+        login(dummy_staff)
+        page = client.get(f"/dashboard?month={month}&chamber={chamber.id}").get_data(as_text=True)
+        assert _figure(page, "在服务的顾问组数")[0] == "1"
+        assert _figure(page, "有法律顾问的企业数")[0] == "2"
+        assert _figure(page, "登记的顾问服务次数")[0] == "1"
+        # The lists behind: the chamber's groups; the report of its firms' services.
+        _value, groups_link = _figure(page, "在服务的顾问组数")
+        groups = client.get(groups_link).get_data(as_text=True)
+        assert "山东商会顾问组" in groups and "别家顾问组" not in groups
+        _value, report_link = _figure(page, "登记的顾问服务次数")
+        assert (
+            report_link.startswith("/counsel/reports?start=")
+            and f"chamber={chamber.id}" in report_link
+        )
+        assert "本期共 1 条服务记录。" in client.get(report_link).get_data(as_text=True)
+        whole = client.get(f"/dashboard?month={month}").get_data(as_text=True)
+        assert _figure(whole, "登记的顾问服务次数")[0] == "3"
 
 
 def test_the_statistics_workbook_for_a_chamber_says_which_figures_are_its_own(
