@@ -162,8 +162,13 @@ def query_vector(embedder, text: str, stored: bool = True):
         return vector
     with _pending_lock:
         future = _pending.get(key)
+        # A prefetch that finished since the first look has cached its vector before leaving
+        # _pending (see _embed_and_cache): look again rather than embed the text twice.
+        cached = _query_cache.get(key) if future is None else None
     if future is not None:
         return future.result()
+    if cached is not None:
+        return cached
     vector = _embed(embedder, text)
     _query_cache.put(key, vector)
     return vector
