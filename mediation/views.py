@@ -37,7 +37,7 @@ from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import clock, listfilter, once
-from portal.core.db import db, get_or_404, utcnow
+from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -585,13 +585,15 @@ def case_detail(case_id):
 
 def audit_view(case, **data):
     """Write the "case.view" entry (pages and every download of the case's files and documents). A GET reads first, so on SQLite its deferred transaction may
-    lose the write lock to another writer; then retry once with the insert as the first statement."""
+    lose the write lock to another writer; then retry once in a transaction that takes the lock
+    when it begins (and waits for it)."""
     case_id, title, user_id = case.id, case.title, current_user.id
     operations.log_view(case, current_user, **data)
     try:
         db.session.commit()
     except OperationalError:
         db.session.rollback()
+        write_lock_from_the_start()
         log(
             "case.view",
             by=current_user,

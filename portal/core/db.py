@@ -1,6 +1,6 @@
 """Database base class, naming convention and the SQLite connection discipline."""
 
-from flask import abort, has_request_context, request
+from flask import abort, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -40,7 +40,19 @@ def get_or_404(model, object_id):
 
 
 def _reads_only() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD", "OPTIONS")
+        and not g.get("sqlite_write_lock")
+    )
+
+
+def write_lock_from_the_start():
+    """This request's next transactions take SQLite's write lock when they begin: for a GET that
+    must write after reading (an audit entry). Its deferred transaction cannot take the lock
+    once another request has committed since it began reading ("database is locked" at once,
+    without waiting); one that begins with the lock waits for it instead (busy_timeout)."""
+    g.sqlite_write_lock = True
 
 
 @event.listens_for(Engine, "connect")

@@ -1,0 +1,60 @@
+"""A GET that writes (the audit entry of a confidential case view) after reading: on SQLite its
+deferred transaction cannot take the write lock once another request has committed since it
+began reading; the retry must then begin with the write lock (BEGIN IMMEDIATE)."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import select, text
+
+from portal.accounts.models import User
+from portal.core.db import db, write_lock_from_the_start
+from tests.fixtures.concurrency import ON_POSTGRES
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's transaction discipline")
+
+
+def _another_request_commits(app):
+    engine = db.engines[None]
+    with engine.connect() as other:
+        other.execute(text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
+        other.execute(text("INSERT INTO scratch VALUES (1)"))
+        other.commit()
+
+
+def _write(app):
+    db.session.execute(text("INSERT INTO scratch VALUES (2)"))
+    db.session.commit()
+
+
+def test_a_read_then_write_get_fails_once_another_commit_came_between(shared_app):
+    app = shared_app
+    with app.app_context():
+        _another_request_commits(app)
+    with app.test_request_context("/", method="GET"):
+        db.session.scalars(select(User).limit(1)).all()  # the page's reads
+        _another_request_commits(app)
+        with pytest.raises(Exception, match="locked|busy"):
+            _write(app)
+        db.session.rollback()
+
+
+def test_the_retry_takes_the_write_lock_first_and_succeeds(shared_app):
+    app = shared_app
+    with app.app_context():
+        _another_request_commits(app)
+    with app.test_request_context("/", method="GET"):
+        db.session.scalars(select(User).limit(1)).all()
+        _another_request_commits(app)
+        db.session.rollback()
+        write_lock_from_the_start()
+        db.session.scalars(select(User).limit(1)).all()  # reads first, as the retry's log() does
+        other = sqlite3.connect(db.engines[None].url.database, timeout=0.05)
+        try:  # the write lock is this request's from BEGIN on
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("INSERT INTO scratch VALUES (3)")
+        finally:
+            other.close()
+        _write(app)
+        count = db.session.execute(text("SELECT count(*) FROM scratch")).scalar()
+    assert count == 3
