@@ -169,7 +169,11 @@ class Checkup(db.Model):
         return self.checklist_version.areas
 
     def __str__(self):
-        return f"{self.enterprise.name} · {self.start_dt:%Y-%m-%d}"
+        # The day in Beijing (a check-up at 07:30 there is stored on the day before, UTC).
+        from portal.core.clock import local_date
+        from portal.core.i18n import format_day
+
+        return f"{self.enterprise.name} · {format_day(local_date(self.start_dt))}"
 
 
 class CheckupLawyer(db.Model):
