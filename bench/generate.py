@@ -86,6 +86,17 @@ def bench_database_name(database_url: str) -> str:
     return url.database
 
 
+def generated_database_url(args, tool: str) -> str:
+    """The database a measuring tool reads: --database-url (a PostgreSQL bench database) or the
+    SQLite file --db that `bench.generate` made."""
+    if args.database_url:
+        bench_database_name(args.database_url)
+        return args.database_url
+    if not args.db.exists():
+        raise SystemExit(f"{tool}: no {args.db}; run `python -m bench.generate` first")
+    return f"sqlite:///{args.db.resolve()}"
+
+
 def _wipe_postgres(database_url: str):
     from sqlalchemy import create_engine, text
 

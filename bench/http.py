@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.generate import DB_PATH, bench_database_name
+from bench.generate import DB_PATH, generated_database_url
 from bench.timing import percentile
 
 # A loaded 2-core machine takes far longer than usual to import and preload the app.
@@ -245,13 +245,7 @@ def main(argv=None):
         "or Redis at $REDIS_URL (as production runs)",
     )
     args = parser.parse_args(argv)
-    if args.database_url:
-        bench_database_name(args.database_url)
-        database_url = args.database_url
-    elif not args.db.exists():
-        raise SystemExit(f"bench.http: no {args.db}; run `python -m bench.generate` first")
-    else:
-        database_url = f"sqlite:///{args.db.resolve()}"
+    database_url = generated_database_url(args, "bench.http")
     requests, threads = min(args.requests, 5000), max(1, min(args.threads, 16))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_"))}
     env.update(

@@ -21,7 +21,7 @@ import pstats
 import sys
 from pathlib import Path
 
-from bench.generate import DB_PATH, bench_database_name
+from bench.generate import DB_PATH, generated_database_url
 from bench.timing import Best, best_of
 
 TARGET_COST = 2.0  # at least 50% of the baseline's throughput
@@ -35,13 +35,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*", help="only pages whose label has a word")
     parser.add_argument("--profile", action="store_true", help="cProfile each page once")
     args = parser.parse_args(argv)
-    if args.database_url:
-        bench_database_name(args.database_url)
-        database_url = args.database_url
-    elif not args.db.exists():
-        raise SystemExit(f"bench.pages: no {args.db}; run `python -m bench.generate` first")
-    else:
-        database_url = f"sqlite:///{args.db.resolve()}"
+    database_url = generated_database_url(args, "bench.pages")
     folder = args.db.resolve().parent
     os.environ.update(
         PORTAL_ENV="production",
