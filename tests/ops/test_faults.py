@@ -21,6 +21,7 @@ import portal
 from portal.config import TestingConfig
 from portal.core.db import db, utcnow
 from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.concurrency import sqlite_file_app
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -347,14 +348,7 @@ def test_a_connection_lost_after_the_page_was_made_keeps_the_page(
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    class Config(TestingConfig):  # an app of its own: each request pushes its own context
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'closing.db'}"
-        UPLOAD_DIR = str(tmp_path / "uploads")
-        SEARCH_INDEX_DIR = str(tmp_path / "index")
-
-    own = portal.create_app(Config)
-    with own.app_context():
-        db.create_all()
+    own = sqlite_file_app(tmp_path, "closing.db")  # each request pushes its own context
     real_close, failures = Session.close, []
 
     def close_on_a_dead_connection(self):
