@@ -396,10 +396,15 @@ revisit = evaluate
 @login_required
 def close(referral_id):
     referral = _load(referral_id)
-    require(permissions.can_close(current_user, referral))
+    if not permissions.can_close(current_user, referral):
+        # They may read the item, so its page says why rather than a bare "not allowed".
+        flash(_("Only the federation's work team closes an item."), "danger")
+        return _detail(referral, code=403)
     form = CloseForm()
     if form.validate_on_submit():
-        with refusal_shown(form.note) as attempt:
+        # Flashed, not put under the note: the closing form is on the page only while the item
+        # waits to be closed, and a refusal (closed already, not yet satisfied) is when it is not.
+        with refusal_shown() as attempt:
             operations.close(referral, by=current_user, note=form.note.data)
         if not attempt.refused:
             return _done(referral, _("Item closed."))

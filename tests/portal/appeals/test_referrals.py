@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.appeals import operations, permissions
 from portal.appeals.models import AppealReferral, AppealStatus, Channel, Route
@@ -271,7 +271,7 @@ def test_forwarded_item_from_triage_to_closing_through_the_pages(
     page = firm.get(base).get_data(as_text=True)
     assert "执行款已到账" in page and "已约谈被执行人" in page
     # Closing needs a satisfied evaluation first.
-    post(staff, f"{base}/close", {"note": ""}, code=403 if False else 400)
+    post(staff, f"{base}/close", {"note": ""}, code=400)
     post(firm, f"{base}/evaluate", {"timeliness": "5", "result": "4", "attitude": "5",
                                     "satisfied": "yes", "method": "portal"})  # fmt: skip
     assert item.status == AppealStatus.satisfied
@@ -298,6 +298,43 @@ def test_unsatisfied_evaluation_reopens_and_tells_the_department(
     assert any("reopen" in t.lower() or "重新" in t for t in _notes_of(handler))
     with app.test_request_context(), pytest.raises(AppealError):
         operations.close(item, by=dummy_staff)
+
+
+def _audit_count():
+    return db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def test_closing_refused_says_why_on_the_items_page_and_changes_nothing(
+    app, login, walk, dummy_appeal_referral, create_user, create_enterprise_user
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.revisited)  # the enterprise has not answered yet
+    staff = login(create_user(role="staff"), app.test_client())
+    firm = login(create_enterprise_user(enterprise=item.enterprise), app.test_client())
+    english = login(create_user(role="staff", locale="en"), app.test_client())
+    events, audited = len(item.events), _audit_count()
+
+    too_early = staff.post(f"/appeals/{item.id}/close", data={"note": "销号"})
+    assert too_early.status_code == 400
+    assert "企业满意后方可销号。" in too_early.get_data(as_text=True)
+    in_english = english.post(f"/appeals/{item.id}/close", data={"note": "closing"})
+    assert "An item is closed only after the enterprise is satisfied." in in_english.get_data(
+        as_text=True
+    )
+    not_theirs = firm.post(f"/appeals/{item.id}/close", data={"note": "我们满意了"})
+    assert not_theirs.status_code == 403
+    assert "只有工商联工作组可以销号。" in not_theirs.get_data(as_text=True)
+    assert item.summary in not_theirs.get_data(as_text=True)  # the item's page, not a bare error
+    db.session.expire_all()
+    assert item.status == AppealStatus.revisited and item.closed_dt is None
+    assert (len(item.events), _audit_count()) == (events, audited)
+
+    firm.post(f"/appeals/{item.id}/evaluate", data={"timeliness": "5", "result": "5",
+                                                    "attitude": "5", "satisfied": "yes"})  # fmt: skip
+    assert staff.post(f"/appeals/{item.id}/close", data={"note": "销号"}).status_code == 302
+    twice = staff.post(f"/appeals/{item.id}/close", data={"note": "再次销号"})
+    assert twice.status_code == 400
+    assert "不能转为" in twice.get_data(as_text=True)  # closed already: said, not swallowed
 
 
 def test_staff_record_an_evaluation_taken_by_meeting(
