@@ -26,6 +26,7 @@ from portal.appeals.models import (
     OrganisationKind,
 )
 from portal.core.forms import FlaskForm, OnceForm
+from portal.core.i18n import format_day
 from portal.core.reference import uscc_problem
 
 # The departments seen in the second city's reports; staff edit the list on the organisations page.
@@ -109,7 +110,7 @@ class ReferralForm(OnceForm, RegisterFields):
             (e.id, e.name) for e in db.session.scalars(select(Enterprise).order_by(Enterprise.name))
         ]
         self.meeting.choices = [(0, _l("(none)"))] + [
-            (m.id, f"{m.held_on:%Y-%m-%d} {m.title}")
+            (m.id, f"{format_day(m.held_on)} {m.title}")
             for m in db.session.scalars(
                 select(AppealMeeting).order_by(AppealMeeting.held_on.desc()).limit(50)
             )

@@ -11,6 +11,7 @@ from portal.appeals.workflow import AppealError
 from portal.audit.operations import log
 from portal.core import clock, word
 from portal.core.db import db
+from portal.core.i18n import format_day
 
 
 def save_plan(referral, *, by, principles, direction, lead, cooperating, deadline, team):
@@ -76,7 +77,7 @@ def plan_docx(plan) -> bytes:
                 "Co-operating: %(names)s", names="、".join(o.name for o in plan.cooperating) or "—"
             ),
         ),
-        (_("4. Deadline"), plan.deadline.isoformat()),
+        (_("4. Deadline"), format_day(plan.deadline)),
     ]
     for title, text in sections:
         document.add_heading(title, level=2)
@@ -95,10 +96,8 @@ def plan_docx(plan) -> bytes:
         for milestone in plan.milestones:
             row = table.add_row().cells
             row[0].text = word.text(milestone.title)
-            row[1].text = milestone.due_date.isoformat()
-            row[2].text = (
-                clock.local_date(milestone.done_dt).isoformat() if milestone.done_dt else ""
-            )
+            row[1].text = format_day(milestone.due_date)
+            row[2].text = format_day(milestone.done_dt)  # the day it was ticked, in Beijing
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from portal.appeals.models import (
 from portal.core import clock, word
 from portal.core.db import db
 from portal.core.exports import XlsxBook
+from portal.core.i18n import format_day, format_month
 
 # The federation's documents: 仿宋 body, 黑体 headings (portal.core.word declares fall-backs).
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
@@ -348,12 +349,14 @@ def _bulletin_body(document, f, heading):
 def bulletin_docx(start: date, end: date, *, title: str | None = None) -> bytes:
     """每月通报: this month's figures, the year so far, and the overdue items by department."""
     document = _docx_document()
+    whole_month = (start, end) == clock.month_days(start)
+    period = format_month(start) if whole_month else f"{format_day(start)} – {format_day(end)}"
     document.add_heading(
-        title or _("Bulletin on the handling of enterprises' appeals (%(month)s)",
-                   month=start.strftime("%Y-%m")), level=1
-    )  # fmt: skip
+        title or _("Bulletin on the handling of enterprises' appeals (%(month)s)", month=period),
+        level=1,
+    )
     month = figures(start, end)
-    _bulletin_body(document, month, _("This month"))
+    _bulletin_body(document, month, _("This month") if whole_month else _("This period"))
     year_start = start.replace(month=1, day=1)
     if year_start != start:
         _bulletin_body(document, figures(year_start, end), _("The year so far"))
@@ -364,7 +367,7 @@ def bulletin_docx(start: date, end: date, *, title: str | None = None) -> bytes:
             document,
             [_("No."), _("Summary"), _("Department"), _("Handling stage"), _("Due")],
             [[r.id, r.summary, r.department or _("Federation directly"), r.status_label,
-              r.stage_due_date.isoformat()] for r in overdue],
+              format_day(r.stage_due_date)] for r in overdue],
         )  # fmt: skip
     else:
         document.add_paragraph(_("None."))

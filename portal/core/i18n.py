@@ -119,6 +119,8 @@ DAY_PATTERNS = {
     "zh_CN": {"medium": "y年M月d日", "long": "y年M月d日（EEE）"},
     "en": {"medium": "d MMM y", "long": "EEE d MMM y"},
 }
+# A month on its own: a monthly report's title (2026年11月 / Nov 2026).
+MONTH_PATTERNS = {"zh_CN": "y年M月", "en": "MMM y"}
 MOMENT_FORMATS = ("medium", "long")
 
 
@@ -195,6 +197,18 @@ def format_day(day, fmt="medium") -> str:
         pattern = _parsed(language).date_formats["short"].pattern
     else:
         pattern = DAY_PATTERNS[language]["medium" if fmt == "medium" else "long"]
+    return _written(day, pattern, language)
+
+
+def format_month(day) -> str:
+    """The month a date falls in: 2026年11月, Nov 2026."""
+    if not day:
+        return ""
+    language = current_language()
+    return _written(day, MONTH_PATTERNS[language], language)
+
+
+def _written(day, pattern: str, language: str) -> str:
     parts = _compiled(pattern, language)
     if parts is None:
         return format_date(day, pattern)

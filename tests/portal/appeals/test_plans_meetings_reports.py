@@ -1,9 +1,12 @@
 """Tier-2 plans, meetings and what carries over, organisations, and the reports and commands."""
 
+import re
 from datetime import date
 from io import BytesIO
 
+import pytest
 from docx import Document
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -49,6 +52,27 @@ def test_tier_two_item_gets_a_solution_plan_as_docx_with_milestones(
     text = _docx_text(response.data)
     for expected in ("依法依规", "分步解决", "市自然资源局", "市住建局", "摸清底数", "周宁"):
         assert expected in text, expected
+    # Dates as a government document writes them, never 2026-11-20.
+    today = clock.today()
+    for day in (plan.deadline, date(2026, 11, 20), today):
+        assert f"{day.year}年{day.month}月{day.day}日" in text, day
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+
+
+def test_solution_plan_docx_writes_its_dates_in_the_readers_language(
+    client, login, walk, dummy_appeal_referral, create_user, create_organisation
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.distributed, tier=2)
+    login(create_user(role="staff", locale="en"))
+    data = {"principles": "Lawfully", "direction": "Step by step",
+            "lead": create_organisation().id, "deadline": "2026-11-20"}  # fmt: skip
+    assert client.post(f"/appeals/{item.id}/plan", data=data).status_code == 302
+    client.post(f"/appeals/{item.id}/plan/milestones",
+                data={"title": "Survey", "due_date": "2026-12-01"})  # fmt: skip
+    text = _docx_text(client.get(f"/appeals/{item.id}/plan.docx").data)
+    assert "20 Nov 2026" in text and "1 Dec 2026" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
 
 
 def test_plans_are_for_tier_two_only(client, login, walk, dummy_appeal_referral, dummy_staff,
@@ -91,6 +115,19 @@ def test_meeting_items_and_the_next_meeting_starts_from_the_open_ones(
     assert "已协调解决" in first_page and "市中级人民法院" in first_page
 
 
+@pytest.mark.parametrize("locale, written", [("zh_CN", "2026年6月1日"), ("en", "1 Jun 2026")])
+def test_meeting_picker_names_each_meeting_by_its_day_in_words(
+    client, login, create_user, locale, written
+):
+    login(create_user(role="staff", locale=locale))
+    client.post("/appeals/meetings/new", data={"kind": "onsite", "title": "第一次现场办公会",
+                                               "held_on": "2026-06-01"})  # fmt: skip
+    page = client.get("/appeals/new").get_data(as_text=True)
+    picker = page.split('name="meeting"')[1].split("</select>")[0]
+    assert f"{written} 第一次现场办公会" in picker and "2026-06-01" not in picker
+    assert 'type="date"' in page  # the date fields themselves stay machine-readable
+
+
 def test_staff_maintain_organisations_and_their_accounts(client, login, dummy_staff, create_user):
     login(dummy_staff)
     client.post("/appeals/organisations", data={"name": "市税务局", "name_en": "Tax Bureau",
@@ -127,6 +164,33 @@ def test_monthly_figures_in_the_federations_phrasing(app, walk, create_appeal_re
             "直接协调解决1件；横传有关责任部门1件，已办结1件；上报市委市政府研究解决1件，已办结0件。"
         )
         assert f["avg_score"] == 4.67
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("zh_CN", ["通报（2026年11月）", "本月", "2026年11月3日", "（2026年6月1日 – 2026年11月30日）",
+                   "本期"]),
+        ("en", ["appeals (Nov 2026)", "This month", "3 Nov 2026", "(1 Jun 2026 – 30 Nov 2026)",
+                "This period"]),
+    ],
+)  # fmt: skip
+def test_bulletin_names_its_period_and_due_dates_in_words(
+    app, walk, create_appeal_referral, language, words
+):
+    month_title, this_month, due, span_title, this_period = words
+    late = create_appeal_referral(summary="逾期未办结的诉求")
+    walk(late, AppealStatus.accepted)
+    late.stage_due_date = date(2026, 11, 3)
+    db.session.flush()
+    with app.test_request_context(), force_locale(language):
+        month = _docx_text(reports.bulletin_docx(date(2026, 11, 1), date(2026, 11, 30)))
+        span = _docx_text(reports.bulletin_docx(date(2026, 6, 1), date(2026, 11, 30)))
+    assert month_title in month and this_month in month
+    assert due in month and "逾期未办结的诉求" in month
+    assert span_title in span and this_period in span and this_month not in span
+    for text in (month, span):
+        assert not re.search(r"\d{4}-\d{2}", text)
 
 
 def test_ledger_and_bulletin_commands(app, walk, create_appeal_referral, tmp_path):
