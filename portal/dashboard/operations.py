@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portal.core.exports import XlsxBook
+from portal.core.i18n import format_day
 from portal.core.stats import check_figures
 from portal.dashboard.labels import SECTION_TITLES, translate_key
 from portal.dashboard.periods import Period
@@ -87,7 +88,7 @@ def export_xlsx(
     sheets already in `book`, when given)."""
     book = book or XlsxBook()
     for section in sections:
-        notes = [f"{period.first.isoformat()} – {period.last.isoformat()}"]
+        notes = [f"{format_day(period.first)} – {format_day(period.last)}"]
         if chamber is not None:
             notes.append(
                 _("All chambers: these figures are not broken down by chamber.")

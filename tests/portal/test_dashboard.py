@@ -99,7 +99,7 @@ def test_export_has_one_sheet_per_statistics_function(client, login, dummy_staff
     assert "法律咨询" in workbook.sheetnames and "法律咨询 按月" in workbook.sheetnames
     rows = list(workbook["法律咨询"].iter_rows(values_only=True))
     assert rows[0][0] == "法律咨询"
-    assert rows[1][0] == "2026-10-01 – 2026-10-31"
+    assert rows[1][0] == "2026年10月1日 – 2026年10月31日"  # written as the reports write it
     assert ("问题数", 40) in rows and ("已回答", 38) in rows
 
 

@@ -341,7 +341,8 @@ def test_the_statistics_workbook_for_a_chamber_says_which_figures_are_its_own(
     response = client.get(f"/dashboard/statistics.xlsx?month=2026-10&chamber={a.id}")
     assert f"statistics-2026-10-c{a.id}.xlsx" in response.headers["Content-Disposition"]
     mediation = _xlsx_rows(response.data, "商会调解")
-    assert mediation[1][0] == "2026-10-01 – 2026-10-31" and mediation[2][0] == "沈阳市浙江商会"
+    assert mediation[1][0] == "2026年10月1日 – 2026年10月31日"
+    assert mediation[2][0] == "沈阳市浙江商会"
     assert ("调解案件数", 3) in mediation
     lectures = _xlsx_rows(response.data, "普法讲座")
     assert lectures[2][0] == "全部商会：该项数据不按商会区分。"
