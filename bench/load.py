@@ -30,6 +30,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import psycopg
 
+from bench.timing import percentile
 from portal.core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -509,11 +510,6 @@ def audit(url, stats) -> list[str]:
             f"{{count}} questions in the database, {len(stats.asked)} acknowledged",
         )
     return problems
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def server_times(log_path) -> dict:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.timing import percentile
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
@@ -77,11 +79,10 @@ def main(argv=None):
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"lawyer queue ({offers} questions offered to this lawyer): {len(timings)} requests, "
-        f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+        f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
+        f"max {max(timings):.1f} ms"
     )
 
 

@@ -28,6 +28,7 @@ from flask import Flask
 from sqlalchemy import text
 from whoosh.index import exists_in
 
+from bench.timing import percentile
 from knowledge.search import engine, postings
 from knowledge.search.analysis import segment
 from portal.core import clock
@@ -196,11 +197,6 @@ class Report(dict):
 
 
 RECALL_ONLY = False
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 # ---------------------------------------------------------------------------- FTS5 baseline

@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.timing import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared beside the repository (a worktree one level deeper finds it one level up).
 _CANDIDATES = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
@@ -62,11 +64,6 @@ def load_queries(path):
                 relevant = {(r["law"], int(r["number"])) for r in row["relevant"]}
                 queries.append((row["question"], relevant))
     return queries
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def score(ranked_lists, queries):
