@@ -14,6 +14,11 @@
   `base_url` is the server, so `page.goto("/account/login")` works. Another language:
   `@pytest.mark.parametrize("locale", ["en-US"])` overrides the `locale` fixture.
 - `new_page()`: a second, independent visitor in the same test (staff and enterprise at once).
+- Every browser context is a visitor from its own address (`X-Forwarded-For`, which the server
+  trusts for one proxy hop), so the log-in limits, counted per address, start afresh for each
+  visitor: the run's many log-ins, or a test that trips a limit on purpose, never refuse a later
+  test's log-in, and the limits stay on. The server counts in its own memory, never in a Redis
+  that another run or server shares. (With E2E_SERVER_URL, set PROXY_FIX_X_FOR=1 on that server.)
 - `log_in_as(page, email, password=DEMO_PASSWORD)`: logs that page in through the form.
   Pages then appear in the account's language setting (else the browser's). Tests share the
   server, so a test that reads translated text chooses the language first:
@@ -25,6 +30,7 @@ Mark every test `@pytest.mark.e2e` (`-m "not e2e"` skips them).
 """
 
 import fcntl
+import itertools
 import os
 import re
 import shutil
@@ -101,11 +107,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 
 
 def _environment(folder: Path) -> dict:
-    """The server's environment: its database, uploads and search index in `folder`."""
+    """The server's environment: its database, uploads and search index in `folder`; rate
+    limits on, counted in its own memory per client address (see `new_page`)."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PORTAL_", "TEST_DATABASE", "DATABASE_", "MAIL_"))
+        if not key.startswith(
+            ("PORTAL_", "TEST_DATABASE", "DATABASE_", "MAIL_", "REDIS_", "RATELIMIT_")
+        )
     }
     env.update(
         DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}",
@@ -113,8 +122,21 @@ def _environment(folder: Path) -> dict:
         UPLOAD_DIR=str(folder / "uploads"),
         SEARCH_INDEX_DIR=str(folder / "search-index"),
         PYTHONDONTWRITEBYTECODE="1",
+        RATELIMIT_ENABLED="1",
+        RATELIMIT_STORAGE_URI="memory://",
+        PROXY_FIX_X_FOR="1",
     )
     return env
+
+
+# RFC 2544's benchmarking block (198.18.0.0/15): addresses no real client has.
+_visitor_numbers = itertools.count()
+
+
+def visitor_address() -> str:
+    """A client address no other browser context of this run has had."""
+    n = next(_visitor_numbers)
+    return f"198.{18 + n // 65024 % 2}.{n // 254 % 256}.{n % 254 + 1}"
 
 
 def _demo_data(tmp_path_factory) -> Path:
@@ -215,7 +237,10 @@ def new_page(request, browser, e2e_server, locale):
     contexts = []
 
     def _new_page(locale=locale, **options):
-        context = browser.new_context(base_url=e2e_server.url, locale=locale, **options)
+        headers = {"X-Forwarded-For": visitor_address(), **options.pop("extra_http_headers", {})}
+        context = browser.new_context(
+            base_url=e2e_server.url, locale=locale, extra_http_headers=headers, **options
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
