@@ -102,6 +102,8 @@ def configure_i18n(app):
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["moment_range"] = format_moment_range
     app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["weekday"] = format_weekday
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
 
 
@@ -192,6 +194,8 @@ def format_day(day, fmt="medium") -> str:
     """A date: medium (2026年11月10日), long (with the weekday); short is numeric."""
     if not day:
         return ""
+    if fmt not in ("short", "medium", "long"):
+        raise ValueError(f"no day format {fmt!r}: short, medium or long")
     language = current_language()
     if fmt == "short":
         pattern = _parsed(language).date_formats["short"].pattern
@@ -206,6 +210,13 @@ def format_month(day) -> str:
         return ""
     language = current_language()
     return _written(day, MONTH_PATTERNS[language], language)
+
+
+def format_weekday(day) -> str:
+    """The day of the week alone, as a calendar's column heading: 周一, Mon."""
+    if not day:
+        return ""
+    return _written(day, "EEE", current_language())
 
 
 def _written(day, pattern: str, language: str) -> str:

@@ -81,6 +81,7 @@ def test_ledger_page_print_view_and_xlsx_download(
     page = client.get(f"/mediation/documents/ledger?{args}").get_data(as_text=True)
     assert march_cases[0].dossier_number in page and march_cases[3].dossier_number not in page
     assert "&lt;&gt;" in page
+    assert "2026年3月1日 – 2026年3月31日</caption>" in page  # the period in words, not ISO
     printed = client.get(f"/mediation/documents/ledger?{args}&print=1")
     assert printed.status_code == 200 and "print.css" in printed.get_data(as_text=True)
     xlsx = client.get(f"/mediation/documents/ledger.xlsx?{args}")

@@ -89,3 +89,17 @@ def test_signing_off_or_rescheduling_cannot_be_forced_through_the_status_url(
     assert client.post(f"/checkups/{dummy_checkup.id}/status/signed_off").status_code == 404
     assert client.post(f"/checkups/{dummy_checkup.id}/status/scheduled").status_code == 404
     assert client.post(f"/checkups/{dummy_checkup.id}/status/nonsense").status_code == 404
+
+
+def test_the_calendar_heads_its_columns_with_weekdays_and_writes_its_days_in_words(
+    client, login, dummy_staff, two_bookings
+):
+    login(dummy_staff)
+    week = client.get("/checkups/calendar?view=week&date=2035-03-07").get_data(as_text=True)
+    # 7 March 2035 is a Wednesday: the week runs Monday 5 March to Sunday 11 March.
+    assert "<caption>2035年3月5日 – 2035年3月11日</caption>" in week
+    assert '<th scope="col">周一</th>' in week and '<th scope="col">周日</th>' in week
+    assert "2035年3月6日" in week and "2035-03-06<" not in week
+    month = client.get("/checkups/calendar?view=month&date=2035-03-01").get_data(as_text=True)
+    assert "<caption>2035年3月</caption>" in month and "2035-03<" not in month
+    assert '<th scope="col">周一</th>' in month
