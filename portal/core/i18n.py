@@ -6,8 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, support
-from flask import current_app, has_request_context, request, session
-from flask_babel import Domain, format_date, format_decimal, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, _get_current_context, format_date, format_decimal, get_locale
 from flask_login import current_user
 
 from portal.core import clock
@@ -66,6 +66,16 @@ def current_language() -> str:
     return "en" if locale is not None and locale.language == "en" else "zh_CN"
 
 
+def _request_babel_state():
+    """Flask-Babel's per-request state (locale, domain), or None outside an app context."""
+    try:
+        return g._flask_babel
+    except AttributeError:
+        return _get_current_context()
+    except RuntimeError:  # no app context: nothing to keep
+        return None
+
+
 class CatalogDomain(Domain):
     """Merges every area's catalog, found under its short folder name (zh_CN).
 
@@ -74,9 +84,26 @@ class CatalogDomain(Domain):
     """
 
     def get_translations(self):
+        # Asked for every translated string, 50 to 150 a page: the request keeps the catalog it
+        # found, with the locale it is for; another locale (force_locale, a notification in its
+        # recipient's language) does not match it and looks again.
+        state = _request_babel_state()
+        remembered = state.__dict__.get("portal_catalog") if state is not None else None
+        if (
+            remembered is not None
+            and remembered[0] is self
+            and remembered[1] is state.__dict__.get("babel_locale")
+        ):
+            return remembered[2]
         locale = get_locale()
         if locale is None:
             return support.NullTranslations()
+        translations = self._catalog(locale)
+        if state is not None:
+            state.portal_catalog = (self, locale, translations)
+        return translations
+
+    def _catalog(self, locale):
         key = (str(locale), self.domain[0])
         if key not in self.cache:
             names = [str(locale)]

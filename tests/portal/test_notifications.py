@@ -64,6 +64,18 @@ def test_notify_fills_the_inbox_and_queues_an_email_in_each_users_language(app, 
     assert "/account/profile" in mails[0].body
 
 
+def test_a_notification_in_another_language_leaves_the_requests_own_language(app, create_user):
+    from flask_babel import gettext
+
+    chinese = create_user(locale="zh_CN")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext("Your profile is saved.") == "Your profile is saved."
+        notify([chinese], _l("Your profile is saved."), url="/account/profile")
+        assert gettext("Your profile is saved.") == "Your profile is saved."
+    [note] = db.session.scalars(select(Notification)).all()
+    assert note.text == "个人资料已保存。"
+
+
 def test_deactivated_users_are_not_notified(app, create_user):
     gone = create_user(is_deactivated=True)
     assert notify([gone], _l("Saved.")) == []
