@@ -74,6 +74,7 @@ def test_healthz_is_503_when_database_is_unreachable(app, monkeypatch):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] != "ok"
+    assert response.json["search"] == response.json["mail"] == "ConnectionError"
 
 
 def test_security_headers_forbid_inline_script(client):
