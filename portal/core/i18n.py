@@ -7,7 +7,14 @@ from pathlib import Path
 
 from babel import Locale, support
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, _get_current_context, format_date, format_decimal, get_locale
+from flask_babel import (
+    Domain,
+    _get_current_context,
+    format_date,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
 from flask_login import current_user
 
 from portal.core import clock
@@ -62,7 +69,12 @@ def _chosen_language() -> str:
 
 def current_language() -> str:
     """The request's language as one of LANGUAGES ("zh_CN" or "en")."""
-    locale = get_locale()
+    # Asked by every date and moment of a page: the locale chosen for the request is read where
+    # Flask-Babel keeps it; get_locale() chooses it on the first call.
+    state = _request_babel_state()
+    locale = state.__dict__.get("babel_locale") if state is not None else None
+    if locale is None:
+        locale = get_locale()
     return "en" if locale is not None and locale.language == "en" else "zh_CN"
 
 
@@ -74,6 +86,21 @@ def _request_babel_state():
         return _get_current_context()
     except RuntimeError:  # no app context: nothing to keep
         return None
+
+
+def request_translations():
+    """The catalog of the request's language: what `_()` in a template looks up (Flask-Babel's
+    own path asks for the request's domain and locale again on every string)."""
+    state = _request_babel_state()
+    if state is not None:
+        remembered = state.__dict__.get("portal_catalog")
+        if (
+            remembered is not None
+            and remembered[1] is state.__dict__.get("babel_locale")
+            and state.__dict__.get("babel_domain", remembered[0]) is remembered[0]
+        ):
+            return remembered[2]
+    return get_translations()
 
 
 class CatalogDomain(Domain):
@@ -126,6 +153,13 @@ def configure_i18n(app):
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel keeps its default domain in a cached_property; ours replaces it.
     babel.__dict__["domain_instance"] = CatalogDomain()
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["moment_range"] = format_moment_range
     app.jinja_env.filters["date"] = format_day
