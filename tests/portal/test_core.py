@@ -167,3 +167,27 @@ def test_new_accounts_keep_the_language_they_registered_in(client):
     }
     assert client.post("/account/register/enterprise", data=data).status_code == 302
     assert db.session.query(User).filter_by(email="li@example.com").one().locale == "en"
+
+
+def test_the_served_app_keeps_what_it_loaded_out_of_the_garbage_collectors_walks(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.db'}",
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+    )
+    frozen = subprocess.run(
+        [sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    assert int(frozen) > 10_000  # the app, its extensions and catalogs: far more than that
