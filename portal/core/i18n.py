@@ -14,6 +14,7 @@ from flask_babel import (
     format_decimal,
     get_locale,
     get_translations,
+    refresh,
 )
 from flask_login import current_user
 
@@ -146,11 +147,39 @@ class CatalogDomain(Domain):
         return self.cache[key]
 
 
+def _choose_the_language_while_the_user_is_fresh():
+    """before_request: the account's language is read before the view commits. Chosen later
+    (a view's flash message after its commit, as most forms do), reading it reloaded the user
+    the commit had expired: a statement on every form sent."""
+    get_locale()
+
+
+def _language_may_have_changed(*_args, **_kwargs):
+    """Who is logged in changed (log-in, log-out): the language is chosen again when next asked."""
+    if has_request_context():
+        refresh()
+
+
+def _account_language_changed(user, value, old, _initiator):
+    """The logged-in account's own language changed (profile, language switch, log-in)."""
+    if value != old and has_request_context() and g.get("_login_user") is user:
+        refresh()
+
+
 def configure_i18n(app):
+    from flask_login import user_logged_in, user_logged_out
+    from sqlalchemy import event
+
+    from portal.accounts.models import User
     from portal.extensions import babel
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_choose_the_language_while_the_user_is_fresh)
+    user_logged_in.connect(_language_may_have_changed, app)
+    user_logged_out.connect(_language_may_have_changed, app)
+    if not event.contains(User.locale, "set", _account_language_changed):
+        event.listen(User.locale, "set", _account_language_changed)
     # Flask-Babel keeps its default domain in a cached_property; ours replaces it.
     babel.__dict__["domain_instance"] = CatalogDomain()
     app.jinja_env.install_gettext_callables(

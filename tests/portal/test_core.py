@@ -191,3 +191,50 @@ def test_the_served_app_keeps_what_it_loaded_out_of_the_garbage_collectors_walks
         check=True,
     ).stdout.split()[-1]
     assert int(frozen) > 10_000  # the app, its extensions and catalogs: far more than that
+
+
+def _profile(user, locale):
+    return {"name": user.name, "phone": "", "locale": locale}
+
+
+@pytest.mark.parametrize(
+    "old, new, saved",
+    [("zh_CN", "en", "Your profile is saved."), ("en", "zh_CN", "个人资料已保存。")],
+)
+def test_a_language_saved_in_the_profile_speaks_at_once(
+    client, login, create_user, old, new, saved
+):
+    user = create_user(locale=old)
+    login(user)
+    page = client.post("/account/profile", data=_profile(user, new), follow_redirects=True)
+    assert saved in page.get_data(as_text=True)
+
+
+def test_log_in_greets_in_the_accounts_language_whatever_the_browser_says(client, create_user):
+    from tests.fixtures.accounts import PASSWORD
+
+    user = create_user(locale="en")
+    page = client.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"Accept-Language": "zh-CN"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Welcome, {user.name}." in page
+
+
+def test_a_form_whose_message_is_translated_after_its_commit_reads_the_user_once(
+    client, login, create_user
+):
+    from tests.portal.test_house_rules_queries import counted_queries
+
+    user = create_user(locale="zh_CN")
+    login(user)
+    data = _profile(user, "zh_CN")
+    db.session.expire_all()  # as a new request's session: the user is read at the door
+    with counted_queries() as statements:
+        page = client.post("/account/profile", data=data)
+    assert page.status_code == 302
+    assert "个人资料已保存。" in str(client.get("/account/profile").get_data(as_text=True))
+    reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM users" in s]
+    assert len(reads) == 1
