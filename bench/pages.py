@@ -16,6 +16,7 @@ under load than requests per second. --profile prints each page's cProfile top 2
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -53,6 +54,7 @@ def main(argv=None):
     from portal.core.db import db
 
     app = portal.create_app()
+    gc.freeze()  # as wsgi.py does for the served app
     app.config["WTF_CSRF_ENABLED"] = False
     statements = []
     with app.app_context():

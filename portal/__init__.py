@@ -199,10 +199,13 @@ def configure_templates(app):
     @app.after_request
     def _forget_after_a_write(response):
         """A user's own change shows at once on their next page (other users' within seconds)."""
+        from portal.accounts.auth import cache_identity
         from portal.core.cache import forget_user
 
-        if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
-            forget_user(current_user.id, str(current_user.role))
+        # is_anonymous, not is_authenticated: that reads is_deactivated, and the request's commit
+        # has expired the user, so it would load the user again only to drop a cache entry.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not current_user.is_anonymous:
+            forget_user(*cache_identity(current_user._get_current_object()))
         return response
 
 

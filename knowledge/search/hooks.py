@@ -53,6 +53,11 @@ def run_inline_indexer(app, exc=None):
 
 def _health():
     from knowledge.search.indexer import outbox_status
+    from portal.core.db import db
 
-    status = outbox_status()
+    try:
+        status = outbox_status()
+    except Exception as exc:  # reported, not raised: the health page must answer
+        db.session.rollback()
+        return type(exc).__name__
     return f"pending {status['pending']}, given up {status['given_up']}"

@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 
 from flask import current_app, has_request_context
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 
 from knowledge.search import engine
 from knowledge.search.outbox import SearchOutbox
@@ -175,13 +175,13 @@ def _refresh_query_vectors(keys) -> int:
 
 
 def outbox_status() -> dict:
-    pending = db.session.scalar(
-        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts < MAX_ATTEMPTS)
-    )
-    failing = db.session.scalar(
-        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts > 0)
-    )
-    dead = db.session.scalar(
-        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.attempts >= MAX_ATTEMPTS)
-    )
+    # One pass over the outbox for the three figures (/healthz asks on every probe).
+    attempts = SearchOutbox.attempts
+    pending, failing, dead = db.session.execute(
+        select(
+            func.count(case((attempts < MAX_ATTEMPTS, 1))),
+            func.count(case((attempts > 0, 1))),
+            func.count(case((attempts >= MAX_ATTEMPTS, 1))),
+        ).select_from(SearchOutbox)
+    ).one()
     return {"pending": pending or 0, "retrying": failing or 0, "given_up": dead or 0}

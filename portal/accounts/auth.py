@@ -9,8 +9,9 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy import delete, func, select
+from flask import current_app, g, has_request_context
+from sqlalchemy import delete, func, inspect, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import passwords
 from portal.accounts.models import LoginAttempt, User, Verification
@@ -24,14 +25,32 @@ def load_user(session_id: str):
     user_id, _, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # The firm comes in the same statement: every request of a firm's account asks whether the
+    # firm is verified (the account gate), which would otherwise load it with a second one.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.enterprise)])
     if (
         user is None
         or not secrets.compare_digest(user.session_token, token)
         or not may_log_in(user)
     ):
         return None
+    if has_request_context():
+        g.portal_loaded_identity = (user.id, str(user.role))
     return user
+
+
+def cache_identity(user) -> tuple[int, str]:
+    """(id, role) of the logged-in user, which name their cached navigation and counts.
+
+    Read from what the user loader saw when the object has been expired since (the request's
+    commit expires it): reading the attributes again would load the user a second time. An
+    account's role never changes, so the loaded one is still the user's.
+    """
+    state = inspect(user)
+    remembered = g.get("portal_loaded_identity")
+    if state.expired_attributes and remembered and state.identity == (remembered[0],):
+        return remembered
+    return user.id, str(user.role)
 
 
 def may_log_in(user: User) -> bool:

@@ -6,8 +6,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, support
-from flask import current_app, has_request_context, request, session
-from flask_babel import Domain, format_date, format_decimal, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import (
+    Domain,
+    _get_current_context,
+    format_date,
+    format_decimal,
+    get_locale,
+    get_translations,
+    refresh,
+)
 from flask_login import current_user
 
 from portal.core import clock
@@ -62,8 +70,38 @@ def _chosen_language() -> str:
 
 def current_language() -> str:
     """The request's language as one of LANGUAGES ("zh_CN" or "en")."""
-    locale = get_locale()
+    # Asked by every date and moment of a page: the locale chosen for the request is read where
+    # Flask-Babel keeps it; get_locale() chooses it on the first call.
+    state = _request_babel_state()
+    locale = state.__dict__.get("babel_locale") if state is not None else None
+    if locale is None:
+        locale = get_locale()
     return "en" if locale is not None and locale.language == "en" else "zh_CN"
+
+
+def _request_babel_state():
+    """Flask-Babel's per-request state (locale, domain), or None outside an app context."""
+    try:
+        return g._flask_babel
+    except AttributeError:
+        return _get_current_context()
+    except RuntimeError:  # no app context: nothing to keep
+        return None
+
+
+def request_translations():
+    """The catalog of the request's language: what `_()` in a template looks up (Flask-Babel's
+    own path asks for the request's domain and locale again on every string)."""
+    state = _request_babel_state()
+    if state is not None:
+        remembered = state.__dict__.get("portal_catalog")
+        if (
+            remembered is not None
+            and remembered[1] is state.__dict__.get("babel_locale")
+            and state.__dict__.get("babel_domain", remembered[0]) is remembered[0]
+        ):
+            return remembered[2]
+    return get_translations()
 
 
 class CatalogDomain(Domain):
@@ -74,9 +112,26 @@ class CatalogDomain(Domain):
     """
 
     def get_translations(self):
+        # Asked for every translated string, 50 to 150 a page: the request keeps the catalog it
+        # found, with the locale it is for; another locale (force_locale, a notification in its
+        # recipient's language) does not match it and looks again.
+        state = _request_babel_state()
+        remembered = state.__dict__.get("portal_catalog") if state is not None else None
+        if (
+            remembered is not None
+            and remembered[0] is self
+            and remembered[1] is state.__dict__.get("babel_locale")
+        ):
+            return remembered[2]
         locale = get_locale()
         if locale is None:
             return support.NullTranslations()
+        translations = self._catalog(locale)
+        if state is not None:
+            state.portal_catalog = (self, locale, translations)
+        return translations
+
+    def _catalog(self, locale):
         key = (str(locale), self.domain[0])
         if key not in self.cache:
             names = [str(locale)]
@@ -92,13 +147,48 @@ class CatalogDomain(Domain):
         return self.cache[key]
 
 
+def _choose_the_language_while_the_user_is_fresh():
+    """before_request: the account's language is read before the view commits. Chosen later
+    (a view's flash message after its commit, as most forms do), reading it reloaded the user
+    the commit had expired: a statement on every form sent."""
+    get_locale()
+
+
+def _language_may_have_changed(*_args, **_kwargs):
+    """Who is logged in changed (log-in, log-out): the language is chosen again when next asked."""
+    if has_request_context():
+        refresh()
+
+
+def _account_language_changed(user, value, old, _initiator):
+    """The logged-in account's own language changed (profile, language switch, log-in)."""
+    if value != old and has_request_context() and g.get("_login_user") is user:
+        refresh()
+
+
 def configure_i18n(app):
+    from flask_login import user_logged_in, user_logged_out
+    from sqlalchemy import event
+
+    from portal.accounts.models import User
     from portal.extensions import babel
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_choose_the_language_while_the_user_is_fresh)
+    user_logged_in.connect(_language_may_have_changed, app)
+    user_logged_out.connect(_language_may_have_changed, app)
+    if not event.contains(User.locale, "set", _account_language_changed):
+        event.listen(User.locale, "set", _account_language_changed)
     # Flask-Babel keeps its default domain in a cached_property; ours replaces it.
     babel.__dict__["domain_instance"] = CatalogDomain()
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["moment_range"] = format_moment_range
     app.jinja_env.filters["date"] = format_day

@@ -467,3 +467,15 @@ def test_an_indexed_change_keeps_what_was_worked_out_for_the_other_segments(
     readers = [s.reader() for s, _offset in searcher.leaf_searchers()]
     assert len(readers) == 2 and first.reader() not in readers  # Whoosh opened new readers
     assert any(engine.segment_cache(r) is kept for r in readers)
+
+
+def test_outbox_status_counts_waiting_retrying_and_given_up_rows(app):
+    from knowledge.search.indexer import MAX_ATTEMPTS, outbox_status
+
+    assert outbox_status() == {"pending": 0, "retrying": 0, "given_up": 0}
+    for attempts in (0, 0, 1, MAX_ATTEMPTS - 1, MAX_ATTEMPTS, MAX_ATTEMPTS + 3):
+        db.session.add(SearchOutbox(kind="testdoc", object_id=attempts, attempts=attempts))
+    db.session.flush()
+    assert outbox_status() == {"pending": 4, "retrying": 4, "given_up": 2}
+    with app.test_request_context("/healthz"):
+        assert app.test_client().get("/healthz").json["search"] == "pending 4, given up 2"

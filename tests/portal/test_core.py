@@ -74,6 +74,7 @@ def test_healthz_is_503_when_database_is_unreachable(app, monkeypatch):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] != "ok"
+    assert response.json["search"] == response.json["mail"] == "ConnectionError"
 
 
 def test_security_headers_forbid_inline_script(client):
@@ -166,3 +167,74 @@ def test_new_accounts_keep_the_language_they_registered_in(client):
     }
     assert client.post("/account/register/enterprise", data=data).status_code == 302
     assert db.session.query(User).filter_by(email="li@example.com").one().locale == "en"
+
+
+def test_the_served_app_keeps_what_it_loaded_out_of_the_garbage_collectors_walks(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.db'}",
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+    )
+    frozen = subprocess.run(
+        [sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    assert int(frozen) > 10_000  # the app, its extensions and catalogs: far more than that
+
+
+def _profile(user, locale):
+    return {"name": user.name, "phone": "", "locale": locale}
+
+
+@pytest.mark.parametrize(
+    "old, new, saved",
+    [("zh_CN", "en", "Your profile is saved."), ("en", "zh_CN", "个人资料已保存。")],
+)
+def test_a_language_saved_in_the_profile_speaks_at_once(
+    client, login, create_user, old, new, saved
+):
+    user = create_user(locale=old)
+    login(user)
+    page = client.post("/account/profile", data=_profile(user, new), follow_redirects=True)
+    assert saved in page.get_data(as_text=True)
+
+
+def test_log_in_greets_in_the_accounts_language_whatever_the_browser_says(client, create_user):
+    from tests.fixtures.accounts import PASSWORD
+
+    user = create_user(locale="en")
+    page = client.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"Accept-Language": "zh-CN"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Welcome, {user.name}." in page
+
+
+def test_a_form_whose_message_is_translated_after_its_commit_reads_the_user_once(
+    client, login, create_user
+):
+    from tests.portal.test_house_rules_queries import counted_queries
+
+    user = create_user(locale="zh_CN")
+    login(user)
+    data = _profile(user, "zh_CN")
+    db.session.expire_all()  # as a new request's session: the user is read at the door
+    with counted_queries() as statements:
+        page = client.post("/account/profile", data=data)
+    assert page.status_code == 302
+    assert "个人资料已保存。" in str(client.get("/account/profile").get_data(as_text=True))
+    reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM users" in s]
+    assert len(reads) == 1

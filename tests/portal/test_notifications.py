@@ -64,6 +64,18 @@ def test_notify_fills_the_inbox_and_queues_an_email_in_each_users_language(app, 
     assert "/account/profile" in mails[0].body
 
 
+def test_a_notification_in_another_language_leaves_the_requests_own_language(app, create_user):
+    from flask_babel import gettext
+
+    chinese = create_user(locale="zh_CN")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext("Your profile is saved.") == "Your profile is saved."
+        notify([chinese], _l("Your profile is saved."), url="/account/profile")
+        assert gettext("Your profile is saved.") == "Your profile is saved."
+    [note] = db.session.scalars(select(Notification)).all()
+    assert note.text == "个人资料已保存。"
+
+
 def test_deactivated_users_are_not_notified(app, create_user):
     gone = create_user(is_deactivated=True)
     assert notify([gone], _l("Saved.")) == []
@@ -188,3 +200,19 @@ def test_the_outbox_is_for_staff_only(client, login, dummy_enterprise_user, dumm
     client.post("/account/logout")
     login(dummy_staff)
     assert client.post("/staff/outbox/999999/retry").status_code == 404
+
+
+def test_a_template_follows_a_language_forced_within_the_request(app):
+    from flask_babel import force_locale
+
+    # Straight through Jinja: render_template's context processors would look the catalog up
+    # through Flask-Babel first.
+    page = app.jinja_env.from_string(
+        "{{ _('Inbox') }} {% trans %}Inbox{% endtrans %} {{ moment|datetime }}"
+    )
+    moment = utcnow().replace(year=2026, month=11, day=10, hour=11, minute=30)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert page.render(moment=moment) == "Inbox Inbox 10 Nov 2026, 19:30"
+        with force_locale("zh_CN"):
+            assert page.render(moment=moment) == "消息 消息 2026年11月10日 19:30"
+        assert page.render(moment=moment) == "Inbox Inbox 10 Nov 2026, 19:30"

@@ -5,6 +5,7 @@ import pytest
 from flask import g
 
 from portal.core import cache
+from portal.core.db import db
 
 
 @pytest.fixture
@@ -53,3 +54,56 @@ def test_a_new_notification_shows_at_once_despite_the_cache(
         db.session.commit()  # the cached count is dropped once the notification is committed
     page = client.get("/").get_data(as_text=True)
     assert '<span class="badge bg-warning text-dark">1<' in page
+
+
+def _reads_of(statements, table):
+    return [
+        s for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s
+    ]
+
+
+def test_a_users_own_write_drops_their_cached_figures_without_loading_them_again(
+    app, memory_cache, client, login, dummy_enterprise_user
+):
+    from tests.portal.test_house_rules_queries import counted_queries
+
+    user = dummy_enterprise_user
+    login(user)
+    client.get("/")  # caches the unread count, the menu and the home cards
+    assert memory_cache.get(cache.unread_key(user.id)) is not None
+    assert memory_cache.get(cache.nav_key(user.id, str(user.role))) is not None
+    user_id, role = user.id, str(user.role)
+    db.session.expire_all()  # as a new request's session: the user is read at the door
+    with counted_queries() as statements:
+        response = client.post("/inbox/read")
+    assert response.status_code == 302
+    # Read once, at the door: the commit expires it, and dropping its cache entries afterwards
+    # read it again (a statement on every form sent) before.
+    assert len(_reads_of(statements, "users")) == 1
+    assert memory_cache.get(cache.unread_key(user_id)) is None
+    assert memory_cache.get(cache.nav_key(user_id, role)) is None
+    assert memory_cache.get(cache.home_key(user_id, "zh_CN")) is None
+
+
+def test_another_users_write_leaves_this_users_cached_figures(
+    app, memory_cache, client, login, dummy_enterprise_user, dummy_staff
+):
+    login(dummy_enterprise_user)
+    client.get("/")
+    other = app.test_client()
+    login(dummy_staff, other)
+    other.post("/inbox/read")
+    assert memory_cache.get(cache.unread_key(dummy_enterprise_user.id)) is not None
+    assert memory_cache.get(cache.unread_key(dummy_staff.id)) is None
+
+
+def test_a_firms_account_comes_with_its_firm_in_one_statement(client, login, dummy_enterprise_user):
+    from tests.portal.test_house_rules_queries import counted_queries
+
+    login(dummy_enterprise_user)
+    db.session.expunge_all()  # as a new request's session, which holds no objects yet
+    with counted_queries() as statements:
+        page = client.get("/about")
+    assert page.status_code == 200
+    assert len(_reads_of(statements, "users")) == 1
+    assert not _reads_of(statements, "enterprises")
