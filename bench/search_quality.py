@@ -21,8 +21,8 @@ process's threads), for:
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
-knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight x the
-query-bank centering when the dense model is installed, otherwise query expansion x re-ranker
+knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight and
+source x the query-bank centering when the dense model is installed, otherwise query expansion x re-ranker
 coverage; --no-dense for the latter): each fold's
 parameters are chosen on the other folds and scored on the held-out one, so the figure
 estimates what a question set that was not used for tuning gets.
