@@ -21,11 +21,12 @@ process's threads), for:
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
-knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight x the
-query-bank centering when the dense model is installed, otherwise query expansion x re-ranker
+knowledge.search.ranking.parameter_grid: the dense weight x the law-coherence weight and
+source x the query-bank centering when the dense model is installed, otherwise query expansion x re-ranker
 coverage; --no-dense for the latter): each fold's
 parameters are chosen on the other folds and scored on the held-out one, so the figure
-estimates what a question set that was not used for tuning gets.
+estimates what a question set that was not used for tuning gets; --shuffles N repeats it with N
+shuffles of the questions (seeds --seed, --seed + 1, ...) and prints their mean.
 """
 
 import argparse
@@ -247,13 +248,14 @@ def portal_search(app):
     return search
 
 
-def cross_validate(app, queries, folds, seed, dense=False):
-    """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold."""
+def cross_validate(app, queries, folds, seed, dense=False, shuffles=1):
+    """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold.
+
+    shuffles > 1 repeats the split with seeds seed, seed + 1, ... (the grid's ranked lists are
+    made once): one shuffle moves the estimate by a few thousandths, as much as the changes
+    being judged, so the mean over shuffles is the figure to compare."""
     from knowledge.search import ranking
 
-    order = list(range(len(queries)))
-    random.Random(seed).shuffle(order)
-    parts = [order[i::folds] for i in range(folds)]
     search = portal_search(app)
     grid = ranking.parameter_grid(dense=dense)
     # Every grid point's ranked lists for every question, once.
@@ -262,25 +264,43 @@ def cross_validate(app, queries, folds, seed, dense=False):
         for point in grid:
             with ranking.parameters(**point):
                 ranked_by_point.append([search(q) for q, _r in queries])
-    held_out = []
-    for fold, part in enumerate(parts):
-        train = [i for i in order if i not in set(part)]
 
-        def mrr_on(indexes, point_index):
-            ranked = [ranked_by_point[point_index][i] for i in indexes]
-            return score(ranked, [queries[i] for i in indexes])
+    def scored_on(indexes, point_index):
+        ranked = [ranked_by_point[point_index][i] for i in indexes]
+        return score(ranked, [queries[i] for i in indexes])
 
-        best = max(range(len(grid)), key=lambda p: mrr_on(train, p)[::-1])
-        recall, mrr = mrr_on(part, best)
-        held_out.append((recall, mrr))
-        print(f"  fold {fold + 1}: chose {grid[best]}  held-out recall {recall:.3f} mrr {mrr:.3f}")
-    recall = statistics.mean(r for r, _m in held_out)
-    mrr = statistics.mean(m for _r, m in held_out)
+    label = f"cv({folds}){'+dense' if dense else '      '}"
+    estimates = []
+    for shuffle_seed in range(seed, seed + max(1, shuffles)):
+        order = list(range(len(queries)))
+        random.Random(shuffle_seed).shuffle(order)
+        parts = [order[i::folds] for i in range(folds)]
+        held_out = []
+        for fold, part in enumerate(parts):
+            kept_out = set(part)
+            train = [i for i in order if i not in kept_out]
+            best = max(range(len(grid)), key=lambda p: scored_on(train, p)[::-1])
+            recall, mrr = scored_on(part, best)
+            held_out.append((recall, mrr))
+            print(
+                f"  seed {shuffle_seed} fold {fold + 1}: chose {grid[best]}  "
+                f"held-out recall {recall:.3f} mrr {mrr:.3f}"
+            )
+        recall = statistics.mean(r for r, _m in held_out)
+        mrr = statistics.mean(m for _r, m in held_out)
+        estimates.append((recall, mrr))
+        print(f"{label} seed {shuffle_seed}  recall@10 {recall:.3f}  mrr@10 {mrr:.3f}", flush=True)
+    recall = statistics.mean(r for r, _m in estimates)
+    mrr = statistics.mean(m for _r, m in estimates)
     print(
-        f"cv({folds}){'+dense' if dense else '      '}      recall@10 {recall:.3f}  mrr@10 {mrr:.3f}",
+        f"{label}      recall@10 {recall:.3f}  mrr@10 {mrr:.3f}"
+        + (f"  (mean of {len(estimates)} shuffles)" if len(estimates) > 1 else ""),
         flush=True,
     )
-    return {"recall@10": round(recall, 3), "mrr@10": round(mrr, 3)}
+    figures = {"recall@10": round(recall, 3), "mrr@10": round(mrr, 3)}
+    if len(estimates) > 1:
+        figures["per_shuffle"] = [[round(r, 3), round(m, 3)] for r, m in estimates]
+    return figures
 
 
 def main(argv=None):
@@ -288,6 +308,9 @@ def main(argv=None):
     parser.add_argument("--queries", default=str(DEFAULT_QUERIES), help="labelled JSON Lines")
     parser.add_argument("--folds", type=int, default=0, help="also cross-validate (e.g. 5)")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--shuffles", type=int, default=1, help="cross-validate with this many shuffles (seeds)"
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-dense", action="store_true", help="skip the dense retriever")
     args = parser.parse_args(argv)
@@ -312,7 +335,9 @@ def main(argv=None):
                 f"portal/{backend}", *run(portal_search(app), queries), queries
             )
         if args.folds and embedder is None:  # with dense on, its parameters are what is shipped
-            figures["cv"] = cross_validate(app, queries, args.folds, args.seed)
+            figures["cv"] = cross_validate(
+                app, queries, args.folds, args.seed, False, args.shuffles
+            )
         if embedder is not None:
             set_dense(app, True)
             with app.test_request_context("/"):
@@ -324,7 +349,7 @@ def main(argv=None):
                 )
             if args.folds:
                 figures["cv+dense"] = cross_validate(
-                    app, queries, args.folds, args.seed, dense=True
+                    app, queries, args.folds, args.seed, dense=True, shuffles=args.shuffles
                 )
         with app.app_context():
             from portal.core.db import db

@@ -38,8 +38,11 @@ SETTINGS = {
     # Share of the dense retriever's similarity in the fused score (0: words only), see fuse().
     "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.5")),
     # Law coherence after the fusion (0: off): each candidate gains this times the share of the
-    # fused list's softmax mass held by its law, see fuse().
+    # softmax mass held by its law, see fuse().
     "coherence": float(os.environ.get("SEARCH_DENSE_COHERENCE", "2.0")),
+    # Whose scores say which law a question is about: "dense" (the dense retriever's nearest,
+    # z-scored) or "fused" (the fused list, as before), see fuse().
+    "coherence_source": os.environ.get("SEARCH_DENSE_COHERENCE_SOURCE", "dense"),
     # Query-bank normalisation of the dense similarities (0: off): each article's similarity
     # less this times its similarity to the mean of a bank of questions in everyday words
     # (knowledge.search.dense.VectorIndex, knowledge.laws.vectors.embed_question_bank).
@@ -53,16 +56,18 @@ PARAMETER_GRID = [
     for coverage in (0.0, 0.5, 1.0)
 ]
 # Earlier cross-validation chose dense weights 0.5-0.6 and coherence 1.5-2.0 (of 0.4-0.7 and
-# 0-2.0); the grid keeps the neighbourhood of those and adds the centering.
+# 0-2.0); the grid keeps the neighbourhood of those, the centering and where the law evidence
+# comes from.
 DENSE_WEIGHTS = (0.5, 0.6)
 COHERENCE_WEIGHTS = (1.0, 1.5, 2.0)
 CENTERING_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+COHERENCE_SOURCES = ("fused", "dense")
 
 
 def parameter_grid(dense: bool = False) -> list[dict]:
     """The points cross-validation chooses from; with dense retrieval on, its weight, the
-    law-coherence weight and the query-bank centering (the expansion off and the coverage
-    weight 1.0, as the lexical cross-validation chose)."""
+    law-coherence weight and source, and the query-bank centering (the expansion off and the
+    coverage weight 1.0, as the lexical cross-validation chose)."""
     if not dense:
         return PARAMETER_GRID
     return [
@@ -72,7 +77,9 @@ def parameter_grid(dense: bool = False) -> list[dict]:
             "dense": weight,
             "coherence": coherence,
             "centering": centering,
+            "coherence_source": source,
         }
+        for source in COHERENCE_SOURCES
         for weight in DENSE_WEIGHTS
         for coherence in COHERENCE_WEIGHTS
         for centering in CENTERING_WEIGHTS
@@ -185,9 +192,13 @@ def fuse(lexical: list, dense: list, dense_also: dict | None = None, group_of=No
     docs/benchmarks-search.md). Ties keep the words' order, then the dense order.
 
     group_of: {key: group} (an article's law). When given, each candidate then gains
-    c * (the softmax of the fused scores summed over its group), c = SETTINGS["coherence"]:
+    c * (the softmax of the evidence summed over its group), c = SETTINGS["coherence"]:
     the law most of the strong candidates come from is more likely the one the question is about
     (+0.010 recall@10, +0.008 MRR@10 in 5-fold cross-validation, docs/benchmarks-search.md).
+    The evidence (SETTINGS["coherence_source"]) is the dense retriever's z-scored nearest
+    ("dense") or the fused scores ("fused"): a question's everyday words (公司, 合同, 赔偿)
+    match articles of many laws, its meaning points at fewer; judging the law by the dense list
+    and the article by both gave +0.004 MRR@10 in cross-validation (docs/benchmarks-search.md).
     """
     weight = SETTINGS["dense"]
     similarity = dict(dense_also or {})
@@ -208,15 +219,18 @@ def fuse(lexical: list, dense: list, dense_also: dict | None = None, group_of=No
         fused[key] = (1 - weight) * words.get(key, floor) + weight * near
     coherence = SETTINGS.get("coherence", 0.0)
     if group_of and coherence and fused:
-        top = max(fused.values())
-        mass = {key: math.exp(score - top) for key, score in fused.items()}
+        evidence = fused
+        if SETTINGS.get("coherence_source", "fused") == "dense" and dense:
+            evidence = {k: (s - near_mean) / near_spread for k, s in dense}
+        top = max(evidence.values())
+        mass = {key: math.exp(score - top) for key, score in evidence.items()}
         total = sum(mass.values())
         share = {}
         for key, value in mass.items():
             group = group_of.get(key, (None, key))  # no group known: a group of its own
             share[group] = share.get(group, 0.0) + value / total
         fused = {
-            key: score + coherence * share[group_of.get(key, (None, key))]
+            key: score + coherence * share.get(group_of.get(key, (None, key)), 0.0)
             for key, score in fused.items()
         }
     position = {k: i for i, k in enumerate(order)}

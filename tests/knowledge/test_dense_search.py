@@ -236,6 +236,36 @@ def test_fuse_favours_the_law_most_strong_candidates_come_from():
     assert bonus["x"] + bonus["y1"] + bonus["z"] + bonus["w"] == pytest.approx(2.0)
 
 
+def test_fuse_can_judge_the_law_by_the_dense_list_and_the_article_by_both():
+    # The words like law A (a1, a2 on top: the question's everyday words are in them); the
+    # dense retriever puts law B first (b1, b2) and has nothing of law C.
+    lexical = [("a1", 10.0), ("a2", 9.0), ("b1", 8.0), ("c1", 1.0)]
+    near = [("b1", 0.90), ("b2", 0.88), ("a1", 0.80), ("d1", 0.70)]
+    also = {"a2": 0.6, "c1": 0.3}
+    laws = {"a1": "A", "a2": "A", "b1": "B", "b2": "B", "c1": "C", "d1": "D"}
+
+    def fused(source, coherence=2.0):
+        with ranking.parameters(dense=0.5, coherence=coherence, coherence_source=source):
+            return ranking.fuse(lexical, near, also, group_of=laws)
+
+    # Law evidence from the fused list: a1, strong in both lists, stays above b2.
+    assert [k for k, _s in fused("fused")][:3] == ["b1", "a1", "b2"]
+    # From the dense list: law B holds most of its mass, so b2 passes a1.
+    assert [k for k, _s in fused("dense")][:3] == ["b1", "b2", "a1"]
+    plain = dict(fused("dense", coherence=0.0))
+    bonus = {k: s - plain[k] for k, s in fused("dense")}
+    # One bonus per law, the dense list's softmax shares (summing to the weight); a law the
+    # dense retriever did not find gains nothing.
+    assert bonus["b1"] == pytest.approx(bonus["b2"]) and bonus["a1"] == pytest.approx(bonus["a2"])
+    assert bonus["b1"] + bonus["a1"] + bonus["d1"] == pytest.approx(2.0)
+    assert bonus["c1"] == 0.0
+    # No dense list (no vectors): the fused scores are the evidence, as before.
+    with ranking.parameters(dense=0.5, coherence=2.0, coherence_source="dense"):
+        dense_less = ranking.fuse(lexical, [], None, group_of=laws)
+    with ranking.parameters(dense=0.5, coherence=2.0, coherence_source="fused"):
+        assert dense_less == ranking.fuse(lexical, [], None, group_of=laws)
+
+
 def _stored_vectors(question):
     from knowledge.search.query_vectors import SearchQueryVector
 
