@@ -25,6 +25,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -679,7 +680,14 @@ def main(argv=None):
     n_lawyers = max(1, args.users // 4)
     n_mediators = max(1, args.users * 3 // 20)
     n_visitors = max(1, args.users - n_firms - n_lawyers - n_mediators)
-    state = Path(os.environ.get("LOAD_STATE_DIR", "/tmp/portal-bench-load"))
+    # The search index and uploads of this run, apart from any other run's (two runs on one
+    # machine with different databases must not share, nor wipe, one search index).
+    database_name = args.database_url.rsplit("/", 1)[1]
+    state = Path(os.environ.get("LOAD_STATE_DIR", f"/tmp/portal-bench-load-{database_name}"))
+    # The database is recreated: so is the index of its documents (one left by the previous run
+    # would keep that run's documents, ids that now name other records).
+    shutil.rmtree(state / "search-index", ignore_errors=True)
+    shutil.rmtree(state / "uploads", ignore_errors=True)
     state.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {
