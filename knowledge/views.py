@@ -299,6 +299,7 @@ def attachment(question_id, attachment_id):
 
 def _act(question, action, success):
     """Run an operation; one commit; a refusal becomes a message, never a 500."""
+    question_id = question.id  # (after the commit, reading it again would reload the question)
     try:
         action()
     except TransitionError as exc:
@@ -307,7 +308,7 @@ def _act(question, action, success):
     else:
         db.session.commit()
         flash(success, "success")
-    return redirect(url_for(".question", question_id=question.id))
+    return redirect(url_for(".question", question_id=question_id))
 
 
 @login_required
@@ -396,7 +397,8 @@ def _message_action(
         return _render_question(question, **{form_name: form}), 400
     db.session.commit()
     flash(success, "success")
-    return redirect(url_for(".question", question_id=question.id))
+    # question_id, not question.id: the commit expired the question (one SELECT less).
+    return redirect(url_for(".question", question_id=question_id))
 
 
 @login_required
