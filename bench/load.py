@@ -2,12 +2,19 @@
 for 60 s, loopback only; then an audit in the database that every acknowledged write is there
 exactly once and that refused writes changed nothing.
 
-    python -m bench.load [--users 50] [--duration 60] [--database-url postgresql://...]
+    python -m bench.load [--users 50] [--duration 60] [--spawn-rate 10]
+        [--database-url postgresql://...]
 
 Users: enterprises ask questions and read them; lawyers read their queue, claim questions from
 the pool and answer them; mediators open their cases and record mediation sessions; visitors
-search and read the knowledge base. Each user waits 0.2-1 s
-between actions (people, not a flood). Prints requests/s, p50/p95/p99 per action, errors.
+search and read the knowledge base. Each user waits 0.2-1 s after each round of its pages
+(people, not a flood). Like a browser, a user reads the page a write sends it to (the redirect
+after logging in, asking, claiming, answering, recording a session) and writes from the page it
+has (the answer from the page shown after the claim). Users arrive over the first seconds,
+--spawn-rate a second (as locust's spawn rate: not the whole population logging in at the same
+instant), then all of them run for --duration seconds; every request of the run is counted,
+the arrival included. Prints requests/s, p50/p95/p99 per action, errors, and the CPU each part
+of the system used.
 The database named by --database-url is dropped and recreated: never point it at real data.
 """
 
@@ -18,6 +25,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,9 +48,13 @@ QUESTION_LINK = re.compile(r'href="/questions/(\d+)"')
 CASE_LINK = re.compile(r'href="/mediation/cases/(\d+)"')
 CASES_PER_MEDIATOR = 2
 ACCESS_MARK = "bench-load-access"
+# The indexer runs at the CPU priority of its service (Nice= in
+# docs/deploy/portal-search-worker.service): background work yields the cores to the pages.
+INDEXER_NICENESS = 10
 # Server-side time per action: (method, path pattern) -> action, as the clients name them.
 ROUTES = [
     ("GET", r"/account/login", "login"),
+    ("GET", r"/", "home (after log-in)"),
     ("POST", r"/account/login", "login"),
     ("GET", r"/questions/ask", "ask (form)"),
     ("POST", r"/questions/ask", "ask"),
@@ -259,7 +271,14 @@ def log_in(stats, base, email):
     )
     if response is None or response.status_code != 302:
         raise RuntimeError(f"could not log in {email}")
+    follow(stats, "home (after log-in)", session, base, response)
     return session
+
+
+def follow(stats, action, session, base, response):
+    """The page a redirect sends the user to, as a browser loads it (timed as action)."""
+    path = urlsplit(response.headers.get("Location", "")).path
+    return stats.timed(action, session, "GET", f"{base}{path}")
 
 
 def _acknowledged(stats, session, base, question_id):
@@ -268,16 +287,17 @@ def _acknowledged(stats, session, base, question_id):
     return page is not None and page.status_code == 200 and "alert-success" in page.text
 
 
-def _claim_outcome(stats, session, base, question_id, response) -> str:
-    """What the lawyer was told after a claim: "claimed", "refused" (sent back to the queue as
-    the loser of a race, or the question page with an error), or "unconfirmed" (the page that
-    says it could not be read: the user was told nothing either way)."""
+def _claim_outcome(stats, session, base, response) -> tuple[str, Response | None]:
+    """What the lawyer was told after a claim, and the page that says it: "claimed", "refused"
+    (sent back to the queue as the loser of a race, or the question page with an error), or
+    "unconfirmed" (the page that says it could not be read: the user was told nothing either
+    way)."""
     if response.headers.get("Location", "").endswith("/questions/queue"):
-        return "refused"
-    page = stats.timed("question page", session, "GET", f"{base}/questions/{question_id}")
+        return "refused", follow(stats, "lawyer queue", session, base, response)
+    page = follow(stats, "question page", session, base, response)
     if page is None or page.status_code != 200:
-        return "unconfirmed"
-    return "claimed" if "alert-success" in page.text else "refused"
+        return "unconfirmed", page
+    return ("claimed" if "alert-success" in page.text else "refused"), page
 
 
 def enterprise_user(stats, base, email, category_id, stop):
@@ -316,6 +336,7 @@ def enterprise_user(stats, base, email, category_id, stop):
                     with stats.lock:
                         stats.asked.append((title, int(found.group(1))))
                     mine.append(int(found.group(1)))
+                follow(stats, "question page", session, base, response)
         else:
             stats.timed("my questions", session, "GET", f"{base}/questions/mine")
             stats.timed("question page", session, "GET", f"{base}/questions/{random.choice(mine)}")
@@ -344,7 +365,7 @@ def lawyer_user(stats, base, email, stop):
                     with stats.lock:  # refused (taken meanwhile): must have changed nothing
                         stats.refused_claims.append((email, question_id))
                 elif response is not None and response.status_code == 302:
-                    outcome = _claim_outcome(stats, session, base, question_id, response)
+                    outcome, page = _claim_outcome(stats, session, base, response)
                     with stats.lock:
                         {
                             "claimed": stats.claimed,
@@ -352,9 +373,7 @@ def lawyer_user(stats, base, email, stop):
                             "unconfirmed": stats.unconfirmed_claims,
                         }[outcome].append((email, question_id))
                     if outcome == "claimed":
-                        page = stats.timed(
-                            "question page", session, "GET", f"{base}/questions/{question_id}"
-                        )
+                        # The answer is written on the page the claim led to (its form).
                         token = f"答复编号{secrets.token_hex(6)}"
                         response = stats.timed(
                             "answer",
@@ -530,6 +549,75 @@ def server_times(log_path) -> dict:
     return times
 
 
+class ProcessCPU:
+    """CPU seconds (user + system) a set of processes used since this object was made (Linux
+    /proc; a process that ended meanwhile counts up to its last reading)."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, pids):
+        self.pids = list(pids)
+        self.start = {pid: self.seconds(pid) for pid in self.pids}
+
+    @classmethod
+    def seconds(cls, pid) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / cls.TICK  # utime, stime
+
+    @staticmethod
+    def children(pid) -> list[int]:
+        try:
+            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def used(self, now_running=()) -> float:
+        """Also counts the whole time of processes in now_running that started meanwhile."""
+        pids = set(self.pids) | set(now_running)
+        return sum(max(0.0, self.seconds(p) - self.start.get(p, 0.0)) for p in pids)
+
+
+def database_backends(url) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to url's database (the workers' pools
+    and the indexer's), other than this query's own."""
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def index_backlog(url) -> int:
+    """Changes in the search outbox the indexer has not applied yet."""
+    with psycopg.connect(url) as connection:
+        return connection.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
+
+
+class MachineCPU:
+    """Share of all CPUs busy (not idle or waiting for I/O) since this object was made."""
+
+    def __init__(self):
+        self.start = self.read()
+
+    @staticmethod
+    def read():
+        try:
+            values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        except OSError:
+            return 0, 0
+        idle = values[3] + values[4]
+        return sum(values) - idle, sum(values)
+
+    def busy(self) -> float:
+        busy, total = self.read()
+        return (busy - self.start[0]) / max(1, total - self.start[1])
+
+
 def report(stats, duration, server=None):
     total = sum(len(v) for v in stats.latency.values())
     print(f"\n{total} requests in {duration:.0f} s: {total / duration:.1f} requests/s")
@@ -575,6 +663,12 @@ def main(argv=None):
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=10,
+        help="users starting per second (0: all at the same instant)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "LOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/portal_load"
@@ -591,7 +685,14 @@ def main(argv=None):
     n_lawyers = max(1, args.users // 4)
     n_mediators = max(1, args.users * 3 // 20)
     n_visitors = max(1, args.users - n_firms - n_lawyers - n_mediators)
-    state = Path(os.environ.get("LOAD_STATE_DIR", "/tmp/portal-bench-load"))
+    # The search index and uploads of this run, apart from any other run's (two runs on one
+    # machine with different databases must not share, nor wipe, one search index).
+    database_name = args.database_url.rsplit("/", 1)[1]
+    state = Path(os.environ.get("LOAD_STATE_DIR", f"/tmp/portal-bench-load-{database_name}"))
+    # The database is recreated: so is the index of its documents (one left by the previous run
+    # would keep that run's documents, ids that now name other records).
+    shutil.rmtree(state / "search-index", ignore_errors=True)
+    shutil.rmtree(state / "uploads", ignore_errors=True)
     state.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {
@@ -644,6 +745,7 @@ def main(argv=None):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        preexec_fn=functools.partial(os.nice, INDEXER_NICENESS),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -686,13 +788,30 @@ def main(argv=None):
             threading.Thread(target=visitor, args=(stats, base, stop)) for _ in range(n_visitors)
         ]
         threads.append(threading.Thread(target=probe, args=(stats, base, stop)))
+        # The probe first (it is the baseline from the start), then the users in a fixed mix.
+        threads.insert(0, threads.pop())
+        ramp = (len(threads) - 1) / args.spawn_rate if args.spawn_rate > 0 else 0
         print(
             f"{len(threads)} users ({n_firms} enterprises, {n_lawyers} lawyers, "
-            f"{n_mediators} mediators, {n_visitors} visitors) for {args.duration:.0f} s"
+            f"{n_mediators} mediators, {n_visitors} visitors, 1 probe): "
+            + (
+                f"arriving {args.spawn_rate:g} a second over {ramp:.0f} s, then "
+                if ramp
+                else "all starting at once, "
+            )
+            + f"{args.duration:.0f} s all together; every request counted"
         )
+        cpu_parts = {
+            "gunicorn workers": ProcessCPU(ProcessCPU.children(server.pid)),
+            "PostgreSQL backends": ProcessCPU(database_backends(args.database_url)),
+            "search indexer": ProcessCPU([indexer.pid]),
+        }
+        machine = MachineCPU()
         started, cpu_started = time.monotonic(), time.process_time()
-        for thread in threads:
+        for n, thread in enumerate(threads):
             thread.daemon = True
+            if ramp:
+                time.sleep(max(0.0, started + n / args.spawn_rate - time.monotonic()))
             thread.start()
         time.sleep(args.duration)
         stop.set()
@@ -700,12 +819,33 @@ def main(argv=None):
             thread.join(timeout=40)
         elapsed = time.monotonic() - started
         client_cpu = time.process_time() - cpu_started
+        used = {
+            "gunicorn workers": cpu_parts["gunicorn workers"].used(ProcessCPU.children(server.pid)),
+            "PostgreSQL backends": cpu_parts["PostgreSQL backends"].used(
+                database_backends(args.database_url)
+            ),
+            "search indexer": cpu_parts["search indexer"].used(),
+        }
+        used["load generator"] = client_cpu
+        busy = machine.busy()
+        backlog = index_backlog(args.database_url)
         log.flush()
         report(stats, elapsed, server_times(state / "server.log"))
-        # The simulated users run on the same cores as the server: what they cost it.
+        # Everything runs on the same cores: where their time went.
+        total = sum(len(v) for v in stats.latency.values())
+        print(f"CPU in {elapsed:.0f} s ({os.cpu_count()} CPUs):")
+        for name, seconds in used.items():
+            print(
+                f"  {name:<22}{seconds:>7.1f} s  {seconds / elapsed:>5.0%} of one core  "
+                f"{seconds / max(total, 1) * 1000:>5.1f} ms per request"
+            )
         print(
-            f"load generator CPU: {client_cpu:.1f} s in {elapsed:.0f} s "
-            f"({client_cpu / elapsed:.0%} of one core)"
+            f"  whole machine busy     {busy:>7.0%} of its {os.cpu_count()} CPUs "
+            "(anything else running included)"
+        )
+        print(
+            f"search index behind at the end: {backlog} changes waiting "
+            f"(the indexer runs at nice {INDEXER_NICENESS}, as its service)"
         )
     finally:
         for process in (server, indexer):

@@ -103,7 +103,15 @@ def main(argv=None):
     # HTTP_HOST as gunicorn would pass it on loopback.
     base = {"base_url": "http://127.0.0.1"}
     costs: dict[str, list[tuple[int, float]]] = {}
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = (
+        (
+            cProfile.Profile(time.process_time)
+            if os.environ.get("PROFILE_CLOCK") == "cpu"
+            else cProfile.Profile()
+        )
+        if args.profile
+        else None
+    )
 
     def call(action, client, method, url, **kwargs):
         before = counter.statements
@@ -234,7 +242,11 @@ def main(argv=None):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(
             os.environ.get("PROFILE_SORT", "cumulative")
-        ).print_stats(45)
+        ).print_stats(int(os.environ.get("PROFILE_LINES", "45")))
+        if os.environ.get("PROFILE_CALLERS"):
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_callers(
+                os.environ["PROFILE_CALLERS"]
+            )
         print(out.getvalue())
 
 

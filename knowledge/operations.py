@@ -106,6 +106,7 @@ def save_draft(
             industry=asker.enterprise.industry,
             status=S.draft,
             created_dt=clock.now_utc(),
+            offers=[],  # known to be none: routing it reads no offers back
         )
         db.session.add(question)
         action = "question.create"

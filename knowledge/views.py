@@ -204,7 +204,6 @@ def _render_question(question, cited=None, **forms):
         "message_form": forms.get("message_form") or MessageForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
-        "note_form": NoteForm(),
         "escalations": escalations,
         "cited": cited,
         "likely_articles": [],
@@ -264,9 +263,18 @@ def _specialities(lawyer) -> str:
     return "、".join(str(category) for category in lawyer.lawyer_profile.specialities)
 
 
+# What the question page shows of the question's firm and people, read with the question in one
+# query (the page is the most viewed of the load test: three lazy loads each time otherwise).
+QUESTION_PAGE_LOADS = (
+    joinedload(Question.enterprise),
+    joinedload(Question.asker),
+    joinedload(Question.lawyer),
+)
+
+
 @login_required
 def question(question_id):
-    question = get_or_404(Question, question_id)
+    question = get_or_404(Question, question_id, options=QUESTION_PAGE_LOADS)
     if not can_view_question(current_user, question):
         if (
             can_use_queue(current_user)
@@ -291,6 +299,7 @@ def attachment(question_id, attachment_id):
 
 def _act(question, action, success):
     """Run an operation; one commit; a refusal becomes a message, never a 500."""
+    question_id = question.id  # (after the commit, reading it again would reload the question)
     try:
         action()
     except TransitionError as exc:
@@ -299,7 +308,7 @@ def _act(question, action, success):
     else:
         db.session.commit()
         flash(success, "success")
-    return redirect(url_for(".question", question_id=question.id))
+    return redirect(url_for(".question", question_id=question_id))
 
 
 @login_required
@@ -388,7 +397,8 @@ def _message_action(
         return _render_question(question, **{form_name: form}), 400
     db.session.commit()
     flash(success, "success")
-    return redirect(url_for(".question", question_id=question.id))
+    # question_id, not question.id: the commit expired the question (one SELECT less).
+    return redirect(url_for(".question", question_id=question_id))
 
 
 @login_required

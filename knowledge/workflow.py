@@ -202,8 +202,11 @@ def _stamp(question, source, to, by, lawyer, now):
         question.assigned_dt = now
         question.claimed_dt = None
     elif to == S.pool:
-        question.lawyer = None
-        question.claimed_dt = None
+        # Only what changes (a question new to the pool has neither): no UPDATE of equal values.
+        if question.lawyer_id is not None:
+            question.lawyer = None
+        if question.claimed_dt is not None:
+            question.claimed_dt = None
     elif to == S.claimed and source != S.needs_info:
         question.lawyer = by
         question.claimed_dt = now

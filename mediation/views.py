@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -606,7 +606,8 @@ def audit_view(case, **data):
 
 
 def _redirect_case(case):
-    return redirect(url_for("mediation.case_detail", case_id=case.id))
+    # The id from the case's identity: after the commit, case.id would read the case again.
+    return redirect(url_for("mediation.case_detail", case_id=inspect(case).identity[0]))
 
 
 def _refuse_unless_allowed_pair(case, to):

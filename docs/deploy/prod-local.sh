@@ -33,7 +33,7 @@ pids=""
 stop() { trap - INT TERM EXIT; for p in $pids; do kill "$p" 2>/dev/null || true; done; wait; }
 trap stop INT TERM EXIT
 $VENV/bin/gunicorn -c docs/deploy/gunicorn.conf.py wsgi:app & pids="$pids $!"
-$FLASK search work --loop --interval 2 & pids="$pids $!"
+nice -n 10 $FLASK search work --loop --interval 2 & pids="$pids $!"  # background: pages first
 $FLASK mail send --loop --interval 5 & pids="$pids $!"
 $FLASK appeals deliver --loop --interval 10 & pids="$pids $!"
 echo "portal on http://$PORTAL_BIND ($PORTAL_WORKERS workers), database $DATABASE_URL, redis $REDIS_URL"

@@ -179,3 +179,35 @@ def test_unverified_enterprise_cannot_ask(client, login, create_enterprise_user)
     user = create_enterprise_user(verification=Verification.pending)
     login(user)
     assert client.get("/questions/ask").status_code == 403
+
+
+def test_asking_queues_the_question_for_the_index_once_and_writes_no_unchanged_columns(
+    app, client, login, dummy_enterprise_user, matching_lawyer, db_session, monkeypatch
+):
+    from sqlalchemy import event
+
+    from knowledge.search.outbox import SearchOutbox
+
+    # The inline indexer would apply and empty the outbox when the request ends.
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
+    login(dummy_enterprise_user)
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", count)
+    try:
+        response = client.post("/questions/ask", data=_ask_form())
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", count)
+    assert response.status_code == 302
+    question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
+    assert question.status == S.pool and question.offers  # offered to the matching lawyer
+    # Created, sent and routed in one transaction: one row for the indexer, which reads the
+    # question as it is when it gets to it.
+    queued = db_session.scalars(select(SearchOutbox).where(SearchOutbox.object_id == question.id))
+    assert [row.kind for row in queued] == ["question"]
+    # A question new to the pool has no lawyer and no claim to clear, and no offers to read back.
+    assert not [s for s in statements if s.startswith("UPDATE questions SET lawyer_id")]
+    assert not [s for s in statements if s.startswith("SELECT question_offers.")]

@@ -179,3 +179,59 @@ def test_draft_can_be_edited_by_its_writer_only(
     colleague = login(create_enterprise_user(enterprise=draft.enterprise), app.test_client())
     assert colleague.get(f"/questions/{draft.id}/edit").status_code == 403
     assert colleague.get(f"/questions/{draft.id}").status_code in (403, 404)
+
+
+def test_the_question_page_reads_the_firm_and_the_asker_with_the_question(
+    app, login, dummy_question, matching_lawyer
+):
+    from sqlalchemy import event
+
+    from portal.core.db import db
+
+    operations.claim(dummy_question, matching_lawyer)
+    client = login(matching_lawyer, app.test_client())
+    firm, asker = dummy_question.enterprise.name, dummy_question.asker.name
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert firm in page and asker in page
+    # The question page is the most viewed page of ask-a-lawyer: no lazy load of either.
+    assert not [s for s in statements if s.startswith("SELECT enterprises.")]
+    users = [s for s in statements if s.startswith("SELECT users.")]
+    assert len(users) == 1, users  # the signed-in lawyer only
+
+
+def test_sending_an_answer_reads_the_question_once(
+    app, login, dummy_question, matching_lawyer, monkeypatch
+):
+    from sqlalchemy import event
+
+    from portal.core.db import db
+
+    # (The inline indexer would read the question to index it when the request ends.)
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
+    operations.claim(dummy_question, matching_lawyer)
+    client = login(matching_lawyer, app.test_client())
+    question_id = dummy_question.id
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(f"/questions/{question_id}/answer", data={"body": "可以解除合同。"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 302 and response.location.endswith(f"/questions/{question_id}")
+    # Not read again for the redirect after the commit (which expired it).
+    assert len([s for s in statements if s.startswith("SELECT questions.")]) == 1

@@ -479,3 +479,32 @@ def test_outbox_status_counts_waiting_retrying_and_given_up_rows(app):
     assert outbox_status() == {"pending": 4, "retrying": 4, "given_up": 2}
     with app.test_request_context("/healthz"):
         assert app.test_client().get("/healthz").json["search"] == "pending 4, given up 2"
+
+
+def test_a_record_changed_twice_in_one_transaction_is_queued_once(fake_source):
+    enqueue("testdoc", 1)
+    enqueue("testdoc", 1)
+    enqueue("testdoc", 2)
+    db.session.flush()
+    assert sorted(r.object_id for r in db.session.query(SearchOutbox)) == [1, 2]
+    db.session.commit()
+    enqueue("testdoc", 1)  # a later transaction's change is queued again
+    db.session.flush()
+    assert db.session.query(SearchOutbox).filter_by(object_id=1).count() == 2
+
+
+def test_a_change_whose_transaction_rolled_back_is_queued_again(fake_source):
+    db.session.commit()
+    enqueue("testdoc", 1)
+    db.session.rollback()
+    enqueue("testdoc", 1)
+    db.session.flush()
+    assert db.session.query(SearchOutbox).filter_by(object_id=1).count() == 1
+    savepoint = db.session.begin_nested()
+    enqueue("testdoc", 3)
+    db.session.flush()
+    savepoint.rollback()  # the savepoint's row is gone, the transaction's row stays
+    enqueue("testdoc", 3)
+    db.session.flush()
+    assert db.session.query(SearchOutbox).filter_by(object_id=3).count() == 1
+    assert db.session.query(SearchOutbox).filter_by(object_id=1).count() == 1

@@ -368,3 +368,42 @@ def test_case_page_lists_its_documents_ready_or_missing_with_links(
     assert f"/mediation/documents/case/{case.id}/docx/" in section
     assert "已生成" in section
     assert f'href="/mediation/documents/case/{case.id}"' in section  # all documents, archive check
+
+
+def test_recording_a_session_reads_the_case_once(
+    app, client, login, create_case, dummy_committee, dummy_mediator, monkeypatch
+):
+    from sqlalchemy import event
+
+    # (The inline indexer would read the case to index it when the request ends.)
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
+    case = create_case(
+        dummy_committee, status=CaseStatus.in_mediation, mediator_member=dummy_mediator
+    )
+    login(dummy_mediator.user)
+    case_id = case.id
+    held = clock.now_local() - timedelta(hours=3)
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(
+            f"/mediation/cases/{case_id}/sessions/new",
+            data={
+                "held_dt": held.strftime("%Y-%m-%dT%H:%M"),
+                "ended_dt": (held + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                "place": "商会调解室",
+                "attendees": "双方代表",
+                "record": "第一次调解记录",
+            },
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 302
+    assert response.location.endswith(f"/mediation/cases/{case_id}")
+    # Not read again for the redirect after the commit (which expired it).
+    assert len([s for s in statements if s.startswith("SELECT mediation_cases.")]) == 1

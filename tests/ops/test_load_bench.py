@@ -1,4 +1,8 @@
-"""bench.load's own arithmetic: server-side times from gunicorn's access log, percentiles."""
+"""bench.load's own arithmetic: server-side times from gunicorn's access log, percentiles,
+CPU per process."""
+
+import os
+import time
 
 from bench import load
 
@@ -64,3 +68,17 @@ def test_audit_counts_name_each_row_that_is_not_as_acknowledged():
     problems = []
     load._count_check(connection, problems, sql, [("x", 1)], lambda row: 0, "{0} stored")
     assert problems == ["x stored"]
+
+
+def test_the_load_tests_indexer_runs_at_the_niceness_of_its_service():
+    unit = (load.ROOT / "docs/deploy/portal-search-worker.service").read_text()
+    assert f"\nNice={load.INDEXER_NICENESS}\n" in unit
+
+
+def test_process_cpu_counts_a_process_that_started_after_the_first_reading():
+    measured = load.ProcessCPU([])  # this process is not among those read at the start
+    assert measured.used() == 0
+    busy_until = time.process_time() + 0.05
+    while time.process_time() < busy_until:
+        pass
+    assert measured.used([os.getpid()]) >= 0.05
