@@ -4,7 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from knowledge import operations
 from knowledge.forms import (
@@ -21,6 +21,7 @@ from knowledge.forms import (
 )
 from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
+from knowledge.listing import roster_rows
 from knowledge.models import (
     STATUS_LABELS,
     UNANSWERED,
@@ -60,6 +61,19 @@ from portal.core.workdays import missing_calendar_years
 PER_PAGE = 25
 OVERVIEW_ROWS = 20
 ROSTER_PER_PAGE = 50
+# What a question table (knowledge/_question_table.html) reads of each question: loading the
+# texts too made each list row cost a read and a copy of a few kilobytes it never shows.
+TABLE_COLUMNS = load_only(
+    Question.id,
+    Question.enterprise_id,
+    Question.title,
+    Question.category_id,
+    Question.industry,
+    Question.urgency,
+    Question.status,
+    Question.deadline_dt,
+    Question.first_answer_dt,
+)
 # Statuses in which staff may hand a question to another lawyer (the form on its page).
 REASSIGNABLE = (S.submitted, S.pool, S.assigned, S.claimed)
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
@@ -576,33 +590,49 @@ def _count(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
 
-def _first_rows(stmt) -> tuple[list, int]:
-    """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
-    there are in all: the overview shows a glimpse, the full lists are paged. The ids first:
-    sorting whole rows (their long texts) to keep twenty made this the page's slowest query."""
-    ids = db.session.scalars(stmt.with_only_columns(Question.id).limit(OVERVIEW_ROWS)).all()
+def _table_rows(ids) -> list:
+    """The questions of `ids`, in that order, loaded with what a question table prints (their
+    firms; not their texts)."""
     loaded = db.session.scalars(
-        select(Question).options(joinedload(Question.enterprise)).where(Question.id.in_(ids or [0]))
+        select(Question)
+        .options(TABLE_COLUMNS, joinedload(Question.enterprise))
+        .where(Question.id.in_(ids or [0]))
     )
     by_id = {question.id: question for question in loaded}
-    rows = [by_id[i] for i in ids if i in by_id]
-    return rows, (len(rows) if len(rows) < OVERVIEW_ROWS else _count(stmt))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _first_rows(stmt, count_key: str) -> tuple[list, int]:
+    """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
+    there are in all (kept 30 s like the lists' totals): the overview shows a glimpse, the
+    full lists are paged. The ids first: sorting whole rows (their long texts) to keep twenty
+    made this the page's slowest query."""
+    ids = db.session.scalars(stmt.with_only_columns(Question.id).limit(OVERVIEW_ROWS)).all()
+    rows = _table_rows(ids)
+    if len(rows) < OVERVIEW_ROWS:
+        return rows, len(rows)
+    return rows, cache.get_or_set(f"count:{count_key}", 30, lambda: _count(stmt))
 
 
 def _earliest_overdue(n) -> list:
-    """The n overdue questions with the earliest deadline: the first n of each unanswered
-    status by the (status, deadline) index, merged. (One query over all four statuses makes the
-    database gather and sort every overdue question to return twenty.)"""
-    rows = []
+    """The n overdue questions with the earliest deadline: the first n ids of each unanswered
+    status by the (status, deadline) index, merged, then those n rows. (One query over all four
+    statuses makes the database gather and sort every overdue question to return twenty.)"""
+    marks = []
     for status in UNANSWERED:
-        rows += db.session.scalars(
+        marks += db.session.execute(
             operations.overdue_questions_stmt()
+            .with_only_columns(Question.deadline_dt, Question.id)
             .where(Question.status == status)
             .order_by(Question.id)  # after the deadline
-            .options(joinedload(Question.enterprise))
             .limit(n)
         ).all()
-    return sorted(rows, key=lambda q: (q.deadline_dt, q.id))[:n]
+    return _table_rows([question_id for _deadline, question_id in sorted(marks)[:n]])
+
+
+def _status_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Question.status, func.count()).group_by(Question.status))
+    return {str(status): n for status, n in rows}
 
 
 @login_required
@@ -614,7 +644,8 @@ def staff_overview():
             (Question.status == S.submitted)
             | ((Question.status == S.pool) & ~Question.offers.any())
         )
-        .order_by(Question.deadline_dt, Question.id)
+        .order_by(Question.deadline_dt, Question.id),
+        "questions:unrouted",
     )
     overdue = _earliest_overdue(OVERVIEW_ROWS)
     overdue_total = (
@@ -624,9 +655,8 @@ def staff_overview():
             "count:questions:overdue", 30, lambda: _count(operations.overdue_questions_stmt())
         )
     )
-    counts = dict(
-        db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
-    )
+    # A scan of the whole status index (5-10 ms at 100,000 questions): kept 30 s like the totals.
+    counts = cache.get_or_set("count:questions:by-status", 30, _status_counts)
     return render_template(
         "knowledge/staff_overview.html",
         overdue=overdue,
@@ -639,7 +669,7 @@ def staff_overview():
             30,
             lambda: _count(operations.publishable_questions_stmt()),
         ),
-        counts={str(k): v for k, v in counts.items()},
+        counts=counts,
         S=S,
         labels=STATUS_LABELS,
     )
@@ -650,7 +680,9 @@ def staff_questions():
     require(can_manage_questions(current_user))
     status = request.args.get("status", "")
     stmt = (
-        select(Question).options(joinedload(Question.enterprise)).where(Question.status != S.draft)
+        select(Question)
+        .options(TABLE_COLUMNS, joinedload(Question.enterprise))
+        .where(Question.status != S.draft)
     )
     if status in S.__members__:
         stmt = stmt.where(Question.status == S(status))
@@ -691,7 +723,7 @@ def staff_overdue():
         descending=False,
         count_key="questions:overdue",
         ids_first=True,
-        options=(joinedload(Question.enterprise),),
+        options=(TABLE_COLUMNS, joinedload(Question.enterprise)),
     )
     return render_template("knowledge/staff_overdue.html", page=page)
 
@@ -740,11 +772,8 @@ def staff_lawyers():
         descending=False,
         count_key="lawyers:verified",
     )
-    lawyers = page.items
-    ids = [u.id for u in lawyers]
-    taken = taken_this_week(ids)
-    load = open_load(ids)
-    rows = [(u, taken.get(u.id, 0), load.get(u.id, 0)) for u in lawyers]
+    ids = [u.id for u in page.items]
+    rows = roster_rows(page.items, taken_this_week(ids), open_load(ids))
     return render_template(
         "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
     )
