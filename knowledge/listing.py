@@ -12,10 +12,13 @@ from datetime import datetime
 
 from flask import request
 from markupsafe import Markup
+from sqlalchemy import func, select
 
 from knowledge.models import STATUS_LABELS, UNANSWERED, URGENCY_LABELS, Question, Urgency
-from portal.core.db import utcnow
-from portal.core.i18n import format_moment
+from portal.accounts.models import Enterprise, LawyerConflict, lawyer_specialities
+from portal.core.db import db, utcnow
+from portal.core.i18n import current_language, moment_formatter
+from portal.core.models import LegalCategory
 from portal.core.reference import industry_name, industry_names
 from portal.core.rowlinks import row_url
 from portal.core.shell import fragment
@@ -46,30 +49,60 @@ class _Labels(dict):
         return value
 
 
-def question_rows(questions: list[Question], show_firm: bool = False) -> list[QuestionRow]:
-    """The table's rows, in the order given. `show_firm` reads each question's enterprise
-    (loaded with the rows by the caller)."""
+def table_select():
+    """What a question table prints of each question, as plain rows (knowledge.views' staff
+    lists): building a Question, its category and its firm as objects cost more per row than
+    reading and printing it."""
+    return (
+        select(
+            Question.id,
+            Question.title,
+            Question.urgency,
+            Question.industry,
+            Question.status,
+            Question.deadline_dt,
+            Question.first_answer_dt,
+            LegalCategory.name_zh.label("category_zh"),
+            LegalCategory.name_en.label("category_en"),
+            Enterprise.name.label("firm"),
+        )
+        .outerjoin(LegalCategory, LegalCategory.id == Question.category_id)
+        .outerjoin(Enterprise, Enterprise.id == Question.enterprise_id)
+    )
+
+
+def question_rows(questions, show_firm: bool = False) -> list[QuestionRow]:
+    """The table's rows, in the order given: Question objects (their firms loaded with them
+    when `show_firm`) or rows of table_select()."""
     if not questions:
         return []
     href = row_url("knowledge.question", "question_id")
+    english = current_language() == "en"
     categories = _Labels(lambda category: category.name)
     industries = _Labels(lambda code: f"{code} · {industry_name(code)}")
     statuses = _Labels(lambda status: str(STATUS_LABELS[status]))
     urgent = str(URGENCY_LABELS[Urgency.urgent])
+    moment = moment_formatter()
     now = utcnow()
     rows = []
     for q in questions:
+        if isinstance(q, Question):
+            category = categories[q.category]
+            firm = q.enterprise.name if show_firm else ""
+        else:
+            category = (q.category_en if english else q.category_zh) or ""
+            firm = (q.firm or "") if show_firm else ""
         deadline: datetime | None = q.deadline_dt
         rows.append(
             QuestionRow(
                 href=href(q.id),
                 title=q.title,
                 urgent=urgent if q.urgency == Urgency.urgent else "",
-                category=categories[q.category],
+                category=category,
                 industry=industries[q.industry],
-                firm=q.enterprise.name if show_firm else "",
+                firm=firm,
                 status=statuses[q.status],
-                deadline=format_moment(deadline) if deadline else "",
+                deadline=moment(deadline),
                 # Question.is_overdue, with the clock read once for the table.
                 overdue=(
                     deadline is not None
@@ -97,31 +130,46 @@ class RosterRow:
 
 
 def roster_rows(lawyers, taken: dict[int, int], load: dict[int, int]) -> list[RosterRow]:
-    """The lawyer roster's rows: the lawyers (profiles, specialities and conflicts loaded with
-    them) with this week's taken questions and open load by lawyer id."""
+    """The lawyer roster's rows. `lawyers`: rows of (id, name, law_firm, industries,
+    weekly_capacity), read as plain rows (knowledge.views.staff_lawyers); their specialities and
+    numbers of declared conflicts are read here, for all of them at once; `taken` and `load` are
+    this week's taken questions and the open load by lawyer id."""
     if not lawyers:
         return []
+    ids = [lawyer.id for lawyer in lawyers]
+    english = current_language() == "en"
+    specialities: dict[int, list[str]] = {}
+    for lawyer_id, name_zh, name_en in db.session.execute(
+        select(lawyer_specialities.c.lawyer_id, LegalCategory.name_zh, LegalCategory.name_en)
+        .join(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
+        .where(lawyer_specialities.c.lawyer_id.in_(ids))
+        .order_by(lawyer_specialities.c.lawyer_id, lawyer_specialities.c.category_id)
+    ):
+        specialities.setdefault(lawyer_id, []).append(name_en if english else name_zh)
+    conflicts = dict(
+        db.session.execute(
+            select(LawyerConflict.lawyer_id, func.count())
+            .where(LawyerConflict.lawyer_id.in_(ids))
+            .group_by(LawyerConflict.lawyer_id)
+        ).all()
+    )
     action = row_url("knowledge.staff_lawyer_capacity", "user_id")
-    categories = _Labels(lambda category: category.name)
     industries = _Labels(industry_names)
-    rows = []
-    for lawyer in lawyers:
-        profile = lawyer.lawyer_profile
-        rows.append(
-            RosterRow(
-                lawyer_id=lawyer.id,
-                name=lawyer.name,
-                law_firm=profile.law_firm,
-                industries=industries[profile.industries or ""],
-                specialities=", ".join(categories[c] for c in profile.specialities),
-                taken=taken.get(lawyer.id, 0),
-                capacity=profile.weekly_capacity,
-                conflicts=len(profile.conflicts),
-                load=load.get(lawyer.id, 0),
-                action=action(lawyer.id),
-            )
+    return [
+        RosterRow(
+            lawyer_id=lawyer.id,
+            name=lawyer.name,
+            law_firm=lawyer.law_firm,
+            industries=industries[lawyer.industries or ""],
+            specialities=", ".join(specialities.get(lawyer.id, ())),
+            taken=taken.get(lawyer.id, 0),
+            capacity=lawyer.weekly_capacity,
+            conflicts=conflicts.get(lawyer.id, 0),
+            load=load.get(lawyer.id, 0),
+            action=action(lawyer.id),
         )
-    return rows
+        for lawyer in lawyers
+    ]
 
 
 def staff_nav() -> Markup:

@@ -4,7 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
 from knowledge import operations
 from knowledge.forms import (
@@ -21,7 +21,7 @@ from knowledge.forms import (
 )
 from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
-from knowledge.listing import roster_rows
+from knowledge.listing import roster_rows, table_select
 from knowledge.models import (
     STATUS_LABELS,
     UNANSWERED,
@@ -55,25 +55,13 @@ from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
 from portal.core.reference import INDUSTRIES
+from portal.core.rowlinks import row_url
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
 
 PER_PAGE = 25
 OVERVIEW_ROWS = 20
 ROSTER_PER_PAGE = 50
-# What a question table (knowledge/_question_table.html) reads of each question: loading the
-# texts too made each list row cost a read and a copy of a few kilobytes it never shows.
-TABLE_COLUMNS = load_only(
-    Question.id,
-    Question.enterprise_id,
-    Question.title,
-    Question.category_id,
-    Question.industry,
-    Question.urgency,
-    Question.status,
-    Question.deadline_dt,
-    Question.first_answer_dt,
-)
 # Statuses in which staff may hand a question to another lawyer (the form on its page).
 REASSIGNABLE = (S.submitted, S.pool, S.assigned, S.claimed)
 # The queue page lists at most this many of the lawyer's own open questions (soonest first).
@@ -591,14 +579,9 @@ def _count(stmt) -> int:
 
 
 def _table_rows(ids) -> list:
-    """The questions of `ids`, in that order, loaded with what a question table prints (their
-    firms; not their texts)."""
-    loaded = db.session.scalars(
-        select(Question)
-        .options(TABLE_COLUMNS, joinedload(Question.enterprise))
-        .where(Question.id.in_(ids or [0]))
-    )
-    by_id = {question.id: question for question in loaded}
+    """What a question table prints of the questions of `ids`, in that order (plain rows)."""
+    loaded = db.session.execute(table_select().where(Question.id.in_(ids or [0])))
+    by_id = {row.id: row for row in loaded}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -628,6 +611,11 @@ def _earliest_overdue(n) -> list:
             .limit(n)
         ).all()
     return _table_rows([question_id for _deadline, question_id in sorted(marks)[:n]])
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every status a sent question can have, translated once per page."""
+    return [(status.value, str(STATUS_LABELS[status])) for status in S if status != S.draft]
 
 
 def _status_counts() -> dict[str, int]:
@@ -670,8 +658,7 @@ def staff_overview():
             lambda: _count(operations.publishable_questions_stmt()),
         ),
         counts=counts,
-        S=S,
-        labels=STATUS_LABELS,
+        statuses=_status_choices(),
     )
 
 
@@ -679,34 +666,34 @@ def staff_overview():
 def staff_questions():
     require(can_manage_questions(current_user))
     status = request.args.get("status", "")
-    stmt = (
-        select(Question)
-        .options(TABLE_COLUMNS, joinedload(Question.enterprise))
-        .where(Question.status != S.draft)
-    )
-    if status in S.__members__:
-        stmt = stmt.where(Question.status == S(status))
     # From the statistics page: asked (sent) or first answered in the period, of a chamber's firms.
     answered = request.args.get("by") == "answered"
     list_filter = listfilter.from_request()
-    stmt = list_filter.in_period(
-        stmt, Question.first_answer_dt if answered else Question.submitted_dt
-    )
-    stmt = list_filter.of_chamber_firms(stmt, Question.enterprise_id)
+
+    def narrowed(stmt):
+        stmt = stmt.where(Question.status != S.draft)
+        if status in S.__members__:
+            stmt = stmt.where(Question.status == S(status))
+        stmt = list_filter.in_period(
+            stmt, Question.first_answer_dt if answered else Question.submitted_dt
+        )
+        return list_filter.of_chamber_firms(stmt, Question.enterprise_id)
+
     known = status if status in S.__members__ else ""
-    narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
+    narrowing = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
     page = seek(
-        stmt,
+        narrowed(table_select()),
         (Question.id,),
         PER_PAGE,
-        count_key=f"questions:staff:{known}:{'answered' if answered else ''}:{narrowed}",
+        count_key=f"questions:staff:{known}:{'answered' if answered else ''}:{narrowing}",
+        plain=True,
+        counted=narrowed(select(Question.id)),
     )
     return render_template(
         "knowledge/staff_questions.html",
         page=page,
         status=status,
-        S=S,
-        labels=STATUS_LABELS,
+        statuses=_status_choices(),
         list_filter=list_filter,
         by="answered" if answered else "",
     )
@@ -715,16 +702,17 @@ def staff_questions():
 @login_required
 def staff_overdue():
     require(can_manage_questions(current_user))
-    stmt = operations.overdue_questions_stmt().order_by(None)
+    # The page's ids first, then those rows: the database sorts the overdue questions' (deadline,
+    # id) pairs from the index, not whole rows, to find the page.
     page = seek(
-        stmt,
+        operations.overdue_questions_stmt().order_by(None).with_only_columns(Question.id),
         (Question.deadline_dt, Question.id),
         PER_PAGE,
         descending=False,
         count_key="questions:overdue",
-        ids_first=True,
-        options=(TABLE_COLUMNS, joinedload(Question.enterprise)),
+        plain=True,
     )
+    page.items = _table_rows([row.id for row in page.items])
     return render_template("knowledge/staff_overdue.html", page=page)
 
 
@@ -765,12 +753,26 @@ def staff_rule_save(category_id):
 @login_required
 def staff_lawyers():
     require(can_manage_questions(current_user))
+    # Plain rows, not User and LawyerProfile objects: building 50 of each (and their
+    # specialities') cost more than the page's queries.
+    roster = (
+        select(
+            User.id,
+            User.name,
+            LawyerProfile.law_firm,
+            LawyerProfile.industries,
+            LawyerProfile.weekly_capacity,
+        )
+        .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .where(User.role == Role.lawyer, User.verification == Verification.verified)
+    )
     page = seek(
-        _verified_lawyers_stmt(),
+        roster,
         (User.name, User.id),
         ROSTER_PER_PAGE,
         descending=False,
         count_key="lawyers:verified",
+        plain=True,
     )
     ids = [u.id for u in page.items]
     rows = roster_rows(page.items, taken_this_week(ids), open_load(ids))
@@ -817,16 +819,34 @@ def staff_figures_xlsx():
 @login_required
 def staff_articles():
     require(can_manage_questions(current_user))
+    # What the two lists print: not the articles' and questions' texts.
     articles = db.session.scalars(
-        select(KnowledgeArticle).order_by(KnowledgeArticle.updated_dt.desc())
+        select(KnowledgeArticle)
+        .options(
+            load_only(
+                KnowledgeArticle.title,
+                KnowledgeArticle.category_id,
+                KnowledgeArticle.is_published,
+                KnowledgeArticle.updated_dt,
+            )
+        )
+        .order_by(KnowledgeArticle.updated_dt.desc())
     ).all()
     proposals = seek(
         operations.publishable_questions_stmt(),
         (Question.first_answer_dt, Question.id),
         PER_PAGE,
         count_key="questions:publishable",
+        options=(load_only(Question.title), lazyload(Question.category)),
     )
-    return render_template("knowledge/staff_articles.html", articles=articles, proposals=proposals)
+    return render_template(
+        "knowledge/staff_articles.html",
+        articles=articles,
+        proposals=proposals,
+        question_href=row_url("knowledge.question", "question_id"),
+        prepare_href=row_url("knowledge.staff_article_prepare", "question_id"),
+        article_href=row_url("knowledge.staff_article", "article_id"),
+    )
 
 
 @login_required
