@@ -3,7 +3,7 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
 from knowledge import operations
@@ -585,32 +585,24 @@ def _table_rows(ids) -> list:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _first_rows(stmt, count_key: str) -> tuple[list, int]:
-    """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
-    there are in all (kept 30 s like the lists' totals): the overview shows a glimpse, the
-    full lists are paged. The ids first: sorting whole rows (their long texts) to keep twenty
-    made this the page's slowest query."""
-    ids = db.session.scalars(stmt.with_only_columns(Question.id).limit(OVERVIEW_ROWS)).all()
-    rows = _table_rows(ids)
-    if len(rows) < OVERVIEW_ROWS:
-        return rows, len(rows)
-    return rows, cache.get_or_set(f"count:{count_key}", 30, lambda: _count(stmt))
-
-
-def _earliest_overdue(n) -> list:
-    """The n overdue questions with the earliest deadline: the first n ids of each unanswered
-    status by the (status, deadline) index, merged, then those n rows. (One query over all four
-    statuses makes the database gather and sort every overdue question to return twenty.)"""
-    marks = []
-    for status in UNANSWERED:
-        marks += db.session.execute(
-            operations.overdue_questions_stmt()
-            .with_only_columns(Question.deadline_dt, Question.id)
-            .where(Question.status == status)
-            .order_by(Question.id)  # after the deadline
-            .limit(n)
-        ).all()
-    return _table_rows([question_id for _deadline, question_id in sorted(marks)[:n]])
+def _earliest_overdue_ids(n) -> list[int]:
+    """The ids of the n overdue questions with the earliest deadline: the first n of each
+    unanswered status by the (status, deadline) index, united in one statement and merged.
+    (One query over all four statuses makes the database gather and sort every overdue
+    question to return twenty.)"""
+    firsts = [
+        operations.overdue_questions_stmt()
+        .with_only_columns(Question.deadline_dt, Question.id)
+        .where(Question.status == status)
+        .order_by(Question.id)  # after the deadline
+        .limit(n)
+        .subquery()
+        for status in UNANSWERED
+    ]
+    merged = union_all(*(select(first.c.deadline_dt, first.c.id) for first in firsts)).subquery()
+    return db.session.scalars(
+        select(merged.c.id).order_by(merged.c.deadline_dt, merged.c.id).limit(n)
+    ).all()
 
 
 def _status_choices() -> list[tuple[str, str]]:
@@ -626,16 +618,25 @@ def _status_counts() -> dict[str, int]:
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
-    unrouted, unrouted_total = _first_rows(
-        select(Question)
-        .where(
-            (Question.status == S.submitted)
-            | ((Question.status == S.pool) & ~Question.offers.any())
-        )
-        .order_by(Question.deadline_dt, Question.id),
-        "questions:unrouted",
+    unrouted_stmt = select(Question.id).where(
+        (Question.status == S.submitted) | ((Question.status == S.pool) & ~Question.offers.any())
     )
-    overdue = _earliest_overdue(OVERVIEW_ROWS)
+    # A glimpse of each list (the full lists are paged), the ids first: sorting whole rows
+    # (their long texts) to keep twenty made this the page's slowest query. Both glimpses'
+    # rows are then read in one statement.
+    unrouted_ids = db.session.scalars(
+        unrouted_stmt.order_by(Question.deadline_dt, Question.id).limit(OVERVIEW_ROWS)
+    ).all()
+    overdue_ids = _earliest_overdue_ids(OVERVIEW_ROWS)
+    rows = {row.id: row for row in _table_rows([*overdue_ids, *unrouted_ids])}
+    overdue = [rows[i] for i in overdue_ids if i in rows]
+    unrouted = [rows[i] for i in unrouted_ids if i in rows]
+    # The totals, when there are more than the glimpse, kept 30 s like the lists' totals.
+    unrouted_total = (
+        len(unrouted)
+        if len(unrouted) < OVERVIEW_ROWS
+        else cache.get_or_set("count:questions:unrouted", 30, lambda: _count(unrouted_stmt))
+    )
     overdue_total = (
         len(overdue)
         if len(overdue) < OVERVIEW_ROWS
