@@ -44,7 +44,13 @@ from knowledge.permissions import (
     is_answering_lawyer,
     is_firm_member,
 )
-from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load, taken_this_week
+from knowledge.routing import (
+    DEFAULT_DEADLINE_DAYS,
+    matching_lawyers,
+    open_load,
+    taken_this_week,
+    week_start,
+)
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
@@ -751,6 +757,17 @@ def staff_rule_save(category_id):
     return redirect(url_for(".staff_rules"))
 
 
+def _taken_this_week_by_lawyer() -> dict[int, int]:
+    """Every lawyer's questions taken this week, as the roster shows them: kept 30 s like the
+    lists' totals (it reads each of the week's questions, ~500 at scale 1, on every view).
+    Routing and reassignment count afresh (knowledge.routing.taken_this_week)."""
+    week = week_start().isoformat()
+    pairs = cache.get_or_set(
+        f"count:questions:taken:{week}", 30, lambda: sorted(taken_this_week().items())
+    )
+    return dict((lawyer_id, n) for lawyer_id, n in pairs)
+
+
 @login_required
 def staff_lawyers():
     require(can_manage_questions(current_user))
@@ -776,7 +793,7 @@ def staff_lawyers():
         plain=True,
     )
     ids = [u.id for u in page.items]
-    rows = roster_rows(page.items, taken_this_week(ids), open_load(ids))
+    rows = roster_rows(page.items, _taken_this_week_by_lawyer(), open_load(ids))
     return render_template(
         "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
     )
