@@ -1,9 +1,11 @@
 """Pages of ask-a-lawyer: the enterprise's questions, the lawyer's queue, staff pages."""
 
+import functools
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
 from knowledge import operations
@@ -54,7 +56,7 @@ from knowledge.routing import (
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
-from portal.core import cache, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.keyset import seek
 from portal.core.links import links_of
@@ -584,20 +586,28 @@ def _count(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
 
+@functools.cache
+def _table_rows_stmt():
+    # Built once (run with the ids): building and keying it cost more than running it.
+    return table_select().where(Question.id.in_(bindparam("ids", expanding=True)))
+
+
 def _table_rows(ids) -> list:
     """What a question table prints of the questions of `ids`, in that order (plain rows)."""
-    loaded = db.session.execute(table_select().where(Question.id.in_(ids or [0])))
+    loaded = db.session.execute(_table_rows_stmt(), {"ids": list(ids) or [0]})
     by_id = {row.id: row for row in loaded}
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _earliest_overdue_ids(n) -> list[int]:
-    """The ids of the n overdue questions with the earliest deadline: the first n of each
-    unanswered status by the (status, deadline) index, united in one statement and merged.
-    (One query over all four statuses makes the database gather and sort every overdue
-    question to return twenty.)"""
+@functools.cache
+def _earliest_overdue_stmt(n):
+    """The ids of the n overdue questions with the earliest deadline (run with `now`): the first
+    n of each unanswered status by the (status, deadline) index, united in one statement and
+    merged. (One query over all four statuses makes the database gather and sort every overdue
+    question to return twenty.) Built once: building and keying this statement of four parts
+    cost twenty times what the database spends running it."""
     firsts = [
-        operations.overdue_questions_stmt()
+        operations.overdue_questions_stmt(now=bindparam("now"))
         .with_only_columns(Question.deadline_dt, Question.id)
         .where(Question.status == status)
         .order_by(Question.id)  # after the deadline
@@ -606,9 +616,11 @@ def _earliest_overdue_ids(n) -> list[int]:
         for status in UNANSWERED
     ]
     merged = union_all(*(select(first.c.deadline_dt, first.c.id) for first in firsts)).subquery()
-    return db.session.scalars(
-        select(merged.c.id).order_by(merged.c.deadline_dt, merged.c.id).limit(n)
-    ).all()
+    return select(merged.c.id).order_by(merged.c.deadline_dt, merged.c.id).limit(n)
+
+
+def _earliest_overdue_ids(n) -> list[int]:
+    return db.session.scalars(_earliest_overdue_stmt(n), {"now": clock.now_utc()}).all()
 
 
 def _status_choices() -> list[tuple[str, str]]:
@@ -621,12 +633,18 @@ def _status_counts() -> dict[str, int]:
     return {str(status): n for status, n in rows}
 
 
+@functools.cache
+def _unrouted_stmt():
+    """Questions no lawyer was matched to (sent to no one, or in the pool without offers)."""
+    return select(Question.id).where(
+        (Question.status == S.submitted) | ((Question.status == S.pool) & ~Question.offers.any())
+    )
+
+
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
-    unrouted_stmt = select(Question.id).where(
-        (Question.status == S.submitted) | ((Question.status == S.pool) & ~Question.offers.any())
-    )
+    unrouted_stmt = _unrouted_stmt()
     # A glimpse of each list (the full lists are paged), the ids first: sorting whole rows
     # (their long texts) to keep twenty made this the page's slowest query. Both glimpses'
     # rows are then read in one statement.
