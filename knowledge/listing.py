@@ -7,14 +7,16 @@ prints strings: a row cost about 60 µs in Jinja calls before (five translations
 the request's language, a url_for, the deadline's format).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from knowledge.models import STATUS_LABELS, UNANSWERED, URGENCY_LABELS, Question, Urgency
+from knowledge.routing import HELD
 from portal.accounts.models import Enterprise, LawyerConflict, lawyer_specialities
 from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
@@ -129,30 +131,46 @@ class RosterRow:
     action: str  # where the capacity form posts
 
 
-def roster_rows(lawyers, taken: dict[int, int], load: dict[int, int]) -> list[RosterRow]:
+@functools.cache
+def _roster_statements():
+    """The roster's specialities and conflict counts of a page's lawyers (run with their ids),
+    built once: building and keying a statement costs more than SQLite's running these."""
+    ids = bindparam("ids", expanding=True)
+    specialities = (
+        select(lawyer_specialities.c.lawyer_id, LegalCategory.name_zh, LegalCategory.name_en)
+        .join(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
+        .where(lawyer_specialities.c.lawyer_id.in_(ids))
+        .order_by(lawyer_specialities.c.lawyer_id, lawyer_specialities.c.category_id)
+    )
+    conflicts = (
+        select(LawyerConflict.lawyer_id, func.count())
+        .where(LawyerConflict.lawyer_id.in_(ids))
+        .group_by(LawyerConflict.lawyer_id)
+    )
+    # knowledge.routing.open_load's count, for these lawyers.
+    load = (
+        select(Question.lawyer_id, func.count())
+        .where(Question.lawyer_id.in_(ids), Question.status.in_(HELD))
+        .group_by(Question.lawyer_id)
+    )
+    return specialities, conflicts, load
+
+
+def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     """The lawyer roster's rows. `lawyers`: rows of (id, name, law_firm, industries,
-    weekly_capacity), read as plain rows (knowledge.views.staff_lawyers); their specialities and
-    numbers of declared conflicts are read here, for all of them at once; `taken` and `load` are
-    this week's taken questions and the open load by lawyer id."""
+    weekly_capacity), read as plain rows (knowledge.views.staff_lawyers); their specialities,
+    numbers of declared conflicts and open questions are read here, for all of them at once;
+    `taken` is this week's taken questions by lawyer id."""
     if not lawyers:
         return []
     ids = [lawyer.id for lawyer in lawyers]
     english = current_language() == "en"
     specialities: dict[int, list[str]] = {}
-    for lawyer_id, name_zh, name_en in db.session.execute(
-        select(lawyer_specialities.c.lawyer_id, LegalCategory.name_zh, LegalCategory.name_en)
-        .join(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
-        .where(lawyer_specialities.c.lawyer_id.in_(ids))
-        .order_by(lawyer_specialities.c.lawyer_id, lawyer_specialities.c.category_id)
-    ):
+    specialities_stmt, conflicts_stmt, load_stmt = _roster_statements()
+    for lawyer_id, name_zh, name_en in db.session.execute(specialities_stmt, {"ids": ids}):
         specialities.setdefault(lawyer_id, []).append(name_en if english else name_zh)
-    conflicts = dict(
-        db.session.execute(
-            select(LawyerConflict.lawyer_id, func.count())
-            .where(LawyerConflict.lawyer_id.in_(ids))
-            .group_by(LawyerConflict.lawyer_id)
-        ).all()
-    )
+    conflicts = dict(db.session.execute(conflicts_stmt, {"ids": ids}).all())
+    load = dict(db.session.execute(load_stmt, {"ids": ids}).all())
     action = row_url("knowledge.staff_lawyer_capacity", "user_id")
     industries = _Labels(industry_names)
     return [

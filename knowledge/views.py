@@ -49,7 +49,6 @@ from knowledge.permissions import (
 from knowledge.routing import (
     DEFAULT_DEADLINE_DAYS,
     matching_lawyers,
-    open_load,
     taken_this_week,
     week_start,
 )
@@ -810,8 +809,7 @@ def staff_lawyers():
         count_key="lawyers:verified",
         plain=True,
     )
-    ids = [u.id for u in page.items]
-    rows = roster_rows(page.items, _taken_this_week_by_lawyer(), open_load(ids))
+    rows = roster_rows(page.items, _taken_this_week_by_lawyer())
     return render_template(
         "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
     )
