@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from knowledge import operations
 from knowledge.forms import (
@@ -867,11 +867,11 @@ def staff_articles():
         .order_by(KnowledgeArticle.updated_dt.desc())
     ).all()
     proposals = seek(
-        operations.publishable_questions_stmt(),
+        operations.publishable_questions_stmt().with_only_columns(Question.id, Question.title),
         (Question.first_answer_dt, Question.id),
         PER_PAGE,
         count_key="questions:publishable",
-        options=(load_only(Question.title), lazyload(Question.category)),
+        plain=True,
     )
     return render_template(
         "knowledge/staff_articles.html",
