@@ -10,6 +10,10 @@ def init_app(app):
     from knowledge.search import outbox  # noqa: F401
 
     app.register_blueprint(bp)
+    from knowledge.listing import question_rows, staff_nav
+
+    app.add_template_global(question_rows, "question_rows")
+    app.add_template_global(staff_nav, "staff_nav")
     add_nav(app, "knowledge.index", SERVICE_NAMES["questions"], lambda user: True)
     from knowledge.registrations import register_questions
 

@@ -396,8 +396,9 @@ def escalate(question, code, by, note=""):
 
 
 def overdue_questions_stmt(now=None):
-    """Unanswered questions past their deadline, the oldest deadline first."""
-    now = now or clock.now_utc()
+    """Unanswered questions past their deadline, the oldest deadline first. `now`: a moment, or
+    a bound parameter for a statement built once and run with the moment of each request."""
+    now = clock.now_utc() if now is None else now
     return (
         select(Question)
         .where(

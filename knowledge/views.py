@@ -1,10 +1,12 @@
 """Pages of ask-a-lawyer: the enterprise's questions, the lawyer's queue, staff pages."""
 
+import functools
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import bindparam, func, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from knowledge import operations
 from knowledge.forms import (
@@ -21,6 +23,7 @@ from knowledge.forms import (
 )
 from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
+from knowledge.listing import roster_rows, table_select
 from knowledge.models import (
     STATUS_LABELS,
     UNANSWERED,
@@ -43,17 +46,23 @@ from knowledge.permissions import (
     is_answering_lawyer,
     is_firm_member,
 )
-from knowledge.routing import DEFAULT_DEADLINE_DAYS, matching_lawyers, open_load, taken_this_week
+from knowledge.routing import (
+    DEFAULT_DEADLINE_DAYS,
+    matching_lawyers,
+    taken_this_week,
+    week_start,
+)
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
-from portal.core import cache, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
 from portal.core.reference import INDUSTRIES
+from portal.core.rowlinks import row_url
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
 
@@ -586,47 +595,81 @@ def _count(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
 
-def _first_rows(stmt) -> tuple[list, int]:
-    """The first OVERVIEW_ROWS questions of stmt (their firms loaded with them) and how many
-    there are in all: the overview shows a glimpse, the full lists are paged. The ids first:
-    sorting whole rows (their long texts) to keep twenty made this the page's slowest query."""
-    ids = db.session.scalars(stmt.with_only_columns(Question.id).limit(OVERVIEW_ROWS)).all()
-    loaded = db.session.scalars(
-        select(Question).options(joinedload(Question.enterprise)).where(Question.id.in_(ids or [0]))
+@functools.cache
+def _table_rows_stmt():
+    # Built once (run with the ids): building and keying it cost more than running it.
+    return table_select().where(Question.id.in_(bindparam("ids", expanding=True)))
+
+
+def _table_rows(ids) -> list:
+    """What a question table prints of the questions of `ids`, in that order (plain rows)."""
+    loaded = db.session.execute(_table_rows_stmt(), {"ids": list(ids) or [0]})
+    by_id = {row.id: row for row in loaded}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@functools.cache
+def _earliest_overdue_stmt(n):
+    """The ids of the n overdue questions with the earliest deadline (run with `now`): the first
+    n of each unanswered status by the (status, deadline) index, united in one statement and
+    merged. (One query over all four statuses makes the database gather and sort every overdue
+    question to return twenty.) Built once: building and keying this statement of four parts
+    cost twenty times what the database spends running it."""
+    firsts = [
+        operations.overdue_questions_stmt(now=bindparam("now"))
+        .with_only_columns(Question.deadline_dt, Question.id)
+        .where(Question.status == status)
+        .order_by(Question.id)  # after the deadline
+        .limit(n)
+        .subquery()
+        for status in UNANSWERED
+    ]
+    merged = union_all(*(select(first.c.deadline_dt, first.c.id) for first in firsts)).subquery()
+    return select(merged.c.id).order_by(merged.c.deadline_dt, merged.c.id).limit(n)
+
+
+def _earliest_overdue_ids(n) -> list[int]:
+    return db.session.scalars(_earliest_overdue_stmt(n), {"now": clock.now_utc()}).all()
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every status a sent question can have, translated once per page."""
+    return [(status.value, str(STATUS_LABELS[status])) for status in S if status != S.draft]
+
+
+def _status_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Question.status, func.count()).group_by(Question.status))
+    return {str(status): n for status, n in rows}
+
+
+@functools.cache
+def _unrouted_stmt():
+    """Questions no lawyer was matched to (sent to no one, or in the pool without offers)."""
+    return select(Question.id).where(
+        (Question.status == S.submitted) | ((Question.status == S.pool) & ~Question.offers.any())
     )
-    by_id = {question.id: question for question in loaded}
-    rows = [by_id[i] for i in ids if i in by_id]
-    return rows, (len(rows) if len(rows) < OVERVIEW_ROWS else _count(stmt))
-
-
-def _earliest_overdue(n) -> list:
-    """The n overdue questions with the earliest deadline: the first n of each unanswered
-    status by the (status, deadline) index, merged. (One query over all four statuses makes the
-    database gather and sort every overdue question to return twenty.)"""
-    rows = []
-    for status in UNANSWERED:
-        rows += db.session.scalars(
-            operations.overdue_questions_stmt()
-            .where(Question.status == status)
-            .order_by(Question.id)  # after the deadline
-            .options(joinedload(Question.enterprise))
-            .limit(n)
-        ).all()
-    return sorted(rows, key=lambda q: (q.deadline_dt, q.id))[:n]
 
 
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
-    unrouted, unrouted_total = _first_rows(
-        select(Question)
-        .where(
-            (Question.status == S.submitted)
-            | ((Question.status == S.pool) & ~Question.offers.any())
-        )
-        .order_by(Question.deadline_dt, Question.id)
+    unrouted_stmt = _unrouted_stmt()
+    # A glimpse of each list (the full lists are paged), the ids first: sorting whole rows
+    # (their long texts) to keep twenty made this the page's slowest query. Both glimpses'
+    # rows are then read in one statement.
+    unrouted_ids = db.session.scalars(
+        unrouted_stmt.order_by(Question.deadline_dt, Question.id).limit(OVERVIEW_ROWS)
+    ).all()
+    overdue_ids = _earliest_overdue_ids(OVERVIEW_ROWS)
+    rows = {row.id: row for row in _table_rows([*overdue_ids, *unrouted_ids])}
+    overdue = [rows[i] for i in overdue_ids if i in rows]
+    unrouted = [rows[i] for i in unrouted_ids if i in rows]
+    # The totals, when there are more than the glimpse, kept 30 s like the lists' totals.
+    unrouted_total = (
+        len(unrouted)
+        if len(unrouted) < OVERVIEW_ROWS
+        else cache.get_or_set("count:questions:unrouted", 30, lambda: _count(unrouted_stmt))
     )
-    overdue = _earliest_overdue(OVERVIEW_ROWS)
     overdue_total = (
         len(overdue)
         if len(overdue) < OVERVIEW_ROWS
@@ -634,9 +677,8 @@ def staff_overview():
             "count:questions:overdue", 30, lambda: _count(operations.overdue_questions_stmt())
         )
     )
-    counts = dict(
-        db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
-    )
+    # A scan of the whole status index (5-10 ms at 100,000 questions): kept 30 s like the totals.
+    counts = cache.get_or_set("count:questions:by-status", 30, _status_counts)
     return render_template(
         "knowledge/staff_overview.html",
         overdue=overdue,
@@ -649,9 +691,8 @@ def staff_overview():
             30,
             lambda: _count(operations.publishable_questions_stmt()),
         ),
-        counts={str(k): v for k, v in counts.items()},
-        S=S,
-        labels=STATUS_LABELS,
+        counts=counts,
+        statuses=_status_choices(),
     )
 
 
@@ -659,32 +700,34 @@ def staff_overview():
 def staff_questions():
     require(can_manage_questions(current_user))
     status = request.args.get("status", "")
-    stmt = (
-        select(Question).options(joinedload(Question.enterprise)).where(Question.status != S.draft)
-    )
-    if status in S.__members__:
-        stmt = stmt.where(Question.status == S(status))
     # From the statistics page: asked (sent) or first answered in the period, of a chamber's firms.
     answered = request.args.get("by") == "answered"
     list_filter = listfilter.from_request()
-    stmt = list_filter.in_period(
-        stmt, Question.first_answer_dt if answered else Question.submitted_dt
-    )
-    stmt = list_filter.of_chamber_firms(stmt, Question.enterprise_id)
+
+    def narrowed(stmt):
+        stmt = stmt.where(Question.status != S.draft)
+        if status in S.__members__:
+            stmt = stmt.where(Question.status == S(status))
+        stmt = list_filter.in_period(
+            stmt, Question.first_answer_dt if answered else Question.submitted_dt
+        )
+        return list_filter.of_chamber_firms(stmt, Question.enterprise_id)
+
     known = status if status in S.__members__ else ""
-    narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
+    narrowing = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
     page = seek(
-        stmt,
+        narrowed(table_select()),
         (Question.id,),
         PER_PAGE,
-        count_key=f"questions:staff:{known}:{'answered' if answered else ''}:{narrowed}",
+        count_key=f"questions:staff:{known}:{'answered' if answered else ''}:{narrowing}",
+        plain=True,
+        counted=narrowed(select(Question.id)),
     )
     return render_template(
         "knowledge/staff_questions.html",
         page=page,
         status=status,
-        S=S,
-        labels=STATUS_LABELS,
+        statuses=_status_choices(),
         list_filter=list_filter,
         by="answered" if answered else "",
     )
@@ -693,16 +736,17 @@ def staff_questions():
 @login_required
 def staff_overdue():
     require(can_manage_questions(current_user))
-    stmt = operations.overdue_questions_stmt().order_by(None)
+    # The page's ids first, then those rows: the database sorts the overdue questions' (deadline,
+    # id) pairs from the index, not whole rows, to find the page.
     page = seek(
-        stmt,
+        operations.overdue_questions_stmt().order_by(None).with_only_columns(Question.id),
         (Question.deadline_dt, Question.id),
         PER_PAGE,
         descending=False,
         count_key="questions:overdue",
-        ids_first=True,
-        options=(joinedload(Question.enterprise),),
+        plain=True,
     )
+    page.items = _table_rows([row.id for row in page.items])
     return render_template("knowledge/staff_overdue.html", page=page)
 
 
@@ -740,21 +784,42 @@ def staff_rule_save(category_id):
     return redirect(url_for(".staff_rules"))
 
 
+def _taken_this_week_by_lawyer() -> dict[int, int]:
+    """Every lawyer's questions taken this week, as the roster shows them: kept 30 s like the
+    lists' totals (it reads each of the week's questions, ~500 at scale 1, on every view).
+    Routing and reassignment count afresh (knowledge.routing.taken_this_week)."""
+    week = week_start().isoformat()
+    pairs = cache.get_or_set(
+        f"count:questions:taken:{week}", 30, lambda: sorted(taken_this_week().items())
+    )
+    return dict((lawyer_id, n) for lawyer_id, n in pairs)
+
+
 @login_required
 def staff_lawyers():
     require(can_manage_questions(current_user))
+    # Plain rows, not User and LawyerProfile objects: building 50 of each (and their
+    # specialities') cost more than the page's queries.
+    roster = (
+        select(
+            User.id,
+            User.name,
+            LawyerProfile.law_firm,
+            LawyerProfile.industries,
+            LawyerProfile.weekly_capacity,
+        )
+        .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .where(User.role == Role.lawyer, User.verification == Verification.verified)
+    )
     page = seek(
-        _verified_lawyers_stmt(),
+        roster,
         (User.name, User.id),
         ROSTER_PER_PAGE,
         descending=False,
         count_key="lawyers:verified",
+        plain=True,
     )
-    lawyers = page.items
-    ids = [u.id for u in lawyers]
-    taken = taken_this_week(ids)
-    load = open_load(ids)
-    rows = [(u, taken.get(u.id, 0), load.get(u.id, 0)) for u in lawyers]
+    rows = roster_rows(page.items, _taken_this_week_by_lawyer())
     return render_template(
         "knowledge/staff_lawyers.html", rows=rows, page=page, capacity_max=CAPACITY_MAX
     )
@@ -798,16 +863,34 @@ def staff_figures_xlsx():
 @login_required
 def staff_articles():
     require(can_manage_questions(current_user))
+    # What the two lists print: not the articles' and questions' texts.
     articles = db.session.scalars(
-        select(KnowledgeArticle).order_by(KnowledgeArticle.updated_dt.desc())
+        select(KnowledgeArticle)
+        .options(
+            load_only(
+                KnowledgeArticle.title,
+                KnowledgeArticle.category_id,
+                KnowledgeArticle.is_published,
+                KnowledgeArticle.updated_dt,
+            )
+        )
+        .order_by(KnowledgeArticle.updated_dt.desc())
     ).all()
     proposals = seek(
-        operations.publishable_questions_stmt(),
+        operations.publishable_questions_stmt().with_only_columns(Question.id, Question.title),
         (Question.first_answer_dt, Question.id),
         PER_PAGE,
         count_key="questions:publishable",
+        plain=True,
     )
-    return render_template("knowledge/staff_articles.html", articles=articles, proposals=proposals)
+    return render_template(
+        "knowledge/staff_articles.html",
+        articles=articles,
+        proposals=proposals,
+        question_href=row_url("knowledge.question", "question_id"),
+        prepare_href=row_url("knowledge.staff_article_prepare", "question_id"),
+        article_href=row_url("knowledge.staff_article", "article_id"),
+    )
 
 
 @login_required

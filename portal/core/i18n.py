@@ -238,8 +238,20 @@ def format_moment(dt, fmt="medium") -> str:
         raise ValueError(f"unknown moment format {fmt!r}; use one of {MOMENT_FORMATS}")
     if not dt:
         return ""
-    local = _local(dt)
+    return _moment_text(dt, fmt, current_language())
+
+
+def moment_formatter(fmt="medium"):
+    """format_moment for the many rows of one page: the request's language looked up once, not
+    once a row (that look-up was most of a call's cost)."""
+    if fmt not in MOMENT_FORMATS:
+        raise ValueError(f"unknown moment format {fmt!r}; use one of {MOMENT_FORMATS}")
     language = current_language()
+    return lambda dt: _moment_text(dt, fmt, language) if dt else ""
+
+
+def _moment_text(dt, fmt, language) -> str:
+    local = _local(dt)
     months, weekdays = _calendar_names(language)
     if language == "en":
         text = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"

@@ -75,6 +75,8 @@ def seek(
     unique: bool = False,
     ids_first: bool = False,
     options=(),
+    plain: bool = False,
+    counted=None,
 ) -> SeekPage:
     """One page of `stmt` (a select of one entity, filters applied, no ORDER BY) in the order
     of `columns`; `args` defaults to the request's query string. `unique`: the statement
@@ -82,7 +84,13 @@ def seek(
 
     `ids_first`: find the page's ids first, then load those rows. For a filter that an index
     covers but an order it does not (several statuses ordered by deadline), the database would
-    otherwise sort every matching row whole (long texts included) to keep the first few."""
+    otherwise sort every matching row whole (long texts included) to keep the first few.
+
+    `plain`: `stmt` selects columns (the key among them, under its own name), not an entity;
+    the page's items are those rows as they come, without the ORM's objects (a list of 50
+    spent more building them than in the database). `counted`: the select whose rows the
+    total counts, when `stmt` joins tables only for what its rows print (SQLite keeps such
+    outer joins in a count: 90 ms instead of 7 over 100,000 questions)."""
     args = request.args if args is None else args
     columns = tuple(columns)
     key = columns[-1]
@@ -104,7 +112,9 @@ def seek(
         ordered = ordered.where(row < mark if forwards_desc else row > mark)
     elif number > 1:
         ordered = ordered.offset((number - 1) * per_page)
-    if ids_first:
+    if plain:
+        items = db.session.execute(ordered.limit(per_page + 1)).all()
+    elif ids_first:
         ids = db.session.scalars(ordered.with_only_columns(key).limit(per_page + 1)).all()
         entity = stmt.column_descriptions[0]["entity"]
         loaded = db.session.scalars(select(entity).options(*options).where(key.in_(ids or [0])))
@@ -128,13 +138,14 @@ def seek(
     def count():
         # Over the key alone: counting a subquery of whole rows made SQLite read each matching
         # row's long texts (20 ms for 1,700 questions) where an index answers for the ids.
-        ids = stmt.with_only_columns(key).order_by(None)
+        ids = (stmt if counted is None else counted).with_only_columns(key).order_by(None)
         return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
     total = cache.get_or_set(f"count:{count_key}", count_ttl, count) if count_key else count()
     total = max(total, (number - 1) * per_page + len(items))
     page = SeekPage(items, number, per_page, total, has_next, has_prev)
     if items:
-        page.next_args = {"after": items[-1].id, "page": number + 1}
-        page.prev_args = {"before": items[0].id, "page": number - 1} if number > 2 else {"page": 1}
+        first, last = (getattr(items[i], key.key) for i in (0, -1))
+        page.next_args = {"after": last, "page": number + 1}
+        page.prev_args = {"before": first, "page": number - 1} if number > 2 else {"page": 1}
     return page

@@ -173,3 +173,24 @@ def test_staff_are_warned_when_the_deadline_year_has_no_calendar(
     login(dummy_staff)
     page = client.get(f"/questions/{question.id}").get_data(as_text=True)
     assert "2027" in page and "alert-warning" in page
+
+
+def test_the_roster_names_specialities_and_counts_conflicts_in_the_pages_language(
+    client, login, dummy_staff, create_lawyer, create_enterprise, db_session
+):
+    from portal.accounts.models import LawyerConflict
+
+    lawyer = create_lawyer(specialities=("contract", "tax"), name="花名册律师")
+    for _ in range(2):
+        db_session.add(LawyerConflict(lawyer_id=lawyer.id, enterprise_id=create_enterprise().id))
+    db_session.flush()
+    login(dummy_staff)
+    names = {}
+    for language in ("zh-CN", "en"):
+        page = client.get("/questions/staff/lawyers", headers={"Accept-Language": language})
+        row = re.search(r"花名册律师.*?</tr>", page.get_data(as_text=True), re.S).group()
+        names[language] = re.findall(r"<td>([^<]*)</td>", row)
+    specialities = sorted((category("contract"), category("tax")), key=lambda c: c.id)
+    assert names["zh-CN"][0] == ", ".join(c.name_zh for c in specialities)
+    assert names["en"][0] == ", ".join(c.name_en for c in specialities)
+    assert names["en"][-1] == "2"  # conflicts declared

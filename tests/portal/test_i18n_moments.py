@@ -13,6 +13,7 @@ from portal.core.i18n import (
     format_day,
     format_moment,
     format_month,
+    moment_formatter,
 )
 
 
@@ -21,10 +22,13 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
     header = "zh-CN" if language == "zh_CN" else "en"
     start = clock.utc(2026, 12, 31, 15, 59)  # 23:59 in Shenyang, a minute before the new year
     with app.test_request_context("/", headers={"Accept-Language": header}):
+        # The formatter of a page's rows (the language looked up once) writes the same.
+        formatters = {fmt: moment_formatter(fmt) for fmt in MOMENT_PATTERNS[language]}
         for hours in range(0, 24 * 400, 37):
             moment = start + timedelta(hours=hours, minutes=hours % 60)
             for fmt, pattern in MOMENT_PATTERNS[language].items():
                 assert format_moment(moment, fmt) == format_datetime(moment, pattern)
+                assert formatters[fmt](moment) == format_datetime(moment, pattern)
             day = moment.date()
             for fmt, pattern in DAY_PATTERNS[language].items():
                 assert format_day(day, fmt) == format_date(day, pattern)
@@ -33,7 +37,7 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
             assert format_month(day) == format_date(day, MONTH_PATTERNS[language])
         aware = datetime(2027, 1, 1, 2, 5, tzinfo=UTC)
         assert format_moment(aware) == format_datetime(aware, MOMENT_PATTERNS[language]["medium"])
-        assert format_moment(None) == ""
+        assert format_moment(None) == "" and formatters["medium"](None) == ""
 
 
 @pytest.mark.parametrize(

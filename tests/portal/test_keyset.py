@@ -110,3 +110,32 @@ def test_ids_first_gives_the_same_pages_in_the_same_order_both_ways(app, create_
     with app.test_request_context("/", query_string=last.prev_args):
         back = seek(stmt, columns, 4, descending=False, ids_first=True)
     assert [u.id for u in back.items] == by_ids[-2][1]
+
+
+def test_plain_rows_page_like_objects_and_the_total_counts_what_it_is_given(app, create_user):
+    from portal.accounts.models import Enterprise
+
+    made = _users(create_user, 11)
+    made[2].created_dt = made[7].created_dt  # a tie, broken by id
+    db.session.flush()
+    narrowed = User.email.like("seek%")
+    columns = (User.created_dt, User.id)
+    objects = _walk(app, select(User).where(narrowed), columns, 4)
+    # Rows of a few columns, a display join among them (it must not change the pages).
+    shown = (
+        select(User.id, User.name, Enterprise.name.label("firm"))
+        .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+        .where(narrowed)
+    )
+    rows = _walk(app, shown, columns, 4, plain=True, counted=select(User.id).where(narrowed))
+    assert [ids for _n, ids, _p in rows] == [ids for _n, ids, _p in objects]
+    assert rows[0][2].items[0].name == made[-1].name and rows[0][2].items[0].firm is None
+    assert rows[-1][2].total == 11
+    last = rows[-1][2]
+    with app.test_request_context("/", query_string=last.prev_args):
+        back = seek(shown, columns, 4, plain=True)
+    assert [row.id for row in back.items] == rows[-2][1]
+    # `counted` is what the total counts (the page's statement otherwise).
+    with app.test_request_context("/"):
+        fewer = seek(shown, columns, 4, plain=True, counted=select(User.id).where(User.id < 0))
+    assert fewer.total == 4  # no fewer than the rows shown
