@@ -1,13 +1,14 @@
 """Pages of mediation: load -> permission on the object -> form -> operation -> one commit."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -42,6 +43,7 @@ from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
+from portal.core.rows import href_for, translated
 from portal.core.uploads import DOCUMENT_KINDS, UploadRejected, send_stored_file, store_upload
 
 PER_PAGE = 25
@@ -97,13 +99,18 @@ def index():
         (Case.applied_dt, Case.id),
         PER_PAGE,
         count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}:{narrowed}",
+        options=_CASE_ROW_COLUMNS,
     )
+    statuses = translated(CASE_STATUS_LABELS)
+    for key in CASE_STATUS_LABELS:  # the filter lists them all
+        statuses[key]
     return render_template(
         "mediation/index.html",
         list_filter=list_filter,
         cases=cases,
+        cases_table_args=_cases_table_args(statuses),
         status=status,
-        statuses=CASE_STATUS_LABELS,
+        statuses=statuses,
         committee_id=committee_id,
         can_apply=permissions.can_apply(current_user),
         memberships=permissions.memberships(current_user),
@@ -122,9 +129,37 @@ def overdue():
     )
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
-    cases = db.session.scalars(stmt.order_by(Case.due_dt)).all()
+    cases = db.session.scalars(stmt.options(*_CASE_ROW_COLUMNS).order_by(Case.due_dt)).all()
     return render_template(
-        "mediation/overdue.html", cases=cases, now=utcnow(), list_filter=list_filter
+        "mediation/overdue.html",
+        cases=cases,
+        now=utcnow(),
+        list_filter=list_filter,
+        cases_table_args=_cases_table_args(translated(CASE_STATUS_LABELS)),
+    )
+
+
+# What a row of the cases table shows (_cases_table.html): not the facts and claims, long texts,
+# nor the whole committee for its name (a statement per committee on the page otherwise).
+_CASE_ROW_COLUMNS = (
+    load_only(
+        Case.id,
+        Case.title,
+        Case.dossier_number,
+        Case.committee_id,
+        Case.status,
+        Case.applied_dt,
+        Case.due_dt,
+    ),
+    joinedload(Case.committee).load_only(Committee.name),
+)
+
+
+def _cases_table_args(status_labels) -> SimpleNamespace:
+    return SimpleNamespace(
+        case_href=href_for("mediation.case_detail", "case_id"),
+        status_labels=status_labels,
+        running_statuses=RUNNING_STATUSES,
     )
 
 
