@@ -29,11 +29,12 @@ def utcnow():
     return clock.now_utc()
 
 
-def get_or_404(model, object_id):
+def get_or_404(model, object_id, *, options=()):
+    """`options`: loader options (what the page shows of the object's relations, read with it)."""
     # No id, or one no database integer can hold (read from a form or query string): not found.
     if object_id is None or (isinstance(object_id, int) and not -(2**31) <= object_id < 2**31):
         abort(404)
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
     return obj

@@ -1,18 +1,21 @@
 """Pages of counsel."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from portal.accounts.models import Chamber, Enterprise, Role, User
+from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
+from portal.core.rows import href_for, translated
 from portal.counsel import operations, permissions, reports
 from portal.counsel.forms import (
     AddLawyerForm,
@@ -29,6 +32,9 @@ from portal.counsel.forms import (
     SuggestFilterForm,
 )
 from portal.counsel.models import (
+    REQUEST_STATUS_LABELS,
+    SERVICE_KIND_LABELS,
+    SERVICE_STATUS_LABELS,
     CounselGroup,
     CounselLawyerSeat,
     CounselMembership,
@@ -92,6 +98,7 @@ def index():
         ).all()
         open_requests = db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(
                 CounselRequest.group_id.in_([g.id for g in groups if g.is_active] or [0]),
                 CounselRequest.status == RequestStatus.open,
@@ -99,7 +106,11 @@ def index():
             .order_by(CounselRequest.created_dt)
         ).all()
         return render_template(
-            "counsel/lawyer_index.html", groups=groups, pending=pending, requests=open_requests
+            "counsel/lawyer_index.html",
+            groups=groups,
+            pending=pending,
+            requests=open_requests,
+            rows=_table_rows(),
         )
     if is_verified(current_user, Role.enterprise):
         firm = current_user.enterprise
@@ -113,6 +124,7 @@ def index():
         ).all()
         my_requests = db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(CounselRequest.enterprise_id == firm.id)
             .order_by(CounselRequest.created_dt.desc())
             .limit(30)
@@ -123,6 +135,7 @@ def index():
             group=group,
             services=services,
             requests=my_requests,
+            rows=_table_rows(),
         )
     return render_template("counsel/about.html")
 
@@ -192,7 +205,20 @@ def suggest_accept():
 
 @login_required
 def group(group_id):
-    group = get_or_404(CounselGroup, group_id)
+    # Everything the page lists, read up front: firms, counsel (with their law firm) and terms.
+    group = get_or_404(
+        CounselGroup,
+        group_id,
+        options=[
+            joinedload(CounselGroup.chamber),
+            selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
+            selectinload(CounselGroup.lawyer_seats)
+            .joinedload(CounselLawyerSeat.lawyer)
+            .joinedload(User.lawyer_profile)
+            .lazyload(LawyerProfile.specialities),
+            selectinload(CounselGroup.terms),
+        ],
+    )
     require(permissions.can_view_group(current_user, group))
     services = db.session.scalars(
         select(CounselService)
@@ -206,6 +232,7 @@ def group(group_id):
         r
         for r in db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(CounselRequest.group_id == group.id)
             .order_by(CounselRequest.created_dt.desc())
         )
@@ -220,11 +247,37 @@ def group(group_id):
         group=group,
         services=services,
         requests=group_requests,
+        rows=_table_rows(),
         member_form=AddMemberForm(),
         lawyer_form=AddLawyerForm(),
         renew_form=renew_form,
         links=links_of(group),
         permissions=permissions,
+    )
+
+
+# What a row of the requests list (_requests.html) shows: not the question and answer texts.
+_REQUEST_ROW_COLUMNS = (
+    load_only(
+        CounselRequest.id,
+        CounselRequest.group_id,
+        CounselRequest.enterprise_id,
+        CounselRequest.title,
+        CounselRequest.status,
+        CounselRequest.created_dt,
+    ),
+    joinedload(CounselRequest.enterprise),
+)
+
+
+def _table_rows() -> SimpleNamespace:
+    """Links and labels of the services and requests tables, worked out once a page."""
+    return SimpleNamespace(
+        service_href=href_for("counsel.service", "service_id"),
+        request_href=href_for("counsel.request_detail", "request_id"),
+        service_kinds=translated(SERVICE_KIND_LABELS),
+        service_statuses=translated(SERVICE_STATUS_LABELS),
+        request_statuses=translated(REQUEST_STATUS_LABELS),
     )
 
 

@@ -36,3 +36,25 @@ def test_labels_are_text_in_the_request_language(app, header, overdue):
         assert type(text["a"]) is str and text["b"] == str(labels["b"])
         with pytest.raises(KeyError):
             text["no such label"]
+
+
+def test_a_long_select_writes_what_wtforms_select_writes(app):
+    from wtforms import SelectField
+    from wtforms.widgets import Select
+
+    from portal.core.forms import FlaskForm, LongSelect
+
+    choices = [(1, "丁刚"), (2, 'A & B "<law>"'), (3, "Ω")]
+
+    class Plain(FlaskForm):
+        lawyer = SelectField("Lawyer", coerce=int, choices=choices, widget=Select())
+
+    class Long(FlaskForm):
+        lawyer = SelectField("Lawyer", coerce=int, choices=choices, widget=LongSelect())
+
+    with app.test_request_context("/"):
+        for data in (None, 2):
+            plain, long = Plain(meta={"csrf": False}), Long(meta={"csrf": False})
+            plain.lawyer.data = long.lawyer.data = data
+            assert str(long.lawyer(class_="form-select")) == str(plain.lawyer(class_="form-select"))
+        assert "selected" in str(long.lawyer()) and "&amp; B &#34;&lt;law&gt;" in str(long.lawyer())
