@@ -7,8 +7,8 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import clock, listfilter, once
@@ -32,6 +32,7 @@ from portal.counsel.forms import (
     SuggestFilterForm,
 )
 from portal.counsel.models import (
+    GROUP_STATUS_LABELS,
     REQUEST_STATUS_LABELS,
     SERVICE_KIND_LABELS,
     SERVICE_STATUS_LABELS,
@@ -43,8 +44,8 @@ from portal.counsel.models import (
     GroupStatus,
     RequestStatus,
     ServiceStatus,
+    group_kind_label,
     group_list_options,
-    group_row_options,
     service_list_options,
 )
 from portal.counsel.workflow import CounselError, transition_request, transition_service
@@ -60,7 +61,7 @@ def index():
         status = request.args.get("status", "active")
         stmt = (
             select(CounselGroup)
-            .options(*group_row_options())
+            .options(joinedload(CounselGroup.chamber), defer(CounselGroup.note))
             .order_by(CounselGroup.end_date, CounselGroup.id)
         )
         if status in ("active", "ended"):
@@ -74,6 +75,9 @@ def index():
             "counsel/staff_index.html",
             list_filter=list_filter,
             groups=groups,
+            group_rows=_group_rows([g.id for g in groups.items]),
+            group_href=href_for("counsel.group", "group_id"),
+            group_statuses=translated(GROUP_STATUS_LABELS),
             status=status,
             coverage=reports.coverage(),
             ending=reports.groups_ending(),
@@ -138,6 +142,31 @@ def index():
             rows=_table_rows(),
         )
     return render_template("counsel/about.html")
+
+
+def _group_rows(group_ids) -> dict[int, SimpleNamespace]:
+    """What the staff list shows of each group's firms and counsel: how many firms, the
+    counsel's names (and so its kind, 5+N) — two small reads for the page, not its ~150 firm
+    seats and ~60 whole accounts as objects."""
+    rows = {i: SimpleNamespace(members=0, lawyers=[]) for i in group_ids}
+    members = db.session.execute(
+        select(CounselMembership.group_id, func.count())
+        .where(CounselMembership.group_id.in_(group_ids), CounselMembership.left_on.is_(None))
+        .group_by(CounselMembership.group_id)
+    )
+    for group_id, count in members:
+        rows[group_id].members = count
+    lawyers = db.session.execute(
+        select(CounselLawyerSeat.group_id, User.name)
+        .join(User, User.id == CounselLawyerSeat.lawyer_id)
+        .where(CounselLawyerSeat.group_id.in_(group_ids), CounselLawyerSeat.left_on.is_(None))
+        .order_by(CounselLawyerSeat.id)
+    )
+    for group_id, name in lawyers:
+        rows[group_id].lawyers.append(name)
+    for row in rows.values():
+        row.kind_label = group_kind_label(len(row.lawyers))
+    return rows
 
 
 def _create_group_from(form):
