@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -578,15 +578,24 @@ def case_enter(committee_id):
 # ---------------------------------------------------------------- the case page
 
 
-def _load_case(case_id) -> Case:
-    case = get_or_404(Case, case_id)
+def _load_case(case_id, options=()) -> Case:
+    case = get_or_404(Case, case_id, options=options)
     require(permissions.can_view_case(current_user, case))
     return case
 
 
+# The committee's roster, as the case page reads it (the permission checks, its director for the
+# documents): each member with their account in one read, without their specialities.
+_CASE_PAGE_ROSTER = (
+    joinedload(Case.committee)
+    .selectinload(Committee.members)
+    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities)),
+)
+
+
 @login_required
 def case_detail(case_id):
-    case = _load_case(case_id)
+    case = _load_case(case_id, _CASE_PAGE_ROSTER)
     private = permissions.can_view_private(current_user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
