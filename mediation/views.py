@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
@@ -24,10 +24,12 @@ from mediation.models import (
     CaseMediator,
     CaseStatus,
     Committee,
+    CommitteeFoundingStep,
     CommitteeMember,
     DeclineReason,
     Evidence,
     FoundingStep,
+    MemberRole,
     MemberStatus,
     Performance,
     RetentionPeriod,
@@ -37,7 +39,7 @@ from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
-from portal.core import clock, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
 from portal.core.keyset import seek
 from portal.core.links import links_of
@@ -183,9 +185,8 @@ def committees():
     stmt = (
         select(Committee)
         .options(
+            load_only(Committee.id, Committee.name, Committee.is_active, Committee.chamber_id),
             joinedload(Committee.chamber),
-            selectinload(Committee.members).joinedload(CommitteeMember.user),
-            selectinload(Committee.founding_steps),
         )
         .order_by(Committee.id)
     )
@@ -196,8 +197,44 @@ def committees():
     return render_template(
         "mediation/committees.html",
         committees=rows,
+        rosters=_committee_rosters([c.id for c in rows]),
+        committee_href=href_for("mediation.committee_detail", "committee_id"),
         can_create=permissions.can_create_committee(current_user),
     )
+
+
+def _committee_rosters(committee_ids) -> dict[int, SimpleNamespace]:
+    """Each committee's director (as Committee.director: its first active director), number of
+    active mediators and founding steps done: three grouped reads, not every member's account
+    and specialities and every step as objects."""
+    rosters = {i: SimpleNamespace(director=None, members=0, steps_done=0) for i in committee_ids}
+    active = (CommitteeMember.committee_id.in_(committee_ids)) & (
+        CommitteeMember.status == MemberStatus.active
+    )
+    for committee_id, count in db.session.execute(
+        select(CommitteeMember.committee_id, func.count())
+        .where(active)
+        .group_by(CommitteeMember.committee_id)
+    ):
+        rosters[committee_id].members = count
+    directors = db.session.execute(
+        select(CommitteeMember.committee_id, User.name)
+        .join(User, User.id == CommitteeMember.user_id)
+        .where(active, CommitteeMember.role == MemberRole.director)
+        .order_by(CommitteeMember.id.desc())  # the first one wins, written last
+    )
+    for committee_id, name in directors:
+        rosters[committee_id].director = name
+    for committee_id, count in db.session.execute(
+        select(CommitteeFoundingStep.committee_id, func.count())
+        .where(
+            CommitteeFoundingStep.committee_id.in_(committee_ids),
+            CommitteeFoundingStep.done_on.is_not(None),
+        )
+        .group_by(CommitteeFoundingStep.committee_id)
+    ):
+        rosters[committee_id].steps_done = count
+    return rosters
 
 
 def _committee_form_choices(form, committee=None):
@@ -227,15 +264,24 @@ def committee_new():
 
 @login_required
 def committee_detail(committee_id):
-    committee = get_or_404(Committee, committee_id)
+    # The roster is read once, with the committee: the permission checks and the director read
+    # the same list the page shows.
+    committee = get_or_404(
+        Committee,
+        committee_id,
+        options=[
+            joinedload(Committee.chamber),
+            selectinload(Committee.founding_steps),
+            selectinload(Committee.members).options(
+                joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
+            ),
+        ],
+    )
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
-    members = db.session.scalars(
-        select(CommitteeMember)
-        .options(joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities))
-        .where(CommitteeMember.committee_id == committee.id)
-    ).all()
-    members = sorted(members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id))
+    members = sorted(
+        committee.members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id)
+    )
     can_manage = permissions.can_manage_committee(current_user, committee)
     return render_template(
         "mediation/committee.html",
@@ -249,7 +295,10 @@ def committee_detail(committee_id):
         rules_kinds=RULES_KIND_LABELS,
         can_manage=can_manage,
         can_enter=permissions.can_enter_case(current_user, committee),
-        stats=case_summary(committee.id),
+        # Figures over the committee's thousands of cases: recounted at most every 30 seconds.
+        stats=cache.get_or_set(
+            f"mediation:committee-summary:{committee.id}", 30, lambda: case_summary(committee.id)
+        ),
     )
 
 
