@@ -46,7 +46,7 @@ from courses.models import (
     Registration,
 )
 from courses.transcripts import format_clock, to_vtt
-from portal.accounts.models import Enterprise, Role, User
+from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.models import LegalCategory
@@ -249,7 +249,16 @@ def _video_source(lecture):
 
 
 def lecture(lecture_id):
-    lecture = get_or_404(Lecture, lecture_id)
+    # The speaker's law firm is shown; their specialities are not.
+    lecture = get_or_404(
+        Lecture,
+        lecture_id,
+        options=[
+            joinedload(Lecture.speaker)
+            .joinedload(User.lawyer_profile)
+            .lazyload(LawyerProfile.specialities)
+        ],
+    )
     require(permissions.can_view_lecture(current_user, lecture))
     now = utcnow()
     start_at = max(_int_arg("t") or 0, 0)
@@ -277,8 +286,8 @@ def lecture(lecture_id):
         video_direct=video_direct,
         registration=registration,
         my_attendance=my_attendance,
-        registration_count=len(operations.registrations_of(lecture)),
-        attendance_count=len(operations.attendance_of(lecture)),
+        registration_count=operations.registration_count(lecture),
+        attendance_count=operations.attendance_count(lecture),
         replay_count=operations.replay_count(lecture),
         checkin_form=CheckinForm(),
         status_form=StatusForm(),
