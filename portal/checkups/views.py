@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
+from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User, Verification
 from portal.checkups import operations as ops
 from portal.checkups import permissions as perms
 from portal.checkups.charts import profile_rows, risk_profile_svg
@@ -38,6 +38,7 @@ from portal.checkups.models import (
     MODE_LABELS,
     STATUS_LABELS,
     Checkup,
+    CheckupEvent,
     CheckupLawyer,
     Finding,
     Status,
@@ -45,7 +46,7 @@ from portal.checkups.models import (
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.keyset import seek
-from portal.core.links import links_of
+from portal.core.links import links_of, links_of_each
 from portal.core.permissions import require
 from portal.core.rows import href_for, translated
 
@@ -245,22 +246,34 @@ def batch():
     return render_template("checkups/batch.html", form=form)
 
 
-def _load(checkup_id) -> Checkup:
-    checkup = get_or_404(Checkup, checkup_id)
+def _load(checkup_id, options=()) -> Checkup:
+    checkup = get_or_404(Checkup, checkup_id, options=options)
     require(perms.can_view_checkup(current_user, checkup))
     return checkup
 
 
+# What the check-up's page shows of its relations, read with it: each lawyer with their law
+# firm (not their specialities) and each timeline entry's author, not one read per row.
+_PAGE_RELATIONS = (
+    joinedload(Checkup.enterprise),
+    selectinload(Checkup.assignments)
+    .joinedload(CheckupLawyer.lawyer)
+    .joinedload(User.lawyer_profile)
+    .lazyload(LawyerProfile.specialities),
+    selectinload(Checkup.events).joinedload(CheckupEvent.by),
+)
+
+
 @login_required
 def view(checkup_id):
-    checkup = _load(checkup_id)
+    checkup = _load(checkup_id, _PAGE_RELATIONS)
     see_report = perms.can_see_report(current_user, checkup)
     states = ops.area_states(checkup) if see_report else []
     follow_targets = {}
     finding_links = {}
     if see_report:
+        finding_links = links_of_each(checkup.findings)  # one read for every finding's links
         for finding in checkup.findings:
-            finding_links[finding.id] = links_of(finding)
             if perms.can_follow_up(current_user, checkup):
                 follow_targets[finding.id] = ops.escalation_targets(
                     current_app, current_user, finding
