@@ -129,9 +129,10 @@ class AddMemberForm(FlaskForm):
 class AddLawyerForm(FlaskForm):
     lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[DataRequired()], widget=LongSelect())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lawyers=None, **kwargs):
+        """`lawyers`: the choices as lawyer_choices() gives them, when the caller has them."""
         super().__init__(*args, **kwargs)
-        self.lawyer.choices = lawyer_choices()
+        self.lawyer.choices = lawyer_choices() if lawyers is None else lawyers
 
 
 class RenewForm(TermFields):

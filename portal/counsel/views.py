@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
-from portal.core import clock, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -30,6 +30,7 @@ from portal.counsel.forms import (
     ServiceEditForm,
     ServiceForm,
     SuggestFilterForm,
+    lawyer_choices,
 )
 from portal.counsel.models import (
     GROUP_STATUS_LABELS,
@@ -278,11 +279,23 @@ def group(group_id):
         requests=group_requests,
         rows=_table_rows(),
         member_form=AddMemberForm(),
-        lawyer_form=AddLawyerForm(),
+        lawyer_form=_shown_lawyer_form(group),
         renew_form=renew_form,
         links=links_of(group),
         permissions=permissions,
     )
+
+
+def _shown_lawyer_form(group):
+    """The "add a lawyer" form, where the page shows it (staff, an active group). Its ~330
+    choices are kept 30 seconds in the short cache for the page; adding a lawyer checks the
+    choice against the list read afresh (lawyer_add)."""
+    if not (permissions.can_manage_groups(current_user) and group.is_active):
+        return None
+    lawyers = cache.get_or_set(
+        "counsel:lawyer-choices", 30, lambda: [list(choice) for choice in lawyer_choices()]
+    )
+    return AddLawyerForm(lawyers=lawyers)
 
 
 # What a row of the requests list (_requests.html) shows: not the question and answer texts.
