@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
@@ -34,7 +34,6 @@ from portal.appeals.models import (
     STATUS_LABELS,
     TIER_LABELS,
     AppealAttachment,
-    AppealEvent,
     AppealMeeting,
     AppealOrganisation,
     AppealReferral,
@@ -249,21 +248,10 @@ def submit():
     return render_template("appeals/submit.html", form=form)
 
 
-def _load(referral_id, options=()):
-    referral = get_or_404(AppealReferral, referral_id, options=options)
+def _load(referral_id):
+    referral = get_or_404(AppealReferral, referral_id)
     require(permissions.can_view_referral(current_user, referral))
     return referral
-
-
-# What the item's page shows of its relations, read with it: each timeline entry's author and
-# each attachment's file with their lists (not one read per entry or file).
-_DETAIL_RELATIONS = (
-    joinedload(AppealReferral.enterprise),
-    joinedload(AppealReferral.organisation),
-    selectinload(AppealReferral.events).joinedload(AppealEvent.by),
-    selectinload(AppealReferral.attachments).joinedload(AppealAttachment.file),
-    selectinload(AppealReferral.evaluations),
-)
 
 
 def _detail(referral, code=200, **forms):
@@ -304,7 +292,7 @@ def _detail(referral, code=200, **forms):
 
 @login_required
 def referral(referral_id):
-    return _detail(_load(referral_id, _DETAIL_RELATIONS))
+    return _detail(_load(referral_id))
 
 
 def _done(referral, message):
