@@ -277,6 +277,18 @@ def registrations_of(lecture):
     ).all()
 
 
+def registration_count(lecture) -> int:
+    """How many signed up: counted by the database, not read row by row."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.lecture_id == lecture.id)
+        )
+        or 0
+    )
+
+
 def registration_of(lecture, user):
     if not user or not user.is_authenticated:
         return None
@@ -357,6 +369,16 @@ def attendance_of(lecture):
     return db.session.scalars(
         select(Attendance).where(Attendance.lecture_id == lecture.id).order_by(Attendance.id)
     ).all()
+
+
+def attendance_count(lecture) -> int:
+    """How many firms attended: counted by the database, not read row by row."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Attendance).where(Attendance.lecture_id == lecture.id)
+        )
+        or 0
+    )
 
 
 def has_attended(lecture, enterprise) -> bool:

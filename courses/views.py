@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from io import BytesIO
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 from flask import (
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from courses import certificates, ical, operations, permissions
@@ -45,12 +46,13 @@ from courses.models import (
     Registration,
 )
 from courses.transcripts import format_clock, to_vtt
-from portal.accounts.models import Enterprise, Role, User
+from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
+from portal.core.rows import href_for, translated
 from portal.core.uploads import LocalStorage, UploadRejected, send_stored_file, storage
 
 YEARS_TTL = 60
@@ -74,6 +76,21 @@ def _all_series():
 
 def _int_arg(name):
     return request.args.get(name, type=int)  # refuses numbers the database cannot hold
+
+
+# A list shows no lecture's summary and notes (long texts).
+_LIST_COLUMNS = (defer(Lecture.summary), defer(Lecture.notes))
+
+
+def lecture_cards() -> SimpleNamespace:
+    """Links and labels of a page's lecture rows (_lecture_card.html), worked out once a page."""
+    return SimpleNamespace(
+        href=href_for("courses.lecture", "lecture_id"),
+        register_href=href_for("courses.register", "lecture_id"),
+        edit_href=href_for("courses.edit", "lecture_id"),
+        phase_labels=translated(PHASE_LABELS),
+        status_labels=translated(STATUS_LABELS),
+    )
 
 
 def index():
@@ -108,7 +125,9 @@ def index():
     if list_filter.active:
         query = list_filter.in_period(query, Lecture.starts_dt).where(Lecture.starts_dt <= now)
     lectures = db.paginate(
-        query.order_by(Lecture.starts_dt.desc(), Lecture.id.desc()), per_page=20, error_out=False
+        query.options(*_LIST_COLUMNS).order_by(Lecture.starts_dt.desc(), Lecture.id.desc()),
+        per_page=20,
+        error_out=False,
     )
     upcoming = db.session.scalars(
         select(Lecture)
@@ -134,7 +153,7 @@ def index():
         years=years,
         search_url=_search_url(),
         now=now,
-        phase_labels=PHASE_LABELS,
+        cards=lecture_cards(),
         registered_ids=_registered_ids(upcoming),
         active_filters={k: v for k, v in filters.items() if v} | list_filter.args(),
         list_filter=list_filter,
@@ -188,7 +207,7 @@ def schedule():
         "courses/schedule.html",
         lectures=lectures,
         now=now,
-        phase_labels=PHASE_LABELS,
+        cards=lecture_cards(),
         registered_ids=_registered_ids(lectures),
         p=permissions,
     )
@@ -204,9 +223,13 @@ def manage():
     )
     if not permissions.can_manage_lectures(current_user):
         query = query.where(Lecture.speaker_id == current_user.id)
-    lectures = db.paginate(query, per_page=50, error_out=False)
+    lectures = db.paginate(query.options(*_LIST_COLUMNS), per_page=50, error_out=False)
     return render_template(
-        "courses/manage.html", lectures=lectures, all_series=_all_series(), now=utcnow()
+        "courses/manage.html",
+        lectures=lectures,
+        cards=lecture_cards(),
+        all_series=_all_series(),
+        now=utcnow(),
     )
 
 
@@ -226,7 +249,16 @@ def _video_source(lecture):
 
 
 def lecture(lecture_id):
-    lecture = get_or_404(Lecture, lecture_id)
+    # The speaker's law firm is shown; their specialities are not.
+    lecture = get_or_404(
+        Lecture,
+        lecture_id,
+        options=[
+            joinedload(Lecture.speaker)
+            .joinedload(User.lawyer_profile)
+            .lazyload(LawyerProfile.specialities)
+        ],
+    )
     require(permissions.can_view_lecture(current_user, lecture))
     now = utcnow()
     start_at = max(_int_arg("t") or 0, 0)
@@ -254,8 +286,8 @@ def lecture(lecture_id):
         video_direct=video_direct,
         registration=registration,
         my_attendance=my_attendance,
-        registration_count=len(operations.registrations_of(lecture)),
-        attendance_count=len(operations.attendance_of(lecture)),
+        registration_count=operations.registration_count(lecture),
+        attendance_count=operations.attendance_count(lecture),
         replay_count=operations.replay_count(lecture),
         checkin_form=CheckinForm(),
         status_form=StatusForm(),
@@ -704,7 +736,7 @@ def series(series_id):
         series=item,
         lectures=lectures,
         now=utcnow(),
-        phase_labels=PHASE_LABELS,
+        cards=lecture_cards(),
         p=permissions,
     )
 

@@ -1,13 +1,14 @@
 """Pages of mediation: load -> permission on the object -> form -> operation -> one commit."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -23,10 +24,12 @@ from mediation.models import (
     CaseMediator,
     CaseStatus,
     Committee,
+    CommitteeFoundingStep,
     CommitteeMember,
     DeclineReason,
     Evidence,
     FoundingStep,
+    MemberRole,
     MemberStatus,
     Performance,
     RetentionPeriod,
@@ -36,12 +39,13 @@ from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
-from portal.core import clock, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
+from portal.core.rows import href_for, translated
 from portal.core.uploads import DOCUMENT_KINDS, UploadRejected, send_stored_file, store_upload
 
 PER_PAGE = 25
@@ -97,13 +101,18 @@ def index():
         (Case.applied_dt, Case.id),
         PER_PAGE,
         count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}:{narrowed}",
+        options=_CASE_ROW_COLUMNS,
     )
+    statuses = translated(CASE_STATUS_LABELS)
+    for key in CASE_STATUS_LABELS:  # the filter lists them all
+        statuses[key]
     return render_template(
         "mediation/index.html",
         list_filter=list_filter,
         cases=cases,
+        cases_table_args=_cases_table_args(statuses),
         status=status,
-        statuses=CASE_STATUS_LABELS,
+        statuses=statuses,
         committee_id=committee_id,
         can_apply=permissions.can_apply(current_user),
         memberships=permissions.memberships(current_user),
@@ -122,9 +131,37 @@ def overdue():
     )
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
-    cases = db.session.scalars(stmt.order_by(Case.due_dt)).all()
+    cases = db.session.scalars(stmt.options(*_CASE_ROW_COLUMNS).order_by(Case.due_dt)).all()
     return render_template(
-        "mediation/overdue.html", cases=cases, now=utcnow(), list_filter=list_filter
+        "mediation/overdue.html",
+        cases=cases,
+        now=utcnow(),
+        list_filter=list_filter,
+        cases_table_args=_cases_table_args(translated(CASE_STATUS_LABELS)),
+    )
+
+
+# What a row of the cases table shows (_cases_table.html): not the facts and claims, long texts,
+# nor the whole committee for its name (a statement per committee on the page otherwise).
+_CASE_ROW_COLUMNS = (
+    load_only(
+        Case.id,
+        Case.title,
+        Case.dossier_number,
+        Case.committee_id,
+        Case.status,
+        Case.applied_dt,
+        Case.due_dt,
+    ),
+    joinedload(Case.committee).load_only(Committee.name),
+)
+
+
+def _cases_table_args(status_labels) -> SimpleNamespace:
+    return SimpleNamespace(
+        case_href=href_for("mediation.case_detail", "case_id"),
+        status_labels=status_labels,
+        running_statuses=RUNNING_STATUSES,
     )
 
 
@@ -148,9 +185,8 @@ def committees():
     stmt = (
         select(Committee)
         .options(
+            load_only(Committee.id, Committee.name, Committee.is_active, Committee.chamber_id),
             joinedload(Committee.chamber),
-            selectinload(Committee.members).joinedload(CommitteeMember.user),
-            selectinload(Committee.founding_steps),
         )
         .order_by(Committee.id)
     )
@@ -161,8 +197,44 @@ def committees():
     return render_template(
         "mediation/committees.html",
         committees=rows,
+        rosters=_committee_rosters([c.id for c in rows]),
+        committee_href=href_for("mediation.committee_detail", "committee_id"),
         can_create=permissions.can_create_committee(current_user),
     )
+
+
+def _committee_rosters(committee_ids) -> dict[int, SimpleNamespace]:
+    """Each committee's director (as Committee.director: its first active director), number of
+    active mediators and founding steps done: three grouped reads, not every member's account
+    and specialities and every step as objects."""
+    rosters = {i: SimpleNamespace(director=None, members=0, steps_done=0) for i in committee_ids}
+    active = (CommitteeMember.committee_id.in_(committee_ids)) & (
+        CommitteeMember.status == MemberStatus.active
+    )
+    for committee_id, count in db.session.execute(
+        select(CommitteeMember.committee_id, func.count())
+        .where(active)
+        .group_by(CommitteeMember.committee_id)
+    ):
+        rosters[committee_id].members = count
+    directors = db.session.execute(
+        select(CommitteeMember.committee_id, User.name)
+        .join(User, User.id == CommitteeMember.user_id)
+        .where(active, CommitteeMember.role == MemberRole.director)
+        .order_by(CommitteeMember.id.desc())  # the first one wins, written last
+    )
+    for committee_id, name in directors:
+        rosters[committee_id].director = name
+    for committee_id, count in db.session.execute(
+        select(CommitteeFoundingStep.committee_id, func.count())
+        .where(
+            CommitteeFoundingStep.committee_id.in_(committee_ids),
+            CommitteeFoundingStep.done_on.is_not(None),
+        )
+        .group_by(CommitteeFoundingStep.committee_id)
+    ):
+        rosters[committee_id].steps_done = count
+    return rosters
 
 
 def _committee_form_choices(form, committee=None):
@@ -192,15 +264,24 @@ def committee_new():
 
 @login_required
 def committee_detail(committee_id):
-    committee = get_or_404(Committee, committee_id)
+    # The roster is read once, with the committee: the permission checks and the director read
+    # the same list the page shows.
+    committee = get_or_404(
+        Committee,
+        committee_id,
+        options=[
+            joinedload(Committee.chamber),
+            selectinload(Committee.founding_steps),
+            selectinload(Committee.members).options(
+                joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
+            ),
+        ],
+    )
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
-    members = db.session.scalars(
-        select(CommitteeMember)
-        .options(joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities))
-        .where(CommitteeMember.committee_id == committee.id)
-    ).all()
-    members = sorted(members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id))
+    members = sorted(
+        committee.members, key=lambda m: (m.status != MemberStatus.active, m.role, m.id)
+    )
     can_manage = permissions.can_manage_committee(current_user, committee)
     return render_template(
         "mediation/committee.html",
@@ -214,7 +295,10 @@ def committee_detail(committee_id):
         rules_kinds=RULES_KIND_LABELS,
         can_manage=can_manage,
         can_enter=permissions.can_enter_case(current_user, committee),
-        stats=case_summary(committee.id),
+        # Figures over the committee's thousands of cases: recounted at most every 30 seconds.
+        stats=cache.get_or_set(
+            f"mediation:committee-summary:{committee.id}", 30, lambda: case_summary(committee.id)
+        ),
     )
 
 
@@ -543,15 +627,24 @@ def case_enter(committee_id):
 # ---------------------------------------------------------------- the case page
 
 
-def _load_case(case_id) -> Case:
-    case = get_or_404(Case, case_id)
+def _load_case(case_id, options=()) -> Case:
+    case = get_or_404(Case, case_id, options=options)
     require(permissions.can_view_case(current_user, case))
     return case
 
 
+# The committee's roster, as the case page reads it (the permission checks, its director for the
+# documents): each member with their account in one read, without their specialities.
+_CASE_PAGE_ROSTER = (
+    joinedload(Case.committee)
+    .selectinload(Committee.members)
+    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities)),
+)
+
+
 @login_required
 def case_detail(case_id):
-    case = _load_case(case_id)
+    case = _load_case(case_id, _CASE_PAGE_ROSTER)
     private = permissions.can_view_private(current_user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()

@@ -90,9 +90,10 @@ def _s(v) -> str:
     return "" if isinstance(v, ctxmod.Missing) else str(v or "")
 
 
-def plan(case) -> list[PlannedDocument]:
-    """The case's documents in dossier order (without cover, contents and closing note)."""
-    ctx = ctxmod.case_context(case)
+def plan(case, ctx=None) -> list[PlannedDocument]:
+    """The case's documents in dossier order (without cover, contents and closing note).
+    `ctx`: the case's context (ctxmod.case_context), when the caller has built it already."""
+    ctx = ctx or ctxmod.case_context(case)
     c = ctx["case"]
     result = c["outcome"]
     agreement = ctx["agreement"]
@@ -197,12 +198,12 @@ def assemble(case) -> list[Rendered]:
 
         user = db.session.get(User, case.archived_by_id)
         archived_by = ctxmod.clean(user.name) if user else ""
-    documents = [render_planned(case, doc, ctx) for doc in plan(case)]
+    documents = [render_planned(case, doc, ctx) for doc in plan(case, ctx)]
     cover = render_document("cover", case, case_context=ctx)
     problems = [p for r in [cover, *documents] for p in r.problems]
     if problems:
         raise DossierIncomplete(problems)
-    planned = plan(case)
+    planned = plan(case, ctx)
 
     def dossier_extra(entries, count, pages):
         return {

@@ -14,13 +14,11 @@ def case_documents_summary(case) -> dict:
     """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
     "dossier": url|None, "all": url}."""
     documents = []
-    context = None  # the case's template context, built once for all its documents
-    for doc in dossiers.plan(case):
+    context = ctxmod.case_context(case)  # built once: for the plan, each document, what's missing
+    for doc in dossiers.plan(case, context):
         kind = BY_CODE[doc.doc_type]
         if not perms.can_view_document(current_user, case, kind):
             continue
-        if context is None:
-            context = ctxmod.case_context(case)
         rendered = dossiers.render_planned(case, doc, context)
         title = doc.title + (f"（{doc.index + 1}）" if doc.index is not None else "")
         documents.append(
@@ -37,7 +35,7 @@ def case_documents_summary(case) -> dict:
     return {
         "documents": documents,
         # Records the outcome still needs (a return visit...): the committee's side only.
-        "still_needed": dossiers.missing_records(case) if internal else [],
+        "still_needed": dossiers.missing_records(case, context) if internal else [],
         "dossier": url_for("mediation_documents.dossier_docx", case_id=case.id)
         if internal and archived
         else None,

@@ -56,7 +56,7 @@ def case_documents(case_id):
     audit_view(case, page="documents")
     rows = []
     context = ctxmod.case_context(case)  # once for all the case's documents
-    for doc in dossiers.plan(case):
+    for doc in dossiers.plan(case, context):
         kind = BY_CODE[doc.doc_type]
         if not perms.can_view_document(current_user, case, kind):
             continue

@@ -390,11 +390,15 @@ class AppealReferral(db.Model):
 
     @property
     def is_overdue(self) -> bool:
+        return self.is_overdue_on(clock.today())
+
+    def is_overdue_on(self, today) -> bool:
+        """`today`: Beijing's date (a list asks the clock once, not once a row)."""
         return (
             self.is_open
             and self.status != AppealStatus.satisfied
             and self.stage_due_date is not None
-            and self.stage_due_date < clock.today()
+            and self.stage_due_date < today
         )
 
     @property

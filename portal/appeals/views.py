@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
@@ -28,6 +28,7 @@ from portal.appeals.forms import (
     TriageForm,
 )
 from portal.appeals.models import (
+    CATEGORY_LABELS,
     CHANNEL_LABELS,
     ROUTE_LABELS,
     STATUS_LABELS,
@@ -47,6 +48,7 @@ from portal.core.db import db, get_or_404
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
+from portal.core.rows import href_for, translated
 from portal.core.uploads import send_stored_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +95,9 @@ def visible_items(user, stmt):
 
 @login_required
 def index():
-    stmt = select(AppealReferral).options(joinedload(AppealReferral.enterprise))
+    stmt = select(AppealReferral).options(
+        joinedload(AppealReferral.enterprise).load_only(Enterprise.name)
+    )
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     if filters["status"] == "open":
         stmt = stmt.where(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
@@ -123,21 +127,45 @@ def index():
         (AppealReferral.created_dt, AppealReferral.id),
         30,
         count_key=f"appeals:{current_user.id}:{':'.join(known)}",
+        options=_REFERRAL_ROW_COLUMNS,
     )
     return render_template(
         "appeals/index.html",
         list_filter=list_filter,
         referrals=referrals,
+        referral_href=href_for("appeals.referral", "referral_id"),
+        today=clock.today(),
         filters={k: v for k, v in filters.items() if v},
         status=filters["status"],
         statuses=list(AppealStatus),
-        status_labels=STATUS_LABELS,
-        channel_labels=CHANNEL_LABELS,
+        status_labels=translated(STATUS_LABELS),
+        category_labels=translated(CATEGORY_LABELS),
+        channel_labels=translated(CHANNEL_LABELS),
         tier_labels=TIER_LABELS,
         route_labels=ROUTE_LABELS,
         staff=is_staff(current_user),
         permissions=permissions,
     )
+
+
+# What a row of the list shows (not the item's details, contact or handling texts); the
+# department's name read with it.
+_REFERRAL_ROW_COLUMNS = (
+    load_only(
+        AppealReferral.id,
+        AppealReferral.created_dt,
+        AppealReferral.channel,
+        AppealReferral.enterprise_id,
+        AppealReferral.firm_name,
+        AppealReferral.summary,
+        AppealReferral.category,
+        AppealReferral.tier,
+        AppealReferral.organisation_id,
+        AppealReferral.status,
+        AppealReferral.stage_due_date,
+    ),
+    joinedload(AppealReferral.organisation).load_only(AppealOrganisation.name),
+)
 
 
 @login_required

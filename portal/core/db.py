@@ -30,11 +30,13 @@ def utcnow():
 
 
 def get_or_404(model, object_id, *, options=()):
-    """`options`: loader options (what the page shows of the object's relations, read with it)."""
+    """`options`: loader options (what the page shows of the object's relations, read with it).
+    With options the row is read even when the session holds the object already: the session
+    would otherwise hand it back as it is, its relations then loaded one row at a time."""
     # No id, or one no database integer can hold (read from a form or query string): not found.
     if object_id is None or (isinstance(object_id, int) and not -(2**31) <= object_id < 2**31):
         abort(404)
-    obj = db.session.get(model, object_id, options=options)
+    obj = db.session.get(model, object_id, options=options, populate_existing=bool(options))
     if obj is None:
         abort(404)
     return obj

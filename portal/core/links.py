@@ -80,6 +80,41 @@ def links_of(obj) -> list[dict]:
         )
         .order_by(RecordLink.created_dt)
     )
+    return _described(rows, kind, oid)
+
+
+def links_of_each(objs) -> dict[int, list[dict]]:
+    """links_of for several records of one type (a check-up's findings), in one read:
+    {record id: its links}, every id present."""
+    if not objs:
+        return {}
+    kind, ids = record_type(objs[0]), [obj.id for obj in objs]
+    rows = db.session.scalars(
+        select(RecordLink)
+        .where(
+            or_(
+                (RecordLink.source_type == kind) & RecordLink.source_id.in_(ids),
+                (RecordLink.target_type == kind) & RecordLink.target_id.in_(ids),
+            )
+        )
+        .order_by(RecordLink.created_dt, RecordLink.id)
+    ).all()
+    return {
+        oid: _described(
+            [
+                row
+                for row in rows
+                if (row.source_type == kind and row.source_id == oid)
+                or (row.target_type == kind and row.target_id == oid)
+            ],
+            kind,
+            oid,
+        )
+        for oid in ids
+    }
+
+
+def _described(rows, kind, oid) -> list[dict]:
     describers = current_app.extensions.get("portal.record_types", {})
     result = []
     for row in rows:

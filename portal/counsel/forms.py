@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
 from portal.core.db import db
-from portal.core.forms import FlaskForm, OnceForm
+from portal.core.forms import FlaskForm, LongSelect, OnceForm
 from portal.core.reference import industry_choices
 from portal.counsel.models import SERVICE_KIND_LABELS
 
@@ -127,11 +127,12 @@ class AddMemberForm(FlaskForm):
 
 
 class AddLawyerForm(FlaskForm):
-    lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[DataRequired()])
+    lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[DataRequired()], widget=LongSelect())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lawyers=None, **kwargs):
+        """`lawyers`: the choices as lawyer_choices() gives them, when the caller has them."""
         super().__init__(*args, **kwargs)
-        self.lawyer.choices = lawyer_choices()
+        self.lawyer.choices = lawyer_choices() if lawyers is None else lawyers
 
 
 class RenewForm(TermFields):

@@ -71,6 +71,11 @@ REQUEST_STATUS_LABELS = {
 }
 
 
+def group_kind_label(lawyers: int) -> str:
+    """5+1 or 5+2: five firms and their counsel (a group is never shown as 5+0)."""
+    return f"5+{max(lawyers, 1)}"
+
+
 class CounselGroup(db.Model):
     __tablename__ = "counsel_groups"
 
@@ -121,7 +126,7 @@ class CounselGroup(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return f"5+{max(len(self.current_lawyer_seats), 1)}"
+        return group_kind_label(len(self.current_lawyer_seats))
 
     @property
     def status_label(self) -> str:
@@ -325,16 +330,6 @@ def group_list_options():
     return (
         joinedload(CounselGroup.chamber),
         selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
-        selectinload(CounselGroup.lawyer_seats).joinedload(CounselLawyerSeat.lawyer),
-    )
-
-
-def group_row_options():
-    """What the staff list of groups shows per row (chamber, number of firms, counsel): the
-    firms themselves are not loaded, only their seats."""
-    return (
-        joinedload(CounselGroup.chamber),
-        selectinload(CounselGroup.memberships),
         selectinload(CounselGroup.lawyer_seats).joinedload(CounselLawyerSeat.lawyer),
     )
 

@@ -1,18 +1,21 @@
 """Pages of counsel."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
-from portal.accounts.models import Chamber, Enterprise, Role, User
-from portal.core import clock, listfilter, once
+from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
+from portal.core.rows import href_for, translated
 from portal.counsel import operations, permissions, reports
 from portal.counsel.forms import (
     AddLawyerForm,
@@ -27,8 +30,13 @@ from portal.counsel.forms import (
     ServiceEditForm,
     ServiceForm,
     SuggestFilterForm,
+    lawyer_choices,
 )
 from portal.counsel.models import (
+    GROUP_STATUS_LABELS,
+    REQUEST_STATUS_LABELS,
+    SERVICE_KIND_LABELS,
+    SERVICE_STATUS_LABELS,
     CounselGroup,
     CounselLawyerSeat,
     CounselMembership,
@@ -37,8 +45,8 @@ from portal.counsel.models import (
     GroupStatus,
     RequestStatus,
     ServiceStatus,
+    group_kind_label,
     group_list_options,
-    group_row_options,
     service_list_options,
 )
 from portal.counsel.workflow import CounselError, transition_request, transition_service
@@ -54,7 +62,7 @@ def index():
         status = request.args.get("status", "active")
         stmt = (
             select(CounselGroup)
-            .options(*group_row_options())
+            .options(joinedload(CounselGroup.chamber), defer(CounselGroup.note))
             .order_by(CounselGroup.end_date, CounselGroup.id)
         )
         if status in ("active", "ended"):
@@ -68,6 +76,9 @@ def index():
             "counsel/staff_index.html",
             list_filter=list_filter,
             groups=groups,
+            group_rows=_group_rows([g.id for g in groups.items]),
+            group_href=href_for("counsel.group", "group_id"),
+            group_statuses=translated(GROUP_STATUS_LABELS),
             status=status,
             coverage=reports.coverage(),
             ending=reports.groups_ending(),
@@ -92,6 +103,7 @@ def index():
         ).all()
         open_requests = db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(
                 CounselRequest.group_id.in_([g.id for g in groups if g.is_active] or [0]),
                 CounselRequest.status == RequestStatus.open,
@@ -99,7 +111,11 @@ def index():
             .order_by(CounselRequest.created_dt)
         ).all()
         return render_template(
-            "counsel/lawyer_index.html", groups=groups, pending=pending, requests=open_requests
+            "counsel/lawyer_index.html",
+            groups=groups,
+            pending=pending,
+            requests=open_requests,
+            rows=_table_rows(),
         )
     if is_verified(current_user, Role.enterprise):
         firm = current_user.enterprise
@@ -113,6 +129,7 @@ def index():
         ).all()
         my_requests = db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(CounselRequest.enterprise_id == firm.id)
             .order_by(CounselRequest.created_dt.desc())
             .limit(30)
@@ -123,8 +140,34 @@ def index():
             group=group,
             services=services,
             requests=my_requests,
+            rows=_table_rows(),
         )
     return render_template("counsel/about.html")
+
+
+def _group_rows(group_ids) -> dict[int, SimpleNamespace]:
+    """What the staff list shows of each group's firms and counsel: how many firms, the
+    counsel's names (and so its kind, 5+N) — two small reads for the page, not its ~150 firm
+    seats and ~60 whole accounts as objects."""
+    rows = {i: SimpleNamespace(members=0, lawyers=[]) for i in group_ids}
+    members = db.session.execute(
+        select(CounselMembership.group_id, func.count())
+        .where(CounselMembership.group_id.in_(group_ids), CounselMembership.left_on.is_(None))
+        .group_by(CounselMembership.group_id)
+    )
+    for group_id, count in members:
+        rows[group_id].members = count
+    lawyers = db.session.execute(
+        select(CounselLawyerSeat.group_id, User.name)
+        .join(User, User.id == CounselLawyerSeat.lawyer_id)
+        .where(CounselLawyerSeat.group_id.in_(group_ids), CounselLawyerSeat.left_on.is_(None))
+        .order_by(CounselLawyerSeat.id)
+    )
+    for group_id, name in lawyers:
+        rows[group_id].lawyers.append(name)
+    for row in rows.values():
+        row.kind_label = group_kind_label(len(row.lawyers))
+    return rows
 
 
 def _create_group_from(form):
@@ -192,7 +235,20 @@ def suggest_accept():
 
 @login_required
 def group(group_id):
-    group = get_or_404(CounselGroup, group_id)
+    # Everything the page lists, read up front: firms, counsel (with their law firm) and terms.
+    group = get_or_404(
+        CounselGroup,
+        group_id,
+        options=[
+            joinedload(CounselGroup.chamber),
+            selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
+            selectinload(CounselGroup.lawyer_seats)
+            .joinedload(CounselLawyerSeat.lawyer)
+            .joinedload(User.lawyer_profile)
+            .lazyload(LawyerProfile.specialities),
+            selectinload(CounselGroup.terms),
+        ],
+    )
     require(permissions.can_view_group(current_user, group))
     services = db.session.scalars(
         select(CounselService)
@@ -206,6 +262,7 @@ def group(group_id):
         r
         for r in db.session.scalars(
             select(CounselRequest)
+            .options(*_REQUEST_ROW_COLUMNS)
             .where(CounselRequest.group_id == group.id)
             .order_by(CounselRequest.created_dt.desc())
         )
@@ -220,11 +277,49 @@ def group(group_id):
         group=group,
         services=services,
         requests=group_requests,
+        rows=_table_rows(),
         member_form=AddMemberForm(),
-        lawyer_form=AddLawyerForm(),
+        lawyer_form=_shown_lawyer_form(group),
         renew_form=renew_form,
         links=links_of(group),
         permissions=permissions,
+    )
+
+
+def _shown_lawyer_form(group):
+    """The "add a lawyer" form, where the page shows it (staff, an active group). Its ~330
+    choices are kept 30 seconds in the short cache for the page; adding a lawyer checks the
+    choice against the list read afresh (lawyer_add)."""
+    if not (permissions.can_manage_groups(current_user) and group.is_active):
+        return None
+    lawyers = cache.get_or_set(
+        "counsel:lawyer-choices", 30, lambda: [list(choice) for choice in lawyer_choices()]
+    )
+    return AddLawyerForm(lawyers=lawyers)
+
+
+# What a row of the requests list (_requests.html) shows: not the question and answer texts.
+_REQUEST_ROW_COLUMNS = (
+    load_only(
+        CounselRequest.id,
+        CounselRequest.group_id,
+        CounselRequest.enterprise_id,
+        CounselRequest.title,
+        CounselRequest.status,
+        CounselRequest.created_dt,
+    ),
+    joinedload(CounselRequest.enterprise),
+)
+
+
+def _table_rows() -> SimpleNamespace:
+    """Links and labels of the services and requests tables, worked out once a page."""
+    return SimpleNamespace(
+        service_href=href_for("counsel.service", "service_id"),
+        request_href=href_for("counsel.request_detail", "request_id"),
+        service_kinds=translated(SERVICE_KIND_LABELS),
+        service_statuses=translated(SERVICE_STATUS_LABELS),
+        request_statuses=translated(REQUEST_STATUS_LABELS),
     )
 
 

@@ -102,6 +102,8 @@ class World:
             f["create_case"](
                 self.committee, status=CaseStatus.accepted, applicant_user=other_firm_user
             )
+            # A case of each new committee: staff lists show cases of many committees.
+            f["create_case"](committee, applicant_user=other_firm_user)
             # Check-ups of the firm with the lawyer.
             f["create_checkup"](
                 enterprise=self.firm, lawyers=[self.lawyer], start=next_free_start()

@@ -191,3 +191,35 @@ def test_only_the_check_ups_lawyers_and_staff_turn_a_finding_into_a_question(
         response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
         assert response.status_code in (403, 404)
     assert db.session.query(Question).count() == before and links_of(finding) == []
+
+
+def test_the_report_reads_every_findings_links_at_once_as_each_alone_would(
+    client, login, started_checkup
+):
+    from portal.core.links import links_of_each
+
+    checkup, _firm_user, lawyers = started_checkup()
+    findings = [
+        ops.save_finding(
+            checkup,
+            lawyers[0],
+            area_id=checkup.areas[i].id,
+            level="high",
+            facts=f"事实{i}",
+            legal_basis="",
+            recommendation="建立制度",
+        )
+        for i in (1, 2, 3)
+    ]
+    db.session.commit()
+    login(lawyers[0])
+    for finding in findings[:2]:
+        response = client.post(f"/checkups/findings/{finding.id}/follow-up/question")
+        assert response.status_code == 302
+    each = links_of_each(findings)
+    assert each == {f.id: links_of(f) for f in findings}
+    assert [len(each[f.id]) for f in findings] == [1, 1, 0]
+    page = client.get(f"/checkups/{checkup.id}").get_data(as_text=True)
+    for finding in findings[:2]:
+        assert each[finding.id][0]["url"] in page
+    assert links_of_each([]) == {}

@@ -1,0 +1,60 @@
+"""Per-page row helpers: a row's link and label read as url_for and the label itself give them."""
+
+import pytest
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.core.rows import href_for, translated
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "key", "values"),
+    [
+        ("mediation.case_detail", "case_id", {}),
+        ("mediation.index", "committee", {"status": "open"}),
+        ("mediation.committee_rules", "committee_id", {"kind": "work"}),
+    ],
+)
+def test_a_row_link_is_what_url_for_writes(app, endpoint, key, values):
+    with app.test_request_context("/"):
+        href = href_for(endpoint, key, **values)
+        for row_id in (1, 7, 42, 987654321, 2**40):
+            assert href(row_id) == url_for(endpoint, **{key: row_id}, **values)
+
+
+def test_a_row_link_carries_an_id_given_in_the_query_string_too(app):
+    with app.test_request_context("/"):
+        assert href_for("mediation.index", "committee")(3) == "/mediation?committee=3"
+
+
+@pytest.mark.parametrize(("header", "overdue"), [("zh-CN", "已超期"), ("en", "Overdue")])
+def test_labels_are_text_in_the_request_language(app, header, overdue):
+    labels = {"a": _l("Overdue"), "b": _l("Status")}
+    with app.test_request_context("/", headers={"Accept-Language": header}):
+        text = translated(labels)
+        assert text["a"] == overdue == str(labels["a"])
+        assert type(text["a"]) is str and text["b"] == str(labels["b"])
+        with pytest.raises(KeyError):
+            text["no such label"]
+
+
+def test_a_long_select_writes_what_wtforms_select_writes(app):
+    from wtforms import SelectField
+    from wtforms.widgets import Select
+
+    from portal.core.forms import FlaskForm, LongSelect
+
+    choices = [(1, "丁刚"), (2, 'A & B "<law>"'), (3, "Ω")]
+
+    class Plain(FlaskForm):
+        lawyer = SelectField("Lawyer", coerce=int, choices=choices, widget=Select())
+
+    class Long(FlaskForm):
+        lawyer = SelectField("Lawyer", coerce=int, choices=choices, widget=LongSelect())
+
+    with app.test_request_context("/"):
+        for data in (None, 2):
+            plain, long = Plain(meta={"csrf": False}), Long(meta={"csrf": False})
+            plain.lawyer.data = long.lawyer.data = data
+            assert str(long.lawyer(class_="form-select")) == str(plain.lawyer(class_="form-select"))
+        assert "selected" in str(long.lawyer()) and "&amp; B &#34;&lt;law&gt;" in str(long.lawyer())
