@@ -420,6 +420,7 @@ def _rebuild_postgres(batch_size: int) -> int:
                 pg_backend.write_rows(batch)
                 batch = []
     pg_backend.write_rows(batch)
+    pg_backend.analyze()
     db.session.commit()
     drop_outbox_up_to(covered)
     return count
@@ -757,7 +758,6 @@ def search(
         if parsed is NullQuery:
             return result
         words = query_words(parsed)
-        parsed = pg_backend.prune_common_terms(parsed)
         ranked, result.total, counts = pg_backend.search(
             parsed, principals_for(user), kinds, filters, limit, facets=facets, count=count
         )

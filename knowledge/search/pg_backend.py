@@ -16,8 +16,22 @@ import os
 import threading
 import time
 from datetime import date, datetime, timedelta
+from itertools import combinations
 
-from sqlalchemy import JSON, DateTime, Index, String, Text, bindparam, delete, func, select, text
+from sqlalchemy import (
+    DDL,
+    JSON,
+    DateTime,
+    Index,
+    String,
+    Text,
+    bindparam,
+    delete,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, insert
 from sqlalchemy.orm import Mapped, mapped_column
 from whoosh import query as wq
@@ -41,9 +55,17 @@ class SearchDocument(db.Model):
 
     __tablename__ = "search_documents"
     __table_args__ = (
-        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        # No pending list: every search would scan it until VACUUM merges it.
+        Index(
+            "ix_search_documents_tsv",
+            "tsv",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
         Index("ix_search_documents_access", "access", postgresql_using="gin"),
         Index("ix_search_documents_kind", "kind"),
+        # Rows up to a page keep their tsvector in the row (see TSVECTOR_IN_THE_ROW).
+        {"postgresql_with": {"toast_tuple_target": 8160}},
     )
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -59,6 +81,15 @@ class SearchDocument(db.Model):
     tags: Mapped[list] = mapped_column(_string_array())
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     tsv: Mapped[str] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+
+# A search reads the tsvector of every row it ranks; out of line in the TOAST table (where the
+# default rules put most of them: 1.6 kB on average) each costs an index look-up and a page more,
+# half the ranking's CPU at 100,000 documents. Migration e3a7c1f95d20 does the same.
+TSVECTOR_IN_THE_ROW = DDL(
+    "ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN"
+).execute_if(dialect="postgresql")
+event.listen(SearchDocument.__table__, "after_create", TSVECTOR_IN_THE_ROW)
 
 
 def _lexeme(word: str) -> str:
@@ -233,27 +264,36 @@ def _where(principals, kinds, filters):
     return " AND ".join(clauses), params
 
 
-# A query ranks every row it matches (ts_rank reads each row's tsvector: ~10-25 µs a row here).
-# Over this many estimated rows its most common words are left out, as on Whoosh
-# (engine.POSTINGS_BUDGET), keeping the two rarest. At 100,000 documents 20,000 kept recall@10
-# (0.887 against 0.893 with every word) at a third of the server's CPU; 5,000 and 10,000 were
-# faster at the median but lost recall (0.853, 0.870): docs/benchmarks-search.md.
-ROWS_BUDGET = int(os.environ.get("SEARCH_PG_ROWS_BUDGET", "20000"))
+# A plain question or list of words ranks (and counts) only the rows worth ranking: ts_rank reads
+# each ranked row's vector (~2-4 µs a row here, most of a search), and at 100,000 documents the
+# median query's words were in 10,000 rows. The rows ranked are those with one of the query's
+# rarer words, or two of its words together, within this many estimated rows
+# (candidate_tsquery); every word still counts in the score, so a row with more of them ranks
+# higher. ts_rank does not weigh a word by its rarity: leaving out the rows with only common
+# words is also what raised recall. At 100,000 documents (docs/benchmarks-search.md) 1,000 gave
+# recall@10 0.917 at a top-10 server CPU p95 of 16 ms, against 0.883 and 81 ms for the earlier
+# rule (every row with one of the words within 20,000 rows, ranked by those words only); 5,000
+# and 2,000 gave 0.903 and 0.907; the 396 real questions over the statutes kept recall@10 and
+# MRR@10 (0.624 / 0.461 against 0.619 / 0.461).
+ROWS_BUDGET = int(os.environ.get("SEARCH_PG_ROWS_BUDGET", "1000"))
+# Pairs are formed among this many of the query's rarest words (a long question has dozens).
+PAIRED_WORDS = 8
 # How long a process keeps the lexeme frequencies it read from pg_stats.
 STATISTICS_SECONDS = 300.0
 
-_statistics = {"read_at": None, "frequency": {}, "rare": 0.0}
+_statistics = {"read_at": None, "frequency": {}, "rare": 0.0, "rows": 0.0}
 _statistics_mutex = threading.Lock()
 
 
 def lexeme_frequencies():
-    """({lexeme: estimated number of rows}, estimate for any other lexeme) from the planner's
-    statistics of the tsv column (ANALYZE keeps its most common lexemes; autovacuum refreshes
-    them), read at most every STATISTICS_SECONDS per process. Empty before the first ANALYZE."""
+    """({lexeme: estimated number of rows}, estimate for any other lexeme, number of rows) from
+    the planner's statistics of the tsv column (ANALYZE keeps its most common lexemes;
+    autovacuum refreshes them), read at most every STATISTICS_SECONDS per process. Empty before
+    the first ANALYZE."""
     now = time.monotonic()
     read_at = _statistics["read_at"]
     if read_at is not None and now - read_at < STATISTICS_SECONDS:
-        return _statistics["frequency"], _statistics["rare"]
+        return _statistics["frequency"], _statistics["rare"], _statistics["rows"]
     row = db.session.execute(
         text(
             "SELECT s.most_common_elems::text::text[] AS lexemes, "
@@ -264,30 +304,61 @@ def lexeme_frequencies():
             "AND s.attname = 'tsv'"
         )
     ).first()
-    frequency, rare = {}, 0.0
+    frequency, rare, rows = {}, 0.0, 0.0
     if row is not None and row.lexemes and row.freqs and row.n and row.n > 0:
         # The array ends with the lowest and highest frequency and the share of null rows.
         freqs = row.freqs
         frequency = {word: f * row.n for word, f in zip(row.lexemes, freqs, strict=False)}
         # What the planner assumes for a lexeme it does not list (ts_selectivity).
         rare = freqs[len(row.lexemes)] / 2 * row.n if len(freqs) > len(row.lexemes) else 0.0
+        rows = float(row.n)
     with _statistics_mutex:
-        _statistics.update(read_at=now, frequency=frequency, rare=rare)
-    return frequency, rare
+        _statistics.update(read_at=now, frequency=frequency, rare=rare, rows=rows)
+    return frequency, rare, rows
 
 
-def prune_common_terms(parsed):
-    """A plain OR of words within ROWS_BUDGET estimated rows (engine.within_budget)."""
-    from knowledge.search import engine
+def analyze():
+    """Refresh the planner's statistics of search_documents in the current transaction (its own
+    new rows count), and this process's copy of the lexeme frequencies: after a rebuild the rows
+    a query ranks follow the new rows at once, not when autovacuum next analyses the table."""
+    db.session.execute(text("ANALYZE search_documents"))
+    with _statistics_mutex:
+        _statistics["read_at"] = None
 
-    if not isinstance(parsed, wq.Or):
-        return parsed
-    frequency, rare = lexeme_frequencies()
-    if not frequency:
-        return parsed
-    return engine.within_budget(
-        parsed, lambda terms: frequency.get(terms[0].text, rare), ROWS_BUDGET
+
+def candidate_tsquery(parsed) -> str | None:
+    """The rows a flat OR of words (see match_tsquery) ranks, as an unweighted tsquery: each word
+    by itself, rarest first, while the estimated rows stay within ROWS_BUDGET, then pairs of
+    words found together (estimated as independent), fewest rows first, while they fit; at least
+    the single word or pair with the fewest rows. A row with only a common word of several is
+    left out (it ranks low: ts_rank counts matched words, not how rare they are), which is what
+    keeps "民事 本法 赔偿 承担" (each word in 15,000-26,000 rows of 100,000) to the 2,500 rows
+    holding both 民事 and 赔偿. None for any other query, or before the first ANALYZE: every
+    matching row is ranked."""
+    if match_tsquery(parsed) is None:
+        return None
+    frequency, rare, total = lexeme_frequencies()
+    if not frequency or not total:
+        return None
+    rows = {term.text: frequency.get(term.text, rare) for term in parsed.subqueries}
+    words = sorted(rows, key=lambda word: (rows[word], word))
+    singles = [(rows[word], (word,)) for word in words]
+    # A word inside another (代表人 in 法定代表人: jieba's search mode gives both) is in every row
+    # the longer one is in, so together they are no more than the longer word.
+    pairs = sorted(
+        (rows[a] * rows[b] / total, (a, b))
+        for a, b in combinations(words[:PAIRED_WORDS], 2)
+        if a not in b and b not in a
     )
+    chosen, spent = [], 0.0
+    for estimate, clause in singles + pairs:
+        if spent + estimate > ROWS_BUDGET or any(set(c) <= set(clause) for c in chosen):
+            continue
+        chosen.append(clause)
+        spent += estimate
+    if not chosen:
+        chosen = [min(singles + pairs)[1]]
+    return "(" + " | ".join(" & ".join(_term(None, w) for w in clause) for clause in chosen) + ")"
 
 
 _STORED = "d.kind, d.object_id, d.title, d.body, d.url, d.date, d.category, d.industry, d.extra"
@@ -296,14 +367,16 @@ _STORED = "d.kind, d.object_id, d.title, d.body, d.url, d.date, d.category, d.in
 def search(parsed, principals, kinds, filters, limit, facets=True, count=True):
     """(rows as (stored fields, score) best first, total, facet counts) for a parsed query.
 
-    One pass over the matching rows: each is ranked once, the page's stored fields are read
-    for the page only, and the total and facet counts come from the same ranked rows.
+    One pass over the rows ranked (candidate_tsquery for a plain query, else every matching
+    row): each is ranked once by every word of the query, the page's stored fields are read for
+    the page only, and the total and facet counts come from the same ranked rows.
     """
     tsquery = to_tsquery(parsed)
     if tsquery is None:
         return [], 0, {}
     where, params = _where(principals, kinds, filters)
-    params.update(tsquery=tsquery, match=match_tsquery(parsed) or tsquery, limit=limit)
+    match = candidate_tsquery(parsed) or match_tsquery(parsed) or tsquery
+    params.update(tsquery=tsquery, match=match, limit=limit)
     matches = (
         "SELECT d.key, d.kind, d.category, d.industry, ts_rank(d.tsv, q.q, 1) AS score "
         "FROM search_documents d, "

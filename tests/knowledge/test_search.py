@@ -409,29 +409,84 @@ def test_phrases_and_operators_still_run_on_whooshs_matchers(fake_source, monkey
     assert not ran
 
 
-def test_postgres_leaves_out_its_most_common_words_by_the_planners_statistics(
-    app, fake_source, monkeypatch
-):
+def _postgres_statistics(app, monkeypatch):
+    """The planner's lexeme statistics of what the test indexed, read afresh."""
     from sqlalchemy import text
 
     from knowledge.search import pg_backend
 
     if app.config["SEARCH_BACKEND"] != "postgres":
         pytest.skip("PostgreSQL backend")
+    db.session.execute(text("ANALYZE search_documents"))
+    monkeypatch.setitem(pg_backend._statistics, "read_at", None)
+    return pg_backend.lexeme_frequencies()
+
+
+def test_postgres_ranks_the_rows_with_its_rarer_words_by_the_planners_statistics(
+    app, fake_source, monkeypatch
+):
+    from knowledge.search import pg_backend
+
     for n in range(1, 6):
         engine.index(fake_source.put(n, title="合同", body="违约" if n < 3 else "担保"))
     engine.index(fake_source.put(9, title="定金罚则"))
-    db.session.execute(text("ANALYZE search_documents"))
-    monkeypatch.setitem(pg_backend._statistics, "read_at", None)
-    frequency, _rare = pg_backend.lexeme_frequencies()
+    frequency, _rare, _rows = _postgres_statistics(app, monkeypatch)
     assert frequency["合同"] > frequency.get("违约", 0)
-    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 3)
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 4)  # 定金 1 row + 违约 2 rows; 合同: 5
     parsed, _message, _plain = engine.parse_query("合同 违约 定金", engine.parse_schema())
-    kept = {text for _field, text in pg_backend.prune_common_terms(parsed).iter_all_terms()}
-    assert kept == {"定金", "违约"}
-    assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 9}
+    assert pg_backend.candidate_tsquery(parsed) == "('定金' | '违约')"
+    found = engine.search("合同 违约 定金")
+    assert set(_ids(found)) == {1, 2, 9} and found.total == 3
     monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 1000)
     assert set(_ids(engine.search("合同 违约 定金"))) == {1, 2, 3, 4, 5, 9}
+
+
+def test_postgres_takes_two_common_words_together_when_each_is_over_the_budget(
+    app, fake_source, monkeypatch
+):
+    from knowledge.search import pg_backend
+
+    engine.index(fake_source.put(1, title="合同", body="违约"))
+    engine.index(fake_source.put(2, title="合同", body="担保"))
+    engine.index(fake_source.put(3, title="违约", body="担保"))
+    engine.index(fake_source.put(4, title="租赁", body="押金"))
+    _postgres_statistics(app, monkeypatch)
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 1.5)  # each word 2 rows of 4; together 2 x 2 / 4
+    parsed, _message, _plain = engine.parse_query("合同 违约", engine.parse_schema())
+    assert pg_backend.candidate_tsquery(parsed) == "('合同' & '违约')"
+    found = engine.search("合同 违约")
+    assert _ids(found) == [1] and found.total == 1
+    assert dict(found.facets["kind"]) == {fake_source.kind: 1}
+
+
+def test_postgres_scores_the_ranked_rows_by_every_word_of_the_query(app, fake_source, monkeypatch):
+    from knowledge.search import pg_backend
+
+    engine.index(fake_source.put(1, title="定金"))
+    engine.index(fake_source.put(2, title="定金 合同"))
+    for n in range(3, 8):
+        engine.index(fake_source.put(n, title="合同"))
+    _postgres_statistics(app, monkeypatch)
+    monkeypatch.setattr(pg_backend, "ROWS_BUDGET", 3)  # 定金 2 rows of 7, 合同 6
+    parsed, _message, _plain = engine.parse_query("定金 合同", engine.parse_schema())
+    assert pg_backend.candidate_tsquery(parsed) == "('定金')"
+    ranked, total, _counts = pg_backend.search(parsed, {"public"}, None, None, 10)
+    # The common word, left out of which rows are ranked, still lifts the row that has it.
+    assert [fields["id"] for fields, _score in ranked] == [2, 1] and total == 2
+
+
+def test_postgres_rebuild_leaves_the_statistics_of_the_new_rows(app, fake_source, monkeypatch):
+    from knowledge.search import pg_backend
+
+    if app.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("PostgreSQL backend")
+    monkeypatch.setitem(pg_backend._statistics, "read_at", None)
+    pg_backend.lexeme_frequencies()  # read before the rebuild: kept for 5 minutes unless renewed
+    for n in range(1, 4):
+        fake_source.put(n, title="合同", body="违约" if n == 1 else "担保")
+    assert engine.rebuild() == 3
+    frequency, _rare, rows = pg_backend.lexeme_frequencies()
+    assert rows == 3 and round(frequency["合同"]) == 3
 
 
 def test_postgres_matches_words_looked_for_in_title_and_body_without_weights():
