@@ -650,6 +650,8 @@ _CASE_PAGE_ROSTER = (
 )
 
 
+_CASE_PAGE_OPTIONS = (*_CASE_PAGE_ROSTER, joinedload(Case.category))
+
 # The case's lists the page shows (and its agreement): each is a read of its own the first time
 # it is asked for, and most cases have rows in few of them. One read asks which have rows; the
 # others are set empty without a read.
@@ -685,7 +687,7 @@ def _set_empty_lists_without_reads(case):
 
 @login_required
 def case_detail(case_id):
-    case = _load_case(case_id, (*_CASE_PAGE_ROSTER, joinedload(Case.category)))
+    case = _load_case(case_id, _CASE_PAGE_OPTIONS)
     _set_empty_lists_without_reads(case)
     private = permissions.can_view_private(current_user, case)
     events = [e for e in case.events if private or not e.is_internal]

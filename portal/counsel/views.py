@@ -234,22 +234,22 @@ def suggest_accept():
     return render_template("counsel/group_form.html", form=form)
 
 
+# Everything the group page lists, read up front: firms, counsel (with their law firm) and
+# terms. Built once (building these chains cost more than a page's own rows).
+_GROUP_PAGE_OPTIONS = (
+    joinedload(CounselGroup.chamber),
+    selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
+    selectinload(CounselGroup.lawyer_seats)
+    .joinedload(CounselLawyerSeat.lawyer)
+    .joinedload(User.lawyer_profile)
+    .lazyload(LawyerProfile.specialities),
+    selectinload(CounselGroup.terms),
+)
+
+
 @login_required
 def group(group_id):
-    # Everything the page lists, read up front: firms, counsel (with their law firm) and terms.
-    group = get_or_404(
-        CounselGroup,
-        group_id,
-        options=[
-            joinedload(CounselGroup.chamber),
-            selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
-            selectinload(CounselGroup.lawyer_seats)
-            .joinedload(CounselLawyerSeat.lawyer)
-            .joinedload(User.lawyer_profile)
-            .lazyload(LawyerProfile.specialities),
-            selectinload(CounselGroup.terms),
-        ],
-    )
+    group = get_or_404(CounselGroup, group_id, options=_GROUP_PAGE_OPTIONS)
     require(permissions.can_view_group(current_user, group))
     services = db.session.scalars(
         select(CounselService)
