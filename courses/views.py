@@ -49,6 +49,7 @@ from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.i18n import current_language, moment_formatter
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
@@ -83,13 +84,21 @@ _LIST_COLUMNS = (defer(Lecture.summary), defer(Lecture.notes))
 
 
 def lecture_cards() -> SimpleNamespace:
-    """Links and labels of a page's lecture rows (_lecture_card.html), worked out once a page."""
+    """Links and labels of a page's lecture rows (_lecture_card.html), worked out once a page;
+    the request's language looked up once for the rows' moments, categories and industries (it
+    was looked up three times a row)."""
+    english = current_language() == "en"
     return SimpleNamespace(
         href=href_for("courses.lecture", "lecture_id"),
         register_href=href_for("courses.register", "lecture_id"),
         edit_href=href_for("courses.edit", "lecture_id"),
         phase_labels=translated(PHASE_LABELS),
         status_labels=translated(STATUS_LABELS),
+        moment=moment_formatter("long"),
+        category_name=lambda category: category.name_en if english else category.name_zh,
+        industry_name=lambda code: (
+            INDUSTRIES[code][1 if english else 0] if code in INDUSTRIES else code or ""
+        ),
     )
 
 
@@ -131,7 +140,7 @@ def index():
     )
     upcoming = db.session.scalars(
         select(Lecture)
-        .options(joinedload(Lecture.speaker))
+        .options(joinedload(Lecture.speaker), *_LIST_COLUMNS)
         .where(
             Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=4)
         )
@@ -256,7 +265,8 @@ def lecture(lecture_id):
         options=[
             joinedload(Lecture.speaker)
             .joinedload(User.lawyer_profile)
-            .lazyload(LawyerProfile.specialities)
+            .lazyload(LawyerProfile.specialities),
+            joinedload(Lecture.category),
         ],
     )
     require(permissions.can_view_lecture(current_user, lecture))
@@ -275,6 +285,7 @@ def lecture(lecture_id):
                 Attendance.enterprise_id == current_user.enterprise_id,
             )
         )
+    registration_count, attendance_count, replay_count = operations.lecture_counts(lecture)
     return render_template(
         "courses/lecture.html",
         lecture=lecture,
@@ -286,9 +297,9 @@ def lecture(lecture_id):
         video_direct=video_direct,
         registration=registration,
         my_attendance=my_attendance,
-        registration_count=operations.registration_count(lecture),
-        attendance_count=operations.attendance_count(lecture),
-        replay_count=operations.replay_count(lecture),
+        registration_count=registration_count,
+        attendance_count=attendance_count,
+        replay_count=replay_count,
         checkin_form=CheckinForm(),
         status_form=StatusForm(),
         transitions=operations.allowed_transitions(lecture, current_user),

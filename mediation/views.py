@@ -6,9 +6,10 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
 from mediation.models import (
@@ -19,9 +20,13 @@ from mediation.models import (
     OPEN_STATUSES,
     RULES_KIND_LABELS,
     RUNNING_STATUSES,
+    Agreement,
     AgreementKind,
     Case,
+    CaseEvent,
     CaseMediator,
+    CaseNote,
+    CaseParty,
     CaseStatus,
     Committee,
     CommitteeFoundingStep,
@@ -29,10 +34,13 @@ from mediation.models import (
     DeclineReason,
     Evidence,
     FoundingStep,
+    InvestigationRecord,
+    MediationSession,
     MemberRole,
     MemberStatus,
     Performance,
     RetentionPeriod,
+    ReturnVisit,
     RulesKind,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
@@ -642,9 +650,45 @@ _CASE_PAGE_ROSTER = (
 )
 
 
+_CASE_PAGE_OPTIONS = (*_CASE_PAGE_ROSTER, joinedload(Case.category))
+
+# The case's lists the page shows (and its agreement): each is a read of its own the first time
+# it is asked for, and most cases have rows in few of them. One read asks which have rows; the
+# others are set empty without a read.
+_CASE_PAGE_LISTS = {
+    "events": CaseEvent,
+    "agreement": Agreement,
+    "notes": CaseNote,
+    "sessions": MediationSession,
+    "investigations": InvestigationRecord,
+    "evidence": Evidence,
+    "return_visits": ReturnVisit,
+    "parties": CaseParty,
+    "mediators": CaseMediator,
+}
+_CASE_LISTS_WITH_ROWS = select(
+    *(
+        select(model.id).where(model.case_id == bindparam("case_id")).exists().label(name)
+        for name, model in _CASE_PAGE_LISTS.items()
+    )
+)
+
+
+def _set_empty_lists_without_reads(case):
+    unread = inspect(case).unloaded
+    asked = [name for name in _CASE_PAGE_LISTS if name in unread]
+    if len(asked) < 2:
+        return
+    has_rows = db.session.execute(_CASE_LISTS_WITH_ROWS, {"case_id": case.id}).one()._mapping
+    for name in asked:
+        if not has_rows[name]:
+            set_committed_value(case, name, None if name == "agreement" else [])
+
+
 @login_required
 def case_detail(case_id):
-    case = _load_case(case_id, _CASE_PAGE_ROSTER)
+    case = _load_case(case_id, _CASE_PAGE_OPTIONS)
+    _set_empty_lists_without_reads(case)
     private = permissions.can_view_private(current_user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()

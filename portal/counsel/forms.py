@@ -129,10 +129,12 @@ class AddMemberForm(FlaskForm):
 class AddLawyerForm(FlaskForm):
     lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[DataRequired()], widget=LongSelect())
 
-    def __init__(self, *args, lawyers=None, **kwargs):
-        """`lawyers`: the choices as lawyer_choices() gives them, when the caller has them."""
+    def __init__(self, *args, lawyers=None, written_options=None, **kwargs):
+        """`lawyers`: the choices as lawyer_choices() gives them, when the caller has them;
+        `written_options`: their <option>s as LongSelect.written_options wrote them."""
         super().__init__(*args, **kwargs)
         self.lawyer.choices = lawyer_choices() if lawyers is None else lawyers
+        self.lawyer.written_options = written_options
 
 
 class RenewForm(TermFields):

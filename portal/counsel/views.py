@@ -13,6 +13,7 @@ from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.forms import LongSelect
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.core.rows import href_for, translated
@@ -233,22 +234,22 @@ def suggest_accept():
     return render_template("counsel/group_form.html", form=form)
 
 
+# Everything the group page lists, read up front: firms, counsel (with their law firm) and
+# terms. Built once (building these chains cost more than a page's own rows).
+_GROUP_PAGE_OPTIONS = (
+    joinedload(CounselGroup.chamber),
+    selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
+    selectinload(CounselGroup.lawyer_seats)
+    .joinedload(CounselLawyerSeat.lawyer)
+    .joinedload(User.lawyer_profile)
+    .lazyload(LawyerProfile.specialities),
+    selectinload(CounselGroup.terms),
+)
+
+
 @login_required
 def group(group_id):
-    # Everything the page lists, read up front: firms, counsel (with their law firm) and terms.
-    group = get_or_404(
-        CounselGroup,
-        group_id,
-        options=[
-            joinedload(CounselGroup.chamber),
-            selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
-            selectinload(CounselGroup.lawyer_seats)
-            .joinedload(CounselLawyerSeat.lawyer)
-            .joinedload(User.lawyer_profile)
-            .lazyload(LawyerProfile.specialities),
-            selectinload(CounselGroup.terms),
-        ],
-    )
+    group = get_or_404(CounselGroup, group_id, options=_GROUP_PAGE_OPTIONS)
     require(permissions.can_view_group(current_user, group))
     services = db.session.scalars(
         select(CounselService)
@@ -288,14 +289,18 @@ def group(group_id):
 
 def _shown_lawyer_form(group):
     """The "add a lawyer" form, where the page shows it (staff, an active group). Its ~330
-    choices are kept 30 seconds in the short cache for the page; adding a lawyer checks the
-    choice against the list read afresh (lawyer_add)."""
+    choices, and their <option>s written and escaped once, are kept 30 seconds in the short
+    cache for the page; adding a lawyer checks the choice against the list read afresh
+    (lawyer_add)."""
     if not (permissions.can_manage_groups(current_user) and group.is_active):
         return None
-    lawyers = cache.get_or_set(
-        "counsel:lawyer-choices", 30, lambda: [list(choice) for choice in lawyer_choices()]
-    )
-    return AddLawyerForm(lawyers=lawyers)
+    lawyers = cache.get_or_set("counsel:lawyer-select", 30, _lawyer_select)
+    return AddLawyerForm(lawyers=lawyers["choices"], written_options=lawyers["options"])
+
+
+def _lawyer_select():
+    choices = [list(choice) for choice in lawyer_choices()]
+    return {"choices": choices, "options": LongSelect.written_options(choices)}
 
 
 # What a row of the requests list (_requests.html) shows: not the question and answer texts.

@@ -58,3 +58,35 @@ def test_a_long_select_writes_what_wtforms_select_writes(app):
             plain.lawyer.data = long.lawyer.data = data
             assert str(long.lawyer(class_="form-select")) == str(plain.lawyer(class_="form-select"))
         assert "selected" in str(long.lawyer()) and "&amp; B &#34;&lt;law&gt;" in str(long.lawyer())
+
+
+def test_a_long_select_given_its_options_written_once_writes_the_same(app):
+    from wtforms import SelectField
+    from wtforms.validators import DataRequired
+    from wtforms.widgets import Select
+
+    from portal.core.forms import FlaskForm, LongSelect
+
+    choices = [(1, "丁刚"), (2, 'A & B "<law>"'), (3, "Ω")]
+    written = LongSelect.written_options(choices)
+
+    class Plain(FlaskForm):
+        lawyer = SelectField(
+            "Lawyer", coerce=int, choices=choices, widget=Select(), validators=[DataRequired()]
+        )
+
+    class Long(FlaskForm):
+        lawyer = SelectField(
+            "Lawyer", coerce=int, choices=choices, widget=LongSelect(), validators=[DataRequired()]
+        )
+
+    with app.test_request_context("/"):
+        for data in (None, 2):
+            plain, long = Plain(meta={"csrf": False}), Long(meta={"csrf": False})
+            long.lawyer.written_options = written
+            plain.lawyer.data = long.lawyer.data = data
+            assert str(long.lawyer(class_="form-select")) == str(plain.lawyer(class_="form-select"))
+        # A chosen lawyer is written as chosen: the written options are for a form with none.
+        assert 'selected value="2"' in str(long.lawyer())
+        long.lawyer.data = None
+        assert "selected" not in str(long.lawyer()) and "required" in str(long.lawyer())
