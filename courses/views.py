@@ -50,6 +50,7 @@ from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
 from portal.core.i18n import current_language, moment_formatter
+from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
@@ -225,20 +226,36 @@ def schedule():
 @login_required
 def manage():
     require(permissions.can_manage_lectures(current_user) or current_user.role == Role.lawyer)
-    query = (
-        select(Lecture)
-        .options(joinedload(Lecture.speaker))
-        .order_by(Lecture.starts_dt.desc(), Lecture.id.desc())
+    # Plain rows of what the table prints, not 50 Lecture, User and LectureSeries objects
+    # (building them cost more than the queries), by seek (portal.core.keyset).
+    query = select(
+        Lecture.id,
+        Lecture.title,
+        Lecture.starts_dt,
+        Lecture.status,
+        Lecture.speaker_id,
+        Lecture.guest_speaker,
     )
-    if not permissions.can_manage_lectures(current_user):
+    manager = permissions.can_manage_lectures(current_user)
+    if not manager:
         query = query.where(Lecture.speaker_id == current_user.id)
-    lectures = db.paginate(query.options(*_LIST_COLUMNS), per_page=50, error_out=False)
+    lectures = seek(
+        query.add_columns(
+            User.name.label("speaker_name"), LectureSeries.title.label("series_title")
+        )
+        .outerjoin(User, User.id == Lecture.speaker_id)
+        .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id),
+        (Lecture.starts_dt, Lecture.id),
+        50,
+        count_key=f"lectures-manage:{'all' if manager else current_user.id}",
+        plain=True,
+        counted=query,
+    )
     return render_template(
         "courses/manage.html",
         lectures=lectures,
         cards=lecture_cards(),
-        all_series=_all_series(),
-        now=utcnow(),
+        starts=moment_formatter(),
     )
 
 

@@ -49,6 +49,7 @@ from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
+from portal.core.i18n import day_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -105,11 +106,12 @@ def index():
     known = status if status == "open" or status in CaseStatus.__members__ else ""
     narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
     cases = seek(
-        stmt,
+        _case_rows(stmt),
         (Case.applied_dt, Case.id),
         PER_PAGE,
         count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}:{narrowed}",
-        options=_CASE_ROW_COLUMNS,
+        plain=True,
+        counted=stmt,
     )
     statuses = translated(CASE_STATUS_LABELS)
     for key in CASE_STATUS_LABELS:  # the filter lists them all
@@ -139,7 +141,7 @@ def overdue():
     )
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
-    cases = db.session.scalars(stmt.options(*_CASE_ROW_COLUMNS).order_by(Case.due_dt)).all()
+    cases = db.session.execute(_case_rows(stmt).order_by(Case.due_dt)).all()
     return render_template(
         "mediation/overdue.html",
         cases=cases,
@@ -149,20 +151,19 @@ def overdue():
     )
 
 
-# What a row of the cases table shows (_cases_table.html): not the facts and claims, long texts,
-# nor the whole committee for its name (a statement per committee on the page otherwise).
-_CASE_ROW_COLUMNS = (
-    load_only(
+def _case_rows(stmt):
+    """What a row of the cases table shows (_cases_table.html), as plain rows of a select of
+    cases: not the facts and claims, long texts, nor Case and Committee objects (building a
+    page's 60 of them cost more than the query)."""
+    return stmt.with_only_columns(
         Case.id,
         Case.title,
         Case.dossier_number,
-        Case.committee_id,
         Case.status,
         Case.applied_dt,
         Case.due_dt,
-    ),
-    joinedload(Case.committee).load_only(Committee.name),
-)
+        Committee.name.label("committee_name"),
+    ).outerjoin(Committee, Committee.id == Case.committee_id)
 
 
 def _cases_table_args(status_labels) -> SimpleNamespace:
@@ -170,6 +171,7 @@ def _cases_table_args(status_labels) -> SimpleNamespace:
         case_href=href_for("mediation.case_detail", "case_id"),
         status_labels=status_labels,
         running_statuses=RUNNING_STATUSES,
+        day=day_formatter(),
     )
 
 
@@ -295,11 +297,14 @@ def committee_detail(committee_id):
         "mediation/committee.html",
         committee=committee,
         founding=[(step, FOUNDING_STEP_LABELS[step], steps.get(step)) for step in FoundingStep],
-        founding_form=forms.FoundingStepForm(),
         members=members,
         cases_handled=operations.cases_handled_by([m.id for m in members]),
-        role_labels=MEMBER_ROLE_LABELS,
-        status_labels=MEMBER_STATUS_LABELS,
+        # Per page, not per mediator: labels translated once, links from one url_for each.
+        role_labels=translated(MEMBER_ROLE_LABELS),
+        status_labels=translated(MEMBER_STATUS_LABELS),
+        member_edit_href=href_for("mediation.member_edit", "member_id") if can_manage else None,
+        member_remove_href=href_for("mediation.member_remove", "member_id") if can_manage else None,
+        day=day_formatter(),
         rules_kinds=RULES_KIND_LABELS,
         can_manage=can_manage,
         can_enter=permissions.can_enter_case(current_user, committee),

@@ -394,12 +394,7 @@ class AppealReferral(db.Model):
 
     def is_overdue_on(self, today) -> bool:
         """`today`: Beijing's date (a list asks the clock once, not once a row)."""
-        return (
-            self.is_open
-            and self.status != AppealStatus.satisfied
-            and self.stage_due_date is not None
-            and self.stage_due_date < today
-        )
+        return overdue_on(self.status, self.stage_due_date, today)
 
     @property
     def latest_evaluation(self) -> "AppealEvaluation | None":
@@ -579,3 +574,15 @@ class RegisterReceipt(db.Model):
     received_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("delivery_id", name="uq_appeal_register_receipts_delivery"),)
+
+
+def overdue_on(status, stage_due_date, today) -> bool:
+    """Whether an item in `status` whose stage is due on `stage_due_date` is overdue on `today`
+    (Beijing's date): open, not yet satisfied, and past its stage's due date. For the list's
+    plain rows as for an item."""
+    return (
+        status not in FINISHED
+        and status != AppealStatus.satisfied
+        and stage_due_date is not None
+        and stage_due_date < today
+    )

@@ -8,7 +8,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import Enterprise, Role
 from portal.appeals import operations, permissions, plans, reports
@@ -41,10 +40,12 @@ from portal.appeals.models import (
     Channel,
     PlanMilestone,
     Route,
+    overdue_on,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.i18n import day_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -95,8 +96,19 @@ def visible_items(user, stmt):
 
 @login_required
 def index():
-    stmt = select(AppealReferral).options(
-        joinedload(AppealReferral.enterprise).load_only(Enterprise.name)
+    # Plain rows of what the table prints (not the items' details, contact or handling texts,
+    # nor AppealReferral, Enterprise and AppealOrganisation objects: building them cost more
+    # than the query).
+    stmt = select(
+        AppealReferral.id,
+        AppealReferral.created_dt,
+        AppealReferral.channel,
+        AppealReferral.firm_name,
+        AppealReferral.summary,
+        AppealReferral.category,
+        AppealReferral.tier,
+        AppealReferral.status,
+        AppealReferral.stage_due_date,
     )
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     if filters["status"] == "open":
@@ -122,12 +134,20 @@ def index():
         filters["route"] if filters["route"] in Route.__members__ else "",
         *(f"{k}={v}" for k, v in sorted(list_filter.args().items())),
     ]
+    visible = visible_items(current_user, stmt)
     referrals = seek(
-        visible_items(current_user, stmt),
+        visible.add_columns(
+            Enterprise.id.label("firm_id"),
+            Enterprise.name.label("enterprise_name"),
+            AppealOrganisation.name.label("department"),
+        )
+        .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
+        .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id),
         (AppealReferral.created_dt, AppealReferral.id),
         30,
         count_key=f"appeals:{current_user.id}:{':'.join(known)}",
-        options=_REFERRAL_ROW_COLUMNS,
+        plain=True,
+        counted=visible,
     )
     return render_template(
         "appeals/index.html",
@@ -135,6 +155,8 @@ def index():
         referrals=referrals,
         referral_href=href_for("appeals.referral", "referral_id"),
         today=clock.today(),
+        overdue_on=overdue_on,
+        day=day_formatter(),
         filters={k: v for k, v in filters.items() if v},
         status=filters["status"],
         statuses=list(AppealStatus),
@@ -146,26 +168,6 @@ def index():
         staff=is_staff(current_user),
         permissions=permissions,
     )
-
-
-# What a row of the list shows (not the item's details, contact or handling texts); the
-# department's name read with it.
-_REFERRAL_ROW_COLUMNS = (
-    load_only(
-        AppealReferral.id,
-        AppealReferral.created_dt,
-        AppealReferral.channel,
-        AppealReferral.enterprise_id,
-        AppealReferral.firm_name,
-        AppealReferral.summary,
-        AppealReferral.category,
-        AppealReferral.tier,
-        AppealReferral.organisation_id,
-        AppealReferral.status,
-        AppealReferral.stage_due_date,
-    ),
-    joinedload(AppealReferral.organisation).load_only(AppealOrganisation.name),
-)
 
 
 @login_required

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User, Verification
 from portal.checkups import operations as ops
@@ -45,6 +45,7 @@ from portal.checkups.models import (
 )
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.i18n import moment_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of, links_of_each
 from portal.core.permissions import require
@@ -99,7 +100,9 @@ def _visible(stmt):
 @login_required
 def index():
     require(perms.can_use_checkups(current_user))
-    stmt = select(Checkup)
+    # Plain rows of what the table prints, not Checkup, Enterprise, CheckupLawyer and User
+    # objects: building some 95 of them a page cost more than its queries.
+    stmt = select(Checkup.id, Checkup.start_dt, Checkup.mode, Checkup.status)
     status = request.args.get("status", "")
     if status == "examined":  # held: the statistics page's "check-ups held"
         from portal.checkups.stats import EXAMINED
@@ -117,13 +120,17 @@ def index():
     narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
     known = status if status == "examined" or status in Status.__members__ else ""
     # Keyset pages (10,000 check-ups at scale: page 300 by OFFSET read 9,000 rows first).
+    visible = _visible(stmt)
     checkups = seek(
-        _visible(stmt),
+        visible.add_columns(Enterprise.name.label("firm_name")).outerjoin(
+            Enterprise, Enterprise.id == Checkup.enterprise_id
+        ),
         (Checkup.start_dt, Checkup.id),
         PER_PAGE,
         descending=not upcoming,
         count_key=f"checkups:{current_user.id}:{known}:{upcoming:d}:{narrowed}",
-        options=_CHECKUP_ROW_COLUMNS,
+        plain=True,
+        counted=visible,
     )
     statuses = translated(STATUS_LABELS)
     for key in STATUS_LABELS:  # the filter lists them all
@@ -133,6 +140,8 @@ def index():
         list_filter=list_filter,
         checkups=checkups,
         checkup_href=href_for("checkups.view", "checkup_id"),
+        lawyers=_lawyer_names([row.id for row in checkups.items]),
+        start=moment_formatter(),
         statuses=statuses,
         modes=translated(MODE_LABELS),
         status=status,
@@ -143,12 +152,20 @@ def index():
 
 PER_PAGE = 30
 
-# What a row of the list shows: when, the firm's name, the lawyers' names, how, the status.
-_CHECKUP_ROW_COLUMNS = (
-    load_only(Checkup.id, Checkup.enterprise_id, Checkup.status, Checkup.mode, Checkup.start_dt),
-    joinedload(Checkup.enterprise).load_only(Enterprise.name),
-    selectinload(Checkup.assignments).joinedload(CheckupLawyer.lawyer).load_only(User.name),
-)
+
+def _lawyer_names(checkup_ids) -> dict[int, str]:
+    """Each check-up's lawyers' names in their order, joined for its row: one statement."""
+    names: dict[int, list[str]] = {}
+    if checkup_ids:
+        rows = db.session.execute(
+            select(CheckupLawyer.checkup_id, User.name)
+            .join(User, User.id == CheckupLawyer.lawyer_id)
+            .where(CheckupLawyer.checkup_id.in_(checkup_ids))
+            .order_by(CheckupLawyer.checkup_id, CheckupLawyer.position)
+        )
+        for checkup_id, name in rows:
+            names.setdefault(checkup_id, []).append(name)
+    return {checkup_id: "、".join(each) for checkup_id, each in names.items()}
 
 
 def _parse_when(day: date, start: time, end: time):
@@ -273,11 +290,12 @@ def view(checkup_id):
     finding_links = {}
     if see_report:
         finding_links = links_of_each(checkup.findings)  # one read for every finding's links
-        for finding in checkup.findings:
-            if perms.can_follow_up(current_user, checkup):
+        if perms.can_follow_up(current_user, checkup):
+            for finding in checkup.findings:
                 follow_targets[finding.id] = ops.escalation_targets(
                     current_app, current_user, finding
                 )
+    can_edit = perms.can_edit_findings(current_user, checkup)
     chart = (
         risk_profile_svg(
             profile_rows(checkup.areas, checkup.findings), _("Risk profile by area and level")
@@ -296,11 +314,12 @@ def view(checkup_id):
         links=links_of(checkup),
         finding_links=finding_links,
         follow_targets=follow_targets,
-        missing=ops.missing_areas(checkup) if see_report else [],
-        can_edit=perms.can_edit_findings(current_user, checkup),
+        missing=ops.missing_areas(checkup, states) if see_report else [],
+        can_edit=can_edit,
         can_sign=perms.can_sign(current_user, checkup),
         can_manage=perms.can_manage_checkups(current_user),
-        summary_form=SummaryForm(summary=checkup.summary),
+        # Built only where the page shows it (a form is a fraction of a millisecond).
+        summary_form=SummaryForm(summary=checkup.summary) if see_report and can_edit else None,
         Status=Status,
         rescheduable=checkup.status in ops.RESCHEDULABLE,
     )

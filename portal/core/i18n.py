@@ -306,6 +306,15 @@ def format_day(day, fmt="medium") -> str:
     return _written(day, pattern, language)
 
 
+def day_formatter(fmt="medium"):
+    """format_day for the many rows of one page: the language and pattern looked up once."""
+    if fmt not in ("medium", "long"):
+        raise ValueError(f"no day format {fmt!r} for rows: medium or long")
+    language = current_language()
+    pattern = DAY_PATTERNS[language][fmt]
+    return lambda day: _written(day, pattern, language) if day else ""
+
+
 def format_month(day) -> str:
     """The month a date falls in: 2026年11月, Nov 2026."""
     if not day:

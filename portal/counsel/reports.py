@@ -19,7 +19,6 @@ from portal.counsel.models import (
     CounselService,
     GroupStatus,
     ServiceStatus,
-    group_list_options,
 )
 
 QUIET_DAYS = 90
@@ -165,10 +164,11 @@ def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]
 
 
 def groups_ending(days: int = 30, today: date | None = None):
+    """The active groups ending by then, as rows of id, name and end_date (what their
+    reminders show: not the groups' firms and counsel)."""
     until = (today or clock.today()) + timedelta(days=days)
-    return db.session.scalars(
-        select(CounselGroup)
-        .options(*group_list_options())
+    return db.session.execute(
+        select(CounselGroup.id, CounselGroup.name, CounselGroup.end_date)
         .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
         .order_by(CounselGroup.end_date)
     ).all()

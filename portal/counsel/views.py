@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.forms import LongSelect
+from portal.core.i18n import day_formatter
+from portal.core.keyset import seek
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.core.rows import href_for, translated
@@ -61,10 +63,14 @@ def _refuse(form_field, error):
 def index():
     if is_staff(current_user):
         status = request.args.get("status", "active")
-        stmt = (
-            select(CounselGroup)
-            .options(joinedload(CounselGroup.chamber), defer(CounselGroup.note))
-            .order_by(CounselGroup.end_date, CounselGroup.id)
+        # Plain rows of what the table prints (not CounselGroup and Chamber objects), by seek
+        # (portal.core.keyset), the total kept briefly like the other long lists'.
+        stmt = select(
+            CounselGroup.id,
+            CounselGroup.name,
+            CounselGroup.status,
+            CounselGroup.start_date,
+            CounselGroup.end_date,
         )
         if status in ("active", "ended"):
             stmt = stmt.where(CounselGroup.status == GroupStatus(status))
@@ -72,7 +78,18 @@ def index():
         list_filter = listfilter.ListFilter(chamber=listfilter.from_request().chamber)
         if list_filter.chamber_id is not None:
             stmt = stmt.where(CounselGroup.chamber_id == list_filter.chamber_id)
-        groups = db.paginate(stmt, per_page=30, error_out=False)
+        known = status if status in ("active", "ended") else ""
+        groups = seek(
+            stmt.add_columns(Chamber.name.label("chamber_name")).outerjoin(
+                Chamber, Chamber.id == CounselGroup.chamber_id
+            ),
+            (CounselGroup.end_date, CounselGroup.id),
+            30,
+            descending=False,
+            count_key=f"counsel-groups:{known}:{list_filter.chamber_id}",
+            plain=True,
+            counted=stmt,
+        )
         return render_template(
             "counsel/staff_index.html",
             list_filter=list_filter,
@@ -80,6 +97,7 @@ def index():
             group_rows=_group_rows([g.id for g in groups.items]),
             group_href=href_for("counsel.group", "group_id"),
             group_statuses=translated(GROUP_STATUS_LABELS),
+            day=day_formatter(),
             status=status,
             coverage=reports.coverage(),
             ending=reports.groups_ending(),

@@ -10,6 +10,7 @@ from portal.core.i18n import (
     DAY_PATTERNS,
     MOMENT_PATTERNS,
     MONTH_PATTERNS,
+    day_formatter,
     format_day,
     format_moment,
     format_month,
@@ -24,6 +25,7 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
     with app.test_request_context("/", headers={"Accept-Language": header}):
         # The formatter of a page's rows (the language looked up once) writes the same.
         formatters = {fmt: moment_formatter(fmt) for fmt in MOMENT_PATTERNS[language]}
+        day_formatters = {fmt: day_formatter(fmt) for fmt in DAY_PATTERNS[language]}
         for hours in range(0, 24 * 400, 37):
             moment = start + timedelta(hours=hours, minutes=hours % 60)
             for fmt, pattern in MOMENT_PATTERNS[language].items():
@@ -33,11 +35,14 @@ def test_moments_read_as_babel_writes_them_through_the_year(app, language):
             for fmt, pattern in DAY_PATTERNS[language].items():
                 assert format_day(day, fmt) == format_date(day, pattern)
                 assert format_day(moment, fmt) == format_date(moment, pattern)  # its local day
+                assert day_formatters[fmt](day) == format_day(day, fmt)
+                assert day_formatters[fmt](moment) == format_day(moment, fmt)
             assert format_day(day, "short") == format_date(day, "short")
             assert format_month(day) == format_date(day, MONTH_PATTERNS[language])
         aware = datetime(2027, 1, 1, 2, 5, tzinfo=UTC)
         assert format_moment(aware) == format_datetime(aware, MOMENT_PATTERNS[language]["medium"])
         assert format_moment(None) == "" and formatters["medium"](None) == ""
+        assert day_formatters["medium"](None) == ""
 
 
 @pytest.mark.parametrize(
