@@ -219,6 +219,7 @@ def _render_question(question, cited=None, **forms):
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
+        "lawyer_firm": _law_firm_of(question.lawyer_id),
         "is_firm": is_firm_member(user, question),
         "is_lawyer": is_answering_lawyer(user, question),
         "decisions": [],
@@ -265,6 +266,19 @@ def _render_question(question, cited=None, **forms):
         context["reassign_form"] = form
         context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
+
+
+@functools.cache
+def _law_firm_statement():
+    return select(LawyerProfile.law_firm).where(LawyerProfile.user_id == bindparam("lawyer_id"))
+
+
+def _law_firm_of(lawyer_id: int | None) -> str | None:
+    """The question's lawyer's law firm, the one field of the profile the page shows: read
+    alone (loading the profile object also read its specialities, a second statement)."""
+    if lawyer_id is None:
+        return None
+    return db.session.scalar(_law_firm_statement(), {"lawyer_id": lawyer_id})
 
 
 def _specialities(lawyer) -> str:
