@@ -21,7 +21,7 @@ from portal.accounts.models import Enterprise, LawyerConflict, lawyer_specialiti
 from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
 from portal.core.models import LegalCategory
-from portal.core.reference import industry_name, industry_names
+from portal.core.reference import INDUSTRIES, industry_name
 from portal.core.rowlinks import row_url
 from portal.core.shell import fragment
 
@@ -172,7 +172,12 @@ def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     conflicts = dict(db.session.execute(conflicts_stmt, {"ids": ids}).all())
     load = dict(db.session.execute(load_stmt, {"ids": ids}).all())
     action = row_url("knowledge.staff_lawyer_capacity", "user_id")
-    industries = _Labels(industry_names)
+    # Each lawyer's industries differ (~320 combinations of 7 codes): the codes' names are
+    # looked up once a page, in the page's language (as portal.core.reference.industry_names).
+    names = {code: pair[1] if english else pair[0] for code, pair in INDUSTRIES.items()}
+    industries = _Labels(
+        lambda codes: "、".join(name for name in (names.get(c, c) for c in codes) if name)
+    )
     return [
         RosterRow(
             lawyer_id=lawyer.id,

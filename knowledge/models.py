@@ -147,8 +147,9 @@ class Question(db.Model):
         Index("ix_questions_status_deadline", "status", "deadline_dt"),
         Index("ix_questions_lawyer_status", "lawyer_id", "status", "deadline_dt"),
         Index("ix_questions_submitted", "submitted_dt"),
-        # The weekly load of the lawyer roster and routing (knowledge.routing.taken_this_week).
-        Index("ix_questions_taken", "claimed_dt", "assigned_dt"),
+        # The weekly load of the lawyer roster and routing (knowledge.routing.taken_this_week),
+        # answered from the index alone (it holds the lawyer too).
+        Index("ix_questions_taken", "claimed_dt", "assigned_dt", "lawyer_id"),
         # Answered questions proposed for the knowledge base, latest answer first; partial, so
         # that the planner never takes it for the unanswered (first_answer_dt IS NULL) lists.
         Index(

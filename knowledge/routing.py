@@ -87,9 +87,12 @@ class Candidate:
         }
 
 
-def consider(question: Question, exclude=(), now=None, lawyers=None) -> list[Candidate]:
+def consider(
+    question: Question, exclude=(), now=None, lawyers=None, explain=True
+) -> list[Candidate]:
     """Every verified lawyer with the reasons they match or not; best matches first.
-    `lawyers`: the verified lawyers, when the caller has loaded them already."""
+    `lawyers`: the verified lawyers, when the caller has loaded them already; `explain=False`
+    leaves the reasons out (only `ok` and the order are wanted)."""
     if lawyers is not None:
         lawyers = sorted(
             (
@@ -101,7 +104,7 @@ def consider(question: Question, exclude=(), now=None, lawyers=None) -> list[Can
         )
     else:
         lawyers = _active_verified_lawyers()
-    return _consider(question, lawyers, exclude, now)
+    return _consider(question, lawyers, exclude, now, explain)
 
 
 def _active_verified_lawyers():
@@ -119,7 +122,9 @@ def _active_verified_lawyers():
     ).all()
 
 
-def _consider(question, lawyers, exclude, now) -> list[Candidate]:
+def _consider(question, lawyers, exclude, now, explain=True) -> list[Candidate]:
+    """`explain`: each candidate's reasons in words (a routing decision records them); the
+    question page only asks who matches, and translating ~1,300 reasons cost more than the rest."""
     ids = [lawyer.id for lawyer in lawyers]
     taken = taken_this_week(ids, now)
     load = open_load(ids)
@@ -131,28 +136,34 @@ def _consider(question, lawyers, exclude, now) -> list[Candidate]:
         ok = True
         if lawyer.id in excluded:
             ok = False
-            reasons.append(str(_l("released this question")))
+            reasons.append(_l("released this question"))
         if profile.has_conflict_with(question.enterprise_id):
             ok = False
-            reasons.append(str(_l("declared a conflict with this firm")))
+            reasons.append(_l("declared a conflict with this firm"))
         if question.industry in profile.industries:
-            reasons.append(str(_l("serves industry %(code)s", code=question.industry)))
+            reasons.append(_l("serves industry %(code)s", code=question.industry))
         else:
             ok = False
-            reasons.append(str(_l("does not serve industry %(code)s", code=question.industry)))
+            reasons.append(_l("does not serve industry %(code)s", code=question.industry))
         if any(c.id == question.category_id for c in profile.specialities):
-            reasons.append(str(_l("specialises in this category")))
+            reasons.append(_l("specialises in this category"))
         else:
             ok = False
-            reasons.append(str(_l("does not take this category")))
+            reasons.append(_l("does not take this category"))
         remaining = profile.weekly_capacity - taken.get(lawyer.id, 0)
         if remaining > 0:
-            reasons.append(str(_l("%(n)s of weekly capacity left", n=remaining)))
+            reasons.append(_l("%(n)s of weekly capacity left", n=remaining))
         else:
             ok = False
-            reasons.append(str(_l("weekly capacity used up")))
+            reasons.append(_l("weekly capacity used up"))
         result.append(
-            Candidate(lawyer, ok, reasons, remaining=remaining, load=load.get(lawyer.id, 0))
+            Candidate(
+                lawyer,
+                ok,
+                [str(reason) for reason in reasons] if explain else [],
+                remaining=remaining,
+                load=load.get(lawyer.id, 0),
+            )
         )
     # Best match: most capacity left, then fewest open questions, then longest-standing account.
     result.sort(key=lambda c: (not c.ok, -c.remaining, c.load, c.lawyer.id))
@@ -160,4 +171,4 @@ def _consider(question, lawyers, exclude, now) -> list[Candidate]:
 
 
 def matching_lawyers(question, exclude=(), now=None, lawyers=None) -> list[User]:
-    return [c.lawyer for c in consider(question, exclude, now, lawyers) if c.ok]
+    return [c.lawyer for c in consider(question, exclude, now, lawyers, explain=False) if c.ok]

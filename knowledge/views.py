@@ -219,6 +219,7 @@ def _render_question(question, cited=None, **forms):
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
+        "lawyer_firm": _law_firm_of(question.lawyer_id),
         "is_firm": is_firm_member(user, question),
         "is_lawyer": is_answering_lawyer(user, question),
         "decisions": [],
@@ -253,11 +254,13 @@ def _render_question(question, cited=None, **forms):
         if question.status in REASSIGNABLE:
             lawyers = _verified_lawyers()  # loaded once for the matching and the choices
             matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
+            category_names = {}  # each category named once a page, not once per lawyer
             # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
             form.lawyer.choices = [
                 (
                     u.id,
-                    f"{u.name} · {_specialities(u)}" + (" ✓" if u.id in matching else ""),
+                    f"{u.name} · {_specialities(u, category_names)}"
+                    + (" ✓" if u.id in matching else ""),
                 )
                 for u in sorted(lawyers, key=lambda u: u.id not in matching)
                 if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
@@ -267,9 +270,26 @@ def _render_question(question, cited=None, **forms):
     return render_template("knowledge/question.html", **context)
 
 
-def _specialities(lawyer) -> str:
-    """What a lawyer takes, in words ("合同纠纷、劳动用工"), for the reassignment choice."""
-    return "、".join(str(category) for category in lawyer.lawyer_profile.specialities)
+@functools.cache
+def _law_firm_statement():
+    return select(LawyerProfile.law_firm).where(LawyerProfile.user_id == bindparam("lawyer_id"))
+
+
+def _law_firm_of(lawyer_id: int | None) -> str | None:
+    """The question's lawyer's law firm, the one field of the profile the page shows: read
+    alone (loading the profile object also read its specialities, a second statement)."""
+    if lawyer_id is None:
+        return None
+    return db.session.scalar(_law_firm_statement(), {"lawyer_id": lawyer_id})
+
+
+def _specialities(lawyer, names: dict) -> str:
+    """What a lawyer takes, in words ("合同纠纷、劳动用工"), for the reassignment choice;
+    `names`: the page's category names by id, filled as categories come up."""
+    return "、".join(
+        names.get(category.id) or names.setdefault(category.id, category.name)
+        for category in lawyer.lawyer_profile.specialities
+    )
 
 
 # What the question page shows of the question's firm and people, read with the question in one

@@ -7,13 +7,14 @@ script is needed. A citation that names no known article stays plain text, marke
 
 import re
 
-from flask import g, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 
 from knowledge.laws.models import OFFICIAL_PREFIX, Law, LawArticle
 from knowledge.laws.numerals import NUMERAL_CHARS, parse_article_number
+from portal.core import cache
 from portal.core.db import db
 
 CITATION = re.compile(
@@ -53,19 +54,24 @@ ALIASES = {
 }
 
 
+LAW_NAMES_KEY = "laws:names"
+
+
 def _law_ids_by_name() -> dict[str, int]:
-    """Every name a law is cited by -> its id (cached for the request)."""
-    cached = g.get("_law_names")
-    if cached is None:
-        cached = {}
-        for law_id, title in db.session.execute(select(Law.id, Law.title)):
-            cached[title] = law_id
-            cached.setdefault(title.removeprefix(OFFICIAL_PREFIX), law_id)
-        for alias, title in ALIASES.items():
-            if title in cached:
-                cached.setdefault(alias, cached[title])
-        g._law_names = cached
-    return cached
+    """Every name a law is cited by -> its id: kept 30 s in the short cache (every answer and
+    question page with a 《 reads it; laws change only by import, which drops it)."""
+    return cache.get_or_set(LAW_NAMES_KEY, 30, _read_law_ids_by_name)
+
+
+def _read_law_ids_by_name() -> dict[str, int]:
+    names = {}
+    for law_id, title in db.session.execute(select(Law.id, Law.title)):
+        names[title] = law_id
+        names.setdefault(title.removeprefix(OFFICIAL_PREFIX), law_id)
+    for alias, title in ALIASES.items():
+        if title in names:
+            names.setdefault(alias, names[title])
+    return names
 
 
 def find_law_id(name: str) -> int | None:

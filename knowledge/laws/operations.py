@@ -6,10 +6,12 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 
+from knowledge.laws.citations import LAW_NAMES_KEY
 from knowledge.laws.models import Law, LawArticle
 from knowledge.laws.numerals import article_label
 from knowledge.search.outbox import enqueue
 from portal.audit.operations import log
+from portal.core import cache
 from portal.core.db import db
 
 LAW_KINDS = ("law", "administrative_regulation", "judicial_interpretation")
@@ -117,6 +119,7 @@ def import_laws(lines, by=None, enqueue_changes: bool = True) -> ImportReport:
             db.session.add(law)
             laws[law.title] = law
             report.laws_created += 1
+            cache.invalidate(LAW_NAMES_KEY)  # citations find the new law at once
         law.kind = record["kind"]
         if record["effective"] is not None:
             law.effective = record["effective"]

@@ -192,10 +192,12 @@ class StepForm(FlaskForm):
     )
     files = MultipleFileField(_l("Attachments"))
 
-    def __init__(self, allowed, *args, **kwargs):
+    def __init__(self, allowed, *args, with_departments=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.to.choices = [(s.value, STATUS_LABELS[s]) for s in allowed]
-        self.organisation.choices = organisation_choices()
+        # The item page shows the department select only when distributing is a next step: it
+        # builds the form without reading the departments otherwise.
+        self.organisation.choices = organisation_choices() if with_departments else []
 
 
 class ProgressForm(FlaskForm):

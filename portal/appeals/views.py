@@ -259,27 +259,53 @@ def _load(referral_id):
 def _detail(referral, code=200, **forms):
     staff = is_staff(current_user)
     targets = allowed_targets(referral, current_user)
-    if "triage_form" not in forms:
+    status = referral.status
+    # Each form (and what it reads: duplicates, departments, enterprises) is built only where
+    # the page shows it (the same conditions as appeals/referral.html's sections); a form sent
+    # back with its errors is shown as given.
+    triaging = staff and status == AppealStatus.referred
+    duplicates = operations.duplicates_of(referral) if triaging else []
+    if triaging and "triage_form" not in forms:
         forms["triage_form"] = TriageForm(
             formdata=None, needs_enterprise=referral.enterprise is None
         )
         forms["triage_form"].category.data = referral.category.value
-    if "register_form" not in forms:
+    if duplicates and "merge_form" not in forms:
+        forms["merge_form"] = MergeForm(formdata=None)
+    if "merge_form" in forms:
+        forms["merge_form"].into.choices = [(d.id, f"#{d.id} {d.summary}") for d in duplicates]
+    if targets and "step_form" not in forms:
+        forms["step_form"] = StepForm(
+            targets, formdata=None, with_departments=AppealStatus.distributed in targets
+        )
+    if (
+        "progress_form" not in forms
+        and referral.is_open
+        and status not in (AppealStatus.referred, AppealStatus.satisfied)
+        and permissions.can_record_progress(current_user, referral)
+    ):
+        forms["progress_form"] = ProgressForm(formdata=None)
+    if (
+        "evaluation_form" not in forms
+        and status == AppealStatus.revisited
+        and permissions.can_evaluate(current_user, referral)
+    ):
+        forms["evaluation_form"] = EvaluationForm(formdata=None, staff=staff)
+    if (
+        "close_form" not in forms
+        and status == AppealStatus.satisfied
+        and permissions.can_close(current_user, referral)
+    ):
+        forms["close_form"] = CloseForm(formdata=None)
+    if "register_form" not in forms and permissions.can_record_register_update(
+        current_user, referral
+    ):
         forms["register_form"] = RegisterFields(formdata=None, obj=referral)
         forms["register_form"].category.data = referral.category.value
-    merge_form = forms.pop("merge_form", None) or MergeForm(formdata=None)
-    duplicates = operations.duplicates_of(referral) if staff and referral.is_open else []
-    merge_form.into.choices = [(d.id, f"#{d.id} {d.summary}") for d in duplicates]
     return (
         render_template(
             "appeals/referral.html",
             referral=referral,
-            step_form=forms.pop("step_form", None) or StepForm(targets, formdata=None),
-            progress_form=forms.pop("progress_form", None) or ProgressForm(formdata=None),
-            evaluation_form=forms.pop("evaluation_form", None)
-            or EvaluationForm(formdata=None, staff=staff),
-            close_form=forms.pop("close_form", None) or CloseForm(formdata=None),
-            merge_form=merge_form,
             duplicates=duplicates,
             targets=targets,
             links=links_of(referral),
