@@ -1,7 +1,7 @@
 """The question's state machine: one table of allowed transitions and the one function that moves it."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge.models import Question, QuestionEvent
@@ -142,7 +142,11 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
         raise TransitionError(_l("You may not do this with this question."))
     now = at or clock.now_utc()
 
-    db.session.flush()
+    if inspect(question).pending:
+        db.session.flush()  # the conditional UPDATE needs the row
+    # The question's own unsaved changes (a deadline, a routing mode) ride on the conditional
+    # UPDATE rather than an UPDATE of their own; other pending rows follow at the next flush.
+    changed = _changed_columns(question)
     condition = [Question.id == question.id, Question.status == source]
     claiming = to == S.claimed and source in (S.pool, S.assigned)
     if claiming:
@@ -151,13 +155,15 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
     result = db.session.execute(
         update(Question)
         .where(*condition)
-        .values(status=to, updated_dt=now)
-        .execution_options(synchronize_session=False)
+        .values(**changed, status=to, updated_dt=now)
+        .execution_options(synchronize_session=False, autoflush=False)
     )
     if result.rowcount != 1:
         if claiming:
             raise TransitionError(_l("This question has already been claimed by another lawyer."))
         raise TransitionError(_l("Someone else changed this question just now; please reload."))
+    for key, value in changed.items():
+        set_committed_value(question, key, value)
     set_committed_value(question, "status", to)
 
     _stamp(question, source, to, by, lawyer, now)
@@ -181,6 +187,19 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
     _notify(question, source, to, by)
     _enqueue(question)
     return question
+
+
+def _changed_columns(question) -> dict:
+    """The question's plain columns changed since they were loaded (not its relationships)."""
+    state = inspect(question)
+    changed = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in ("status", "updated_dt"):
+            continue
+        added = state.attrs[attr.key].history.added
+        if added:
+            changed[attr.key] = added[0]
+    return changed
 
 
 def _stamp(question, source, to, by, lawyer, now):

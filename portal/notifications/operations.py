@@ -6,7 +6,6 @@ from email.message import EmailMessage
 from functools import lru_cache
 
 from babel import Locale
-
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
