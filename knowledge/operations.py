@@ -131,9 +131,11 @@ def save_draft(
 def submit(question, by):
     """Send a draft: start the clock and route it."""
     rule = rule_for(question.category_id)
+    now = clock.now_utc()
     question.deadline_days = rule.deadline_days
-    transition(question, S.submitted, by)
-    question.deadline_dt = deadline_for(question.submitted_dt, rule.deadline_days)
+    # Known before the status changes, so the transition's UPDATE writes them too.
+    question.deadline_dt = deadline_for(now, rule.deadline_days)
+    transition(question, S.submitted, by, at=now)
     return route(question, by=None, rule=rule)
 
 
@@ -221,9 +223,10 @@ def route(question, by=None, exclude=(), now=None, rule=None) -> RoutingDecision
         created_dt=clock.now_utc(),
     )
     db.session.add(decision)
-    for offer in list(question.offers):
-        question.offers.remove(offer)
-    db.session.flush()
+    if question.offers:
+        for offer in list(question.offers):
+            question.offers.remove(offer)
+        db.session.flush()  # the old offers go before the new ones are written
     if not matches:
         if question.status != S.submitted and question.status != S.pool:
             transition(question, S.pool, by, note=summary)

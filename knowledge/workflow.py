@@ -1,7 +1,7 @@
 """The question's state machine: one table of allowed transitions and the one function that moves it."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge.models import Question, QuestionEvent
@@ -142,7 +142,15 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
         raise TransitionError(_l("You may not do this with this question."))
     now = at or clock.now_utc()
 
-    db.session.flush()
+    if inspect(question).pending:
+        db.session.flush()  # the conditional UPDATE needs the row
+    stamped, new_lawyer = _stamp(question, source, to, by, lawyer, now)
+    # The question's own unsaved changes (a deadline, a routing mode) and the change's stamps ride
+    # on the conditional UPDATE rather than UPDATEs of their own; other rows follow at the next
+    # flush.
+    changed = {**_changed_columns(question), **stamped}
+    if new_lawyer is not _UNCHANGED:
+        changed["lawyer_id"] = new_lawyer.id if new_lawyer is not None else None
     condition = [Question.id == question.id, Question.status == source]
     claiming = to == S.claimed and source in (S.pool, S.assigned)
     if claiming:
@@ -151,16 +159,19 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
     result = db.session.execute(
         update(Question)
         .where(*condition)
-        .values(status=to, updated_dt=now)
-        .execution_options(synchronize_session=False)
+        .values(**changed, status=to, updated_dt=now)
+        .execution_options(synchronize_session=False, autoflush=False)
     )
     if result.rowcount != 1:
         if claiming:
             raise TransitionError(_l("This question has already been claimed by another lawyer."))
         raise TransitionError(_l("Someone else changed this question just now; please reload."))
+    for key, value in changed.items():
+        set_committed_value(question, key, value)
+    if new_lawyer is not _UNCHANGED:
+        set_committed_value(question, "lawyer", new_lawyer)
     set_committed_value(question, "status", to)
 
-    _stamp(question, source, to, by, lawyer, now)
     db.session.add(
         QuestionEvent(
             question=question,
@@ -183,41 +194,64 @@ def transition(question: Question, to: S, by, *, note: str = "", lawyer=None, at
     return question
 
 
+def _changed_columns(question) -> dict:
+    """The question's plain columns changed since they were loaded (not its relationships)."""
+    state = inspect(question)
+    changed = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in ("status", "updated_dt"):
+            continue
+        added = state.attrs[attr.key].history.added
+        if added:
+            changed[attr.key] = added[0]
+    return changed
+
+
+# The lawyer a change leaves in place.
+_UNCHANGED = object()
+
+
 def _stamp(question, source, to, by, lawyer, now):
+    """The columns the change stamps and the lawyer it gives the question (or _UNCHANGED);
+    changes nothing itself: they are written with the status, or not at all."""
     from knowledge.deadlines import add_working_days_local, local_date
     from portal.core.workdays import working_days_between
 
+    columns, new_lawyer = {}, _UNCHANGED
     if source == S.needs_info and question.paused_since_dt is not None:
         # Give back the working days the enterprise took to reply.
         paused = working_days_between(local_date(question.paused_since_dt), local_date(now))
-        question.paused_seconds += int((now - question.paused_since_dt).total_seconds())
+        columns["paused_seconds"] = question.paused_seconds + int(
+            (now - question.paused_since_dt).total_seconds()
+        )
         if question.deadline_dt is not None and paused:
-            question.deadline_dt = add_working_days_local(question.deadline_dt, paused)
-        question.paused_since_dt = None
+            columns["deadline_dt"] = add_working_days_local(question.deadline_dt, paused)
+        columns["paused_since_dt"] = None
     if to == S.submitted:
-        question.submitted_dt = now
+        columns["submitted_dt"] = now
     elif to == S.assigned:
         if lawyer is not None:
-            question.lawyer = lawyer
-        question.assigned_dt = now
-        question.claimed_dt = None
+            new_lawyer = lawyer
+        columns["assigned_dt"] = now
+        columns["claimed_dt"] = None
     elif to == S.pool:
-        # Only what changes (a question new to the pool has neither): no UPDATE of equal values.
+        # Only what changes (a question new to the pool has neither).
         if question.lawyer_id is not None:
-            question.lawyer = None
+            new_lawyer = None
         if question.claimed_dt is not None:
-            question.claimed_dt = None
+            columns["claimed_dt"] = None
     elif to == S.claimed and source != S.needs_info:
-        question.lawyer = by
-        question.claimed_dt = now
+        new_lawyer = by
+        columns["claimed_dt"] = now
     elif to == S.needs_info:
-        question.paused_since_dt = now
+        columns["paused_since_dt"] = now
     elif to == S.answered:
-        question.answered_dt = now
+        columns["answered_dt"] = now
         if question.first_answer_dt is None:
-            question.first_answer_dt = now
+            columns["first_answer_dt"] = now
     elif to in (S.closed, S.withdrawn, S.escalated):
-        question.closed_dt = now
+        columns["closed_dt"] = now
+    return columns, new_lawyer
 
 
 def _notify(question, source, to, by):

@@ -211,3 +211,60 @@ def test_asking_queues_the_question_for_the_index_once_and_writes_no_unchanged_c
     # A question new to the pool has no lawyer and no claim to clear, and no offers to read back.
     assert not [s for s in statements if s.startswith("UPDATE questions SET lawyer_id")]
     assert not [s for s in statements if s.startswith("SELECT question_offers.")]
+
+
+def test_asking_writes_the_records_of_a_sent_and_routed_question_with_few_updates(
+    app, client, login, dummy_enterprise_user, matching_lawyer, db_session, monkeypatch
+):
+    from sqlalchemy import event
+
+    from knowledge.deadlines import deadline_for
+    from knowledge.models import QuestionEvent, QuestionOffer, RoutingDecision
+    from portal.audit.models import AuditEntry
+    from portal.notifications.models import Notification
+
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
+    login(dummy_enterprise_user)
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", count)
+    try:
+        response = client.post("/questions/ask", data=_ask_form())
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", count)
+    assert response.status_code == 302
+    question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
+    assert question.status == S.pool and question.routing_mode == "pool"
+    assert question.deadline_days == 3
+    assert question.deadline_dt == deadline_for(question.submitted_dt, 3)
+    events = db_session.scalars(
+        select(QuestionEvent).where(QuestionEvent.question_id == question.id).order_by("id")
+    ).all()
+    assert [(e.from_status, e.to_status) for e in events] == [
+        ("draft", "submitted"),
+        ("submitted", "pool"),
+    ]
+    audit = db_session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "questions", AuditEntry.object_id == str(question.id))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert audit == ["question.create", "question.submitted", "question.pool", "question.route"]
+    [decision] = db_session.scalars(
+        select(RoutingDecision).where(RoutingDecision.question_id == question.id)
+    ).all()
+    assert decision.matched == 1 and decision.mode == "pool"
+    offers = db_session.scalars(
+        select(QuestionOffer.lawyer_id).where(QuestionOffer.question_id == question.id)
+    ).all()
+    assert offers == [matching_lawyer.id]
+    notes = db_session.scalars(
+        select(Notification).where(Notification.user_id == matching_lawyer.id)
+    ).all()
+    assert len(notes) == 1 and question.title in notes[0].text
+    # The deadline, the sending time and the routing mode ride on the two status changes'
+    # conditional UPDATEs.
+    assert len([s for s in statements if s.startswith("UPDATE questions ")]) <= 2

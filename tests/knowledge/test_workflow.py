@@ -76,3 +76,72 @@ def test_answer_notifies_the_firm(answered_question, db_session):
         select(Notification).where(Notification.user_id == answered_question.asker_id)
     ).all()
     assert any(answered_question.title in n.text for n in notes)
+
+
+def test_a_refused_change_keeps_the_questions_other_unsaved_changes(dummy_question, db_session):
+    from datetime import timedelta
+
+    from sqlalchemy import inspect, update
+
+    from knowledge.models import Question
+    from portal.core import clock
+
+    # Someone else moved it meanwhile, unknown to this session.
+    db_session.execute(
+        update(Question)
+        .where(Question.id == dummy_question.id)
+        .values(status=S.withdrawn)
+        .execution_options(synchronize_session=False)
+    )
+    later = clock.now_utc().replace(microsecond=0) + timedelta(days=30)
+    dummy_question.deadline_dt = later
+    with pytest.raises(TransitionError):
+        transition(dummy_question, S.assigned, None)
+    # Not written with the refused UPDATE, still to be written (or rolled back) by the caller.
+    assert inspect(dummy_question).attrs.deadline_dt.history.added == [later]
+    db_session.flush()
+    db_session.expire(dummy_question)
+    assert dummy_question.deadline_dt == later and dummy_question.status == S.withdrawn
+
+
+def test_the_questions_unsaved_changes_are_written_with_the_status(
+    dummy_question, matching_lawyer, db_session
+):
+    from datetime import timedelta
+
+    from sqlalchemy import inspect
+
+    from portal.core import clock
+
+    later = clock.now_utc().replace(microsecond=0) + timedelta(days=30)
+    dummy_question.deadline_dt = later
+    dummy_question.routing_mode = "direct"
+    transition(dummy_question, S.assigned, None, lawyer=matching_lawyer)
+    assert not inspect(dummy_question).attrs.deadline_dt.history.added
+    db_session.flush()
+    db_session.expire(dummy_question)
+    assert dummy_question.deadline_dt == later and dummy_question.routing_mode == "direct"
+    assert dummy_question.status == S.assigned and dummy_question.lawyer_id == matching_lawyer.id
+
+
+def test_claiming_writes_the_lawyer_and_the_time_with_the_status(
+    dummy_question, matching_lawyer, db_session
+):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", count)
+    try:
+        transition(dummy_question, S.claimed, matching_lawyer)
+        assert dummy_question.lawyer is matching_lawyer
+        db_session.flush()
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", count)
+    assert len([s for s in statements if s.startswith("UPDATE questions")]) == 1
+    db_session.expire(dummy_question)
+    assert dummy_question.status == S.claimed and dummy_question.lawyer_id == matching_lawyer.id
+    assert dummy_question.claimed_dt is not None

@@ -64,6 +64,15 @@ def test_notify_fills_the_inbox_and_queues_an_email_in_each_users_language(app, 
     assert "/account/profile" in mails[0].body
 
 
+def test_many_recipients_in_alternating_languages_each_get_their_own(app, create_user):
+    # The text is rendered once per language: interleaved recipients must not get the other's.
+    people = [create_user(locale=locale) for locale in ("zh_CN", "en", "zh_CN", "en", "zh_CN")]
+    notify(people, _l("Your profile is saved."), url="/account/profile")
+    texts = {n.user_id: n.text for n in db.session.scalars(select(Notification))}
+    chinese, english = "个人资料已保存。", "Your profile is saved."
+    assert [texts[p.id] for p in people] == [chinese, english, chinese, english, chinese]
+
+
 def test_a_notification_in_another_language_leaves_the_requests_own_language(app, create_user):
     from flask_babel import gettext
 
