@@ -7,6 +7,7 @@ from sqlalchemy import select
 from knowledge.models import Question
 from knowledge.models import QuestionStatus as S
 from tests.fixtures.knowledge import category
+from tests.fixtures.queries import counted_statements
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -184,23 +185,13 @@ def test_unverified_enterprise_cannot_ask(client, login, create_enterprise_user)
 def test_asking_queues_the_question_for_the_index_once_and_writes_no_unchanged_columns(
     app, client, login, dummy_enterprise_user, matching_lawyer, db_session, monkeypatch
 ):
-    from sqlalchemy import event
-
     from knowledge.search.outbox import SearchOutbox
 
     # The inline indexer would apply and empty the outbox when the request ends.
     monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
     login(dummy_enterprise_user)
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db_session.get_bind(), "before_cursor_execute", count)
-    try:
+    with counted_statements(db_session.get_bind()) as statements:
         response = client.post("/questions/ask", data=_ask_form())
-    finally:
-        event.remove(db_session.get_bind(), "before_cursor_execute", count)
     assert response.status_code == 302
     question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
     assert question.status == S.pool and question.offers  # offered to the matching lawyer
@@ -216,8 +207,6 @@ def test_asking_queues_the_question_for_the_index_once_and_writes_no_unchanged_c
 def test_asking_writes_the_records_of_a_sent_and_routed_question_with_few_updates(
     app, client, login, dummy_enterprise_user, matching_lawyer, db_session, monkeypatch
 ):
-    from sqlalchemy import event
-
     from knowledge.deadlines import deadline_for
     from knowledge.models import QuestionEvent, QuestionOffer, RoutingDecision
     from portal.audit.models import AuditEntry
@@ -225,16 +214,8 @@ def test_asking_writes_the_records_of_a_sent_and_routed_question_with_few_update
 
     monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
     login(dummy_enterprise_user)
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db_session.get_bind(), "before_cursor_execute", count)
-    try:
+    with counted_statements(db_session.get_bind()) as statements:
         response = client.post("/questions/ask", data=_ask_form())
-    finally:
-        event.remove(db_session.get_bind(), "before_cursor_execute", count)
     assert response.status_code == 302
     question = _by_title(db_session, "供应商迟迟不交货能否解除合同")
     assert question.status == S.pool and question.routing_mode == "pool"

@@ -3,6 +3,7 @@
 from knowledge import operations
 from knowledge.models import QuestionStatus as S
 from tests.fixtures.knowledge import category
+from tests.fixtures.queries import counted_statements
 
 
 def test_queue_lists_pool_and_routed_questions_by_deadline(
@@ -184,24 +185,14 @@ def test_draft_can_be_edited_by_its_writer_only(
 def test_the_question_page_reads_the_firm_and_the_asker_with_the_question(
     app, login, dummy_question, matching_lawyer
 ):
-    from sqlalchemy import event
-
     from portal.core.db import db
 
     operations.claim(dummy_question, matching_lawyer)
     client = login(matching_lawyer, app.test_client())
     firm, asker = dummy_question.enterprise.name, dummy_question.asker.name
     db.session.expunge_all()  # the request reads from the database, as in a server's worker
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         page = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert firm in page and asker in page
     # The question page is the most viewed page of ask-a-lawyer: no lazy load of either.
     assert not [s for s in statements if s.startswith("SELECT enterprises.")]
@@ -212,8 +203,6 @@ def test_the_question_page_reads_the_firm_and_the_asker_with_the_question(
 def test_sending_an_answer_reads_the_question_once(
     app, login, dummy_question, matching_lawyer, monkeypatch
 ):
-    from sqlalchemy import event
-
     from portal.core.db import db
 
     # (The inline indexer would read the question to index it when the request ends.)
@@ -222,16 +211,8 @@ def test_sending_an_answer_reads_the_question_once(
     client = login(matching_lawyer, app.test_client())
     question_id = dummy_question.id
     db.session.expunge_all()  # the request reads from the database, as in a server's worker
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         response = client.post(f"/questions/{question_id}/answer", data={"body": "可以解除合同。"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 302 and response.location.endswith(f"/questions/{question_id}")
     # Not read again for the redirect after the commit (which expired it).
     assert len([s for s in statements if s.startswith("SELECT questions.")]) == 1

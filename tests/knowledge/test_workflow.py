@@ -10,6 +10,7 @@ from knowledge.models import QuestionStatus as S
 from knowledge.workflow import TRANSITIONS, TransitionError, transition
 from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification
+from tests.fixtures.queries import counted_statements
 
 
 @pytest.fixture
@@ -127,20 +128,10 @@ def test_the_questions_unsaved_changes_are_written_with_the_status(
 def test_claiming_writes_the_lawyer_and_the_time_with_the_status(
     dummy_question, matching_lawyer, db_session
 ):
-    from sqlalchemy import event
-
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db_session.get_bind(), "before_cursor_execute", count)
-    try:
+    with counted_statements(db_session.get_bind()) as statements:
         transition(dummy_question, S.claimed, matching_lawyer)
         assert dummy_question.lawyer is matching_lawyer
         db_session.flush()
-    finally:
-        event.remove(db_session.get_bind(), "before_cursor_execute", count)
     assert len([s for s in statements if s.startswith("UPDATE questions")]) == 1
     db_session.expire(dummy_question)
     assert dummy_question.status == S.claimed and dummy_question.lawyer_id == matching_lawyer.id

@@ -9,6 +9,7 @@ from mediation.models import Case, CaseNote, CaseStatus, Committee, FoundingStep
 from portal.accounts.models import Role
 from portal.core import clock
 from portal.core.db import db
+from tests.fixtures.queries import counted_statements
 
 
 def test_party_sees_the_case_without_private_notes(
@@ -373,8 +374,6 @@ def test_case_page_lists_its_documents_ready_or_missing_with_links(
 def test_recording_a_session_reads_the_case_once(
     app, client, login, create_case, dummy_committee, dummy_mediator, monkeypatch
 ):
-    from sqlalchemy import event
-
     # (The inline indexer would read the case to index it when the request ends.)
     monkeypatch.setitem(app.config, "SEARCH_INDEX_INLINE", False)
     case = create_case(
@@ -384,13 +383,7 @@ def test_recording_a_session_reads_the_case_once(
     case_id = case.id
     held = clock.now_local() - timedelta(hours=3)
     db.session.expunge_all()  # the request reads from the database, as in a server's worker
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         response = client.post(
             f"/mediation/cases/{case_id}/sessions/new",
             data={
@@ -401,8 +394,6 @@ def test_recording_a_session_reads_the_case_once(
                 "record": "第一次调解记录",
             },
         )
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 302
     assert response.location.endswith(f"/mediation/cases/{case_id}")
     # Not read again for the redirect after the commit (which expired it).

@@ -226,13 +226,13 @@ def test_log_in_greets_in_the_accounts_language_whatever_the_browser_says(client
 def test_a_form_whose_message_is_translated_after_its_commit_reads_the_user_once(
     client, login, create_user
 ):
-    from tests.portal.test_house_rules_queries import counted_queries
+    from tests.fixtures.queries import counted_statements
 
     user = create_user(locale="zh_CN")
     login(user)
     data = _profile(user, "zh_CN")
     db.session.expire_all()  # as a new request's session: the user is read at the door
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         page = client.post("/account/profile", data=data)
     assert page.status_code == 302
     assert "个人资料已保存。" in str(client.get("/account/profile").get_data(as_text=True))

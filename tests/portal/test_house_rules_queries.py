@@ -6,10 +6,8 @@ each role with 5 and with 50 rows of everything that role can see; the number of
 """
 
 from collections import Counter
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from knowledge import operations as question_ops
 from mediation.models import CaseStatus, MemberRole
@@ -17,25 +15,11 @@ from portal.accounts.models import Role
 from portal.core.db import db
 from portal.notifications.operations import notify
 from tests.fixtures.programmes import next_free_start
+from tests.fixtures.queries import counted_statements
 
 SKIPPED = (".xlsx", ".ics", ".docx", ".zip", "/logout", "/healthz")
 # Growth allowed between 5 and 50 rows: none.
 ALLOWED_GROWTH = 0
-
-
-@contextmanager
-def counted_queries():
-    """Count every statement sent to the database while the block runs."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def list_pages(app):
@@ -147,7 +131,7 @@ def _query_counts(client, login, user, paths):
     login(user)
     counts = {}
     for path in paths:
-        with counted_queries() as statements:
+        with counted_statements() as statements:
             response = client.get(path)
         if response.status_code == 200:
             counts[path] = statements
@@ -198,7 +182,7 @@ def test_the_counter_sees_a_query_per_row(app, world):
 
     world.grow(3)
     db.session.expire_all()
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         cases = db.session.scalars(select(Case)).all()
         for case in cases:
             _ = case.parties

@@ -65,7 +65,7 @@ def _reads_of(statements, table):
 def test_a_users_own_write_drops_their_cached_figures_without_loading_them_again(
     app, memory_cache, client, login, dummy_enterprise_user
 ):
-    from tests.portal.test_house_rules_queries import counted_queries
+    from tests.fixtures.queries import counted_statements
 
     user = dummy_enterprise_user
     login(user)
@@ -74,7 +74,7 @@ def test_a_users_own_write_drops_their_cached_figures_without_loading_them_again
     assert memory_cache.get(cache.nav_key(user.id, str(user.role))) is not None
     user_id, role = user.id, str(user.role)
     db.session.expire_all()  # as a new request's session: the user is read at the door
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         response = client.post("/inbox/read")
     assert response.status_code == 302
     # Read once, at the door: the commit expires it, and dropping its cache entries afterwards
@@ -98,11 +98,11 @@ def test_another_users_write_leaves_this_users_cached_figures(
 
 
 def test_a_firms_account_comes_with_its_firm_in_one_statement(client, login, dummy_enterprise_user):
-    from tests.portal.test_house_rules_queries import counted_queries
+    from tests.fixtures.queries import counted_statements
 
     login(dummy_enterprise_user)
     db.session.expunge_all()  # as a new request's session, which holds no objects yet
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         page = client.get("/about")
     assert page.status_code == 200
     assert len(_reads_of(statements, "users")) == 1
