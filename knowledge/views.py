@@ -62,7 +62,7 @@ from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
 from portal.core.reference import INDUSTRIES
-from portal.core.rowlinks import row_url
+from portal.core.rows import href_for
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
 
@@ -907,9 +907,9 @@ def staff_articles():
         "knowledge/staff_articles.html",
         articles=articles,
         proposals=proposals,
-        question_href=row_url("knowledge.question", "question_id"),
-        prepare_href=row_url("knowledge.staff_article_prepare", "question_id"),
-        article_href=row_url("knowledge.staff_article", "article_id"),
+        question_href=href_for("knowledge.question", "question_id"),
+        prepare_href=href_for("knowledge.staff_article_prepare", "question_id"),
+        article_href=href_for("knowledge.staff_article", "article_id"),
     )
 
 

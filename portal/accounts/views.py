@@ -44,7 +44,7 @@ from portal.core.i18n import current_language, moment_formatter
 from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
-from portal.core.rowlinks import row_url
+from portal.core.rows import href_for
 
 
 def _safe_next(default):
@@ -379,8 +379,8 @@ def staff_users():
         roles=roles,
         role_labels=dict(roles),
         verification_labels={v: str(label) for v, label in VERIFICATION_LABELS.items()},
-        user_href=row_url("accounts.staff_user", "user_id"),
-        verify_href=row_url("accounts.staff_verify", "user_id"),
+        user_href=href_for("accounts.staff_user", "user_id"),
+        verify_href=href_for("accounts.staff_verify", "user_id"),
         registered=moment_formatter(),
     )
 

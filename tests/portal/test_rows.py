@@ -13,6 +13,9 @@ from portal.core.rows import href_for, translated
         ("mediation.case_detail", "case_id", {}),
         ("mediation.index", "committee", {"status": "open"}),
         ("mediation.committee_rules", "committee_id", {"kind": "work"}),
+        ("knowledge.question", "question_id", {}),
+        ("knowledge.staff_lawyer_capacity", "user_id", {}),
+        ("accounts.staff_user", "user_id", {"tab": "files"}),
     ],
 )
 def test_a_row_link_is_what_url_for_writes(app, endpoint, key, values):
@@ -20,6 +23,13 @@ def test_a_row_link_is_what_url_for_writes(app, endpoint, key, values):
         href = href_for(endpoint, key, **values)
         for row_id in (1, 7, 42, 987654321, 2**40):
             assert href(row_id) == url_for(endpoint, **{key: row_id}, **values)
+
+
+def test_a_row_link_keeps_the_script_root(app):
+    with app.test_request_context("/", base_url="http://portal.example/legal/"):
+        user = href_for("accounts.staff_user", "user_id", tab="files")
+        assert user(5) == url_for("accounts.staff_user", user_id=5, tab="files")
+        assert user(5).startswith("/legal/")
 
 
 def test_a_row_link_carries_an_id_given_in_the_query_string_too(app):
