@@ -22,7 +22,7 @@ from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
 from portal.core.models import LegalCategory
 from portal.core.reference import INDUSTRIES, industry_name
-from portal.core.rows import href_for
+from portal.core.rows import LabelsOnce, href_for
 from portal.core.shell import fragment
 
 
@@ -37,18 +37,6 @@ class QuestionRow:
     status: str
     deadline: str  # formatted in Beijing time, "" without a deadline
     overdue: bool
-
-
-class _Labels(dict):
-    """Each key's label computed on first use (translated once per table)."""
-
-    def __init__(self, label):
-        super().__init__()
-        self.label = label
-
-    def __missing__(self, key):
-        value = self[key] = self.label(key)
-        return value
 
 
 def table_select():
@@ -80,9 +68,9 @@ def question_rows(questions, show_firm: bool = False) -> list[QuestionRow]:
         return []
     href = href_for("knowledge.question", "question_id")
     english = current_language() == "en"
-    categories = _Labels(lambda category: category.name)
-    industries = _Labels(lambda code: f"{code} · {industry_name(code)}")
-    statuses = _Labels(lambda status: str(STATUS_LABELS[status]))
+    categories = LabelsOnce(lambda category: category.name)
+    industries = LabelsOnce(lambda code: f"{code} · {industry_name(code)}")
+    statuses = LabelsOnce(lambda status: str(STATUS_LABELS[status]))
     urgent = str(URGENCY_LABELS[Urgency.urgent])
     moment = moment_formatter()
     now = utcnow()
@@ -175,7 +163,7 @@ def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     # Each lawyer's industries differ (~320 combinations of 7 codes): the codes' names are
     # looked up once a page, in the page's language (as portal.core.reference.industry_names).
     names = {code: pair[1] if english else pair[0] for code, pair in INDUSTRIES.items()}
-    industries = _Labels(
+    industries = LabelsOnce(
         lambda codes: "、".join(name for name in (names.get(c, c) for c in codes) if name)
     )
     return [

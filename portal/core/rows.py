@@ -14,6 +14,9 @@ the request's locale and catalog again); a table of 25 rows with a status each s
 the same five words. `translated` turns each label into text the first time a row asks for it.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import url_for
 
 # An id no table reaches, whose digits cannot be mistaken for any other part of an address.
@@ -42,18 +45,19 @@ def href_for(endpoint: str, key: str, **values) -> RowHref:
     return RowHref(endpoint, key, **values)
 
 
-class TranslatedLabels(dict):
-    """A label table (enum -> lazy_gettext string) as text in the request's language, each label
-    translated the first time it is read. Make one per request: the language is the request's."""
+class LabelsOnce(dict):
+    """Each key's label worked out by `label(key)` the first time a row asks for it, then kept.
+    Make one per request: a label may be in the request's language."""
 
-    def __init__(self, labels):
+    def __init__(self, label: Callable[[Any], str]):
         super().__init__()
-        self.labels = labels
+        self.label = label
 
     def __missing__(self, key):
-        text = self[key] = str(self.labels[key])
+        text = self[key] = self.label(key)
         return text
 
 
-def translated(labels) -> TranslatedLabels:
-    return TranslatedLabels(labels)
+def translated(labels) -> LabelsOnce:
+    """A label table (enum -> lazy_gettext string) as text in the request's language."""
+    return LabelsOnce(lambda key: str(labels[key]))
