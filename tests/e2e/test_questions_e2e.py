@@ -62,6 +62,9 @@ def test_question_from_asking_to_the_public_knowledge_base(new_page, log_in_as, 
     page.click(f"text={TITLE}")
     page.click("form[action$='/claim'] button")
     page.fill("form[action$='/answer'] textarea[name=body]", ANSWER)
+    # The claimed question's page loaded whole before the click: in one CI run the click, made
+    # while the page was still loading, sent nothing (the server logged the claim, no answer).
+    page.wait_for_load_state()
     # "Send answer", not one of the "Cite" buttons of the suggested articles in the same form.
     page.click("form[action$='/answer'] button[type=submit]:not([name=cite])")
     page.wait_for_selector("text=对方应当承担继续履行等违约责任")
