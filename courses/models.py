@@ -44,6 +44,15 @@ PHASE_LABELS = {
 }
 
 
+def phase_at(starts_dt: datetime, duration_minutes: int, now: datetime) -> Phase:
+    """Where a lecture starting at starts_dt and lasting duration_minutes stands at now."""
+    if now < starts_dt:
+        return Phase.upcoming
+    if now < starts_dt + timedelta(minutes=duration_minutes):
+        return Phase.live
+    return Phase.replay
+
+
 class AttendanceSource(enum.StrEnum):
     checkin = "checkin"
     imported = "imported"
@@ -116,12 +125,7 @@ class Lecture(db.Model):
         return self.starts_dt + timedelta(minutes=self.duration_minutes)
 
     def phase(self, now: datetime | None = None) -> Phase:
-        now = now or utcnow()
-        if now < self.starts_dt:
-            return Phase.upcoming
-        if now < self.ends_dt:
-            return Phase.live
-        return Phase.replay
+        return phase_at(self.starts_dt, self.duration_minutes, now or utcnow())
 
     def checkin_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

@@ -1,8 +1,8 @@
 """Pages of courses."""
 
+import hashlib
 from datetime import timedelta
 from io import BytesIO
-from types import SimpleNamespace
 from urllib.parse import urlparse
 
 from flask import (
@@ -19,13 +19,15 @@ from flask import (
 from flask import send_file as flask_send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from courses import certificates, ical, operations, permissions
 from courses import stats as lecture_stats
+from courses.cards import card_rows, card_select, lecture_cards
 from courses.forms import (
     AttendanceImportForm,
     CheckinForm,
@@ -54,10 +56,10 @@ from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
-from portal.core.rows import href_for, translated
 from portal.core.uploads import LocalStorage, UploadRejected, send_stored_file, storage
 
 YEARS_TTL = 60
+COUNT_TTL = 30  # the library's number of pages (the short cache's usual 30 s)
 DIRECT_VIDEO_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv")
 
 
@@ -80,27 +82,20 @@ def _int_arg(name):
     return request.args.get(name, type=int)  # refuses numbers the database cannot hold
 
 
-# A list shows no lecture's summary and notes (long texts).
-_LIST_COLUMNS = (defer(Lecture.summary), defer(Lecture.notes))
+class _RowsPagination(Pagination):
+    """db.paginate's numbered pages over plain lecture rows (courses.cards.LectureRow); the
+    total, a count over the whole filtered list, kept COUNT_TTL seconds in the short cache."""
 
+    def _query_items(self):
+        stmt = self._query_args["select"]
+        return card_rows(stmt.limit(self.per_page).offset(self._query_offset))
 
-def lecture_cards() -> SimpleNamespace:
-    """Links and labels of a page's lecture rows (_lecture_card.html), worked out once a page;
-    the request's language looked up once for the rows' moments, categories and industries (it
-    was looked up three times a row)."""
-    english = current_language() == "en"
-    return SimpleNamespace(
-        href=href_for("courses.lecture", "lecture_id"),
-        register_href=href_for("courses.register", "lecture_id"),
-        edit_href=href_for("courses.edit", "lecture_id"),
-        phase_labels=translated(PHASE_LABELS),
-        status_labels=translated(STATUS_LABELS),
-        moment=moment_formatter("long"),
-        category_name=lambda category: category.name_en if english else category.name_zh,
-        industry_name=lambda code: (
-            INDUSTRIES[code][1 if english else 0] if code in INDUSTRIES else code or ""
-        ),
-    )
+    def _query_count(self):
+        def count():
+            ids = self._query_args["counted"].order_by(None).subquery()
+            return db.session.scalar(select(func.count()).select_from(ids)) or 0
+
+        return cache.get_or_set(self._query_args["count_key"], COUNT_TTL, count)
 
 
 def index():
@@ -111,55 +106,72 @@ def index():
         "series": _int_arg("series"),
         "year": _int_arg("year"),
     }
-    # Speakers come with their lectures: one query, not one per row.
-    query = (
-        select(Lecture)
-        .options(joinedload(Lecture.speaker))
-        .where(Lecture.status == LectureStatus.published)
-    )
+    conditions = [Lecture.status == LectureStatus.published]
     if filters["category"]:
-        query = query.join(LegalCategory, Lecture.category_id == LegalCategory.id).where(
-            LegalCategory.code == filters["category"]
+        conditions.append(
+            Lecture.category_id.in_(
+                select(LegalCategory.id).where(LegalCategory.code == filters["category"])
+            )
         )
     if filters["industry"] in INDUSTRIES:
-        query = query.where(Lecture.industry == filters["industry"])
+        conditions.append(Lecture.industry == filters["industry"])
     if filters["series"]:
-        query = query.where(Lecture.series_id == filters["series"])
+        conditions.append(Lecture.series_id == filters["series"])
     if filters["year"] and 2000 <= filters["year"] <= 2100:
         start, end = lecture_stats.year_bounds(filters["year"])
-        query = query.where(Lecture.starts_dt >= start, Lecture.starts_dt < end)
+        conditions += [Lecture.starts_dt >= start, Lecture.starts_dt < end]
     # From the statistics page ("lectures held"): the lectures held in the period. Lectures
     # belong to no chamber, so only the period narrows them.
     list_filter = listfilter.from_request()
     list_filter = listfilter.ListFilter(list_filter.first, list_filter.last)
-    if list_filter.active:
-        query = list_filter.in_period(query, Lecture.starts_dt).where(Lecture.starts_dt <= now)
-    lectures = db.paginate(
-        query.options(*_LIST_COLUMNS).order_by(Lecture.starts_dt.desc(), Lecture.id.desc()),
+
+    def narrowed(stmt):
+        stmt = stmt.where(*conditions)
+        if list_filter.active:
+            stmt = list_filter.in_period(stmt, Lecture.starts_dt).where(Lecture.starts_dt <= now)
+        return stmt
+
+    # Plain rows (speaker, category and series names joined: one query, none per row); the
+    # pager's total may be up to COUNT_TTL seconds old (a lecture just published or cancelled
+    # changes the number of pages a little later).
+    key = repr((filters, list_filter.first, list_filter.last))
+    lectures = _RowsPagination(
         per_page=20,
         error_out=False,
+        select=narrowed(card_select()).order_by(Lecture.starts_dt.desc(), Lecture.id.desc()),
+        counted=narrowed(select(Lecture.id)),
+        count_key="lectures:library:" + hashlib.sha1(key.encode()).hexdigest(),
     )
-    upcoming = db.session.scalars(
-        select(Lecture)
-        .options(joinedload(Lecture.speaker), *_LIST_COLUMNS)
+    upcoming = card_rows(
+        card_select()
         .where(
             Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=4)
         )
         .order_by(Lecture.starts_dt)
         .limit(20)
-    ).all()
+    )
     upcoming = [lecture for lecture in upcoming if lecture.phase(now) != Phase.replay][:6]
     # Every published lecture's date, for the year filter: kept a few minutes (a new year
     # appears when a lecture of that year is published, at most YEARS_TTL later).
     years = cache.get_or_set("lectures:years", YEARS_TTL, _published_years)
+    english = current_language() == "en"
     return render_template(
         "courses/index.html",
         lectures=lectures,
         upcoming=upcoming,
         filters=filters,
-        categories=_categories(),
+        categories=[
+            (code, name_en if english else name_zh)
+            for code, name_zh, name_en in db.session.execute(
+                select(LegalCategory.code, LegalCategory.name_zh, LegalCategory.name_en)
+                .where(LegalCategory.is_active.is_(True))
+                .order_by(LegalCategory.position)
+            )
+        ],
         industries=industry_choices(),
-        all_series=_all_series(),
+        all_series=db.session.execute(
+            select(LectureSeries.id, LectureSeries.title).order_by(LectureSeries.id.desc())
+        ).all(),
         years=years,
         search_url=_search_url(),
         now=now,
@@ -205,13 +217,13 @@ def _search_url():
 
 def schedule():
     now = utcnow()
-    lectures = db.session.scalars(
-        select(Lecture)
+    lectures = card_rows(
+        card_select()
         .where(
             Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=12)
         )
         .order_by(Lecture.starts_dt)
-    ).all()
+    )
     lectures = [lecture for lecture in lectures if lecture.phase(now) != Phase.replay]
     return render_template(
         "courses/schedule.html",
@@ -756,9 +768,10 @@ def certificate_docx(lecture_id, enterprise_id):
 
 def series(series_id):
     item = get_or_404(LectureSeries, series_id)
-    lectures = [
-        lecture for lecture in item.lectures if permissions.can_view_lecture(current_user, lecture)
-    ]
+    rows = card_rows(
+        card_select().where(Lecture.series_id == item.id).order_by(Lecture.starts_dt, Lecture.id)
+    )
+    lectures = [lecture for lecture in rows if permissions.can_view_lecture(current_user, lecture)]
     return render_template(
         "courses/series.html",
         series=item,

@@ -1,0 +1,100 @@
+"""Lecture cards (_lecture_card.html): the plain rows the library, schedule and series pages print,
+and their links and labels worked out once a page."""
+
+from datetime import datetime
+from types import SimpleNamespace
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from courses.models import (
+    PHASE_LABELS,
+    STATUS_LABELS,
+    Lecture,
+    LectureSeries,
+    LectureStatus,
+    Phase,
+    phase_at,
+)
+from portal.accounts.models import User
+from portal.core.db import db, utcnow
+from portal.core.i18n import current_language, moment_formatter
+from portal.core.models import LegalCategory
+from portal.core.reference import INDUSTRIES
+from portal.core.rows import href_for, translated
+
+
+class LectureRow(NamedTuple):
+    """One lecture as a card prints it: a row of columns, with the speaker's, category's and
+    series' names joined, instead of Lecture, User, LegalCategory and LectureSeries objects
+    (building those cost more than the page's queries). It answers what the permission rules
+    and the card ask of a lecture (is_published, speaker_id, phase)."""
+
+    id: int
+    title: str
+    starts_dt: datetime
+    duration_minutes: int
+    status: LectureStatus
+    speaker_id: int | None
+    speaker_name: str
+    category_id: int | None
+    category_zh: str | None
+    category_en: str | None
+    industry: str
+    series_id: int | None
+    series_title: str | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == LectureStatus.published
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        return phase_at(self.starts_dt, self.duration_minutes, now or utcnow())
+
+
+def card_select():
+    """A select of LectureRow's columns; add the filters and the order."""
+    return (
+        select(
+            Lecture.id,
+            Lecture.title,
+            Lecture.starts_dt,
+            Lecture.duration_minutes,
+            Lecture.status,
+            Lecture.speaker_id,
+            # Lecture.speaker_name: the speaker's name, or the guest's when no account speaks.
+            func.coalesce(User.name, Lecture.guest_speaker).label("speaker_name"),
+            Lecture.category_id,
+            LegalCategory.name_zh.label("category_zh"),
+            LegalCategory.name_en.label("category_en"),
+            Lecture.industry,
+            Lecture.series_id,
+            LectureSeries.title.label("series_title"),
+        )
+        .outerjoin(User, User.id == Lecture.speaker_id)
+        .outerjoin(LegalCategory, LegalCategory.id == Lecture.category_id)
+        .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id)
+    )
+
+
+def card_rows(stmt) -> list[LectureRow]:
+    return [LectureRow._make(row) for row in db.session.execute(stmt)]
+
+
+def lecture_cards() -> SimpleNamespace:
+    """Links and labels of a page's lecture rows, worked out once a page; the request's language
+    looked up once for the rows' moments, categories and industries (it was looked up three
+    times a row)."""
+    english = current_language() == "en"
+    return SimpleNamespace(
+        href=href_for("courses.lecture", "lecture_id"),
+        register_href=href_for("courses.register", "lecture_id"),
+        edit_href=href_for("courses.edit", "lecture_id"),
+        phase_labels=translated(PHASE_LABELS),
+        status_labels=translated(STATUS_LABELS),
+        moment=moment_formatter("long"),
+        category_name=lambda row: row.category_en if english else row.category_zh,
+        industry_name=lambda code: (
+            INDUSTRIES[code][1 if english else 0] if code in INDUSTRIES else code or ""
+        ),
+    )
