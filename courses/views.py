@@ -231,7 +231,7 @@ def schedule():
         now=now,
         cards=lecture_cards(),
         registered_ids=_registered_ids(lectures),
-        p=permissions,
+        can_register=lambda lecture: permissions.can_register(current_user, lecture, now),
     )
 
 
