@@ -3,6 +3,7 @@
 import hashlib
 from datetime import timedelta
 from io import BytesIO
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from flask import (
@@ -60,6 +61,16 @@ from portal.core.uploads import LocalStorage, UploadRejected, send_stored_file, 
 
 YEARS_TTL = 60
 COUNT_TTL = 30  # the library's number of pages (the short cache's usual 30 s)
+# The library's categories and series to filter by: a new series or a renamed category appears
+# there (and in the list of series under the library) up to FILTERS_TTL seconds later.
+FILTERS_TTL = 30
+
+
+class SeriesChoice(NamedTuple):
+    id: int
+    title: str
+
+
 DIRECT_VIDEO_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv")
 
 
@@ -154,6 +165,7 @@ def index():
     # Every published lecture's date, for the year filter: kept a few minutes (a new year
     # appears when a lecture of that year is published, at most YEARS_TTL later).
     years = cache.get_or_set("lectures:years", YEARS_TTL, _published_years)
+    categories, all_series = cache.get_or_set("lectures:filters", FILTERS_TTL, _filter_choices)
     english = current_language() == "en"
     return render_template(
         "courses/index.html",
@@ -161,17 +173,10 @@ def index():
         upcoming=upcoming,
         filters=filters,
         categories=[
-            (code, name_en if english else name_zh)
-            for code, name_zh, name_en in db.session.execute(
-                select(LegalCategory.code, LegalCategory.name_zh, LegalCategory.name_en)
-                .where(LegalCategory.is_active.is_(True))
-                .order_by(LegalCategory.position)
-            )
+            (code, name_en if english else name_zh) for code, name_zh, name_en in categories
         ],
         industries=industry_choices(),
-        all_series=db.session.execute(
-            select(LectureSeries.id, LectureSeries.title).order_by(LectureSeries.id.desc())
-        ).all(),
+        all_series=[SeriesChoice(*row) for row in all_series],
         years=years,
         search_url=_search_url(),
         now=now,
@@ -180,6 +185,20 @@ def index():
         active_filters={k: v for k, v in filters.items() if v} | list_filter.args(),
         list_filter=list_filter,
     )
+
+
+def _filter_choices() -> tuple[list, list]:
+    """The library's filter choices: active categories (code, Chinese and English names) and
+    every series (id, title), both kept FILTERS_TTL seconds (two reads a view before)."""
+    categories = db.session.execute(
+        select(LegalCategory.code, LegalCategory.name_zh, LegalCategory.name_en)
+        .where(LegalCategory.is_active.is_(True))
+        .order_by(LegalCategory.position)
+    )
+    series = db.session.execute(
+        select(LectureSeries.id, LectureSeries.title).order_by(LectureSeries.id.desc())
+    )
+    return [list(row) for row in categories], [list(row) for row in series]  # JSON in the cache
 
 
 def _published_years() -> list[int]:

@@ -83,7 +83,12 @@ def industry_names(codes, separator: str = "、") -> str:
 
 
 def industry_choices():
-    return [(code, f"{code} · {industry_name(code)}") for code in INDUSTRIES]
+    from flask_babel import get_locale
+
+    # The language looked up once, not once an industry (a select of 20 on every filter form).
+    locale = get_locale()
+    name = 1 if locale is not None and locale.language == "en" else 0
+    return [(code, f"{code} · {names[name]}") for code, names in INDUSTRIES.items()]
 
 
 # GB 32100-2015 unified social credit code.
