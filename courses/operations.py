@@ -4,10 +4,11 @@ import csv
 import io
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courses import permissions
@@ -526,9 +527,22 @@ def record_replay_view(lecture: Lecture, user=None):
     )
 
 
-def lecture_counts(lecture) -> tuple[int, int, int]:
-    """(signed up, firms attended, replay views) of a lecture page, in one read (three counts
-    were three statements)."""
+class LecturePage(NamedTuple):
+    """What a lecture page shows besides the lecture, read in one statement."""
+
+    registration_count: int
+    attendance_count: int
+    replay_count: int
+    registered: bool  # the user signed up for it
+    attended: bool  # the user's firm attended it
+    has_cues: bool
+    has_history: bool
+
+
+def lecture_page(lecture, user) -> LecturePage:
+    """Counts of sign-ups, attending firms and replay views, whether the user signed up and
+    their firm attended, and whether the lecture has a transcript and a history, in one read
+    (seven statements before, whatever the answers)."""
 
     def counted(model):
         return (
@@ -538,10 +552,23 @@ def lecture_counts(lecture) -> tuple[int, int, int]:
             .scalar_subquery()
         )
 
-    signed_up, attended, replays = db.session.execute(
-        select(counted(Registration), counted(Attendance), counted(ReplayView))
+    def any_of(model, *conditions):
+        return exists().where(model.lecture_id == lecture.id, *conditions)
+
+    signed_in = user is not None and user.is_authenticated
+    firm_id = user.enterprise_id if signed_in else None
+    row = db.session.execute(
+        select(
+            counted(Registration),
+            counted(Attendance),
+            counted(ReplayView),
+            any_of(Registration, Registration.user_id == user.id) if signed_in else false(),
+            any_of(Attendance, Attendance.enterprise_id == firm_id) if firm_id else false(),
+            any_of(TranscriptCue),
+            any_of(LectureHistory),
+        )
     ).one()
-    return signed_up or 0, attended or 0, replays or 0
+    return LecturePage(*(count or 0 for count in row[:3]), *(bool(flag) for flag in row[3:]))
 
 
 def replay_count(lecture) -> int:

@@ -24,6 +24,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from courses import certificates, ical, operations, permissions
@@ -43,6 +44,7 @@ from courses.models import (
     STATUS_LABELS,
     Attendance,
     Lecture,
+    LectureHistory,
     LectureSeries,
     LectureStatus,
     Phase,
@@ -57,6 +59,7 @@ from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
 from portal.core.reference import INDUSTRIES, industry_choices
+from portal.core.rows import href_for
 from portal.core.uploads import LocalStorage, UploadRejected, send_stored_file, storage
 
 YEARS_TTL = 60
@@ -324,16 +327,18 @@ def lecture(lecture_id):
     if phase == Phase.replay and lecture.is_published:
         _count_replay_view(lecture)
     video_src, video_direct = _video_source(lecture)
-    registration = operations.registration_of(lecture, current_user)
-    my_attendance = None
-    if current_user.is_authenticated and current_user.enterprise_id:
-        my_attendance = db.session.scalar(
-            select(Attendance).where(
-                Attendance.lecture_id == lecture.id,
-                Attendance.enterprise_id == current_user.enterprise_id,
-            )
-        )
-    registration_count, attendance_count, replay_count = operations.lecture_counts(lecture)
+    page = operations.lecture_page(lecture, current_user)
+    # The transcript and the history are read only when there are some (a read each before,
+    # empty for most lectures); the history with its authors (a read per author before).
+    if not page.has_cues:
+        set_committed_value(lecture, "cues", [])
+    shows_history = permissions.can_edit_lecture(current_user, lecture)
+    if shows_history:
+        set_committed_value(lecture, "history", _history(lecture) if page.has_history else [])
+    # Forms only where the page shows them (building one read WTForms' catalogue each time).
+    checkin_form = None
+    if permissions.can_check_in(current_user, lecture, now) and not page.attended:
+        checkin_form = CheckinForm()
     return render_template(
         "courses/lecture.html",
         lecture=lecture,
@@ -343,20 +348,31 @@ def lecture(lecture_id):
         start_at=start_at,
         video_src=video_src,
         video_direct=video_direct,
-        registration=registration,
-        my_attendance=my_attendance,
-        registration_count=registration_count,
-        attendance_count=attendance_count,
-        replay_count=replay_count,
-        checkin_form=CheckinForm(),
-        status_form=StatusForm(),
+        registered=page.registered,
+        my_attendance=page.attended,
+        registration_count=page.registration_count,
+        attendance_count=page.attendance_count,
+        replay_count=page.replay_count,
+        checkin_form=checkin_form,
         transitions=operations.allowed_transitions(lecture, current_user),
         transition_labels=operations.TRANSITION_ACTIONS,
         format_clock=format_clock,
+        cue_href=href_for("courses.lecture", "t", lecture_id=lecture.id),
+        shows_history=shows_history,
         p=permissions,
         search_url=_search_url(),
         status_labels=STATUS_LABELS,
     )
+
+
+def _history(lecture) -> list[LectureHistory]:
+    """The lecture's history, newest first (its relationship's order), with who did what."""
+    return db.session.scalars(
+        select(LectureHistory)
+        .options(joinedload(LectureHistory.by))
+        .where(LectureHistory.lecture_id == lecture.id)
+        .order_by(LectureHistory.created_dt.desc(), LectureHistory.id.desc())
+    ).all()
 
 
 def _count_replay_view(lecture):
