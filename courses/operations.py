@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, false, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courses import permissions
@@ -539,34 +539,48 @@ class LecturePage(NamedTuple):
     has_history: bool
 
 
-def lecture_page(lecture, user) -> LecturePage:
-    """Counts of sign-ups, attending firms and replay views, whether the user signed up and
-    their firm attended, and whether the lecture has a transcript and a history, in one read
-    (seven statements before, whatever the answers)."""
+def _lecture_page_statement():
+    lecture_id = bindparam("lecture_id")
 
     def counted(model):
         return (
             select(func.count())
             .select_from(model)
-            .where(model.lecture_id == lecture.id)
+            .where(model.lecture_id == lecture_id)
             .scalar_subquery()
         )
 
     def any_of(model, *conditions):
-        return exists().where(model.lecture_id == lecture.id, *conditions)
+        return exists().where(model.lecture_id == lecture_id, *conditions)
 
+    # A user id or firm id of None compares as NULL: nobody's sign-up, no firm's attendance.
+    return select(
+        counted(Registration),
+        counted(Attendance),
+        counted(ReplayView),
+        any_of(Registration, Registration.user_id == bindparam("user_id")),
+        any_of(Attendance, Attendance.enterprise_id == bindparam("firm_id")),
+        any_of(TranscriptCue),
+        any_of(LectureHistory),
+    )
+
+
+# Built once: building its seven subqueries cost more than running them.
+_LECTURE_PAGE = _lecture_page_statement()
+
+
+def lecture_page(lecture, user) -> LecturePage:
+    """Counts of sign-ups, attending firms and replay views, whether the user signed up and
+    their firm attended, and whether the lecture has a transcript and a history, in one read
+    (seven statements before, whatever the answers)."""
     signed_in = user is not None and user.is_authenticated
-    firm_id = user.enterprise_id if signed_in else None
     row = db.session.execute(
-        select(
-            counted(Registration),
-            counted(Attendance),
-            counted(ReplayView),
-            any_of(Registration, Registration.user_id == user.id) if signed_in else false(),
-            any_of(Attendance, Attendance.enterprise_id == firm_id) if firm_id else false(),
-            any_of(TranscriptCue),
-            any_of(LectureHistory),
-        )
+        _LECTURE_PAGE,
+        {
+            "lecture_id": lecture.id,
+            "user_id": user.id if signed_in else None,
+            "firm_id": user.enterprise_id if signed_in else None,
+        },
     ).one()
     return LecturePage(*(count or 0 for count in row[:3]), *(bool(flag) for flag in row[3:]))
 

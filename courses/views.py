@@ -308,18 +308,18 @@ def _video_source(lecture):
     return None, False
 
 
+# The speaker's law firm is shown; their specialities are not. Built once (at every request,
+# building the options cost about as much as the read).
+_LECTURE_PAGE_OPTIONS = (
+    joinedload(Lecture.speaker)
+    .joinedload(User.lawyer_profile)
+    .lazyload(LawyerProfile.specialities),
+    joinedload(Lecture.category),
+)
+
+
 def lecture(lecture_id):
-    # The speaker's law firm is shown; their specialities are not.
-    lecture = get_or_404(
-        Lecture,
-        lecture_id,
-        options=[
-            joinedload(Lecture.speaker)
-            .joinedload(User.lawyer_profile)
-            .lazyload(LawyerProfile.specialities),
-            joinedload(Lecture.category),
-        ],
-    )
+    lecture = get_or_404(Lecture, lecture_id, options=_LECTURE_PAGE_OPTIONS)
     require(permissions.can_view_lecture(current_user, lecture))
     now = utcnow()
     start_at = max(_int_arg("t") or 0, 0)
