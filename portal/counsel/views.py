@@ -131,12 +131,13 @@ def index():
             )
             .order_by(CounselRequest.created_dt)
         ).all()
+        rows = _table_rows()
         return render_template(
             "counsel/lawyer_index.html",
             groups=groups,
-            pending=pending,
+            pending=_service_lines(pending, rows),
             requests=open_requests,
-            rows=_table_rows(),
+            rows=rows,
         )
     if is_verified(current_user, Role.enterprise):
         firm = current_user.enterprise
@@ -155,13 +156,14 @@ def index():
             .order_by(CounselRequest.created_dt.desc())
             .limit(30)
         ).all()
+        rows = _table_rows()
         return render_template(
             "counsel/enterprise_index.html",
             firm=firm,
             group=group,
-            services=services,
+            services=_service_lines(services, rows),
             requests=my_requests,
-            rows=_table_rows(),
+            rows=rows,
         )
     return render_template("counsel/about.html")
 
@@ -320,12 +322,13 @@ def group(group_id):
         next_start = group.end_date + timedelta(days=1)
         renew_form.start_date.data = next_start
         renew_form.end_date.data = next_start + timedelta(days=364)
+    rows = _table_rows()
     return render_template(
         "counsel/group.html",
         group=group,
-        services=services,
+        services=_service_lines(services, rows),
         requests=group_requests,
-        rows=_table_rows(),
+        rows=rows,
         member_form=AddMemberForm() if managed else None,
         lawyer_form=_shown_lawyer_form(group),
         renew_form=renew_form,
@@ -384,6 +387,36 @@ _REQUEST_ROW_COLUMNS = (
 )
 
 
+# The badge colour of a service's status in the services table (others: warning).
+_SERVICE_BADGES = {
+    ServiceStatus.confirmed: "success",
+    ServiceStatus.disputed: "danger",
+    ServiceStatus.withdrawn: "secondary",
+}
+
+
+def _service_lines(services, rows) -> list[tuple]:
+    """Each row of the services table (_services.html) as it prints: link, day, firm, lawyer,
+    service, minutes, badge colour and status, worked out here in one pass (the template's
+    calls and filters cost several times as much a row). `services`: CounselService objects
+    or the plain rows of _SERVICE_ROWS."""
+    href, day = rows.service_href, rows.day
+    kinds, statuses = rows.service_kinds, rows.service_statuses
+    return [
+        (
+            href(s.id),
+            day(s.service_date),
+            s.firm_name,
+            s.lawyer_name,
+            kinds[s.kind],
+            s.minutes,
+            _SERVICE_BADGES.get(s.status, "warning"),
+            statuses[s.status],
+        )
+        for s in services
+    ]
+
+
 def _table_rows() -> SimpleNamespace:
     """Links and labels of the services and requests tables, worked out once a page."""
     return SimpleNamespace(
@@ -392,6 +425,7 @@ def _table_rows() -> SimpleNamespace:
         service_kinds=translated(SERVICE_KIND_LABELS),
         service_statuses=translated(SERVICE_STATUS_LABELS),
         request_statuses=translated(REQUEST_STATUS_LABELS),
+        day=day_formatter(),
     )
 
 
