@@ -302,7 +302,9 @@ def group(group_id):
         services = [
             s
             for s in services
-            if permissions.can_view_service(current_user, SimpleNamespace(**s._mapping, group=group))
+            if permissions.can_view_service(
+                current_user, SimpleNamespace(**s._mapping, group=group)
+            )
         ]
     group_requests = [
         r
