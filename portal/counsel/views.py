@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,7 +82,7 @@ def index():
             stmt = stmt.where(CounselGroup.chamber_id == list_filter.chamber_id)
         known = status if status in ("active", "ended") else ""
         groups = seek(
-            stmt.add_columns(Chamber.name.label("chamber_name")).outerjoin(
+            stmt.add_columns(Chamber.name.label("chamber_name"), _CURRENT_MEMBERS).outerjoin(
                 Chamber, Chamber.id == CounselGroup.chamber_id
             ),
             (CounselGroup.end_date, CounselGroup.id),
@@ -92,17 +92,17 @@ def index():
             plain=True,
             counted=stmt,
         )
+        group_href, day = href_for("counsel.group", "group_id"), day_formatter()
         return render_template(
             "counsel/staff_index.html",
             list_filter=list_filter,
             groups=groups,
-            group_rows=_group_rows([g.id for g in groups.items]),
-            group_href=href_for("counsel.group", "group_id"),
-            group_statuses=translated(GROUP_STATUS_LABELS),
-            day=day_formatter(),
+            lines=_group_lines(groups.items, group_href, day),
+            group_href=group_href,
+            day=day,
             status=status,
             coverage=reports.coverage(),
-            ending=reports.groups_ending(),
+            ending=reports.groups_ending_soon(),
         )
     if is_verified(current_user, Role.lawyer):
         groups = db.session.scalars(
@@ -168,29 +168,49 @@ def index():
     return render_template("counsel/about.html")
 
 
-def _group_rows(group_ids) -> dict[int, SimpleNamespace]:
-    """What the staff list shows of each group's firms and counsel: how many firms, the
-    counsel's names (and so its kind, 5+N) — two small reads for the page, not its ~150 firm
-    seats and ~60 whole accounts as objects."""
-    rows = {i: SimpleNamespace(members=0, lawyers=[]) for i in group_ids}
-    members = db.session.execute(
-        select(CounselMembership.group_id, func.count())
-        .where(CounselMembership.group_id.in_(group_ids), CounselMembership.left_on.is_(None))
-        .group_by(CounselMembership.group_id)
+# The number of a group's current firms, read with the staff list's rows (the partial index
+# of current seats answers it).
+_CURRENT_MEMBERS = (
+    select(func.count())
+    .where(CounselMembership.group_id == CounselGroup.id, CounselMembership.left_on.is_(None))
+    .correlate(CounselGroup)
+    .scalar_subquery()
+    .label("members")
+)
+# The current counsel of the page's groups, in the order they joined: built once.
+_CURRENT_COUNSEL = (
+    select(CounselLawyerSeat.group_id, User.name)
+    .join(User, User.id == CounselLawyerSeat.lawyer_id)
+    .where(
+        CounselLawyerSeat.group_id.in_(bindparam("group_ids", expanding=True)),
+        CounselLawyerSeat.left_on.is_(None),
     )
-    for group_id, count in members:
-        rows[group_id].members = count
-    lawyers = db.session.execute(
-        select(CounselLawyerSeat.group_id, User.name)
-        .join(User, User.id == CounselLawyerSeat.lawyer_id)
-        .where(CounselLawyerSeat.group_id.in_(group_ids), CounselLawyerSeat.left_on.is_(None))
-        .order_by(CounselLawyerSeat.id)
-    )
-    for group_id, name in lawyers:
-        rows[group_id].lawyers.append(name)
-    for row in rows.values():
-        row.kind_label = group_kind_label(len(row.lawyers))
-    return rows
+    .order_by(CounselLawyerSeat.id)
+)
+
+
+def _group_lines(groups, group_href, day) -> list[tuple]:
+    """Each row of the staff list as it prints: link, name, kind (5+N), chamber, firms,
+    counsel, term and status, worked out here in one pass (in the template, calls and filters
+    cost several times as much a row); the counsel's names by one statement for the page."""
+    counsel: dict[int, list[str]] = {g.id: [] for g in groups}
+    if counsel:
+        for group_id, name in db.session.execute(_CURRENT_COUNSEL, {"group_ids": list(counsel)}):
+            counsel[group_id].append(name)
+    statuses = translated(GROUP_STATUS_LABELS)
+    return [
+        (
+            group_href(g.id),
+            g.name,
+            group_kind_label(len(counsel[g.id])),
+            g.chamber_name or "",
+            g.members,
+            "、".join(counsel[g.id]),
+            f"{day(g.start_date)} – {day(g.end_date)}",
+            statuses[g.status],
+        )
+        for g in groups
+    ]
 
 
 def _create_group_from(form):
