@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -273,10 +273,12 @@ def _load(checkup_id, options=()) -> Checkup:
 
 
 # What the check-up's page shows of its relations, each by a statement of its own built once
-# (selectinload and lazy loads cost about twice the CPU of the statements they ran): each
+# with the check-up's id bound when run (selectinload and lazy loads cost about twice the CPU
+# of the statements they ran, and building a statement about as much as running it): each
 # lawyer with their law firm (not their specialities), each timeline entry's author, the
 # checklist version with its areas (one statement); findings and "no findings" areas only
 # where the page shows the report.
+_OF_CHECKUP = bindparam("checkup_id")
 _PAGE_ASSIGNMENTS = (
     select(CheckupLawyer)
     .options(
@@ -284,36 +286,43 @@ _PAGE_ASSIGNMENTS = (
         .joinedload(User.lawyer_profile)
         .lazyload(LawyerProfile.specialities)
     )
+    .where(CheckupLawyer.checkup_id == _OF_CHECKUP)
     .order_by(CheckupLawyer.position)
 )
-_PAGE_EVENTS = select(CheckupEvent).options(joinedload(CheckupEvent.by)).order_by(CheckupEvent.id)
-_PAGE_VERSION = select(ChecklistVersion).options(joinedload(ChecklistVersion.areas))
-_PAGE_FINDINGS = select(Finding).order_by(Finding.id)
-_PAGE_CLEAR_AREAS = select(ClearArea)
+_PAGE_EVENTS = (
+    select(CheckupEvent)
+    .options(joinedload(CheckupEvent.by))
+    .where(CheckupEvent.checkup_id == _OF_CHECKUP)
+    .order_by(CheckupEvent.id)
+)
+_PAGE_VERSION = (
+    select(ChecklistVersion)
+    .options(joinedload(ChecklistVersion.areas))
+    .where(ChecklistVersion.id == bindparam("version_id"))
+)
+_PAGE_FINDINGS = select(Finding).where(Finding.checkup_id == _OF_CHECKUP).order_by(Finding.id)
+_PAGE_CLEAR_AREAS = select(ClearArea).where(ClearArea.checkup_id == _OF_CHECKUP)
 
 
 def _load_for_page(checkup_id) -> tuple[Checkup, bool]:
     """The check-up with what its page shows, once the user may see it; and whether they see
     the report."""
     checkup = get_or_404(Checkup, checkup_id, options=(joinedload(Checkup.enterprise),))
-    _read_into(checkup, "assignments", _PAGE_ASSIGNMENTS, CheckupLawyer.checkup_id)
+    _read_into(checkup, "assignments", _PAGE_ASSIGNMENTS)
     require(perms.can_view_checkup(current_user, checkup))
     see_report = perms.can_see_report(current_user, checkup)
-    _read_into(checkup, "events", _PAGE_EVENTS, CheckupEvent.checkup_id)
-    version = db.session.scalars(
-        _PAGE_VERSION.where(ChecklistVersion.id == checkup.checklist_version_id)
-    ).unique()
-    set_committed_value(checkup, "checklist_version", version.one())
+    _read_into(checkup, "events", _PAGE_EVENTS)
+    version = db.session.scalars(_PAGE_VERSION, {"version_id": checkup.checklist_version_id})
+    set_committed_value(checkup, "checklist_version", version.unique().one())
     if see_report:
-        _read_into(checkup, "findings", _PAGE_FINDINGS, Finding.checkup_id)
-        _read_into(checkup, "clear_areas", _PAGE_CLEAR_AREAS, ClearArea.checkup_id)
+        _read_into(checkup, "findings", _PAGE_FINDINGS)
+        _read_into(checkup, "clear_areas", _PAGE_CLEAR_AREAS)
     return checkup, see_report
 
 
-def _read_into(checkup, relation, stmt, column):
-    set_committed_value(
-        checkup, relation, db.session.scalars(stmt.where(column == checkup.id)).all()
-    )
+def _read_into(checkup, relation, stmt):
+    rows = db.session.scalars(stmt, {"checkup_id": checkup.id}).all()
+    set_committed_value(checkup, relation, rows)
 
 
 @login_required

@@ -282,6 +282,7 @@ def suggest_accept():
 _GROUP_MEMBERSHIPS = (
     select(CounselMembership)
     .options(joinedload(CounselMembership.enterprise))
+    .where(CounselMembership.group_id == bindparam("group_id"))
     .order_by(CounselMembership.id)
 )
 _GROUP_SEATS = (
@@ -291,20 +292,26 @@ _GROUP_SEATS = (
         .joinedload(User.lawyer_profile)
         .lazyload(LawyerProfile.specialities)
     )
+    .where(CounselLawyerSeat.group_id == bindparam("group_id"))
     .order_by(CounselLawyerSeat.id)
 )
-_GROUP_TERMS = select(CounselTerm).order_by(CounselTerm.number)
+_GROUP_TERMS = (
+    select(CounselTerm)
+    .where(CounselTerm.group_id == bindparam("group_id"))
+    .order_by(CounselTerm.number)
+)
 
 
 def _group_for_page(group_id) -> CounselGroup:
     """The group with its chamber, firms, counsel and terms, as the relations' own order."""
     group = get_or_404(CounselGroup, group_id, options=(joinedload(CounselGroup.chamber),))
-    for name, stmt, column in (
-        ("memberships", _GROUP_MEMBERSHIPS, CounselMembership.group_id),
-        ("lawyer_seats", _GROUP_SEATS, CounselLawyerSeat.group_id),
-        ("terms", _GROUP_TERMS, CounselTerm.group_id),
+    ids = {"group_id": group.id}
+    for name, stmt in (
+        ("memberships", _GROUP_MEMBERSHIPS),
+        ("lawyer_seats", _GROUP_SEATS),
+        ("terms", _GROUP_TERMS),
     ):
-        set_committed_value(group, name, db.session.scalars(stmt.where(column == group.id)).all())
+        set_committed_value(group, name, db.session.scalars(stmt, ids).all())
     return group
 
 
@@ -312,11 +319,7 @@ def _group_for_page(group_id) -> CounselGroup:
 def group(group_id):
     group = _group_for_page(group_id)
     require(permissions.can_view_group(current_user, group))
-    services = db.session.execute(
-        _SERVICE_ROWS.where(CounselService.group_id == group.id).order_by(
-            CounselService.service_date.desc(), CounselService.id.desc()
-        )
-    ).all()
+    services = db.session.execute(_GROUP_SERVICES, {"group_id": group.id}).all()
     if not (is_staff(current_user) or permissions.is_current_counsel(current_user, group)):
         # The one permission rule, asked of each row as of a service of this group.
         services = [
@@ -328,16 +331,13 @@ def group(group_id):
         ]
     group_requests = [
         r
-        for r in db.session.scalars(
-            select(CounselRequest)
-            .options(*_REQUEST_ROW_COLUMNS)
-            .where(CounselRequest.group_id == group.id)
-            .order_by(CounselRequest.created_dt.desc())
-        )
+        for r in db.session.scalars(_GROUP_REQUESTS, {"group_id": group.id})
         if permissions.can_view_request(current_user, r)
     ]
-    # The staff's forms are built only where the page shows them (staff, an active group).
-    managed = permissions.can_manage_groups(current_user) and group.is_active
+    # The staff's forms are built only where the page shows them (staff, an active group);
+    # the firms' and counsel's "Remove" addresses from one url_for each.
+    staff = permissions.can_manage_groups(current_user)
+    managed = staff and group.is_active
     renew_form = None
     if managed:
         renew_form = RenewForm()
@@ -354,6 +354,9 @@ def group(group_id):
         member_form=AddMemberForm() if managed else None,
         lawyer_form=_shown_lawyer_form(group),
         renew_form=renew_form,
+        remove_member=staff
+        and href_for("counsel.member_remove", "membership_id", group_id=group.id),
+        remove_lawyer=staff and href_for("counsel.lawyer_remove", "seat_id", group_id=group.id),
         links=links_of(group),
         permissions=permissions,
     )
@@ -395,6 +398,13 @@ _SERVICE_ROWS = (
 )
 
 
+# The group page's services and requests, newest first; statements built once (building one
+# cost about as much CPU as running it).
+_GROUP_SERVICES = _SERVICE_ROWS.where(CounselService.group_id == bindparam("group_id")).order_by(
+    CounselService.service_date.desc(), CounselService.id.desc()
+)
+
+
 # What a row of the requests list (_requests.html) shows: not the question and answer texts.
 _REQUEST_ROW_COLUMNS = (
     load_only(
@@ -406,6 +416,12 @@ _REQUEST_ROW_COLUMNS = (
         CounselRequest.created_dt,
     ),
     joinedload(CounselRequest.enterprise),
+)
+_GROUP_REQUESTS = (
+    select(CounselRequest)
+    .options(*_REQUEST_ROW_COLUMNS)
+    .where(CounselRequest.group_id == bindparam("group_id"))
+    .order_by(CounselRequest.created_dt.desc())
 )
 
 
