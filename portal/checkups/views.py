@@ -156,16 +156,19 @@ def index():
 PER_PAGE = 30
 
 
+_LAWYER_NAMES = (  # built once: building it cost about as much as running it
+    select(CheckupLawyer.checkup_id, User.name)
+    .join(User, User.id == CheckupLawyer.lawyer_id)
+    .where(CheckupLawyer.checkup_id.in_(bindparam("checkup_ids", expanding=True)))
+    .order_by(CheckupLawyer.checkup_id, CheckupLawyer.position)
+)
+
+
 def _lawyer_names(checkup_ids) -> dict[int, str]:
     """Each check-up's lawyers' names in their order, joined for its row: one statement."""
     names: dict[int, list[str]] = {}
     if checkup_ids:
-        rows = db.session.execute(
-            select(CheckupLawyer.checkup_id, User.name)
-            .join(User, User.id == CheckupLawyer.lawyer_id)
-            .where(CheckupLawyer.checkup_id.in_(checkup_ids))
-            .order_by(CheckupLawyer.checkup_id, CheckupLawyer.position)
-        )
+        rows = db.session.execute(_LAWYER_NAMES, {"checkup_ids": list(checkup_ids)})
         for checkup_id, name in rows:
             names.setdefault(checkup_id, []).append(name)
     return {checkup_id: "、".join(each) for checkup_id, each in names.items()}
