@@ -271,6 +271,16 @@ class CounselService(db.Model):
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
 
+    # What the services table prints of a service's firm and lawyer; the group page gives it
+    # plain rows with these names joined.
+    @property
+    def firm_name(self) -> str:
+        return self.enterprise.name
+
+    @property
+    def lawyer_name(self) -> str:
+        return self.lawyer.name
+
 
 class CounselServiceEvent(db.Model):
     """Timeline of a service: who moved it from which status to which, and why."""

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -45,7 +46,7 @@ def coverage(chamber_id: int | None = None) -> dict:
 
 
 def coverage_changed() -> None:
-    invalidate(COVERAGE_KEY)
+    invalidate(COVERAGE_KEY, _ending_key(clock.today()))
 
 
 def _coverage(chamber_id: int | None = None) -> dict:
@@ -172,6 +173,29 @@ def groups_ending(days: int = 30, today: date | None = None):
         .where(CounselGroup.status == GroupStatus.active, CounselGroup.end_date <= until)
         .order_by(CounselGroup.end_date)
     ).all()
+
+
+ENDING_DAYS = 30
+
+
+def _ending_key(today: date) -> str:
+    return f"counsel:ending:{today.isoformat()}"
+
+
+def groups_ending_soon() -> list[SimpleNamespace]:
+    """groups_ending() of the next 30 days as the groups list shows them on every view: kept
+    in the short-lived cache (COVERAGE_TTL) under today's date and dropped with the coverage
+    figures when a group is created, renewed or ended (`coverage_changed`)."""
+    today = clock.today()
+
+    def ending():
+        rows = groups_ending(ENDING_DAYS, today)
+        return [[row.id, row.name, row.end_date.isoformat()] for row in rows]
+
+    return [
+        SimpleNamespace(id=group_id, name=name, end_date=date.fromisoformat(end))
+        for group_id, name, end in get_or_set(_ending_key(today), COVERAGE_TTL, ending)
+    ]
 
 
 def of_chamber(services, quiet, chamber_id):

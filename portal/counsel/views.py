@@ -7,8 +7,9 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter, once
@@ -45,6 +46,7 @@ from portal.counsel.models import (
     CounselMembership,
     CounselRequest,
     CounselService,
+    CounselTerm,
     GroupStatus,
     RequestStatus,
     ServiceStatus,
@@ -80,7 +82,7 @@ def index():
             stmt = stmt.where(CounselGroup.chamber_id == list_filter.chamber_id)
         known = status if status in ("active", "ended") else ""
         groups = seek(
-            stmt.add_columns(Chamber.name.label("chamber_name")).outerjoin(
+            stmt.add_columns(Chamber.name.label("chamber_name"), _CURRENT_MEMBERS).outerjoin(
                 Chamber, Chamber.id == CounselGroup.chamber_id
             ),
             (CounselGroup.end_date, CounselGroup.id),
@@ -90,17 +92,17 @@ def index():
             plain=True,
             counted=stmt,
         )
+        group_href, day = href_for("counsel.group", "group_id"), day_formatter()
         return render_template(
             "counsel/staff_index.html",
             list_filter=list_filter,
             groups=groups,
-            group_rows=_group_rows([g.id for g in groups.items]),
-            group_href=href_for("counsel.group", "group_id"),
-            group_statuses=translated(GROUP_STATUS_LABELS),
-            day=day_formatter(),
+            lines=_group_lines(groups.items, group_href, day),
+            group_href=group_href,
+            day=day,
             status=status,
             coverage=reports.coverage(),
-            ending=reports.groups_ending(),
+            ending=reports.groups_ending_soon(),
         )
     if is_verified(current_user, Role.lawyer):
         groups = db.session.scalars(
@@ -129,12 +131,13 @@ def index():
             )
             .order_by(CounselRequest.created_dt)
         ).all()
+        rows = _table_rows()
         return render_template(
             "counsel/lawyer_index.html",
             groups=groups,
-            pending=pending,
+            pending=_service_lines(pending, rows),
             requests=open_requests,
-            rows=_table_rows(),
+            rows=rows,
         )
     if is_verified(current_user, Role.enterprise):
         firm = current_user.enterprise
@@ -153,40 +156,61 @@ def index():
             .order_by(CounselRequest.created_dt.desc())
             .limit(30)
         ).all()
+        rows = _table_rows()
         return render_template(
             "counsel/enterprise_index.html",
             firm=firm,
             group=group,
-            services=services,
+            services=_service_lines(services, rows),
             requests=my_requests,
-            rows=_table_rows(),
+            rows=rows,
         )
     return render_template("counsel/about.html")
 
 
-def _group_rows(group_ids) -> dict[int, SimpleNamespace]:
-    """What the staff list shows of each group's firms and counsel: how many firms, the
-    counsel's names (and so its kind, 5+N) — two small reads for the page, not its ~150 firm
-    seats and ~60 whole accounts as objects."""
-    rows = {i: SimpleNamespace(members=0, lawyers=[]) for i in group_ids}
-    members = db.session.execute(
-        select(CounselMembership.group_id, func.count())
-        .where(CounselMembership.group_id.in_(group_ids), CounselMembership.left_on.is_(None))
-        .group_by(CounselMembership.group_id)
+# The number of a group's current firms, read with the staff list's rows (the partial index
+# of current seats answers it).
+_CURRENT_MEMBERS = (
+    select(func.count())
+    .where(CounselMembership.group_id == CounselGroup.id, CounselMembership.left_on.is_(None))
+    .correlate(CounselGroup)
+    .scalar_subquery()
+    .label("members")
+)
+# The current counsel of the page's groups, in the order they joined: built once.
+_CURRENT_COUNSEL = (
+    select(CounselLawyerSeat.group_id, User.name)
+    .join(User, User.id == CounselLawyerSeat.lawyer_id)
+    .where(
+        CounselLawyerSeat.group_id.in_(bindparam("group_ids", expanding=True)),
+        CounselLawyerSeat.left_on.is_(None),
     )
-    for group_id, count in members:
-        rows[group_id].members = count
-    lawyers = db.session.execute(
-        select(CounselLawyerSeat.group_id, User.name)
-        .join(User, User.id == CounselLawyerSeat.lawyer_id)
-        .where(CounselLawyerSeat.group_id.in_(group_ids), CounselLawyerSeat.left_on.is_(None))
-        .order_by(CounselLawyerSeat.id)
-    )
-    for group_id, name in lawyers:
-        rows[group_id].lawyers.append(name)
-    for row in rows.values():
-        row.kind_label = group_kind_label(len(row.lawyers))
-    return rows
+    .order_by(CounselLawyerSeat.id)
+)
+
+
+def _group_lines(groups, group_href, day) -> list[tuple]:
+    """Each row of the staff list as it prints: link, name, kind (5+N), chamber, firms,
+    counsel, term and status, worked out here in one pass (in the template, calls and filters
+    cost several times as much a row); the counsel's names by one statement for the page."""
+    counsel: dict[int, list[str]] = {g.id: [] for g in groups}
+    if counsel:
+        for group_id, name in db.session.execute(_CURRENT_COUNSEL, {"group_ids": list(counsel)}):
+            counsel[group_id].append(name)
+    statuses = translated(GROUP_STATUS_LABELS)
+    return [
+        (
+            group_href(g.id),
+            g.name,
+            group_kind_label(len(counsel[g.id])),
+            g.chamber_name or "",
+            g.members,
+            "、".join(counsel[g.id]),
+            f"{day(g.start_date)} – {day(g.end_date)}",
+            statuses[g.status],
+        )
+        for g in groups
+    ]
 
 
 def _create_group_from(form):
@@ -253,53 +277,86 @@ def suggest_accept():
 
 
 # Everything the group page lists, read up front: firms, counsel (with their law firm) and
-# terms. Built once (building these chains cost more than a page's own rows).
-_GROUP_PAGE_OPTIONS = (
-    joinedload(CounselGroup.chamber),
-    selectinload(CounselGroup.memberships).joinedload(CounselMembership.enterprise),
-    selectinload(CounselGroup.lawyer_seats)
-    .joinedload(CounselLawyerSeat.lawyer)
-    .joinedload(User.lawyer_profile)
-    .lazyload(LawyerProfile.specialities),
-    selectinload(CounselGroup.terms),
+# terms, each by a statement of its own built once (selectinload's machinery cost about twice
+# as much CPU as the three statements it runs, for a handful of rows each).
+_GROUP_MEMBERSHIPS = (
+    select(CounselMembership)
+    .options(joinedload(CounselMembership.enterprise))
+    .where(CounselMembership.group_id == bindparam("group_id"))
+    .order_by(CounselMembership.id)
 )
+_GROUP_SEATS = (
+    select(CounselLawyerSeat)
+    .options(
+        joinedload(CounselLawyerSeat.lawyer)
+        .joinedload(User.lawyer_profile)
+        .lazyload(LawyerProfile.specialities)
+    )
+    .where(CounselLawyerSeat.group_id == bindparam("group_id"))
+    .order_by(CounselLawyerSeat.id)
+)
+_GROUP_TERMS = (
+    select(CounselTerm)
+    .where(CounselTerm.group_id == bindparam("group_id"))
+    .order_by(CounselTerm.number)
+)
+
+
+def _group_for_page(group_id) -> CounselGroup:
+    """The group with its chamber, firms, counsel and terms, as the relations' own order."""
+    group = get_or_404(CounselGroup, group_id, options=(joinedload(CounselGroup.chamber),))
+    ids = {"group_id": group.id}
+    for name, stmt in (
+        ("memberships", _GROUP_MEMBERSHIPS),
+        ("lawyer_seats", _GROUP_SEATS),
+        ("terms", _GROUP_TERMS),
+    ):
+        set_committed_value(group, name, db.session.scalars(stmt, ids).all())
+    return group
 
 
 @login_required
 def group(group_id):
-    group = get_or_404(CounselGroup, group_id, options=_GROUP_PAGE_OPTIONS)
+    group = _group_for_page(group_id)
     require(permissions.can_view_group(current_user, group))
-    services = db.session.scalars(
-        select(CounselService)
-        .options(*service_list_options())
-        .where(CounselService.group_id == group.id)
-        .order_by(CounselService.service_date.desc(), CounselService.id.desc())
-    ).all()
+    services = db.session.execute(_GROUP_SERVICES, {"group_id": group.id}).all()
     if not (is_staff(current_user) or permissions.is_current_counsel(current_user, group)):
-        services = [s for s in services if permissions.can_view_service(current_user, s)]
+        # The one permission rule, asked of each row as of a service of this group.
+        services = [
+            s
+            for s in services
+            if permissions.can_view_service(
+                current_user, SimpleNamespace(**s._mapping, group=group)
+            )
+        ]
     group_requests = [
         r
-        for r in db.session.scalars(
-            select(CounselRequest)
-            .options(*_REQUEST_ROW_COLUMNS)
-            .where(CounselRequest.group_id == group.id)
-            .order_by(CounselRequest.created_dt.desc())
-        )
+        for r in db.session.scalars(_GROUP_REQUESTS, {"group_id": group.id})
         if permissions.can_view_request(current_user, r)
     ]
-    renew_form = RenewForm()
-    next_start = group.end_date + timedelta(days=1)
-    renew_form.start_date.data = next_start
-    renew_form.end_date.data = next_start + timedelta(days=364)
+    # The staff's forms are built only where the page shows them (staff, an active group);
+    # the firms' and counsel's "Remove" addresses from one url_for each.
+    staff = permissions.can_manage_groups(current_user)
+    managed = staff and group.is_active
+    renew_form = None
+    if managed:
+        renew_form = RenewForm()
+        next_start = group.end_date + timedelta(days=1)
+        renew_form.start_date.data = next_start
+        renew_form.end_date.data = next_start + timedelta(days=364)
+    rows = _table_rows()
     return render_template(
         "counsel/group.html",
         group=group,
-        services=services,
+        services=_service_lines(services, rows),
         requests=group_requests,
-        rows=_table_rows(),
-        member_form=AddMemberForm(),
+        rows=rows,
+        member_form=AddMemberForm() if managed else None,
         lawyer_form=_shown_lawyer_form(group),
         renew_form=renew_form,
+        remove_member=staff
+        and href_for("counsel.member_remove", "membership_id", group_id=group.id),
+        remove_lawyer=staff and href_for("counsel.lawyer_remove", "seat_id", group_id=group.id),
         links=links_of(group),
         permissions=permissions,
     )
@@ -321,6 +378,33 @@ def _lawyer_select():
     return {"choices": choices, "options": LongSelect.written_options(choices)}
 
 
+# What a row of the services table (_services.html) prints, as plain rows: the firm's and the
+# lawyer's names joined (not 40 services with their group, firm and lawyer as objects); the
+# firm's and lawyer's ids for can_view_service.
+_SERVICE_ROWS = (
+    select(
+        CounselService.id,
+        CounselService.enterprise_id,
+        CounselService.lawyer_id,
+        CounselService.kind,
+        CounselService.service_date,
+        CounselService.minutes,
+        CounselService.status,
+        Enterprise.name.label("firm_name"),
+        User.name.label("lawyer_name"),
+    )
+    .join(Enterprise, Enterprise.id == CounselService.enterprise_id)
+    .join(User, User.id == CounselService.lawyer_id)
+)
+
+
+# The group page's services and requests, newest first; statements built once (building one
+# cost about as much CPU as running it).
+_GROUP_SERVICES = _SERVICE_ROWS.where(CounselService.group_id == bindparam("group_id")).order_by(
+    CounselService.service_date.desc(), CounselService.id.desc()
+)
+
+
 # What a row of the requests list (_requests.html) shows: not the question and answer texts.
 _REQUEST_ROW_COLUMNS = (
     load_only(
@@ -333,6 +417,42 @@ _REQUEST_ROW_COLUMNS = (
     ),
     joinedload(CounselRequest.enterprise),
 )
+_GROUP_REQUESTS = (
+    select(CounselRequest)
+    .options(*_REQUEST_ROW_COLUMNS)
+    .where(CounselRequest.group_id == bindparam("group_id"))
+    .order_by(CounselRequest.created_dt.desc())
+)
+
+
+# The badge colour of a service's status in the services table (others: warning).
+_SERVICE_BADGES = {
+    ServiceStatus.confirmed: "success",
+    ServiceStatus.disputed: "danger",
+    ServiceStatus.withdrawn: "secondary",
+}
+
+
+def _service_lines(services, rows) -> list[tuple]:
+    """Each row of the services table (_services.html) as it prints: link, day, firm, lawyer,
+    service, minutes, badge colour and status, worked out here in one pass (the template's
+    calls and filters cost several times as much a row). `services`: CounselService objects
+    or the plain rows of _SERVICE_ROWS."""
+    href, day = rows.service_href, rows.day
+    kinds, statuses = rows.service_kinds, rows.service_statuses
+    return [
+        (
+            href(s.id),
+            day(s.service_date),
+            s.firm_name,
+            s.lawyer_name,
+            kinds[s.kind],
+            s.minutes,
+            _SERVICE_BADGES.get(s.status, "warning"),
+            statuses[s.status],
+        )
+        for s in services
+    ]
 
 
 def _table_rows() -> SimpleNamespace:
@@ -343,6 +463,7 @@ def _table_rows() -> SimpleNamespace:
         service_kinds=translated(SERVICE_KIND_LABELS),
         service_statuses=translated(SERVICE_STATUS_LABELS),
         request_statuses=translated(REQUEST_STATUS_LABELS),
+        day=day_formatter(),
     )
 
 
