@@ -206,13 +206,22 @@ def _render_question(question, cited=None, **forms):
         for code, target in current_app.extensions.get("portal.escalation_targets", {}).items()
         if S.escalated in targets and target["available"](user, question)
     ]
+    is_firm = is_firm_member(user, question)
+    is_lawyer = is_answering_lawyer(user, question)
+    status = question.status
+    # Each form built only where the page shows it (question.html's conditions: most views, of
+    # closed questions, show none); a posted form that failed comes back whatever the status.
+    answering = is_lawyer and status in (S.claimed, S.follow_up)
     context = {
         "question": question,
         "targets": targets,
         "S": S,
-        "message_form": forms.get("message_form") or MessageForm(),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "rating_form": forms.get("rating_form") or RatingForm(),
+        "message_form": forms.get("message_form")
+        or (MessageForm() if answering or (is_firm and status == S.answered) else None),
+        "reply_form": forms.get("reply_form")
+        or (ReplyForm() if is_firm and status == S.needs_info else None),
+        "rating_form": forms.get("rating_form")
+        or (RatingForm() if is_firm and status == S.answered else None),
         "escalations": escalations,
         "cited": cited,
         "likely_articles": [],
@@ -220,8 +229,8 @@ def _render_question(question, cited=None, **forms):
         "draft_articles": [],
         "links": links_of(question),
         "lawyer_firm": _law_firm_of(question.lawyer_id),
-        "is_firm": is_firm_member(user, question),
-        "is_lawyer": is_answering_lawyer(user, question),
+        "is_firm": is_firm,
+        "is_lawyer": is_lawyer,
         "decisions": [],
         "reassign_form": None,
         # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
