@@ -137,6 +137,41 @@ def test_staff_overview_lists_unrouted_questions(
     assert "没人能答的问题" in client.get("/questions/staff").get_data(as_text=True)
 
 
+def test_staff_overview_keeps_which_questions_its_lists_show_but_reads_them_afresh(
+    app, client, login, dummy_staff, create_question, matching_lawyer
+):
+    from portal.core import cache
+    from tests.fixtures.queries import counted_statements
+
+    previous = app.extensions.get("portal.cache")
+    app.extensions["portal.cache"] = cache.MemoryCache()
+    try:
+        unrouted = create_question(category="bankruptcy", title="没人能答的问题")
+        gone = create_question(category="bankruptcy", title="已撤回的问题")
+        login(dummy_staff)
+        with counted_statements() as first:
+            page = client.get("/questions/staff").get_data(as_text=True)
+        assert "没人能答的问题" in page and "已撤回的问题" in page
+        operations.withdraw(gone, gone.asker)
+        with counted_statements() as again:
+            page = client.get("/questions/staff").get_data(as_text=True)
+    finally:
+        app.extensions["portal.cache"] = previous
+
+    # The glimpses' ids kept (no walk of the unrouted and overdue questions), their rows read
+    # again: the withdrawn question has left the list at once, the other is still there.
+    def walks(statements):
+        return [s for s in statements if "NOT (EXISTS" in s or "UNION ALL" in s]
+
+    def reads_rows(statements):
+        return any(s.startswith("SELECT questions.id, questions.title") for s in statements)
+
+    assert len(walks(first)) == 2 and reads_rows(first)
+    assert walks(again) == [] and reads_rows(again)
+    assert "没人能答的问题" in page and "已撤回的问题" not in page
+    assert unrouted.status == S.submitted
+
+
 def test_dashboard_stats_function(app, answered_question):
     start = utcnow() - timedelta(days=1)
     data = app.extensions["portal.stats"]["questions"](start, utcnow() + timedelta(days=1))
