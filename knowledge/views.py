@@ -198,7 +198,11 @@ def _question_form(question):
     return render_template("knowledge/ask.html", form=form, question=question)
 
 
-def _render_question(question, cited=None, **forms):
+_UNREAD = object()
+
+
+def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
+    """`lawyer_firm`: the question's lawyer's law firm, when read with the question."""
     user = current_user
     targets = allowed_targets(question, user)
     escalations = [
@@ -228,7 +232,7 @@ def _render_question(question, cited=None, **forms):
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
-        "lawyer_firm": _law_firm_of(question.lawyer_id),
+        "lawyer_firm": _law_firm_of(question.lawyer_id) if lawyer_firm is _UNREAD else lawyer_firm,
         "is_firm": is_firm,
         "is_lawyer": is_lawyer,
         "decisions": [],
@@ -310,9 +314,28 @@ QUESTION_PAGE_LOADS = (
 )
 
 
+@functools.cache
+def _question_page_statement():
+    """The question with QUESTION_PAGE_LOADS and its lawyer's law firm, in one statement built
+    once (run with the id): building and keying a statement with loader options cost more than
+    SQLite's running it, and the law firm was read by a statement of its own."""
+    return (
+        select(Question, LawyerProfile.law_firm)
+        .outerjoin(LawyerProfile, LawyerProfile.user_id == Question.lawyer_id)
+        .options(*QUESTION_PAGE_LOADS)
+        .where(Question.id == bindparam("question_id"))
+        .execution_options(populate_existing=True)  # as get_or_404 with options
+    )
+
+
 @login_required
 def question(question_id):
-    question = get_or_404(Question, question_id, options=QUESTION_PAGE_LOADS)
+    if not -(2**31) <= question_id < 2**31:  # no database integer holds it (as get_or_404)
+        abort(404)
+    found = db.session.execute(_question_page_statement(), {"question_id": question_id}).first()
+    if found is None:
+        abort(404)
+    question, lawyer_firm = found
     if not can_view_question(current_user, question):
         if (
             can_use_queue(current_user)
@@ -323,7 +346,7 @@ def question(question_id):
             # in the meantime: say so rather than show a bare "forbidden" page.
             return _taken_message()
         _refuse_view()
-    return _render_question(question)
+    return _render_question(question, lawyer_firm=lawyer_firm)
 
 
 @login_required
