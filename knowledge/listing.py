@@ -13,11 +13,12 @@ from datetime import datetime
 
 from flask import request
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from knowledge.models import STATUS_LABELS, UNANSWERED, URGENCY_LABELS, Question, Urgency
 from knowledge.routing import HELD
 from portal.accounts.models import Enterprise, LawyerConflict, lawyer_specialities
+from portal.core import cache
 from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
 from portal.core.models import LegalCategory
@@ -120,45 +121,59 @@ class RosterRow:
 
 
 @functools.cache
-def _roster_statements():
-    """The roster's specialities and conflict counts of a page's lawyers (run with their ids),
-    built once: building and keying a statement costs more than SQLite's running these."""
-    ids = bindparam("ids", expanding=True)
-    specialities = (
+def _specialities_statement():
+    """The specialities of a page's lawyers (run with their ids), built once: building and keying
+    a statement costs more than SQLite's running it."""
+    return (
         select(lawyer_specialities.c.lawyer_id, LegalCategory.name_zh, LegalCategory.name_en)
         .join(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
-        .where(lawyer_specialities.c.lawyer_id.in_(ids))
+        .where(lawyer_specialities.c.lawyer_id.in_(bindparam("ids", expanding=True)))
         .order_by(lawyer_specialities.c.lawyer_id, lawyer_specialities.c.category_id)
     )
-    conflicts = (
-        select(LawyerConflict.lawyer_id, func.count())
-        .where(LawyerConflict.lawyer_id.in_(ids))
-        .group_by(LawyerConflict.lawyer_id)
+
+
+@functools.cache
+def _roster_counts_statement():
+    """Every lawyer's declared conflicts ('c') and open questions ('l', knowledge.routing.open_load's
+    count), in one statement built once."""
+    conflicts = select(literal("c"), LawyerConflict.lawyer_id, func.count()).group_by(
+        LawyerConflict.lawyer_id
     )
-    # knowledge.routing.open_load's count, for these lawyers.
     load = (
-        select(Question.lawyer_id, func.count())
-        .where(Question.lawyer_id.in_(ids), Question.status.in_(HELD))
+        select(literal("l"), Question.lawyer_id, func.count())
+        .where(Question.lawyer_id.is_not(None), Question.status.in_(HELD))
         .group_by(Question.lawyer_id)
     )
-    return specialities, conflicts, load
+    return union_all(conflicts, load)
+
+
+def _roster_counts() -> list:
+    return [list(row) for row in db.session.connection().execute(_roster_counts_statement())]
 
 
 def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     """The lawyer roster's rows. `lawyers`: rows of (id, name, law_firm, industries,
-    weekly_capacity), read as plain rows (knowledge.views.staff_lawyers); their specialities,
-    numbers of declared conflicts and open questions are read here, for all of them at once;
-    `taken` is this week's taken questions by lawyer id."""
+    weekly_capacity), read as plain rows (knowledge.views.staff_lawyers); their specialities are
+    read here, for all of them at once; `taken` is this week's taken questions by lawyer id.
+
+    The numbers of declared conflicts and open questions of every lawyer are kept 30 s, like
+    `taken` and the lists' totals (two statements of the page's five; routing and reassignment
+    count afresh)."""
     if not lawyers:
         return []
     ids = [lawyer.id for lawyer in lawyers]
     english = current_language() == "en"
     specialities: dict[int, list[str]] = {}
-    specialities_stmt, conflicts_stmt, load_stmt = _roster_statements()
-    for lawyer_id, name_zh, name_en in db.session.execute(specialities_stmt, {"ids": ids}):
+    # Through the connection: plain rows, without the ORM's result machinery (a third of the
+    # statement's time in Python).
+    for lawyer_id, name_zh, name_en in db.session.connection().execute(
+        _specialities_statement(), {"ids": ids}
+    ):
         specialities.setdefault(lawyer_id, []).append(name_en if english else name_zh)
-    conflicts = dict(db.session.execute(conflicts_stmt, {"ids": ids}).all())
-    load = dict(db.session.execute(load_stmt, {"ids": ids}).all())
+    conflicts, load = {}, {}
+    counts = {"c": conflicts, "l": load}
+    for kind, lawyer_id, n in cache.get_or_set("count:lawyers:conflicts-load", 30, _roster_counts):
+        counts[kind][lawyer_id] = n
     action = href_for("knowledge.staff_lawyer_capacity", "user_id")
     # Each lawyer's industries differ (~320 combinations of 7 codes): the codes' names are
     # looked up once a page, in the page's language (as portal.core.reference.industry_names).

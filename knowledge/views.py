@@ -198,7 +198,11 @@ def _question_form(question):
     return render_template("knowledge/ask.html", form=form, question=question)
 
 
-def _render_question(question, cited=None, **forms):
+_UNREAD = object()
+
+
+def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
+    """`lawyer_firm`: the question's lawyer's law firm, when read with the question."""
     user = current_user
     targets = allowed_targets(question, user)
     escalations = [
@@ -206,22 +210,31 @@ def _render_question(question, cited=None, **forms):
         for code, target in current_app.extensions.get("portal.escalation_targets", {}).items()
         if S.escalated in targets and target["available"](user, question)
     ]
+    is_firm = is_firm_member(user, question)
+    is_lawyer = is_answering_lawyer(user, question)
+    status = question.status
+    # Each form built only where the page shows it (question.html's conditions: most views, of
+    # closed questions, show none); a posted form that failed comes back whatever the status.
+    answering = is_lawyer and status in (S.claimed, S.follow_up)
     context = {
         "question": question,
         "targets": targets,
         "S": S,
-        "message_form": forms.get("message_form") or MessageForm(),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "rating_form": forms.get("rating_form") or RatingForm(),
+        "message_form": forms.get("message_form")
+        or (MessageForm() if answering or (is_firm and status == S.answered) else None),
+        "reply_form": forms.get("reply_form")
+        or (ReplyForm() if is_firm and status == S.needs_info else None),
+        "rating_form": forms.get("rating_form")
+        or (RatingForm() if is_firm and status == S.answered else None),
         "escalations": escalations,
         "cited": cited,
         "likely_articles": [],
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
-        "lawyer_firm": _law_firm_of(question.lawyer_id),
-        "is_firm": is_firm_member(user, question),
-        "is_lawyer": is_answering_lawyer(user, question),
+        "lawyer_firm": _law_firm_of(question.lawyer_id) if lawyer_firm is _UNREAD else lawyer_firm,
+        "is_firm": is_firm,
+        "is_lawyer": is_lawyer,
         "decisions": [],
         "reassign_form": None,
         # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
@@ -301,9 +314,28 @@ QUESTION_PAGE_LOADS = (
 )
 
 
+@functools.cache
+def _question_page_statement():
+    """The question with QUESTION_PAGE_LOADS and its lawyer's law firm, in one statement built
+    once (run with the id): building and keying a statement with loader options cost more than
+    SQLite's running it, and the law firm was read by a statement of its own."""
+    return (
+        select(Question, LawyerProfile.law_firm)
+        .outerjoin(LawyerProfile, LawyerProfile.user_id == Question.lawyer_id)
+        .options(*QUESTION_PAGE_LOADS)
+        .where(Question.id == bindparam("question_id"))
+        .execution_options(populate_existing=True)  # as get_or_404 with options
+    )
+
+
 @login_required
 def question(question_id):
-    question = get_or_404(Question, question_id, options=QUESTION_PAGE_LOADS)
+    if not -(2**31) <= question_id < 2**31:  # no database integer holds it (as get_or_404)
+        abort(404)
+    found = db.session.execute(_question_page_statement(), {"question_id": question_id}).first()
+    if found is None:
+        abort(404)
+    question, lawyer_firm = found
     if not can_view_question(current_user, question):
         if (
             can_use_queue(current_user)
@@ -314,7 +346,7 @@ def question(question_id):
             # in the meantime: say so rather than show a bare "forbidden" page.
             return _taken_message()
         _refuse_view()
-    return _render_question(question)
+    return _render_question(question, lawyer_firm=lawyer_firm)
 
 
 @login_required
@@ -670,20 +702,42 @@ def _unrouted_stmt():
     )
 
 
+def _glimpse_ids() -> list[list[int]]:
+    """The ids of the overview's two glimpses: the earliest overdue and unrouted questions. (The
+    ids first: sorting whole rows, their long texts, to keep twenty was the page's slowest
+    query.)"""
+    unrouted = db.session.scalars(
+        _unrouted_stmt().order_by(Question.deadline_dt, Question.id).limit(OVERVIEW_ROWS)
+    ).all()
+    return [_earliest_overdue_ids(OVERVIEW_ROWS), list(unrouted)]
+
+
+def _still_overdue(row, now) -> bool:
+    """operations.overdue_questions_stmt's rule, for a row of table_select()."""
+    return (
+        row.status in UNANSWERED
+        and row.first_answer_dt is None
+        and row.deadline_dt is not None
+        and row.deadline_dt < now
+    )
+
+
 @login_required
 def staff_overview():
     require(can_manage_questions(current_user))
-    unrouted_stmt = _unrouted_stmt()
-    # A glimpse of each list (the full lists are paged), the ids first: sorting whole rows
-    # (their long texts) to keep twenty made this the page's slowest query. Both glimpses'
-    # rows are then read in one statement.
-    unrouted_ids = db.session.scalars(
-        unrouted_stmt.order_by(Question.deadline_dt, Question.id).limit(OVERVIEW_ROWS)
-    ).all()
-    overdue_ids = _earliest_overdue_ids(OVERVIEW_ROWS)
+    # Which questions the glimpses show is kept 30 s like the totals: finding the unrouted ones
+    # walks every pool question for its offers (~1,500 at scale 1), and the overdue ones take a
+    # union of four index walks; together most of the page's database time. Their rows are read
+    # afresh (one statement) and checked again, so a question that has left a list since
+    # (answered, assigned, withdrawn) is gone at once; one that joined it shows up to 30 s late.
+    overdue_ids, unrouted_ids = cache.get_or_set("questions:overview:glimpses", 30, _glimpse_ids)
     rows = {row.id: row for row in _table_rows([*overdue_ids, *unrouted_ids])}
-    overdue = [rows[i] for i in overdue_ids if i in rows]
-    unrouted = [rows[i] for i in unrouted_ids if i in rows]
+    now = clock.now_utc()
+    overdue = [rows[i] for i in overdue_ids if i in rows and _still_overdue(rows[i], now)]
+    unrouted = [
+        rows[i] for i in unrouted_ids if i in rows and rows[i].status in (S.submitted, S.pool)
+    ]
+    unrouted_stmt = _unrouted_stmt()
     # The totals, when there are more than the glimpse, kept 30 s like the lists' totals.
     unrouted_total = (
         len(unrouted)

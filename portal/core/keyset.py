@@ -96,43 +96,51 @@ def seek(
     key = columns[-1]
     number = min(_int_arg(args, "page") or 1, MAX_OFFSET_PAGE)
     after, before = _int_arg(args, "after"), _int_arg(args, "before")
-    cursor, backwards = None, False
-    if after or before:
-        mark = db.session.execute(select(*columns).where(key == (after or before))).first()
-        if mark is None:
-            number = 1
-        else:
-            cursor, backwards = tuple(mark), bool(before and not after)
+    marked = after or before
+    backwards = bool(before and not after)
 
-    # Walking backwards: the reverse order from the first row of the page shown, then flipped.
-    forwards_desc = descending != backwards
-    ordered = stmt.order_by(*(c.desc() if forwards_desc else c.asc() for c in columns))
-    if cursor is not None:
-        row, mark = tuple_(*columns), tuple_(*cursor)
-        ordered = ordered.where(row < mark if forwards_desc else row > mark)
-    elif number > 1:
-        ordered = ordered.offset((number - 1) * per_page)
-    if plain:
-        items = db.session.execute(ordered.limit(per_page + 1)).all()
-    elif ids_first:
-        ids = db.session.scalars(ordered.with_only_columns(key).limit(per_page + 1)).all()
-        entity = stmt.column_descriptions[0]["entity"]
-        loaded = db.session.scalars(select(entity).options(*options).where(key.in_(ids or [0])))
-        by_id = {row.id: row for row in (loaded.unique() if unique else loaded)}
-        items = [by_id[i] for i in ids if i in by_id]
-    else:
+    def rows(marked, backwards):
+        # Walking backwards: the reverse order from the first row of the page shown, then flipped.
+        forwards_desc = descending != backwards
+        ordered = stmt.order_by(*(c.desc() if forwards_desc else c.asc() for c in columns))
+        if marked:
+            # The marked row's sort values are read in the same statement (a subquery the
+            # database runs once and seeks the index from): a deep page sends what page 1 sends.
+            row = tuple_(*columns)
+            mark = select(*columns).where(key == marked).correlate(None).scalar_subquery()
+            ordered = ordered.where(row < mark if forwards_desc else row > mark)
+        elif number > 1:
+            ordered = ordered.offset((number - 1) * per_page)
+        if plain:
+            return db.session.execute(ordered.limit(per_page + 1)).all()
+        if ids_first:
+            ids = db.session.scalars(ordered.with_only_columns(key).limit(per_page + 1)).all()
+            entity = stmt.column_descriptions[0]["entity"]
+            loaded = db.session.scalars(select(entity).options(*options).where(key.in_(ids or [0])))
+            by_id = {row.id: row for row in (loaded.unique() if unique else loaded)}
+            return [by_id[i] for i in ids if i in by_id]
         result = db.session.scalars(ordered.options(*options).limit(per_page + 1))
-        items = (result.unique() if unique else result).all()
+        return (result.unique() if unique else result).all()
+
+    items = rows(marked, backwards)
+    if (
+        marked
+        and not items
+        and db.session.execute(select(key).where(key == marked)).first() is None
+    ):
+        # The marked row is gone (deleted since): from the first page, as an unknown id starts.
+        marked, backwards, number = None, False, 1
+        items = rows(None, False)
     more = len(items) > per_page
     items = items[:per_page]
     if backwards:
         items.reverse()
         has_prev, has_next = more, True
     else:
-        has_prev, has_next = cursor is not None or number > 1, more
+        has_prev, has_next = bool(marked) or number > 1, more
     if backwards and not more:
         number = 1  # reached the start, whatever number the link carried
-    elif cursor is not None and number == 1 and not backwards:
+    elif marked and number == 1 and not backwards:
         number = 2  # an `after` link without a number: at least the second page
 
     def count():

@@ -1,11 +1,12 @@
 """Links between records of different packages (a question escalated to a mediation case, a
 check-up finding referred to the appeal register...), shown on both records."""
 
+import functools
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, or_, select
+from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import db, utcnow
@@ -67,10 +68,12 @@ def relation_label(relation: str, outgoing: bool) -> str:
     return str(labels[0] if outgoing else labels[1])
 
 
-def links_of(obj) -> list[dict]:
-    """Every link touching obj, each with the other record's label and URL (via registered types)."""
-    kind, oid = record_type(obj), obj.id
-    rows = db.session.scalars(
+@functools.cache
+def _links_statement():
+    # Built once, run with the record's type and id: every detail page asks, most records have
+    # no links, and building and keying this statement cost more than the database's answer.
+    kind, oid = bindparam("kind"), bindparam("oid")
+    return (
         select(RecordLink)
         .where(
             or_(
@@ -80,6 +83,12 @@ def links_of(obj) -> list[dict]:
         )
         .order_by(RecordLink.created_dt)
     )
+
+
+def links_of(obj) -> list[dict]:
+    """Every link touching obj, each with the other record's label and URL (via registered types)."""
+    kind, oid = record_type(obj), obj.id
+    rows = db.session.scalars(_links_statement(), {"kind": kind, "oid": oid})
     return _described(rows, kind, oid)
 
 

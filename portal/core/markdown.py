@@ -1,5 +1,6 @@
 """User text is Markdown: rendered by Python-Markdown, then sanitised by nh3 against an allow-list."""
 
+import functools
 import threading
 
 import markdown as md
@@ -88,8 +89,26 @@ def render(text: str | None) -> Markup:
     hooks = current_app.extensions.get("portal.markdown_hooks", []) if current_app else []
     for hook in hooks:
         text = hook(text)
-    html = _converter().convert(text)
-    return Markup(sanitize(html))
+    return Markup(_html_of(text))
+
+
+# Recent texts' HTML, by the text after the hooks (which is where law names and the language
+# come in): the conversion and the clean-up are a pure function of that text, so a kept result is
+# never stale. The question and case pages convert the same few texts on every view; converting
+# a question and its answer was about a tenth of the question page. Texts past the size limit
+# are converted every time (a kept one holds its text and its HTML in memory).
+_KEPT_TEXT_CHARS = 20_000
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_html(text: str) -> str:
+    return sanitize(_converter().convert(text))
+
+
+def _html_of(text: str) -> str:
+    if len(text) > _KEPT_TEXT_CHARS:
+        return sanitize(_converter().convert(text))
+    return _kept_html(text)
 
 
 def register_markdown_hook(app, hook):

@@ -200,6 +200,26 @@ def test_the_question_page_reads_the_firm_and_the_asker_with_the_question(
     assert len(users) == 1, users  # the signed-in lawyer only
 
 
+def test_the_question_page_reads_the_lawyers_law_firm_with_the_question(
+    app, login, dummy_question, matching_lawyer, dummy_staff
+):
+    from portal.core.db import db
+
+    operations.claim(dummy_question, matching_lawyer)
+    client = login(dummy_staff, app.test_client())
+    law_firm, name = matching_lawyer.lawyer_profile.law_firm, matching_lawyer.name
+    question_id = dummy_question.id
+    db.session.expunge_all()
+    with counted_statements() as statements:
+        page = client.get(f"/questions/{question_id}").get_data(as_text=True)
+    assert law_firm and f"{name} · {law_firm}" in page
+    # Not by a statement of its own (the profile's law firm alone, as before).
+    assert not [s for s in statements if s.startswith("SELECT lawyer_profiles.law_firm FROM")]
+    assert len([s for s in statements if s.startswith("SELECT questions.id, questions.ent")]) == 1
+    for missing in (question_id + 1000, 2**31, 10**20):
+        assert client.get(f"/questions/{missing}").status_code == 404
+
+
 def test_sending_an_answer_reads_the_question_once(
     app, login, dummy_question, matching_lawyer, monkeypatch
 ):

@@ -53,6 +53,37 @@ def test_roster_shows_capacity_and_load_and_staff_change_capacity(
     assert matching_lawyer.lawyer_profile.weekly_capacity == 8
 
 
+def test_the_roster_keeps_conflicts_and_open_questions_30_s_and_counts_them_right(
+    app, client, login, dummy_staff, dummy_question, matching_lawyer, create_enterprise
+):
+    from portal.accounts.models import LawyerConflict
+    from portal.core import cache
+    from portal.core.db import db
+    from tests.fixtures.queries import counted_statements
+
+    operations.claim(dummy_question, matching_lawyer)  # one open question
+    db.session.add(
+        LawyerConflict(lawyer_id=matching_lawyer.id, enterprise_id=create_enterprise().id)
+    )
+    db.session.flush()
+    login(dummy_staff)
+    previous = app.extensions.get("portal.cache")
+    app.extensions["portal.cache"] = cache.MemoryCache()
+    try:
+        with counted_statements() as first:
+            page = client.get("/questions/staff/lawyers").get_data(as_text=True)
+        with counted_statements() as again:
+            page_again = client.get("/questions/staff/lawyers").get_data(as_text=True)
+    finally:
+        app.extensions["portal.cache"] = previous
+    for html in (page, page_again):
+        row = re.search(re.escape(matching_lawyer.name) + r".*?</tr>", html, re.S).group()
+        cells = re.findall(r"<td>([^<]*)</td>", row)
+        assert cells[-2:] == ["1", "1"]  # open questions, conflicts declared
+    assert len([s for s in first if "lawyer_conflicts" in s]) == 1  # with the open questions
+    assert not [s for s in again if "lawyer_conflicts" in s or "GROUP BY" in s]
+
+
 def test_the_rosters_capacity_field_is_the_capacity_forms_own_and_names_the_industries(
     app, client, login, dummy_staff, create_lawyer
 ):
@@ -135,6 +166,41 @@ def test_staff_overview_lists_unrouted_questions(
     assert question.status == S.submitted
     login(dummy_staff)
     assert "没人能答的问题" in client.get("/questions/staff").get_data(as_text=True)
+
+
+def test_staff_overview_keeps_which_questions_its_lists_show_but_reads_them_afresh(
+    app, client, login, dummy_staff, create_question, matching_lawyer
+):
+    from portal.core import cache
+    from tests.fixtures.queries import counted_statements
+
+    previous = app.extensions.get("portal.cache")
+    app.extensions["portal.cache"] = cache.MemoryCache()
+    try:
+        unrouted = create_question(category="bankruptcy", title="没人能答的问题")
+        gone = create_question(category="bankruptcy", title="已撤回的问题")
+        login(dummy_staff)
+        with counted_statements() as first:
+            page = client.get("/questions/staff").get_data(as_text=True)
+        assert "没人能答的问题" in page and "已撤回的问题" in page
+        operations.withdraw(gone, gone.asker)
+        with counted_statements() as again:
+            page = client.get("/questions/staff").get_data(as_text=True)
+    finally:
+        app.extensions["portal.cache"] = previous
+
+    # The glimpses' ids kept (no walk of the unrouted and overdue questions), their rows read
+    # again: the withdrawn question has left the list at once, the other is still there.
+    def walks(statements):
+        return [s for s in statements if "NOT (EXISTS" in s or "UNION ALL" in s]
+
+    def reads_rows(statements):
+        return any(s.startswith("SELECT questions.id, questions.title") for s in statements)
+
+    assert len(walks(first)) == 2 and reads_rows(first)
+    assert walks(again) == [] and reads_rows(again)
+    assert "没人能答的问题" in page and "已撤回的问题" not in page
+    assert unrouted.status == S.submitted
 
 
 def test_dashboard_stats_function(app, answered_question):

@@ -40,6 +40,50 @@ def test_markdown_keeps_ordinary_formatting(app):
     assert 'href="https://court.gov.cn"' in html
 
 
+def test_markdown_converts_a_text_seen_before_once(app, monkeypatch):
+    from portal.core import markdown
+
+    converted = []
+    real = markdown._converter
+
+    def counting():
+        converter = real()
+        convert = converter.convert
+        converter.convert = lambda text: converted.append(text) or convert(text)
+        return converter
+
+    monkeypatch.setattr(markdown, "_converter", counting)
+    text = "**first seen** 9f3e1c"
+    with app.test_request_context():
+        first, again = str(render(text)), str(render(text))
+    assert first == again == "<p><strong>first seen</strong> 9f3e1c</p>"
+    assert converted == [text]
+
+
+def test_markdown_kept_html_follows_what_the_hooks_make_of_the_text(app):
+    # The HTML is kept by the text after the hooks (statute links, law names), so a hook that
+    # writes the same text differently gives the new HTML at once.
+    words = {"name": "劳动法"}
+    with app.test_request_context():
+        app.extensions["portal.markdown_hooks"].append(lambda t: t.replace("LAW", words["name"]))
+        try:
+            before = str(render("see LAW 41c7"))
+            words["name"] = "劳动合同法"
+            after = str(render("see LAW 41c7"))
+        finally:
+            app.extensions["portal.markdown_hooks"].pop()
+    assert "劳动法" in before and "劳动合同法" in after
+
+
+def test_markdown_long_texts_are_converted_too(app):
+    from portal.core import markdown
+
+    text = "**long** " + "字" * markdown._KEPT_TEXT_CHARS
+    with app.test_request_context():
+        html = str(render(text))
+    assert html.startswith("<p><strong>long</strong> 字")
+
+
 def test_known_real_uscc_passes():
     # Published code of a real company (checksum verified by hand against GB 32100).
     assert uscc_problem("91110108551385082Q") is None

@@ -96,6 +96,21 @@ def test_the_accounts_list_pages_by_plain_links(client, login, create_user, dumm
     assert client.get("/account/staff/users?after=99999999999").status_code == 400
 
 
+def test_a_deep_page_sends_what_the_first_page_sends(client, login, create_user, dummy_staff):
+    from tests.fixtures.queries import counted_statements
+
+    _users(create_user, 60)
+    login(dummy_staff)
+    with counted_statements() as first:
+        html = client.get("/account/staff/users?status=all&role=lawyer").get_data(as_text=True)
+    link = NEXT.search(html).group(1).replace("&amp;", "&")
+    with counted_statements() as second:
+        assert "seek5@example.com" in client.get(link).get_data(as_text=True)
+    # The marked row's sort values are read inside the page's statement, not by one of their own.
+    assert len(second) == len(first)
+    assert not any(s.startswith("SELECT users.created_dt, users.id FROM users") for s in second)
+
+
 def test_ids_first_gives_the_same_pages_in_the_same_order_both_ways(app, create_user):
     made = _users(create_user, 17)
     made[3].created_dt = made[9].created_dt  # a tie, broken by id
