@@ -90,6 +90,10 @@ def export_vectors_command(path):
     target = path or prebuilt.VECTORS_FILE
     articles, bank = prebuilt.export(embedder, target)
     if not articles:
-        click.echo("no article vectors stored for this model: run `flask laws embed` first", err=True)
+        click.echo(
+            "no article vectors stored for this model: run `flask laws embed` first", err=True
+        )
         sys.exit(1)
-    click.echo(f"{target}: {articles} article and {bank} question-bank vectors ({embedder.model_id})")
+    click.echo(
+        f"{target}: {articles} article and {bank} question-bank vectors ({embedder.model_id})"
+    )

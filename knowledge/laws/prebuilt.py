@@ -66,9 +66,7 @@ def export(embedder, path: Path | None = None) -> tuple[int, int]:
     )
     query_digests, query_vectors = rows(
         select(SearchQueryVector.digest, SearchQueryVector.vector)
-        .where(
-            SearchQueryVector.kind == BANK_KIND, SearchQueryVector.model == embedder.model_id
-        )
+        .where(SearchQueryVector.kind == BANK_KIND, SearchQueryVector.model == embedder.model_id)
         .order_by(SearchQueryVector.object_id)
     )
     with open(path or VECTORS_FILE, "wb") as out:

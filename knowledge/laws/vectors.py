@@ -138,10 +138,9 @@ def embed_question_bank(embedder, path=QUESTION_BANK) -> int:
     0.758 -> 0.806 recall@10 on the labelled questions, fused +0.015 recall@10 and +0.012 MRR@10
     in 5-fold cross-validation (docs/benchmarks-search.md). Flushes, never commits.
     """
+    from knowledge.laws import prebuilt
     from knowledge.search import query_vectors
     from knowledge.search.query_vectors import SearchQueryVector
-
-    from knowledge.laws import prebuilt
 
     texts = question_bank_texts(path)
     shipped = prebuilt.load(embedder, prebuilt.QUERY)
