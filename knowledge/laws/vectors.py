@@ -85,11 +85,27 @@ def store_vectors(embedder, rows):
     )
 
 
+def fill_from_shipped(embedder, article_ids=None) -> int:
+    """Store the shipped vectors (knowledge.laws.prebuilt) of the articles (None: all) whose
+    vector is missing or stale and whose exact passage the file has; returns how many. Flushes."""
+    from knowledge.laws import prebuilt
+
+    stale = stale_passages(embedder, article_ids)
+    shipped = prebuilt.load(embedder, prebuilt.PASSAGE) if stale else {}
+    ready = [(a, digest, shipped[digest]) for a, _p, digest in stale if digest in shipped]
+    for start in range(0, len(ready), 500):
+        store_vectors(embedder, ready[start : start + 500])
+    db.session.flush()
+    return len(ready)
+
+
 def embed_articles(embedder, article_ids=None, batch_size=EMBED_BATCH, progress=None) -> int:
-    """Embed the articles (None: all) whose vector is missing or stale; returns how many.
+    """Embed the articles (None: all) whose vector is missing or stale and not shipped with the
+    corpus (those are stored from the file first); returns how many were embedded.
 
     Each batch is flushed as it is made; the caller commits. progress(done, total) after each.
     """
+    fill_from_shipped(embedder, article_ids)
     stale = stale_passages(embedder, article_ids)
     for start in range(0, len(stale), batch_size):
         batch = stale[start : start + batch_size]
@@ -112,7 +128,8 @@ def question_bank_texts(path=QUESTION_BANK) -> list[str]:
 
 
 def embed_question_bank(embedder, path=QUESTION_BANK) -> int:
-    """Store the vectors of the question bank (made once per model and text); how many made.
+    """Store the vectors of the question bank (made once per model and text, or taken from the
+    shipped file); how many were embedded.
 
     Dense retrieval compares a question with every article; some articles sit near every
     question in everyday words (general provisions, definitions) and crowd the top of the list
@@ -121,12 +138,14 @@ def embed_question_bank(embedder, path=QUESTION_BANK) -> int:
     0.758 -> 0.806 recall@10 on the labelled questions, fused +0.015 recall@10 and +0.012 MRR@10
     in 5-fold cross-validation (docs/benchmarks-search.md). Flushes, never commits.
     """
+    from knowledge.laws import prebuilt
     from knowledge.search import query_vectors
     from knowledge.search.query_vectors import SearchQueryVector
 
     texts = question_bank_texts(path)
+    shipped = prebuilt.load(embedder, prebuilt.QUERY)
     made = sum(
-        query_vectors.refresh(BANK_KIND, number, text, embedder=embedder)
+        query_vectors.refresh(BANK_KIND, number, text, embedder=embedder, known=shipped)
         for number, text in enumerate(texts)
     )
     db.session.execute(

