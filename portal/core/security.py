@@ -43,7 +43,10 @@ def configure_proxy_fix(app):
 
 
 def configure_security(app):
+    from portal.core.sessions import RememberingSessionInterface
+
     configure_proxy_fix(app)
+    app.session_interface = RememberingSessionInterface()
     configure_csrf_token_reuse(app)
     app.after_request(add_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):

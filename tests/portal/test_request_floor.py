@@ -101,3 +101,62 @@ def test_with_a_csrf_time_limit_every_page_signs_a_fresh_token(tmp_path, monkeyp
     assert _token(client.get("/about")) != first
     with application.app_context():
         db.engine.dispose()
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_tampered_session_cookie_is_refused_after_the_real_one_was_accepted(
+    app, client, login, dummy_staff
+):
+    login(dummy_staff)
+    assert client.get("/account/profile").status_code == 200
+    real = _session_cookie(client)
+    forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
+    thief = app.test_client()
+    thief.set_cookie("session", forged)
+    assert thief.get("/account/profile").status_code == 302
+    thief.set_cookie("session", real)
+    assert thief.get("/account/profile").status_code == 200
+
+
+def test_a_session_cookie_signed_with_another_key_is_refused(
+    app, client, login, dummy_staff, monkeypatch
+):
+    login(dummy_staff)
+    assert client.get("/account/profile").status_code == 200
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-rotated-secret")
+    assert client.get("/account/profile").status_code == 302
+
+
+def test_a_remembered_session_cookie_still_expires_with_its_lifetime(
+    app, client, login, dummy_staff, monkeypatch
+):
+    login(dummy_staff)
+    for _ in range(3):  # the cookie settles (the greeting is shown once), then is opened again
+        assert client.get("/account/profile").status_code == 200
+    _later(monkeypatch, app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() - 60)
+    assert client.get("/account/profile").status_code == 200
+    _later(monkeypatch, app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() + 60)
+    assert client.get("/account/profile").status_code == 302
+
+
+def test_each_request_gets_its_own_copy_of_a_remembered_session(app, client, login, dummy_staff):
+    login(dummy_staff)
+    with client.session_transaction() as session:
+        session["picked"] = [1]
+    headers = {"Cookie": f"session={_session_cookie(client)}"}
+    interface = app.session_interface
+    with app.test_request_context("/about", headers=headers):
+        from flask import request
+
+        first = interface.open_session(app, request)
+        first["picked"].append(2)
+        first["extra"] = 1
+        second = interface.open_session(app, request)
+        third = interface.open_session(app, request)
+    assert second["picked"] == [1] and "extra" not in second
+    third["picked"].append(3)
+    assert second["picked"] == [1]
+    assert second.get("_user_id") == first.get("_user_id")
