@@ -186,6 +186,7 @@ def configure_templates(app):
             "shell_nav": lambda: fragment(
                 "_shell_nav.html", (tuple(sorted(shown)), section), nav_context
             ),
+            "shell_head": lambda: fragment("_shell_head.html", (), dict),
             "shell_footer": lambda: fragment("_shell_footer.html", settings, shell_context),
             "shell_editor": lambda: fragment("_shell_editor.html", (), shell_context),
             "unread_count": unread,

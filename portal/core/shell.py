@@ -1,7 +1,7 @@
 """The page shell's fragments that are the same for every user who sees the same menu.
 
-The top menu, the footer and the editor's labels are built from translated strings, `url_for`
-and settings only: the same bytes for everyone with the same visible menu items, language and
+The top menu, the footer, the editor's labels and the style sheets' links are built from
+translated strings, `url_for` and settings only: the same bytes for everyone with the same visible menu items, language and
 current section. Rendered once per process and kept (bounded), they stop costing every page
 its ~50 translations and ~25 URL builds. Nothing of one user (name, unread count, CSRF token,
 the page's own address) is inside a cached fragment; those stay in base.html.
