@@ -77,3 +77,14 @@ def test_the_style_sheets_follow_where_the_portal_is_mounted(app, client):
     at_root = head()
     assert 'href="/static/portal.css"' in at_root
     assert 'href="/bootstrap/static/css/bootstrap.min.css"' in at_root
+
+
+def test_the_shells_own_links_follow_where_the_portal_is_mounted(app, client, login, dummy_staff):
+    login(dummy_staff)
+    mounted = client.get("/about", base_url="http://localhost/portal/").get_data(as_text=True)
+    for address in ("/", "/inbox", "/account/profile", "/account/logout", "/language"):
+        assert f'"/portal{address}"' in mounted
+    assert 'src="/portal/static/editor.js"' in mounted
+    at_root = app.test_client().get("/about").get_data(as_text=True)
+    assert 'href="/account/login"' in at_root and 'action="/language"' in at_root
+    assert 'src="/static/editor.js"' in at_root and "/portal/" not in at_root
