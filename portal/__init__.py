@@ -152,7 +152,7 @@ def configure_templates(app):
         from flask import request
 
         from portal.core.cache import get_or_set, nav_key
-        from portal.core.shell import fragment
+        from portal.core.shell import fragment, links
         from portal.notifications.operations import unread_count
 
         items = app.extensions.get("portal.nav", [])
@@ -186,6 +186,8 @@ def configure_templates(app):
             "shell_nav": lambda: fragment(
                 "_shell_nav.html", (tuple(sorted(shown)), section), nav_context
             ),
+            "shell_head": lambda: fragment("_shell_head.html", (), dict),
+            "shell_links": links(),
             "shell_footer": lambda: fragment("_shell_footer.html", settings, shell_context),
             "shell_editor": lambda: fragment("_shell_editor.html", (), shell_context),
             "unread_count": unread,

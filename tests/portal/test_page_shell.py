@@ -64,3 +64,27 @@ def test_every_page_still_carries_its_csrf_token_for_the_editor(client, login, d
     page = client.get("/").get_data(as_text=True)
     config = re.search(r'<div id="editor-config" hidden data-csrf="([^"]*)"([^>]*)>', page)
     assert config and 'data-preview-url="/preview"' in config.group(2)
+
+
+def test_the_style_sheets_follow_where_the_portal_is_mounted(app, client):
+    def head(**kwargs):
+        page = client.get("/about", **kwargs).get_data(as_text=True)
+        return page[page.index("<head>") : page.index("</head>")]
+
+    mounted = head(base_url="http://localhost/portal/")
+    assert 'href="/portal/static/portal.css"' in mounted
+    assert 'href="/portal/bootstrap/static/css/bootstrap.min.css"' in mounted
+    at_root = head()
+    assert 'href="/static/portal.css"' in at_root
+    assert 'href="/bootstrap/static/css/bootstrap.min.css"' in at_root
+
+
+def test_the_shells_own_links_follow_where_the_portal_is_mounted(app, client, login, dummy_staff):
+    login(dummy_staff)
+    mounted = client.get("/about", base_url="http://localhost/portal/").get_data(as_text=True)
+    for address in ("/", "/inbox", "/account/profile", "/account/logout", "/language"):
+        assert f'"/portal{address}"' in mounted
+    assert 'src="/portal/static/editor.js"' in mounted
+    at_root = app.test_client().get("/about").get_data(as_text=True)
+    assert 'href="/account/login"' in at_root and 'action="/language"' in at_root
+    assert 'src="/static/editor.js"' in at_root and "/portal/" not in at_root
