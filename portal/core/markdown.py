@@ -1,6 +1,7 @@
 """User text is Markdown: rendered by Python-Markdown, then sanitised by nh3 against an allow-list."""
 
 import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -82,14 +83,27 @@ def _converter() -> md.Markdown:
     return converter.reset()
 
 
+def _converted(text: str) -> str:
+    return sanitize(_converter().convert(text))
+
+
+# A record's texts are converted again on every view of its page (a mediation case's facts and
+# claims, each session's record...): the HTML of recently shown texts is kept, by the text the
+# hooks return, so what a hook links (statute citations) still follows the database. The same
+# text always gives the same HTML. Only short texts (at most ~16 KB each; 512 of them).
+_KEPT_TEXT_LENGTH = 4000
+_converted_kept = lru_cache(maxsize=512)(_converted)
+
+
 def render(text: str | None) -> Markup:
     """Markdown to safe HTML. Packages add text hooks (e.g. statute citations) via markdown_hooks."""
     text = text or ""
     hooks = current_app.extensions.get("portal.markdown_hooks", []) if current_app else []
     for hook in hooks:
         text = hook(text)
-    html = _converter().convert(text)
-    return Markup(sanitize(html))
+    if len(text) <= _KEPT_TEXT_LENGTH:
+        return Markup(_converted_kept(text))
+    return Markup(_converted(text))
 
 
 def register_markdown_hook(app, hook):

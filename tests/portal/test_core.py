@@ -40,6 +40,33 @@ def test_markdown_keeps_ordinary_formatting(app):
     assert 'href="https://court.gov.cn"' in html
 
 
+def test_a_text_shown_again_is_not_converted_again_but_its_hooks_still_run(app, monkeypatch):
+    from portal.core import markdown
+
+    conversions = []
+    real_converter = markdown._converter
+
+    def counting_converter():
+        conversions.append(1)
+        return real_converter()
+
+    monkeypatch.setattr(markdown, "_converter", counting_converter)
+    markdown._converted_kept.cache_clear()
+    linked = {"law": "合同法"}
+    hooks = [lambda text: text.replace("《合同法》", f"[{linked['law']}](https://law.example/1)")]
+    monkeypatch.setitem(app.extensions, "portal.markdown_hooks", hooks)
+    text = "依据《合同法》，**应当**付款。"
+    with app.test_request_context():
+        first, second = str(render(text)), str(render(text))
+        linked["law"] = "民法典"  # what the hook links changed (the database did)
+        third = str(render(text))
+        long_text = "长" * (markdown._KEPT_TEXT_LENGTH + 1)
+        render(long_text), render(long_text)
+    assert first == second and "<strong>应当</strong>" in first and ">合同法</a>" in first
+    assert ">民法典</a>" in third
+    assert len(conversions) == 2 + 2  # the two hooked texts once each; a long text every time
+
+
 def test_known_real_uscc_passes():
     # Published code of a real company (checksum verified by hand against GB 32100).
     assert uscc_problem("91110108551385082Q") is None
