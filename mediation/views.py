@@ -272,22 +272,21 @@ def committee_new():
     return render_template("mediation/form.html", form=form, title=_("New mediation committee"))
 
 
-# The roster is read once, with the committee: the permission checks and the director read the
-# same list the page shows. The options are built once: building them cost the page more than
-# SQLite's running its reads. (Joining the members to the committee's read, as the case page
-# does, made the statement-count house rule see a read of specialities per member afterwards.)
-_COMMITTEE_PAGE_OPTIONS = (
-    joinedload(Committee.chamber),
-    selectinload(Committee.founding_steps),
-    selectinload(Committee.members).options(
-        joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
-    ),
-)
-
-
 @login_required
 def committee_detail(committee_id):
-    committee = get_or_404(Committee, committee_id, options=_COMMITTEE_PAGE_OPTIONS)
+    # The roster is read once, with the committee: the permission checks and the director read
+    # the same list the page shows.
+    committee = get_or_404(
+        Committee,
+        committee_id,
+        options=[
+            joinedload(Committee.chamber),
+            selectinload(Committee.founding_steps),
+            selectinload(Committee.members).options(
+                joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
+            ),
+        ],
+    )
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
     members = sorted(
