@@ -647,10 +647,12 @@ def _load_case(case_id, options=()) -> Case:
 
 
 # The committee's roster, as the case page reads it (the permission checks, its director for the
-# documents): each member with their account in one read, without their specialities.
+# documents): each member with their account, joined to the case's own read (a committee has a
+# handful of members; a second, "select in" read of them cost more to build than to run),
+# without their specialities.
 _CASE_PAGE_ROSTER = (
     joinedload(Case.committee)
-    .selectinload(Committee.members)
+    .joinedload(Committee.members)
     .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities)),
 )
 
@@ -730,8 +732,9 @@ def audit_view(case, **data):
     lose the write lock to another writer; then retry once in a transaction that takes the lock
     when it begins (and waits for it)."""
     case_id, title, user_id = case.id, case.title, current_user.id
-    operations.log_view(case, current_user, **data)
     try:
+        # The entry is inserted at once (not at the commit): a lost lock shows here too.
+        operations.log_view(case, current_user, **data)
         db.session.commit()
     except OperationalError:
         db.session.rollback()

@@ -66,6 +66,12 @@ def _sqlite_on_connect(dbapi_connection, _record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # SQLite's advice for WAL: a commit appends to the log without waiting for the disk (the log
+    # is synced at each checkpoint). Every commit stays atomic and survives a crash of the
+    # process; only a power loss or an OS crash may roll back the last commits before the next
+    # checkpoint (the file is never corrupted). With the default FULL each commit waited 4-8 ms
+    # for fsync, holding the write lock: an audited page view (a GET that commits) paid it.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

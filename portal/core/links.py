@@ -1,7 +1,6 @@
 """Links between records of different packages (a question escalated to a mediation case, a
 check-up finding referred to the appeal register...), shown on both records."""
 
-import functools
 from datetime import datetime
 
 from flask import current_app
@@ -68,27 +67,33 @@ def relation_label(relation: str, outgoing: bool) -> str:
     return str(labels[0] if outgoing else labels[1])
 
 
-@functools.cache
-def _links_statement():
-    # Built once, run with the record's type and id: every detail page asks, most records have
-    # no links, and building and keying this statement cost more than the database's answer.
-    kind, oid = bindparam("kind"), bindparam("oid")
-    return (
-        select(RecordLink)
-        .where(
-            or_(
-                (RecordLink.source_type == kind) & (RecordLink.source_id == oid),
-                (RecordLink.target_type == kind) & (RecordLink.target_id == oid),
-            )
-        )
-        .order_by(RecordLink.created_dt)
+# The links of one record, as plain rows (what _described reads), in a statement built once:
+# building it cost a record's page more than running it (most records have no links).
+_LINKS_OF_ONE = (
+    select(
+        RecordLink.source_type,
+        RecordLink.source_id,
+        RecordLink.target_type,
+        RecordLink.target_id,
+        RecordLink.relation,
+        RecordLink.created_dt,
     )
+    .where(
+        or_(
+            (RecordLink.source_type == bindparam("kind"))
+            & (RecordLink.source_id == bindparam("oid")),
+            (RecordLink.target_type == bindparam("kind"))
+            & (RecordLink.target_id == bindparam("oid")),
+        )
+    )
+    .order_by(RecordLink.created_dt)
+)
 
 
 def links_of(obj) -> list[dict]:
     """Every link touching obj, each with the other record's label and URL (via registered types)."""
     kind, oid = record_type(obj), obj.id
-    rows = db.session.scalars(_links_statement(), {"kind": kind, "oid": oid})
+    rows = db.session.execute(_LINKS_OF_ONE, {"kind": kind, "oid": oid})
     return _described(rows, kind, oid)
 
 

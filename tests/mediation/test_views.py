@@ -398,3 +398,47 @@ def test_recording_a_session_reads_the_case_once(
     assert response.location.endswith(f"/mediation/cases/{case_id}")
     # Not read again for the redirect after the commit (which expired it).
     assert len([s for s in statements if s.startswith("SELECT mediation_cases.")]) == 1
+
+
+def test_a_case_view_is_audited_by_one_insert_and_reads_the_roster_with_the_case(
+    client, login, create_case, dummy_committee, dummy_mediator, dummy_staff, case_views
+):
+    case = create_case(
+        dummy_committee, status=CaseStatus.in_mediation, mediator_member=dummy_mediator
+    )
+    login(dummy_mediator.user)
+    case_id, before = case.id, len(case_views(case, dummy_mediator.user))
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    with counted_statements() as statements:
+        page = client.get(f"/mediation/cases/{case_id}")
+    assert page.status_code == 200
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert len(inserts) == 1 and inserts[0].startswith("INSERT INTO audit_entries")
+    # The committee's roster (permissions, the director) comes with the case, not by its own read.
+    assert not [s for s in statements if s.startswith("SELECT mediation_members.")]
+    case = db.session.get(Case, case_id)
+    assert case_views(case, dummy_mediator.user)[before:] == [{}]
+
+
+def test_a_case_view_that_lost_the_write_lock_is_audited_by_the_retry(
+    client, login, dummy_case, dummy_applicant, case_views, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from mediation import operations
+
+    real_log_view, attempts = operations.log_view, []
+
+    def locked_once(case, by, **data):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("INSERT INTO audit_entries", {}, Exception("database is locked"))
+        return real_log_view(case, by, **data)
+
+    monkeypatch.setattr(operations, "log_view", locked_once)
+    login(dummy_applicant)
+    before = len(case_views(dummy_case, dummy_applicant))
+    assert client.get(f"/mediation/cases/{dummy_case.id}").status_code == 200
+    assert case_views(dummy_case, dummy_applicant)[before:] == [
+        {"retried": True, "user": dummy_applicant.id}
+    ]

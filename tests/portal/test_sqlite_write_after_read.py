@@ -58,3 +58,12 @@ def test_the_retry_takes_the_write_lock_first_and_succeeds(shared_app):
         _write(app)
         count = db.session.execute(text("SELECT count(*) FROM scratch")).scalar()
     assert count == 3
+
+
+def test_connections_use_wal_with_normal_sync(shared_app):
+    """WAL with synchronous=NORMAL (1): commits atomic and safe from a process crash, without
+    an fsync each (the audit entry of every case view commits on a GET)."""
+    with shared_app.app_context(), db.engines[None].connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    assert (journal, synchronous) == ("wal", 1)
