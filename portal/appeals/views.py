@@ -8,9 +8,11 @@ from typing import NamedTuple
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, inspect, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from portal.accounts.models import Enterprise, Role
+from portal.accounts.models import Enterprise, Role, User
 from portal.appeals import operations, permissions, plans, reports
 from portal.appeals.forms import (
     CloseForm,
@@ -32,6 +34,7 @@ from portal.appeals.models import (
     CHANNEL_LABELS,
     STATUS_LABELS,
     AppealAttachment,
+    AppealEvaluation,
     AppealMeeting,
     AppealOrganisation,
     AppealReferral,
@@ -46,7 +49,7 @@ from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
-from portal.core.links import links_of
+from portal.core.links import RecordLink, links_of
 from portal.core.permissions import is_staff, is_verified, require
 from portal.core.rows import LabelsOnce, href_for, translated
 from portal.core.uploads import send_stored_file
@@ -77,20 +80,21 @@ def refusal_shown(field=None):
             field.errors = list(field.errors) + [str(error)]
 
 
-def visible_items(user, stmt):
-    """Restrict a query of items to what the user may see (the lists' half of the rules)."""
+def visible_to(user):
+    """Which items the user may see, as a condition on a query of items (None: all of them);
+    the lists' half of the rules."""
     if is_staff(user) or permissions.is_bureau(user):
-        return stmt
+        return None
     if permissions.is_department_handler(user):
         org_id = permissions.organisation_id_of(user)
-        return stmt.where(AppealReferral.organisation_id == (org_id or -1))
+        return AppealReferral.organisation_id == (org_id or -1)
     if permissions.is_leadership(user):
-        return stmt.where(or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated))
+        return or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated)
     if permissions.firm_of(user) is not None:
-        return stmt.where(AppealReferral.enterprise_id == permissions.firm_of(user))
+        return AppealReferral.enterprise_id == permissions.firm_of(user)
     if is_verified(user, Role.lawyer):
-        return stmt.where(AppealReferral.created_by_id == user.id)
-    return stmt.where(AppealReferral.id.is_(None))
+        return AppealReferral.created_by_id == user.id
+    return AppealReferral.id.is_(None)
 
 
 # The list's rows: what the table prints, as plain rows (not the items' details, contact or
@@ -205,12 +209,15 @@ def _filtered(stmts, filters, list_filter):
         where.append(AppealReferral.route == Route(filters["route"]))
     if list_filter.active:
         where.append(AppealReferral.status != AppealStatus.merged)
+    visible = visible_to(current_user)
+    if visible is not None:
+        where.append(visible)
     out = []
     for stmt in stmts:
         # From the statistics page: collected in the period, from a chamber's member firms.
         stmt = list_filter.in_period(stmt, AppealReferral.created_dt)
         stmt = list_filter.of_chamber_firms(stmt, AppealReferral.enterprise_id)
-        out.append(visible_items(current_user, stmt.where(*where) if where else stmt))
+        out.append(stmt.where(*where) if where else stmt)
     return out
 
 
@@ -336,10 +343,104 @@ def _load(referral_id):
     return referral
 
 
-def _detail(referral, code=200, **forms):
+# The item page's read: the item with its firm and department, and whether it has evaluations,
+# attachments and linked records (most have none; each list was a read of its own, and the
+# links' read ran for every view). Built once: a statement of three entities and three
+# subqueries is not cheap to put together.
+_ITEM_PAGE = (
+    select(
+        AppealReferral,
+        Enterprise,
+        AppealOrganisation,
+        select(AppealEvaluation.id)
+        .where(AppealEvaluation.referral_id == AppealReferral.id)
+        .exists()
+        .label("has_evaluations"),
+        select(AppealAttachment.id)
+        .where(AppealAttachment.referral_id == AppealReferral.id)
+        .exists()
+        .label("has_attachments"),
+        select(RecordLink.id)
+        .where(
+            or_(
+                and_(
+                    RecordLink.source_type == AppealReferral.__tablename__,
+                    RecordLink.source_id == AppealReferral.id,
+                ),
+                and_(
+                    RecordLink.target_type == AppealReferral.__tablename__,
+                    RecordLink.target_id == AppealReferral.id,
+                ),
+            )
+        )
+        .exists()
+        .label("has_links"),
+    )
+    .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
+    .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
+    .where(AppealReferral.id == bindparam("referral_id"))
+)
+
+
+def _load_for_page(referral_id):
+    """The item as its page shows it (`_ITEM_PAGE`), the permission checked: (item, whether it
+    has linked records). The firm, department and empty lists are set on the item without
+    reads of their own."""
+    if not -(2**31) <= referral_id < 2**31:
+        abort(404)
+    row = db.session.execute(_ITEM_PAGE, {"referral_id": referral_id}).first()
+    if row is None:
+        abort(404)
+    referral, enterprise, organisation, has_evaluations, has_attachments, has_links = row
+    unloaded = inspect(referral).unloaded
+    for name, value in (("enterprise", enterprise), ("organisation", organisation)):
+        if name in unloaded:
+            set_committed_value(referral, name, value)
+    for name, has_rows in (("evaluations", has_evaluations), ("attachments", has_attachments)):
+        if name in unloaded and not has_rows:
+            set_committed_value(referral, name, [])
+    require(permissions.can_view_referral(current_user, referral))
+    return referral, has_links
+
+
+def _read_authors(events):
+    """The authors of the timeline's entries in one read (one read each, before), set on them."""
+    known = db.session.identity_map
+    unread = [e for e in events if e.by_id is not None and "by" in inspect(e).unloaded]
+    missing = {e.by_id for e in unread if identity_key(User, e.by_id) not in known}
+    if not missing:
+        return
+    authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))}
+    for e in unread:
+        if e.by_id in authors:
+            set_committed_value(e, "by", authors[e.by_id])
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """Which of the item page's sections the user gets (each rule asked once a view)."""
+
+    plan: bool
+    progress: bool
+    evaluation: bool
+    close: bool
+    register: bool
+
+
+def _detail(referral, code=200, has_links=True, **forms):
     staff = is_staff(current_user)
     targets = allowed_targets(referral, current_user)
     status = referral.status
+    show = Sections(
+        plan=referral.tier == 2 and permissions.can_view_plan(current_user, referral),
+        progress=referral.is_open
+        and status not in (AppealStatus.referred, AppealStatus.satisfied)
+        and permissions.can_record_progress(current_user, referral),
+        evaluation=status == AppealStatus.revisited
+        and permissions.can_evaluate(current_user, referral),
+        close=status == AppealStatus.satisfied and permissions.can_close(current_user, referral),
+        register=permissions.can_record_register_update(current_user, referral),
+    )
     # Each form (and what it reads: duplicates, departments, enterprises) is built only where
     # the page shows it (the same conditions as appeals/referral.html's sections); a form sent
     # back with its errors is shown as given.
@@ -358,37 +459,26 @@ def _detail(referral, code=200, **forms):
         forms["step_form"] = StepForm(
             targets, formdata=None, with_departments=AppealStatus.distributed in targets
         )
-    if (
-        "progress_form" not in forms
-        and referral.is_open
-        and status not in (AppealStatus.referred, AppealStatus.satisfied)
-        and permissions.can_record_progress(current_user, referral)
-    ):
+    if "progress_form" not in forms and show.progress:
         forms["progress_form"] = ProgressForm(formdata=None)
-    if (
-        "evaluation_form" not in forms
-        and status == AppealStatus.revisited
-        and permissions.can_evaluate(current_user, referral)
-    ):
+    if "evaluation_form" not in forms and show.evaluation:
         forms["evaluation_form"] = EvaluationForm(formdata=None, staff=staff)
-    if (
-        "close_form" not in forms
-        and status == AppealStatus.satisfied
-        and permissions.can_close(current_user, referral)
-    ):
+    if "close_form" not in forms and show.close:
         forms["close_form"] = CloseForm(formdata=None)
-    if "register_form" not in forms and permissions.can_record_register_update(
-        current_user, referral
-    ):
+    if "register_form" not in forms and show.register:
         forms["register_form"] = RegisterFields(formdata=None, obj=referral)
         forms["register_form"].category.data = referral.category.value
+    events = referral.events
+    _read_authors(events)
     return (
         render_template(
             "appeals/referral.html",
             referral=referral,
             duplicates=duplicates,
             targets=targets,
-            links=links_of(referral),
+            events=events,
+            links=links_of(referral) if has_links else [],
+            show=show,
             permissions=permissions,
             AppealStatus=AppealStatus,
             staff=staff,
@@ -400,7 +490,8 @@ def _detail(referral, code=200, **forms):
 
 @login_required
 def referral(referral_id):
-    return _detail(_load(referral_id))
+    referral, has_links = _load_for_page(referral_id)
+    return _detail(referral, has_links=has_links)
 
 
 def _done(referral, message):
