@@ -42,16 +42,17 @@ from portal.appeals.models import (
     Channel,
     PlanMilestone,
     Route,
+    label_texts,
     overdue_on,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import clock, listfilter, once
 from portal.core.db import db, get_or_404
-from portal.core.i18n import current_language, day_formatter
+from portal.core.i18n import day_formatter
 from portal.core.keyset import seek
 from portal.core.links import RecordLink, links_of
 from portal.core.permissions import is_staff, is_verified, require
-from portal.core.rows import LabelsOnce, href_for, translated
+from portal.core.rows import href_for
 from portal.core.uploads import send_stored_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,21 +138,6 @@ class ListedItem(NamedTuple):
     status: str
     overdue: bool
     due: str
-
-
-# Label tables as text, one per language, kept while the process runs: the words of a status or
-# a channel do not change once the catalogues are loaded, and a list turned ~35 of them into
-# text on every view (each lazy label asks Flask-Babel for the request's catalog again).
-_LABEL_TEXTS: dict[tuple[str, str], LabelsOnce] = {}
-
-
-def label_texts(name: str, labels: dict) -> LabelsOnce:
-    """`translated(labels)` in the request's language, shared by the requests of that language."""
-    key = (name, current_language())
-    texts = _LABEL_TEXTS.get(key)
-    if texts is None:
-        texts = _LABEL_TEXTS[key] = translated(labels)
-    return texts
 
 
 def listed_items(rows, statuses) -> list[ListedItem]:
@@ -428,18 +414,18 @@ class Sections:
 
 
 def _detail(referral, code=200, has_links=True, **forms):
-    staff = is_staff(current_user)
-    targets = allowed_targets(referral, current_user)
+    user = current_user._get_current_object()  # asked by each rule below: the proxy once
+    staff = is_staff(user)
+    targets = allowed_targets(referral, user)
     status = referral.status
     show = Sections(
-        plan=referral.tier == 2 and permissions.can_view_plan(current_user, referral),
+        plan=referral.tier == 2 and permissions.can_view_plan(user, referral),
         progress=referral.is_open
         and status not in (AppealStatus.referred, AppealStatus.satisfied)
-        and permissions.can_record_progress(current_user, referral),
-        evaluation=status == AppealStatus.revisited
-        and permissions.can_evaluate(current_user, referral),
-        close=status == AppealStatus.satisfied and permissions.can_close(current_user, referral),
-        register=permissions.can_record_register_update(current_user, referral),
+        and permissions.can_record_progress(user, referral),
+        evaluation=status == AppealStatus.revisited and permissions.can_evaluate(user, referral),
+        close=status == AppealStatus.satisfied and permissions.can_close(user, referral),
+        register=permissions.can_record_register_update(user, referral),
     )
     # Each form (and what it reads: duplicates, departments, enterprises) is built only where
     # the page shows it (the same conditions as appeals/referral.html's sections); a form sent
