@@ -24,8 +24,9 @@ from portal.appeals.models import (
     TIER_LABELS,
     EvaluationMethod,
     OrganisationKind,
+    label_texts,
 )
-from portal.core.forms import FlaskForm, OnceForm
+from portal.core.forms import FlaskForm, LongSelect, OnceForm
 from portal.core.i18n import format_day
 from portal.core.reference import uscc_problem
 
@@ -48,7 +49,9 @@ BUREAU = ("市营商环境建设局", "Business Environment Bureau")
 
 
 def category_choices():
-    return [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+    # As text in the request's language, kept per language (the page's select wrote 18 lazy labels).
+    labels = label_texts("category", CATEGORY_LABELS)
+    return [(c.value, labels[c]) for c in CATEGORY_LABELS]
 
 
 def organisation_choices(blank=True):
@@ -62,7 +65,7 @@ SCORES = [(str(n), str(n)) for n in range(5, 0, -1)]
 
 
 class RegisterFields(FlaskForm):
-    category = SelectField(_l("Category"), choices=category_choices)
+    category = SelectField(_l("Category"), choices=category_choices, widget=LongSelect())
     register_ref = StringField(
         _l("Register reference number"),
         validators=[
@@ -127,7 +130,7 @@ class PublicAppealForm(OnceForm):
     contact = StringField(
         _l("Contact person and telephone"), validators=[DataRequired(), Length(max=200)]
     )
-    category = SelectField(_l("Category"), choices=category_choices)
+    category = SelectField(_l("Category"), choices=category_choices, widget=LongSelect())
     summary = StringField(
         _l("Your appeal in one line"), validators=[DataRequired(), Length(max=200)]
     )
@@ -144,7 +147,7 @@ class PublicAppealForm(OnceForm):
 
 class TriageForm(FlaskForm):
     enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[Optional()])
-    category = SelectField(_l("Category"), choices=category_choices)
+    category = SelectField(_l("Category"), choices=category_choices, widget=LongSelect())
     tier = RadioField(
         _l("Tier"),
         choices=[(str(int(t)), label) for t, label in TIER_LABELS.items()],

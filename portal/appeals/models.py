@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Enterprise, User
 from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.i18n import current_language
 from portal.core.models import StoredFile, TimelineEntry
+from portal.core.rows import LabelsOnce, translated
 
 
 def _enum(cls, length=30):
@@ -176,6 +178,24 @@ STATUS_LABELS = {
     AppealStatus.merged: _l("Merged into another item"),
 }
 FINISHED = frozenset({AppealStatus.closed, AppealStatus.merged})
+
+
+# Label tables as text, one per language, kept while the process runs: the words of a status or
+# a channel do not change once the catalogues are loaded, and the list turned ~35 of them into
+# text on every view (each lazy label asks Flask-Babel for the request's catalog again).
+_LABEL_TEXTS: dict[tuple[str, str], LabelsOnce] = {}
+
+
+def label_texts(name: str, labels: dict) -> LabelsOnce:
+    """`translated(labels)` in the request's language, shared by the requests of that language
+    (`name` tells the tables apart)."""
+    key = (name, current_language())
+    texts = _LABEL_TEXTS.get(key)
+    if texts is None:
+        texts = _LABEL_TEXTS[key] = translated(labels)
+    return texts
+
+
 # "Done" (已办结) in the reports: the department or federation has produced its result.
 DONE = frozenset(
     {

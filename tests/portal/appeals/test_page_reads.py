@@ -1,0 +1,85 @@
+"""What the appeal list and item pages read: the item with its firm in one statement, the
+timeline's authors together, the visibility rule once, labels in each reader's language."""
+
+from io import BytesIO
+
+from portal.appeals import operations
+from portal.appeals.models import AppealStatus
+from portal.core.db import db
+from portal.core.links import link_records
+from tests.fixtures.queries import counted_statements
+
+
+def _reading(statements, table):
+    """The statements that read `table`'s rows themselves (not a subquery's test of them)."""
+    return [s for s in statements if s.startswith(f"SELECT {table}.")]
+
+
+def test_item_page_reads_the_item_its_firm_and_its_empty_lists_in_one_statement(
+    client, login, dummy_staff, walk, dummy_appeal_referral
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.triaged)  # past triage: the page reads no possible duplicates
+    login(dummy_staff)
+    url, shown = f"/appeals/{item.id}", (item.enterprise.name, item.summary)
+    db.session.expunge_all()  # the page reads everything itself, as in a new request
+    with counted_statements() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert all(text in page for text in shown)
+    for table in ("enterprises", "appeal_evaluations", "appeal_attachments", "record_links"):
+        assert _reading(statements, table) == [], table
+    assert len(_reading(statements, "appeal_events")) == 1
+
+
+def test_item_page_shows_evaluations_attachments_links_and_every_author_read_once(
+    app, client, login, dummy_staff, walk, create_appeal_referral, dummy_enterprise
+):
+    item = create_appeal_referral()
+    handler = walk(item, AppealStatus.satisfied)  # bureau, department, staff and the firm acted
+    other = create_appeal_referral(enterprise=dummy_enterprise)
+    with app.test_request_context():
+        operations.attach_files(item, [_upload("结果.pdf")], by=handler)
+        link_records(other, item, "referred_to", by=dummy_staff)
+    db.session.flush()
+    authors = {e.by.name for e in item.events if e.by is not None}
+    assert len(authors - {dummy_staff.name}) >= 3
+    login(dummy_staff)
+    url, other_url = f"/appeals/{item.id}", f"/appeals/{other.id}"
+    db.session.expunge_all()  # the page reads everything itself, as in a new request
+    with counted_statements() as statements:
+        page = client.get(url).get_data(as_text=True)
+    for name in authors:
+        assert name in page
+    assert "结果.pdf" in page and other_url in page
+    assert "时效5分，结果4分，态度5分" in page  # the evaluation walk() recorded
+    # The viewer (the login), then the other authors together.
+    assert len(_reading(statements, "users")) == 2
+    assert len(_reading(statements, "appeal_attachments")) == 1
+    assert len(_reading(statements, "record_links")) == 1
+
+
+def _upload(name):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(BytesIO(b"%PDF-1.4 result"), filename=name, content_type="application/pdf")
+
+
+def test_department_list_reads_the_handlers_organisation_once(
+    client, login, walk, create_appeal_referral
+):
+    mine, theirs = create_appeal_referral(), create_appeal_referral()
+    handler = walk(mine, AppealStatus.accepted)
+    walk(theirs, AppealStatus.accepted)
+    login(handler)
+    with counted_statements() as statements:
+        page = client.get("/appeals").get_data(as_text=True)
+    assert f'href="/appeals/{mine.id}"' in page and f'href="/appeals/{theirs.id}"' not in page
+    assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
+
+
+def test_list_labels_are_in_each_readers_language(app, login, create_user, dummy_appeal_referral):
+    english = login(create_user(role="staff", locale="en"), app.test_client())
+    chinese = login(create_user(role="staff", locale="zh_CN"), app.test_client())
+    for _ in range(2):  # the second views take the labels kept from the first
+        assert "Collected, awaiting verification" in english.get("/appeals").get_data(True)
+        assert "已收集，待核实" in chinese.get("/appeals").get_data(as_text=True)
