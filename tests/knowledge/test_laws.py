@@ -10,7 +10,6 @@ from knowledge.laws.operations import import_laws
 from knowledge.search import engine
 from knowledge.search.indexer import process_outbox
 from knowledge.search.outbox import SearchOutbox
-from portal.core import cache
 from portal.core.db import db
 from portal.core.markdown import render
 from tests.fixtures.search import law_line
@@ -131,21 +130,16 @@ def test_aliases_are_understood(app, create_law):
         assert f"/laws/{law.id}/3" in str(render("[[民诉法 第三条]]"))
 
 
-def test_with_a_shared_cache_a_newly_imported_law_is_cited_at_once(app, laws_file):
+def test_with_a_shared_cache_a_newly_imported_law_is_cited_at_once(app, laws_file, memory_cache):
     """The names citations look laws up by are kept in the short cache; an import drops them."""
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    try:
-        with app.test_request_context("/"):
-            assert "citation-not-found" in str(render("[[测试法 第一条]]"))  # names now cached
-            g.pop("_portal_cache", None)  # the test's app context outlives the request: a new g
-        import_laws(laws_file([law_line(number=1)]).read_bytes().splitlines())
-        db.session.commit()
-        law_id = db.session.scalar(select(Law.id))
-        with app.test_request_context("/"):
-            assert f'href="/laws/{law_id}/1"' in str(render("[[测试法 第一条]]"))
-    finally:
-        app.extensions["portal.cache"] = previous
+    with app.test_request_context("/"):
+        assert "citation-not-found" in str(render("[[测试法 第一条]]"))  # names now cached
+        g.pop("_portal_cache", None)  # the test's app context outlives the request: a new g
+    import_laws(laws_file([law_line(number=1)]).read_bytes().splitlines())
+    db.session.commit()
+    law_id = db.session.scalar(select(Law.id))
+    with app.test_request_context("/"):
+        assert f'href="/laws/{law_id}/1"' in str(render("[[测试法 第一条]]"))
 
 
 def test_unknown_citation_stays_text_marked_not_found(app, dummy_law):

@@ -54,10 +54,9 @@ def test_roster_shows_capacity_and_load_and_staff_change_capacity(
 
 
 def test_the_roster_keeps_conflicts_and_open_questions_30_s_and_counts_them_right(
-    app, client, login, dummy_staff, dummy_question, matching_lawyer, create_enterprise
+    client, login, dummy_staff, dummy_question, matching_lawyer, create_enterprise, memory_cache
 ):
     from portal.accounts.models import LawyerConflict
-    from portal.core import cache
     from portal.core.db import db
     from tests.fixtures.queries import counted_statements
 
@@ -67,15 +66,10 @@ def test_the_roster_keeps_conflicts_and_open_questions_30_s_and_counts_them_righ
     )
     db.session.flush()
     login(dummy_staff)
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    try:
-        with counted_statements() as first:
-            page = client.get("/questions/staff/lawyers").get_data(as_text=True)
-        with counted_statements() as again:
-            page_again = client.get("/questions/staff/lawyers").get_data(as_text=True)
-    finally:
-        app.extensions["portal.cache"] = previous
+    with counted_statements() as first:
+        page = client.get("/questions/staff/lawyers").get_data(as_text=True)
+    with counted_statements() as again:
+        page_again = client.get("/questions/staff/lawyers").get_data(as_text=True)
     for html in (page, page_again):
         row = re.search(re.escape(matching_lawyer.name) + r".*?</tr>", html, re.S).group()
         cells = re.findall(r"<td>([^<]*)</td>", row)
@@ -169,25 +163,19 @@ def test_staff_overview_lists_unrouted_questions(
 
 
 def test_staff_overview_keeps_which_questions_its_lists_show_but_reads_them_afresh(
-    app, client, login, dummy_staff, create_question, matching_lawyer
+    client, login, dummy_staff, create_question, matching_lawyer, memory_cache
 ):
-    from portal.core import cache
     from tests.fixtures.queries import counted_statements
 
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    try:
-        unrouted = create_question(category="bankruptcy", title="没人能答的问题")
-        gone = create_question(category="bankruptcy", title="已撤回的问题")
-        login(dummy_staff)
-        with counted_statements() as first:
-            page = client.get("/questions/staff").get_data(as_text=True)
-        assert "没人能答的问题" in page and "已撤回的问题" in page
-        operations.withdraw(gone, gone.asker)
-        with counted_statements() as again:
-            page = client.get("/questions/staff").get_data(as_text=True)
-    finally:
-        app.extensions["portal.cache"] = previous
+    unrouted = create_question(category="bankruptcy", title="没人能答的问题")
+    gone = create_question(category="bankruptcy", title="已撤回的问题")
+    login(dummy_staff)
+    with counted_statements() as first:
+        page = client.get("/questions/staff").get_data(as_text=True)
+    assert "没人能答的问题" in page and "已撤回的问题" in page
+    operations.withdraw(gone, gone.asker)
+    with counted_statements() as again:
+        page = client.get("/questions/staff").get_data(as_text=True)
 
     # The glimpses' ids kept (no walk of the unrouted and overdue questions), their rows read
     # again: the withdrawn question has left the list at once, the other is still there.

@@ -1,19 +1,10 @@
 """Short caches of navigation, unread counts and home cards (portal.core.cache), per request and
 shared; a user's own change or a new notification shows at once."""
 
-import pytest
 from flask import g
 
 from portal.core import cache
 from portal.core.db import db
-
-
-@pytest.fixture
-def memory_cache(app):
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    yield app.extensions["portal.cache"]
-    app.extensions["portal.cache"] = previous
 
 
 def _computed(app, key, requests=3):

@@ -2,21 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from flask import g
 
-from portal.core import cache, clock
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import operations
 from portal.counsel.reports import COVERAGE_KEY, coverage
-
-
-@pytest.fixture
-def memory_cache(app):
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    yield app.extensions["portal.cache"]
-    app.extensions["portal.cache"] = previous
 
 
 def _coverage_in_a_request(app):

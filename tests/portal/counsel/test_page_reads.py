@@ -3,22 +3,13 @@
 
 from datetime import timedelta
 
-import pytest
 from flask import g
 
-from portal.core import cache, clock
+from portal.core import clock
 from portal.core.db import db
 from portal.counsel import operations
 from portal.counsel.reports import groups_ending_soon
 from tests.fixtures.queries import counted_statements
-
-
-@pytest.fixture
-def memory_cache(app):
-    previous = app.extensions.get("portal.cache")
-    app.extensions["portal.cache"] = cache.MemoryCache()
-    yield app.extensions["portal.cache"]
-    app.extensions["portal.cache"] = previous
 
 
 def _ending_in_a_request(app):
