@@ -88,15 +88,21 @@ def store_vectors(embedder, rows):
 def fill_from_shipped(embedder, article_ids=None) -> int:
     """Store the shipped vectors (knowledge.laws.prebuilt) of the articles (None: all) whose
     vector is missing or stale and whose exact passage the file has; returns how many. Flushes."""
+    stale = stale_passages(embedder, article_ids)
+    return len(stale) - len(_store_shipped(embedder, stale))
+
+
+def _store_shipped(embedder, stale):
+    """Store the shipped vectors of the stale (article id, passage, digest) rows the file has;
+    the rows still without a vector."""
     from knowledge.laws import prebuilt
 
-    stale = stale_passages(embedder, article_ids)
     shipped = prebuilt.load(embedder, prebuilt.PASSAGE) if stale else {}
     ready = [(a, digest, shipped[digest]) for a, _p, digest in stale if digest in shipped]
     for start in range(0, len(ready), 500):
         store_vectors(embedder, ready[start : start + 500])
     db.session.flush()
-    return len(ready)
+    return [row for row in stale if row[2] not in shipped]
 
 
 def embed_articles(embedder, article_ids=None, batch_size=EMBED_BATCH, progress=None) -> int:
@@ -105,8 +111,7 @@ def embed_articles(embedder, article_ids=None, batch_size=EMBED_BATCH, progress=
 
     Each batch is flushed as it is made; the caller commits. progress(done, total) after each.
     """
-    fill_from_shipped(embedder, article_ids)
-    stale = stale_passages(embedder, article_ids)
+    stale = _store_shipped(embedder, stale_passages(embedder, article_ids))
     for start in range(0, len(stale), batch_size):
         batch = stale[start : start + batch_size]
         vectors = embedder.passages([passage for _id, passage, _digest in batch])
