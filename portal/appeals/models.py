@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Enterprise, User
@@ -317,6 +317,10 @@ class AppealReferral(db.Model):
     """One appeal item (诉求事项), whatever the channel it came through."""
 
     __tablename__ = "appeal_referrals"
+    # The list filtered by one status, newest first, walks this index in order. With the status
+    # alone indexed, both databases chose the created_dt index to avoid a sort and, for a rare
+    # status (merged: none at scale 1), read all 20,000 items to find none (17 ms in SQLite).
+    __table_args__ = (Index("ix_appeal_referrals_status_created", "status", "created_dt", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
@@ -344,9 +348,7 @@ class AppealReferral(db.Model):
     register_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
     register_url: Mapped[str] = mapped_column(String(500), default="")
     result: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[AppealStatus] = mapped_column(
-        _enum(AppealStatus), default=AppealStatus.referred, index=True
-    )
+    status: Mapped[AppealStatus] = mapped_column(_enum(AppealStatus), default=AppealStatus.referred)
     stage_due_date: Mapped[date | None]
     escalation_level: Mapped[int] = mapped_column(default=0)
     escalated_dt: Mapped[datetime | None]

@@ -3,6 +3,9 @@ timeline's authors together, the visibility rule once, labels in each reader's l
 
 from io import BytesIO
 
+import pytest
+from sqlalchemy import event
+
 from portal.appeals import operations
 from portal.appeals.models import AppealStatus
 from portal.core.db import db
@@ -83,3 +86,33 @@ def test_list_labels_are_in_each_readers_language(app, login, create_user, dummy
     for _ in range(2):  # the second views take the labels kept from the first
         assert "Collected, awaiting verification" in english.get("/appeals").get_data(True)
         assert "已收集，待核实" in chinese.get("/appeals").get_data(as_text=True)
+
+
+def test_list_of_one_status_walks_the_status_index_in_date_order(
+    client, login, dummy_staff, dummy_appeal_referral
+):
+    """A rare status (merged) must not be looked for along every item in date order."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's (PostgreSQL plans a tiny table by a scan)")
+    login(dummy_staff)
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/appeals?status=merged").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next(
+        (s, p) for s, p in sent if s.startswith("SELECT appeal_referrals.id") and "ORDER BY" in s
+    )
+    plan = " ".join(
+        row[-1]
+        for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
+        )
+    )
+    assert "ix_appeal_referrals_status_created" in plan
+    assert "TEMP B-TREE" not in plan  # the order comes from the index, not a sort
