@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 
 from portal.core.i18n import TRANSLATION_AREAS
 
@@ -100,6 +100,20 @@ def untranslated() -> dict[str, list[str]]:
     return missing
 
 
+def malformed() -> list[str]:
+    """Every catalog entry pybabel compile would only warn about (a msgid with no msgstr after
+    it, say): such an entry is dropped from the compiled catalog, so it shows untranslated."""
+    problems = []
+    for area in AREAS:
+        for po_path in sorted((ROOT / area / "translations").glob("*/LC_MESSAGES/messages.po")):
+            with po_path.open("rb") as f:
+                try:
+                    read_po(f, abort_invalid=True)
+                except PoFileError as error:
+                    problems.append(f"{po_path.relative_to(ROOT)}: {error}")
+    return problems
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -111,7 +125,10 @@ def main(argv):
         for area, ids in missing.items():
             for msgid in ids:
                 print(f"{area}: untranslated: {msgid!r}")
-        return 1 if missing else 0
+        problems = malformed()
+        for problem in problems:
+            print(f"malformed: {problem}")
+        return 1 if missing or problems else 0
     else:
         print("usage: python -m portal.i18n_tools update|compile|check", file=sys.stderr)
         return 2
