@@ -92,15 +92,15 @@ def request(port, method, path, body=None, headers=None):
         connection.close()
 
 
-def log_in(port) -> str:
-    """Log in as the demo staff user through the form; returns the Cookie header."""
+def log_in(port, email=STAFF[0]) -> str:
+    """Log in through the form (the demo staff user unless told); returns the Cookie header."""
     _status, headers, body = request(port, "GET", "/account/login")
     cookie = _cookie(headers)
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body) or re.search(
         rb'name="csrf_token" value="([^"]+)"', body
     )
     form = urllib.parse.urlencode(
-        {"csrf_token": token.group(1).decode(), "email": STAFF[0], "password": STAFF[1]}
+        {"csrf_token": token.group(1).decode(), "email": email, "password": STAFF[1]}
     )
     status, headers, _body = request(
         port,
@@ -110,7 +110,7 @@ def log_in(port) -> str:
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
     )
     if status != 302:
-        raise SystemExit("bench.http: could not log in as the demo staff user")
+        raise SystemExit(f"bench.http: could not log in as {email}")
     return _cookie(headers)
 
 
@@ -227,6 +227,57 @@ def staff_pages(database_url) -> list[tuple[str, str]]:
     ]
 
 
+def role_pages(database_url) -> list[tuple[str, str, str]]:
+    """The pages the other roles live on, each as (label, path, e-mail of the user who views
+    it): the busiest lawyer's queue and statistics, the firm with most questions and the firm
+    that is party to most mediation cases, a mediator of the busiest committee. Every account
+    has the demo password."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+
+        def first(sql):
+            return connection.execute(text(sql)).fetchone()
+
+        lawyer, lawyer_question = first(
+            "SELECT u.email, max(q.id) FROM users u JOIN questions q ON q.lawyer_id = u.id"
+            " WHERE u.role = 'lawyer' GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1"
+        )
+        asker, asked = first(
+            "SELECT u.email, max(q.id) FROM users u JOIN questions q"
+            " ON q.enterprise_id = u.enterprise_id WHERE u.role = 'enterprise'"
+            " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1"
+        )
+        party, party_case = first(
+            "SELECT u.email, max(p.case_id) FROM users u JOIN mediation_case_parties p"
+            " ON p.enterprise_id = u.enterprise_id WHERE u.role = 'enterprise'"
+            " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1"
+        )
+        mediator, committee, mediated = first(
+            "SELECT u.email, m.committee_id, max(c.id) FROM mediation_members m"
+            " JOIN users u ON u.id = m.user_id JOIN mediation_cases c"
+            " ON c.committee_id = m.committee_id WHERE m.removed_on IS NULL"
+            " GROUP BY m.id ORDER BY count(*) DESC, m.id LIMIT 1"
+        )
+    engine.dispose()
+    return [
+        ("home (lawyer)", "/", lawyer),
+        ("queue (lawyer)", "/questions/queue", lawyer),
+        ("statistics (lawyer)", "/questions/my-statistics", lawyer),
+        ("question detail (lawyer)", f"/questions/{lawyer_question}", lawyer),
+        ("home (firm)", "/", asker),
+        ("my questions (firm)", "/questions/mine", asker),
+        ("question detail (firm)", f"/questions/{asked}", asker),
+        ("counsel (firm)", "/counsel", asker),
+        ("check-ups (firm)", "/checkups", asker),
+        ("appeals (firm)", "/appeals", asker),
+        ("mediation cases (party)", "/mediation", party),
+        ("case detail (party)", f"/mediation/cases/{party_case}", party),
+        ("mediation cases (mediator)", "/mediation", mediator),
+        ("case detail (mediator)", f"/mediation/cases/{mediated}", mediator),
+        ("committee detail (mediator)", f"/mediation/committees/{committee}", mediator),
+    ]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="per page (at most 5000)")
@@ -272,6 +323,11 @@ def main(argv=None):
         cookie = log_in(portal.port)
         pages = [("home (anonymous)", "/", ""), ("log-in page", "/account/login", "")]
         pages += [(label, path, cookie) for label, path in staff_pages(database_url)]
+        cookies = {}
+        for label, path, email in role_pages(database_url):
+            if not args.only or any(word in label for word in args.only):
+                cookies.setdefault(email, log_in(portal.port, email) if email else "")
+                pages.append((label, path, cookies[email]))
         for label, path, page_cookie in pages:
             if args.only and not any(word in label for word in args.only):
                 continue

@@ -4,8 +4,8 @@ baseline's (a bare Flask + SQLAlchemy + Jinja page of 50 rows, rendered in the s
     python -m bench.pages [--db instance/bench.db | --database-url postgresql://.../bench_x]
                           [--repeat 5] [--only question lawyer] [--profile]
 
-The same pages as `bench.http`, rendered through Flask's test client as the demo staff user, and
-`bench.baseline`'s page through its own test client on the same database; each the best of
+The same pages as `bench.http`, rendered through Flask's test client as the demo staff user (the
+other roles' pages as a user of that role, `bench.http.role_pages`), and `bench.baseline`'s page through its own test client on the same database; each the best of
 --repeat runs after one warm-up (the short-lived caches are each worker's own, as
 `bench.http --cache memory`). The baseline is measured again before every page and its fastest
 run of the whole session is the reference. "× base" is the page's CPU time over it: the goal
@@ -50,7 +50,7 @@ def main(argv=None):
 
     import portal
     from bench import baseline
-    from bench.http import STAFF, staff_pages
+    from bench.http import STAFF, role_pages, staff_pages
     from portal.core.db import db
 
     app = portal.create_app()
@@ -59,10 +59,17 @@ def main(argv=None):
     statements = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
-    client = app.test_client()
-    response = client.post("/account/login", data={"email": STAFF[0], "password": STAFF[1]})
-    if response.status_code != 302:
-        raise SystemExit("bench.pages: could not log in as the demo staff user")
+    clients = {}
+
+    def client_of(email):
+        """One logged-in test client per user, as each user has their own session."""
+        if email not in clients:
+            client = clients[email] = app.test_client()
+            response = client.post("/account/login", data={"email": email, "password": STAFF[1]})
+            if response.status_code != 302:
+                raise SystemExit(f"bench.pages: could not log in as {email}")
+        return clients[email]
+
     repeat = max(1, min(args.repeat, 50))
     base_client = baseline.app.test_client()
 
@@ -75,12 +82,14 @@ def main(argv=None):
         f"best of {repeat} after a warm-up; load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
     )
-    header = f"{'page':<30} {'status':>6} {'ms':>7} {'CPU ms':>7} {'SQL':>4} {'× base':>7}  target"
-    for label, path in staff_pages(database_url):
+    header = f"{'page':<32} {'status':>6} {'ms':>7} {'CPU ms':>7} {'SQL':>4} {'× base':>7}  target"
+    pages = [(label, path, STAFF[0]) for label, path in staff_pages(database_url)]
+    for label, path, email in pages + role_pages(database_url):
         if args.only and not any(word in label for word in args.only):
             continue
+        client = client_of(email)
 
-        def page(path=path):
+        def page(path=path, client=client):
             statements.clear()
             return client.get(path)
 
@@ -95,7 +104,7 @@ def main(argv=None):
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
     print(header)
     print("-" * len(header))
-    print(f"{'baseline: 50 rows':<30} {200:>6} {base.wall * 1000:>7.1f} {base.cpu * 1000:>7.1f}")
+    print(f"{'baseline: 50 rows':<32} {200:>6} {base.wall * 1000:>7.1f} {base.cpu * 1000:>7.1f}")
     missed = []
     for label, best, sql in results:
         cost = best.cpu / base.cpu if base.cpu else 0.0
@@ -103,7 +112,7 @@ def main(argv=None):
         if not ok:
             missed.append(label)
         print(
-            f"{label:<30} {best.result.status_code:>6} {best.wall * 1000:>7.1f} "
+            f"{label:<32} {best.result.status_code:>6} {best.wall * 1000:>7.1f} "
             f"{best.cpu * 1000:>7.1f} {sql:>4} {cost:>6.1f}×  "
             f"{'met' if ok else 'MISSED'}"
         )

@@ -84,7 +84,12 @@ def test_http_measures_every_page_beside_the_bare_app(generated):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for page in ("bare Flask hello", "home (anonymous)", "log-in page", "accounts list"):
+    pages = ("bare Flask hello", "home (anonymous)", "log-in page", "accounts list")
+    # Each other role's pages, viewed by a user of that role who has rows to see.
+    pages += ("queue (lawyer)", "my questions (firm)", "case detail (party)")
+    pages += ("mediation cases (mediator)", "committee detail (mediator)")
+    for page in pages:
         [line] = [line for line in lines if line.startswith(page + " ")]
         figures = line[len(page) :].split()
         assert float(figures[0]) > 0  # requests per second
+    assert "answered" not in result.stdout  # every page answered 200 to its user
