@@ -224,6 +224,24 @@ def staff_pages(database_url) -> list[tuple[str, str]]:
         ("lectures (manage)", "/lectures/manage"),
         ("lecture detail", f"/lectures/{lecture}"),
         ("inbox", "/inbox"),
+        # Reports, ledgers and calendars over every row of their package.
+        ("dashboard", "/dashboard"),
+        ("dashboard report", "/dashboard/report"),
+        ("question figures", "/questions/staff/figures"),
+        ("overdue cases", "/mediation/overdue"),
+        ("mediation dashboard", "/mediation/dashboard"),
+        ("mediation ledger", "/mediation/documents/ledger"),
+        ("mediation report", "/mediation/documents/report"),
+        ("counsel reports", "/counsel/reports"),
+        ("check-up statistics", "/checkups/stats"),
+        ("check-up calendar", "/checkups/calendar"),
+        ("appeals ledger", "/appeals/ledger"),
+        ("lecture statistics", "/lectures/stats"),
+        # Forms that offer a choice of firms or lawyers.
+        ("new appeal form", "/appeals/new"),
+        ("new check-up form", "/checkups/new"),
+        ("new counsel group form", "/counsel/groups/new"),
+        ("counsel group suggestions", "/counsel/groups/suggest"),
     ]
 
 

@@ -2,12 +2,12 @@
 baseline's (a bare Flask + SQLAlchemy + Jinja page of 50 rows, rendered in the same run):
 
     python -m bench.pages [--db instance/bench.db | --database-url postgresql://.../bench_x]
-                          [--repeat 5] [--only question lawyer] [--profile]
+                          [--repeat 5] [--only question lawyer] [--profile] [--cache null]
 
 The same pages as `bench.http`, rendered through Flask's test client as the demo staff user (the
 other roles' pages as a user of that role, `bench.http.role_pages`), and `bench.baseline`'s page through its own test client on the same database; each the best of
 --repeat runs after one warm-up (the short-lived caches are each worker's own, as
-`bench.http --cache memory`). The baseline is measured again before every page and its fastest
+`bench.http --cache memory`; `--cache null` measures every figure computed afresh). The baseline is measured again before every page and its fastest
 run of the whole session is the reference. "× base" is the page's CPU time over it: the goal
 "at least 50% of the baseline's throughput" reads "× base ≤ 2". CPU time of the one thread
 is what waiting for a core on a shared machine does not inflate, so the ratio stays steadier
@@ -35,6 +35,13 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5, help="runs per page (at most 50)")
     parser.add_argument("--only", nargs="*", help="only pages whose label has a word")
     parser.add_argument("--profile", action="store_true", help="cProfile each page once")
+    parser.add_argument(
+        "--cache",
+        choices=("memory", "null"),
+        default="memory",
+        help="the short shared cache: the process's own (memory, the default) or none (null: "
+        "what a page costs its first viewer, every figure computed afresh)",
+    )
     args = parser.parse_args(argv)
     database_url = generated_database_url(args, "bench.pages")
     folder = args.db.resolve().parent
@@ -44,7 +51,7 @@ def main(argv=None):
         DATABASE_URL=database_url,
         UPLOAD_DIR=str(folder / "uploads"),
         SEARCH_INDEX_DIR=str(folder / "search-index"),
-        CACHE_BACKEND="memory",
+        CACHE_BACKEND=args.cache,
     )
     from sqlalchemy import event
 
