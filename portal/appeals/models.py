@@ -320,7 +320,12 @@ class AppealReferral(db.Model):
     # The list filtered by one status, newest first, walks this index in order. With the status
     # alone indexed, both databases chose the created_dt index to avoid a sort and, for a rare
     # status (merged: none at scale 1), read all 20,000 items to find none (17 ms in SQLite).
-    __table_args__ = (Index("ix_appeal_referrals_status_created", "status", "created_dt", "id"),)
+    # A lawyer's list (the items they escalated) walks the second the same way: without it, the
+    # date index was read through all 20,000 items to find a lawyer's few (21 ms at scale 1).
+    __table_args__ = (
+        Index("ix_appeal_referrals_status_created", "status", "created_dt", "id"),
+        Index("ix_appeal_referrals_created_by", "created_by_id", "created_dt", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)

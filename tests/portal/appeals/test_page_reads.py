@@ -92,9 +92,26 @@ def test_list_of_one_status_walks_the_status_index_in_date_order(
     client, login, dummy_staff, dummy_appeal_referral
 ):
     """A rare status (merged) must not be looked for along every item in date order."""
+    login(dummy_staff)
+    plan = _plan_of_the_list(client, "/appeals?status=merged")
+    assert "ix_appeal_referrals_status_created" in plan
+    assert "TEMP B-TREE" not in plan  # the order comes from the index, not a sort
+
+
+def test_lawyers_list_walks_the_index_of_who_recorded_the_items(
+    client, login, create_lawyer, dummy_appeal_referral
+):
+    """A lawyer sees the items they escalated: a few among thousands."""
+    login(create_lawyer())
+    plan = _plan_of_the_list(client, "/appeals")
+    assert "ix_appeal_referrals_created_by" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def _plan_of_the_list(client, url):
+    """SQLite's query plan of the list's statement, as one line."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the plan is SQLite's (PostgreSQL plans a tiny table by a scan)")
-    login(dummy_staff)
     sent = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
@@ -102,17 +119,15 @@ def test_list_of_one_status_walks_the_status_index_in_date_order(
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        assert client.get("/appeals?status=merged").status_code == 200
+        assert client.get(url).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     statement, parameters = next(
         (s, p) for s, p in sent if s.startswith("SELECT appeal_referrals.id") and "ORDER BY" in s
     )
-    plan = " ".join(
+    return " ".join(
         row[-1]
         for row in db.session.connection().exec_driver_sql(
             f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
         )
     )
-    assert "ix_appeal_referrals_status_created" in plan
-    assert "TEMP B-TREE" not in plan  # the order comes from the index, not a sort
