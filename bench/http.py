@@ -282,6 +282,7 @@ def role_pages(database_url) -> list[tuple[str, str, str]]:
         ("queue (lawyer)", "/questions/queue", lawyer),
         ("statistics (lawyer)", "/questions/my-statistics", lawyer),
         ("question detail (lawyer)", f"/questions/{lawyer_question}", lawyer),
+        ("appeals (lawyer)", "/appeals", lawyer),
         ("home (firm)", "/", asker),
         ("my questions (firm)", "/questions/mine", asker),
         ("question detail (firm)", f"/questions/{asked}", asker),
