@@ -248,8 +248,8 @@ def staff_pages(database_url) -> list[tuple[str, str]]:
 def role_pages(database_url) -> list[tuple[str, str, str]]:
     """The pages the other roles live on, each as (label, path, e-mail of the user who views
     it): the busiest lawyer's queue and statistics, the firm with most questions and the firm
-    that is party to most mediation cases, a mediator of the busiest committee. Every account
-    has the demo password."""
+    that is party to most mediation cases, a mediator of the busiest committee, the busiest
+    department's handler and a city leader. Every account has the demo password."""
     engine = create_engine(database_url)
     with engine.connect() as connection:
 
@@ -276,7 +276,20 @@ def role_pages(database_url) -> list[tuple[str, str, str]]:
             " ON c.committee_id = m.committee_id WHERE m.removed_on IS NULL"
             " GROUP BY m.id ORDER BY count(*) DESC, m.id LIMIT 1"
         )
+        handler, handled = first(
+            "SELECT u.email, max(r.id) FROM appeal_organisation_members m"
+            " JOIN users u ON u.id = m.user_id JOIN appeal_referrals r"
+            " ON r.organisation_id = m.organisation_id WHERE u.role = 'department_handler'"
+            " GROUP BY m.id ORDER BY count(*) DESC, m.id LIMIT 1"
+        ) or (None, None)
+        leader = first("SELECT min(email) FROM users WHERE role = 'leadership'")[0]
     engine.dispose()
+    appeal_people = [
+        ("appeals (department)", "/appeals", handler),
+        ("appeal detail (department)", f"/appeals/{handled}", handler),
+        ("appeals (leadership)", "/appeals", leader),
+        ("appeals ledger (leadership)", "/appeals/ledger", leader),
+    ]
     return [
         ("home (lawyer)", "/", lawyer),
         ("queue (lawyer)", "/questions/queue", lawyer),
@@ -294,6 +307,8 @@ def role_pages(database_url) -> list[tuple[str, str, str]]:
         ("mediation cases (mediator)", "/mediation", mediator),
         ("case detail (mediator)", f"/mediation/cases/{mediated}", mediator),
         ("committee detail (mediator)", f"/mediation/committees/{committee}", mediator),
+        # A database generated before the register's people were: their pages are left out.
+        *[(label, path, email) for label, path, email in appeal_people if email],
     ]
 
 

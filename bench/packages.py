@@ -1,6 +1,6 @@
 """Bench rows of the remaining packages, in proportion to 5,000 firms and 100,000 questions:
 answers to the answered questions, check-ups with their lawyers, counsel groups with seats and
-services, lectures with registrations, and appeal items with their first event.
+services, lectures with registrations, and appeal items with their first event, the bureau and departments that work them and their people.
 
 Every generator writes with Core bulk inserts (one statement per few thousand rows), so scale 1
 takes seconds per package on SQLite and PostgreSQL alike.
@@ -14,12 +14,18 @@ from bench.generate import generator
 from courses.models import Lecture, LectureStatus, Registration
 from knowledge.models import MessageKind, Question, QuestionMessage, QuestionStatus
 from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
+from portal.accounts.passwords import hash_password
+from portal.appeals.forms import BUREAU, DEFAULT_DEPARTMENTS
 from portal.appeals.models import (
     AppealCategory,
     AppealEvent,
+    AppealOrganisation,
+    AppealOrganisationMember,
     AppealReferral,
     AppealStatus,
     Channel,
+    OrganisationKind,
+    Route,
 )
 from portal.checkups.models import Checkup, CheckupLawyer, Mode
 from portal.checkups.models import Status as CheckupStatus
@@ -35,6 +41,7 @@ from portal.counsel.models import (
     ServiceKind,
     ServiceStatus,
 )
+from portal.demo import DEMO_PASSWORD
 
 BATCH = 5000
 CHECKUPS_PER_SCALE = 10_000  # two per firm over two years
@@ -315,10 +322,58 @@ APPEAL_STATES = {
 }
 
 
+# Items past triage have a route; those handed to a department (distributed onwards) have one.
+ROUTED = frozenset(APPEAL_STATES) - {AppealStatus.referred}
+AT_A_DEPARTMENT = ROUTED - {AppealStatus.triaged, AppealStatus.returned}
+
+
+def _appeal_organisations():
+    """The bureau and the default departments, each with its handler (bench-dept<n>@…, the
+    bureau's bench-bureau@…), and a city leader (bench-leader@…): the people who work the
+    register, with the demo password. Returns the departments' ids."""
+    password_hash = hash_password(DEMO_PASSWORD)
+    people = [(BUREAU, OrganisationKind.bureau, "bench-bureau", Role.bureau_coordinator)]
+    people += [
+        (names, OrganisationKind.department, f"bench-dept{n}", Role.department_handler)
+        for n, names in enumerate(DEFAULT_DEPARTMENTS, start=1)
+    ]
+    departments = []
+    for position, ((name, name_en), kind, login, role) in enumerate(people):
+        organisation = AppealOrganisation(name=name, name_en=name_en, kind=kind, position=position)
+        handler = User(
+            email=f"{login}@bench.example",
+            name=f"{name}经办人",
+            role=role,
+            password_hash=password_hash,
+            verification=Verification.verified,
+        )
+        db.session.add_all(
+            [
+                organisation,
+                handler,
+                AppealOrganisationMember(organisation=organisation, user=handler),
+            ]
+        )
+        if kind == OrganisationKind.department:
+            departments.append(organisation)
+    db.session.add(
+        User(
+            email="bench-leader@bench.example",
+            name="市政府 领导",
+            role=Role.leadership,
+            password_hash=password_hash,
+            verification=Verification.verified,
+        )
+    )
+    db.session.flush()
+    return [d.id for d in departments]
+
+
 @generator(order=70, name="appeals")
 def appeals(app, scale, rng):
     firms = _firms()
     staff = _staff_id()
+    departments = _appeal_organisations()
     now = utcnow()
     states, weights = zip(*APPEAL_STATES.items(), strict=True)
     n = int(APPEALS_PER_SCALE * scale)
@@ -328,6 +383,10 @@ def appeals(app, scale, rng):
         created = now - timedelta(minutes=rng.randrange(60, 60 * 24 * 730))
         status = rng.choices(states, weights)[0]
         finished = status in (AppealStatus.closed, AppealStatus.satisfied)
+        if status in AT_A_DEPARTMENT:
+            route, organisation = Route.forwarded, rng.choice(departments)
+        else:
+            route, organisation = (rng.choice(list(Route)) if status in ROUTED else None), None
         rows.append(
             {
                 "enterprise_id": firm.id,
@@ -337,6 +396,8 @@ def appeals(app, scale, rng):
                 "channel": rng.choice(list(Channel)).value,
                 "category": rng.choice(list(AppealCategory)).value,
                 "tier": rng.choice([1, 2, 3]),
+                "route": route.value if route else None,
+                "organisation_id": organisation,
                 "status": status.value,
                 "stage_due_date": None if finished else clock.local_date(created) + timedelta(30),
                 "created_by_id": staff,

@@ -87,7 +87,7 @@ def test_http_measures_every_page_beside_the_bare_app(generated):
     pages = ("bare Flask hello", "home (anonymous)", "log-in page", "accounts list")
     # Each other role's pages, viewed by a user of that role who has rows to see.
     pages += ("queue (lawyer)", "my questions (firm)", "case detail (party)")
-    pages += ("mediation cases (mediator)", "committee detail (mediator)")
+    pages += ("mediation cases (mediator)", "committee detail (mediator)", "appeals (department)")
     for page in pages:
         [line] = [line for line in lines if line.startswith(page + " ")]
         figures = line[len(page) :].split()
