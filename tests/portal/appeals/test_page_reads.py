@@ -108,6 +108,16 @@ def test_lawyers_list_walks_the_index_of_who_recorded_the_items(
     assert "TEMP B-TREE" not in plan
 
 
+def test_departments_list_walks_the_index_of_its_items_in_date_order(
+    client, login, create_handler, dummy_appeal_referral
+):
+    """A department sees its own items: read in order, not gathered and sorted on each view."""
+    login(create_handler())
+    plan = _plan_of_the_list(client, "/appeals")
+    assert "ix_appeal_referrals_organisation" in plan
+    assert "TEMP B-TREE" not in plan
+
+
 def _plan_of_the_list(client, url):
     """SQLite's query plan of the list's statement, as one line."""
     if db.engine.dialect.name != "sqlite":
