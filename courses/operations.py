@@ -10,6 +10,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from courses import permissions
 from courses.models import (
@@ -273,8 +274,13 @@ def transition(lecture: Lecture, to, by, note: str = ""):
 
 
 def registrations_of(lecture):
+    """The lecture's registrations with each one's user and firm (read together: the attendance
+    page prints both for each of some 50 rows)."""
     return db.session.scalars(
-        select(Registration).where(Registration.lecture_id == lecture.id).order_by(Registration.id)
+        select(Registration)
+        .options(joinedload(Registration.user), joinedload(Registration.enterprise))
+        .where(Registration.lecture_id == lecture.id)
+        .order_by(Registration.id)
     ).all()
 
 
@@ -367,8 +373,12 @@ def send_reminders(now=None, window=timedelta(hours=24)) -> int:
 
 
 def attendance_of(lecture):
+    """The lecture's attendance with each firm (read together)."""
     return db.session.scalars(
-        select(Attendance).where(Attendance.lecture_id == lecture.id).order_by(Attendance.id)
+        select(Attendance)
+        .options(joinedload(Attendance.enterprise))
+        .where(Attendance.lecture_id == lecture.id)
+        .order_by(Attendance.id)
     ).all()
 
 

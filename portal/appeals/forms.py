@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
+from portal.accounts.lookup import EnterpriseField
 from portal.appeals.models import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -83,7 +84,9 @@ class RegisterFields(FlaskForm):
 class ReferralForm(OnceForm, RegisterFields):
     """Staff record an item collected through any channel."""
 
-    enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
+    enterprise = EnterpriseField(
+        _l("Enterprise"), validators=[DataRequired(), Length(max=250)], verified_only=False
+    )
     channel = SelectField(
         _l("Channel"), choices=[(c.value, CHANNEL_LABELS[c]) for c in STAFF_CHANNELS]
     )
@@ -105,13 +108,9 @@ class ReferralForm(OnceForm, RegisterFields):
         super().__init__(*args, **kwargs)
         from sqlalchemy import select
 
-        from portal.accounts.models import Enterprise
         from portal.appeals.models import AppealMeeting
         from portal.core.db import db
 
-        self.enterprise.choices = [
-            (e.id, e.name) for e in db.session.scalars(select(Enterprise).order_by(Enterprise.name))
-        ]
         self.meeting.choices = [(0, _l("(none)"))] + [
             (m.id, f"{format_day(m.held_on)} {m.title}")
             for m in db.session.scalars(
@@ -146,7 +145,9 @@ class PublicAppealForm(OnceForm):
 
 
 class TriageForm(FlaskForm):
-    enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[Optional()])
+    enterprise = EnterpriseField(
+        _l("Enterprise"), validators=[Optional(), Length(max=250)], verified_only=False
+    )
     category = SelectField(_l("Category"), choices=category_choices, widget=LongSelect())
     tier = RadioField(
         _l("Tier"),
@@ -164,17 +165,7 @@ class TriageForm(FlaskForm):
 
     def __init__(self, *args, needs_enterprise=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if needs_enterprise:
-            from sqlalchemy import select
-
-            from portal.accounts.models import Enterprise
-            from portal.core.db import db
-
-            self.enterprise.choices = [(0, _l("(choose)"))] + [
-                (e.id, f"{e.name} {e.uscc}")
-                for e in db.session.scalars(select(Enterprise).order_by(Enterprise.name))
-            ]
-        else:
+        if not needs_enterprise:
             del self.enterprise
 
 

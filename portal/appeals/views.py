@@ -261,7 +261,7 @@ def new():
         meeting = db.session.get(AppealMeeting, form.meeting.data) if form.meeting.data else None
         with refusal_shown(form.register_ref) as attempt:
             referral = operations.create_referral(
-                enterprise=get_or_404(Enterprise, form.enterprise.data),
+                enterprise=form.enterprise.firm,
                 summary=form.summary.data,
                 details=form.details.data,
                 category=form.category.data,
@@ -492,9 +492,7 @@ def triage(referral_id):
     require(permissions.can_manage_referrals(current_user))
     form = TriageForm(needs_enterprise=referral.enterprise is None)
     if form.validate_on_submit():
-        enterprise = None
-        if referral.enterprise is None:
-            enterprise = db.session.get(Enterprise, form.enterprise.data or 0)
+        enterprise = form.enterprise.firm if referral.enterprise is None else None
         with refusal_shown(form.tier_reason) as attempt:
             operations.triage(
                 referral,

@@ -12,8 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.accounts.lookup import EnterpriseField
 from portal.checkups.models import LEVEL_LABELS, MODE_LABELS, Level, Mode
-from portal.core.forms import FlaskForm, OnceForm
+from portal.core.forms import FlaskForm, LongSelect, OnceForm
 
 
 def _mode_choices():
@@ -27,8 +28,10 @@ class _WhenMixin:
 
 
 class ScheduleForm(_WhenMixin, OnceForm):
-    enterprise = SelectField(_l("Enterprise"), coerce=int, validators=[DataRequired()])
-    lawyers = SelectMultipleField(_l("Lawyers"), coerce=int, validators=[DataRequired()])
+    enterprise = EnterpriseField(_l("Enterprise"), validators=[DataRequired(), Length(max=250)])
+    lawyers = SelectMultipleField(
+        _l("Lawyers"), coerce=int, validators=[DataRequired()], widget=LongSelect(multiple=True)
+    )
     mode = SelectField(_l("How"), choices=_mode_choices, default=Mode.onsite.value)
     address = StringField(
         _l("Address (on site)"),
@@ -45,7 +48,9 @@ class ScheduleForm(_WhenMixin, OnceForm):
 
 class BatchForm(FlaskForm):
     chamber = SelectField(_l("Chamber"), coerce=int, validators=[DataRequired()])
-    lawyers = SelectMultipleField(_l("Lawyers"), coerce=int, validators=[DataRequired()])
+    lawyers = SelectMultipleField(
+        _l("Lawyers"), coerce=int, validators=[DataRequired()], widget=LongSelect(multiple=True)
+    )
     mode = SelectField(_l("How"), choices=_mode_choices, default=Mode.onsite.value)
     meeting_url = StringField(
         _l("Meeting link (online)"), validators=[Optional(), URL(), Length(max=500)]

@@ -12,20 +12,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.accounts.models import Chamber, Enterprise, Role, User, Verification
+from portal.accounts.lookup import HINT, EnterpriseListField, find_enterprise
+from portal.accounts.models import Chamber, Role, User
 from portal.core.db import db
 from portal.core.forms import FlaskForm, LongSelect, OnceForm
 from portal.core.reference import industry_choices
 from portal.counsel.models import SERVICE_KIND_LABELS
-
-
-def enterprise_choices():
-    firms = db.session.scalars(
-        select(Enterprise)
-        .where(Enterprise.verification == Verification.verified)
-        .order_by(Enterprise.name)
-    )
-    return [(f.id, f"{f.name} ({f.size_label})") for f in firms]
 
 
 def lawyer_choices():
@@ -52,16 +44,15 @@ class TermFields(FlaskForm):
 class GroupForm(TermFields):
     name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=120)])
     chamber = SelectField(_l("Chamber"), coerce=int, validators=[Optional()])
-    enterprises = SelectMultipleField(
-        _l("Enterprises (up to five small or micro firms)"), coerce=int
+    enterprises = EnterpriseListField(_l("Enterprises (up to five small or micro firms)"))
+    lawyers = SelectMultipleField(
+        _l("Counsel lawyers (one or two)"), coerce=int, widget=LongSelect(multiple=True)
     )
-    lawyers = SelectMultipleField(_l("Counsel lawyers (one or two)"), coerce=int)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.chamber.choices = chamber_choices()
-        self.enterprises.choices = enterprise_choices()
         self.lawyers.choices = lawyer_choices()
 
 
@@ -78,50 +69,16 @@ class SuggestFilterForm(FlaskForm):
         self.industry.choices = [("", _l("(any)"))] + industry_choices()
 
 
-MATCHES_SHOWN = 5
-
-
-def find_verified_enterprise(text: str):
-    """(enterprise, None) for what staff typed, else (None, a message saying why not).
-
-    Thousands of firms make a drop-down useless (and slow): staff type the firm's credit
-    code, its full name or a part of the name that only one verified firm has."""
-    text = " ".join((text or "").split())
-    verified = select(Enterprise).where(Enterprise.verification == Verification.verified)
-    if text.isdigit() and len(text) <= 10:  # an id, as the pages link firms
-        firm = db.session.scalar(verified.where(Enterprise.id == int(text)))
-    elif len(text) == 18:
-        firm = db.session.scalar(verified.where(Enterprise.uscc == text.upper()))
-    else:
-        firm = db.session.scalar(verified.where(Enterprise.name == text))
-    if firm is not None:
-        return firm, None
-    found = db.session.scalars(
-        verified.where(Enterprise.name.contains(text, autoescape=True))
-        .order_by(Enterprise.name)
-        .limit(MATCHES_SHOWN + 1)
-    ).all()
-    if len(found) == 1:
-        return found[0], None
-    if not found:
-        return None, _l("No verified enterprise matches “%(text)s”.", text=text)
-    names = "、".join(f.name for f in found[:MATCHES_SHOWN])
-    return None, _l(
-        "Several enterprises match: %(names)s. Type more of the name or its credit code.",
-        names=names + ("…" if len(found) > MATCHES_SHOWN else ""),
-    )
-
-
 class AddMemberForm(FlaskForm):
     enterprise = StringField(
         _l("Enterprise"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("Its unified social credit code, full name or a distinctive part of it"),
+        description=HINT,
     )
     firm = None
 
     def validate_enterprise(self, field):
-        self.firm, problem = find_verified_enterprise(field.data)
+        self.firm, problem = find_enterprise(field.data)
         if problem:
             raise ValidationError(str(problem))
 

@@ -1,18 +1,29 @@
 """Every state change of counsel; flushes, never commits."""
 
 from datetime import date
+from typing import NamedTuple
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import joinedload
 
-from portal.accounts.models import Enterprise, Role, User
+from portal.accounts.models import (
+    Chamber,
+    Enterprise,
+    LawyerProfile,
+    Role,
+    User,
+    Verification,
+    enterprise_chambers,
+    lawyer_specialities,
+)
 from portal.audit.operations import log
 from portal.core import clock
 from portal.core.db import db
 from portal.core.links import link_records
+from portal.core.models import LegalCategory
 from portal.counsel.models import (
     MAX_FIRMS,
     MAX_LAWYERS,
@@ -425,7 +436,6 @@ def eligible_enterprises_stmt():
 def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     """Groups of up to five small/micro firms not yet in an active group, by chamber and
     industry, each with the free lawyer whose industries and specialities fit them best."""
-    from portal.accounts.models import Verification
 
     taken = (
         select(CounselMembership.enterprise_id)
@@ -437,26 +447,50 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
     )
     if industry:
         stmt = stmt.where(Enterprise.industry == industry)
-    firms = db.session.scalars(
-        stmt.options(selectinload(Enterprise.chambers)).order_by(Enterprise.id)
-    ).all()
+    # The thousands of free firms are grouped as plain rows (id, industry, chamber ids); only
+    # the firms and chambers of the suggestions shown become objects (all of them as objects
+    # cost the page some 60 ms at scale 1).
+    eligible = stmt.with_only_columns(Enterprise.id, Enterprise.industry).order_by(Enterprise.id)
+    firms = db.session.execute(eligible).all()
+    chamber_ids: dict[int, list[int]] = {}
+    for enterprise_id, chamber in db.session.execute(
+        select(enterprise_chambers.c.enterprise_id, enterprise_chambers.c.chamber_id).where(
+            enterprise_chambers.c.enterprise_id.in_(eligible.with_only_columns(Enterprise.id))
+        )
+    ):
+        chamber_ids.setdefault(enterprise_id, []).append(chamber)
     pairs = []
     for firm in firms:
-        chambers = sorted(firm.chambers, key=lambda c: c.id)
+        chambers = sorted(chamber_ids.get(firm.id, ()))
         if chamber_id:
-            chambers = [c for c in chambers if c.id == chamber_id]
+            chambers = [c for c in chambers if c == chamber_id]
             if not chambers:
                 continue
-        pairs.append((chambers[0] if chambers else None, firm))
+        pairs.append((_ChamberId(chambers[0]) if chambers else None, firm))
     chunks = _chunk_firms(pairs)
-    lawyers = db.session.scalars(
-        select(User)
-        .join(User.lawyer_profile)
-        .options(contains_eager(User.lawyer_profile))
-        .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
-        .order_by(User.id)
-    ).all()
-    lawyers = [u for u in lawyers if u.is_verified]
+    wanted = {"contract", "employment", "corporate", "compliance"}
+    # Verified lawyers as (id, industries, how many of the wanted specialities), in id order.
+    fits = dict(
+        db.session.execute(
+            select(lawyer_specialities.c.lawyer_id, func.count())
+            .join(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
+            .where(LegalCategory.code.in_(wanted))
+            .group_by(lawyer_specialities.c.lawyer_id)
+        ).all()
+    )
+    lawyers = [
+        _Lawyer(user_id, set(industries or ""), fits.get(user_id, 0))
+        for user_id, industries in db.session.execute(
+            select(User.id, LawyerProfile.industries)
+            .join(LawyerProfile, LawyerProfile.user_id == User.id)
+            .where(
+                User.role == Role.lawyer,
+                User.is_deactivated.is_(False),
+                User.verification == Verification.verified,
+            )
+            .order_by(User.id)
+        )
+    ]
     load = dict.fromkeys((u.id for u in lawyers), 0)
     load.update(
         db.session.execute(
@@ -469,7 +503,6 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
         ).all()
     )
     cap = lawyer_cap()
-    wanted = {"contract", "employment", "corporate", "compliance"}
     suggestions = []
     for chunk in chunks:
         candidates = [u for u in lawyers if load[u.id] < cap]
@@ -477,11 +510,9 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
             break
         industries = {firm.industry for _c, firm in chunk}
 
-        def score(user, industries=industries):
-            profile = user.lawyer_profile
-            fit = 2 * len(industries & set(profile.industries))
-            fit += len(wanted & {c.code for c in profile.specialities})
-            return (-fit, load[user.id], user.id)
+        def score(lawyer, industries=industries):
+            fit = 2 * len(industries & lawyer.industries) + lawyer.wanted_specialities
+            return (-fit, load[lawyer.id], lawyer.id)
 
         lawyer = min(candidates, key=score)
         load[lawyer.id] += 1
@@ -494,12 +525,56 @@ def suggest_groups(*, chamber_id=None, industry=None, limit=20) -> list[dict]:
                 "industry": industry_code if len(industries) == 1 else "",
                 "enterprises": [firm for _c, firm in chunk],
                 "lawyers": [lawyer],
-                "name": f"{chamber.name if chamber else ''}{industry_code}-{len(suggestions) + 1}",
+                "name": industry_code,  # the chamber's name goes in front below
             }
         )
         if len(suggestions) >= limit:
             break
+    firms_by_id = {
+        firm.id: firm
+        for firm in db.session.scalars(
+            select(Enterprise).where(
+                Enterprise.id.in_([f.id for s in suggestions for f in s["enterprises"]])
+            )
+        )
+    }
+    chambers_by_id = {
+        chamber.id: chamber
+        for chamber in db.session.scalars(
+            select(Chamber).where(
+                Chamber.id.in_([s["chamber"].id for s in suggestions if s["chamber"]])
+            )
+        )
+    }
+    users_by_id = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User)
+            .options(joinedload(User.lawyer_profile).lazyload(LawyerProfile.specialities))
+            .where(User.id.in_([lawyer.id for s in suggestions for lawyer in s["lawyers"]]))
+        )
+    }
+    for number, suggestion in enumerate(suggestions, start=1):
+        suggestion["lawyers"] = [users_by_id[lawyer.id] for lawyer in suggestion["lawyers"]]
+        chamber = suggestion["chamber"] and chambers_by_id[suggestion["chamber"].id]
+        suggestion["chamber"] = chamber
+        suggestion["enterprises"] = [firms_by_id[f.id] for f in suggestion["enterprises"]]
+        suggestion["name"] = f"{chamber.name if chamber else ''}{suggestion['name']}-{number}"
     return suggestions
+
+
+class _Lawyer(NamedTuple):
+    id: int
+    industries: set
+    wanted_specialities: int
+
+
+class _ChamberId(int):
+    """A chamber while firms are grouped: its id (what _chunk_firms compares), nothing more."""
+
+    @property
+    def id(self):
+        return int(self)
 
 
 def _chunk_firms(pairs):

@@ -221,7 +221,7 @@ def _create_group_from(form):
             chamber=db.session.get(Chamber, form.chamber.data) if form.chamber.data else None,
             start_date=form.start_date.data,
             end_date=form.end_date.data,
-            enterprises=[db.session.get(Enterprise, i) for i in form.enterprises.data],
+            enterprises=form.enterprises.firms,
             lawyers=[db.session.get(User, i) for i in form.lawyers.data],
             note=form.note.data,
             by=current_user,

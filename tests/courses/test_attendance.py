@@ -7,9 +7,16 @@ import pytest
 from docx import Document
 
 from courses import operations
-from courses.models import CHECKIN_CLOSES_AFTER, CHECKIN_OPENS_BEFORE, AttendanceSource
-from portal.core.db import utcnow
+from courses.models import (
+    CHECKIN_CLOSES_AFTER,
+    CHECKIN_OPENS_BEFORE,
+    Attendance,
+    AttendanceSource,
+    Registration,
+)
+from portal.core.db import db, utcnow
 from portal.core.reference import make_uscc
+from tests.fixtures.queries import counted_statements
 
 
 @pytest.fixture
@@ -193,3 +200,33 @@ def test_firm_lists_its_certificates_and_staff_can_remove_a_wrong_record(
     )
     assert staff_client.post(remove_url).status_code == 302
     assert not operations.has_attended(live_lecture, dummy_enterprise_user.enterprise)
+
+
+def test_attendance_page_reads_its_rows_firms_and_users_together(
+    client, login, dummy_staff, live_lecture, create_enterprise_user
+):
+    """The statements do not grow with the rows (the page once read each row's user and firm)."""
+    url = f"/lectures/{live_lecture.id}/attendance"
+    login(dummy_staff)
+
+    def statements_with(rows):
+        for _ in range(rows):
+            firm_user = create_enterprise_user()
+            db.session.add(
+                Registration(lecture=live_lecture, user=firm_user, enterprise=firm_user.enterprise)
+            )
+            db.session.add(
+                Attendance(
+                    lecture=live_lecture,
+                    enterprise=firm_user.enterprise,
+                    source=AttendanceSource.imported,
+                )
+            )
+        db.session.flush()
+        db.session.expunge_all()  # the page reads everything itself, as in a new request
+        with counted_statements() as statements:
+            page = client.get(url).get_data(as_text=True)
+        assert page.count("<tr>") >= 2 * rows
+        return len(statements)
+
+    assert statements_with(2) == statements_with(6)
