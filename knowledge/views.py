@@ -869,12 +869,11 @@ def _taken_this_week_by_lawyer() -> dict[int, int]:
     return dict((lawyer_id, n) for lawyer_id, n in pairs)
 
 
-@login_required
-def staff_lawyers():
-    require(can_manage_questions(current_user))
-    # Plain rows, not User and LawyerProfile objects: building 50 of each (and their
-    # specialities') cost more than the page's queries.
-    roster = (
+@functools.cache
+def _roster_statement():
+    """The roster's rows, built once (seek's `built_once`): plain rows, not User and LawyerProfile
+    objects (building 50 of each, and their specialities', cost more than the page's queries)."""
+    return (
         select(
             User.id,
             User.name,
@@ -885,13 +884,19 @@ def staff_lawyers():
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
         .where(User.role == Role.lawyer, User.verification == Verification.verified)
     )
+
+
+@login_required
+def staff_lawyers():
+    require(can_manage_questions(current_user))
     page = seek(
-        roster,
+        _roster_statement(),
         (User.name, User.id),
         ROSTER_PER_PAGE,
         descending=False,
         count_key="lawyers:verified",
         plain=True,
+        built_once=True,
     )
     rows = roster_rows(page.items, _taken_this_week_by_lawyer())
     return render_template(
