@@ -53,6 +53,7 @@ from knowledge.routing import (
     week_start,
 )
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
+from knowledge.thread import question_thread
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.core import cache, clock, listfilter, once
@@ -232,6 +233,7 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
+        "thread": question_thread(question.id),
         "lawyer_firm": _law_firm_of(question.lawyer_id) if lawyer_firm is _UNREAD else lawyer_firm,
         "is_firm": is_firm,
         "is_lawyer": is_lawyer,
