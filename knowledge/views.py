@@ -23,7 +23,7 @@ from knowledge.forms import (
 )
 from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
-from knowledge.listing import roster_rows, table_select
+from knowledge.listing import reassignment_choices, roster_rows, table_select
 from knowledge.models import (
     STATUS_LABELS,
     UNANSWERED,
@@ -48,7 +48,6 @@ from knowledge.permissions import (
 )
 from knowledge.routing import (
     DEFAULT_DEADLINE_DAYS,
-    matching_lawyers,
     taken_this_week,
     week_start,
 )
@@ -267,19 +266,8 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
         # The page offers reassignment only while the question waits or is being worked on
         # (see question.html): the closed majority never loads the whole roster.
         if question.status in REASSIGNABLE:
-            lawyers = _verified_lawyers()  # loaded once for the matching and the choices
-            matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
-            category_names = {}  # each category named once a page, not once per lawyer
             # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
-            form.lawyer.choices = [
-                (
-                    u.id,
-                    f"{u.name} · {_specialities(u, category_names)}"
-                    + (" ✓" if u.id in matching else ""),
-                )
-                for u in sorted(lawyers, key=lambda u: u.id not in matching)
-                if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
-            ]
+            form.lawyer.choices = reassignment_choices(question)
         context["reassign_form"] = form
         context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
@@ -296,15 +284,6 @@ def _law_firm_of(lawyer_id: int | None) -> str | None:
     if lawyer_id is None:
         return None
     return db.session.scalar(_law_firm_statement(), {"lawyer_id": lawyer_id})
-
-
-def _specialities(lawyer, names: dict) -> str:
-    """What a lawyer takes, in words ("合同纠纷、劳动用工"), for the reassignment choice;
-    `names`: the page's category names by id, filled as categories come up."""
-    return "、".join(
-        names.get(category.id) or names.setdefault(category.id, category.name)
-        for category in lawyer.lawyer_profile.specialities
-    )
 
 
 # What the question page shows of the question's firm and people, read with the question in one
