@@ -236,6 +236,7 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
         "lawyer_firm": _law_firm_of(question.lawyer_id) if lawyer_firm is _UNREAD else lawyer_firm,
         "is_firm": is_firm,
         "is_lawyer": is_lawyer,
+        "routing": False,  # the staff's section: routing decisions, reassignment
         "decisions": [],
         "reassign_form": None,
         # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
@@ -256,21 +257,32 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
             question_text(question.title, question.body), user, limit=3
         )
     if can_see_routing(user, question):
-        context["decisions"] = db.session.scalars(
-            select(RoutingDecision)
-            .where(RoutingDecision.question_id == question.id)
-            .order_by(RoutingDecision.id.desc())
-        ).all()
-        form = ReassignForm()
-        form.lawyer.choices = []
+        context["routing"] = True
+        context["decisions"] = (
+            db.session.connection()
+            .execute(_decisions_statement(), {"question_id": question.id})
+            .all()
+        )
         # The page offers reassignment only while the question waits or is being worked on
-        # (see question.html): the closed majority never loads the whole roster.
+        # (see question.html): the closed majority neither builds the form nor loads the roster.
         if question.status in REASSIGNABLE:
+            form = ReassignForm()
             # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
             form.lawyer.choices = reassignment_choices(question)
-        context["reassign_form"] = form
+            context["reassign_form"] = form
         context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
+
+
+@functools.cache
+def _decisions_statement():
+    """What the question page prints of its routing decisions (run with the question's id), newest
+    first, as plain rows of a statement built once."""
+    return (
+        select(RoutingDecision.created_dt, RoutingDecision.summary, RoutingDecision.considered)
+        .where(RoutingDecision.question_id == bindparam("question_id"))
+        .order_by(RoutingDecision.id.desc())
+    )
 
 
 @functools.cache
