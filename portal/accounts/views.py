@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import auth, operations
 from portal.accounts.forms import (
@@ -462,11 +463,29 @@ def staff_users():
     )
 
 
+@functools.cache
+def _staff_user_statement():
+    """The account with its enterprise and lawyer profile (what its page shows of them), in one
+    statement built once and run with the id: two lazy loads of one row each before. Their
+    chambers and specialities are still read as before (in the order they always came)."""
+    return (
+        select(User)
+        .options(joinedload(User.enterprise), joinedload(User.lawyer_profile))
+        .where(User.id == bindparam("user_id"))
+        .execution_options(populate_existing=True)  # as get_or_404 with options
+    )
+
+
 @login_required
 def staff_user(user_id):
     require(can_manage_accounts(current_user))
-    user = get_or_404(User, user_id)
-    return render_template("accounts/staff_user.html", user=user, form=VerificationForm())
+    if not -(2**31) <= user_id < 2**31:  # no database integer holds it (as get_or_404)
+        abort(404)
+    user = db.session.scalar(_staff_user_statement(), {"user_id": user_id})
+    if user is None:
+        abort(404)
+    # The page's forms are written out in the template (their CSRF token only).
+    return render_template("accounts/staff_user.html", user=user)
 
 
 @login_required

@@ -366,3 +366,20 @@ def test_accounts_table_rows_show_each_kind_of_account(
     english = client.get("/account/staff/users?status=all").get_data(as_text=True)
     assert '<span class="badge bg-secondary">deactivated</span>' in english
     assert "Verified" in english and 'value="approve" type="submit">Verify</button>' in english
+
+
+def test_account_page_reads_the_firm_and_profile_with_the_account(
+    client, login, dummy_staff, dummy_enterprise_user, dummy_lawyer
+):
+    from tests.fixtures.queries import counted_statements
+
+    login(dummy_staff)
+    with counted_statements() as statements:
+        page = client.get(f"/account/staff/users/{dummy_enterprise_user.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and dummy_enterprise_user.enterprise.uscc in text
+    # The firm and the profile come with the account, not by lazy loads of their own.
+    assert not [s for s in statements if s.startswith(("SELECT enterprises.", "SELECT lawyer_"))]
+    lawyer_page = client.get(f"/account/staff/users/{dummy_lawyer.id}").get_data(as_text=True)
+    assert "测试律师事务所" in lawyer_page and "合同纠纷" in lawyer_page
+    assert client.get("/account/staff/users/99999999999").status_code == 404
