@@ -10,14 +10,23 @@ the request's language, a url_for, the deadline's format).
 import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import request
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal, select, union_all
 
 from knowledge.models import STATUS_LABELS, UNANSWERED, URGENCY_LABELS, Question, Urgency
-from knowledge.routing import HELD
-from portal.accounts.models import Enterprise, LawyerConflict, lawyer_specialities
+from knowledge.routing import HELD, fits, taken_this_week
+from portal.accounts.models import (
+    Enterprise,
+    LawyerConflict,
+    LawyerProfile,
+    Role,
+    User,
+    Verification,
+    lawyer_specialities,
+)
 from portal.core import cache
 from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
@@ -106,8 +115,10 @@ def question_rows(questions, show_firm: bool = False) -> list[QuestionRow]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class RosterRow:
+class RosterRow(NamedTuple):
+    """A roster row: a tuple, which the template unpacks into its loop's names (each field read
+    by name, twenty a row, cost Jinja an attribute look-up each)."""
+
     lawyer_id: int
     name: str
     law_firm: str
@@ -161,14 +172,14 @@ def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     count afresh)."""
     if not lawyers:
         return []
-    ids = [lawyer.id for lawyer in lawyers]
     english = current_language() == "en"
     specialities: dict[int, list[str]] = {}
     # Through the connection: plain rows, without the ORM's result machinery (a third of the
     # statement's time in Python).
-    for lawyer_id, name_zh, name_en in db.session.connection().execute(
-        _specialities_statement(), {"ids": ids}
-    ):
+    found = db.session.connection().execute(
+        _specialities_statement(), {"ids": [lawyer[0] for lawyer in lawyers]}
+    )
+    for lawyer_id, name_zh, name_en in found.all():
         specialities.setdefault(lawyer_id, []).append(name_en if english else name_zh)
     conflicts, load = {}, {}
     counts = {"c": conflicts, "l": load}
@@ -181,21 +192,99 @@ def roster_rows(lawyers, taken: dict[int, int]) -> list[RosterRow]:
     industries = LabelsOnce(
         lambda codes: "、".join(name for name in (names.get(c, c) for c in codes) if name)
     )
+    # Each row unpacked once (a row's fields read by name cost more than the rest of the row).
     return [
         RosterRow(
-            lawyer_id=lawyer.id,
-            name=lawyer.name,
-            law_firm=lawyer.law_firm,
-            industries=industries[lawyer.industries or ""],
-            specialities=", ".join(specialities.get(lawyer.id, ())),
-            taken=taken.get(lawyer.id, 0),
-            capacity=lawyer.weekly_capacity,
-            conflicts=conflicts.get(lawyer.id, 0),
-            load=load.get(lawyer.id, 0),
-            action=action(lawyer.id),
+            lawyer_id=lawyer_id,
+            name=name,
+            law_firm=law_firm,
+            industries=industries[codes or ""],
+            specialities=", ".join(specialities.get(lawyer_id, ())),
+            taken=taken.get(lawyer_id, 0),
+            capacity=capacity,
+            conflicts=conflicts.get(lawyer_id, 0),
+            load=load.get(lawyer_id, 0),
+            action=action(lawyer_id),
         )
-        for lawyer in lawyers
+        for lawyer_id, name, law_firm, codes, capacity in lawyers
     ]
+
+
+@functools.cache
+def _reassignment_statement():
+    """Every verified lawyer, by name, once per speciality (once without any), the specialities
+    in the categories' own order (LegalCategory.position, as the category lists show them);
+    built once."""
+    return (
+        select(
+            User.id,
+            User.name,
+            User.is_deactivated,
+            LawyerProfile.industries,
+            LawyerProfile.weekly_capacity,
+            LegalCategory.id.label("category_id"),
+            LegalCategory.name_zh,
+            LegalCategory.name_en,
+        )
+        .join(LawyerProfile, LawyerProfile.user_id == User.id)
+        .outerjoin(lawyer_specialities, lawyer_specialities.c.lawyer_id == User.id)
+        .outerjoin(LegalCategory, LegalCategory.id == lawyer_specialities.c.category_id)
+        .where(User.role == Role.lawyer, User.verification == Verification.verified)
+        .order_by(User.name, User.id, LegalCategory.position, LegalCategory.id)
+    )
+
+
+@functools.cache
+def _conflicted_statement():
+    """The lawyers who declared a conflict with a firm (run with its id), built once."""
+    return select(LawyerConflict.lawyer_id).where(
+        LawyerConflict.enterprise_id == bindparam("enterprise_id")
+    )
+
+
+def reassignment_choices(question) -> list[tuple[int, str]]:
+    """The question page's "assign to" choices: every verified lawyer without a conflict with
+    the question's firm, as "name · specialities", those the routing rules match first (marked
+    ✓), each group by name.
+
+    Plain rows (the lawyers with their specialities in one statement, the firm's conflicts in
+    another): ~330 lawyers, their profiles, conflicts and specialities built as objects cost
+    more than the rest of the page. Who matches is routing.fits, as routing.consider decides
+    it for an active lawyer."""
+    connection = db.session.connection()
+    conflicted = set(
+        connection.execute(
+            _conflicted_statement(), {"enterprise_id": question.enterprise_id}
+        ).scalars()
+    )
+    english = current_language() == "en"
+    lawyers: dict[int, tuple] = {}  # id -> (name, active, industries, capacity, specialities)
+    takes = set()  # who takes the question's category
+    for row in connection.execute(_reassignment_statement()).all():
+        lawyer_id, name, is_deactivated, industries, capacity, category_id, zh, en = row
+        lawyer = lawyers.get(lawyer_id)
+        if lawyer is None:
+            lawyer = lawyers[lawyer_id] = (name, not is_deactivated, industries, capacity, [])
+        if category_id is not None:
+            lawyer[4].append(en if english else zh)
+            if category_id == question.category_id:
+                takes.add(lawyer_id)
+    taken = taken_this_week()
+    matching, others = [], []
+    for lawyer_id, (name, active, industries, capacity, specialities) in lawyers.items():
+        if lawyer_id in conflicted:
+            continue
+        text = f"{name} · {'、'.join(specialities)}"
+        if active and fits(
+            False,  # (no conflict: left out above)
+            question.industry in industries,
+            lawyer_id in takes,
+            capacity - taken.get(lawyer_id, 0),
+        ):
+            matching.append((lawyer_id, text + " ✓"))
+        else:
+            others.append((lawyer_id, text))
+    return matching + others
 
 
 def staff_nav() -> Markup:

@@ -122,6 +122,12 @@ def _active_verified_lawyers():
     ).all()
 
 
+def fits(conflicted: bool, serves: bool, takes: bool, remaining: int) -> bool:
+    """The routing rules for one lawyer and one question: no conflict with the firm, serves the
+    question's industry, takes its category, weekly capacity left (what `consider` explains)."""
+    return not conflicted and serves and takes and remaining > 0
+
+
 def _consider(question, lawyers, exclude, now, explain=True) -> list[Candidate]:
     """`explain`: each candidate's reasons in words (a routing decision records them); the
     question page only asks who matches, and translating ~1,300 reasons cost more than the rest."""
@@ -132,29 +138,27 @@ def _consider(question, lawyers, exclude, now, explain=True) -> list[Candidate]:
     result = []
     for lawyer in lawyers:
         profile = lawyer.lawyer_profile
+        conflicted = profile.has_conflict_with(question.enterprise_id)
+        serves = question.industry in profile.industries
+        takes = any(c.id == question.category_id for c in profile.specialities)
+        remaining = profile.weekly_capacity - taken.get(lawyer.id, 0)
+        ok = lawyer.id not in excluded and fits(conflicted, serves, takes, remaining)
         reasons = []
-        ok = True
         if lawyer.id in excluded:
-            ok = False
             reasons.append(_l("released this question"))
-        if profile.has_conflict_with(question.enterprise_id):
-            ok = False
+        if conflicted:
             reasons.append(_l("declared a conflict with this firm"))
-        if question.industry in profile.industries:
+        if serves:
             reasons.append(_l("serves industry %(code)s", code=question.industry))
         else:
-            ok = False
             reasons.append(_l("does not serve industry %(code)s", code=question.industry))
-        if any(c.id == question.category_id for c in profile.specialities):
+        if takes:
             reasons.append(_l("specialises in this category"))
         else:
-            ok = False
             reasons.append(_l("does not take this category"))
-        remaining = profile.weekly_capacity - taken.get(lawyer.id, 0)
         if remaining > 0:
             reasons.append(_l("%(n)s of weekly capacity left", n=remaining))
         else:
-            ok = False
             reasons.append(_l("weekly capacity used up"))
         result.append(
             Candidate(

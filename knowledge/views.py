@@ -23,7 +23,7 @@ from knowledge.forms import (
 )
 from knowledge.laws.models import LawArticle
 from knowledge.laws.suggest import existing_answers, likely_articles, question_text
-from knowledge.listing import roster_rows, table_select
+from knowledge.listing import reassignment_choices, roster_rows, table_select
 from knowledge.models import (
     STATUS_LABELS,
     UNANSWERED,
@@ -48,11 +48,11 @@ from knowledge.permissions import (
 )
 from knowledge.routing import (
     DEFAULT_DEADLINE_DAYS,
-    matching_lawyers,
     taken_this_week,
     week_start,
 )
 from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
+from knowledge.thread import question_thread
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.core import cache, clock, listfilter, once
@@ -232,9 +232,11 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
         "existing_answers": [],
         "draft_articles": [],
         "links": links_of(question),
+        "thread": question_thread(question.id),
         "lawyer_firm": _law_firm_of(question.lawyer_id) if lawyer_firm is _UNREAD else lawyer_firm,
         "is_firm": is_firm,
         "is_lawyer": is_lawyer,
+        "routing": False,  # the staff's section: routing decisions, reassignment
         "decisions": [],
         "reassign_form": None,
         # Deadlines in a year nobody entered holidays for count weekends only: tell staff.
@@ -255,32 +257,32 @@ def _render_question(question, cited=None, lawyer_firm=_UNREAD, **forms):
             question_text(question.title, question.body), user, limit=3
         )
     if can_see_routing(user, question):
-        context["decisions"] = db.session.scalars(
-            select(RoutingDecision)
-            .where(RoutingDecision.question_id == question.id)
-            .order_by(RoutingDecision.id.desc())
-        ).all()
-        form = ReassignForm()
-        form.lawyer.choices = []
+        context["routing"] = True
+        context["decisions"] = (
+            db.session.connection()
+            .execute(_decisions_statement(), {"question_id": question.id})
+            .all()
+        )
         # The page offers reassignment only while the question waits or is being worked on
-        # (see question.html): the closed majority never loads the whole roster.
+        # (see question.html): the closed majority neither builds the form nor loads the roster.
         if question.status in REASSIGNABLE:
-            lawyers = _verified_lawyers()  # loaded once for the matching and the choices
-            matching = {u.id for u in matching_lawyers(question, lawyers=lawyers)}
-            category_names = {}  # each category named once a page, not once per lawyer
+            form = ReassignForm()
             # Lawyers who match the routing rules first; a conflicted lawyer is never offered.
-            form.lawyer.choices = [
-                (
-                    u.id,
-                    f"{u.name} · {_specialities(u, category_names)}"
-                    + (" ✓" if u.id in matching else ""),
-                )
-                for u in sorted(lawyers, key=lambda u: u.id not in matching)
-                if not u.lawyer_profile.has_conflict_with(question.enterprise_id)
-            ]
-        context["reassign_form"] = form
+            form.lawyer.choices = reassignment_choices(question)
+            context["reassign_form"] = form
         context["reassignable"] = REASSIGNABLE
     return render_template("knowledge/question.html", **context)
+
+
+@functools.cache
+def _decisions_statement():
+    """What the question page prints of its routing decisions (run with the question's id), newest
+    first, as plain rows of a statement built once."""
+    return (
+        select(RoutingDecision.created_dt, RoutingDecision.summary, RoutingDecision.considered)
+        .where(RoutingDecision.question_id == bindparam("question_id"))
+        .order_by(RoutingDecision.id.desc())
+    )
 
 
 @functools.cache
@@ -294,15 +296,6 @@ def _law_firm_of(lawyer_id: int | None) -> str | None:
     if lawyer_id is None:
         return None
     return db.session.scalar(_law_firm_statement(), {"lawyer_id": lawyer_id})
-
-
-def _specialities(lawyer, names: dict) -> str:
-    """What a lawyer takes, in words ("合同纠纷、劳动用工"), for the reassignment choice;
-    `names`: the page's category names by id, filled as categories come up."""
-    return "、".join(
-        names.get(category.id) or names.setdefault(category.id, category.name)
-        for category in lawyer.lawyer_profile.specialities
-    )
 
 
 # What the question page shows of the question's firm and people, read with the question in one
@@ -869,12 +862,11 @@ def _taken_this_week_by_lawyer() -> dict[int, int]:
     return dict((lawyer_id, n) for lawyer_id, n in pairs)
 
 
-@login_required
-def staff_lawyers():
-    require(can_manage_questions(current_user))
-    # Plain rows, not User and LawyerProfile objects: building 50 of each (and their
-    # specialities') cost more than the page's queries.
-    roster = (
+@functools.cache
+def _roster_statement():
+    """The roster's rows, built once (seek's `built_once`): plain rows, not User and LawyerProfile
+    objects (building 50 of each, and their specialities', cost more than the page's queries)."""
+    return (
         select(
             User.id,
             User.name,
@@ -885,13 +877,19 @@ def staff_lawyers():
         .join(LawyerProfile, LawyerProfile.user_id == User.id)
         .where(User.role == Role.lawyer, User.verification == Verification.verified)
     )
+
+
+@login_required
+def staff_lawyers():
+    require(can_manage_questions(current_user))
     page = seek(
-        roster,
+        _roster_statement(),
         (User.name, User.id),
         ROSTER_PER_PAGE,
         descending=False,
         count_key="lawyers:verified",
         plain=True,
+        built_once=True,
     )
     rows = roster_rows(page.items, _taken_this_week_by_lawyer())
     return render_template(

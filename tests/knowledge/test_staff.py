@@ -248,3 +248,27 @@ def test_the_roster_names_specialities_and_counts_conflicts_in_the_pages_languag
     assert names["zh-CN"][0] == ", ".join(c.name_zh for c in specialities)
     assert names["en"][0] == ", ".join(c.name_en for c in specialities)
     assert names["en"][-1] == "2"  # conflicts declared
+
+
+def test_reassignment_offers_matching_lawyers_first_never_a_conflicted_one(
+    client, login, dummy_staff, dummy_question, matching_lawyer, create_lawyer, create_conflict
+):
+    from tests.fixtures.queries import counted_statements
+
+    # Specialities given out of order: the choice names them in the categories' own order.
+    other = create_lawyer(name="甲律师", industries="F", specialities=("tax", "contract"))
+    idle = create_lawyer(name="乙律师", specialities=("contract",), is_deactivated=True)
+    conflicted = create_lawyer(name="丙律师", specialities=("contract",))
+    create_conflict(lawyer=conflicted, enterprise=dummy_question.enterprise)
+    login(dummy_staff)
+    with counted_statements() as statements:
+        page = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
+    assert not any("lawyer_conflicts.reason" in s for s in statements)  # no profiles as objects
+    choices = re.findall(r'<option value="(\d+)">([^<]*)</option>', page)
+    assert choices[0] == (str(matching_lawyer.id), f"{matching_lawyer.name} · 合同纠纷 ✓")
+    assert (str(other.id), "甲律师 · 合同纠纷、财税") in choices  # not industry C: no ✓
+    assert (str(idle.id), "乙律师 · 合同纠纷") in choices  # deactivated: offered, not matching
+    assert str(conflicted.id) not in {value for value, _text in choices}
+    client.post("/language", data={"locale": "en"})
+    english = client.get(f"/questions/{dummy_question.id}").get_data(as_text=True)
+    assert f'<option value="{other.id}">甲律师 · Contracts、Tax</option>' in english

@@ -154,3 +154,21 @@ def test_plain_rows_page_like_objects_and_the_total_counts_what_it_is_given(app,
     with app.test_request_context("/"):
         fewer = seek(shown, columns, 4, plain=True, counted=select(User.id).where(User.id < 0))
     assert fewer.total == 4  # no fewer than the rows shown
+
+
+def test_a_statement_built_once_pages_as_one_built_per_request(app, create_user):
+    from portal.core import keyset
+
+    _users(create_user, 11)
+    columns = (User.created_dt, User.id)
+    shown = select(User.id, User.name).where(User.email.like("seek%"))
+    fresh = _walk(app, shown, columns, 4, plain=True)
+    kept = _walk(app, shown, columns, 4, plain=True, built_once=True)
+    assert [ids for _n, ids, _p in kept] == [ids for _n, ids, _p in fresh]
+    assert [p.next_args for _n, _ids, p in kept] == [p.next_args for _n, _ids, p in fresh]
+    # Backwards from the last page, and again: the kept statements are reused, not added to.
+    for _ in range(2):
+        with app.test_request_context("/", query_string=kept[-1][2].prev_args):
+            back = seek(shown, columns, 4, plain=True, built_once=True)
+        assert [row.id for row in back.items] == kept[-2][1]
+    assert sum(1 for key in keyset._kept if key[0] == id(shown)) == 3  # first, after, before

@@ -335,3 +335,51 @@ def test_audit_log_names_roles_calendar_days_and_the_command_line(
     assert "a@example.com（志愿律师）" in page and "2027-02-11 节假日" in page
     assert "命令行" in page
     assert "(lawyer)" not in page and " holiday<" not in page and ">cli<" not in page
+
+
+def test_accounts_table_rows_show_each_kind_of_account(
+    client, login, dummy_staff, create_enterprise_user, create_lawyer, create_user
+):
+    from portal.accounts.models import Role, Verification
+    from tests.fixtures.queries import counted_statements
+
+    firm_user = create_enterprise_user(name="韩冰", email="hanbing@rows.example")
+    lawyer = create_lawyer(name="许律师", email="xu@rows.example")
+    waiting = create_user(
+        Role.mediator, name="等审核", email="wait@rows.example", verification=Verification.pending
+    )
+    gone = create_user(Role.mediator, name="已停用", email="gone@rows.example", is_deactivated=True)
+    login(dummy_staff)
+    with counted_statements() as statements:
+        page = client.get("/account/staff/users?status=all").get_data(as_text=True)
+    # The staff member, the rows, and (no shared cache in tests) the total and the unread count.
+    assert len(statements) <= 4
+    firm = firm_user.enterprise
+    assert f'<a href="/account/staff/users/{firm_user.id}">韩冰</a>' in page
+    assert f"{firm.name}<br><small>{firm.uscc}</small>" in page
+    assert "测试律师事务所" in page and "志愿律师" in page
+    assert f'action="/account/staff/users/{waiting.id}/verify"' in page
+    assert f'action="/account/staff/users/{lawyer.id}/verify"' not in page
+    assert '已停用</a> <span class="badge bg-secondary">已停用</span>' in page
+    assert f'/account/staff/users/{gone.id}">' in page
+    client.post("/language", data={"locale": "en"})
+    english = client.get("/account/staff/users?status=all").get_data(as_text=True)
+    assert '<span class="badge bg-secondary">deactivated</span>' in english
+    assert "Verified" in english and 'value="approve" type="submit">Verify</button>' in english
+
+
+def test_account_page_reads_the_firm_and_profile_with_the_account(
+    client, login, dummy_staff, dummy_enterprise_user, dummy_lawyer
+):
+    from tests.fixtures.queries import counted_statements
+
+    login(dummy_staff)
+    with counted_statements() as statements:
+        page = client.get(f"/account/staff/users/{dummy_enterprise_user.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and dummy_enterprise_user.enterprise.uscc in text
+    # The firm and the profile come with the account, not by lazy loads of their own.
+    assert not [s for s in statements if s.startswith(("SELECT enterprises.", "SELECT lawyer_"))]
+    lawyer_page = client.get(f"/account/staff/users/{dummy_lawyer.id}").get_data(as_text=True)
+    assert "测试律师事务所" in lawyer_page and "合同纠纷" in lawyer_page
+    assert client.get("/account/staff/users/99999999999").status_code == 404
