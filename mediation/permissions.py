@@ -6,6 +6,7 @@ private notes), the assigned mediators, the committee's director and federation 
 
 from flask import g, has_request_context
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from mediation.models import (
     Case,
@@ -48,9 +49,15 @@ def memberships(user) -> list[CommitteeMember]:
         return []
     known = g.setdefault("_mediation_memberships", {}) if has_request_context() else {}
     if user.id not in known:
+        # With each committee (the menus name it) in the same statement; the specialities,
+        # which no list or permission reads, only where a page asks for them.
         known[user.id] = list(
             db.session.scalars(
-                select(CommitteeMember).where(
+                select(CommitteeMember)
+                .options(
+                    joinedload(CommitteeMember.committee), lazyload(CommitteeMember.specialities)
+                )
+                .where(
                     CommitteeMember.user_id == user.id,
                     CommitteeMember.status == MemberStatus.active,
                 )

@@ -21,6 +21,7 @@ from mediation.models import (
 )
 from portal.accounts.models import Verification
 from portal.core.db import db, utcnow
+from tests.fixtures.queries import counted_statements
 
 
 @pytest.fixture
@@ -158,3 +159,19 @@ def test_case_list_shows_each_user_their_cases_newest_first(app, world, login, w
     positions = [page.text.index(cases[name].title) for name in shown]
     assert positions == sorted(positions, reverse=True)
     assert f"您可查看的案件：{len(SEES[who])} 件" in page.text
+
+
+def test_a_directors_list_reads_the_roster_once_with_its_committees(app, world, login):
+    users, cases = world
+    client = login(users["director"], app.test_client())
+    committee_name = cases["home plain"].committee.name
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    with counted_statements() as statements:
+        page = client.get("/mediation")
+    assert page.status_code == 200
+    assert committee_name in page.text  # the menu names the committee
+    roster = [s for s in statements if "FROM mediation_members" in s]
+    assert len(roster) == 1 and "JOIN mediation_committees" in roster[0]
+    assert not [s for s in statements if "mediation_member_specialities" in s]
+    assert not [s for s in statements if s.startswith("SELECT mediation_committees.")]
+    assert len(statements) <= 7  # user, roster, cases, count, notifications (+ a margin)
