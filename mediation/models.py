@@ -320,7 +320,8 @@ class Case(db.Model):
     status: Mapped[CaseStatus] = mapped_column(
         _enum(CaseStatus), default=CaseStatus.applied, index=True
     )
-    applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Indexed for the cases a user sees (permissions.visible_cases): their own applications.
+    applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     applied_dt: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     accepted_dt: Mapped[datetime | None]
@@ -446,7 +447,7 @@ class CaseParty(db.Model):
     side: Mapped[PartySide] = mapped_column(_enum(PartySide, 20))
     kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind, 20))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(200))
     id_number: Mapped[str] = mapped_column(String(40), default="")  # USCC or ID card number
     representative: Mapped[str] = mapped_column(String(80), default="")
@@ -457,6 +458,11 @@ class CaseParty(db.Model):
     case: Mapped[Case] = relationship(back_populates="parties")
     enterprise: Mapped[Enterprise | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+    # The cases a person is named on (permissions.visible_cases) from the index alone: most
+    # parties name no user, and SQLite's statistics then rate a user_id-only index as matching
+    # every row, so it read the whole table instead.
+    __table_args__ = (Index("ix_mediation_case_parties_user_case", "user_id", "case_id"),)
 
     @property
     def side_label(self):

@@ -4,8 +4,11 @@ A case is confidential (Art. 22): only its parties (their own view, without the 
 private notes), the assigned mediators, the committee's director and federation staff see it.
 """
 
+from functools import cache
+
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, false, or_, select, union
+from sqlalchemy.orm import joinedload, lazyload
 
 from mediation.models import (
     Case,
@@ -48,9 +51,15 @@ def memberships(user) -> list[CommitteeMember]:
         return []
     known = g.setdefault("_mediation_memberships", {}) if has_request_context() else {}
     if user.id not in known:
+        # With each committee (the menus name it) in the same statement; the specialities,
+        # which no list or permission reads, only where a page asks for them.
         known[user.id] = list(
             db.session.scalars(
-                select(CommitteeMember).where(
+                select(CommitteeMember)
+                .options(
+                    joinedload(CommitteeMember.committee), lazyload(CommitteeMember.specialities)
+                )
+                .where(
                     CommitteeMember.user_id == user.id,
                     CommitteeMember.status == MemberStatus.active,
                 )
@@ -257,31 +266,51 @@ def is_mediator_user(user) -> bool:
 
 
 def visible_cases(user):
-    """A select of the cases the user may see (for lists; each page still checks the object)."""
-    from sqlalchemy import false, or_
+    """A select of the cases the user may see (for lists; each page still checks the object).
 
-    from mediation.models import CaseMediator, CaseParty
-
-    stmt = select(Case)
+    The database starts from the user's own rows: the ids of the cases they applied for, are
+    named on, their firm is party to or they mediate, one indexed select each. As correlated
+    EXISTS tests on every case along the list's date order, a firm party to 20 of 20,000 cases
+    made the list test all 20,000 (74 ms)."""
     if is_staff(user):
-        return stmt
+        return select(Case)
     if not _authenticated(user):
-        return stmt.where(false())
-    conditions = [
-        Case.applicant_user_id == user.id,
-        Case.parties.any(CaseParty.user_id == user.id),
-    ]
-    if firm_of(user) is not None:
-        conditions.append(Case.parties.any(CaseParty.enterprise_id == firm_of(user)))
+        return select(Case).where(false())
     roster = memberships(user)
     director_of = [m.committee_id for m in roster if m.role == MemberRole.director]
+    theirs, with_committees = _visible_selects()
+    values = {
+        "visible_user": user.id,
+        "visible_firm": firm_of(user),  # None: equal to no party's firm
+        "visible_members": [m.id for m in roster],
+    }
     if director_of:
-        conditions.append(Case.committee_id.in_(director_of))
-    if roster:
-        conditions.append(
-            Case.mediators.any(
-                (CaseMediator.member_id.in_([m.id for m in roster]))
-                & CaseMediator.recused_dt.is_(None)
-            )
+        return with_committees.params(values, visible_committees=director_of)
+    return theirs.params(values)
+
+
+@cache
+def _visible_selects():
+    """visible_cases' two selects, built once with parameters that each request binds to the
+    user's own values: building them anew (a union of four selects) cost a request more than
+    running them. The second adds a director's committees."""
+    from mediation.models import CaseMediator, CaseParty
+
+    user = bindparam("visible_user")
+    theirs = Case.id.in_(
+        union(
+            select(Case.id).where(Case.applicant_user_id == user),
+            select(CaseParty.case_id).where(CaseParty.user_id == user),
+            select(CaseParty.case_id).where(CaseParty.enterprise_id == bindparam("visible_firm")),
+            select(CaseMediator.case_id).where(
+                CaseMediator.member_id.in_(bindparam("visible_members", expanding=True)),
+                CaseMediator.recused_dt.is_(None),
+            ),
         )
-    return stmt.where(or_(*conditions))
+    )
+    # A director sees the whole committee: a large share of all cases, which the list finds
+    # soonest along its date order, reading each case's committee from the row. "+ 0" keeps
+    # SQLite from gathering all of the committee's cases by its index to sort them instead
+    # (1.2 ms against 0.1 for a committee of 1,400 cases of 20,000).
+    directed = (Case.committee_id + 0).in_(bindparam("visible_committees", expanding=True))
+    return select(Case).where(theirs), select(Case).where(or_(directed, theirs))
