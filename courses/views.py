@@ -376,17 +376,27 @@ def _history(lecture) -> list[LectureHistory]:
 
 
 def _count_replay_view(lecture):
-    """One view per visitor and lecture per half hour; a lost count never breaks the page."""
+    """One view per visitor and lecture per half hour; a lost count never breaks the page.
+
+    The commit keeps what the request has loaded (the lecture, its speaker and category, the
+    user): expired by it, each was read again for the page, two statements and their objects
+    rebuilt on every counted view (every view of a visitor whose client keeps no cookie). They
+    were read a moment before in this request, as any page's are."""
     seen = session.get("replays_seen", {})
     key, stamp = str(lecture.id), int(utcnow().timestamp())
     if stamp - seen.get(key, 0) < 1800:
         return
+    request_session = db.session()
+    expire_on_commit = request_session.expire_on_commit
     try:
         operations.record_replay_view(lecture, current_user)
-        db.session.commit()
+        request_session.expire_on_commit = False
+        request_session.commit()
     except OperationalError:  # e.g. SQLite busy under a burst of writers: skip this count
-        db.session.rollback()
+        request_session.rollback()
         return
+    finally:
+        request_session.expire_on_commit = expire_on_commit
     seen = {k: v for k, v in seen.items() if stamp - v < 1800}
     seen[key] = stamp
     session["replays_seen"] = seen

@@ -125,6 +125,34 @@ def test_lecture_page_with_neither_transcript_nor_history_reads_lectures_twice(
     assert lecture_reads[0].startswith("SELECT lectures.id")
 
 
+def test_a_counted_replay_view_reads_nothing_again_after_its_commit(
+    app, client, login, create_lecture, dummy_enterprise_user
+):
+    held = create_lecture(starts_in=-timedelta(days=1))
+    login(dummy_enterprise_user)
+    _reads(client, f"/lectures/{held.id}")  # counted; the user's firm is read the first time
+    db.session.expunge_all()
+    again, page = _reads(client, f"/lectures/{held.id}")  # within the half hour: not counted
+    # A client that keeps no cookie is a new visitor each time: every view of it is counted.
+    fresh = app.test_client()
+    with client.session_transaction() as logged_in, fresh.session_transaction() as copied:
+        copied.update({k: v for k, v in logged_in.items() if k != "replays_seen"})
+    db.session.expunge_all()
+    counted, counted_page = _reads(fresh, f"/lectures/{held.id}")
+    assert [s for s in counted if s.startswith("INSERT INTO lecture_replay_views")]
+    # The commit leaves the lecture and the user loaded: only the insert is added, and the
+    # page (read after it) shows one view more.
+    reads = [s for s in counted if s.startswith("SELECT")]
+    assert len(reads) == len([s for s in again if s.startswith("SELECT")])
+    assert len([s for s in reads if s.startswith("SELECT lectures.id")]) == 1
+    assert _replay_views_shown(page) == "1"
+    assert _replay_views_shown(counted_page) == "2"
+
+
+def _replay_views_shown(page):
+    return page.split("回放观看次数</dt>")[1].split("</dd>")[0].rpartition(">")[2]
+
+
 def test_a_card_row_stands_where_its_lecture_stands_in_time(create_lecture):
     lecture = create_lecture(status=LectureStatus.draft)
     row = LectureRow(
