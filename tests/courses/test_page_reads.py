@@ -174,3 +174,27 @@ def test_a_card_row_stands_where_its_lecture_stands_in_time(create_lecture):
     for offset in (-1, 0, 1, 89, 90, 91):
         now = lecture.starts_dt + timedelta(minutes=offset)
         assert row.phase(now) == Lecture.phase(lecture, now), offset
+
+
+def test_cards_offer_a_sign_up_only_where_the_user_has_not_signed_up(app, create_lecture):
+    from courses.cards import card_rows, card_select, lecture_cards
+
+    signed_up, other = create_lecture(), create_lecture(status=LectureStatus.draft)
+    rows = card_rows(
+        card_select().where(Lecture.id.in_([signed_up.id, other.id])).order_by(Lecture.id)
+    )
+    asked = []
+
+    def can_register(row):
+        asked.append(row.id)
+        return True
+
+    with app.test_request_context("/lectures", headers={"Accept-Language": "en"}):
+        items = lecture_cards().items(rows, utcnow(), {signed_up.id}, can_register)
+    (_, mine), (_, theirs) = items
+    assert asked == [other.id]  # the permission is asked only where it decides something
+    assert (mine.registered, mine.offers_registration) == (True, False)
+    assert (theirs.registered, theirs.offers_registration) == (False, True)
+    assert mine.href == f"/lectures/{signed_up.id}" and mine.status_label is None
+    assert theirs.status_label == "Draft"
+    assert (mine.phase_label, mine.phase_badge) == ("Upcoming", "text-bg-primary")
