@@ -21,7 +21,7 @@ from flask import send_file as flask_send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -101,15 +101,39 @@ class _RowsPagination(Pagination):
     total, a count over the whole filtered list, kept COUNT_TTL seconds in the short cache."""
 
     def _query_items(self):
-        stmt = self._query_args["select"]
-        return card_rows(stmt.limit(self.per_page).offset(self._query_offset))
+        page = {"limit": self.per_page, "offset": self._query_offset}
+        return card_rows(self._query_args["select"], page)
 
     def _query_count(self):
         def count():
-            ids = self._query_args["counted"].order_by(None).subquery()
+            ids = self._query_args["counted"]().subquery()
             return db.session.scalar(select(func.count()).select_from(ids)) or 0
 
         return cache.get_or_set(self._query_args["count_key"], COUNT_TTL, count)
+
+
+def _library_page(stmt):
+    """The library's order, and a page of it (limit and offset given when run)."""
+    return (
+        stmt.order_by(Lecture.starts_dt.desc(), Lecture.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+# Built once: building a select and its cache key cost about as much as running it. The library
+# as most visitors see it (no filter), the coming-up list, and the user's sign-ups among them.
+_LIBRARY = _library_page(card_select().where(Lecture.status == LectureStatus.published))
+_UPCOMING = (
+    card_select()
+    .where(Lecture.status == LectureStatus.published, Lecture.starts_dt > bindparam("since"))
+    .order_by(Lecture.starts_dt)
+    .limit(20)
+)
+_SIGNED_UP = select(Registration.lecture_id).where(
+    Registration.user_id == bindparam("user_id"),
+    Registration.lecture_id.in_(bindparam("lecture_ids", expanding=True)),
+)
 
 
 def index():
@@ -149,21 +173,15 @@ def index():
     # pager's total may be up to COUNT_TTL seconds old (a lecture just published or cancelled
     # changes the number of pages a little later).
     key = repr((filters, list_filter.first, list_filter.last))
+    narrows = len(conditions) > 1 or list_filter.active
     lectures = _RowsPagination(
         per_page=20,
         error_out=False,
-        select=narrowed(card_select()).order_by(Lecture.starts_dt.desc(), Lecture.id.desc()),
-        counted=narrowed(select(Lecture.id)),
+        select=_library_page(narrowed(card_select())) if narrows else _LIBRARY,
+        counted=lambda: narrowed(select(Lecture.id)),  # when the count is not in the cache
         count_key="lectures:library:" + hashlib.sha1(key.encode()).hexdigest(),
     )
-    upcoming = card_rows(
-        card_select()
-        .where(
-            Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=4)
-        )
-        .order_by(Lecture.starts_dt)
-        .limit(20)
-    )
+    upcoming = card_rows(_UPCOMING, {"since": now - timedelta(hours=4)})
     upcoming = [lecture for lecture in upcoming if lecture.phase(now) != Phase.replay][:6]
     # Every published lecture's date, for the year filter: kept a few minutes (a new year
     # appears when a lecture of that year is published, at most YEARS_TTL later).
@@ -221,10 +239,8 @@ def _registered_ids(lectures) -> set[int]:
         return set()
     return set(
         db.session.scalars(
-            select(Registration.lecture_id).where(
-                Registration.user_id == current_user.id,
-                Registration.lecture_id.in_([lecture.id for lecture in lectures]),
-            )
+            _SIGNED_UP,
+            {"user_id": current_user.id, "lecture_ids": [lecture.id for lecture in lectures]},
         )
     )
 
