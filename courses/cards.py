@@ -159,6 +159,36 @@ class LectureCards:
             items.append((row, card))
         return items
 
+    def manage_items(self, rows):
+        """(row, ManageCells) for each row of the manage table (courses.views.manage's rows),
+        in order: its cells worked out in Python, not called from the template three times a
+        row."""
+        edit_href, href, starts = self.edit_href, self.href, moment_formatter()
+        status_labels = self.status_labels
+        return [
+            (
+                row,
+                ManageCells(
+                    href(row.id),
+                    edit_href(row.id),
+                    starts(row.starts_dt),
+                    row.guest_speaker if row.speaker_id is None else row.speaker_name,
+                    status_labels[row.status],
+                ),
+            )
+            for row in rows
+        ]
+
+
+class ManageCells(NamedTuple):
+    """What the manage table prints of a row besides its own columns."""
+
+    href: str
+    edit_href: str
+    starts: str
+    speaker: str
+    status_label: str
+
 
 def lecture_cards() -> LectureCards:
     return LectureCards()

@@ -54,7 +54,7 @@ from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
-from portal.core.i18n import current_language, moment_formatter
+from portal.core.i18n import current_language
 from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
@@ -273,40 +273,41 @@ def schedule():
     )
 
 
+# The manage table's rows: plain rows of what it prints (the speaker's and series' names joined),
+# not 50 Lecture, User and LectureSeries objects (building them cost more than the queries);
+# built once, as building a select cost about as much as running it.
+_MANAGED = select(
+    Lecture.id,
+    Lecture.title,
+    Lecture.starts_dt,
+    Lecture.status,
+    Lecture.speaker_id,
+    Lecture.guest_speaker,
+)
+_MANAGED_ROWS = (
+    _MANAGED.add_columns(User.name.label("speaker_name"), LectureSeries.title.label("series_title"))
+    .outerjoin(User, User.id == Lecture.speaker_id)
+    .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id)
+)
+
+
 @login_required
 def manage():
-    require(permissions.can_manage_lectures(current_user) or current_user.role == Role.lawyer)
-    # Plain rows of what the table prints, not 50 Lecture, User and LectureSeries objects
-    # (building them cost more than the queries), by seek (portal.core.keyset).
-    query = select(
-        Lecture.id,
-        Lecture.title,
-        Lecture.starts_dt,
-        Lecture.status,
-        Lecture.speaker_id,
-        Lecture.guest_speaker,
-    )
     manager = permissions.can_manage_lectures(current_user)
-    if not manager:
-        query = query.where(Lecture.speaker_id == current_user.id)
+    require(manager or current_user.role == Role.lawyer)
+    counted, rows = _MANAGED, _MANAGED_ROWS
+    if not manager:  # a lecturer: their own lectures
+        own = Lecture.speaker_id == current_user.id
+        counted, rows = counted.where(own), rows.where(own)
     lectures = seek(
-        query.add_columns(
-            User.name.label("speaker_name"), LectureSeries.title.label("series_title")
-        )
-        .outerjoin(User, User.id == Lecture.speaker_id)
-        .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id),
+        rows,
         (Lecture.starts_dt, Lecture.id),
         50,
         count_key=f"lectures-manage:{'all' if manager else current_user.id}",
         plain=True,
-        counted=query,
+        counted=counted,
     )
-    return render_template(
-        "courses/manage.html",
-        lectures=lectures,
-        cards=lecture_cards(),
-        starts=moment_formatter(),
-    )
+    return render_template("courses/manage.html", lectures=lectures, cards=lecture_cards())
 
 
 # --- one lecture --------------------------------------------------------------------------

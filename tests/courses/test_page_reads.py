@@ -198,3 +198,18 @@ def test_cards_offer_a_sign_up_only_where_the_user_has_not_signed_up(app, create
     assert mine.href == f"/lectures/{signed_up.id}" and mine.status_label is None
     assert theirs.status_label == "Draft"
     assert (mine.phase_label, mine.phase_badge) == ("Upcoming", "text-bg-primary")
+
+
+def test_manage_table_names_the_account_or_the_guest_and_links_each_lecture(
+    client, login, dummy_staff, create_lawyer, create_lecture
+):
+    speaker = create_lawyer(name="主讲律师甲")
+    by_account = create_lecture(speaker_id=speaker.id, guest_speaker="")
+    by_guest = create_lecture(guest_speaker="特邀嘉宾乙", status=LectureStatus.draft)
+    login(dummy_staff)
+    _, page = _reads(client, "/lectures/manage")
+    for lecture, name in ((by_account, "主讲律师甲"), (by_guest, "特邀嘉宾乙")):
+        row = page.split(f'<a href="/lectures/{lecture.id}">')[1].split("</tr>")[0]
+        assert f"<td>{name}</td>" in row
+        assert f'<a href="/lectures/{lecture.id}/edit">' in row
+    assert "草稿" in page.split(f'<a href="/lectures/{by_guest.id}">')[1].split("</tr>")[0]
