@@ -82,7 +82,9 @@ _CARD_SELECT = (
 
 
 def card_rows(stmt, params=None) -> list[LectureRow]:
-    return [LectureRow._make(row) for row in db.session.execute(stmt, params)]
+    # Through the connection: plain rows, without the ORM's result machinery (a third of the
+    # statement's time in Python).
+    return [LectureRow._make(row) for row in db.session.connection().execute(stmt, params)]
 
 
 class Card(NamedTuple):

@@ -237,8 +237,9 @@ def _published_years() -> list[int]:
 def _registered_ids(lectures) -> set[int]:
     if not current_user.is_authenticated or not lectures:
         return set()
+    # Through the connection, as the cards' rows (courses.cards.card_rows).
     return set(
-        db.session.scalars(
+        db.session.connection().scalars(
             _SIGNED_UP,
             {"user_id": current_user.id, "lecture_ids": [lecture.id for lecture in lectures]},
         )
