@@ -396,21 +396,26 @@ def _history(lecture) -> list[LectureHistory]:
 def _count_replay_view(lecture):
     """One view per visitor and lecture per half hour; a lost count never breaks the page.
 
-    The commit keeps what the request has loaded (the lecture, its speaker and category, the
-    user): expired by it, each was read again for the page, two statements and their objects
-    rebuilt on every counted view (every view of a visitor whose client keeps no cookie). They
-    were read a moment before in this request, as any page's are."""
+    The page's reads are committed first, so the insert begins a transaction of its own: on
+    SQLite a GET's transaction that has read cannot take the write lock once another request
+    has committed since (a counted view of a busy lecture was lost at once, its objects expired
+    by the rollback); one that begins with the write waits for the lock instead. Neither commit
+    expires what the request has loaded (the lecture, its speaker and category, the user):
+    expired, each was read again for the page, two statements and their objects rebuilt on
+    every counted view (every view of a visitor whose client keeps no cookie). They were read a
+    moment before in this request, as any page's are."""
     seen = session.get("replays_seen", {})
     key, stamp = str(lecture.id), int(utcnow().timestamp())
     if stamp - seen.get(key, 0) < 1800:
         return
     request_session = db.session()
     expire_on_commit = request_session.expire_on_commit
+    request_session.expire_on_commit = False
     try:
+        request_session.commit()  # the page's reads
         operations.record_replay_view(lecture, current_user)
-        request_session.expire_on_commit = False
         request_session.commit()
-    except OperationalError:  # e.g. SQLite busy under a burst of writers: skip this count
+    except OperationalError:  # e.g. SQLite busy beyond its timeout: skip this count
         request_session.rollback()
         return
     finally:
