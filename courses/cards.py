@@ -2,6 +2,7 @@
 and their links and labels worked out once a page."""
 
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -119,11 +120,22 @@ class LectureCards:
     def __init__(self):
         self.english = current_language() == "en"
         self.href = href_for("courses.lecture", "lecture_id")
-        self.register_href = href_for("courses.register", "lecture_id")
-        self.edit_href = href_for("courses.edit", "lecture_id")
         self.phase_labels = translated(PHASE_LABELS)
         self.status_labels = translated(STATUS_LABELS)
         self.moment = moment_formatter("long")
+
+    # Built when a page first asks (most print neither): an address costs a url_for.
+    @cached_property
+    def register_href(self):
+        return href_for("courses.register", "lecture_id")
+
+    @cached_property
+    def edit_href(self):
+        return href_for("courses.edit", "lecture_id")
+
+    @cached_property
+    def series_href(self):
+        return href_for("courses.series", "series_id")
 
     def category_name(self, row) -> str:
         return row.category_en if self.english else row.category_zh

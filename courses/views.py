@@ -144,7 +144,7 @@ def index():
         "series": _int_arg("series"),
         "year": _int_arg("year"),
     }
-    conditions = [Lecture.status == LectureStatus.published]
+    conditions = []  # the filters', besides being published (built only when a filter is set)
     if filters["category"]:
         conditions.append(
             Lecture.category_id.in_(
@@ -164,7 +164,7 @@ def index():
     list_filter = listfilter.ListFilter(list_filter.first, list_filter.last)
 
     def narrowed(stmt):
-        stmt = stmt.where(*conditions)
+        stmt = stmt.where(Lecture.status == LectureStatus.published, *conditions)
         if list_filter.active:
             stmt = list_filter.in_period(stmt, Lecture.starts_dt).where(Lecture.starts_dt <= now)
         return stmt
@@ -173,7 +173,7 @@ def index():
     # pager's total may be up to COUNT_TTL seconds old (a lecture just published or cancelled
     # changes the number of pages a little later).
     key = repr((filters, list_filter.first, list_filter.last))
-    narrows = len(conditions) > 1 or list_filter.active
+    narrows = bool(conditions) or list_filter.active
     lectures = _RowsPagination(
         per_page=20,
         error_out=False,
