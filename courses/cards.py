@@ -2,7 +2,7 @@
 and their links and labels worked out once a page."""
 
 from datetime import datetime
-from types import SimpleNamespace
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -82,24 +82,127 @@ _CARD_SELECT = (
 )
 
 
-def card_rows(stmt) -> list[LectureRow]:
-    return [LectureRow._make(row) for row in db.session.execute(stmt)]
+def card_rows(stmt, params=None) -> list[LectureRow]:
+    # Through the connection: plain rows, without the ORM's result machinery (a third of the
+    # statement's time in Python).
+    return [LectureRow._make(row) for row in db.session.connection().execute(stmt, params)]
 
 
-def lecture_cards() -> SimpleNamespace:
+class Card(NamedTuple):
+    """What a card prints of its lecture besides the row's own columns, worked out in Python:
+    from the template each was a call (a link, a moment, a name, a label, the phase), about as
+    costly as the rest of the card."""
+
+    href: str
+    starts_iso: str
+    starts: str
+    category: str | None
+    industry: str | None
+    status_label: str | None  # None when published (no badge)
+    phase_badge: str  # the phase badge's classes
+    phase_label: str
+    registered: bool  # the user signed up for it
+    offers_registration: bool  # not signed up, and can_register(lecture) says they may
+
+
+PHASE_BADGES = {
+    Phase.live: "text-bg-danger",
+    Phase.upcoming: "text-bg-primary",
+    Phase.replay: "text-bg-light border",
+}
+
+
+class LectureCards:
     """Links and labels of a page's lecture rows, worked out once a page; the request's language
     looked up once for the rows' moments, categories and industries (it was looked up three
     times a row)."""
-    english = current_language() == "en"
-    return SimpleNamespace(
-        href=href_for("courses.lecture", "lecture_id"),
-        register_href=href_for("courses.register", "lecture_id"),
-        edit_href=href_for("courses.edit", "lecture_id"),
-        phase_labels=translated(PHASE_LABELS),
-        status_labels=translated(STATUS_LABELS),
-        moment=moment_formatter("long"),
-        category_name=lambda row: row.category_en if english else row.category_zh,
-        industry_name=lambda code: (
-            INDUSTRIES[code][1 if english else 0] if code in INDUSTRIES else code or ""
-        ),
-    )
+
+    def __init__(self):
+        self.english = current_language() == "en"
+        self.href = href_for("courses.lecture", "lecture_id")
+        self.phase_labels = translated(PHASE_LABELS)
+        self.status_labels = translated(STATUS_LABELS)
+        self.moment = moment_formatter("long")
+
+    # Built when a page first asks (most print neither): an address costs a url_for.
+    @cached_property
+    def register_href(self):
+        return href_for("courses.register", "lecture_id")
+
+    @cached_property
+    def edit_href(self):
+        return href_for("courses.edit", "lecture_id")
+
+    @cached_property
+    def series_href(self):
+        return href_for("courses.series", "series_id")
+
+    def category_name(self, row) -> str:
+        return row.category_en if self.english else row.category_zh
+
+    def industry_name(self, code) -> str:
+        return INDUSTRIES[code][1 if self.english else 0] if code in INDUSTRIES else code or ""
+
+    def items(self, rows, now=None, registered_ids=(), can_register=None):
+        """(row, Card) for each row, in order: the lecture items' one call a list.
+        can_register(row): whether to offer a sign-up button (asked only where the user has
+        not signed up)."""
+        now = now or utcnow()
+        href, moment, status_labels, phase_labels = (
+            self.href,
+            self.moment,
+            self.status_labels,
+            self.phase_labels,
+        )
+        items = []
+        for row in rows:
+            phase = phase_at(row.starts_dt, row.duration_minutes, now)
+            registered = row.id in registered_ids
+            card = Card(
+                href(row.id),
+                row.starts_dt.isoformat(),
+                moment(row.starts_dt),
+                self.category_name(row) if row.category_id else None,
+                self.industry_name(row.industry) if row.industry else None,
+                None if row.status == LectureStatus.published else status_labels[row.status],
+                PHASE_BADGES[phase],
+                phase_labels[phase],
+                registered,
+                not registered and bool(can_register and can_register(row)),
+            )
+            items.append((row, card))
+        return items
+
+    def manage_items(self, rows):
+        """(row, ManageCells) for each row of the manage table (courses.views.manage's rows),
+        in order: its cells worked out in Python, not called from the template three times a
+        row."""
+        edit_href, href, starts = self.edit_href, self.href, moment_formatter()
+        status_labels = self.status_labels
+        return [
+            (
+                row,
+                ManageCells(
+                    href(row.id),
+                    edit_href(row.id),
+                    starts(row.starts_dt),
+                    row.guest_speaker if row.speaker_id is None else row.speaker_name,
+                    status_labels[row.status],
+                ),
+            )
+            for row in rows
+        ]
+
+
+class ManageCells(NamedTuple):
+    """What the manage table prints of a row besides its own columns."""
+
+    href: str
+    edit_href: str
+    starts: str
+    speaker: str
+    status_label: str
+
+
+def lecture_cards() -> LectureCards:
+    return LectureCards()

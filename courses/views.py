@@ -21,7 +21,7 @@ from flask import send_file as flask_send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,7 +54,7 @@ from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
 from portal.core.db import db, get_or_404, utcnow
-from portal.core.i18n import current_language, moment_formatter
+from portal.core.i18n import current_language
 from portal.core.keyset import seek
 from portal.core.models import LegalCategory
 from portal.core.permissions import require
@@ -101,15 +101,39 @@ class _RowsPagination(Pagination):
     total, a count over the whole filtered list, kept COUNT_TTL seconds in the short cache."""
 
     def _query_items(self):
-        stmt = self._query_args["select"]
-        return card_rows(stmt.limit(self.per_page).offset(self._query_offset))
+        page = {"limit": self.per_page, "offset": self._query_offset}
+        return card_rows(self._query_args["select"], page)
 
     def _query_count(self):
         def count():
-            ids = self._query_args["counted"].order_by(None).subquery()
+            ids = self._query_args["counted"]().subquery()
             return db.session.scalar(select(func.count()).select_from(ids)) or 0
 
         return cache.get_or_set(self._query_args["count_key"], COUNT_TTL, count)
+
+
+def _library_page(stmt):
+    """The library's order, and a page of it (limit and offset given when run)."""
+    return (
+        stmt.order_by(Lecture.starts_dt.desc(), Lecture.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+# Built once: building a select and its cache key cost about as much as running it. The library
+# as most visitors see it (no filter), the coming-up list, and the user's sign-ups among them.
+_LIBRARY = _library_page(card_select().where(Lecture.status == LectureStatus.published))
+_UPCOMING = (
+    card_select()
+    .where(Lecture.status == LectureStatus.published, Lecture.starts_dt > bindparam("since"))
+    .order_by(Lecture.starts_dt)
+    .limit(20)
+)
+_SIGNED_UP = select(Registration.lecture_id).where(
+    Registration.user_id == bindparam("user_id"),
+    Registration.lecture_id.in_(bindparam("lecture_ids", expanding=True)),
+)
 
 
 def index():
@@ -120,7 +144,7 @@ def index():
         "series": _int_arg("series"),
         "year": _int_arg("year"),
     }
-    conditions = [Lecture.status == LectureStatus.published]
+    conditions = []  # the filters', besides being published (built only when a filter is set)
     if filters["category"]:
         conditions.append(
             Lecture.category_id.in_(
@@ -140,7 +164,7 @@ def index():
     list_filter = listfilter.ListFilter(list_filter.first, list_filter.last)
 
     def narrowed(stmt):
-        stmt = stmt.where(*conditions)
+        stmt = stmt.where(Lecture.status == LectureStatus.published, *conditions)
         if list_filter.active:
             stmt = list_filter.in_period(stmt, Lecture.starts_dt).where(Lecture.starts_dt <= now)
         return stmt
@@ -149,21 +173,15 @@ def index():
     # pager's total may be up to COUNT_TTL seconds old (a lecture just published or cancelled
     # changes the number of pages a little later).
     key = repr((filters, list_filter.first, list_filter.last))
+    narrows = bool(conditions) or list_filter.active
     lectures = _RowsPagination(
         per_page=20,
         error_out=False,
-        select=narrowed(card_select()).order_by(Lecture.starts_dt.desc(), Lecture.id.desc()),
-        counted=narrowed(select(Lecture.id)),
+        select=_library_page(narrowed(card_select())) if narrows else _LIBRARY,
+        counted=lambda: narrowed(select(Lecture.id)),  # when the count is not in the cache
         count_key="lectures:library:" + hashlib.sha1(key.encode()).hexdigest(),
     )
-    upcoming = card_rows(
-        card_select()
-        .where(
-            Lecture.status == LectureStatus.published, Lecture.starts_dt > now - timedelta(hours=4)
-        )
-        .order_by(Lecture.starts_dt)
-        .limit(20)
-    )
+    upcoming = card_rows(_UPCOMING, {"since": now - timedelta(hours=4)})
     upcoming = [lecture for lecture in upcoming if lecture.phase(now) != Phase.replay][:6]
     # Every published lecture's date, for the year filter: kept a few minutes (a new year
     # appears when a lecture of that year is published, at most YEARS_TTL later).
@@ -219,12 +237,11 @@ def _published_years() -> list[int]:
 def _registered_ids(lectures) -> set[int]:
     if not current_user.is_authenticated or not lectures:
         return set()
+    # Through the connection, as the cards' rows (courses.cards.card_rows).
     return set(
-        db.session.scalars(
-            select(Registration.lecture_id).where(
-                Registration.user_id == current_user.id,
-                Registration.lecture_id.in_([lecture.id for lecture in lectures]),
-            )
+        db.session.connection().scalars(
+            _SIGNED_UP,
+            {"user_id": current_user.id, "lecture_ids": [lecture.id for lecture in lectures]},
         )
     )
 
@@ -257,40 +274,41 @@ def schedule():
     )
 
 
+# The manage table's rows: plain rows of what it prints (the speaker's and series' names joined),
+# not 50 Lecture, User and LectureSeries objects (building them cost more than the queries);
+# built once, as building a select cost about as much as running it.
+_MANAGED = select(
+    Lecture.id,
+    Lecture.title,
+    Lecture.starts_dt,
+    Lecture.status,
+    Lecture.speaker_id,
+    Lecture.guest_speaker,
+)
+_MANAGED_ROWS = (
+    _MANAGED.add_columns(User.name.label("speaker_name"), LectureSeries.title.label("series_title"))
+    .outerjoin(User, User.id == Lecture.speaker_id)
+    .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id)
+)
+
+
 @login_required
 def manage():
-    require(permissions.can_manage_lectures(current_user) or current_user.role == Role.lawyer)
-    # Plain rows of what the table prints, not 50 Lecture, User and LectureSeries objects
-    # (building them cost more than the queries), by seek (portal.core.keyset).
-    query = select(
-        Lecture.id,
-        Lecture.title,
-        Lecture.starts_dt,
-        Lecture.status,
-        Lecture.speaker_id,
-        Lecture.guest_speaker,
-    )
     manager = permissions.can_manage_lectures(current_user)
-    if not manager:
-        query = query.where(Lecture.speaker_id == current_user.id)
+    require(manager or current_user.role == Role.lawyer)
+    counted, rows = _MANAGED, _MANAGED_ROWS
+    if not manager:  # a lecturer: their own lectures
+        own = Lecture.speaker_id == current_user.id
+        counted, rows = counted.where(own), rows.where(own)
     lectures = seek(
-        query.add_columns(
-            User.name.label("speaker_name"), LectureSeries.title.label("series_title")
-        )
-        .outerjoin(User, User.id == Lecture.speaker_id)
-        .outerjoin(LectureSeries, LectureSeries.id == Lecture.series_id),
+        rows,
         (Lecture.starts_dt, Lecture.id),
         50,
         count_key=f"lectures-manage:{'all' if manager else current_user.id}",
         plain=True,
-        counted=query,
+        counted=counted,
     )
-    return render_template(
-        "courses/manage.html",
-        lectures=lectures,
-        cards=lecture_cards(),
-        starts=moment_formatter(),
-    )
+    return render_template("courses/manage.html", lectures=lectures, cards=lecture_cards())
 
 
 # --- one lecture --------------------------------------------------------------------------
@@ -376,17 +394,32 @@ def _history(lecture) -> list[LectureHistory]:
 
 
 def _count_replay_view(lecture):
-    """One view per visitor and lecture per half hour; a lost count never breaks the page."""
+    """One view per visitor and lecture per half hour; a lost count never breaks the page.
+
+    The page's reads are committed first, so the insert begins a transaction of its own: on
+    SQLite a GET's transaction that has read cannot take the write lock once another request
+    has committed since (a counted view of a busy lecture was lost at once, its objects expired
+    by the rollback); one that begins with the write waits for the lock instead. Neither commit
+    expires what the request has loaded (the lecture, its speaker and category, the user):
+    expired, each was read again for the page, two statements and their objects rebuilt on
+    every counted view (every view of a visitor whose client keeps no cookie). They were read a
+    moment before in this request, as any page's are."""
     seen = session.get("replays_seen", {})
     key, stamp = str(lecture.id), int(utcnow().timestamp())
     if stamp - seen.get(key, 0) < 1800:
         return
+    request_session = db.session()
+    expire_on_commit = request_session.expire_on_commit
+    request_session.expire_on_commit = False
     try:
+        request_session.commit()  # the page's reads
         operations.record_replay_view(lecture, current_user)
-        db.session.commit()
-    except OperationalError:  # e.g. SQLite busy under a burst of writers: skip this count
-        db.session.rollback()
+        request_session.commit()
+    except OperationalError:  # e.g. SQLite busy beyond its timeout: skip this count
+        request_session.rollback()
         return
+    finally:
+        request_session.expire_on_commit = expire_on_commit
     seen = {k: v for k, v in seen.items() if stamp - v < 1800}
     seen[key] = stamp
     session["replays_seen"] = seen

@@ -253,11 +253,14 @@ def moment_formatter(fmt="medium"):
 def _moment_text(dt, fmt, language) -> str:
     local = _local(dt)
     months, weekdays = _calendar_names(language)
+    # The clock as two numbers: strftime("%H:%M") of an aware datetime cost five times as much
+    # (a sixth of a list's row with a moment).
+    clock_text = f"{local.hour:02d}:{local.minute:02d}"
     if language == "en":
-        text = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
+        text = f"{local.day} {months[local.month]} {local.year}, {clock_text}"
         return f"{weekdays[local.weekday()]} {text}" if fmt == "long" else text
     weekday = f"（{weekdays[local.weekday()]}）" if fmt == "long" else " "
-    return f"{local.year}年{local.month}月{local.day}日{weekday}{local:%H:%M}"
+    return f"{local.year}年{local.month}月{local.day}日{weekday}{clock_text}"
 
 
 def format_moment_range(start, end, fmt="long") -> str:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from courses import operations
 from courses.models import Lecture, LectureStatus, Registration
@@ -84,3 +84,22 @@ def test_overlapping_reminder_runs_send_each_reminder_once(shared_app):
     assert sum(sent) == len(user_ids)
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == len(user_ids)
+
+
+@pytest.mark.concurrency
+def test_a_replay_view_counts_though_another_request_committed_while_the_page_read(shared_app):
+    """On SQLite a GET that has read cannot take the write lock once another request has
+    committed since: the view is inserted in a transaction of its own, which waits instead."""
+    from courses import views
+    from courses.models import ReplayView
+
+    lecture_id, _ = _setup(shared_app, users=0, starts_in=-timedelta(days=2))
+    with shared_app.test_request_context(f"/lectures/{lecture_id}"):
+        lecture = db.session.get(Lecture, lecture_id)  # the page's reads
+        with db.engine.connect() as other:  # another visitor's view, committed meanwhile
+            other.execute(insert(ReplayView).values(lecture_id=lecture_id, viewed_dt=utcnow()))
+            other.commit()
+        views._count_replay_view(lecture)
+        db.session.remove()
+    with shared_app.app_context():
+        assert operations.replay_count(db.session.get(Lecture, lecture_id)) == 2

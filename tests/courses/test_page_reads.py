@@ -125,6 +125,34 @@ def test_lecture_page_with_neither_transcript_nor_history_reads_lectures_twice(
     assert lecture_reads[0].startswith("SELECT lectures.id")
 
 
+def test_a_counted_replay_view_reads_nothing_again_after_its_commit(
+    app, client, login, create_lecture, dummy_enterprise_user
+):
+    held = create_lecture(starts_in=-timedelta(days=1))
+    login(dummy_enterprise_user)
+    _reads(client, f"/lectures/{held.id}")  # counted; the user's firm is read the first time
+    db.session.expunge_all()
+    again, page = _reads(client, f"/lectures/{held.id}")  # within the half hour: not counted
+    # A client that keeps no cookie is a new visitor each time: every view of it is counted.
+    fresh = app.test_client()
+    with client.session_transaction() as logged_in, fresh.session_transaction() as copied:
+        copied.update({k: v for k, v in logged_in.items() if k != "replays_seen"})
+    db.session.expunge_all()
+    counted, counted_page = _reads(fresh, f"/lectures/{held.id}")
+    assert [s for s in counted if s.startswith("INSERT INTO lecture_replay_views")]
+    # The commit leaves the lecture and the user loaded: only the insert is added, and the
+    # page (read after it) shows one view more.
+    reads = [s for s in counted if s.startswith("SELECT")]
+    assert len(reads) == len([s for s in again if s.startswith("SELECT")])
+    assert len([s for s in reads if s.startswith("SELECT lectures.id")]) == 1
+    assert _replay_views_shown(page) == "1"
+    assert _replay_views_shown(counted_page) == "2"
+
+
+def _replay_views_shown(page):
+    return page.split("回放观看次数</dt>")[1].split("</dd>")[0].rpartition(">")[2]
+
+
 def test_a_card_row_stands_where_its_lecture_stands_in_time(create_lecture):
     lecture = create_lecture(status=LectureStatus.draft)
     row = LectureRow(
@@ -146,3 +174,42 @@ def test_a_card_row_stands_where_its_lecture_stands_in_time(create_lecture):
     for offset in (-1, 0, 1, 89, 90, 91):
         now = lecture.starts_dt + timedelta(minutes=offset)
         assert row.phase(now) == Lecture.phase(lecture, now), offset
+
+
+def test_cards_offer_a_sign_up_only_where_the_user_has_not_signed_up(app, create_lecture):
+    from courses.cards import card_rows, card_select, lecture_cards
+
+    signed_up, other = create_lecture(), create_lecture(status=LectureStatus.draft)
+    rows = card_rows(
+        card_select().where(Lecture.id.in_([signed_up.id, other.id])).order_by(Lecture.id)
+    )
+    asked = []
+
+    def can_register(row):
+        asked.append(row.id)
+        return True
+
+    with app.test_request_context("/lectures", headers={"Accept-Language": "en"}):
+        items = lecture_cards().items(rows, utcnow(), {signed_up.id}, can_register)
+    (_, mine), (_, theirs) = items
+    assert asked == [other.id]  # the permission is asked only where it decides something
+    assert (mine.registered, mine.offers_registration) == (True, False)
+    assert (theirs.registered, theirs.offers_registration) == (False, True)
+    assert mine.href == f"/lectures/{signed_up.id}" and mine.status_label is None
+    assert theirs.status_label == "Draft"
+    assert (mine.phase_label, mine.phase_badge) == ("Upcoming", "text-bg-primary")
+
+
+def test_manage_table_names_the_account_or_the_guest_and_links_each_lecture(
+    client, login, dummy_staff, create_lawyer, create_lecture
+):
+    speaker = create_lawyer(name="主讲律师甲")
+    by_account = create_lecture(speaker_id=speaker.id, guest_speaker="")
+    by_guest = create_lecture(guest_speaker="特邀嘉宾乙", status=LectureStatus.draft)
+    login(dummy_staff)
+    _, page = _reads(client, "/lectures/manage")
+    for lecture, name in ((by_account, "主讲律师甲"), (by_guest, "特邀嘉宾乙")):
+        row = page.split(f'<a href="/lectures/{lecture.id}">')[1].split("</tr>")[0]
+        assert f"<td>{name}</td>" in row
+        assert f'<a href="/lectures/{lecture.id}/edit">' in row
+    assert "草稿" in page.split(f'<a href="/lectures/{by_guest.id}">')[1].split("</tr>")[0]
