@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, inspect, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,7 +45,7 @@ from mediation.models import (
 from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
-from portal.audit.operations import log
+from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
 from portal.core.i18n import day_formatter
@@ -728,25 +727,16 @@ def case_detail(case_id):
 
 
 def audit_view(case, **data):
-    """Write the "case.view" entry (pages and every download of the case's files and documents). A GET reads first, so on SQLite its deferred transaction may
-    lose the write lock to another writer; then retry once in a transaction that takes the lock
-    when it begins (and waits for it)."""
-    case_id, title, user_id = case.id, case.title, current_user.id
-    try:
-        # The entry is inserted at once (not at the commit): a lost lock shows here too.
-        operations.log_view(case, current_user, **data)
-        db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        write_lock_from_the_start()
-        log(
-            "case.view",
-            by=current_user,
-            object_type="mediation_cases",
-            object_id=case_id,
-            summary=title,
-            data={**data, "retried": True, "user": user_id},
-        )
+    """Write and commit the "case.view" entry (pages and every download of the case's files and
+    documents), after the request's reads, which wrote nothing. They end first (a commit, so that
+    nothing is ever dropped) and the entry's INSERT begins a transaction of its own: on SQLite
+    that transaction takes the write lock when it begins, waiting for it like any writer's.
+    Inserted in the reads' deferred transaction, the entry could not take the lock once another
+    request had committed since the reads began ("database is locked" at once, no waiting)."""
+    entry = operations.view_entry(case, current_user, **data)  # before the commit expires them
+    db.session.commit()
+    with write_lock_from_the_start():
+        log_read(entry)
         db.session.commit()
 
 

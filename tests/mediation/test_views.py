@@ -418,27 +418,3 @@ def test_a_case_view_is_audited_by_one_insert_and_reads_the_roster_with_the_case
     assert not [s for s in statements if s.startswith("SELECT mediation_members.")]
     case = db.session.get(Case, case_id)
     assert case_views(case, dummy_mediator.user)[before:] == [{}]
-
-
-def test_a_case_view_that_lost_the_write_lock_is_audited_by_the_retry(
-    client, login, dummy_case, dummy_applicant, case_views, monkeypatch
-):
-    from sqlalchemy.exc import OperationalError
-
-    from mediation import operations
-
-    real_log_view, attempts = operations.log_view, []
-
-    def locked_once(case, by, **data):
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise OperationalError("INSERT INTO audit_entries", {}, Exception("database is locked"))
-        return real_log_view(case, by, **data)
-
-    monkeypatch.setattr(operations, "log_view", locked_once)
-    login(dummy_applicant)
-    before = len(case_views(dummy_case, dummy_applicant))
-    assert client.get(f"/mediation/cases/{dummy_case.id}").status_code == 200
-    assert case_views(dummy_case, dummy_applicant)[before:] == [
-        {"retried": True, "user": dummy_applicant.id}
-    ]
