@@ -1,5 +1,6 @@
 """Pages of mediation: load -> permission on the object -> form -> operation -> one commit."""
 
+from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -7,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, inspect, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
@@ -41,6 +42,7 @@ from mediation.models import (
     RetentionPeriod,
     ReturnVisit,
     RulesKind,
+    member_specialities,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee, case_summary
@@ -48,7 +50,7 @@ from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
-from portal.core.i18n import day_formatter
+from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -271,21 +273,58 @@ def committee_new():
     return render_template("mediation/form.html", form=form, title=_("New mediation committee"))
 
 
+# The committee page's reads, built once (`session.get` with loader options built its statement
+# and cache key anew on every view): the committee with its chamber and founding steps (a handful,
+# each with its paper), then its roster with each member's account. The roster's specialities are
+# printed as text: their names, read as plain rows, instead of category objects for each member.
+_COMMITTEE_PAGE = (
+    select(Committee)
+    .options(
+        joinedload(Committee.chamber),
+        joinedload(Committee.founding_steps).joinedload(CommitteeFoundingStep.file),
+    )
+    .where(Committee.id == bindparam("committee_id"))
+    .execution_options(populate_existing=True)
+)
+_COMMITTEE_ROSTER = (
+    select(CommitteeMember)
+    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities))
+    .where(CommitteeMember.committee_id == bindparam("committee_id"))
+    .order_by(CommitteeMember.id)
+    .execution_options(populate_existing=True)
+)
+_ROSTER_SPECIALITIES = (
+    select(member_specialities.c.member_id, LegalCategory.name_zh, LegalCategory.name_en)
+    .join(LegalCategory, LegalCategory.id == member_specialities.c.category_id)
+    .where(member_specialities.c.member_id.in_(bindparam("member_ids", expanding=True)))
+)
+
+
+def _specialities_text(members) -> dict[int, str]:
+    """Each member's specialities as the roster prints them ("合同纠纷、劳动争议")."""
+    if not members:
+        return {}
+    english = current_language() == "en"
+    names = defaultdict(list)
+    for member_id, name_zh, name_en in db.session.execute(
+        _ROSTER_SPECIALITIES, {"member_ids": [m.id for m in members]}
+    ):
+        names[member_id].append(name_en if english else name_zh)
+    return {member_id: "、".join(texts) for member_id, texts in names.items()}
+
+
 @login_required
 def committee_detail(committee_id):
-    # The roster is read once, with the committee: the permission checks and the director read
-    # the same list the page shows.
-    committee = get_or_404(
-        Committee,
-        committee_id,
-        options=[
-            joinedload(Committee.chamber),
-            selectinload(Committee.founding_steps),
-            selectinload(Committee.members).options(
-                joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
-            ),
-        ],
-    )
+    # The roster is read once: the permission checks and the director read the list the page
+    # shows.
+    if not -(2**31) <= committee_id < 2**31:
+        abort(404)
+    committee = db.session.execute(_COMMITTEE_PAGE, {"committee_id": committee_id})
+    committee = committee.unique().scalar_one_or_none()
+    if committee is None:
+        abort(404)
+    roster = db.session.scalars(_COMMITTEE_ROSTER, {"committee_id": committee_id}).all()
+    set_committed_value(committee, "members", roster)
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
     members = sorted(
@@ -297,6 +336,7 @@ def committee_detail(committee_id):
         committee=committee,
         founding=[(step, FOUNDING_STEP_LABELS[step], steps.get(step)) for step in FoundingStep],
         members=members,
+        specialities=_specialities_text(members),
         cases_handled=operations.cases_handled_by([m.id for m in members]),
         # Per page, not per mediator: labels translated once, links from one url_for each.
         role_labels=translated(MEMBER_ROLE_LABELS),
