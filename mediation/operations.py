@@ -48,7 +48,7 @@ from mediation.models import (
 )
 from mediation.search import requeue_committee
 from portal.accounts.models import Enterprise, Role, User
-from portal.audit.operations import log, log_read
+from portal.audit.operations import log, read_entry
 from portal.core import clock
 from portal.core.db import db, utcnow
 from portal.core.i18n import LocalDay, format_day
@@ -1033,9 +1033,9 @@ def archive(case: Case, by, *, retention_period=None, note=""):
     return transition(case, CaseStatus.archived, by, note)
 
 
-def log_view(case: Case, by, **data):
-    """Every view of a case record is in the audit log."""
-    log_read("case.view", case, by=by, summary=case.title, data=data or None)
+def view_entry(case: Case, by, **data) -> dict:
+    """Every view of a case record is in the audit log: its entry's values, for log_read()."""
+    return read_entry("case.view", case, by=by, summary=case.title, data=data or None)
 
 
 # ---------------------------------------------------------------- reminders

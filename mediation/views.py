@@ -1,5 +1,6 @@
 """Pages of mediation: load -> permission on the object -> form -> operation -> one commit."""
 
+from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -7,8 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, inspect, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
@@ -42,14 +42,15 @@ from mediation.models import (
     RetentionPeriod,
     ReturnVisit,
     RulesKind,
+    member_specialities,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
 from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
-from portal.audit.operations import log
+from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
-from portal.core.i18n import day_formatter
+from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
@@ -272,21 +273,58 @@ def committee_new():
     return render_template("mediation/form.html", form=form, title=_("New mediation committee"))
 
 
+# The committee page's reads, built once (`session.get` with loader options built its statement
+# and cache key anew on every view): the committee with its chamber and founding steps (a handful,
+# each with its paper), then its roster with each member's account. The roster's specialities are
+# printed as text: their names, read as plain rows, instead of category objects for each member.
+_COMMITTEE_PAGE = (
+    select(Committee)
+    .options(
+        joinedload(Committee.chamber),
+        joinedload(Committee.founding_steps).joinedload(CommitteeFoundingStep.file),
+    )
+    .where(Committee.id == bindparam("committee_id"))
+    .execution_options(populate_existing=True)
+)
+_COMMITTEE_ROSTER = (
+    select(CommitteeMember)
+    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities))
+    .where(CommitteeMember.committee_id == bindparam("committee_id"))
+    .order_by(CommitteeMember.id)
+    .execution_options(populate_existing=True)
+)
+_ROSTER_SPECIALITIES = (
+    select(member_specialities.c.member_id, LegalCategory.name_zh, LegalCategory.name_en)
+    .join(LegalCategory, LegalCategory.id == member_specialities.c.category_id)
+    .where(member_specialities.c.member_id.in_(bindparam("member_ids", expanding=True)))
+)
+
+
+def _specialities_text(members) -> dict[int, str]:
+    """Each member's specialities as the roster prints them ("合同纠纷、劳动争议")."""
+    if not members:
+        return {}
+    english = current_language() == "en"
+    names = defaultdict(list)
+    for member_id, name_zh, name_en in db.session.execute(
+        _ROSTER_SPECIALITIES, {"member_ids": [m.id for m in members]}
+    ):
+        names[member_id].append(name_en if english else name_zh)
+    return {member_id: "、".join(texts) for member_id, texts in names.items()}
+
+
 @login_required
 def committee_detail(committee_id):
-    # The roster is read once, with the committee: the permission checks and the director read
-    # the same list the page shows.
-    committee = get_or_404(
-        Committee,
-        committee_id,
-        options=[
-            joinedload(Committee.chamber),
-            selectinload(Committee.founding_steps),
-            selectinload(Committee.members).options(
-                joinedload(CommitteeMember.user), selectinload(CommitteeMember.specialities)
-            ),
-        ],
-    )
+    # The roster is read once: the permission checks and the director read the list the page
+    # shows.
+    if not -(2**31) <= committee_id < 2**31:
+        abort(404)
+    committee = db.session.execute(_COMMITTEE_PAGE, {"committee_id": committee_id})
+    committee = committee.unique().scalar_one_or_none()
+    if committee is None:
+        abort(404)
+    roster = db.session.scalars(_COMMITTEE_ROSTER, {"committee_id": committee_id}).all()
+    set_committed_value(committee, "members", roster)
     require(permissions.can_view_committee(current_user, committee))
     steps = {s.step: s for s in committee.founding_steps}
     members = sorted(
@@ -298,6 +336,7 @@ def committee_detail(committee_id):
         committee=committee,
         founding=[(step, FOUNDING_STEP_LABELS[step], steps.get(step)) for step in FoundingStep],
         members=members,
+        specialities=_specialities_text(members),
         cases_handled=operations.cases_handled_by([m.id for m in members]),
         # Per page, not per mediator: labels translated once, links from one url_for each.
         role_labels=translated(MEMBER_ROLE_LABELS),
@@ -659,9 +698,11 @@ _CASE_PAGE_ROSTER = (
 
 _CASE_PAGE_OPTIONS = (*_CASE_PAGE_ROSTER, joinedload(Case.category))
 
-# The case's lists the page shows (and its agreement): each is a read of its own the first time
-# it is asked for, and most cases have rows in few of them. One read asks which have rows; the
-# others are set empty without a read.
+# The case's lists the page shows (and its agreement): most cases have rows in few of them. The
+# case's own statement asks which have rows; the empty ones are set empty without a read, the
+# others read by statements built once (a list's first read through the relationship built its
+# statement and cache key anew, about twice the cost of running it), in the relationship's order
+# and with what the page prints of each row (an entry's author, a file's name).
 _CASE_PAGE_LISTS = {
     "events": CaseEvent,
     "agreement": Agreement,
@@ -673,29 +714,62 @@ _CASE_PAGE_LISTS = {
     "parties": CaseParty,
     "mediators": CaseMediator,
 }
-_CASE_LISTS_WITH_ROWS = select(
-    *(
-        select(model.id).where(model.case_id == bindparam("case_id")).exists().label(name)
-        for name, model in _CASE_PAGE_LISTS.items()
+_CASE_LIST_OPTIONS = {
+    "events": (joinedload(CaseEvent.by),),
+    "notes": (joinedload(CaseNote.author),),
+    "evidence": (joinedload(Evidence.file),),
+}
+
+
+def _case_list_statement(name, model):
+    relationship = inspect(Case).relationships[name]
+    statement = select(model).where(model.case_id == bindparam("case_id"))
+    if relationship.order_by:
+        statement = statement.order_by(*relationship.order_by)
+    return statement.options(*_CASE_LIST_OPTIONS.get(name, ()))
+
+
+_CASE_LIST_READS = {name: _case_list_statement(name, m) for name, m in _CASE_PAGE_LISTS.items()}
+
+# The case page's case: with its roster and category, and whether each list has rows.
+_CASE_PAGE = (
+    select(
+        Case,
+        *(
+            select(model.id).where(model.case_id == Case.id).exists().label(name)
+            for name, model in _CASE_PAGE_LISTS.items()
+        ),
     )
+    .options(*_CASE_PAGE_OPTIONS)
+    .where(Case.id == bindparam("case_id"))
+    .execution_options(populate_existing=True)
 )
 
 
-def _set_empty_lists_without_reads(case):
+def _load_case_page(case_id) -> Case:
+    """The case with what its page shows, each list read once or set empty; 404 or 403."""
+    if not -(2**31) <= case_id < 2**31:
+        abort(404)
+    row = db.session.execute(_CASE_PAGE, {"case_id": case_id}).unique().one_or_none()
+    if row is None:
+        abort(404)
+    case, has_rows = row[0], row._mapping
+    require(permissions.can_view_case(current_user, case))
     unread = inspect(case).unloaded
-    asked = [name for name in _CASE_PAGE_LISTS if name in unread]
-    if len(asked) < 2:
-        return
-    has_rows = db.session.execute(_CASE_LISTS_WITH_ROWS, {"case_id": case.id}).one()._mapping
-    for name in asked:
+    for name in _CASE_PAGE_LISTS:
+        if name not in unread:
+            continue
         if not has_rows[name]:
             set_committed_value(case, name, None if name == "agreement" else [])
+            continue
+        rows = db.session.scalars(_CASE_LIST_READS[name], {"case_id": case_id}).all()
+        set_committed_value(case, name, rows[0] if name == "agreement" else rows)
+    return case
 
 
 @login_required
 def case_detail(case_id):
-    case = _load_case(case_id, _CASE_PAGE_OPTIONS)
-    _set_empty_lists_without_reads(case)
+    case = _load_case_page(case_id)
     private = permissions.can_view_private(current_user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
@@ -728,25 +802,16 @@ def case_detail(case_id):
 
 
 def audit_view(case, **data):
-    """Write the "case.view" entry (pages and every download of the case's files and documents). A GET reads first, so on SQLite its deferred transaction may
-    lose the write lock to another writer; then retry once in a transaction that takes the lock
-    when it begins (and waits for it)."""
-    case_id, title, user_id = case.id, case.title, current_user.id
-    try:
-        # The entry is inserted at once (not at the commit): a lost lock shows here too.
-        operations.log_view(case, current_user, **data)
-        db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        write_lock_from_the_start()
-        log(
-            "case.view",
-            by=current_user,
-            object_type="mediation_cases",
-            object_id=case_id,
-            summary=title,
-            data={**data, "retried": True, "user": user_id},
-        )
+    """Write and commit the "case.view" entry (pages and every download of the case's files and
+    documents), after the request's reads, which wrote nothing. They end first (a commit, so that
+    nothing is ever dropped) and the entry's INSERT begins a transaction of its own: on SQLite
+    that transaction takes the write lock when it begins, waiting for it like any writer's.
+    Inserted in the reads' deferred transaction, the entry could not take the lock once another
+    request had committed since the reads began ("database is locked" at once, no waiting)."""
+    entry = operations.view_entry(case, current_user, **data)  # before the commit expires them
+    db.session.commit()
+    with write_lock_from_the_start():
+        log_read(entry)
         db.session.commit()
 
 

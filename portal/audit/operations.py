@@ -50,17 +50,23 @@ def log(
 _INSERT_ENTRY = insert(AuditEntry.__table__)
 
 
-def log_read(
+def read_entry(
     action: str,
     obj,
     *,
     by=None,
     summary: str = "",
     data: dict | None = None,
-) -> None:
-    """log() for reading a record that is audited (a confidential mediation case's page, its
-    files): the same entry, written at once by one INSERT in the request's transaction (committed
-    with it) instead of an object for the session to flush. A read's entry is usually the
-    request's only write, and the session's unit of work for it cost the case page a tenth of its
-    time. `obj` must be a stored record (it has its id)."""
-    db.session.execute(_INSERT_ENTRY, [_entry(action, obj, by, summary, data, None, None)])
+) -> dict:
+    """The entry log() would record for reading a record that is audited (a confidential
+    mediation case's page, its files), as values for log_read(): taken while `obj` and `by` are
+    loaded, so that the request's reads may end before it is written. `obj` must be a stored
+    record (it has its id)."""
+    return _entry(action, obj, by, summary, data, None, None)
+
+
+def log_read(entry: dict) -> None:
+    """Write an entry of read_entry() at once, by one INSERT in the session's transaction,
+    instead of an object for the session to flush. A read's entry is usually the request's only
+    write, and the session's unit of work for it cost the case page a tenth of its time."""
+    db.session.execute(_INSERT_ENTRY, [entry])

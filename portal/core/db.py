@@ -1,5 +1,7 @@
 """Database base class, naming convention and the SQLite connection discipline."""
 
+from contextlib import contextmanager
+
 from flask import abort, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -50,12 +52,20 @@ def _reads_only() -> bool:
     )
 
 
+@contextmanager
 def write_lock_from_the_start():
-    """This request's next transactions take SQLite's write lock when they begin: for a GET that
-    must write after reading (an audit entry). Its deferred transaction cannot take the lock
-    once another request has committed since it began reading ("database is locked" at once,
-    without waiting); one that begins with the lock waits for it instead (busy_timeout)."""
+    """The request's transactions begun inside take SQLite's write lock when they begin: for a
+    GET that must write (an audit entry), its write begun once its reads have ended. A deferred
+    transaction that has read cannot take the lock once another request has committed since it
+    began reading ("database is locked" at once: the busy timeout does not wait for a stale
+    snapshot); one that begins with the lock waits for it instead (busy timeout). Transactions
+    begun after the block are deferred again, so the request's later reads block no writer."""
+    before = g.get("sqlite_write_lock", False)
     g.sqlite_write_lock = True
+    try:
+        yield
+    finally:
+        g.sqlite_write_lock = before
 
 
 @event.listens_for(Engine, "connect")

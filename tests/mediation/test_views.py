@@ -420,25 +420,32 @@ def test_a_case_view_is_audited_by_one_insert_and_reads_the_roster_with_the_case
     assert case_views(case, dummy_mediator.user)[before:] == [{}]
 
 
-def test_a_case_view_that_lost_the_write_lock_is_audited_by_the_retry(
-    client, login, dummy_case, dummy_applicant, case_views, monkeypatch
+@pytest.mark.parametrize(
+    ("locale", "printed"),
+    [("zh_CN", "<td>{zh0}、{zh1}</td>"), ("en", "<td>{en0}、{en1}</td>")],
+)
+def test_the_roster_prints_each_members_specialities_in_the_readers_language(
+    client, login, create_user, create_mediator, dummy_committee, dummy_director, locale, printed
 ):
-    from sqlalchemy.exc import OperationalError
+    from portal.core.models import LegalCategory
 
-    from mediation import operations
-
-    real_log_view, attempts = operations.log_view, []
-
-    def locked_once(case, by, **data):
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise OperationalError("INSERT INTO audit_entries", {}, Exception("database is locked"))
-        return real_log_view(case, by, **data)
-
-    monkeypatch.setattr(operations, "log_view", locked_once)
-    login(dummy_applicant)
-    before = len(case_views(dummy_case, dummy_applicant))
-    assert client.get(f"/mediation/cases/{dummy_case.id}").status_code == 200
-    assert case_views(dummy_case, dummy_applicant)[before:] == [
-        {"retried": True, "user": dummy_applicant.id}
-    ]
+    categories = list(db.session.scalars(select(LegalCategory).order_by(LegalCategory.id).limit(2)))
+    member = create_mediator(dummy_committee)
+    member.specialities = categories
+    create_mediator(dummy_committee)  # none: an empty cell
+    db.session.flush()
+    names = {f"zh{i}": c.name_zh for i, c in enumerate(categories)}
+    names |= {f"en{i}": c.name_en for i, c in enumerate(categories)}
+    login(create_user(Role.staff, locale=locale))
+    committee_id = dummy_committee.id
+    db.session.expunge_all()  # the request reads from the database, as in a server's worker
+    with counted_statements() as statements:
+        page = client.get(f"/mediation/committees/{committee_id}")
+    assert page.status_code == 200
+    assert printed.format(**names) in page.text
+    assert "<td></td>" in page.text
+    # The user, the committee with its chamber and founding steps, its roster, the roster's
+    # specialities, the cases each member handled, the caseload (two) and the inbox's count:
+    # no read per member.
+    assert len([s for s in statements if s.startswith("SELECT")]) <= 8
+    assert not [s for s in statements if "FROM legal_categories" in s and "IN" not in s]

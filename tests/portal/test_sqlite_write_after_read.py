@@ -1,6 +1,6 @@
 """A GET that writes (the audit entry of a confidential case view) after reading: on SQLite its
 deferred transaction cannot take the write lock once another request has committed since it
-began reading; the retry must then begin with the write lock (BEGIN IMMEDIATE)."""
+began reading; its write must begin a transaction of its own, with the write lock (BEGIN IMMEDIATE)."""
 
 import sqlite3
 
@@ -39,24 +39,32 @@ def test_a_read_then_write_get_fails_once_another_commit_came_between(shared_app
         db.session.rollback()
 
 
-def test_the_retry_takes_the_write_lock_first_and_succeeds(shared_app):
+def test_a_write_begun_with_the_lock_after_the_reads_end_succeeds(shared_app):
     app = shared_app
     with app.app_context():
         _another_request_commits(app)
     with app.test_request_context("/", method="GET"):
-        db.session.scalars(select(User).limit(1)).all()
+        db.session.scalars(select(User).limit(1)).all()  # the page's reads
         _another_request_commits(app)
-        db.session.rollback()
-        write_lock_from_the_start()
-        db.session.scalars(select(User).limit(1)).all()  # reads first, as the retry's log() does
+        db.session.commit()  # the reads end (they wrote nothing)
+        with write_lock_from_the_start():
+            db.session.execute(text("SELECT 1"))  # the transaction has begun
+            other = sqlite3.connect(db.engines[None].url.database, timeout=0.05)
+            try:  # the write lock is this request's from BEGIN on
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("INSERT INTO scratch VALUES (3)")
+            finally:
+                other.close()
+            _write(app)
+        # The request's later reads begin deferred again: they hold no lock.
+        count = db.session.execute(text("SELECT count(*) FROM scratch")).scalar()
         other = sqlite3.connect(db.engines[None].url.database, timeout=0.05)
-        try:  # the write lock is this request's from BEGIN on
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("INSERT INTO scratch VALUES (3)")
+        try:
+            other.execute("INSERT INTO scratch VALUES (4)")
+            other.commit()
         finally:
             other.close()
-        _write(app)
-        count = db.session.execute(text("SELECT count(*) FROM scratch")).scalar()
+        db.session.rollback()
     assert count == 3
 
 
