@@ -236,3 +236,31 @@ def test_sending_an_answer_reads_the_question_once(
     assert response.status_code == 302 and response.location.endswith(f"/questions/{question_id}")
     # Not read again for the redirect after the commit (which expired it).
     assert len([s for s in statements if s.startswith("SELECT questions.")]) == 1
+
+
+def test_the_lawyers_statistics_are_kept_and_dropped_by_an_answer_and_a_rating(
+    client, login, app, memory_cache, create_question, matching_lawyer, answered_question
+):
+    from knowledge.stats import lawyer_figures_key
+    from portal.core.db import db
+
+    db.session.commit()
+    login(matching_lawyer)
+    page = client.get("/questions/my-statistics").get_data(as_text=True)
+    assert '<dd class="col-sm-8">1</dd>' in page
+    key = lawyer_figures_key(matching_lawyer.id)
+    assert memory_cache.get(key)["answered"] == 1  # kept for the next views
+    second = create_question(title="第二个问题")
+    with app.test_request_context("/"):
+        operations.claim(second, matching_lawyer)
+        operations.answer(second, matching_lawyer, "答复")
+        db.session.commit()
+    assert memory_cache.get(key) is None  # the lawyer's answer dropped it once committed
+    page = client.get("/questions/my-statistics").get_data(as_text=True)
+    assert '<dd class="col-sm-8">2</dd>' in page
+    with app.test_request_context("/"):
+        operations.rate(second, second.asker, 4)
+        db.session.commit()
+    assert memory_cache.get(key) is None  # and so did the firm's rating
+    assert "4.0 (" in client.get("/questions/my-statistics").get_data(as_text=True)
+
