@@ -580,10 +580,11 @@ def publish_article(article, by, publish=True):
     return article
 
 
-def lawyer_queue_filter(lawyer):
-    """Questions open to a lawyer: routed to them or offered to them in the pool."""
-    offered = select(QuestionOffer.question_id).where(QuestionOffer.lawyer_id == lawyer.id)
+def lawyer_queue_filter(lawyer_id):
+    """Questions open to a lawyer: routed to them or offered to them in the pool. `lawyer_id`:
+    the lawyer's id, or a bindparam (a statement built once, run with the id)."""
+    offered = select(QuestionOffer.question_id).where(QuestionOffer.lawyer_id == lawyer_id)
     return or_(
-        and_(Question.status == S.assigned, Question.lawyer_id == lawyer.id),
+        and_(Question.status == S.assigned, Question.lawyer_id == lawyer_id),
         and_(Question.status == S.pool, Question.id.in_(offered)),
     )

@@ -5,6 +5,7 @@ import functools
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 
@@ -110,19 +111,26 @@ def index():
     return redirect(url_for("kb.index"))
 
 
+@functools.cache
+def _mine_statements():
+    """The firm's questions (its drafts only to the one writing them; run with `firm_id` and
+    `user_id`), as (page of plain table rows, their count): built once."""
+    where = (
+        Question.enterprise_id == bindparam("firm_id"),
+        (Question.status != S.draft) | (Question.asker_id == bindparam("user_id")),
+    )
+    return _numbered(table_select().where(*where).order_by(Question.created_dt.desc()), where)
+
+
 @login_required
 def mine():
     require(firm_of(current_user) is not None)
-    stmt = (
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(
-            Question.enterprise_id == current_user.enterprise_id,
-            (Question.status != S.draft) | (Question.asker_id == current_user.id),
-        )
-        .order_by(Question.created_dt.desc())
+    rows, counted = _mine_statements()
+    page = _PlainPagination(
+        select=rows,
+        counted=counted,
+        params={"firm_id": current_user.enterprise_id, "user_id": current_user.id},
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("knowledge/mine.html", page=page, can_ask=can_ask(current_user))
 
 
@@ -581,32 +589,77 @@ def reroute(question_id):
 # --- lawyer ----------------------------------------------------------------------------------
 
 
+class _PlainPagination(Pagination):
+    """db.paginate's numbered pages (the same `page` argument, per_page and ends) over plain
+    table rows of statements built once: `select` (run with `params`, `limit` and `offset`) and
+    `counted` (their number, run with `params`). The tables print a few columns: building each
+    row's Question and firm as objects, and building and keying the statements on every view,
+    cost more than the database's work."""
+
+    def __init__(self, **kwargs):
+        super().__init__(per_page=PER_PAGE, error_out=False, **kwargs)
+
+    def _query_items(self):
+        params = {"limit": self.per_page, "offset": self._query_offset}
+        params.update(self._query_args["params"])
+        # Through the connection: plain rows, without the ORM's result machinery.
+        return db.session.connection().execute(self._query_args["select"], params).all()
+
+    def _query_count(self):
+        return (
+            db.session.connection()
+            .execute(self._query_args["counted"], self._query_args["params"])
+            .scalar_one()
+        )
+
+
+def _numbered(ordered, where):
+    """(`ordered` a page at a time, the number of questions `where` selects): the count over
+    the questions alone, not the page's joins and columns."""
+    return (
+        ordered.limit(bindparam("limit")).offset(bindparam("offset")),
+        select(func.count()).select_from(Question).where(*where),
+    )
+
+
+@functools.cache
+def _queue_statements(by_category: bool, by_industry: bool):
+    """The questions waiting for the lawyer (run with `lawyer_id`, and `category_id`,
+    `industry` when filtered by them), soonest deadline first, as _numbered: built once for
+    each of the four filters."""
+    where = [operations.lawyer_queue_filter(bindparam("lawyer_id"))]
+    if by_category:
+        where.append(Question.category_id == bindparam("category_id"))
+    if by_industry:
+        where.append(Question.industry == bindparam("industry"))
+    return _numbered(
+        table_select().where(*where).order_by(Question.deadline_dt, Question.id), where
+    )
+
+
+@functools.cache
+def _held_statement():
+    """The lawyer's own open questions (run with `lawyer_id`), at most MAX_HELD: built once."""
+    return (
+        table_select()
+        .where(
+            Question.lawyer_id == bindparam("lawyer_id"),
+            Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
+        )
+        .order_by(Question.deadline_dt)
+        .limit(MAX_HELD)
+    )
+
+
 @login_required
 def queue():
     require(can_use_queue(current_user))
     category = request.args.get("category", type=int)
     industry = request.args.get("industry", "")
-    stmt = (
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(operations.lawyer_queue_filter(current_user))
-    )
-    if category:
-        stmt = stmt.where(Question.category_id == category)
-    if industry in INDUSTRIES:
-        stmt = stmt.where(Question.industry == industry)
-    stmt = stmt.order_by(Question.deadline_dt, Question.id)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    mine = db.session.scalars(
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(
-            Question.lawyer_id == current_user.id,
-            Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
-        )
-        .order_by(Question.deadline_dt)
-        .limit(MAX_HELD)
-    ).all()
+    params = {"lawyer_id": current_user.id, "category_id": category, "industry": industry}
+    rows, counted = _queue_statements(bool(category), industry in INDUSTRIES)
+    page = _PlainPagination(select=rows, counted=counted, params=params)
+    mine = db.session.connection().execute(_held_statement(), params).all()
     return render_template(
         "knowledge/queue.html",
         page=page,

@@ -264,3 +264,25 @@ def test_the_lawyers_statistics_are_kept_and_dropped_by_an_answer_and_a_rating(
     assert memory_cache.get(key) is None  # and so did the firm's rating
     assert "4.0 (" in client.get("/questions/my-statistics").get_data(as_text=True)
 
+
+def test_the_queue_reads_plain_rows_in_a_fixed_number_of_statements(
+    client, login, create_question, matching_lawyer
+):
+    for n in range(3):
+        create_question(title=f"池中问题{n}")
+    held = create_question(title="我在处理的问题")
+    operations.claim(held, matching_lawyer)
+    login(matching_lawyer)
+    client.get("/questions/queue")
+    with counted_statements() as statements:
+        page = client.get("/questions/queue?page=1").get_data(as_text=True)
+    assert all(f"池中问题{n}" in page for n in range(3)) and "我在处理的问题" in page
+    # The user, the waiting questions and their number, the held ones, the categories; never
+    # whole questions (their texts) nor a firm per row.
+    selects = [s for s in statements if s.startswith("SELECT")]
+    assert len(selects) <= 6, selects
+    assert not [
+        s
+        for s in selects
+        if s.startswith(("SELECT questions.id, questions.enterprise_id", "SELECT enterprises."))
+    ]
