@@ -6,8 +6,9 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import bindparam, func, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy import bindparam, func, inspect, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge import operations
 from knowledge.forms import (
@@ -336,6 +337,32 @@ def _question_page_statement():
     )
 
 
+@functools.cache
+def _lawyer_profile_statement():
+    """A lawyer's profile with its declared conflicts (run with `user_id`), built once; its
+    specialities are not read (the lawyer's question page does not show them)."""
+    return (
+        select(LawyerProfile)
+        .options(joinedload(LawyerProfile.conflicts), lazyload(LawyerProfile.specialities))
+        .where(LawyerProfile.user_id == bindparam("user_id"))
+    )
+
+
+def _read_lawyer_profile(user) -> None:
+    """A lawyer's profile and conflicts in one statement, for the permission checks that ask
+    whether the lawyer has a conflict with the question's firm (knowledge.permissions
+    .has_conflict, several times a page): reading them on first use took three (the profile,
+    its specialities, its conflicts)."""
+    if user.role != Role.lawyer or "lawyer_profile" in inspect(user).dict:
+        return
+    profile = (
+        db.session.execute(_lawyer_profile_statement(), {"user_id": user.id})
+        .unique()
+        .scalar_one_or_none()
+    )
+    set_committed_value(user, "lawyer_profile", profile)
+
+
 @login_required
 def question(question_id):
     if not -(2**31) <= question_id < 2**31:  # no database integer holds it (as get_or_404)
@@ -344,6 +371,7 @@ def question(question_id):
     if found is None:
         abort(404)
     question, lawyer_firm = found
+    _read_lawyer_profile(current_user)
     if not can_view_question(current_user, question):
         if (
             can_use_queue(current_user)

@@ -286,3 +286,35 @@ def test_the_queue_reads_plain_rows_in_a_fixed_number_of_statements(
         for s in selects
         if s.startswith(("SELECT questions.id, questions.enterprise_id", "SELECT enterprises."))
     ]
+
+
+def test_the_lawyers_question_page_reads_the_lawyers_profile_and_conflicts_in_one_statement(
+    client, login, dummy_question, matching_lawyer
+):
+    from portal.core.db import db
+
+    operations.claim(dummy_question, matching_lawyer)
+    db.session.flush()
+    login(matching_lawyer)
+    db.session.expire_all()  # as in a new request: the lawyer's profile not loaded yet
+    with counted_statements() as statements:
+        assert client.get(f"/questions/{dummy_question.id}").status_code == 200
+    assert len([s for s in statements if "FROM lawyer_profiles" in s]) == 1
+    assert not [s for s in statements if "FROM lawyer_specialities" in s]
+    assert not [s for s in statements if "FROM lawyer_conflicts" in s]
+
+
+def test_a_lawyer_with_a_conflict_read_with_the_profile_still_may_not_see_the_question(
+    client, login, create_lawyer, create_question, create_enterprise_user
+):
+    from portal.accounts.models import LawyerConflict
+    from portal.core.db import db
+
+    conflicted = create_lawyer(industries="C", specialities=("contract",))
+    asker = create_enterprise_user()
+    conflicted.lawyer_profile.conflicts.append(LawyerConflict(enterprise_id=asker.enterprise_id))
+    question = create_question(asker=asker)
+    db.session.flush()
+    login(conflicted)
+    db.session.expire_all()
+    assert client.get(f"/questions/{question.id}").status_code == 403
