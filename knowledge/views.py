@@ -59,11 +59,12 @@ from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.i18n import current_language
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
-from portal.core.reference import INDUSTRIES
+from portal.core.reference import INDUSTRIES, industry_choices
 from portal.core.rows import href_for
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
@@ -688,14 +689,27 @@ def queue():
     rows, counted = _queue_statements(bool(category), industry in INDUSTRIES)
     page = _PlainPagination(select=rows, counted=counted, params=params)
     mine = db.session.connection().execute(_held_statement(), params).all()
+    english = current_language() == "en"
     return render_template(
         "knowledge/queue.html",
         page=page,
         mine=mine,
-        categories=_categories(),
-        industries=INDUSTRIES,
+        categories=db.session.connection().execute(_category_options_statement(english)).all(),
+        industries=industry_choices(),
         category=category,
         industry=industry,
+    )
+
+
+@functools.cache
+def _category_options_statement(english: bool):
+    """(id, name) of the active categories in the page's language, as _categories() orders them
+    (plain rows of a statement built once per language: the filter prints only these)."""
+    name = LegalCategory.name_en if english else LegalCategory.name_zh
+    return (
+        select(LegalCategory.id, name.label("name"))
+        .where(LegalCategory.is_active.is_(True))
+        .order_by(LegalCategory.position)
     )
 
 
