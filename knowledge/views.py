@@ -1,6 +1,7 @@
 """Pages of ask-a-lawyer: the enterprise's questions, the lawyer's queue, staff pages."""
 
 import functools
+from typing import NamedTuple
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -689,28 +690,51 @@ def queue():
     rows, counted = _queue_statements(bool(category), industry in INDUSTRIES)
     page = _PlainPagination(select=rows, counted=counted, params=params)
     mine = db.session.connection().execute(_held_statement(), params).all()
-    english = current_language() == "en"
     return render_template(
         "knowledge/queue.html",
         page=page,
         mine=mine,
-        categories=db.session.connection().execute(_category_options_statement(english)).all(),
+        categories=_category_options(),
         industries=industry_choices(),
         category=category,
         industry=industry,
     )
 
 
+class _CategoryOption(NamedTuple):
+    id: int
+    name: str
+
+
+# The queue's category filter is kept this long in the short cache (a category staff add, rename
+# or retire shows in the filter up to this many seconds later; the questions listed are fresh).
+CATEGORY_OPTIONS_TTL = 30
+
+
 @functools.cache
-def _category_options_statement(english: bool):
-    """(id, name) of the active categories in the page's language, as _categories() orders them
-    (plain rows of a statement built once per language: the filter prints only these)."""
-    name = LegalCategory.name_en if english else LegalCategory.name_zh
+def _active_categories_statement():
+    """(id, name_zh, name_en) of the active categories, in _categories()' order: built once."""
     return (
-        select(LegalCategory.id, name.label("name"))
+        select(LegalCategory.id, LegalCategory.name_zh, LegalCategory.name_en)
         .where(LegalCategory.is_active.is_(True))
         .order_by(LegalCategory.position)
     )
+
+
+def _category_options() -> list[_CategoryOption]:
+    """The active categories' ids and names in the page's language (what the filter prints)."""
+    rows = cache.get_or_set(
+        "categories:active",
+        CATEGORY_OPTIONS_TTL,
+        lambda: [
+            list(row) for row in db.session.connection().execute(_active_categories_statement())
+        ],
+    )
+    english = current_language() == "en"
+    return [
+        _CategoryOption(category_id, name_en if english else name_zh)
+        for category_id, name_zh, name_en in rows
+    ]
 
 
 @login_required
