@@ -43,7 +43,7 @@ def lawyer_section(user):
     held = (Question.lawyer_id == user.id) & Question.status.in_((S.claimed, S.follow_up))
     questions = db.session.scalars(
         select(Question)
-        .where(lawyer_queue_filter(user) | held)
+        .where(lawyer_queue_filter(user.id) | held)
         .order_by(Question.deadline_dt)
         .limit(5)
     ).all()

@@ -31,7 +31,7 @@ from portal.core import cache
 from portal.core.db import db, utcnow
 from portal.core.i18n import current_language, moment_formatter
 from portal.core.models import LegalCategory
-from portal.core.reference import INDUSTRIES, industry_name
+from portal.core.reference import INDUSTRIES
 from portal.core.rows import LabelsOnce, href_for
 from portal.core.shell import fragment
 
@@ -79,7 +79,11 @@ def question_rows(questions, show_firm: bool = False) -> list[QuestionRow]:
     href = href_for("knowledge.question", "question_id")
     english = current_language() == "en"
     categories = LabelsOnce(lambda category: category.name)
-    industries = LabelsOnce(lambda code: f"{code} · {industry_name(code)}")
+    # industry_name's names (zh, en), in the language looked up once for the table.
+    language = 1 if english else 0
+    industries = LabelsOnce(
+        lambda code: f"{code} · {INDUSTRIES[code][language] if code in INDUSTRIES else code or ''}"
+    )
     statuses = LabelsOnce(lambda status: str(STATUS_LABELS[status]))
     urgent = str(URGENCY_LABELS[Urgency.urgent])
     moment = moment_formatter()

@@ -22,11 +22,12 @@ from knowledge.models import (
 )
 from knowledge.models import QuestionStatus as S
 from knowledge.routing import consider, rule_for
+from knowledge.stats import lawyer_figures_key
 from knowledge.urls import question_url
 from knowledge.workflow import TransitionError, transition
 from portal.accounts.models import Role, User
 from portal.audit.operations import log
-from portal.core import clock
+from portal.core import cache, clock
 from portal.core.db import db
 from portal.core.links import link_records
 from portal.core.models import LegalCategory
@@ -286,6 +287,7 @@ def rate(question, by, rating, comment=""):
     question.rating_comment = (comment or "").strip()[:2000]
     question.rated_dt = clock.now_utc()
     transition(question, S.closed, by, note=str(_l("Rated %(n)s of 5.", n=rating)))
+    _lawyer_figures_changed(question)
     return question
 
 
@@ -325,7 +327,15 @@ def answer(question, by, body):
     if question.lawyer_id != getattr(by, "id", None):
         raise QuestionError(_l("This question is assigned to another lawyer."))
     add_message(question, by, MessageKind.answer, body)
-    return transition(question, S.answered, by)
+    transition(question, S.answered, by)
+    _lawyer_figures_changed(question)
+    return question
+
+
+def _lawyer_figures_changed(question):
+    """Drop the answering lawyer's cached "My statistics" once the change commits."""
+    if question.lawyer_id is not None:
+        cache.invalidate(lawyer_figures_key(question.lawyer_id))
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -570,10 +580,11 @@ def publish_article(article, by, publish=True):
     return article
 
 
-def lawyer_queue_filter(lawyer):
-    """Questions open to a lawyer: routed to them or offered to them in the pool."""
-    offered = select(QuestionOffer.question_id).where(QuestionOffer.lawyer_id == lawyer.id)
+def lawyer_queue_filter(lawyer_id):
+    """Questions open to a lawyer: routed to them or offered to them in the pool. `lawyer_id`:
+    the lawyer's id, or a bindparam (a statement built once, run with the id)."""
+    offered = select(QuestionOffer.question_id).where(QuestionOffer.lawyer_id == lawyer_id)
     return or_(
-        and_(Question.status == S.assigned, Question.lawyer_id == lawyer.id),
+        and_(Question.status == S.assigned, Question.lawyer_id == lawyer_id),
         and_(Question.status == S.pool, Question.id.in_(offered)),
     )

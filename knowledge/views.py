@@ -1,12 +1,15 @@
 """Pages of ask-a-lawyer: the enterprise's questions, the lawyer's queue, staff pages."""
 
 import functools
+from typing import NamedTuple
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, func, inspect, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge import operations
 from knowledge.forms import (
@@ -57,11 +60,12 @@ from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.i18n import current_language
 from portal.core.keyset import seek
 from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import firm_of, is_staff, is_verified, require
-from portal.core.reference import INDUSTRIES
+from portal.core.reference import INDUSTRIES, industry_choices
 from portal.core.rows import href_for
 from portal.core.uploads import UploadRejected, send_stored_file
 from portal.core.workdays import missing_calendar_years
@@ -110,19 +114,26 @@ def index():
     return redirect(url_for("kb.index"))
 
 
+@functools.cache
+def _mine_statements():
+    """The firm's questions (its drafts only to the one writing them; run with `firm_id` and
+    `user_id`), as (page of plain table rows, their count): built once."""
+    where = (
+        Question.enterprise_id == bindparam("firm_id"),
+        (Question.status != S.draft) | (Question.asker_id == bindparam("user_id")),
+    )
+    return _numbered(table_select().where(*where).order_by(Question.created_dt.desc()), where)
+
+
 @login_required
 def mine():
     require(firm_of(current_user) is not None)
-    stmt = (
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(
-            Question.enterprise_id == current_user.enterprise_id,
-            (Question.status != S.draft) | (Question.asker_id == current_user.id),
-        )
-        .order_by(Question.created_dt.desc())
+    rows, counted = _mine_statements()
+    page = _PlainPagination(
+        select=rows,
+        counted=counted,
+        params={"firm_id": current_user.enterprise_id, "user_id": current_user.id},
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("knowledge/mine.html", page=page, can_ask=can_ask(current_user))
 
 
@@ -321,6 +332,32 @@ def _question_page_statement():
     )
 
 
+@functools.cache
+def _lawyer_profile_statement():
+    """A lawyer's profile with its declared conflicts (run with `user_id`), built once; its
+    specialities are not read (the lawyer's question page does not show them)."""
+    return (
+        select(LawyerProfile)
+        .options(joinedload(LawyerProfile.conflicts), lazyload(LawyerProfile.specialities))
+        .where(LawyerProfile.user_id == bindparam("user_id"))
+    )
+
+
+def _read_lawyer_profile(user) -> None:
+    """A lawyer's profile and conflicts in one statement, for the permission checks that ask
+    whether the lawyer has a conflict with the question's firm (knowledge.permissions
+    .has_conflict, several times a page): reading them on first use took three (the profile,
+    its specialities, its conflicts)."""
+    if user.role != Role.lawyer or "lawyer_profile" in inspect(user).dict:
+        return
+    profile = (
+        db.session.execute(_lawyer_profile_statement(), {"user_id": user.id})
+        .unique()
+        .scalar_one_or_none()
+    )
+    set_committed_value(user, "lawyer_profile", profile)
+
+
 @login_required
 def question(question_id):
     if not -(2**31) <= question_id < 2**31:  # no database integer holds it (as get_or_404)
@@ -329,6 +366,7 @@ def question(question_id):
     if found is None:
         abort(404)
     question, lawyer_firm = found
+    _read_lawyer_profile(current_user)
     if not can_view_question(current_user, question):
         if (
             can_use_queue(current_user)
@@ -574,41 +612,122 @@ def reroute(question_id):
 # --- lawyer ----------------------------------------------------------------------------------
 
 
+class _PlainPagination(Pagination):
+    """db.paginate's numbered pages (the same `page` argument, per_page and ends) over plain
+    table rows of statements built once: `select` (run with `params`, `limit` and `offset`) and
+    `counted` (their number, run with `params`). The tables print a few columns: building each
+    row's Question and firm as objects, and building and keying the statements on every view,
+    cost more than the database's work."""
+
+    def __init__(self, **kwargs):
+        super().__init__(per_page=PER_PAGE, error_out=False, **kwargs)
+
+    def _query_items(self):
+        params = {"limit": self.per_page, "offset": self._query_offset}
+        params.update(self._query_args["params"])
+        # Through the connection: plain rows, without the ORM's result machinery.
+        return db.session.connection().execute(self._query_args["select"], params).all()
+
+    def _query_count(self):
+        return (
+            db.session.connection()
+            .execute(self._query_args["counted"], self._query_args["params"])
+            .scalar_one()
+        )
+
+
+def _numbered(ordered, where):
+    """(`ordered` a page at a time, the number of questions `where` selects): the count over
+    the questions alone, not the page's joins and columns."""
+    return (
+        ordered.limit(bindparam("limit")).offset(bindparam("offset")),
+        select(func.count()).select_from(Question).where(*where),
+    )
+
+
+@functools.cache
+def _queue_statements(by_category: bool, by_industry: bool):
+    """The questions waiting for the lawyer (run with `lawyer_id`, and `category_id`,
+    `industry` when filtered by them), soonest deadline first, as _numbered: built once for
+    each of the four filters."""
+    where = [operations.lawyer_queue_filter(bindparam("lawyer_id"))]
+    if by_category:
+        where.append(Question.category_id == bindparam("category_id"))
+    if by_industry:
+        where.append(Question.industry == bindparam("industry"))
+    return _numbered(
+        table_select().where(*where).order_by(Question.deadline_dt, Question.id), where
+    )
+
+
+@functools.cache
+def _held_statement():
+    """The lawyer's own open questions (run with `lawyer_id`), at most MAX_HELD: built once."""
+    return (
+        table_select()
+        .where(
+            Question.lawyer_id == bindparam("lawyer_id"),
+            Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
+        )
+        .order_by(Question.deadline_dt)
+        .limit(MAX_HELD)
+    )
+
+
 @login_required
 def queue():
     require(can_use_queue(current_user))
     category = request.args.get("category", type=int)
     industry = request.args.get("industry", "")
-    stmt = (
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(operations.lawyer_queue_filter(current_user))
-    )
-    if category:
-        stmt = stmt.where(Question.category_id == category)
-    if industry in INDUSTRIES:
-        stmt = stmt.where(Question.industry == industry)
-    stmt = stmt.order_by(Question.deadline_dt, Question.id)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    mine = db.session.scalars(
-        select(Question)
-        .options(joinedload(Question.enterprise))
-        .where(
-            Question.lawyer_id == current_user.id,
-            Question.status.in_((S.claimed, S.needs_info, S.follow_up)),
-        )
-        .order_by(Question.deadline_dt)
-        .limit(MAX_HELD)
-    ).all()
+    params = {"lawyer_id": current_user.id, "category_id": category, "industry": industry}
+    rows, counted = _queue_statements(bool(category), industry in INDUSTRIES)
+    page = _PlainPagination(select=rows, counted=counted, params=params)
+    mine = db.session.connection().execute(_held_statement(), params).all()
     return render_template(
         "knowledge/queue.html",
         page=page,
         mine=mine,
-        categories=_categories(),
-        industries=INDUSTRIES,
+        categories=_category_options(),
+        industries=industry_choices(),
         category=category,
         industry=industry,
     )
+
+
+class _CategoryOption(NamedTuple):
+    id: int
+    name: str
+
+
+# The queue's category filter is kept this long in the short cache (a category staff add, rename
+# or retire shows in the filter up to this many seconds later; the questions listed are fresh).
+CATEGORY_OPTIONS_TTL = 30
+
+
+@functools.cache
+def _active_categories_statement():
+    """(id, name_zh, name_en) of the active categories, in _categories()' order: built once."""
+    return (
+        select(LegalCategory.id, LegalCategory.name_zh, LegalCategory.name_en)
+        .where(LegalCategory.is_active.is_(True))
+        .order_by(LegalCategory.position)
+    )
+
+
+def _category_options() -> list[_CategoryOption]:
+    """The active categories' ids and names in the page's language (what the filter prints)."""
+    rows = cache.get_or_set(
+        "categories:active",
+        CATEGORY_OPTIONS_TTL,
+        lambda: [
+            list(row) for row in db.session.connection().execute(_active_categories_statement())
+        ],
+    )
+    english = current_language() == "en"
+    return [
+        _CategoryOption(category_id, name_en if english else name_zh)
+        for category_id, name_zh, name_en in rows
+    ]
 
 
 @login_required

@@ -58,6 +58,11 @@ def _embed(article_ids=None):
     db.session.commit()
     if bank:
         click.echo(f"dense retrieval: {bank} bank questions embedded")
+    if shipped or count or bank:
+        from knowledge.laws.search_source import KIND
+        from knowledge.search import engine
+
+        engine.index_changed([KIND])  # the ranking changed: suggestions kept are searched again
     return count
 
 

@@ -10,6 +10,11 @@ from portal.core.db import db, utcnow
 OFFICIAL_PREFIX = "中华人民共和国"
 
 
+def short_title(title: str) -> str:
+    """民法典 for 中华人民共和国民法典: how people cite a law."""
+    return title.removeprefix(OFFICIAL_PREFIX) or title
+
+
 class Law(db.Model):
     __tablename__ = "laws"
 
@@ -29,7 +34,7 @@ class Law(db.Model):
     @property
     def short_title(self) -> str:
         """民法典 for 中华人民共和国民法典: how people cite it."""
-        return self.title.removeprefix(OFFICIAL_PREFIX) or self.title
+        return short_title(self.title)
 
     def __str__(self):
         return self.title

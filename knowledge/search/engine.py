@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from knowledge.search import ranking
 from knowledge.search.analysis import ChineseAnalyzer
 from knowledge.search.plaintext import plain_text
 from portal.core import clock
+from portal.core.cache import delete_now, get_or_set
 
 logger = logging.getLogger(__name__)
 
@@ -340,6 +342,7 @@ def index(doc: dict):
         from knowledge.search import pg_backend
 
         pg_backend.write_rows([pg_backend.row_for(document_fields(doc))])
+        index_changed([doc["kind"]])
         return
     handle = _handle()
     with writer_lock(handle.path):
@@ -350,6 +353,7 @@ def index(doc: dict):
             writer.cancel()
             raise
         writer.commit()
+    index_changed([doc["kind"]])
 
 
 def remove(kind: str, object_id):
@@ -358,16 +362,43 @@ def remove(kind: str, object_id):
         from knowledge.search import pg_backend
 
         pg_backend.write_rows([], [document_key(kind, object_id)])
+        index_changed([kind])
         return
     handle = _handle()
     with writer_lock(handle.path):
         writer = handle.ix.writer()
         writer.delete_by_term("key", document_key(kind, object_id))
         writer.commit()
+    index_changed([kind])
 
 
 def search_sources(app=None) -> dict:
     return (app or current_app).extensions.get("portal.search_sources", {})
+
+
+# How long a kind's index token lives in the short cache (when it is lost, a new one is made and
+# whatever was kept under the old one is searched again).
+GENERATION_TTL = 24 * 3600
+
+
+def _generation_key(kind: str) -> str:
+    return f"search:generation:{kind}"
+
+
+def index_generation(kind: str) -> str:
+    """A token that changes whenever documents of `kind` are written to the index (the outbox's
+    rows processed, a rebuild; index_changed): results of a search kept in the short cache are
+    kept under it, so they go when the index they came from changes. A token lost from the cache
+    is replaced by a new one (the results are searched again, nothing worse)."""
+    return get_or_set(_generation_key(kind), GENERATION_TTL, lambda: secrets.token_hex(8))
+
+
+def index_changed(kinds) -> None:
+    """New tokens for `kinds` (the index's documents of these kinds, or what ranks them,
+    changed): results kept under the old ones are not used again."""
+    keys = [_generation_key(kind) for kind in dict.fromkeys(kinds)]
+    if keys:
+        delete_now(*keys)
 
 
 def rebuild(batch_size: int = 2000) -> int:
@@ -375,10 +406,14 @@ def rebuild(batch_size: int = 2000) -> int:
 
     Readers keep the old index until the single commit that replaces it.
     """
+    count = _rebuild_postgres(batch_size) if on_postgres() else _rebuild_whoosh(batch_size)
+    index_changed(search_sources())
+    return count
+
+
+def _rebuild_whoosh(batch_size: int) -> int:
     from knowledge.search.indexer import drop_outbox_up_to, latest_outbox_id, load_document
 
-    if on_postgres():
-        return _rebuild_postgres(batch_size)
     handle = _handle()
     count = 0
     with writer_lock(handle.path, timeout=600):

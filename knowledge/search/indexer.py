@@ -149,6 +149,8 @@ def process_outbox(batch_size: int = BATCH_SIZE, lock_timeout: float = 60.0) -> 
             db.session.commit()
             stats["indexed"] += len(docs)
             stats["removed"] += len(removals)
+    # Results kept from the old index (a question's likely articles) are not used again.
+    engine.index_changed(kind for kind, _object_id in texts_changed)
     stats["embedded"] = _refresh_query_vectors(texts_changed)
     return stats
 

@@ -249,3 +249,29 @@ def test_asking_writes_the_records_of_a_sent_and_routed_question_with_few_update
     # The deadline, the sending time and the routing mode ride on the two status changes'
     # conditional UPDATEs.
     assert len([s for s in statements if s.startswith("UPDATE questions ")]) <= 2
+
+
+def test_our_questions_are_paged_plain_rows_without_a_colleagues_drafts(
+    client, login, monkeypatch, create_question, create_enterprise_user, dummy_enterprise_user
+):
+    from knowledge import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    colleague = create_enterprise_user(enterprise=dummy_enterprise_user.enterprise)
+    for n in range(3):
+        create_question(asker=colleague, title=f"同事的问题{n}")
+    create_question(asker=colleague, submit=False, title="同事的草稿")
+    create_question(asker=dummy_enterprise_user, submit=False, title="我的草稿")
+    login(dummy_enterprise_user)
+    with counted_statements() as statements:
+        first = client.get("/questions/mine").get_data(as_text=True)
+    second = client.get("/questions/mine?page=2").get_data(as_text=True)
+    shown = first + second
+    assert all(f"同事的问题{n}" in shown for n in range(3)) and "我的草稿" in shown
+    assert "同事的草稿" not in shown
+    assert "?page=2" in first  # four questions, two a page
+    # The page's rows and their number, never whole questions (their texts) nor firms.
+    assert not [
+        s for s in statements if s.startswith("SELECT questions.id, questions.enterprise_id")
+    ]
+    assert not [s for s in statements if s.startswith("SELECT enterprises.")]

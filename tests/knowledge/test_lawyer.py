@@ -236,3 +236,85 @@ def test_sending_an_answer_reads_the_question_once(
     assert response.status_code == 302 and response.location.endswith(f"/questions/{question_id}")
     # Not read again for the redirect after the commit (which expired it).
     assert len([s for s in statements if s.startswith("SELECT questions.")]) == 1
+
+
+def test_the_lawyers_statistics_are_kept_and_dropped_by_an_answer_and_a_rating(
+    client, login, app, memory_cache, create_question, matching_lawyer, answered_question
+):
+    from knowledge.stats import lawyer_figures_key
+    from portal.core.db import db
+
+    db.session.commit()
+    login(matching_lawyer)
+    page = client.get("/questions/my-statistics").get_data(as_text=True)
+    assert '<dd class="col-sm-8">1</dd>' in page
+    key = lawyer_figures_key(matching_lawyer.id)
+    assert memory_cache.get(key)["answered"] == 1  # kept for the next views
+    second = create_question(title="第二个问题")
+    with app.test_request_context("/"):
+        operations.claim(second, matching_lawyer)
+        operations.answer(second, matching_lawyer, "答复")
+        db.session.commit()
+    assert memory_cache.get(key) is None  # the lawyer's answer dropped it once committed
+    page = client.get("/questions/my-statistics").get_data(as_text=True)
+    assert '<dd class="col-sm-8">2</dd>' in page
+    with app.test_request_context("/"):
+        operations.rate(second, second.asker, 4)
+        db.session.commit()
+    assert memory_cache.get(key) is None  # and so did the firm's rating
+    assert "4.0 (" in client.get("/questions/my-statistics").get_data(as_text=True)
+
+
+def test_the_queue_reads_plain_rows_in_a_fixed_number_of_statements(
+    client, login, create_question, matching_lawyer
+):
+    for n in range(3):
+        create_question(title=f"池中问题{n}")
+    held = create_question(title="我在处理的问题")
+    operations.claim(held, matching_lawyer)
+    login(matching_lawyer)
+    client.get("/questions/queue")
+    with counted_statements() as statements:
+        page = client.get("/questions/queue?page=1").get_data(as_text=True)
+    assert all(f"池中问题{n}" in page for n in range(3)) and "我在处理的问题" in page
+    # The user, the waiting questions and their number, the held ones, the categories; never
+    # whole questions (their texts) nor a firm per row.
+    selects = [s for s in statements if s.startswith("SELECT")]
+    assert len(selects) <= 6, selects
+    assert not [
+        s
+        for s in selects
+        if s.startswith(("SELECT questions.id, questions.enterprise_id", "SELECT enterprises."))
+    ]
+
+
+def test_the_lawyers_question_page_reads_the_lawyers_profile_and_conflicts_in_one_statement(
+    client, login, dummy_question, matching_lawyer
+):
+    from portal.core.db import db
+
+    operations.claim(dummy_question, matching_lawyer)
+    db.session.flush()
+    login(matching_lawyer)
+    db.session.expire_all()  # as in a new request: the lawyer's profile not loaded yet
+    with counted_statements() as statements:
+        assert client.get(f"/questions/{dummy_question.id}").status_code == 200
+    assert len([s for s in statements if "FROM lawyer_profiles" in s]) == 1
+    assert not [s for s in statements if "FROM lawyer_specialities" in s]
+    assert not [s for s in statements if "FROM lawyer_conflicts" in s]
+
+
+def test_a_lawyer_with_a_conflict_read_with_the_profile_still_may_not_see_the_question(
+    client, login, create_lawyer, create_question, create_enterprise_user
+):
+    from portal.accounts.models import LawyerConflict
+    from portal.core.db import db
+
+    conflicted = create_lawyer(industries="C", specialities=("contract",))
+    asker = create_enterprise_user()
+    conflicted.lawyer_profile.conflicts.append(LawyerConflict(enterprise_id=asker.enterprise_id))
+    question = create_question(asker=asker)
+    db.session.flush()
+    login(conflicted)
+    db.session.expire_all()
+    assert client.get(f"/questions/{question.id}").status_code == 403

@@ -178,3 +178,46 @@ def test_reranker_prefers_candidates_covering_more_of_the_question():
             "违约金过高能调整吗", candidates, text_of=lambda c: c[2], score_of=lambda c: c[1]
         )
     assert [c[0] for c in ranked] == ["甲", "乙"]
+
+
+def test_a_questions_likely_articles_are_searched_once_until_the_statute_index_changes(
+    app,
+    client,
+    login,
+    monkeypatch,
+    memory_cache,
+    dummy_law,
+    search_index,
+    create_question,
+    matching_lawyer,
+):
+    from knowledge.laws import suggest
+    from knowledge.laws.search_source import load_document
+    from tests.fixtures.queries import counted_statements
+
+    engine.rebuild()
+    question = _claimed(create_question, matching_lawyer)
+    searched = []
+    statute_hits = suggest._statute_hits
+    monkeypatch.setattr(
+        suggest, "_statute_hits", lambda *args: searched.append(args) or statute_hits(*args)
+    )
+    login(matching_lawyer)
+    article = next(a for a in dummy_law.articles if a.number == 585)
+    client.get(f"/questions/{question.id}")
+    with counted_statements() as statements:
+        page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert len(searched) == 1  # the second view showed what the first found
+    assert f'name="cite" value="{article.id}"' in page and "民法典第五百八十五条" in page
+    assert not [s for s in statements if "law_articles" in s or "FROM laws" in s]
+    with app.test_request_context("/"):
+        engine.index(load_document(article.id))  # the statute index changed (import, rebuild)
+    client.get(f"/questions/{question.id}")
+    assert len(searched) == 2  # searched again in the changed index
+    engine.index_changed(["kb_article"])  # another kind's change keeps the statutes' results
+    client.get(f"/questions/{question.id}")
+    assert len(searched) == 2
+    question.body += "另外，对方还要求我们赔偿损失。"  # edited words: another search
+    db.session.flush()
+    client.get(f"/questions/{question.id}")
+    assert len(searched) == 3
