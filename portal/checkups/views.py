@@ -639,6 +639,11 @@ def calendar():
             Checkup.start_dt < ops.to_utc(end, time(0)),
             Checkup.status != Status.cancelled,
         )
+        .options(
+            # What each entry prints: the firm's name and the lawyers, in two statements.
+            joinedload(Checkup.enterprise).load_only(Enterprise.name),
+            selectinload(Checkup.assignments).joinedload(CheckupLawyer.lawyer),
+        )
         .order_by(Checkup.start_dt)
     )
     if lawyer_id:
@@ -664,7 +669,15 @@ def calendar():
         prev_anchor=prev_anchor,
         next_anchor=next_anchor,
         today=clock.today(),
-        lawyers=_verified_lawyers(),
+        lawyers=db.session.execute(
+            select(User.id, User.name)
+            .where(
+                User.role == Role.lawyer,
+                User.verification == Verification.verified,
+                User.is_deactivated.is_(False),
+            )
+            .order_by(User.name)
+        ).all(),
         lawyer_id=lawyer_id,
         to_local=ops.to_local,
     )
