@@ -41,11 +41,10 @@ def _summary(asked, answered) -> dict:
     }
 
 
-def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> dict:
-    """Asked, answered, median hours to first answer (clock stopped while waiting), share within
-    the deadline; overall and by category, industry and lawyer; optionally only the questions
-    of one chamber's member firms."""
-    # Only the columns the figures need (not whole questions with their category).
+def _asked_answered(start: datetime, end: datetime, chamber_id: int | None = None):
+    """The questions asked, and those first answered, in [start, end) (optionally of one
+    chamber's member firms), as rows of only the columns the figures need (not whole questions
+    with their category)."""
     stmt = (
         select(
             Question.submitted_dt,
@@ -78,6 +77,14 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
     rows = db.session.execute(stmt).all()
     asked = [q for q in rows if q.submitted_dt and start <= q.submitted_dt < end]
     answered = [q for q in rows if q.first_answer_dt and start <= q.first_answer_dt < end]
+    return asked, answered
+
+
+def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> dict:
+    """Asked, answered, median hours to first answer (clock stopped while waiting), share within
+    the deadline; overall and by category, industry and lawyer; optionally only the questions
+    of one chamber's member firms."""
+    asked, answered = _asked_answered(start, end, chamber_id)
     groups = {"category": {}, "industry": {}, "lawyer": {}}
     keyed = {
         "category": lambda q: localized(q.name_zh, q.name_en),
@@ -103,7 +110,7 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
 
 
 def stats_for_dashboard(start, end, chamber_id=None) -> dict:
-    total = figures(start, end, chamber_id)["total"]
+    total = _summary(*_asked_answered(start, end, chamber_id))
     return {
         "label": _("Ask a lawyer"),
         "figures": [
