@@ -6,13 +6,14 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from portal.accounts.models import Chamber, Enterprise, User, Verification, enterprise_chambers
 from portal.core import clock
 from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.exports import XlsxBook
+from portal.core.i18n import current_language
 from portal.counsel.models import (
     SERVICE_KIND_LABELS,
     SERVICE_STATUS_LABELS,
@@ -208,27 +209,49 @@ def breakdown(
     return result
 
 
+REPORT_TTL = 60  # seconds; the report's tables show a new or confirmed service within this time
+DIMENSIONS = ("lawyer", "group", "chamber", "month")
+
+
+def tables(start: date | None, end: date | None, chamber_id: int | None = None) -> dict:
+    """breakdown() by lawyer, group, chamber and month: four GROUP BY statements over the
+    period's services, kept REPORT_TTL seconds in the short shared cache (per period, chamber
+    and language: "(no chamber)" is translated). No write drops them; they are at most that
+    old."""
+    key = f"counsel:report:{start or ''}:{end or ''}:{chamber_id or ''}:{current_language()}"
+    return get_or_set(
+        key,
+        REPORT_TTL,
+        lambda: {d: breakdown(start, end, d, chamber_id) for d in DIMENSIONS},
+    )
+
+
 def _quiet(days: int, today: date | None, chamber_id: int | None, columns):
     """SELECT columns(last) FROM the current memberships of active groups whose firm had no
-    confirmed service in the last `days` days (optionally one chamber's member firms)."""
+    confirmed service in the last `days` days (optionally one chamber's member firms); `last`
+    is the firm's last confirmed service's date, looked up for those rows only."""
     since = (today or clock.today()) - timedelta(days=days)
-    last_confirmed = (
-        select(CounselService.enterprise_id, func.max(CounselService.service_date).label("last"))
-        .where(CounselService.status == ServiceStatus.confirmed)
-        .group_by(CounselService.enterprise_id)
-        .subquery()
+
+    def confirmed():
+        return select(CounselService.id).where(
+            CounselService.enterprise_id == CounselMembership.enterprise_id,
+            CounselService.status == ServiceStatus.confirmed,
+        )
+
+    last = (
+        confirmed()
+        .with_only_columns(func.max(CounselService.service_date))
+        .scalar_subquery()
+        .label("last")
     )
     stmt = (
-        select(*columns(last_confirmed.c.last))
+        select(*columns(last))
         .select_from(CounselMembership)
         .join(CounselGroup, CounselGroup.id == CounselMembership.group_id)
-        .outerjoin(
-            last_confirmed, last_confirmed.c.enterprise_id == CounselMembership.enterprise_id
-        )
         .where(
             CounselMembership.left_on.is_(None),
             CounselGroup.status == GroupStatus.active,
-            or_(last_confirmed.c.last.is_(None), last_confirmed.c.last < since),
+            ~confirmed().where(CounselService.service_date >= since).exists(),
         )
     )
     if chamber_id is not None:
@@ -353,6 +376,7 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         [16, 22, 28, 14],
     )
     header = [_("Name"), _("Services"), _("Confirmed"), _("Hours"), _("Confirmed hours")]
+    figures = tables(start, end)
     for dimension, title in (
         ("lawyer", _("By lawyer")),
         ("group", _("By group")),
@@ -365,7 +389,7 @@ def xlsx(start: date | None, end: date | None) -> bytes:
             header,
             [
                 [r["key"], r["services"], r["confirmed"], r["hours"], r["confirmed_hours"]]
-                for r in breakdown(start, end, dimension)
+                for r in figures[dimension]
             ],
             [30, 12, 12, 12, 16],
         )

@@ -774,20 +774,20 @@ def report():
     # From the statistics page: one chamber's member firms and groups.
     chamber = listfilter.from_request().chamber
     chamber_id = chamber.id if chamber is not None else None
-    by_month = reports.breakdown(start, end, "month", chamber_id)
+    tables = reports.tables(start, end, chamber_id)
     return render_template(
         "counsel/report.html",
         form=form,
         list_filter=listfilter.ListFilter(chamber=chamber),
         coverage=reports.coverage(chamber_id),
         tables=[
-            (_("By lawyer"), reports.breakdown(start, end, "lawyer", chamber_id)),
-            (_("By group"), reports.breakdown(start, end, "group", chamber_id)),
-            (_("By chamber"), reports.breakdown(start, end, "chamber", chamber_id)),
-            (_("By month"), by_month),
+            (_("By lawyer"), tables["lawyer"]),
+            (_("By group"), tables["group"]),
+            (_("By chamber"), tables["chamber"]),
+            (_("By month"), tables["month"]),
         ],
         quiet=reports.quiet_firms(chamber_id=chamber_id),
-        total=sum(row["services"] for row in by_month),
+        total=sum(row["services"] for row in tables["month"]),
     )
 
 
