@@ -644,7 +644,8 @@ def calendar():
             joinedload(Checkup.enterprise).load_only(Enterprise.name),
             selectinload(Checkup.assignments).joinedload(CheckupLawyer.lawyer),
         )
-        .order_by(Checkup.start_dt)
+        # Check-ups at the same time in the order they were booked, whatever the plan.
+        .order_by(Checkup.start_dt, Checkup.id)
     )
     if lawyer_id:
         stmt = stmt.where(
