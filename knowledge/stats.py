@@ -13,7 +13,8 @@ from portal.accounts.models import User, enterprise_chambers
 from portal.core import cache, clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
-from portal.core.reference import industry_name
+from portal.core.models import LegalCategory
+from portal.core.reference import industry_name, localized
 
 
 def month_bounds(month: str | None) -> tuple[datetime, datetime, str]:
@@ -41,16 +42,30 @@ def _summary(asked, answered) -> dict:
     }
 
 
-def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> dict:
-    """Asked, answered, median hours to first answer (clock stopped while waiting), share within
-    the deadline; overall and by category, industry and lawyer; optionally only the questions
-    of one chamber's member firms."""
-    stmt = select(Question).where(
-        Question.status != QuestionStatus.draft,
-        or_(
-            Question.submitted_dt.between(start, end),
-            Question.first_answer_dt.between(start, end),
-        ),
+def _asked_answered(start: datetime, end: datetime, chamber_id: int | None = None):
+    """The questions asked, and those first answered, in [start, end) (optionally of one
+    chamber's member firms), as rows of only the columns the figures need (not whole questions
+    with their category)."""
+    stmt = (
+        select(
+            Question.submitted_dt,
+            Question.first_answer_dt,
+            Question.paused_seconds,
+            Question.deadline_dt,
+            Question.enterprise_id,
+            Question.industry,
+            Question.lawyer_id,
+            LegalCategory.name_zh,
+            LegalCategory.name_en,
+        )
+        .join(LegalCategory, LegalCategory.id == Question.category_id)
+        .where(
+            Question.status != QuestionStatus.draft,
+            or_(
+                Question.submitted_dt.between(start, end),
+                Question.first_answer_dt.between(start, end),
+            ),
+        )
     )
     if chamber_id is not None:
         stmt = stmt.where(
@@ -60,12 +75,20 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
                 )
             )
         )
-    rows = db.session.scalars(stmt).all()
+    rows = db.session.execute(stmt).all()
     asked = [q for q in rows if q.submitted_dt and start <= q.submitted_dt < end]
     answered = [q for q in rows if q.first_answer_dt and start <= q.first_answer_dt < end]
+    return asked, answered
+
+
+def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> dict:
+    """Asked, answered, median hours to first answer (clock stopped while waiting), share within
+    the deadline; overall and by category, industry and lawyer; optionally only the questions
+    of one chamber's member firms."""
+    asked, answered = _asked_answered(start, end, chamber_id)
     groups = {"category": {}, "industry": {}, "lawyer": {}}
     keyed = {
-        "category": lambda q: q.category.name,
+        "category": lambda q: localized(q.name_zh, q.name_en),
         "industry": lambda q: f"{q.industry} · {industry_name(q.industry)}",
         "lawyer": lambda q: q.lawyer_id,
     }
@@ -80,7 +103,7 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
     lawyers = {}
     ids = [k for k in groups["lawyer"] if k]
     if ids:
-        lawyers = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+        lawyers = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     groups["lawyer"] = {
         (lawyers.get(k) if k else _("Not assigned")): v for k, v in groups["lawyer"].items()
     }
@@ -88,7 +111,7 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
 
 
 def stats_for_dashboard(start, end, chamber_id=None) -> dict:
-    total = figures(start, end, chamber_id)["total"]
+    total = _summary(*_asked_answered(start, end, chamber_id))
     return {
         "label": _("Ask a lawyer"),
         "figures": [

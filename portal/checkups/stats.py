@@ -2,14 +2,15 @@
 industry and month. Used by the statistics page, its XLSX export and the dashboard (add_stats)."""
 
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from portal.accounts.models import Chamber, Enterprise, enterprise_chambers
 from portal.checkups.models import ChecklistArea, Checkup, Finding, Level, Status
 from portal.checkups.operations import follow_ups_done, to_local
+from portal.core import clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.links import RecordLink
@@ -24,10 +25,9 @@ EXAMINED = (
 )
 
 
-def _examined(start: datetime | None, end: datetime | None, chamber_id: int | None = None):
-    stmt = select(Checkup.id, Checkup.enterprise_id, Checkup.start_dt).where(
-        Checkup.status.in_(EXAMINED)
-    )
+def _examined(stmt, start: datetime | None, end: datetime | None, chamber_id: int | None):
+    """stmt narrowed to the check-ups held in [start, end) (optionally one chamber's firms)."""
+    stmt = stmt.where(Checkup.status.in_(EXAMINED))
     if chamber_id is not None:
         stmt = stmt.where(
             Checkup.enterprise_id.in_(
@@ -40,23 +40,40 @@ def _examined(start: datetime | None, end: datetime | None, chamber_id: int | No
         stmt = stmt.where(Checkup.start_dt >= start)
     if end is not None:
         stmt = stmt.where(Checkup.start_dt < end)
-    return db.session.execute(stmt).all()
+    return stmt
 
 
 def summary(
     start: datetime | None = None, end: datetime | None = None, chamber_id: int | None = None
 ) -> dict:
-    """For the dashboard: the headline figures of the period (optionally one chamber's firms)."""
-    rows = _examined(start, end, chamber_id)
-    ids = [r.id for r in rows]
-    findings = Counter()
-    if ids:
-        for level in db.session.scalars(select(Finding.level).where(Finding.checkup_id.in_(ids))):
-            findings[level] += 1
+    """For the dashboard: the headline figures of the period (optionally one chamber's firms):
+    three statements (check-ups and firms, findings by level, follow-ups)."""
+    held, firms = db.session.execute(
+        _examined(
+            select(func.count(), func.count(func.distinct(Checkup.enterprise_id))),
+            start,
+            end,
+            chamber_id,
+        )
+    ).one()
+    findings = Counter(
+        dict(
+            db.session.execute(
+                _examined(
+                    select(Finding.level, func.count())
+                    .select_from(Finding)
+                    .join(Checkup, Checkup.id == Finding.checkup_id),
+                    start,
+                    end,
+                    chamber_id,
+                ).group_by(Finding.level)
+            ).all()
+        )
+    )
     return {
         "label": _("Legal check-ups"),
-        "checkups_held": len(rows),
-        "firms_examined": len({r.enterprise_id for r in rows}),
+        "checkups_held": held,
+        "firms_examined": firms,
         "findings": sum(findings.values()),
         "findings_high": findings[Level.high],
         "findings_medium": findings[Level.medium],
@@ -65,77 +82,117 @@ def summary(
     }
 
 
+_FIGURES = ("checkups", "firms", "findings", "high", "medium", "low", "follow_ups")
+
+
+def _grouped(key, start, end, chamber_id, joined=lambda stmt: stmt) -> list:
+    """(key, checkups, firms, findings, high, medium, low, follow-ups) per value of `key`, one
+    GROUP BY over the check-ups held and their findings. A finding counts as followed up when
+    a record link starts from it (once, however many links)."""
+    followed = (
+        select(RecordLink.id)
+        .where(
+            RecordLink.source_type == Finding.__tablename__,
+            RecordLink.source_id == Finding.id,
+        )
+        .exists()
+    )
+
+    def level(name):
+        return func.coalesce(func.sum(case((Finding.level == name, 1), else_=0)), 0)
+
+    stmt = select(
+        key,
+        func.count(func.distinct(Checkup.id)),
+        func.count(func.distinct(Checkup.enterprise_id)),
+        func.count(Finding.id),
+        level(Level.high),
+        level(Level.medium),
+        level(Level.low),
+        func.coalesce(func.sum(case((followed, 1), else_=0)), 0),
+    ).select_from(Checkup)
+    stmt = joined(stmt).outerjoin(Finding, Finding.checkup_id == Checkup.id)
+    return db.session.execute(_examined(stmt, start, end, chamber_id).group_by(key)).all()
+
+
+def _table(rows, name_of) -> list[dict]:
+    """Rows summed under their shown name, in the order of the names."""
+    table: dict = {}
+    for row in rows:
+        name = name_of(row[0])
+        values = table.setdefault(name, dict.fromkeys(_FIGURES, 0))
+        for field, value in zip(_FIGURES, row[1:], strict=True):
+            values[field] += int(value or 0)
+    return [{"key": key, **values} for key, values in sorted(table.items())]
+
+
+def _local_month(start, end, chamber_id):
+    """SQL CASE giving the Beijing month ("2026-05") of a check-up's start, from the local
+    months' UTC bounds (no dialect's date functions); None when nothing was held."""
+    if start is None or end is None:
+        first, last = db.session.execute(
+            _examined(select(func.min(Checkup.start_dt), func.max(Checkup.start_dt)), start, end,
+                      chamber_id)
+        ).one()  # fmt: skip
+        if first is None:
+            return None
+        start, end = start or first, end or last
+    month = to_local(start).date().replace(day=1)
+    last_month = to_local(end).date().replace(day=1)
+    whens = []
+    while month <= last_month:
+        whens.append((Checkup.start_dt < clock.month_bounds_utc(month)[1], f"{month:%Y-%m}"))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return case(*whens, else_=f"{last_month:%Y-%m}")
+
+
 def breakdown(
     start: datetime | None = None, end: datetime | None = None, chamber_id: int | None = None
 ) -> dict:
-    rows = _examined(start, end, chamber_id)
-    ids = [r.id for r in rows]
-    firm_ids = {r.enterprise_id for r in rows}
-    firms = {
-        e.id: e for e in db.session.scalars(select(Enterprise).where(Enterprise.id.in_(firm_ids)))
-    }
-    chambers_of = defaultdict(list)
-    if firm_ids:
-        for firm_id, name in db.session.execute(
-            select(enterprise_chambers.c.enterprise_id, Chamber.name)
-            .join(Chamber, Chamber.id == enterprise_chambers.c.chamber_id)
-            .where(enterprise_chambers.c.enterprise_id.in_(firm_ids))
-        ):
-            chambers_of[firm_id].append(name)
-    findings = []
-    if ids:
-        findings = db.session.execute(
-            select(Finding.id, Finding.checkup_id, Finding.level, ChecklistArea.name)
-            .join(ChecklistArea, ChecklistArea.id == Finding.area_id)
-            .where(Finding.checkup_id.in_(ids))
-        ).all()
-    followed = set()
-    if findings:
-        followed = set(
-            db.session.scalars(
-                select(RecordLink.source_id).where(
-                    RecordLink.source_type == Finding.__tablename__,
-                    RecordLink.source_id.in_([f.id for f in findings]),
-                )
-            )
-        )
-    checkup_firm = {r.id: r.enterprise_id for r in rows}
-    checkup_month = {r.id: f"{to_local(r.start_dt):%Y-%m}" for r in rows}
-
-    def group(key_of):
-        table = defaultdict(
-            lambda: {
-                "checkups": 0,
-                "firms": set(),
-                "findings": 0,
-                "high": 0,
-                "medium": 0,
-                "low": 0,
-                "follow_ups": 0,
-            }
-        )
-        for r in rows:
-            for key in key_of(r.id):
-                table[key]["checkups"] += 1
-                table[key]["firms"].add(r.enterprise_id)
-        for f in findings:
-            for key in key_of(f.checkup_id):
-                table[key]["findings"] += 1
-                table[key][str(f.level)] += 1
-                table[key]["follow_ups"] += f.id in followed
-        return [
-            {"key": key, **{**values, "firms": len(values["firms"])}}
-            for key, values in sorted(table.items())
-        ]
-
+    """The summary, and the figures by month, chamber, industry and risk area: one GROUP BY
+    statement each."""
+    month = _local_month(start, end, chamber_id)
+    by_month = [] if month is None else _table(_grouped(month, start, end, chamber_id), str)
+    by_chamber = _table(
+        _grouped(
+            Chamber.name,
+            start,
+            end,
+            chamber_id,
+            lambda stmt: stmt.outerjoin(
+                enterprise_chambers, enterprise_chambers.c.enterprise_id == Checkup.enterprise_id
+            ).outerjoin(Chamber, Chamber.id == enterprise_chambers.c.chamber_id),
+        ),
+        lambda name: name if name is not None else _("No chamber"),
+    )
+    by_industry = _table(
+        _grouped(
+            Enterprise.industry,
+            start,
+            end,
+            chamber_id,
+            lambda stmt: stmt.join(Enterprise, Enterprise.id == Checkup.enterprise_id),
+        ),
+        industry_name,
+    )
     by_area = defaultdict(lambda: {level: 0 for level in Level})
-    for f in findings:
-        by_area[f.name][f.level] += 1
+    for name, level, count in db.session.execute(
+        _examined(
+            select(ChecklistArea.name, Finding.level, func.count())
+            .select_from(Finding)
+            .join(Checkup, Checkup.id == Finding.checkup_id)
+            .join(ChecklistArea, ChecklistArea.id == Finding.area_id),
+            start,
+            end,
+            chamber_id,
+        ).group_by(ChecklistArea.name, Finding.level)
+    ):
+        by_area[name][Level(level)] += count
     return {
         "summary": summary(start, end, chamber_id),
-        "by_month": group(lambda cid: [checkup_month[cid]]),
-        "by_chamber": group(lambda cid: chambers_of.get(checkup_firm[cid]) or [_("No chamber")]),
-        "by_industry": group(lambda cid: [industry_name(firms[checkup_firm[cid]].industry)]),
+        "by_month": by_month,
+        "by_chamber": by_chamber,
+        "by_industry": by_industry,
         "by_area": [(name, counts) for name, counts in sorted(by_area.items())],
     }
 

@@ -646,7 +646,13 @@ def calendar():
             Checkup.start_dt < ops.to_utc(end, time(0)),
             Checkup.status != Status.cancelled,
         )
-        .order_by(Checkup.start_dt)
+        .options(
+            # What each entry prints: the firm's name and the lawyers, in two statements.
+            joinedload(Checkup.enterprise).load_only(Enterprise.name),
+            selectinload(Checkup.assignments).joinedload(CheckupLawyer.lawyer),
+        )
+        # Check-ups at the same time in the order they were booked, whatever the plan.
+        .order_by(Checkup.start_dt, Checkup.id)
     )
     if lawyer_id:
         stmt = stmt.where(
@@ -671,7 +677,15 @@ def calendar():
         prev_anchor=prev_anchor,
         next_anchor=next_anchor,
         today=clock.today(),
-        lawyers=_verified_lawyers(),
+        lawyers=db.session.execute(
+            select(User.id, User.name)
+            .where(
+                User.role == Role.lawyer,
+                User.verification == Verification.verified,
+                User.is_deactivated.is_(False),
+            )
+            .order_by(User.name)
+        ).all(),
         lawyer_id=lawyer_id,
         to_local=ops.to_local,
     )

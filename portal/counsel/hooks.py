@@ -121,7 +121,7 @@ def home_section(user):
 
 
 def _staff_section():
-    from portal.counsel.reports import groups_ending, quiet_firms
+    from portal.counsel.reports import groups_ending, quiet_count
 
     items = [
         (
@@ -130,11 +130,11 @@ def _staff_section():
         )
         for g in groups_ending()[:5]
     ]
-    quiet = quiet_firms()
+    quiet = quiet_count()
     if quiet:
         items.append(
             (
-                _("%(n)s firms with no confirmed service in 90 days", n=len(quiet)),
+                _("%(n)s firms with no confirmed service in 90 days", n=quiet),
                 url_for("counsel.report"),
             )
         )

@@ -6,15 +6,17 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import case, func, select
 
-from portal.accounts.models import Enterprise, Verification, enterprise_chambers
+from portal.accounts.models import Chamber, Enterprise, User, Verification, enterprise_chambers
 from portal.core import clock
 from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.exports import XlsxBook
+from portal.core.i18n import current_language
 from portal.counsel.models import (
+    SERVICE_KIND_LABELS,
+    SERVICE_STATUS_LABELS,
     CounselGroup,
     CounselMembership,
     CounselService,
@@ -85,51 +87,120 @@ def _coverage(chamber_id: int | None = None) -> dict:
     }
 
 
-def services_in(start: date | None, end: date | None):
+def _services(start: date | None, end: date | None, chamber_id: int | None, *columns):
+    """SELECT columns FROM the services of the period that count (not withdrawn), optionally
+    only those for one chamber's member firms."""
     stmt = (
-        select(CounselService)
+        select(*columns)
+        .select_from(CounselService)
         .where(CounselService.status != ServiceStatus.withdrawn)
-        .options(
-            selectinload(CounselService.enterprise).selectinload(Enterprise.chambers),
-            selectinload(CounselService.lawyer),
-            selectinload(CounselService.group),
-        )
-        .order_by(CounselService.service_date, CounselService.id)
     )
     if start:
         stmt = stmt.where(CounselService.service_date >= start)
     if end:
         stmt = stmt.where(CounselService.service_date <= end)
-    return db.session.scalars(stmt).all()
+    if chamber_id is not None:
+        stmt = stmt.where(CounselService.enterprise_id.in_(_chamber_firms(chamber_id)))
+    return stmt
 
 
-def breakdown(services, dimension: str) -> list[dict]:
-    """Rows of services and hours keyed by lawyer, group, chamber or month."""
-    rows: dict = defaultdict(
-        lambda: {"services": 0, "confirmed": 0, "minutes": 0, "confirmed_minutes": 0}
+_CONFIRMED = CounselService.status == ServiceStatus.confirmed
+
+
+def _sums():
+    """Services, confirmed services, minutes and confirmed minutes of a group of services."""
+    return (
+        func.count().label("services"),
+        func.coalesce(func.sum(case((_CONFIRMED, 1), else_=0)), 0).label("confirmed"),
+        func.coalesce(func.sum(CounselService.minutes), 0).label("minutes"),
+        func.coalesce(func.sum(case((_CONFIRMED, CounselService.minutes), else_=0)), 0).label(
+            "confirmed_minutes"
+        ),
     )
-    for service in services:
-        if dimension == "lawyer":
-            keys = [service.lawyer.name]
-        elif dimension == "group":
-            keys = [service.group.name]
-        elif dimension == "chamber":
-            keys = [c.name for c in service.enterprise.chambers] or [_("(no chamber)")]
+
+
+def services_in(start: date | None, end: date | None, chamber_id: int | None = None):
+    """The services of the period, in date order, as plain rows of what the export prints:
+    date, group, firm, lawyer, kind, minutes, status, note."""
+    stmt = (
+        _services(
+            start,
+            end,
+            chamber_id,
+            CounselService.service_date,
+            CounselGroup.name.label("group_name"),
+            Enterprise.name.label("enterprise_name"),
+            User.name.label("lawyer_name"),
+            CounselService.kind,
+            CounselService.minutes,
+            CounselService.status,
+            CounselService.note,
+        )
+        .join(CounselGroup, CounselGroup.id == CounselService.group_id)
+        .join(Enterprise, Enterprise.id == CounselService.enterprise_id)
+        .join(User, User.id == CounselService.lawyer_id)
+        .order_by(CounselService.service_date, CounselService.id)
+    )
+    return db.session.execute(stmt).all()
+
+
+def totals(start: date | None, end: date | None, chamber_id: int | None = None) -> dict:
+    """Services, confirmed services, minutes and confirmed minutes of the period (one
+    statement)."""
+    row = db.session.execute(_services(start, end, chamber_id, *_sums())).one()
+    return {name: int(getattr(row, name) or 0) for name in _SUMS}
+
+
+_SUMS = ("services", "confirmed", "minutes", "confirmed_minutes")
+
+
+def breakdown(
+    start: date | None, end: date | None, dimension: str, chamber_id: int | None = None
+) -> list[dict]:
+    """Rows of services and hours keyed by lawyer, group, chamber or month: one GROUP BY
+    statement. Lawyers, groups and chambers are keyed by name (two of the same name share a
+    row); a service counts once for each chamber its firm belongs to, "(no chamber)" for none;
+    months are summed here from the days' rows (no dialect's date functions)."""
+    if dimension == "lawyer":
+        key = User.name
+        stmt = _services(start, end, chamber_id, key, *_sums()).join(
+            User, User.id == CounselService.lawyer_id
+        )
+    elif dimension == "group":
+        key = CounselGroup.name
+        stmt = _services(start, end, chamber_id, key, *_sums()).join(
+            CounselGroup, CounselGroup.id == CounselService.group_id
+        )
+    elif dimension == "chamber":
+        key = Chamber.name
+        stmt = (
+            _services(start, end, chamber_id, key, *_sums())
+            .outerjoin(
+                enterprise_chambers,
+                enterprise_chambers.c.enterprise_id == CounselService.enterprise_id,
+            )
+            .outerjoin(Chamber, Chamber.id == enterprise_chambers.c.chamber_id)
+        )
+    else:
+        key = CounselService.service_date
+        stmt = _services(start, end, chamber_id, key, *_sums())
+    rows: dict = defaultdict(dict.fromkeys(_SUMS, 0).copy)
+    for found in db.session.execute(stmt.group_by(key)):
+        if dimension == "chamber":
+            name = found[0] if found[0] is not None else _("(no chamber)")
+        elif dimension == "month":
+            name = found[0].strftime("%Y-%m")
         else:
-            keys = [service.service_date.strftime("%Y-%m")]
-        for key in keys:
-            row = rows[key]
-            row["services"] += 1
-            row["minutes"] += service.minutes
-            if service.status == ServiceStatus.confirmed:
-                row["confirmed"] += 1
-                row["confirmed_minutes"] += service.minutes
+            name = found[0]
+        row = rows[name]
+        for field in _SUMS:
+            row[field] += int(getattr(found, field) or 0)
     result = []
-    for key in sorted(rows):
-        row = rows[key]
+    for name in sorted(rows):
+        row = rows[name]
         result.append(
             {
-                "key": key,
+                "key": name,
                 **row,
                 "hours": round(row["minutes"] / 60, 1),
                 "confirmed_hours": round(row["confirmed_minutes"] / 60, 1),
@@ -138,30 +209,95 @@ def breakdown(services, dimension: str) -> list[dict]:
     return result
 
 
-def quiet_firms(days: int = QUIET_DAYS, today: date | None = None) -> list[dict]:
-    """Current members of active groups with no confirmed service in the last `days` days."""
-    since = (today or clock.today()) - timedelta(days=days)
-    last_confirmed = (
-        select(CounselService.enterprise_id, func.max(CounselService.service_date).label("last"))
-        .where(CounselService.status == ServiceStatus.confirmed)
-        .group_by(CounselService.enterprise_id)
-        .subquery()
+REPORT_TTL = 60  # seconds; the report's tables show a new or confirmed service within this time
+DIMENSIONS = ("lawyer", "group", "chamber", "month")
+
+
+def tables(start: date | None, end: date | None, chamber_id: int | None = None) -> dict:
+    """breakdown() by lawyer, group, chamber and month: four GROUP BY statements over the
+    period's services, kept REPORT_TTL seconds in the short shared cache (per period, chamber
+    and language: "(no chamber)" is translated). No write drops them; they are at most that
+    old."""
+    key = f"counsel:report:{start or ''}:{end or ''}:{chamber_id or ''}:{current_language()}"
+    return get_or_set(
+        key,
+        REPORT_TTL,
+        lambda: {d: breakdown(start, end, d, chamber_id) for d in DIMENSIONS},
     )
-    rows = db.session.execute(
-        select(CounselMembership, last_confirmed.c.last)
-        .options(joinedload(CounselMembership.enterprise), joinedload(CounselMembership.group))
-        .join(CounselGroup)
-        .outerjoin(
-            last_confirmed, last_confirmed.c.enterprise_id == CounselMembership.enterprise_id
+
+
+def _quiet(days: int, today: date | None, chamber_id: int | None, columns):
+    """SELECT columns(last) FROM the current memberships of active groups whose firm had no
+    confirmed service in the last `days` days (optionally one chamber's member firms); `last`
+    is the firm's last confirmed service's date, looked up for those rows only."""
+    since = (today or clock.today()) - timedelta(days=days)
+
+    def confirmed():
+        return select(CounselService.id).where(
+            CounselService.enterprise_id == CounselMembership.enterprise_id,
+            CounselService.status == ServiceStatus.confirmed,
         )
-        .where(CounselMembership.left_on.is_(None), CounselGroup.status == GroupStatus.active)
+
+    last = (
+        confirmed()
+        .with_only_columns(func.max(CounselService.service_date))
+        .scalar_subquery()
+        .label("last")
+    )
+    stmt = (
+        select(*columns(last))
+        .select_from(CounselMembership)
+        .join(CounselGroup, CounselGroup.id == CounselMembership.group_id)
+        .where(
+            CounselMembership.left_on.is_(None),
+            CounselGroup.status == GroupStatus.active,
+            ~confirmed().where(CounselService.service_date >= since).exists(),
+        )
+    )
+    if chamber_id is not None:
+        stmt = stmt.where(CounselMembership.enterprise_id.in_(_chamber_firms(chamber_id)))
+    return stmt
+
+
+def quiet_firms(
+    days: int = QUIET_DAYS, today: date | None = None, chamber_id: int | None = None
+) -> list[dict]:
+    """Current members of active groups with no confirmed service in the last `days` days, in
+    the order they joined: enterprise (id, name), group (id, name), membership (joined_on) and
+    the last confirmed service's date (None: never), as plain rows."""
+    rows = db.session.execute(
+        _quiet(
+            days,
+            today,
+            chamber_id,
+            lambda last: (
+                CounselMembership.enterprise_id,
+                Enterprise.name.label("enterprise_name"),
+                CounselGroup.id.label("group_id"),
+                CounselGroup.name.label("group_name"),
+                CounselMembership.joined_on,
+                last,
+            ),
+        )
+        .join(Enterprise, Enterprise.id == CounselMembership.enterprise_id)
         .order_by(CounselMembership.joined_on, CounselMembership.id)
     ).all()
     return [
-        {"membership": m, "enterprise": m.enterprise, "group": m.group, "last": last}
-        for m, last in rows
-        if last is None or last < since
+        {
+            "membership": SimpleNamespace(joined_on=row.joined_on),
+            "enterprise": SimpleNamespace(id=row.enterprise_id, name=row.enterprise_name),
+            "group": SimpleNamespace(id=row.group_id, name=row.group_name),
+            "last": row.last,
+        }
+        for row in rows
     ]
+
+
+def quiet_count(
+    days: int = QUIET_DAYS, today: date | None = None, chamber_id: int | None = None
+) -> int:
+    """How many rows quiet_firms() has (one COUNT)."""
+    return db.session.scalar(_quiet(days, today, chamber_id, lambda last: (func.count(),))) or 0
 
 
 def groups_ending(days: int = 30, today: date | None = None):
@@ -198,24 +334,13 @@ def groups_ending_soon() -> list[SimpleNamespace]:
     ]
 
 
-def of_chamber(services, quiet, chamber_id):
-    """The services for, and quiet firms among, one chamber's member firms (all for None)."""
-    if chamber_id is None:
-        return services, quiet
-    firms = set(db.session.scalars(_chamber_firms(chamber_id)))
-    return (
-        [s for s in services if s.enterprise_id in firms],
-        [q for q in quiet if q["enterprise"].id in firms],
-    )
-
-
 def stats(start, end, chamber_id=None) -> dict:
     """For the dashboard: coverage now, services and hours in the period; with chamber_id,
     the chamber's groups and the services and quiet firms among its member firms."""
     if isinstance(start, datetime):
         # The dashboard's [start, end) UTC bounds of whole Beijing days -> the days themselves.
         start, end = clock.dates_of(start, end)
-    services, quiet = of_chamber(services_in(start, end), quiet_firms(), chamber_id)
+    sums = totals(start, end, chamber_id)
     cov = coverage(chamber_id)
     return {
         "label": _l("5+1 counsel"),
@@ -223,10 +348,10 @@ def stats(start, end, chamber_id=None) -> dict:
         "covered_firms": cov["covered"],
         "eligible_firms": cov["eligible"],
         "coverage_percent": cov["share"],
-        "services": len(services),
-        "confirmed_services": sum(1 for s in services if s.status == ServiceStatus.confirmed),
-        "hours": round(sum(s.minutes for s in services) / 60, 1),
-        "quiet_firms": len(quiet),
+        "services": sums["services"],
+        "confirmed_services": sums["confirmed"],
+        "hours": round(sums["minutes"] / 60, 1),
+        "quiet_firms": quiet_count(chamber_id=chamber_id),
     }
 
 
@@ -251,6 +376,7 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         [16, 22, 28, 14],
     )
     header = [_("Name"), _("Services"), _("Confirmed"), _("Hours"), _("Confirmed hours")]
+    figures = tables(start, end)
     for dimension, title in (
         ("lawyer", _("By lawyer")),
         ("group", _("By group")),
@@ -263,7 +389,7 @@ def xlsx(start: date | None, end: date | None) -> bytes:
             header,
             [
                 [r["key"], r["services"], r["confirmed"], r["hours"], r["confirmed_hours"]]
-                for r in breakdown(services, dimension)
+                for r in figures[dimension]
             ],
             [30, 12, 12, 12, 16],
         )
@@ -283,12 +409,12 @@ def xlsx(start: date | None, end: date | None) -> bytes:
         [
             [
                 s.service_date,
-                s.group.name,
-                s.enterprise.name,
-                s.lawyer.name,
-                s.kind_label,
+                s.group_name,
+                s.enterprise_name,
+                s.lawyer_name,
+                str(SERVICE_KIND_LABELS[s.kind]),
                 s.minutes,
-                s.status_label,
+                str(SERVICE_STATUS_LABELS[s.status]),
                 s.note[:500],
             ]
             for s in services

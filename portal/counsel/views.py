@@ -774,22 +774,20 @@ def report():
     # From the statistics page: one chamber's member firms and groups.
     chamber = listfilter.from_request().chamber
     chamber_id = chamber.id if chamber is not None else None
-    services, quiet = reports.of_chamber(
-        reports.services_in(start, end), reports.quiet_firms(), chamber_id
-    )
+    tables = reports.tables(start, end, chamber_id)
     return render_template(
         "counsel/report.html",
         form=form,
         list_filter=listfilter.ListFilter(chamber=chamber),
         coverage=reports.coverage(chamber_id),
         tables=[
-            (_("By lawyer"), reports.breakdown(services, "lawyer")),
-            (_("By group"), reports.breakdown(services, "group")),
-            (_("By chamber"), reports.breakdown(services, "chamber")),
-            (_("By month"), reports.breakdown(services, "month")),
+            (_("By lawyer"), tables["lawyer"]),
+            (_("By group"), tables["group"]),
+            (_("By chamber"), tables["chamber"]),
+            (_("By month"), tables["month"]),
         ],
-        quiet=quiet,
-        total=len(services),
+        quiet=reports.quiet_firms(chamber_id=chamber_id),
+        total=sum(row["services"] for row in tables["month"]),
     )
 
 

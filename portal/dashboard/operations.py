@@ -6,9 +6,10 @@ import logging
 from flask import current_app
 from flask_babel import gettext as _
 
+from portal.core.cache import get_or_set
 from portal.core.exports import XlsxBook
-from portal.core.i18n import format_day
-from portal.core.stats import check_figures
+from portal.core.i18n import current_language, format_day
+from portal.core.stats import Figure, check_figures
 from portal.dashboard.labels import SECTION_TITLES, translate_key
 from portal.dashboard.periods import Period
 
@@ -32,6 +33,46 @@ def takes_chamber(function) -> bool:
         return "chamber_id" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
+
+
+# How long a section's figures are kept in the short shared cache (seconds). The statistics
+# page, its XLSX export, the monthly report and the trends read the same figures; a write shows
+# in them within this time (no write drops them: a figure's key holds its period and chamber).
+FIGURES_TTL = 60
+
+
+def _figures_key(name, period: Period, chamber_id) -> str:
+    # The labels and links are translated: one entry per language.
+    return (
+        f"dashboard:figures:{name}:{period.first.isoformat()}:{period.last.isoformat()}:"
+        f"{chamber_id or ''}:{current_language()}"
+    )
+
+
+class _NotPlain(Exception):
+    """Figures whose values JSON would not keep as they are (computed, never cached)."""
+
+
+def _cached_figures(key: str, compute) -> list[Figure]:
+    """compute() -> [Figure], kept FIGURES_TTL seconds as plain [label, value, link, key]
+    rows when every value is a JSON number, text or None (a section that fails is not kept)."""
+    computed = []
+
+    def plain():
+        figures = compute()
+        computed.append(figures)
+        if not all(
+            isinstance(f.value, int | float | str | None) and isinstance(f.link, str | None)
+            for f in figures
+        ):
+            raise _NotPlain
+        return [[str(f.label), f.value, f.link, f.key] for f in figures]
+
+    try:
+        rows = get_or_set(key, FIGURES_TTL, plain)
+    except _NotPlain:
+        return computed[0]
+    return [Figure(label, value, link, code) for label, value, link, code in rows]
 
 
 def collect(period: Period, chamber=None) -> list[dict]:
@@ -61,12 +102,17 @@ def collect(period: Period, chamber=None) -> list[dict]:
             "error": False,
             "all_chambers": chamber is not None and not narrowed,
         }
-        try:
+
+        def compute(function=function, narrowed=narrowed, translate=translate):
             if narrowed:
                 result = function(period.start, period.end, chamber_id=chamber.id)
             else:
                 result = function(period.start, period.end)
-            figures = check_figures(result, translate)
+            return check_figures(result, translate)
+
+        key = _figures_key(name, period, chamber.id if narrowed else None)
+        try:
+            figures = _cached_figures(key, compute)
             section["figures"] = figures
             section["rows"] = [(str(f.label), f.value) for f in figures]
         except Exception:  # one package's bug must not hide everybody else's figures

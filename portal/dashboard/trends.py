@@ -5,6 +5,9 @@ from datetime import date
 from flask import current_app
 from markupsafe import Markup, escape
 
+from portal.core.cache import get_or_set
+from portal.core.i18n import current_language
+from portal.dashboard.operations import FIGURES_TTL
 from portal.dashboard.periods import Period, month_bounds
 
 
@@ -25,13 +28,24 @@ def monthly_trends(last: date, chamber=None) -> list[dict]:
     """One series per front-page figure (portal.public_figures), or with a chamber, per
     headline figure of that chamber: label, [(month, value)], svg."""
     months = last_months(last)
-    if chamber is not None:
-        return _chamber_trends(months, chamber)
-    trends = []
-    for _order, label, count in current_app.extensions.get("portal.public_figures", []):
-        values = [(p.first.strftime("%Y-%m"), count(p.start, p.end) or 0) for p in months]
-        trends.append({"label": str(label), "values": values, "svg": bar_chart(str(label), values)})
-    return trends
+
+    def series():
+        if chamber is not None:
+            return _chamber_trends(months, chamber)
+        trends = []
+        for _order, label, count in current_app.extensions.get("portal.public_figures", []):
+            values = [(p.first.strftime("%Y-%m"), count(p.start, p.end) or 0) for p in months]
+            trends.append({"label": str(label), "values": values})
+        return trends
+
+    # Kept as the section figures are (operations.FIGURES_TTL), per month, chamber and language.
+    key = (
+        f"dashboard:trends:{last.isoformat()}:{chamber.id if chamber else ''}:{current_language()}"
+    )
+    return [
+        {**trend, "svg": bar_chart(trend["label"], trend["values"])}
+        for trend in get_or_set(key, FIGURES_TTL, series)
+    ]
 
 
 def _chamber_trends(months: list[Period], chamber) -> list[dict]:
@@ -60,8 +74,7 @@ def _chamber_trends(months: list[Period], chamber) -> list[dict]:
     for key in CHAMBER_TREND_KEYS:
         if key in series:
             label = f"{series[key]['label']} · {chamber.name}"
-            values = series[key]["values"]
-            trends.append({"label": label, "values": values, "svg": bar_chart(label, values)})
+            trends.append({"label": label, "values": series[key]["values"]})
     return trends
 
 

@@ -193,3 +193,29 @@ def test_rates_and_averages_link_to_the_list_they_are_computed_over(client, logi
     page = client.get("/dashboard?month=2026-11").get_data(as_text=True)
     answered = "/questions/staff/all?by=answered&amp;start=2026-11-01&amp;end=2026-11-30"
     assert page.count(f'href="{answered}"') >= 2  # answered, and the median or the share
+
+
+def test_with_a_shared_cache_a_section_is_computed_once_per_period_and_language(
+    client, login, dummy_staff, stats_registry, memory_cache
+):
+    calls, failures = [], []
+
+    def counted(start, end):
+        calls.append((start, end))
+        return {"受理案件": 12, "调解成功率": 75.5, "按类别": {"合同纠纷": 7}}
+
+    def broken(start, end):
+        failures.append(1)
+        raise ZeroDivisionError
+
+    stats_registry("人民调解", counted)
+    stats_registry("坏的统计", broken)
+    login(dummy_staff)
+    client.get("/")  # the welcome message
+    first = client.get("/dashboard?month=2026-10").get_data(as_text=True)
+    again = client.get("/dashboard?month=2026-10").get_data(as_text=True)
+    client.get("/dashboard/statistics.xlsx?month=2026-10")
+    assert len(calls) == 1 and len(failures) == 3  # a failing section is never kept
+    assert first == again and "75.5" in again and "按类别 · 合同纠纷" in again
+    client.get("/dashboard?month=2026-09")
+    assert len(calls) == 2  # another period, its own entry

@@ -103,3 +103,28 @@ def test_the_calendar_heads_its_columns_with_weekdays_and_writes_its_days_in_wor
     month = client.get("/checkups/calendar?view=month&date=2035-03-01").get_data(as_text=True)
     assert "<caption>2035年3月</caption>" in month and "2035-03<" not in month
     assert '<th scope="col">周一</th>' in month
+
+
+def test_month_view_reads_as_many_statements_for_many_bookings_as_for_two(
+    client, login, dummy_staff, two_bookings, create_checkup, create_lawyer, create_enterprise
+):
+    from portal.core.db import db
+    from tests.fixtures.queries import counted_statements
+
+    login(dummy_staff)
+    url = "/checkups/calendar?view=month&date=2035-03-07"
+    client.get(url)  # the session's and caches' first reads
+    with counted_statements() as two:
+        client.get(url)
+    for day in (9, 12, 14, 27):
+        create_checkup(
+            enterprise=create_enterprise(name=f"日历{day}号公司", address="沈阳"),
+            lawyers=[create_lawyer(name=f"律师{day}"), create_lawyer()],
+            start=ops.to_utc(date(2035, 3, day), time(10)),
+        )
+    db.session.commit()
+    client.get(url)
+    with counted_statements() as six:
+        page = client.get(url).get_data(as_text=True)
+    assert len(six) == len(two), "\n".join(s[:150] for s in six)
+    assert all(f"日历{day}号公司" in page and f"律师{day}" in page for day in (9, 12, 14, 27))

@@ -220,9 +220,14 @@ def test_reports_count_coverage_hours_and_quiet_firms(
     quiet_ids = {q["enterprise"].id for q in reports.quiet_firms()}
     assert served.id not in quiet_ids
     assert {e.id for e in group.enterprises[1:]} <= quiet_ids
-    by_lawyer = reports.breakdown(reports.services_in(None, None), "lawyer")
+    by_lawyer = reports.breakdown(None, None, "lawyer")
     row = next(r for r in by_lawyer if r["key"] == group.lawyers[0].name)
     assert row["confirmed_hours"] == 2.0
+    assert reports.quiet_count() == len(reports.quiet_firms()) >= 2
+    with app.test_request_context():
+        tables = reports.tables(None, None)
+    assert tables["lawyer"] == by_lawyer and sum(r["services"] for r in tables["month"]) >= 1
+    assert reports.totals(None, None)["confirmed_minutes"] >= 120
     login(dummy_staff)
     assert group.enterprises[1].name in client.get("/counsel/reports").get_data(as_text=True)
     response = client.get("/counsel/reports.xlsx")
