@@ -1,9 +1,10 @@
 """Read-only figures for the committee and federation dashboards (and the portal dashboard)."""
 
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, case, func, select, text
 
 from mediation.models import (
     CASE_STATUS_LABELS,
@@ -90,7 +91,8 @@ def _counts(committee_id=None, start=None, end=None, by_committee=False) -> dict
         where.append(Case.applied_dt < end)
     group = [Case.committee_id] if by_committee else []
     timed = and_(Case.accepted_dt.is_not(None), Case.closed_dt.is_not(None))
-    agreed_archive = Case.agreement.has()
+    # Whether an archived case has its agreement (only theirs is looked up).
+    agreed_archive = case((Case.status == CaseStatus.archived, Case.agreement.has()), else_=False)
     statuses = db.session.execute(
         select(
             *group,
@@ -109,16 +111,20 @@ def _counts(committee_id=None, start=None, end=None, by_committee=False) -> dict
     # Types in the order a case of each first comes (ties in the counts keep it), as the rows
     # were read before: by date of application over a period of every committee, else by id.
     first = func.min(Case.applied_dt if start is not None and committee_id is None else Case.id)
-    types = db.session.execute(
-        select(*group, Case.category_id, func.count())
-        .where(*where)
-        .group_by(*group, Case.category_id)
-        .order_by(first)
-    ).all()
     month = _local_month(Case.applied_dt)
-    months = db.session.execute(
-        select(*group, month, func.count()).where(*where).group_by(*group, month)
+    # Types and months in one pass: a few hundred groups, added up by type and by month here.
+    kinds = db.session.execute(
+        select(*group, Case.category_id, month, func.count(), first)
+        .where(*where)
+        .group_by(*group, Case.category_id, month)
     ).all()
+    types, months = {}, {}
+    for row in kinds:
+        *scope, category_id, in_month, n, seen = row
+        seen = seen.isoformat() if isinstance(seen, datetime) else seen
+        kind = types.setdefault((*scope, category_id), [0, seen])
+        kind[0], kind[1] = kind[0] + n, min(kind[1], seen)
+        months[(*scope, in_month)] = months.get((*scope, in_month), 0) + n
 
     k = len(group)
     return {
@@ -134,8 +140,8 @@ def _counts(committee_id=None, start=None, end=None, by_committee=False) -> dict
             ]
             for row in statuses
         ],  # fmt: skip
-        "types": [list(row) for row in types],
-        "months": [list(row) for row in months],
+        "types": [[*key, n, seen] for key, (n, seen) in types.items()],
+        "months": [[*key, n] for key, n in months.items()],
     }
 
 
@@ -182,7 +188,10 @@ def _figures(counts, categories) -> dict:
         "amount_total": Decimal(cents_total).scaleb(-2) if amounts else Decimal(0),
         "amount_agreed": Decimal(cents_agreed).scaleb(-2) if agreed_amounts else Decimal(0),
         "by_type": sorted(
-            ((categories.get(cid, "—"), n) for cid, n in counts["types"]),
+            (
+                (categories.get(cid, "—"), n)
+                for cid, n, _first in sorted(counts["types"], key=lambda row: row[2])
+            ),
             key=lambda item: -item[1],
         ),
         "by_month": sorted((m, n) for m, n in counts["months"]),
@@ -195,25 +204,50 @@ def _figures(counts, categories) -> dict:
 STATS_TTL = 60
 
 
+def _merged(by_committee: dict) -> dict:
+    """Every committee's raw numbers added up (the federation's, from the same three queries)."""
+    statuses, types, months = {}, {}, {}
+    for rows in by_committee["statuses"]:
+        _cid, status, has_agreement, *values = rows
+        into = statuses.setdefault((status, has_agreement), [0] * len(values))
+        for i, v in enumerate(values):
+            into[i] += v
+    for _cid, category_id, n, first in by_committee["types"]:
+        seen = types.get(category_id)
+        types[category_id] = [n, first] if seen is None else [seen[0] + n, min(seen[1], first)]
+    for _cid, month, n in by_committee["months"]:
+        months[month] = months.get(month, 0) + n
+    return {
+        "statuses": [[*key, *values] for key, values in statuses.items()],
+        "types": [[cid, n, first] for cid, (n, first) in types.items()],
+        "months": [[m, n] for m, n in months.items()],
+    }
+
+
+def _committee_counts(start, end, cache_key):
+    def count():
+        return _counts(start=start, end=end, by_committee=True)
+
+    return cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
+
+
 def case_stats(committee_id=None, start=None, end=None, *, cache_key=None) -> dict:
     """Figures over the cases applied for in [start, end) (all when None), optionally one
-    committee. `cache_key`: keep the counts that long under that name."""
-
-    def count():
-        return _counts(committee_id, start, end)
-
-    counts = cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
+    committee; the federation's are every committee's added up. `cache_key`: keep the counts
+    STATS_TTL seconds under that name (the same key as case_stats_by_committee's reads once)."""
+    if committee_id is None:
+        counts = _merged(_committee_counts(start, end, cache_key))
+    elif cache_key:
+        counts = cache.get_or_set(cache_key, STATS_TTL, lambda: _counts(committee_id, start, end))
+    else:
+        counts = _counts(committee_id, start, end)
     return _figures(counts, _categories())
 
 
 def case_stats_by_committee(start=None, end=None, *, cache_key=None) -> dict:
     """{committee id: figures} for every committee with cases (None: the figures of none), in
     three grouped queries whatever their number."""
-
-    def count():
-        return _counts(start=start, end=end, by_committee=True)
-
-    counts = cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
+    counts = _committee_counts(start, end, cache_key)
     split = {}
     for kind, rows in counts.items():
         for committee_id, *row in rows:

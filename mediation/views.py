@@ -1236,7 +1236,7 @@ def dashboard():
     )
     per_committee = []
     if committee is None:
-        by_committee = case_stats_by_committee(start=start, cache_key=key + ":committees")
+        by_committee = case_stats_by_committee(start=start, cache_key=key)
         for row in db.session.scalars(select(Committee).order_by(Committee.id)):
             per_committee.append((row, by_committee.get(row.id, by_committee[None])))
     return render_template(
