@@ -151,31 +151,33 @@ def counts(start: date, end: date, chamber_id: int | None = None) -> dict:
     """The period's figures as plain numbers (what the cache keeps): a few grouped counts over
     the collected items, not the items themselves."""
     closed = AppealReferral.status == AppealStatus.closed
-    law = AppealReferral.category.in_(LAW_RELATED)
     collected = _of_chamber(select(AppealReferral.id).where(*_collected_in(start, end)), chamber_id)
-    totals = db.session.execute(
-        collected.with_only_columns(
-            func.count(),
-            func.count().filter(closed),
-            func.count().filter(law),
-            func.count().filter(law, closed),
-            func.count().filter(AppealReferral.escalation_level != 0),
-        )
-    ).one()
-    out = {
-        "collected": totals[0],
-        "resolved": totals[1],
-        "law_related": totals[2],
-        "law_related_resolved": totals[3],
-        "escalated_overdue": totals[4],
-    }
-    for name, (column, _key) in _BREAKDOWNS.items():
-        rows = db.session.execute(
-            collected.with_only_columns(column, func.count(), func.count().filter(closed))
-            .group_by(column)
-            .order_by(None)
-        ).all()
-        out[name] = [[getattr(v, "value", v), n, done] for v, n, done in rows]
+    # One pass over the period's items, grouped by every breakdown's column at once (a few
+    # hundred groups a month), added up here: one read of the rows instead of six.
+    columns = [column for column, _key in _BREAKDOWNS.values()]
+    escalated = AppealReferral.escalation_level != 0
+    groups = db.session.execute(
+        collected.with_only_columns(*columns, closed, escalated, func.count())
+        .group_by(*columns, closed, escalated)
+        .order_by(None)
+    ).all()
+    out = {"collected": 0, "resolved": 0, "law_related": 0, "law_related_resolved": 0}
+    out["escalated_overdue"] = 0
+    tables = {name: {} for name in _BREAKDOWNS}
+    for *values, was_closed, was_escalated, n in groups:
+        done = n if was_closed else 0
+        out["collected"] += n
+        out["resolved"] += done
+        out["escalated_overdue"] += n if was_escalated else 0
+        if values[3] in LAW_RELATED:
+            out["law_related"] += n
+            out["law_related_resolved"] += done
+        for name, value in zip(_BREAKDOWNS, values, strict=True):
+            counts = tables[name].setdefault(getattr(value, "value", value), [0, 0])
+            counts[0] += n
+            counts[1] += done
+    for name, table in tables.items():
+        out[name] = [[v, n, done] for v, (n, done) in table.items()]
     names = dict(
         db.session.execute(
             select(AppealOrganisation.id, AppealOrganisation.name).where(
