@@ -1,9 +1,10 @@
 """Read-only figures for the committee and federation dashboards (and the portal dashboard)."""
 
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select, text
 
 from mediation.models import (
     CASE_STATUS_LABELS,
@@ -13,7 +14,7 @@ from mediation.models import (
     CaseStatus,
     Committee,
 )
-from mediation.operations import to_local
+from portal.core import cache
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
 
@@ -26,34 +27,8 @@ OUTCOMES = (
 AGREED = (CaseStatus.agreement_reached, CaseStatus.return_visited)
 
 
-def _case_rows(committee_id=None, start=None, end=None):
-    stmt = select(
-        Case.committee_id,
-        Case.status,
-        Case.category_id,
-        Case.amount,
-        Case.applied_dt,
-        Case.accepted_dt,
-        Case.closed_dt,
-        Case.due_dt,
-        Case.agreement.has().label("has_agreement"),
-    )
-    if committee_id is not None:
-        stmt = stmt.where(Case.committee_id == committee_id)
-    if start is not None:
-        stmt = stmt.where(Case.applied_dt >= start)
-    if end is not None:
-        stmt = stmt.where(Case.applied_dt < end)
-    return db.session.execute(stmt).all()
-
-
 def _categories():
     return {c.id: c.name for c in db.session.scalars(select(LegalCategory))}
-
-
-def case_stats(committee_id=None, start=None, end=None) -> dict:
-    """Figures over the cases applied for in [start, end) (all when None), optionally one committee."""
-    return _figures(_case_rows(committee_id, start, end), _categories())
 
 
 def case_summary(committee_id: int) -> dict:
@@ -89,50 +64,117 @@ def case_summary(committee_id: int) -> dict:
     }
 
 
-def case_stats_by_committee(start=None, end=None) -> dict:
-    """{committee id: figures} for every committee, in two queries whatever their number."""
-    rows_of = {}
-    for row in _case_rows(start=start, end=end):
-        rows_of.setdefault(row.committee_id, []).append(row)
-    categories = _categories()
-    return {cid: _figures(rows, categories) for cid, rows in rows_of.items()} | {
-        None: _figures([], categories)
+def _local_month(column):
+    """The Beijing month (YYYY-MM) of a naive UTC column, in the database (China keeps UTC+8
+    all year, with no summer time since 1991)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column + text("interval '8 hours'"), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+8 hours")
+
+
+def _seconds_between(start, end):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def _counts(committee_id=None, start=None, end=None, by_committee=False) -> dict:
+    """The figures' raw numbers (JSON, as the cache keeps them), counted by the database in
+    three grouped queries: by status, by type and by month, each per committee if asked."""
+    now = utcnow()
+    where = []
+    if committee_id is not None:
+        where.append(Case.committee_id == committee_id)
+    if start is not None:
+        where.append(Case.applied_dt >= start)
+    if end is not None:
+        where.append(Case.applied_dt < end)
+    group = [Case.committee_id] if by_committee else []
+    timed = and_(Case.accepted_dt.is_not(None), Case.closed_dt.is_not(None))
+    # Whether an archived case has its agreement (only theirs is looked up).
+    agreed_archive = case((Case.status == CaseStatus.archived, Case.agreement.has()), else_=False)
+    statuses = db.session.execute(
+        select(
+            *group,
+            Case.status,
+            agreed_archive,
+            func.count(),
+            func.count(Case.amount),
+            func.sum(func.round(Case.amount * 100)),
+            func.count().filter(Case.status.in_(RUNNING_STATUSES), Case.due_dt < now),
+            func.count().filter(timed),
+            func.sum(_seconds_between(Case.accepted_dt, Case.closed_dt)).filter(timed),
+        )
+        .where(*where)
+        .group_by(*group, Case.status, agreed_archive)
+    ).all()
+    # Types in the order a case of each first comes (ties in the counts keep it), as the rows
+    # were read before: by date of application over a period of every committee, else by id.
+    first = func.min(Case.applied_dt if start is not None and committee_id is None else Case.id)
+    month = _local_month(Case.applied_dt)
+    # Types and months in one pass: a few hundred groups, added up by type and by month here.
+    kinds = db.session.execute(
+        select(*group, Case.category_id, month, func.count(), first)
+        .where(*where)
+        .group_by(*group, Case.category_id, month)
+    ).all()
+    types, months = {}, {}
+    for row in kinds:
+        *scope, category_id, in_month, n, seen = row
+        seen = seen.isoformat() if isinstance(seen, datetime) else seen
+        kind = types.setdefault((*scope, category_id), [0, seen])
+        kind[0], kind[1] = kind[0] + n, min(kind[1], seen)
+        months[(*scope, in_month)] = months.get((*scope, in_month), 0) + n
+
+    k = len(group)
+    return {
+        "statuses": [
+            [
+                *row[:k],
+                CaseStatus(row[k]).value,
+                bool(row[k + 1]),
+                *row[k + 2 : k + 4],
+                int(row[k + 4] or 0),
+                *row[k + 5 : k + 7],
+                float(row[k + 7] or 0),
+            ]
+            for row in statuses
+        ],  # fmt: skip
+        "types": [[*key, n, seen] for key, (n, seen) in types.items()],
+        "months": [[*key, n] for key, n in months.items()],
     }
 
 
-def _figures(rows, categories) -> dict:
-    now = utcnow()
+def _figures(counts, categories) -> dict:
+    """The figures of one set of cases from its raw numbers (`_counts` without committees)."""
     open_by_stage = Counter()
     outcomes = Counter()
-    by_type = Counter()
-    by_month = Counter()
-    durations = []
-    amount_total = Decimal(0)
-    amount_agreed = Decimal(0)
-    overdue = 0
-    for row in rows:
-        status = CaseStatus(row.status)
+    total = overdue = timed = 0
+    seconds = 0.0
+    amounts = agreed_amounts = 0
+    cents_total = cents_agreed = 0
+    for status, has_agreement, n, n_amounts, cents, n_overdue, n_timed, s in counts["statuses"]:
+        status = CaseStatus(status)
+        total += n
+        overdue += n_overdue
         if status in OPEN_STATUSES:
-            open_by_stage[status] += 1
-        if status in RUNNING_STATUSES and row.due_dt is not None and row.due_dt < now:
-            overdue += 1
+            open_by_stage[status] += n
         # Archived cases keep their outcome through the agreement (or its absence).
-        if status in AGREED or (status == CaseStatus.archived and row.has_agreement):
-            outcomes[CaseStatus.agreement_reached] += 1
+        was_agreed = status in AGREED or (status == CaseStatus.archived and has_agreement)
+        if was_agreed:
+            outcomes[CaseStatus.agreement_reached] += n
+            agreed_amounts += n_amounts
+            cents_agreed += cents
         elif status in OUTCOMES:
-            outcomes[status] += 1
-        by_type[row.category_id] += 1
-        by_month[to_local(row.applied_dt).strftime("%Y-%m")] += 1
-        if row.amount is not None:
-            amount_total += row.amount
-            if status in AGREED or (status == CaseStatus.archived and row.has_agreement):
-                amount_agreed += row.amount
-        if row.accepted_dt is not None and row.closed_dt is not None:
-            durations.append((row.closed_dt - row.accepted_dt).total_seconds() / 86400)
+            outcomes[status] += n
+        amounts += n_amounts
+        cents_total += cents
+        timed += n_timed
+        seconds += s
     agreed = outcomes[CaseStatus.agreement_reached]
     decided = agreed + outcomes[CaseStatus.failed]
     return {
-        "total": len(rows),
+        "total": total,
         "open": sum(open_by_stage.values()),
         "open_by_stage": [
             (CASE_STATUS_LABELS[s], open_by_stage[s]) for s in OPEN_STATUSES if open_by_stage[s]
@@ -141,20 +183,91 @@ def _figures(rows, categories) -> dict:
         "outcomes": [(CASE_STATUS_LABELS[s], outcomes[s]) for s in OUTCOMES],
         "agreed": agreed,
         "success_rate": round(100 * agreed / decided, 1) if decided else None,
-        "average_duration_days": round(sum(durations) / len(durations), 1) if durations else None,
-        "amount_total": amount_total,
-        "amount_agreed": amount_agreed,
+        "average_duration_days": round(seconds / 86400 / timed, 1) if timed else None,
+        # Amounts as the sum of the cases' own (two decimals), from whole cents.
+        "amount_total": Decimal(cents_total).scaleb(-2) if amounts else Decimal(0),
+        "amount_agreed": Decimal(cents_agreed).scaleb(-2) if agreed_amounts else Decimal(0),
         "by_type": sorted(
-            ((categories.get(cid, "—"), n) for cid, n in by_type.items()),
+            (
+                (categories.get(cid, "—"), n)
+                for cid, n, _first in sorted(counts["types"], key=lambda row: row[2])
+            ),
             key=lambda item: -item[1],
         ),
-        "by_month": sorted(by_month.items()),
+        "by_month": sorted((m, n) for m, n in counts["months"]),
+    }
+
+
+# Figures over thousands of cases are kept this many seconds in the short shared cache: a
+# dashboard shown again within it may miss the last minute's changes (and "the past 12
+# months" ends when they were counted).
+STATS_TTL = 60
+
+
+def _merged(by_committee: dict) -> dict:
+    """Every committee's raw numbers added up (the federation's, from the same three queries)."""
+    statuses, types, months = {}, {}, {}
+    for rows in by_committee["statuses"]:
+        _cid, status, has_agreement, *values = rows
+        into = statuses.setdefault((status, has_agreement), [0] * len(values))
+        for i, v in enumerate(values):
+            into[i] += v
+    for _cid, category_id, n, first in by_committee["types"]:
+        seen = types.get(category_id)
+        types[category_id] = [n, first] if seen is None else [seen[0] + n, min(seen[1], first)]
+    for _cid, month, n in by_committee["months"]:
+        months[month] = months.get(month, 0) + n
+    return {
+        "statuses": [[*key, *values] for key, values in statuses.items()],
+        "types": [[cid, n, first] for cid, (n, first) in types.items()],
+        "months": [[m, n] for m, n in months.items()],
+    }
+
+
+def _committee_counts(start, end, cache_key):
+    def count():
+        return _counts(start=start, end=end, by_committee=True)
+
+    return cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
+
+
+def case_stats(committee_id=None, start=None, end=None, *, cache_key=None) -> dict:
+    """Figures over the cases applied for in [start, end) (all when None), optionally one
+    committee; the federation's are every committee's added up. `cache_key`: keep the counts
+    STATS_TTL seconds under that name (the same key as case_stats_by_committee's reads once)."""
+    if committee_id is None:
+        counts = _merged(_committee_counts(start, end, cache_key))
+    elif cache_key:
+        counts = cache.get_or_set(cache_key, STATS_TTL, lambda: _counts(committee_id, start, end))
+    else:
+        counts = _counts(committee_id, start, end)
+    return _figures(counts, _categories())
+
+
+def case_stats_by_committee(start=None, end=None, *, cache_key=None) -> dict:
+    """{committee id: figures} for every committee with cases (None: the figures of none), in
+    three grouped queries whatever their number."""
+    counts = _committee_counts(start, end, cache_key)
+    split = {}
+    for kind, rows in counts.items():
+        for committee_id, *row in rows:
+            split.setdefault(committee_id, {"statuses": [], "types": [], "months": []})
+            split[committee_id][kind].append(row)
+    categories = _categories()
+    return {cid: _figures(c, categories) for cid, c in split.items()} | {
+        None: _figures({"statuses": [], "types": [], "months": []}, categories)
     }
 
 
 def portal_stats(start, end, chamber_id=None) -> dict:
     """Registered with add_stats: the figures for a period, federation-wide or for one
-    chamber (its committee's cases); committees are counted as they stood at the period's end."""
+    chamber (its committee's cases); committees are counted as they stood at the period's end.
+    Kept STATS_TTL seconds in the short shared cache."""
+    key = f"mediation:portal-stats:{start}:{end}:{chamber_id or ''}"
+    return cache.get_or_set(key, STATS_TTL, lambda: _portal_stats(start, end, chamber_id))
+
+
+def _portal_stats(start, end, chamber_id=None) -> dict:
     committees = select(func.count(Committee.id)).where(Committee.is_active.is_(True))
     if end is not None:
         committees = committees.where(Committee.created_dt < end)

@@ -142,7 +142,15 @@ def overdue():
     )
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
-    cases = db.session.execute(_case_rows(stmt).order_by(Case.due_dt)).all()
+    # A page at a time, most overdue first (hundreds at scale 1, each a row of the table).
+    cases = seek(
+        _case_rows(stmt),
+        (Case.due_dt, Case.id),
+        PER_PAGE,
+        descending=False,
+        plain=True,
+        counted=stmt,
+    )
     return render_template(
         "mediation/overdue.html",
         cases=cases,
@@ -1286,10 +1294,14 @@ def dashboard():
         require(is_staff(current_user) or permissions.is_director(current_user, committee))
     period = request.args.get("period", "year")
     start = utcnow() - timedelta(days=365) if period == "year" else None
-    figures = case_stats(committee_id=committee.id if committee else None, start=start)
+    # Counted over thousands of cases: kept a minute in the short shared cache (stats.STATS_TTL).
+    key = f"mediation:dashboard:{committee.id if committee else ''}:{period == 'year'}"
+    figures = case_stats(
+        committee_id=committee.id if committee else None, start=start, cache_key=key
+    )
     per_committee = []
     if committee is None:
-        by_committee = case_stats_by_committee(start=start)
+        by_committee = case_stats_by_committee(start=start, cache_key=key)
         for row in db.session.scalars(select(Committee).order_by(Committee.id)):
             per_committee.append((row, by_committee.get(row.id, by_committee[None])))
     return render_template(

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Enterprise, Role, User
 from portal.appeals import operations, permissions, plans, reports
@@ -32,6 +34,7 @@ from portal.appeals.forms import (
 from portal.appeals.models import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
+    ROUTE_LABELS,
     STATUS_LABELS,
     AppealAttachment,
     AppealEvaluation,
@@ -764,17 +767,110 @@ def _ledger_period():
     return form, start, end
 
 
+LEDGER_PER_PAGE = 50
+
+
+def _prefixed_args(prefix: str) -> MultiDict:
+    """The query arguments of one of a page's two pagers (`overdue_after=5` -> `after=5`)."""
+    return MultiDict({k[len(prefix) :]: v for k, v in request.args.items() if k.startswith(prefix)})
+
+
+def _pager_args(page, prefix: str) -> None:
+    page.next_args = {prefix + k: v for k, v in page.next_args.items()}
+    page.prev_args = {prefix + k: v for k, v in page.prev_args.items()}
+
+
 @login_required
 def ledger():
+    """The period's figures, then its items and the overdue ones a page at a time (50 each, in
+    the ledger's order); the XLSX export lists them all."""
     require(permissions.can_see_ledger(current_user))
     form, start, end = _ledger_period()
-    figures = reports.figures(start, end)
+    figures = reports.figures(start, end, items=False)
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    listed = (
+        select(
+            AppealReferral.id,
+            AppealReferral.created_dt,
+            AppealReferral.channel,
+            AppealReferral.enterprise_id,
+            AppealReferral.firm_name,
+            Enterprise.name.label("enterprise_name"),
+            AppealReferral.summary,
+            AppealReferral.category,
+            AppealReferral.tier,
+            AppealReferral.route,
+            AppealOrganisation.name.label("department"),
+            AppealReferral.status,
+            AppealReferral.stage_due_date,
+        )
+        .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
+        .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
+    )
+    items = seek(
+        listed.where(*reports._collected_in(start, end)),
+        (AppealReferral.created_dt, AppealReferral.id),
+        LEDGER_PER_PAGE,
+        descending=False,
+        plain=True,
+        counted=select(AppealReferral.id).where(*reports._collected_in(start, end)),
+        count_key=f"appeals:ledger:{start}:{end}",
+    )
+    overdue = seek(
+        listed.where(*reports._overdue_on(start, end)),
+        (AppealReferral.stage_due_date, AppealReferral.id),
+        LEDGER_PER_PAGE,
+        descending=False,
+        args=_prefixed_args("overdue_"),
+        plain=True,
+        counted=select(AppealReferral.id).where(*reports._overdue_on(start, end)),
+        count_key=f"appeals:ledger-overdue:{start}:{end}:{clock.today()}",
+    )
+    _pager_args(overdue, "overdue_")
+    statuses = label_texts("status", STATUS_LABELS)
+    channels = label_texts("channel", CHANNEL_LABELS)
+    categories = label_texts("category", CATEGORY_LABELS)
+    routes = label_texts("route", ROUTE_LABELS)
     return render_template(
         "appeals/ledger.html",
         form=form,
         start=start,
         end=end,
         figures=figures,
+        items=items,
+        overdue=overdue,
+        # Each pager's links keep the period and where the other list stands.
+        items_args=dict(
+            period, **{k: v for k, v in request.args.items() if k.startswith("overdue_")}
+        ),
+        overdue_args=dict(
+            period, **{k: v for k, v in request.args.items() if k in ("after", "before", "page")}
+        ),
+        rows=[
+            SimpleNamespace(
+                id=r.id,
+                created_dt=r.created_dt,
+                channel=channels[r.channel],
+                firm=r.firm_name if r.enterprise_id is None else r.enterprise_name,
+                summary=r.summary,
+                category=categories[r.category],
+                tier=r.tier or "",
+                route=routes[r.route] if r.route else "",
+                department=r.department or "",
+                status=statuses[r.status],
+            )
+            for r in items
+        ],
+        overdue_rows=[
+            SimpleNamespace(
+                id=r.id,
+                summary=r.summary,
+                department=r.department or "",
+                status=statuses[r.status],
+                due=r.stage_due_date,
+            )
+            for r in overdue
+        ],
         route_sentence=reports.route_sentence(figures),
         summary_sentence=reports.summary_sentence(figures),
         last_year=(clock.today() - timedelta(days=365), clock.today()),
