@@ -352,14 +352,18 @@ class PageGroup(SimpleNamespace):
     status_label = CounselGroup.__dict__["status_label"]
 
 
-def _group_for_page(group_id) -> PageGroup:
-    """The group with its chamber's name, firms, counsel and terms (404 when there is none)."""
+def _group_for_page(read, group_id) -> PageGroup:
+    """The group with its chamber's name, firms, counsel and terms (404 when there is none).
+    `read`: the session's connection's execute (see group())."""
+    # As get_or_404: an id no database integer can hold is not found (not a driver error).
+    if not -(2**31) <= group_id < 2**31:
+        abort(404)
     ids = {"group_id": group_id}
-    row = db.session.execute(_GROUP_ROW, ids).one_or_none()
+    row = read(_GROUP_ROW, ids).one_or_none()
     if row is None:
         abort(404)
     seats: dict[int, list] = {_FIRM: [], _COUNSEL: [], _TERM: []}
-    for seat in db.session.execute(_GROUP_SEATS_AND_TERMS, ids):
+    for seat in read(_GROUP_SEATS_AND_TERMS, ids):
         seats[seat.kind].append(seat)
     return PageGroup(
         **row._mapping,
@@ -389,9 +393,12 @@ def _seat_lines(seats, detail, day, remove) -> list[tuple]:
 
 @login_required
 def group(group_id):
-    group = _group_for_page(group_id)
+    # Its plain-row statements run on the session's connection: the same rows, without the
+    # ORM's execution layer (about 50 µs a statement) that only ORM entities need.
+    read = db.session.connection().execute
+    group = _group_for_page(read, group_id)
     require(permissions.can_view_group(current_user, group))
-    services = db.session.execute(_GROUP_SERVICES, {"group_id": group.id}).all()
+    services = read(_GROUP_SERVICES, {"group_id": group.id}).all()
     staff = permissions.can_manage_groups(current_user)
     if not (is_staff(current_user) or permissions.is_current_counsel(current_user, group)):
         # The one permission rule, asked of each row as of a service of this group.
@@ -402,7 +409,7 @@ def group(group_id):
                 current_user, SimpleNamespace(**s._mapping, group=group)
             )
         ]
-    group_requests = db.session.execute(_GROUP_REQUESTS, {"group_id": group.id}).all()
+    group_requests = read(_GROUP_REQUESTS, {"group_id": group.id}).all()
     if not is_staff(current_user):
         # As above: each row asked as a request of this group.
         group_requests = [
