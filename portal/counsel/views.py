@@ -3,10 +3,21 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
@@ -14,7 +25,7 @@ from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, Use
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.forms import LongSelect
-from portal.core.i18n import day_formatter
+from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -451,27 +462,30 @@ def group(group_id):
         services=_service_lines(services, rows),
         requests=group_requests,
         rows=rows,
-        member_form=AddMemberForm() if managed else None,
-        lawyer_form=_shown_lawyer_form(group),
+        staff_fields=_staff_fields() if managed else None,
         renew_form=renew_form,
         links=links_of(group),
     )
 
 
-def _shown_lawyer_form(group):
-    """The "add a lawyer" form, where the page shows it (staff, an active group). Its ~330
-    choices, and their <option>s written and escaped once, are kept 30 seconds in the short
-    cache for the page; adding a lawyer checks the choice against the list read afresh
-    (lawyer_add)."""
-    if not (permissions.can_manage_groups(current_user) and group.is_active):
-        return None
-    lawyers = cache.get_or_set("counsel:lawyer-select", 30, _lawyer_select)
-    return AddLawyerForm(lawyers=lawyers["choices"], written_options=lawyers["options"])
+def _staff_fields() -> tuple[Markup, Markup]:
+    """The group page's "add an enterprise" and "add a lawyer" fields as the field macro writes
+    them, in the request's language, kept 30 seconds in the short cache: they are the same for
+    every group (the enterprise field is empty on a page view, the ~330 lawyers' select is the
+    list the page kept 30 s before). Adding a lawyer checks the choice against the list read
+    afresh (lawyer_add)."""
+    fields = cache.get_or_set(
+        f"counsel:staff-fields:{current_language()}", 30, _written_staff_fields
+    )
+    return Markup(fields["member"]), Markup(fields["lawyer"])
 
 
-def _lawyer_select():
+def _written_staff_fields():
+    field = get_template_attribute("macros.html", "field")
     choices = [list(choice) for choice in lawyer_choices()]
-    return {"choices": choices, "options": LongSelect.written_options(choices)}
+    # The lawyers' <option>s written by LongSelect in one pass, not per option by WTForms.
+    lawyers = AddLawyerForm(lawyers=choices, written_options=LongSelect.written_options(choices))
+    return {"member": str(field(AddMemberForm().enterprise)), "lawyer": str(field(lawyers.lawyer))}
 
 
 # What a row of the services table (_services.html) prints, as plain rows: the firm's and the
