@@ -430,8 +430,9 @@ def group(group_id):
                 current_user, SimpleNamespace(**r._mapping, group=group)
             )
         ]
-    # The staff's forms are built only where the page shows them (staff, an active group);
-    # the firms' and counsel's "Remove" addresses from one url_for each.
+    # The staff's forms only where the page shows them (staff, an active group): the renew
+    # form built, the two others' fields kept written (_staff_fields); the firms' and
+    # counsel's "Remove" addresses from one url_for each.
     managed = staff and group.is_active
     renew_form = None
     if managed:
