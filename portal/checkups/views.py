@@ -38,7 +38,7 @@ from portal.checkups.forms import (
 from portal.checkups.models import (
     MODE_LABELS,
     STATUS_LABELS,
-    ChecklistVersion,
+    ChecklistArea,
     Checkup,
     CheckupEvent,
     CheckupLawyer,
@@ -280,9 +280,11 @@ def _load(checkup_id, options=()) -> Checkup:
 # with the check-up's id bound when run (selectinload and lazy loads cost about twice the CPU
 # of the statements they ran, and building a statement about as much as running it): each
 # lawyer's assignment with their name and law firm (not their account and profile as
-# objects), the checklist version with its areas (one statement); findings and "no findings"
-# areas only where the page shows the report; the timeline as plain rows (_timeline).
+# objects), the checklist's areas (its version read with the check-up and its firm); findings
+# and "no findings" areas only where the page shows the report; the timeline as plain rows
+# (_timeline).
 _OF_CHECKUP = bindparam("checkup_id")
+_PAGE_CHECKUP = (joinedload(Checkup.enterprise), joinedload(Checkup.checklist_version))
 _PAGE_ASSIGNMENTS = (
     select(CheckupLawyer, User.name, LawyerProfile.law_firm)
     .join(User, User.id == CheckupLawyer.lawyer_id)
@@ -301,10 +303,10 @@ _PAGE_TIMELINE = (
     .where(CheckupEvent.checkup_id == _OF_CHECKUP)
     .order_by(CheckupEvent.id)
 )
-_PAGE_VERSION = (
-    select(ChecklistVersion)
-    .options(joinedload(ChecklistVersion.areas))
-    .where(ChecklistVersion.id == bindparam("version_id"))
+_PAGE_AREAS = (
+    select(ChecklistArea)
+    .where(ChecklistArea.version_id == bindparam("version_id"))
+    .order_by(ChecklistArea.position)
 )
 _PAGE_FINDINGS = select(Finding).where(Finding.checkup_id == _OF_CHECKUP).order_by(Finding.id)
 _PAGE_CLEAR_AREAS = select(ClearArea).where(ClearArea.checkup_id == _OF_CHECKUP)
@@ -314,13 +316,13 @@ def _load_for_page(checkup_id) -> tuple[Checkup, list[tuple], bool]:
     """The check-up with what its page shows, once the user may see it; its lawyers as the
     page prints them (name, law firm, when they signed); and whether the user sees the
     report."""
-    checkup = get_or_404(Checkup, checkup_id, options=(joinedload(Checkup.enterprise),))
+    checkup = get_or_404(Checkup, checkup_id, options=_PAGE_CHECKUP)
     rows = db.session.execute(_PAGE_ASSIGNMENTS, {"checkup_id": checkup.id}).all()
     set_committed_value(checkup, "assignments", [row[0] for row in rows])
     require(perms.can_view_checkup(current_user, checkup))
     see_report = perms.can_see_report(current_user, checkup)
-    version = db.session.scalars(_PAGE_VERSION, {"version_id": checkup.checklist_version_id})
-    set_committed_value(checkup, "checklist_version", version.unique().one())
+    areas = db.session.scalars(_PAGE_AREAS, {"version_id": checkup.checklist_version_id}).all()
+    set_committed_value(checkup.checklist_version, "areas", areas)
     if see_report:
         _read_into(checkup, "findings", _PAGE_FINDINGS)
         _read_into(checkup, "clear_areas", _PAGE_CLEAR_AREAS)
