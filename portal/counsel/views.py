@@ -430,16 +430,9 @@ def group(group_id):
                 current_user, SimpleNamespace(**r._mapping, group=group)
             )
         ]
-    # The staff's forms only where the page shows them (staff, an active group): the renew
-    # form built, the two others' fields kept written (_staff_fields); the firms' and
-    # counsel's "Remove" addresses from one url_for each.
+    # The staff's fields only where the page shows them (staff, an active group), kept
+    # written (_staff_fields); the firms' and counsel's "Remove" addresses from one url_for each.
     managed = staff and group.is_active
-    renew_form = None
-    if managed:
-        renew_form = RenewForm()
-        next_start = group.end_date + timedelta(days=1)
-        renew_form.start_date.data = next_start
-        renew_form.end_date.data = next_start + timedelta(days=364)
     rows = _table_rows()
     day = rows.day
     return render_template(
@@ -463,22 +456,41 @@ def group(group_id):
         services=_service_lines(services, rows),
         requests=group_requests,
         rows=rows,
-        staff_fields=_staff_fields() if managed else None,
-        renew_form=renew_form,
+        staff_fields=_staff_fields(group) if managed else None,
         links=links_of(group),
     )
 
 
-def _staff_fields() -> tuple[Markup, Markup]:
-    """The group page's "add an enterprise" and "add a lawyer" fields as the field macro writes
-    them, in the request's language, kept 30 seconds in the short cache: they are the same for
-    every group (the enterprise field is empty on a page view, the ~330 lawyers' select is the
-    list the page kept 30 s before). Adding a lawyer checks the choice against the list read
-    afresh (lawyer_add)."""
+# The renew fields are written once per language with these dates in their place (_staff_fields):
+# no other part of the two fields' HTML has digits.
+_RENEW_PLACEHOLDERS = (date(1111, 1, 11), date(1222, 2, 22))
+
+
+def _staff_fields(group) -> SimpleNamespace:
+    """The staff's fields of the group page as the field macro writes them, in the request's
+    language: "add an enterprise", "add a lawyer" and the renew form's two dates. Kept 30
+    seconds in the short cache: the first two are the same for every group (the enterprise
+    field is empty on a page view, the ~330 lawyers' select is the list the page kept 30 s
+    before), the renew fields differ only in their dates (the term after the current one, from
+    the day after it ends, for a year), written over placeholders. Adding a lawyer checks the
+    choice against the list read afresh (lawyer_add)."""
     fields = cache.get_or_set(
         f"counsel:staff-fields:{current_language()}", 30, _written_staff_fields
     )
-    return Markup(fields["member"]), Markup(fields["lawyer"])
+    start = group.end_date + timedelta(days=1)
+    dates = (start, start + timedelta(days=364))
+    start_field, end_field = (
+        fields[name].replace(placeholder.isoformat(), day.isoformat())
+        for name, placeholder, day in zip(
+            ("renew_start", "renew_end"), _RENEW_PLACEHOLDERS, dates, strict=True
+        )
+    )
+    return SimpleNamespace(
+        member=Markup(fields["member"]),
+        lawyer=Markup(fields["lawyer"]),
+        renew_start=Markup(start_field),
+        renew_end=Markup(end_field),
+    )
 
 
 def _written_staff_fields():
@@ -486,7 +498,14 @@ def _written_staff_fields():
     choices = [list(choice) for choice in lawyer_choices()]
     # The lawyers' <option>s written by LongSelect in one pass, not per option by WTForms.
     lawyers = AddLawyerForm(lawyers=choices, written_options=LongSelect.written_options(choices))
-    return {"member": str(field(AddMemberForm().enterprise)), "lawyer": str(field(lawyers.lawyer))}
+    renew = RenewForm()
+    renew.start_date.data, renew.end_date.data = _RENEW_PLACEHOLDERS
+    return {
+        "member": str(field(AddMemberForm().enterprise)),
+        "lawyer": str(field(lawyers.lawyer)),
+        "renew_start": str(field(renew.start_date)),
+        "renew_end": str(field(renew.end_date)),
+    }
 
 
 # What a row of the services table (_services.html) prints, as plain rows: the firm's and the

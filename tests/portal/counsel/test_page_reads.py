@@ -182,3 +182,29 @@ def test_group_page_staff_fields_are_in_each_readers_language(
 
 def test_a_group_id_no_database_integer_holds_is_not_found(login, dummy_staff):
     assert login(dummy_staff).get("/counsel/groups/99999999999999999999999").status_code == 404
+
+
+def test_group_page_renew_fields_are_the_field_macros_for_the_groups_next_term(
+    app, login, memory_cache, create_user, create_counsel_group
+):
+    from flask import get_template_attribute
+    from flask_babel import force_locale
+
+    from portal.counsel.forms import RenewForm
+
+    groups = [
+        create_counsel_group(name="甲组"),
+        create_counsel_group(name="乙组", end_date=clock.today() + timedelta(days=100)),
+    ]
+    db.session.commit()
+    for locale in ("zh_CN", "en"):
+        client = login(create_user(role="staff", locale=locale), app.test_client())
+        for group in groups:  # the second group's page takes the fields kept from the first's
+            page = client.get(f"/counsel/groups/{group.id}").get_data(as_text=True)
+            with app.test_request_context("/"), force_locale(locale):
+                form, start = RenewForm(), group.end_date + timedelta(days=1)
+                form.start_date.data, form.end_date.data = start, start + timedelta(days=364)
+                field = get_template_attribute("macros.html", "field")
+                written = [str(field(form.start_date)), str(field(form.end_date))]
+            assert all(html in page for html in written), (locale, group.name)
+            assert f'value="{start.isoformat()}"' in written[0]
