@@ -295,7 +295,12 @@ class CheckupEvent(db.Model):
 
     @property
     def to_label(self) -> str:
-        try:
-            return str(STATUS_LABELS[Status(self.to_status)])
-        except ValueError:
-            return self.to_status
+        return status_text(self.to_status)
+
+
+def status_text(value: str) -> str:
+    """A status as a timeline entry stores it (text), in words; one no longer known as it is."""
+    try:
+        return str(STATUS_LABELS[Status(value)])
+    except ValueError:
+        return value

@@ -334,6 +334,12 @@ class CounselRequest(db.Model):
     def status_label(self) -> str:
         return str(REQUEST_STATUS_LABELS[self.status])
 
+    # What the requests list prints of a request's firm; the group page gives it plain rows
+    # with the name joined.
+    @property
+    def firm_name(self) -> str:
+        return self.enterprise.name
+
 
 def group_list_options():
     """What a list of groups shows (chamber, firms, counsel): loaded with the rows, not per row."""

@@ -3,23 +3,34 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, select
+from markupsafe import Markup
+from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload, load_only
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Chamber, Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
 from portal.core.forms import LongSelect
-from portal.core.i18n import day_formatter
+from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import link_records, links_of
 from portal.core.permissions import is_staff, is_verified, require
-from portal.core.rows import href_for, translated
+from portal.core.reference import SIZE_CLASSES
+from portal.core.rows import LabelsOnce, href_for, translated
 from portal.counsel import operations, permissions, reports
 from portal.counsel.forms import (
     AddLawyerForm,
@@ -276,50 +287,130 @@ def suggest_accept():
     return render_template("counsel/group_form.html", form=form)
 
 
-# Everything the group page lists, read up front: firms, counsel (with their law firm) and
-# terms, each by a statement of its own built once (selectinload's machinery cost about twice
-# as much CPU as the three statements it runs, for a handful of rows each).
-_GROUP_MEMBERSHIPS = (
-    select(CounselMembership)
-    .options(joinedload(CounselMembership.enterprise))
-    .where(CounselMembership.group_id == bindparam("group_id"))
-    .order_by(CounselMembership.id)
-)
-_GROUP_SEATS = (
-    select(CounselLawyerSeat)
-    .options(
-        joinedload(CounselLawyerSeat.lawyer)
-        .joinedload(User.lawyer_profile)
-        .lazyload(LawyerProfile.specialities)
+# The group page reads plain rows of what it prints and of what the permission functions ask
+# (not CounselGroup, CounselMembership, CounselLawyerSeat and CounselTerm objects, whose
+# loading cost several times the statements): the group with its chamber's name, then its
+# firms, counsel (with their law firm) and terms in one statement, in the relations' own order.
+_GROUP_ROW = (
+    select(
+        CounselGroup.id,
+        CounselGroup.name,
+        CounselGroup.status,
+        CounselGroup.start_date,
+        CounselGroup.end_date,
+        CounselGroup.note,
+        Chamber.name.label("chamber_name"),
     )
-    .where(CounselLawyerSeat.group_id == bindparam("group_id"))
-    .order_by(CounselLawyerSeat.id)
+    .outerjoin(Chamber, Chamber.id == CounselGroup.chamber_id)
+    .where(CounselGroup.id == bindparam("group_id"))
 )
-_GROUP_TERMS = (
-    select(CounselTerm)
-    .where(CounselTerm.group_id == bindparam("group_id"))
-    .order_by(CounselTerm.number)
-)
+_FIRM, _COUNSEL, _TERM = 1, 2, 3
+# One row shape for the three: a firm's seat has an enterprise_id, a counsel's a lawyer_id
+# (what the permission functions compare), a term its dates as joined_on and left_on.
+_GROUP_SEATS_AND_TERMS = union_all(
+    select(
+        literal_column(str(_FIRM), Integer).label("kind"),
+        CounselMembership.id,
+        CounselMembership.enterprise_id,
+        null().label("lawyer_id"),
+        CounselMembership.joined_on,
+        CounselMembership.left_on,
+        Enterprise.name,
+        Enterprise.size_class.label("detail"),
+        CounselMembership.id.label("position"),
+    )
+    .join(Enterprise, Enterprise.id == CounselMembership.enterprise_id)
+    .where(CounselMembership.group_id == bindparam("group_id")),
+    select(
+        literal_column(str(_COUNSEL), Integer),
+        CounselLawyerSeat.id,
+        null(),
+        CounselLawyerSeat.lawyer_id,
+        CounselLawyerSeat.joined_on,
+        CounselLawyerSeat.left_on,
+        User.name,
+        LawyerProfile.law_firm,
+        CounselLawyerSeat.id,
+    )
+    .join(User, User.id == CounselLawyerSeat.lawyer_id)
+    .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
+    .where(CounselLawyerSeat.group_id == bindparam("group_id")),
+    select(
+        literal_column(str(_TERM), Integer),
+        CounselTerm.id,
+        null(),
+        null(),
+        CounselTerm.start_date,
+        CounselTerm.end_date,
+        null(),
+        null(),
+        CounselTerm.number,
+    ).where(CounselTerm.group_id == bindparam("group_id")),
+).order_by("kind", "position")
 
 
-def _group_for_page(group_id) -> CounselGroup:
-    """The group with its chamber, firms, counsel and terms, as the relations' own order."""
-    group = get_or_404(CounselGroup, group_id, options=(joinedload(CounselGroup.chamber),))
-    ids = {"group_id": group.id}
-    for name, stmt in (
-        ("memberships", _GROUP_MEMBERSHIPS),
-        ("lawyer_seats", _GROUP_SEATS),
-        ("terms", _GROUP_TERMS),
-    ):
-        set_committed_value(group, name, db.session.scalars(stmt, ids).all())
-    return group
+class PageGroup(SimpleNamespace):
+    """A counsel group as its page reads it: the columns of _GROUP_ROW, and `memberships`,
+    `lawyer_seats` and `terms` as rows of _GROUP_SEATS_AND_TERMS. Whether it is active, its
+    current seats, kind and status come from CounselGroup's own properties, so the permission
+    functions ask it what they ask a CounselGroup and get the same answers."""
+
+    __tablename__ = CounselGroup.__tablename__  # the record type links_of looks up
+    is_active = CounselGroup.__dict__["is_active"]
+    current_members = CounselGroup.__dict__["current_members"]
+    current_lawyer_seats = CounselGroup.__dict__["current_lawyer_seats"]
+    kind_label = CounselGroup.__dict__["kind_label"]
+    status_label = CounselGroup.__dict__["status_label"]
+
+
+def _group_for_page(read, group_id) -> PageGroup:
+    """The group with its chamber's name, firms, counsel and terms (404 when there is none).
+    `read`: the session's connection's execute (see group())."""
+    # As get_or_404: an id no database integer can hold is not found (not a driver error).
+    if not -(2**31) <= group_id < 2**31:
+        abort(404)
+    ids = {"group_id": group_id}
+    row = read(_GROUP_ROW, ids).one_or_none()
+    if row is None:
+        abort(404)
+    seats: dict[int, list] = {_FIRM: [], _COUNSEL: [], _TERM: []}
+    for seat in read(_GROUP_SEATS_AND_TERMS, ids):
+        seats[seat.kind].append(seat)
+    return PageGroup(
+        **row._mapping,
+        memberships=seats[_FIRM],
+        lawyer_seats=seats[_COUNSEL],
+        terms=seats[_TERM],
+    )
+
+
+def _law_firm(name) -> str:
+    # A counsel without a lawyer profile shows no law firm.
+    return name or ""
+
+
+def _seat_lines(seats, detail, day, remove) -> list[tuple]:
+    """Each firm or counsel of the group page as it prints: name, "detail · joined – left",
+    and the address of its "Remove" form (None where the page shows none), in one pass."""
+    return [
+        (
+            s.name,
+            f"{detail(s.detail)} · {day(s.joined_on)} – {day(s.left_on)}",
+            remove(s.id) if remove and s.left_on is None else None,
+        )
+        for s in seats
+    ]
 
 
 @login_required
 def group(group_id):
-    group = _group_for_page(group_id)
+    # Its plain-row statements run on the session's connection: the same rows, without the
+    # ORM's execution layer (about 50 µs a statement) that only ORM entities need.
+    read = db.session.connection().execute
+    group = _group_for_page(read, group_id)
     require(permissions.can_view_group(current_user, group))
-    services = db.session.execute(_GROUP_SERVICES, {"group_id": group.id}).all()
+    services = read(_GROUP_SERVICES, {"group_id": group.id}).all()
+    staff = permissions.can_manage_groups(current_user)
     if not (is_staff(current_user) or permissions.is_current_counsel(current_user, group)):
         # The one permission rule, asked of each row as of a service of this group.
         services = [
@@ -329,53 +420,92 @@ def group(group_id):
                 current_user, SimpleNamespace(**s._mapping, group=group)
             )
         ]
-    group_requests = [
-        r
-        for r in db.session.scalars(_GROUP_REQUESTS, {"group_id": group.id})
-        if permissions.can_view_request(current_user, r)
-    ]
-    # The staff's forms are built only where the page shows them (staff, an active group);
-    # the firms' and counsel's "Remove" addresses from one url_for each.
-    staff = permissions.can_manage_groups(current_user)
+    group_requests = read(_GROUP_REQUESTS, {"group_id": group.id}).all()
+    if not is_staff(current_user):
+        # As above: each row asked as a request of this group.
+        group_requests = [
+            r
+            for r in group_requests
+            if permissions.can_view_request(
+                current_user, SimpleNamespace(**r._mapping, group=group)
+            )
+        ]
+    # The staff's fields only where the page shows them (staff, an active group), kept
+    # written (_staff_fields); the firms' and counsel's "Remove" addresses from one url_for each.
     managed = staff and group.is_active
-    renew_form = None
-    if managed:
-        renew_form = RenewForm()
-        next_start = group.end_date + timedelta(days=1)
-        renew_form.start_date.data = next_start
-        renew_form.end_date.data = next_start + timedelta(days=364)
     rows = _table_rows()
+    day = rows.day
     return render_template(
         "counsel/group.html",
         group=group,
+        firms=_seat_lines(
+            group.memberships,
+            LabelsOnce(lambda size: str(SIZE_CLASSES.get(size, size))).__getitem__,
+            day,
+            staff and href_for("counsel.member_remove", "membership_id", group_id=group.id),
+        ),
+        counsel=_seat_lines(
+            group.lawyer_seats,
+            _law_firm,
+            day,
+            staff and href_for("counsel.lawyer_remove", "seat_id", group_id=group.id),
+        ),
+        terms=[f"{day(t.joined_on)} – {day(t.left_on)}" for t in group.terms],
+        staff=staff,
+        may_log_service=permissions.can_log_service(current_user, group),
         services=_service_lines(services, rows),
         requests=group_requests,
         rows=rows,
-        member_form=AddMemberForm() if managed else None,
-        lawyer_form=_shown_lawyer_form(group),
-        renew_form=renew_form,
-        remove_member=staff
-        and href_for("counsel.member_remove", "membership_id", group_id=group.id),
-        remove_lawyer=staff and href_for("counsel.lawyer_remove", "seat_id", group_id=group.id),
+        staff_fields=_staff_fields(group) if managed else None,
         links=links_of(group),
-        permissions=permissions,
     )
 
 
-def _shown_lawyer_form(group):
-    """The "add a lawyer" form, where the page shows it (staff, an active group). Its ~330
-    choices, and their <option>s written and escaped once, are kept 30 seconds in the short
-    cache for the page; adding a lawyer checks the choice against the list read afresh
-    (lawyer_add)."""
-    if not (permissions.can_manage_groups(current_user) and group.is_active):
-        return None
-    lawyers = cache.get_or_set("counsel:lawyer-select", 30, _lawyer_select)
-    return AddLawyerForm(lawyers=lawyers["choices"], written_options=lawyers["options"])
+# The renew fields are written once per language with these dates in their place (_staff_fields):
+# no other part of the two fields' HTML has digits.
+_RENEW_PLACEHOLDERS = (date(1111, 1, 11), date(1222, 2, 22))
 
 
-def _lawyer_select():
+def _staff_fields(group) -> SimpleNamespace:
+    """The staff's fields of the group page as the field macro writes them, in the request's
+    language: "add an enterprise", "add a lawyer" and the renew form's two dates. Kept 30
+    seconds in the short cache: the first two are the same for every group (the enterprise
+    field is empty on a page view, the ~330 lawyers' select is the list the page kept 30 s
+    before), the renew fields differ only in their dates (the term after the current one, from
+    the day after it ends, for a year), written over placeholders. Adding a lawyer checks the
+    choice against the list read afresh (lawyer_add)."""
+    fields = cache.get_or_set(
+        f"counsel:staff-fields:{current_language()}", 30, _written_staff_fields
+    )
+    start = group.end_date + timedelta(days=1)
+    dates = (start, start + timedelta(days=364))
+    start_field, end_field = (
+        fields[name].replace(placeholder.isoformat(), day.isoformat())
+        for name, placeholder, day in zip(
+            ("renew_start", "renew_end"), _RENEW_PLACEHOLDERS, dates, strict=True
+        )
+    )
+    return SimpleNamespace(
+        member=Markup(fields["member"]),
+        lawyer=Markup(fields["lawyer"]),
+        renew_start=Markup(start_field),
+        renew_end=Markup(end_field),
+    )
+
+
+def _written_staff_fields():
+    field = get_template_attribute("macros.html", "field")
     choices = [list(choice) for choice in lawyer_choices()]
-    return {"choices": choices, "options": LongSelect.written_options(choices)}
+    # The lawyers' <option>s written by LongSelect in one pass, not per option by WTForms.
+    lawyers = AddLawyerForm(lawyers=choices, written_options=LongSelect.written_options(choices))
+    renew = RenewForm()
+    renew.start_date.data, renew.end_date.data = _RENEW_PLACEHOLDERS
+    return {
+        "member": str(field(AddMemberForm().enterprise)),
+        "lawyer": str(field(lawyers.lawyer)),
+        "renew_start": str(field(renew.start_date)),
+        "renew_end": str(field(renew.end_date)),
+    }
 
 
 # What a row of the services table (_services.html) prints, as plain rows: the firm's and the
@@ -417,9 +547,17 @@ _REQUEST_ROW_COLUMNS = (
     ),
     joinedload(CounselRequest.enterprise),
 )
+# The group page's, as plain rows with the firm's name joined.
 _GROUP_REQUESTS = (
-    select(CounselRequest)
-    .options(*_REQUEST_ROW_COLUMNS)
+    select(
+        CounselRequest.id,
+        CounselRequest.enterprise_id,
+        CounselRequest.title,
+        CounselRequest.status,
+        CounselRequest.created_dt,
+        Enterprise.name.label("firm_name"),
+    )
+    .join(Enterprise, Enterprise.id == CounselRequest.enterprise_id)
     .where(CounselRequest.group_id == bindparam("group_id"))
     .order_by(CounselRequest.created_dt.desc())
 )

@@ -59,3 +59,39 @@ def test_firm_page_before_delivery_reads_no_findings(
     sent, page = _page_statements(client, checkup.id)
     assert any("FROM checkup_findings" in statement for statement in sent)
     assert "尚未交付的事实" in page
+
+
+def test_checkup_page_reads_a_fixed_number_of_statements(
+    app, client, login, memory_cache, started_checkup, babel_request_ctx
+):
+    checkup, _firm, lawyers = started_checkup()
+    db.session.commit()
+    login(lawyers[0])
+    sent, _page = _page_statements(client, checkup.id)
+    # The account, the check-up with its firm, its lawyers with their names, the checklist with
+    # its areas, findings, "no findings" areas, the timeline and links; one more as a margin.
+    assert len(sent) <= 9, "\n".join(s[:150] for s in sent)
+
+
+def test_checkup_page_names_lawyers_signatures_and_who_moved_it_with_why(
+    app, client, login, started_checkup, babel_request_ctx
+):
+    checkup, firm_user, lawyers = started_checkup()
+    for area in checkup.areas:
+        ops.mark_clear(checkup, area.id, lawyers[0])
+    ops.transition(checkup, "report_draft", lawyers[0])
+    ops.transition(checkup, "in_progress", lawyers[1], note="补充<事实>")
+    ops.transition(checkup, "report_draft", lawyers[1])
+    ops.sign_off(checkup, lawyers[0])
+    db.session.commit()
+    login(lawyers[1])
+    _sent, page = _page_statements(client, checkup.id)
+    lawyers_list = page[page.index('<ul class="list-unstyled mb-0">') :]
+    lawyers_list = lawyers_list[: lawyers_list.index("</ul>")]
+    first, second = lawyers_list.split("</li>")[:2]
+    assert f"{lawyers[0].name}（{lawyers[0].lawyer_profile.law_firm}）" in first
+    assert "badge text-bg-success" in first and "badge" not in second
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert timeline.count('<li class="mb-1">') == len(checkup.events)
+    assert f" · {firm_user.name}</li>" in timeline  # confirmed by the firm
+    assert f" · {lawyers[1].name} — 补充&lt;事实&gt;</li>" in timeline
