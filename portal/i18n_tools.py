@@ -102,15 +102,23 @@ def untranslated() -> dict[str, list[str]]:
 
 def malformed() -> list[str]:
     """Every catalog entry pybabel compile would only warn about (a msgid with no msgstr after
-    it, say): such an entry is dropped from the compiled catalog, so it shows untranslated."""
+    it, say: dropped from the compiled catalog, so it shows untranslated), and any msgid given
+    twice."""
     problems = []
     for area in AREAS:
         for po_path in sorted((ROOT / area / "translations").glob("*/LC_MESSAGES/messages.po")):
             with po_path.open("rb") as f:
                 try:
-                    read_po(f, abort_invalid=True)
+                    catalog = read_po(f, abort_invalid=True)
                 except PoFileError as error:
                     problems.append(f"{po_path.relative_to(ROOT)}: {error}")
+                    continue
+            # A msgid given twice keeps only one of its translations, silently.
+            entries = sum(
+                line.startswith("msgid ") for line in po_path.read_text("utf-8").splitlines()
+            )
+            if entries != len(catalog) + 1:  # + the header's empty msgid
+                problems.append(f"{po_path.relative_to(ROOT)}: a msgid is given more than once")
     return problems
 
 
