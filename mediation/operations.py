@@ -47,10 +47,11 @@ from mediation.models import (
     RulesPage,
 )
 from mediation.search import requeue_committee
-from portal.accounts.models import Enterprise, Role, User
+from portal.accounts.models import Enterprise, Role, User, enterprise_chambers
 from portal.audit.operations import log, read_entry
 from portal.core import clock
 from portal.core.db import db, utcnow
+from portal.core.hooks import enterprise_id_of
 from portal.core.i18n import LocalDay, format_day
 from portal.core.permissions import acting_firm_users_query, is_active_verified
 from portal.notifications.operations import notify
@@ -631,13 +632,28 @@ def committee_for_enterprise(enterprise) -> Committee | None:
     )
 
 
+# Whether one of the firm's chambers has an active committee: what committee_for_enterprise
+# finds, asked as one statement built once (a question page asks it on every view, and the
+# firm's chambers and the committee as objects cost it about a millisecond).
+_FIRM_HAS_COMMITTEE = select(
+    select(Committee.id)
+    .join(enterprise_chambers, enterprise_chambers.c.chamber_id == Committee.chamber_id)
+    .where(
+        enterprise_chambers.c.enterprise_id == bindparam("enterprise_id"),
+        Committee.is_active.is_(True),
+    )
+    .exists()
+)
+
+
 def escalation_available(user, source) -> bool:
-    enterprise = getattr(source, "enterprise", None)
+    enterprise_id = enterprise_id_of(source)
     return (
         user is not None
         and user.is_authenticated
         and (user.is_staff or user.role in (Role.lawyer, Role.enterprise, Role.mediator))
-        and committee_for_enterprise(enterprise) is not None
+        and enterprise_id is not None
+        and db.session.scalar(_FIRM_HAS_COMMITTEE, {"enterprise_id": enterprise_id})
     )
 
 

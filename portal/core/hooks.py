@@ -71,6 +71,16 @@ def add_record_type(app, table_name, describe):
     _registry(app, "portal.record_types", dict)[table_name] = describe
 
 
+def enterprise_id_of(source):
+    """The firm an escalation source concerns, as its id (None for none): the column when the
+    source has one, so that asking whether a target is available loads no firm."""
+    enterprise_id = getattr(source, "enterprise_id", None)
+    if enterprise_id is None:
+        enterprise = getattr(source, "enterprise", None)
+        enterprise_id = enterprise.id if enterprise is not None else None
+    return enterprise_id
+
+
 def add_escalation_target(app, code, label, available, escalate):
     """Where a question (or check-up finding) can be escalated to.
 

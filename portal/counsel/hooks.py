@@ -11,6 +11,7 @@ from portal.core.hooks import (
     add_nav,
     add_record_type,
     add_stats,
+    enterprise_id_of,
 )
 from portal.core.i18n import format_day
 
@@ -86,13 +87,13 @@ def describe_service(service_id):
 
 def escalation_available(user, source) -> bool:
     """Only when the source's firm has an active 5+1 group."""
-    from portal.counsel.operations import active_group_of
+    from portal.counsel.operations import has_active_group
 
-    enterprise = getattr(source, "enterprise", None)
+    enterprise_id = enterprise_id_of(source)
     return (
         bool(user and user.is_authenticated)
-        and enterprise is not None
-        and active_group_of(enterprise.id) is not None
+        and enterprise_id is not None
+        and has_active_group(enterprise_id)
     )
 
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -60,6 +60,24 @@ def active_group_of(enterprise_id) -> CounselGroup | None:
             CounselGroup.status == GroupStatus.active,
         )
     )
+
+
+# active_group_of() asked as yes or no, by a statement built once: a question page asks it on
+# every view (its escalation buttons), and needs no group object.
+_HAS_ACTIVE_GROUP = select(
+    select(CounselMembership.id)
+    .join(CounselGroup)
+    .where(
+        CounselMembership.enterprise_id == bindparam("enterprise_id"),
+        CounselMembership.left_on.is_(None),
+        CounselGroup.status == GroupStatus.active,
+    )
+    .exists()
+)
+
+
+def has_active_group(enterprise_id: int) -> bool:
+    return bool(db.session.scalar(_HAS_ACTIVE_GROUP, {"enterprise_id": enterprise_id}))
 
 
 def active_group_count(lawyer_id: int, *, excluding_group=None) -> int:
