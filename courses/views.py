@@ -53,7 +53,7 @@ from courses.models import (
 from courses.transcripts import format_clock, to_vtt
 from portal.accounts.models import Enterprise, LawyerProfile, Role, User
 from portal.core import cache, clock, listfilter
-from portal.core.db import db, get_or_404, utcnow
+from portal.core.db import db, get_or_404, utcnow, written_after_the_reads
 from portal.core.i18n import current_language
 from portal.core.keyset import seek
 from portal.core.models import LegalCategory
@@ -408,18 +408,12 @@ def _count_replay_view(lecture):
     key, stamp = str(lecture.id), int(utcnow().timestamp())
     if stamp - seen.get(key, 0) < 1800:
         return
-    request_session = db.session()
-    expire_on_commit = request_session.expire_on_commit
-    request_session.expire_on_commit = False
     try:
-        request_session.commit()  # the page's reads
-        operations.record_replay_view(lecture, current_user)
-        request_session.commit()
+        with written_after_the_reads():
+            operations.record_replay_view(lecture, current_user)
     except OperationalError:  # e.g. SQLite busy beyond its timeout: skip this count
-        request_session.rollback()
+        db.session.rollback()
         return
-    finally:
-        request_session.expire_on_commit = expire_on_commit
     seen = {k: v for k, v in seen.items() if stamp - v < 1800}
     seen[key] = stamp
     session["replays_seen"] = seen

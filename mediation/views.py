@@ -49,7 +49,7 @@ from mediation.stats import case_stats, case_stats_by_committee, case_summary
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
-from portal.core.db import db, get_or_404, utcnow, write_lock_from_the_start
+from portal.core.db import db, get_or_404, utcnow, written_after_the_reads
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of
@@ -803,24 +803,20 @@ def case_detail(case_id):
         and agreement.confirmation_applied_on is None
         and clock.local_date(now) <= agreement.confirmation_deadline,
     )
-    # Written after the page is rendered: the commit expires every loaded object, and the
-    # page would load the case, its committee and mediators a second time.
+    # Written once the page is rendered: the page's reads are over, and the entry's
+    # transaction is the request's last.
     audit_view(case)
     return page
 
 
 def audit_view(case, **data):
     """Write and commit the "case.view" entry (pages and every download of the case's files and
-    documents), after the request's reads, which wrote nothing. They end first (a commit, so that
-    nothing is ever dropped) and the entry's INSERT begins a transaction of its own: on SQLite
-    that transaction takes the write lock when it begins, waiting for it like any writer's.
-    Inserted in the reads' deferred transaction, the entry could not take the lock once another
+    documents), after the request's reads (portal.core.db.written_after_the_reads). Inserted in
+    the reads' deferred transaction, the entry could not take SQLite's write lock once another
     request had committed since the reads began ("database is locked" at once, no waiting)."""
-    entry = operations.view_entry(case, current_user, **data)  # before the commit expires them
-    db.session.commit()
-    with write_lock_from_the_start():
+    entry = operations.view_entry(case, current_user, **data)
+    with written_after_the_reads():
         log_read(entry)
-        db.session.commit()
 
 
 def _redirect_case(case):

@@ -68,6 +68,25 @@ def write_lock_from_the_start():
         g.sqlite_write_lock = before
 
 
+@contextmanager
+def written_after_the_reads():
+    """A GET's one write (an audit entry, a counted view), made after the request's reads and
+    committed when the block ends. The reads end first with a commit (they wrote nothing) that
+    expires nothing the request has loaded: the page goes on printing it without reading it
+    again. The write then begins a transaction of its own inside write_lock_from_the_start(),
+    so on SQLite it waits for the write lock like any writer instead of failing at once."""
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        with write_lock_from_the_start():
+            yield
+            session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record):
     if type(dbapi_connection).__module__ != "sqlite3":
