@@ -619,31 +619,25 @@ def enter_case(
     )
 
 
-def committee_for_enterprise(enterprise) -> Committee | None:
-    if enterprise is None:
-        return None
-    chamber_ids = [c.id for c in enterprise.chambers]
-    if not chamber_ids:
-        return None
-    return db.session.scalar(
-        select(Committee)
-        .where(Committee.chamber_id.in_(chamber_ids), Committee.is_active.is_(True))
-        .order_by(Committee.id)
-    )
-
-
-# Whether one of the firm's chambers has an active committee: what committee_for_enterprise
-# finds, asked as one statement built once (a question page asks it on every view, and the
-# firm's chambers and the committee as objects cost it about a millisecond).
-_FIRM_HAS_COMMITTEE = select(
-    select(Committee.id)
+# The active committees of a firm's chambers, built once: the first of them takes the firm's
+# escalated question, and whether there is one is asked on every view of a question (its
+# escalation buttons), as one EXISTS that loads no chamber or committee.
+_FIRMS_COMMITTEES = (
+    select(Committee)
     .join(enterprise_chambers, enterprise_chambers.c.chamber_id == Committee.chamber_id)
     .where(
         enterprise_chambers.c.enterprise_id == bindparam("enterprise_id"),
         Committee.is_active.is_(True),
     )
-    .exists()
 )
+_FIRMS_FIRST_COMMITTEE = _FIRMS_COMMITTEES.order_by(Committee.id).limit(1)
+_FIRM_HAS_COMMITTEE = select(_FIRMS_COMMITTEES.exists())
+
+
+def committee_for_enterprise(enterprise) -> Committee | None:
+    if enterprise is None:
+        return None
+    return db.session.scalar(_FIRMS_FIRST_COMMITTEE, {"enterprise_id": enterprise.id})
 
 
 def escalation_available(user, source) -> bool:

@@ -48,32 +48,24 @@ def lawyer_cap() -> int:
     return int(current_app.config.get("COUNSEL_MAX_GROUPS_PER_LAWYER", 3))
 
 
-def active_group_of(enterprise_id) -> CounselGroup | None:
-    if enterprise_id is None:
-        return None
-    return db.session.scalar(
-        select(CounselGroup)
-        .join(CounselMembership)
-        .where(
-            CounselMembership.enterprise_id == enterprise_id,
-            CounselMembership.left_on.is_(None),
-            CounselGroup.status == GroupStatus.active,
-        )
-    )
-
-
-# active_group_of() asked as yes or no, by a statement built once: a question page asks it on
-# every view (its escalation buttons), and needs no group object.
-_HAS_ACTIVE_GROUP = select(
-    select(CounselMembership.id)
-    .join(CounselGroup)
+# The firm's active group, built once: as the group, or whether there is one (a question page
+# asks that on every view, for its escalation buttons, and needs no group object).
+_ACTIVE_GROUP_OF_FIRM = (
+    select(CounselGroup)
+    .join(CounselMembership)
     .where(
         CounselMembership.enterprise_id == bindparam("enterprise_id"),
         CounselMembership.left_on.is_(None),
         CounselGroup.status == GroupStatus.active,
     )
-    .exists()
 )
+_HAS_ACTIVE_GROUP = select(_ACTIVE_GROUP_OF_FIRM.exists())
+
+
+def active_group_of(enterprise_id) -> CounselGroup | None:
+    if enterprise_id is None:
+        return None
+    return db.session.scalar(_ACTIVE_GROUP_OF_FIRM, {"enterprise_id": enterprise_id})
 
 
 def has_active_group(enterprise_id: int) -> bool:
