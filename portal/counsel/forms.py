@@ -10,9 +10,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.accounts.lookup import HINT, EnterpriseListField, find_enterprise
+from portal.accounts.lookup import EnterpriseField, EnterpriseListField
 from portal.accounts.models import Chamber, Role, User
 from portal.core.db import db
 from portal.core.forms import FlaskForm, LongSelect, OnceForm
@@ -70,17 +70,7 @@ class SuggestFilterForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    enterprise = StringField(
-        _l("Enterprise"),
-        validators=[DataRequired(), Length(max=200)],
-        description=HINT,
-    )
-    firm = None
-
-    def validate_enterprise(self, field):
-        self.firm, problem = find_enterprise(field.data)
-        if problem:
-            raise ValidationError(str(problem))
+    enterprise = EnterpriseField(_l("Enterprise"), validators=[DataRequired(), Length(max=200)])
 
 
 class AddLawyerForm(FlaskForm):

@@ -628,7 +628,7 @@ def member_add(group_id):
             raise CounselError(
                 form.enterprise.errors[0] if form.enterprise.errors else _("Choose an enterprise.")
             )
-        operations.add_member(group, form.firm, by=current_user)
+        operations.add_member(group, form.enterprise.firm, by=current_user)
 
     return _group_action(group_id, action)
 
