@@ -252,22 +252,120 @@ def portal_search(app):
     return search
 
 
-def cross_validate(app, queries, folds, seed, dense=False, shuffles=1):
+class Replay:
+    """The statute search's second stage again for other ranking parameters, without searching.
+
+    engine.search's first stage depends only on the query expansion; what follows it (the
+    bigram re-ranker, the dense retriever's nearest under the centering, the fusion and law
+    coherence) is re-run here with the same functions (ranking.rerank_scored, the dense source's
+    retriever, ranking.fuse), from each question's first-stage candidates captured once per
+    expansion setting and its vector cached by the first pass. The top 10s are the portal's
+    (checked against engine.search for the shipped parameters when made)."""
+
+    def __init__(self, app, queries, dense):
+        from knowledge.laws.models import Law, LawArticle
+        from knowledge.laws.search_source import KIND
+        from knowledge.search.engine import search_sources
+        from portal.core.db import db
+
+        self.app, self.queries, self.dense = app, queries, dense
+        self.retriever = search_sources()[KIND].get("dense") if dense else None
+        self.key_of = {
+            article_id: (title, number)
+            for article_id, title, number in db.session.execute(
+                db.select(LawArticle.id, Law.title, LawArticle.number).join(Law)
+            )
+        }
+        self._first_stage = {}
+        shipped = self.ranked({})
+        portal = [portal_search(app)(q) for q, _r in queries]
+        same = sum(a[:K] == b[:K] for a, b in zip(shipped, portal, strict=True))
+        print(f"  replay: {same}/{len(queries)} top {K}s as the portal's", flush=True)
+        if same != len(queries):
+            raise RuntimeError("the replayed ranking differs from the portal's")
+
+    def first_stage(self, expand):
+        """Each question's candidates as the re-ranker is given them: [(stored, score)]."""
+        if expand not in self._first_stage:
+            from knowledge.search import ranking
+
+            captured = {}
+            rerank_scored = ranking.rerank_scored
+
+            def spy(question, candidates, *args, **kwargs):
+                captured[question] = list(candidates)
+                return rerank_scored(question, candidates, *args, **kwargs)
+
+            search = portal_search(self.app)
+            ranking.rerank_scored = spy
+            try:
+                with ranking.parameters(expand=expand):
+                    for question, _relevant in self.queries:
+                        search(question)
+            finally:
+                ranking.rerank_scored = rerank_scored
+            self._first_stage[expand] = [captured.get(q, []) for q, _r in self.queries]
+        return self._first_stage[expand]
+
+    def ranked(self, point):
+        """[(law, number)] top 10 of every question with the parameters of point."""
+        from knowledge.search import ranking
+
+        with ranking.parameters(**point):
+            lists = []
+            for (question, _relevant), candidates in zip(
+                self.queries, self.first_stage(ranking.SETTINGS["expand"]), strict=True
+            ):
+                hits = self.retriever and self.retriever(
+                    question, ranking.RERANK_DEPTH, also=[item[0]["id"] for item in candidates]
+                )
+                scored = ranking.rerank_scored(
+                    question,
+                    candidates,
+                    text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
+                    score_of=lambda item: item[1],
+                    fused=bool(hits),
+                )
+                if hits:
+                    nearest, also, *groups = hits
+                    fused = ranking.fuse(
+                        [(item[0]["id"], score) for item, score in scored],
+                        nearest,
+                        also,
+                        group_of=groups[0] if groups else None,
+                    )
+                    ids = [object_id for object_id, _score in fused[:K]]
+                else:
+                    ids = [item[0]["id"] for item, _score in scored[:K]]
+                lists.append([self.key_of[object_id] for object_id in ids])
+            return lists
+
+
+def cross_validate(app, queries, folds, seed, dense=False, shuffles=1, through_portal=False):
     """K-fold CV of the ranking parameters: choose on K-1 folds, score the held-out fold.
+
+    The grid's ranked lists come from Replay (each question's first stage searched once per
+    query-expansion setting, then re-ranked and fused again per point, the same top 10s as
+    engine.search); through_portal runs engine.search for every point instead (slow).
 
     shuffles > 1 repeats the split with seeds seed, seed + 1, ... (the grid's ranked lists are
     made once): one shuffle moves the estimate by a few thousandths, as much as the changes
     being judged, so the mean over shuffles is the figure to compare."""
     from knowledge.search import ranking
 
-    search = portal_search(app)
     grid = ranking.parameter_grid(dense=dense)
     # Every grid point's ranked lists for every question, once.
     ranked_by_point = []
     with app.test_request_context("/"):
-        for point in grid:
-            with ranking.parameters(**point):
-                ranked_by_point.append([search(q) for q, _r in queries])
+        if through_portal:
+            search = portal_search(app)
+            for point in grid:
+                with ranking.parameters(**point):
+                    ranked_by_point.append([search(q) for q, _r in queries])
+        else:
+            replay = Replay(app, queries, dense)
+            for point in grid:
+                ranked_by_point.append(replay.ranked(point))
 
     def scored_on(indexes, point_index):
         ranked = [ranked_by_point[point_index][i] for i in indexes]
@@ -315,6 +413,11 @@ def main(argv=None):
     parser.add_argument(
         "--shuffles", type=int, default=1, help="cross-validate with this many shuffles (seeds)"
     )
+    parser.add_argument(
+        "--cv-through-portal",
+        action="store_true",
+        help="cross-validate by running engine.search for every grid point (slow)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-dense", action="store_true", help="skip the dense retriever")
     args = parser.parse_args(argv)
@@ -340,7 +443,7 @@ def main(argv=None):
             )
         if args.folds and embedder is None:  # with dense on, its parameters are what is shipped
             figures["cv"] = cross_validate(
-                app, queries, args.folds, args.seed, False, args.shuffles
+                app, queries, args.folds, args.seed, False, args.shuffles, args.cv_through_portal
             )
         if embedder is not None:
             set_dense(app, True)
@@ -353,7 +456,13 @@ def main(argv=None):
                 )
             if args.folds:
                 figures["cv+dense"] = cross_validate(
-                    app, queries, args.folds, args.seed, dense=True, shuffles=args.shuffles
+                    app,
+                    queries,
+                    args.folds,
+                    args.seed,
+                    dense=True,
+                    shuffles=args.shuffles,
+                    through_portal=args.cv_through_portal,
                 )
         with app.app_context():
             from portal.core.db import db

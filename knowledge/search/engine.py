@@ -959,6 +959,7 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
             ranked,
             text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
             score_of=lambda item: item[1],
+            fused=bool(dense_hits),
         )
         if dense_hits:
             ranked = _fused(text, scored, kinds[0], dense_hits, user, page * per_page)

@@ -28,21 +28,26 @@ from knowledge.search.analysis import COLLOQUIAL_TO_STATUTORY, QUESTION_WORDS
 RERANK_DEPTH = 50
 
 # Current parameters (module globals so the benchmark can try others with parameters()).
-# The defaults are what 5-fold cross-validation chose in every fold (docs/benchmarks-search.md):
-# the colloquial -> statutory expansion did not help on held-out questions, so it is off unless
-# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0; the dense weight 0.5.
+# The defaults are what 5-fold cross-validation chose (docs/benchmarks-search.md): the
+# colloquial -> statutory expansion did not help on held-out questions, so it is off unless
+# SEARCH_QUERY_EXPANSION=1; the re-ranker's coverage weight is 1.0 for the words alone; with the
+# dense retriever, the point most folds chose (8 of 25; coverage 4.0 in 21 of 25).
 SETTINGS = {
     "expand": os.environ.get("SEARCH_QUERY_EXPANSION", "0") == "1",
     # Weight of bigram coverage against the first-stage score (both scaled to 0..1).
     "coverage": float(os.environ.get("SEARCH_RERANK_COVERAGE", "1.0")),
+    # The same weight when the re-ranked words are then fused with the dense retriever: there
+    # the words' list is one of two signals, and what it adds to the dense one is which
+    # candidates hold the question's own wording, more than BM25's order (see rerank_scored).
+    "dense_coverage": float(os.environ.get("SEARCH_DENSE_COVERAGE", "4.0")),
     # Share of the dense retriever's similarity in the fused score (0: words only), see fuse().
-    "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.5")),
+    "dense": float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.6")),
     # Law coherence after the fusion (0: off): each candidate gains this times the share of the
     # softmax mass held by its law, see fuse().
-    "coherence": float(os.environ.get("SEARCH_DENSE_COHERENCE", "2.0")),
+    "coherence": float(os.environ.get("SEARCH_DENSE_COHERENCE", "1.5")),
     # Whose scores say which law a question is about: "dense" (the dense retriever's nearest,
-    # z-scored) or "fused" (the fused list, as before), see fuse().
-    "coherence_source": os.environ.get("SEARCH_DENSE_COHERENCE_SOURCE", "dense"),
+    # z-scored) or "fused" (the fused list), see fuse().
+    "coherence_source": os.environ.get("SEARCH_DENSE_COHERENCE_SOURCE", "fused"),
     # Query-bank normalisation of the dense similarities (0: off): each article's similarity
     # less this times its similarity to the mean of a bank of questions in everyday words
     # (knowledge.search.dense.VectorIndex, knowledge.laws.vectors.embed_question_bank).
@@ -59,6 +64,8 @@ PARAMETER_GRID = [
 # 0-2.0); the grid keeps the neighbourhood of those, the centering and where the law evidence
 # comes from.
 DENSE_WEIGHTS = (0.5, 0.6)
+# The re-ranker's coverage weight before the fusion: the words-only choice (1.0) and larger.
+DENSE_COVERAGE_WEIGHTS = (1.0, 2.0, 4.0)
 COHERENCE_WEIGHTS = (1.0, 1.5, 2.0)
 CENTERING_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 COHERENCE_SOURCES = ("fused", "dense")
@@ -66,14 +73,15 @@ COHERENCE_SOURCES = ("fused", "dense")
 
 def parameter_grid(dense: bool = False) -> list[dict]:
     """The points cross-validation chooses from; with dense retrieval on, its weight, the
-    law-coherence weight and source, and the query-bank centering (the expansion off and the
-    coverage weight 1.0, as the lexical cross-validation chose)."""
+    law-coherence weight and source, the query-bank centering and the re-ranker's coverage
+    weight before the fusion (the expansion off, as the lexical cross-validation chose)."""
     if not dense:
         return PARAMETER_GRID
     return [
         {
             "expand": False,
             "coverage": 1.0,
+            "dense_coverage": dense_coverage,
             "dense": weight,
             "coherence": coherence,
             "centering": centering,
@@ -83,6 +91,7 @@ def parameter_grid(dense: bool = False) -> list[dict]:
         for weight in DENSE_WEIGHTS
         for coherence in COHERENCE_WEIGHTS
         for centering in CENTERING_WEIGHTS
+        for dense_coverage in DENSE_COVERAGE_WEIGHTS
     ]
 
 
@@ -144,15 +153,19 @@ def rerank(question: str, candidates: list, text_of, score_of) -> list:
     return [c for c, _score in rerank_scored(question, candidates, text_of, score_of)]
 
 
-def rerank_scored(question: str, candidates: list, text_of, score_of) -> list:
+def rerank_scored(question: str, candidates: list, text_of, score_of, fused: bool = False) -> list:
     """[(candidate, combined score)] best first: first-stage score / the best one's + weighted
     bigram coverage.
 
     text_of(candidate) gives the text to compare (title and body); score_of its first-stage
     score. Bigrams shared by most candidates say little, so each weighs log(1 + n / df).
+    fused: the list is then fused with the dense retriever's (fuse()), and the coverage weighs
+    SETTINGS["dense_coverage"] instead of SETTINGS["coverage"]: the dense similarity already
+    ranks by meaning, so the words' list serves best as the judge of which candidates contain
+    the question's wording (chosen by cross-validation, docs/benchmarks-search.md).
     """
     top = max((score_of(c) for c in candidates), default=0.0) or 1.0
-    weight = SETTINGS["coverage"]
+    weight = SETTINGS["dense_coverage" if fused else "coverage"]
     wanted = bigrams(_strip_question_words(question)) if weight > 0 else set()
     for term in expand_query(question) if wanted else ():
         wanted |= bigrams(term)

@@ -390,3 +390,46 @@ def test_the_question_bank_is_embedded_once_per_model_and_text(app, labour_law, 
     assert stored == len(texts)
     vectors.embed_articles(dense_on)
     assert vectors.vector_index(dense_on).bank_similarity is not None
+
+
+def test_the_reranker_weighs_coverage_by_its_own_setting_before_the_fusion():
+    question = "拖欠工程款怎么办"
+    candidates = [
+        ("a", 10.0, "当事人订立合同，可以采取要约、承诺方式。"),
+        ("b", 6.0, "发包人拖欠工程款的，承包人可以催告发包人支付。"),
+        ("c", 5.0, "本法自公布之日起施行。"),
+    ]
+
+    def order(**kwargs):
+        with ranking.parameters(coverage=0.0, dense_coverage=4.0):
+            scored = ranking.rerank_scored(
+                question, candidates, text_of=lambda c: c[2], score_of=lambda c: c[1], **kwargs
+            )
+        return [c[0] for c, _score in scored]
+
+    assert order() == ["a", "b", "c"]  # words only: coverage weight 0, the first stage's order
+    # Before the fusion: b holds every bigram of 拖欠工程款 (怎么办 left out): 0.6 + 4 > 1.0.
+    assert order(fused=True) == ["b", "a", "c"]
+
+
+def test_search_reranks_with_the_fusions_coverage_only_when_it_fuses(
+    app, search_index, labour_law, dense_on, monkeypatch
+):
+    engine.rebuild()
+    seen = []
+    rerank_scored = ranking.rerank_scored
+
+    def spy(*args, fused=False, **kwargs):
+        seen.append(fused)
+        return rerank_scored(*args, fused=fused, **kwargs)
+
+    monkeypatch.setattr(ranking, "rerank_scored", spy)
+    question = "老板拖欠劳动报酬怎么办"
+    _numbers(question)  # dense on, nothing embedded yet: the words alone
+    vectors.embed_articles(dense_on)
+    vectors.forget()
+    numbers = _numbers(question)
+    assert seen == [False, True]
+    assert numbers[0] == 30
+    engine.search(question, kinds=[KIND, "kb_article"], facets=False, count=False)
+    assert seen[-1] is False  # a mixed search is never fused
