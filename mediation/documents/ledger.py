@@ -36,7 +36,6 @@ from portal.core.db import db
 from portal.core.exports import XlsxBook, xml_safe
 from portal.core.keyset import SeekPage, seek
 from portal.core.models import LegalCategory
-from portal.core.permissions import is_staff
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -185,14 +184,11 @@ def scoped(query, reader):
     """Only the cases the reader may see (mediation.permissions.visible_cases): an ordinary
     member of the committee the cases assigned to them, its director and staff every case.
     reader None: no restriction (the CLI and the federation's own figures)."""
-    if reader is None:
+    if _sees_every_case(reader):  # no IN over all 20,000 ids
         return query
     from mediation.permissions import visible_cases
 
-    visible = visible_cases(reader)
-    if visible.whereclause is None:  # every case (staff): no IN over all 20,000 ids
-        return query
-    return query.where(Case.id.in_(visible.with_only_columns(Case.id)))
+    return query.where(Case.id.in_(visible_cases(reader).with_only_columns(Case.id)))
 
 
 def _accepted(committee_ids, start: date, end: date, reader=None):
@@ -237,12 +233,20 @@ def _confirmation(agreement: Agreement | None) -> str:
     return text
 
 
+def _sees_every_case(reader) -> bool:
+    """No reader (the CLI), or one whom mediation.permissions.visible_cases restricts to no
+    cases in particular (staff)."""
+    if reader is None:
+        return True
+    from mediation.permissions import visible_cases
+
+    return visible_cases(reader).whereclause is None
+
+
 def reader_scope(reader) -> str:
-    """Who the cached figures are for: the cases staff see are everyone's, anyone else's are
-    their own (mediation.permissions.visible_cases), so they are kept per user."""
-    if reader is None or is_staff(reader):
-        return "all"
-    return f"user{reader.id}"
+    """Who the cached figures are for: those who see every case share them, anyone else's are
+    their own (the cases visible_cases gives them), so they are kept per user."""
+    return "all" if _sees_every_case(reader) else f"user{reader.id}"
 
 
 def totals_of(cases) -> dict:
