@@ -15,6 +15,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -260,6 +262,18 @@ OPEN_STATUSES = (
     CaseStatus.in_mediation,
 )
 RUNNING_STATUSES = (CaseStatus.accepted, CaseStatus.mediators_assigned, CaseStatus.in_mediation)
+# The running cases as the overdue list's partial index is defined (migration c5d2a8e1f7b3).
+# A statement uses that index only if it writes this IN list with literals (running_case()).
+RUNNING_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in RUNNING_STATUSES))
+
+
+def running_case():
+    """Case.status in RUNNING_STATUSES, its values written into the SQL as literals (SQLite
+    cannot tell that bound values match a partial index's condition)."""
+    values = [str(s) for s in RUNNING_STATUSES]
+    return Case.status.in_(
+        bindparam("running_statuses", values, expanding=True, literal_execute=True)
+    )
 
 
 class CaseSource(enum.StrEnum):
@@ -371,6 +385,16 @@ class Case(db.Model):
     __table_args__ = (
         UniqueConstraint("committee_id", "dossier_year", "dossier_seq"),
         Index("ix_mediation_cases_committee_status", "committee_id", "status"),
+        # The ledger's pages and the monthly report (migration c5d2a8e1f7b3).
+        Index("ix_mediation_cases_committee_accepted", "committee_id", "accepted_dt", "id"),
+        Index("ix_mediation_cases_committee_closed", "committee_id", "closed_dt"),
+        Index(
+            "ix_mediation_cases_running_due",
+            "due_dt",
+            "id",
+            sqlite_where=text(RUNNING_WHERE),
+            postgresql_where=text(RUNNING_WHERE),
+        ),
     )
 
     @property

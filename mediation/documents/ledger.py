@@ -7,14 +7,16 @@ period. The monthly report counts cases accepted in the month and cases conclude
 """
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from flask import request
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from mediation.documents import context as ctxmod
 from mediation.models import (
@@ -27,10 +29,12 @@ from mediation.models import (
     CommitteeMember,
     ReturnVisit,
 )
+from mediation.stats import STATS_TTL
 from portal.accounts.models import User
-from portal.core import clock
+from portal.core import cache, clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook, xml_safe
+from portal.core.keyset import SeekPage, seek
 from portal.core.models import LegalCategory
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -67,29 +71,78 @@ def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 CLOSING = ("agreement_reached", "failed", "withdrawn", "declined")
 
 
+def _case_columns(query):
+    """What _load reads of each case of a select of cases, as plain columns."""
+    return query.with_only_columns(
+        Case.id,
+        Case.committee_id,
+        Case.dossier_number,
+        Case.status,
+        Case.amount,
+        Case.accepted_dt,
+        Case.closed_dt,
+        LegalCategory.name_zh.label("category"),
+        (func.coalesce(Case.termination_notice, "") != "").label("termination_notice"),
+        (func.coalesce(Case.withdrawal_reason, "") != "").label("withdrawal_reason"),
+        Case.declined_reason.is_not(None).label("declined_reason"),
+    ).outerjoin(LegalCategory, LegalCategory.id == Case.category_id)
+
+
 def _load(query, *, records="ledger"):
     """The selected cases as plain records with what the ledger and report print (records:
     "counts" the case's own columns, "outcome" also its agreement and concluding events,
-    "ledger" also its parties, mediators and return visits): one query per kind of
-    record, as plain rows, whatever the number of cases. Not Case objects with their long texts
-    and every relationship (700 of them cost 60 ms at scale 1)."""
-    rows = db.session.execute(
-        query.with_only_columns(
-            Case.id,
-            Case.committee_id,
-            Case.dossier_number,
-            Case.status,
-            Case.amount,
-            Case.accepted_dt,
-            Case.closed_dt,
-            LegalCategory.name_zh.label("category"),
-            (func.coalesce(Case.termination_notice, "") != "").label("termination_notice"),
-            (func.coalesce(Case.withdrawal_reason, "") != "").label("withdrawal_reason"),
-            Case.declined_reason.is_not(None).label("declined_reason"),
+    "totals" also its return visits, "ledger" also its parties and mediators): one query per
+    kind of record, as plain rows, whatever the number of cases. Not Case objects with their
+    long texts and every relationship (700 of them cost 60 ms at scale 1)."""
+    rows = db.session.execute(_case_columns(query).order_by(Case.accepted_dt, Case.id)).all()
+    return _with_records(rows, records)
+
+
+def _children(ids):
+    """The selects of the agreements, concluding events, return visits, parties and mediators
+    of the cases `ids` (a list, or a select of ids)."""
+    return (
+        select(
+            Agreement.case_id, Agreement.confirmation_applied_on, Agreement.confirmation_result
+        ).where(Agreement.case_id.in_(ids)),
+        # Only the events that conclude a case count for its outcome (context.outcome).
+        select(CaseEvent.case_id, CaseEvent.to_status)
+        .where(CaseEvent.case_id.in_(ids), CaseEvent.to_status.in_(CLOSING))
+        .order_by(CaseEvent.id),
+        select(ReturnVisit.case_id, ReturnVisit.visited_on, ReturnVisit.performance)
+        .where(ReturnVisit.case_id.in_(ids))
+        .order_by(ReturnVisit.visited_on, ReturnVisit.id),
+        select(CaseParty.case_id, CaseParty.side, CaseParty.name)
+        .where(CaseParty.case_id.in_(ids))
+        .order_by(CaseParty.id),
+        select(CaseMediator.case_id, User.name)
+        .join(CommitteeMember, CommitteeMember.id == CaseMediator.member_id)
+        .join(User, User.id == CommitteeMember.user_id)
+        .where(CaseMediator.case_id.in_(ids), CaseMediator.recused_dt.is_(None))
+        .order_by(CaseMediator.id),
+    )
+
+
+@functools.cache
+def _children_among():
+    """_children of the cases of a committee accepted from one moment to another (parameters
+    among_committee, among_from, among_to), built once: building them was a third of a
+    ledger page."""
+    return _children(
+        select(Case.id).where(
+            Case.committee_id == bindparam("among_committee"),
+            Case.accepted_dt >= bindparam("among_from", type_=Case.accepted_dt.type),
+            Case.accepted_dt <= bindparam("among_to", type_=Case.accepted_dt.type),
         )
-        .outerjoin(LegalCategory, LegalCategory.id == Case.category_id)
-        .order_by(Case.accepted_dt, Case.id)
-    ).all()
+    )
+
+
+def _with_records(rows, records, *, among=None):
+    """Plain case rows (_case_columns) as records with their children. `among`: the parameters
+    of _children_among, a committee's cases accepted from the first of these cases to the
+    last (these and maybe others, whose children are passed over), which the children are read
+    by instead of a list of the ids (a page's ids written into each of five statements cost
+    more to compile than to run)."""
     cases = {
         r.id: SimpleNamespace(
             **r._asdict(), agreement=None, events=[], parties=[], mediators=[], return_visits=[]
@@ -98,45 +151,32 @@ def _load(query, *, records="ledger"):
     }
     if not cases:
         return []
-    # The children by the cases' ids (the period's filter, which no index serves federation-wide,
-    # is read once, not again in each child's subquery).
-    ids = list(cases)
     if records == "counts":
         return list(cases.values())
-    for r in db.session.execute(
-        select(
-            Agreement.case_id, Agreement.confirmation_applied_on, Agreement.confirmation_result
-        ).where(Agreement.case_id.in_(ids))
-    ):
-        cases[r.case_id].agreement = r
-    # Only the events that conclude a case count for its outcome (context.outcome).
-    for r in db.session.execute(
-        select(CaseEvent.case_id, CaseEvent.to_status)
-        .where(CaseEvent.case_id.in_(ids), CaseEvent.to_status.in_(CLOSING))
-        .order_by(CaseEvent.id)
-    ):
-        cases[r.case_id].events.append(r)
+    if among is None:
+        # The children by the cases' ids (the period's filter is read once, not again in each
+        # child's subquery).
+        statements, params = _children(list(cases)), None
+    else:
+        statements, params = _children_among(), among
+    agreements, events, visits, parties, mediators = statements
+    for r in db.session.execute(agreements, params):
+        if r.case_id in cases:
+            cases[r.case_id].agreement = r
+    for r in db.session.execute(events, params):
+        if r.case_id in cases:
+            cases[r.case_id].events.append(r)
+    if records in ("ledger", "totals"):
+        for r in db.session.execute(visits, params):
+            if r.case_id in cases:
+                cases[r.case_id].return_visits.append(r)
     if records == "ledger":
-        for r in db.session.execute(
-            select(CaseParty.case_id, CaseParty.side, CaseParty.name)
-            .where(CaseParty.case_id.in_(ids))
-            .order_by(CaseParty.id)
-        ):
-            cases[r.case_id].parties.append(r)
-        for r in db.session.execute(
-            select(CaseMediator.case_id, User.name)
-            .join(CommitteeMember, CommitteeMember.id == CaseMediator.member_id)
-            .join(User, User.id == CommitteeMember.user_id)
-            .where(CaseMediator.case_id.in_(ids), CaseMediator.recused_dt.is_(None))
-            .order_by(CaseMediator.id)
-        ):
-            cases[r.case_id].mediators.append(r.name)
-        for r in db.session.execute(
-            select(ReturnVisit.case_id, ReturnVisit.visited_on, ReturnVisit.performance)
-            .where(ReturnVisit.case_id.in_(ids))
-            .order_by(ReturnVisit.visited_on, ReturnVisit.id)
-        ):
-            cases[r.case_id].return_visits.append(r)
+        for r in db.session.execute(parties, params):
+            if r.case_id in cases:
+                cases[r.case_id].parties.append(r)
+        for r in db.session.execute(mediators, params):
+            if r.case_id in cases:
+                cases[r.case_id].mediators.append(r.name)
     return list(cases.values())
 
 
@@ -144,21 +184,26 @@ def scoped(query, reader):
     """Only the cases the reader may see (mediation.permissions.visible_cases): an ordinary
     member of the committee the cases assigned to them, its director and staff every case.
     reader None: no restriction (the CLI and the federation's own figures)."""
-    if reader is None:
+    if _sees_every_case(reader):  # no IN over all 20,000 ids
         return query
     from mediation.permissions import visible_cases
 
     return query.where(Case.id.in_(visible_cases(reader).with_only_columns(Case.id)))
 
 
-def cases_accepted(committee_ids, start: date, end: date, reader=None, *, records="ledger"):
+def _accepted(committee_ids, start: date, end: date, reader=None):
+    """A select of the cases accepted in [start, end] that the reader may see."""
     lo, hi = utc_bounds(start, end)
     query = select(Case).where(
         Case.accepted_dt.is_not(None), Case.accepted_dt >= lo, Case.accepted_dt < hi
     )
     if committee_ids is not None:
         query = query.where(Case.committee_id.in_(committee_ids))
-    return _load(scoped(query, reader), records=records)
+    return scoped(query, reader)
+
+
+def cases_accepted(committee_ids, start: date, end: date, reader=None, *, records="ledger"):
+    return _load(_accepted(committee_ids, start, end, reader), records=records)
 
 
 def cases_closed(committee_ids, start: date, end: date, reader=None, *, records="ledger"):
@@ -188,6 +233,44 @@ def _confirmation(agreement: Agreement | None) -> str:
     return text
 
 
+def _sees_every_case(reader) -> bool:
+    """No reader (the CLI), or one whom mediation.permissions.visible_cases restricts to no
+    cases in particular (staff)."""
+    if reader is None:
+        return True
+    from mediation.permissions import visible_cases
+
+    return visible_cases(reader).whereclause is None
+
+
+def reader_scope(reader) -> str:
+    """Who the cached figures are for: those who see every case share them, anyone else's are
+    their own (the cases visible_cases gives them), so they are kept per user."""
+    return "all" if _sees_every_case(reader) else f"user{reader.id}"
+
+
+def totals_of(cases) -> dict:
+    """The ledger's totals row over the plain records _load gives ("totals" or "ledger")."""
+    totals = {
+        "cases": 0,
+        "amount": Decimal(0),
+        "agreements": 0,
+        "closed": 0,
+        "performed": 0,
+        "confirmations": 0,
+        "return_visits": 0,
+    }
+    for case in cases:
+        totals["cases"] += 1
+        totals["amount"] += case.amount or Decimal(0)
+        totals["agreements"] += ctxmod.outcome(case) == "agreement"
+        totals["closed"] += case.closed_dt is not None
+        totals["performed"] += _performance(case) == "已全部履行"
+        totals["confirmations"] += _confirmation(case.agreement) != "未申请"
+        totals["return_visits"] += bool(case.return_visits)
+    return totals
+
+
 @dataclass
 class LedgerRow:
     case: SimpleNamespace  # the plain record _load gives
@@ -215,55 +298,112 @@ class Ledger:
     start: date
     end: date
     rows: list = field(default_factory=list)
+    # A page of the ledger (ledger_page): the rows are one page's, `page` its keyset page and
+    # `period_totals` the totals row of the whole period.
+    page: SeekPage | None = None
+    period_totals: dict | None = None
 
     @property
-    def amount_total(self) -> Decimal:
-        return sum((r.case.amount or Decimal(0) for r in self.rows), Decimal(0))
-
-    def count(self, key, predicate) -> int:
-        return sum(1 for r in self.rows if predicate(r.values[key]))
+    def offset(self) -> int:
+        """The number of rows before this page's (序号 goes on across pages)."""
+        return self.page.first - 1 if self.page is not None and self.page.items else 0
 
     @property
     def totals(self) -> dict:
-        return {
-            "cases": len(self.rows),
-            "amount": self.amount_total,
-            "agreements": sum(1 for r in self.rows if r.values["outcome"] == "agreement"),
-            "closed": sum(1 for r in self.rows if r.values["closed"]),
-            "performed": sum(1 for r in self.rows if r.values["performed"] == "已全部履行"),
-            "confirmations": sum(1 for r in self.rows if r.values["confirmation"] != "未申请"),
-            "return_visits": sum(1 for r in self.rows if r.case.return_visits),
-        }
+        if self.period_totals is not None:
+            return self.period_totals
+        return totals_of(r.case for r in self.rows)
 
 
 def build_ledger(committee: Committee, start: date, end: date, reader=None) -> Ledger:
+    """The whole ledger of the period (the print view, the XLSX export, the CLI)."""
     ledger = Ledger(committee, start, end)
-    for case in cases_accepted([committee.id], start, end, reader):
-        result = ctxmod.outcome(case)
-        parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
-        ledger.rows.append(
-            LedgerRow(
-                case,
-                {
-                    "number": case.dossier_number or f"#{case.id}",
-                    "accepted": ctxmod.cn_date(case.accepted_dt),
-                    "parties": parties,
-                    "type": case.category if case.category is not None else "",
-                    "amount": case.amount,
-                    "mediators": "、".join(case.mediators),
-                    "outcome": result,
-                    "result": ctxmod.RESULT_ZH[result],
-                    "closed": ctxmod.cn_date(case.closed_dt),
-                    "performed": _performance(case),
-                    "confirmation": _confirmation(case.agreement),
-                    "return_visit": "、".join(
-                        ctxmod.cn_date(v.visited_on) for v in case.return_visits
-                    )
-                    or ("未回访" if case.agreement is not None else "—"),
-                },
-            )
-        )
+    ledger.rows = [_row(case) for case in cases_accepted([committee.id], start, end, reader)]
     return ledger
+
+
+# The ledger's page shows this many cases; the print view and the XLSX export list them all.
+PER_PAGE = 50
+
+
+def ledger_page(committee: Committee, start: date, end: date, reader=None, args=None) -> Ledger:
+    """One page of the period's ledger in acceptance order (keyset, from the committee's index
+    by acceptance date), and the totals row of the whole period.
+
+    Kept STATS_TTL seconds in the short shared cache, per committee, period and reader
+    (reader_scope), as the mediation dashboard's figures: the number of cases and the totals
+    row; and, for staff, who see every case, the page's rows too. A case accepted or changed
+    within that minute may not show in them yet. Anyone else's rows are read afresh, as who
+    may see which case can change (a mediator taken off a case)."""
+    args = request.args if args is None else args
+    scope = reader_scope(reader)
+    key = f"mediation-ledger:{scope}:{committee.id}:{start}:{end}"
+    accepted = _accepted([committee.id], start, end, reader)
+
+    def read():
+        page = seek(
+            _case_columns(accepted),
+            (Case.accepted_dt, Case.id),
+            PER_PAGE,
+            descending=False,
+            args=args,
+            plain=True,
+            counted=accepted,
+            count_key=key,
+            count_ttl=STATS_TTL,
+        )
+        rows = []
+        if page.items:
+            # The children of the committee's cases accepted from the page's first case to its
+            # last (the index by acceptance date), those of the page's cases kept.
+            among = {
+                "among_committee": committee.id,
+                "among_from": page.items[0].accepted_dt,
+                "among_to": page.items[-1].accepted_dt,
+            }
+            rows = [str(_row(c).cells) for c in _with_records(page.items, "ledger", among=among)]
+        # JSON, as the cache keeps it: the rows as their cells' HTML.
+        return {"page": {**page.__dict__, "items": rows}}
+
+    if scope == "all":
+        marks = ":".join(str(args.get(name, "", type=int)) for name in ("after", "before", "page"))
+        kept = cache.get_or_set(f"{key}:{marks}", STATS_TTL, read)
+    else:
+        kept = read()
+    page = SeekPage(**kept["page"])
+    page.items = [SimpleNamespace(cells=Markup(cells)) for cells in page.items]
+    ledger = Ledger(committee, start, end, rows=page.items, page=page)
+
+    def count():
+        totals = totals_of(_load(accepted, records="totals"))
+        return totals | {"amount": str(totals["amount"])}  # JSON
+
+    totals = cache.get_or_set(f"{key}:totals", STATS_TTL, count)
+    ledger.period_totals = totals | {"amount": Decimal(totals["amount"])}
+    return ledger
+
+
+def _row(case) -> LedgerRow:
+    result = ctxmod.outcome(case)
+    parties = "；".join(f"{ctxmod.SIDE_ZH[str(p.side)]}：{p.name}" for p in case.parties)
+    return LedgerRow(
+        case,
+        {
+            "number": case.dossier_number or f"#{case.id}",
+            "accepted": ctxmod.cn_date(case.accepted_dt),
+            "parties": parties,
+            "type": case.category if case.category is not None else "",
+            "amount": case.amount,
+            "mediators": "、".join(case.mediators),
+            "outcome": result,
+            "result": ctxmod.RESULT_ZH[result],
+            "closed": ctxmod.cn_date(case.closed_dt),
+            "performed": _performance(case),
+            "confirmation": _confirmation(case.agreement),
+            "return_visit": "、".join(ctxmod.cn_date(v.visited_on) for v in case.return_visits)
+            or ("未回访" if case.agreement is not None else "—"),
+        },
+    )
 
 
 def ledger_xlsx(ledger: Ledger) -> bytes:
@@ -344,6 +484,19 @@ class Figures:
         rate = self.success_rate
         return "—" if rate is None else f"{rate * 100:.1f}%"
 
+    def as_json(self) -> dict:
+        return {
+            key: str(value) if isinstance(value, Decimal) else value
+            for key, value in self.__dict__.items()
+        }
+
+    @classmethod
+    def from_json(cls, kept: dict) -> "Figures":
+        figures = cls(**kept)
+        figures.amount_accepted = Decimal(kept["amount_accepted"])
+        figures.amount_agreed = Decimal(kept["amount_agreed"])
+        return figures
+
 
 def figures(committee_ids, start: date, end: date, reader=None) -> Figures:
     return _figures(
@@ -375,24 +528,16 @@ def _figures(accepted, closed) -> Figures:
 
 
 def monthly_report(committees, month: str, reader=None) -> dict:
-    """{'start','end','rows': [(committee, Figures)], 'total': Figures} of the reader's cases."""
+    """{'start','end','rows': [(committee, Figures)], 'total': Figures} of the reader's cases.
+
+    Each committee's figures are kept STATS_TTL seconds in the short shared cache, per month,
+    choice of committees and reader (reader_scope), as the mediation dashboard's are: a case
+    accepted or concluded within that minute may not be counted yet."""
     start, end = parse_month(month)
     ids = [c.id for c in committees]
-    # The month's cases of every committee in one go, then split: not two loads per committee.
-    accepted, closed = (
-        cases_accepted(ids, start, end, reader, records="counts"),
-        cases_closed(ids, start, end, reader, records="outcome"),
-    )
-    rows = [
-        (
-            c,
-            _figures(
-                [case for case in accepted if case.committee_id == c.id],
-                [case for case in closed if case.committee_id == c.id],
-            ),
-        )
-        for c in committees
-    ]
+    key = f"mediation-report:{reader_scope(reader)}:{month}:{','.join(map(str, ids))}"
+    kept = cache.get_or_set(key, STATS_TTL, lambda: _report_figures(ids, start, end, reader))
+    rows = [(c, Figures.from_json(kept[str(c.id)])) for c in committees]
     total = Figures()
     for _c, f in rows:
         total.accepted += f.accepted
@@ -405,6 +550,22 @@ def monthly_report(committees, month: str, reader=None) -> dict:
         for k, v in f.by_type.items():
             total.by_type[k] = total.by_type.get(k, 0) + v
     return {"start": start, "end": end, "rows": rows, "total": total}
+
+
+def _report_figures(ids, start: date, end: date, reader) -> dict:
+    """{str(committee id): Figures as JSON} for the month (the cache's keys are strings)."""
+    # The month's cases of every committee in one go, then split: not two loads per committee.
+    accepted, closed = (
+        cases_accepted(ids, start, end, reader, records="counts"),
+        cases_closed(ids, start, end, reader, records="outcome"),
+    )
+    return {
+        str(i): _figures(
+            [case for case in accepted if case.committee_id == i],
+            [case for case in closed if case.committee_id == i],
+        ).as_json()
+        for i in ids
+    }
 
 
 # ---------------------------------------------------------------- SVG charts (server-side)

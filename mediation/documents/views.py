@@ -266,12 +266,13 @@ def _ledger_request():
 @login_required
 def ledger():
     committees, committee, start, end, start_text, end_text, errors = _ledger_request()
-    data = ledgers.build_ledger(committee, start, end, reader=current_user)
-    template = (
-        "mediation_documents/ledger_print.html"
-        if request.args.get("print")
-        else "mediation_documents/ledger.html"
-    )
+    if request.args.get("print"):
+        # The paper form lists the whole period, as the XLSX export does.
+        data = ledgers.build_ledger(committee, start, end, reader=current_user)
+        template = "mediation_documents/ledger_print.html"
+    else:
+        data = ledgers.ledger_page(committee, start, end, reader=current_user)
+        template = "mediation_documents/ledger.html"
     return render_template(
         template,
         committees=committees,
