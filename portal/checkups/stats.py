@@ -11,7 +11,6 @@ from portal.accounts.models import Chamber, Enterprise, enterprise_chambers
 from portal.checkups.models import ChecklistArea, Checkup, Finding, Level, Status
 from portal.checkups.operations import follow_ups_done, to_local
 from portal.core import clock
-from portal.core.cache import get_or_set
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
@@ -206,17 +205,16 @@ def breakdown(
 FIGURES_TTL = 60
 
 
-def cached_breakdown(
+def figures_key(
     start: datetime | None = None, end: datetime | None = None, chamber_id: int | None = None
-) -> dict:
-    """breakdown() kept FIGURES_TTL seconds per period, chamber and language (the summary's
-    label, "No chamber" and the industries are translated). As JSON keeps them: the areas'
-    rows as [name, {level: count}], which the chart reads as breakdown()'s tuples."""
-    key = (
+) -> str:
+    """The short shared cache's key of the statistics page's figures as it writes them
+    (views.stats, FIGURES_TTL): per period, chamber and language (the summary's label, "No
+    chamber", the industries, the chart and the headings are translated)."""
+    return (
         f"stats:checkups:{start.isoformat() if start else ''}:{end.isoformat() if end else ''}:"
         f"{chamber_id or ''}:{current_language()}"
     )
-    return get_or_set(key, FIGURES_TTL, lambda: breakdown(start, end, chamber_id))
 
 
 def xlsx(data: dict) -> bytes:

@@ -796,21 +796,26 @@ def _period():
 
 @login_required
 def stats():
-    from portal.checkups.stats import cached_breakdown
+    from portal.checkups.stats import FIGURES_TTL, breakdown, figures_key
 
     require(perms.can_manage_checkups(current_user))
     first, last, start, end = _period()
     list_filter = listfilter.from_request()
-    data = cached_breakdown(start, end, list_filter.chamber_id)
-    chart = risk_profile_svg(
-        [(name, counts) for name, counts in data["by_area"]], _("Findings by area and level")
-    )
+
+    def write():
+        data = breakdown(start, end, list_filter.chamber_id)
+        chart = risk_profile_svg(
+            [(name, counts) for name, counts in data["by_area"]], _("Findings by area and level")
+        )
+        return render_template("checkups/_stats_figures.html", data=data, chart=chart)
+
+    # The figures as the page writes them (summary, chart, three tables), kept FIGURES_TTL.
+    written = get_or_set(figures_key(start, end, list_filter.chamber_id), FIGURES_TTL, write)
     return render_template(
         "checkups/stats.html",
-        data=data,
+        figures=Markup(written),
         first=first,
         last=last,
-        chart=chart,
         list_filter=list_filter,
     )
 
