@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from courses.models import Attendance, Lecture, LectureStatus, Registration, ReplayView
-from portal.core import clock
+from portal.core import cache, clock
 from portal.core.db import db, utcnow
 
 MEASURES = ("lectures_held", "registrations", "attendance", "replays_viewed")
@@ -77,6 +77,38 @@ def by_month(start: datetime, end: datetime) -> list[dict]:
             row = months.setdefault(key, dict.fromkeys(MEASURES, 0))
             row[name] += count
     return [{"month": month, **months[month]} for month in sorted(months)]
+
+
+# How long the statistics page's figures are kept in the short shared cache (seconds), as the
+# dashboard keeps its sections: they count every registration, attendance and replay view of
+# the year (four GROUP BY statements over ~100,000 rows at scale 1, some 30 ms). No write drops
+# them: a registration, attendance or replay view shows within this time.
+FIGURES_TTL = 60
+
+
+def year_figures(year: int) -> dict:
+    """The statistics page's figures for a Beijing calendar year, kept FIGURES_TTL seconds:
+    rows by month, their totals, and the ten best attended published lectures as
+    [id, title, firms attending]. Nothing in them is translated."""
+
+    def compute():
+        start, end = year_bounds(year)
+        rows = by_month(start, end)
+        # Each measure's rows fall in exactly one month (_local_month), so the months add up
+        # to what totals() counts with one statement more.
+        sums = {name: sum(row[name] for row in rows) for name in MEASURES}
+        top = db.session.execute(
+            select(Lecture.id, Lecture.title, func.count(Attendance.id))
+            .outerjoin(Attendance, Attendance.lecture_id == Lecture.id)
+            .where(Lecture.starts_dt >= start, Lecture.starts_dt < end)
+            .where(Lecture.status == LectureStatus.published)
+            .group_by(Lecture.id)
+            .order_by(func.count(Attendance.id).desc(), Lecture.starts_dt)
+            .limit(10)
+        ).all()
+        return {"rows": rows, "totals": sums, "top": [list(row) for row in top]}
+
+    return cache.get_or_set(f"stats:lectures:{year}", FIGURES_TTL, compute)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

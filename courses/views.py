@@ -883,18 +883,12 @@ def stats():
     year = _int_arg("year") or this_year
     if not 2000 <= year <= 2100:
         year = this_year
-    start, end = lecture_stats.year_bounds(year)
-    rows = lecture_stats.by_month(start, end)
-    totals = lecture_stats.totals(start, end)
-    top = db.session.execute(
-        select(Lecture, func.count(Attendance.id))
-        .outerjoin(Attendance, Attendance.lecture_id == Lecture.id)
-        .where(Lecture.starts_dt >= start, Lecture.starts_dt < end)
-        .where(Lecture.status == LectureStatus.published)
-        .group_by(Lecture.id)
-        .order_by(func.count(Attendance.id).desc(), Lecture.starts_dt)
-        .limit(10)
-    ).all()
+    figures = lecture_stats.year_figures(year)
     return render_template(
-        "courses/stats.html", year=year, rows=rows, totals=totals, top=top, this_year=this_year
+        "courses/stats.html",
+        year=year,
+        rows=figures["rows"],
+        totals=figures["totals"],
+        top=figures["top"],
+        this_year=this_year,
     )

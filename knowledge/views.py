@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 from sqlalchemy import bindparam, func, inspect, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,7 +55,14 @@ from knowledge.routing import (
     taken_this_week,
     week_start,
 )
-from knowledge.stats import figures, figures_xlsx, lawyer_figures, month_bounds
+from knowledge.stats import (
+    FIGURES_TTL,
+    figures,
+    figures_key,
+    figures_xlsx,
+    lawyer_figures,
+    month_bounds,
+)
 from knowledge.thread import question_thread
 from knowledge.workflow import TransitionError, allowed_targets
 from portal.accounts.models import LawyerProfile, Role, User, Verification
@@ -1036,7 +1044,14 @@ def staff_lawyer_capacity(user_id):
 def staff_figures():
     require(can_manage_questions(current_user))
     start, end, month = month_bounds(request.args.get("month"))
-    return render_template("knowledge/staff_figures.html", data=figures(start, end), month=month)
+    tables = cache.get_or_set(
+        figures_key(start, end),
+        FIGURES_TTL,
+        lambda: render_template(
+            "knowledge/_staff_figure_tables.html", data=figures(start, end), month=month
+        ),
+    )
+    return render_template("knowledge/staff_figures.html", tables=Markup(tables), month=month)
 
 
 @login_required

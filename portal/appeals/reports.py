@@ -236,12 +236,14 @@ def figures(
     labels: bool = True,
     chamber_id: int | None = None,
     items: bool = True,
+    counted: dict | None = None,
 ) -> dict:
     """Collected in the period and what became of them by now (closed = 办结销号), by channel,
     tier, route, category and department; overdue open items; the average evaluation.
     With chamber_id: only the items of that chamber's member firms. items=False: the figures
-    alone, without the lists of the collected ("ledger") and overdue ("overdue") items."""
-    c = cached_counts(start, end, chamber_id)
+    alone, without the lists of the collected ("ledger") and overdue ("overdue") items.
+    counted: the period's counts() when the caller has them (else from the cache)."""
+    c = cached_counts(start, end, chamber_id) if counted is None else counted
     routes = {Route(v): (n, done) for v, n, done in c["by_route"] if v is not None}
     evaluations = [
         (round((t + r + a) / 3, 2), t, r, a, satisfied) for t, r, a, satisfied in c["evaluations"]

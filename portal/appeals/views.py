@@ -9,6 +9,7 @@ from typing import NamedTuple
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -49,9 +50,9 @@ from portal.appeals.models import (
     overdue_on,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
-from portal.core import clock, listfilter, once
+from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
-from portal.core.i18n import day_formatter
+from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import RecordLink, links_of
 from portal.core.permissions import is_staff, is_verified, require
@@ -786,7 +787,24 @@ def ledger():
     the ledger's order); the XLSX export lists them all."""
     require(permissions.can_see_ledger(current_user))
     form, start, end = _ledger_period()
-    figures = reports.figures(start, end, items=False)
+
+    def write_figures():
+        # From counts() afresh, not cached_counts(): the page is then at most FIGURES_TTL old.
+        figures = reports.figures(start, end, items=False, counted=reports.counts(start, end))
+        return render_template(
+            "appeals/_ledger_figures.html",
+            figures=figures,
+            route_sentence=reports.route_sentence(figures),
+            summary_sentence=reports.summary_sentence(figures),
+        )
+
+    # The figures as the page writes them (eight numbers and five tables, their labels
+    # translated), kept as the figures are: FIGURES_TTL seconds, per period, day and language.
+    figures_html = cache.get_or_set(
+        f"appeals:ledger-figures:{start}:{end}:{clock.today()}:{current_language()}",
+        reports.FIGURES_TTL,
+        write_figures,
+    )
     period = {"start": start.isoformat(), "end": end.isoformat()}
     listed = (
         select(
@@ -831,12 +849,16 @@ def ledger():
     channels = label_texts("channel", CHANNEL_LABELS)
     categories = label_texts("category", CATEGORY_LABELS)
     routes = label_texts("route", ROUTE_LABELS)
+    # Once a page, not once a row: each row's link, dates and the fall-back department.
+    referral_href = href_for("appeals.referral", "referral_id")
+    day = day_formatter()
+    directly = _("Federation directly")
     return render_template(
         "appeals/ledger.html",
         form=form,
         start=start,
         end=end,
-        figures=figures,
+        figures_html=Markup(figures_html),
         items=items,
         overdue=overdue,
         # Each pager's links keep the period and where the other list stands.
@@ -848,8 +870,8 @@ def ledger():
         ),
         rows=[
             SimpleNamespace(
-                id=r.id,
-                created_dt=r.created_dt,
+                href=referral_href(r.id),
+                created=day(r.created_dt),
                 channel=channels[r.channel],
                 firm=r.firm_name if r.enterprise_id is None else r.enterprise_name,
                 summary=r.summary,
@@ -864,15 +886,14 @@ def ledger():
         overdue_rows=[
             SimpleNamespace(
                 id=r.id,
+                href=referral_href(r.id),
                 summary=r.summary,
-                department=r.department or "",
+                department=r.department or directly,
                 status=statuses[r.status],
-                due=r.stage_due_date,
+                due=day(r.stage_due_date),
             )
             for r in overdue
         ],
-        route_sentence=reports.route_sentence(figures),
-        summary_sentence=reports.summary_sentence(figures),
         last_year=(clock.today() - timedelta(days=365), clock.today()),
     )
 

@@ -1,5 +1,6 @@
 """Every state change of counsel; flushes, never commits."""
 
+import time
 from datetime import date
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from portal.accounts.models import (
 )
 from portal.audit.operations import log
 from portal.core import clock
+from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.links import link_records
 from portal.core.models import LegalCategory
@@ -212,6 +214,7 @@ def create_group(*, name, start_date, end_date, enterprises, lawyers, by, chambe
         _seat_lawyer(group, lawyer, start_date)
     _flush_seats()
     coverage_changed()
+    suggestions_changed()
     log(
         "counsel_group.create",
         group,
@@ -245,6 +248,7 @@ def add_member(group, enterprise, *, by, on=None):
     membership = _seat_firm(group, enterprise, on or clock.today())
     _flush_seats()
     coverage_changed()
+    suggestions_changed()
     log(
         "counsel_group.add_member",
         group,
@@ -266,6 +270,7 @@ def remove_member(group, membership, *, by, on=None):
         raise CounselError(_l("This enterprise is not a current member of the group."))
     membership.left_on = on or clock.today()
     coverage_changed()
+    suggestions_changed()
     log(
         "counsel_group.remove_member",
         group,
@@ -291,6 +296,7 @@ def add_lawyer(group, lawyer, *, by, on=None):
         url=url_for("counsel.group", group_id=group.id),
         group=group.name,
     )
+    suggestions_changed()  # the lawyer's load changed
     return seat
 
 
@@ -309,6 +315,7 @@ def remove_lawyer(group, seat, *, by, on=None):
         summary=seat.lawyer.name,
         data={"lawyer": seat.lawyer_id},
     )
+    suggestions_changed()  # the lawyer's load changed
 
 
 def renew_group(group, *, start_date, end_date, by):
@@ -330,6 +337,7 @@ def renew_group(group, *, start_date, end_date, by):
     group.start_date, group.end_date = start_date, end_date
     _flush_seats()
     coverage_changed()
+    suggestions_changed()
     log(
         "counsel_group.renew",
         group,
@@ -351,6 +359,7 @@ def end_group(group, *, by, on=None):
     for seat in group.current_lawyer_seats:
         seat.left_on = on
     coverage_changed()
+    suggestions_changed()
     log("counsel_group.end", group, by=by, summary=group.name)
 
 
@@ -437,6 +446,47 @@ def ask_counsel(enterprise, *, title, body, by, group=None):
         question = handler(by, counsel_request.group.lawyers, counsel_request.title, body)
         link_records(counsel_request, question, "asked_as_question", by=by)
     return counsel_request, question
+
+
+SUGGEST_TTL = 60  # seconds; see suggested_groups
+SUGGEST_EPOCH_KEY = "counsel:suggest:epoch"
+
+
+def suggestions_changed() -> None:
+    """A group, its firms or its counsel changed: the cached suggestions (under every filter)
+    are dropped at commit, as their keys all carry the epoch that this drops."""
+    invalidate(SUGGEST_EPOCH_KEY)
+
+
+def suggestions_key(chamber_id=None, industry=None) -> str:
+    """The short shared cache's key for the suggestions under these filters (views.suggest
+    keeps them as the page writes them, SUGGEST_TTL seconds): working them out reads and
+    groups every free firm (some 40 ms at scale 1). A change to a group drops them at once
+    (suggestions_changed); what else they depend on (a firm or lawyer newly verified, a
+    lawyer's industries or specialities, a firm's chambers, the lawyers' group limit) shows
+    within SUGGEST_TTL. Accepting a suggestion checks the group afresh (views.suggest_accept),
+    so a stale one cannot make a group that breaks a rule."""
+    epoch = get_or_set(SUGGEST_EPOCH_KEY, SUGGEST_TTL, lambda: f"{time.time_ns():x}")
+    return f"counsel:suggest:{epoch}:{chamber_id or ''}:{industry or ''}"
+
+
+def plain_suggestions(*, chamber_id=None, industry=None) -> list[dict]:
+    """suggest_groups() as the plain values the suggestions page prints."""
+    return [
+        {
+            "name": s["name"],
+            "industry": s["industry"],
+            "chamber": {"id": s["chamber"].id, "name": s["chamber"].name} if s["chamber"] else None,
+            "enterprises": [
+                {"id": e.id, "name": e.name, "size_class": e.size_class} for e in s["enterprises"]
+            ],
+            "lawyers": [
+                {"id": u.id, "name": u.name, "law_firm": u.lawyer_profile.law_firm}
+                for u in s["lawyers"]
+            ],
+        }
+        for s in suggest_groups(chamber_id=chamber_id, industry=industry)
+    ]
 
 
 def eligible_enterprises_stmt():

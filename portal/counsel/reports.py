@@ -226,6 +226,19 @@ def tables(start: date | None, end: date | None, chamber_id: int | None = None) 
     )
 
 
+def report_page_key(start: date | None, end: date | None, chamber_id: int | None) -> str:
+    """The key under which the report page keeps its tables and firms without service as it
+    wrote them (views.report), REPORT_TTL seconds: per period, chamber, language and day (the
+    90 days of quiet_firms count back from today). Writing its ~1,000 rows cost the page some
+    15 ms at scale 1, the quiet firms' NOT EXISTS as much again. No write drops it: a service
+    logged or confirmed shows in the tables, and takes its firm off the list, within
+    REPORT_TTL. The XLSX export reads the quiet firms afresh and the tables through tables()."""
+    return (
+        f"counsel:report-page:{start or ''}:{end or ''}:{chamber_id or ''}:"
+        f"{current_language()}:{clock.today()}"
+    )
+
+
 def _quiet(days: int, today: date | None, chamber_id: int | None, columns):
     """SELECT columns(last) FROM the current memberships of active groups whose firm had no
     confirmed service in the last `days` days (optionally one chamber's member firms); `last`

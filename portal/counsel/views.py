@@ -17,7 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
@@ -263,17 +264,34 @@ def suggest():
     require(permissions.can_manage_groups(current_user))
     filters = SuggestFilterForm(request.args)
     filters.validate()
-    suggestions = operations.suggest_groups(
-        chamber_id=filters.chamber.data or None, industry=filters.industry.data or None
-    )
+    chamber_id, industry = filters.chamber.data or None, filters.industry.data or None
     today = clock.today()
-    return render_template(
-        "counsel/suggest.html",
-        filters=filters,
-        suggestions=suggestions,
-        start=today,
-        end=date(today.year + 1, today.month, 1),
+
+    def write():
+        return render_template(
+            "counsel/_suggestions.html",
+            suggestions=operations.plain_suggestions(chamber_id=chamber_id, industry=industry),
+            sizes=LabelsOnce(lambda size_class: str(SIZE_CLASSES.get(size_class, size_class))),
+            start=today,
+            end=date(today.year + 1, today.month, 1),
+            csrf_field=Markup(_CSRF_FIELD % _CSRF_MARK),
+        )
+
+    # The suggestions as written, per filter, language and day (the proposed terms start
+    # today); each form's CSRF token, the viewer's own, is written in on every view.
+    written = cache.get_or_set(
+        f"{operations.suggestions_key(chamber_id, industry)}:{current_language()}:{today}",
+        operations.SUGGEST_TTL,
+        write,
     )
+    written = written.replace(_CSRF_MARK, str(escape(generate_csrf())))
+    return render_template("counsel/suggest.html", filters=filters, suggestions=Markup(written))
+
+
+# The hidden CSRF field as macros.html's csrf() writes it; the mark stands for the token in the
+# suggestions kept in the cache (no text a user typed can hold it: "<" is written "&lt;").
+_CSRF_FIELD = '<input type="hidden" name="csrf_token" value="%s">'
+_CSRF_MARK = "<!--csrf-->"
 
 
 @login_required
@@ -912,20 +930,31 @@ def report():
     # From the statistics page: one chamber's member firms and groups.
     chamber = listfilter.from_request().chamber
     chamber_id = chamber.id if chamber is not None else None
-    tables = reports.tables(start, end, chamber_id)
+
+    def write():
+        # Afresh, not through tables()' own cache: the page is then at most REPORT_TTL old.
+        tables = {d: reports.breakdown(start, end, d, chamber_id) for d in reports.DIMENSIONS}
+        return render_template(
+            "counsel/_report_tables.html",
+            tables=[
+                (_("By lawyer"), tables["lawyer"]),
+                (_("By group"), tables["group"]),
+                (_("By chamber"), tables["chamber"]),
+                (_("By month"), tables["month"]),
+            ],
+            quiet=reports.quiet_firms(chamber_id=chamber_id),
+            total=sum(row["services"] for row in tables["month"]),
+        )
+
+    written = cache.get_or_set(
+        reports.report_page_key(start, end, chamber_id), reports.REPORT_TTL, write
+    )
     return render_template(
         "counsel/report.html",
         form=form,
         list_filter=listfilter.ListFilter(chamber=chamber),
         coverage=reports.coverage(chamber_id),
-        tables=[
-            (_("By lawyer"), tables["lawyer"]),
-            (_("By group"), tables["group"]),
-            (_("By chamber"), tables["chamber"]),
-            (_("By month"), tables["month"]),
-        ],
-        quiet=reports.quiet_firms(chamber_id=chamber_id),
-        total=sum(row["services"] for row in tables["month"]),
+        tables=Markup(written),
     )
 
 

@@ -54,3 +54,33 @@ def test_the_ledger_pages_its_items_and_overdue_ones_and_the_export_lists_them_a
     assert [row[0] for row in late.iter_rows(min_row=2, values_only=True)] == [
         i.id for i in items[:3]
     ]
+
+
+def _page(client, url):
+    from flask import g
+
+    page = client.get(url).get_data(as_text=True)
+    g.pop("_portal_cache", None)  # the test's app context outlives the request: a new g
+    return page
+
+
+def _collected(page):
+    # The first of the figures' boxes: the number, then "Collected" in the page's language.
+    return int(re.search(r'<div class="fs-4">(\d+)</div>', page).group(1))
+
+
+def test_a_new_item_is_listed_at_once_and_counted_in_the_figures_within_a_minute(
+    client, login, memory_cache, later, dummy_staff, create_appeal_referral
+):
+    from portal.appeals.reports import FIGURES_TTL
+
+    create_appeal_referral(summary="诉求甲")
+    login(dummy_staff)
+    page = _page(client, "/appeals/ledger")
+    assert _collected(page) == 1
+    newcomer = create_appeal_referral(summary="诉求乙")
+    page = _page(client, "/appeals/ledger")
+    assert newcomer.id in _ids(page, "诉求")  # the list is never kept
+    assert _collected(page) == 1  # the figures are
+    later(FIGURES_TTL + 1)
+    assert _collected(_page(client, "/appeals/ledger")) == 2
