@@ -18,6 +18,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -92,12 +93,17 @@ def unique_title(title: str, taken: set[str]) -> str:
 
 def append_row(sheet: Worksheet, row: Iterable) -> None:
     """Append one row of values, cleaned, with dates formatted."""
-    sheet.append([cell_value(v) for v in row])
-    for cell in sheet[sheet.max_row]:
+    # The cells are made here, not found again after the append: finding the new row through
+    # sheet.max_row walks every cell written so far, which made a sheet of n rows cost n².
+    cells = []
+    for value in row:
+        cell = Cell(sheet, value=cell_value(value))
         if isinstance(cell.value, datetime):
             cell.number_format = DATETIME_FORMAT
         elif isinstance(cell.value, date):
             cell.number_format = DATE_FORMAT
+        cells.append(cell)
+    sheet.append(cells)
 
 
 class XlsxBook:
