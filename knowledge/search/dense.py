@@ -127,18 +127,35 @@ _pending_lock = threading.Lock()
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense-query")
 
 
+# How long prefetch waits for the background thread to take the question (see prefetch).
+HANDOFF_SECONDS = 0.005
+
+
 def prefetch(embedder, text: str):
-    """Start embedding text in the background unless its vector is cached or on its way."""
+    """Start embedding text in the background unless its vector is cached or on its way.
+
+    Returns once the background thread has begun: a thread woken while this one runs Python
+    gets the GIL only when this one is made to drop it, after sys.getswitchinterval() (5 ms)
+    of the words' search, so the embedding would start that much later (measured: 2.3 ms
+    median, 12 ms p95 between the submit and the start). Waiting on an event hands the GIL over
+    at once; the C engine releases it again as soon as it starts. Not when the thread is still
+    busy with another search's question (it would not take this one sooner)."""
     key = (embedder.model_id, text)
     if _query_cache.get(key) is not None or _stored(embedder, text, key) is not None:
         return
+    started = threading.Event()
     with _pending_lock:
         if key in _pending:
             return
-        _pending[key] = _executor.submit(_embed_and_cache, embedder, text, key)
+        idle = not _pending
+        _pending[key] = _executor.submit(_embed_and_cache, embedder, text, key, started)
+    if idle:
+        started.wait(HANDOFF_SECONDS)
 
 
-def _embed_and_cache(embedder, text, key):
+def _embed_and_cache(embedder, text, key, started=None):
+    if started is not None:
+        started.set()
     try:
         vector = _embed(embedder, text)
         _query_cache.put(key, vector)
@@ -157,6 +174,12 @@ def query_vector(embedder, text: str, stored: bool = True):
     vector = _query_cache.get(key)
     if vector is not None:
         return vector
+    # One being embedded first: prefetch only starts one that has no stored vector, so looking
+    # in the database again would only delay the search once the vector is ready.
+    with _pending_lock:
+        future = _pending.get(key)
+    if future is not None:
+        return future.result()
     vector = _stored(embedder, text, key) if stored else None
     if vector is not None:
         return vector

@@ -944,6 +944,14 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
     page, per_page = result.page, result.per_page
     dense_hits = None
     if rerank:
+        # The words' re-ranking first: it does not need the question's vector, which is still
+        # being embedded on the other core (search's prefetch), so it costs no time of its own.
+        scored = ranking.rerank_scored(
+            text,
+            ranked,
+            text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
+            score_of=lambda item: item[1],
+        )
         retriever = _dense_source(kinds, filters)
         if retriever:
             dense_hits = retriever(
@@ -954,12 +962,6 @@ def _finish(result, query, kinds, filters, user, facets, count, text, words, ran
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     if rerank:
-        scored = ranking.rerank_scored(
-            text,
-            ranked,
-            text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
-            score_of=lambda item: item[1],
-        )
         if dense_hits:
             ranked = _fused(text, scored, kinds[0], dense_hits, user, page * per_page)
         else:

@@ -390,3 +390,65 @@ def test_the_question_bank_is_embedded_once_per_model_and_text(app, labour_law, 
     assert stored == len(texts)
     vectors.embed_articles(dense_on)
     assert vectors.vector_index(dense_on).bank_similarity is not None
+
+
+def test_the_words_are_re_ranked_before_the_search_waits_for_the_questions_vector(
+    app, search_index, labour_law, dense_on, monkeypatch
+):
+    # The question embeds in the background while the words are searched; whatever does not
+    # need its vector (the words' re-ranking) runs before the search waits for it.
+    engine.rebuild()
+    vectors.embed_articles(dense_on)
+    order = []
+    rerank_scored, query_vector = ranking.rerank_scored, dense.query_vector
+
+    def recording_rerank(*args, **kwargs):
+        order.append("rerank")
+        return rerank_scored(*args, **kwargs)
+
+    def recording_query_vector(*args, **kwargs):
+        order.append("vector")
+        return query_vector(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "rerank_scored", recording_rerank)
+    monkeypatch.setattr(dense, "query_vector", recording_query_vector)
+    assert 30 in _numbers("工资拖欠怎么办")
+    assert order == ["rerank", "vector"]
+
+
+def test_prefetch_returns_once_the_background_thread_has_taken_the_question(
+    app, dense_on, monkeypatch
+):
+    # Without the hand-over the thread would wait for the GIL until this one is made to drop it
+    # (sys.getswitchinterval()) while the words are searched. A long limit: the test does not
+    # depend on how quickly a loaded machine schedules the thread.
+    monkeypatch.setattr(dense, "HANDOFF_SECONDS", 60.0)
+    question = "借钱不还怎么办，第一次问"
+    dense.prefetch(dense_on, question)
+    key = (dense_on.model_id, question)
+    with dense._pending_lock:
+        future = dense._pending.get(key)
+    assert future is None or future.running() or future.done()
+    assert dense.query_vector(dense_on, question) is not None
+
+
+def test_a_question_being_embedded_is_waited_for_not_looked_up_again(app, dense_on, monkeypatch):
+    import threading
+
+    question = "工资拖欠，第二次问"
+    release = threading.Event()
+    queries = dense_on.queries
+
+    def slow_queries(texts):
+        release.wait(10)
+        return queries(texts)
+
+    monkeypatch.setattr(dense_on, "queries", slow_queries)
+    looked_up = []
+    stored = dense._stored
+    monkeypatch.setattr(dense, "_stored", lambda *args: looked_up.append(args[1]) or stored(*args))
+    dense.prefetch(dense_on, question)
+    assert looked_up == [question]  # prefetch looked, found nothing, started the embedding
+    release.set()
+    assert dense.query_vector(dense_on, question) is not None
+    assert looked_up == [question]
