@@ -452,3 +452,68 @@ def test_a_question_being_embedded_is_waited_for_not_looked_up_again(app, dense_
     release.set()
     assert dense.query_vector(dense_on, question) is not None
     assert looked_up == [question]
+
+
+class CountingEmbedder(ConceptEmbedder):
+    """ConceptEmbedder that counts tokens like the model does (one a character here, plus the
+    prefix and the special tokens) and keeps the texts it embedded."""
+
+    model_id = "test-concepts-counted/1"
+    embedded: list = []
+
+    def token_count(self, text):
+        return len(text) + 4
+
+    def queries(self, texts):
+        CountingEmbedder.embedded.extend(texts)
+        return super().queries(texts)
+
+
+def test_a_search_embeds_only_the_beginning_of_a_long_question(app, monkeypatch):
+    pytest.importorskip("numpy")
+    embedder = CountingEmbedder()
+    CountingEmbedder.embedded = []
+    dense.reset()
+    short = "工资拖欠怎么办"
+    assert dense.searched_part(embedder, short, budget=16) == short
+    long_question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+    assert dense.searched_part(embedder, long_question, budget=16) == long_question[:12]
+    # A cut inside a Latin word keeps the word whole (moves back to its start).
+    assert dense.searched_part(embedder, "劳动合同 overtime pay 怎么算", budget=12) == "劳动合同"
+    assert dense.searched_part(ConceptEmbedder(), long_question, budget=16) == long_question
+    assert dense.searched_part(embedder, long_question, budget=0) == long_question
+
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 16)
+    with app.app_context():
+        dense.query_vector(embedder, long_question)
+        assert CountingEmbedder.embedded == [long_question[:12]]
+        # The indexer's stored vectors are of the whole text (no one waits for them).
+        dense.query_vector(embedder, long_question, stored=False)
+        assert CountingEmbedder.embedded == [long_question[:12], long_question]
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 0)
+    with app.app_context():
+        dense.reset()
+        dense.query_vector(embedder, long_question)
+        assert CountingEmbedder.embedded[-1] == long_question
+    dense.reset()
+
+
+def test_a_stored_vector_of_the_whole_question_is_used_before_embedding_its_beginning(
+    app, labour_law, dense_on, monkeypatch
+):
+    from knowledge.search import query_vectors
+
+    embedder = CountingEmbedder()
+    CountingEmbedder.embedded = []
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 16)
+    try:
+        question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+        assert query_vectors.refresh("question", 1, question, embedder=embedder)
+        assert CountingEmbedder.embedded == [question]
+        dense.reset()
+        whole = dense.query_vector(embedder, question)
+        dense.prefetch(embedder, question)
+        assert CountingEmbedder.embedded == [question]  # read back, nothing embedded
+        assert whole.tolist() == embedder._vector(question).astype("float16").tolist()
+    finally:
+        dense.reset()
