@@ -23,6 +23,9 @@ class Config:
     SEARCH_DENSE = os.environ.get("SEARCH_DENSE", "auto")
     # The model's threads per process (1 for web workers; `flask laws embed` may use more).
     SEARCH_DENSE_THREADS = int(os.environ.get("SEARCH_DENSE_THREADS", "1"))
+    # Tokens of a question a search embeds when no vector of it is stored (its beginning; the
+    # embedding's time grows with them, see knowledge.search.dense.searched_part); 0: all.
+    SEARCH_DENSE_QUERY_TOKENS = int(os.environ.get("SEARCH_DENSE_QUERY_TOKENS", "32"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -241,7 +241,10 @@ def dense_search(question: str, limit: int, also=()):
 
 
 def dense_prefetch(question: str):
-    """Start embedding the question in the background when dense_search will want it."""
+    """Start embedding the question in the background when dense_search will want it; whether
+    it will (dense retrieval on and articles embedded)."""
     embedder = dense.get_embedder()
     if embedder is not None and len(vector_index(embedder)):
         dense.prefetch(embedder, question)
+        return True
+    return False

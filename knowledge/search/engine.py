@@ -781,11 +781,12 @@ def search(
     wanted = " ".join([text, *ranking.expand_query(text)]) if plain else text
     rerank = plain and page * per_page <= ranking.RERANK_DEPTH
     limit = ranking.RERANK_DEPTH if rerank else page * per_page
+    fusing = False  # whether the dense retriever is expected to answer (its prefetch says)
     if rerank and _dense_source(kinds, filters):
         # The question embeds on the other core while the words are searched.
         prefetch = search_sources()[kinds[0]].get("dense_prefetch")
         if prefetch:
-            prefetch(text)
+            fusing = bool(prefetch(text))
     if on_postgres():
         from knowledge.search import pg_backend
 
@@ -802,7 +803,7 @@ def search(
                 key=lambda item: (-item[1], item[0]),
             )
         return _finish(
-            result, query, kinds, filters, user, facets, count, text, words, ranked, rerank
+            result, query, kinds, filters, user, facets, count, text, words, ranked, rerank, fusing
         )
     handle = _handle()
     principals = principals_for(user)
@@ -814,7 +815,9 @@ def search(
         )
     if ranked is None:
         return result
-    return _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank)
+    return _finish(
+        result, query, kinds, filters, user, facets, count, text, words, ranked, rerank, fusing
+    )
 
 
 def _whoosh_ranked(
@@ -938,29 +941,42 @@ def _fused(text, scored, kind, dense_hits, user, wanted):
     return ranked
 
 
-def _finish(result, query, kinds, filters, user, facets, count, text, words, ranked, rerank):
+def _reranked(text, ranked, fused):
+    return ranking.rerank_scored(
+        text,
+        ranked,
+        text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
+        score_of=lambda item: item[1],
+        fused=fused,
+    )
+
+
+def _finish(
+    result, query, kinds, filters, user, facets, count, text, words, ranked, rerank, fusing=False
+):
     """The page of hits from the backend's ranked (stored fields, score) list, re-ranked and,
     for a plain question in one kind with a dense retriever, fused with its candidates."""
     page, per_page = result.page, result.per_page
     dense_hits = None
     if rerank:
+        # The words' re-ranking first: it does not need the question's vector, which is still
+        # being embedded on the other core (search's prefetch), so it costs no time of its own.
+        # Weighed for the fusion when the prefetch said the retriever will answer; should it
+        # answer otherwise (a source without a prefetch, vectors gone meanwhile), the words are
+        # re-ranked again with the weight that fits.
+        scored = _reranked(text, ranked, fused=fusing)
         retriever = _dense_source(kinds, filters)
         if retriever:
             dense_hits = retriever(
                 text, ranking.RERANK_DEPTH, also=[item[0]["id"] for item in ranked]
             )
+        if bool(dense_hits) != fusing:
+            scored = _reranked(text, ranked, fused=bool(dense_hits))
     if dense_hits:
         result.total = max(result.total, min(ranking.RERANK_DEPTH, len(dense_hits[0])))
     if result.total and page > result.pages:
         return search(query, kinds, filters, user, result.pages, per_page, facets, count)
     if rerank:
-        scored = ranking.rerank_scored(
-            text,
-            ranked,
-            text_of=lambda item: f"{item[0].get('title', '')} {item[0].get('body', '')}",
-            score_of=lambda item: item[1],
-            fused=bool(dense_hits),
-        )
         if dense_hits:
             ranked = _fused(text, scored, kinds[0], dense_hits, user, page * per_page)
         else:

@@ -116,7 +116,8 @@ def add_search_source(
     dense(question, limit, also=ids) -> ([(id, similarity)] best first, {id: similarity} of
     the ids in also), or None when off: a second, embedding-based retriever fused with the
     words' ranking for plain questions searched in this kind alone (knowledge.search.dense); dense_prefetch(question) starts its slow part
-    (embedding the question) in the background while the words' search runs.
+    (embedding the question) in the background while the words' search runs, and returns
+    whether dense(...) will answer (the words are then re-ranked with the fusion's weights).
     query_text(id) -> str | None: the text the record's page searches with on every view (a
     question's words, for the articles that may apply), None when it has none; with dense
     retrieval on, the indexer embeds it when the record's outbox row is processed and stores

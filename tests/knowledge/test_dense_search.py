@@ -433,3 +433,130 @@ def test_search_reranks_with_the_fusions_coverage_only_when_it_fuses(
     assert numbers[0] == 30
     engine.search(question, kinds=[KIND, "kb_article"], facets=False, count=False)
     assert seen[-1] is False  # a mixed search is never fused
+
+
+def test_the_words_are_re_ranked_before_the_search_waits_for_the_questions_vector(
+    app, search_index, labour_law, dense_on, monkeypatch
+):
+    # The question embeds in the background while the words are searched; whatever does not
+    # need its vector (the words' re-ranking) runs before the search waits for it.
+    engine.rebuild()
+    vectors.embed_articles(dense_on)
+    order = []
+    rerank_scored, query_vector = ranking.rerank_scored, dense.query_vector
+
+    def recording_rerank(*args, **kwargs):
+        order.append("rerank")
+        return rerank_scored(*args, **kwargs)
+
+    def recording_query_vector(*args, **kwargs):
+        order.append("vector")
+        return query_vector(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "rerank_scored", recording_rerank)
+    monkeypatch.setattr(dense, "query_vector", recording_query_vector)
+    assert 30 in _numbers("工资拖欠怎么办")
+    assert order == ["rerank", "vector"]
+
+
+def test_prefetch_returns_once_the_background_thread_has_taken_the_question(
+    app, dense_on, monkeypatch
+):
+    # Without the hand-over the thread would wait for the GIL until this one is made to drop it
+    # (sys.getswitchinterval()) while the words are searched. A long limit: the test does not
+    # depend on how quickly a loaded machine schedules the thread.
+    monkeypatch.setattr(dense, "HANDOFF_SECONDS", 60.0)
+    question = "借钱不还怎么办，第一次问"
+    dense.prefetch(dense_on, question)
+    key = (dense_on.model_id, question)
+    with dense._pending_lock:
+        future = dense._pending.get(key)
+    assert future is None or future.running() or future.done()
+    assert dense.query_vector(dense_on, question) is not None
+
+
+def test_a_question_being_embedded_is_waited_for_not_looked_up_again(app, dense_on, monkeypatch):
+    import threading
+
+    question = "工资拖欠，第二次问"
+    release = threading.Event()
+    queries = dense_on.queries
+
+    def slow_queries(texts):
+        release.wait(10)
+        return queries(texts)
+
+    monkeypatch.setattr(dense_on, "queries", slow_queries)
+    looked_up = []
+    stored = dense._stored
+    monkeypatch.setattr(dense, "_stored", lambda *args: looked_up.append(args[1]) or stored(*args))
+    dense.prefetch(dense_on, question)
+    assert looked_up == [question]  # prefetch looked, found nothing, started the embedding
+    release.set()
+    assert dense.query_vector(dense_on, question) is not None
+    assert looked_up == [question]
+
+
+class CountingEmbedder(ConceptEmbedder):
+    """ConceptEmbedder that counts tokens like the model does (one a character here, plus the
+    prefix and the special tokens) and keeps the texts it embedded."""
+
+    model_id = "test-concepts-counted/1"
+    embedded: list = []
+
+    def token_count(self, text):
+        return len(text) + 4
+
+    def queries(self, texts):
+        CountingEmbedder.embedded.extend(texts)
+        return super().queries(texts)
+
+
+def test_a_search_embeds_only_the_beginning_of_a_long_question(app, monkeypatch):
+    pytest.importorskip("numpy")
+    embedder = CountingEmbedder()
+    CountingEmbedder.embedded = []
+    dense.reset()
+    short = "工资拖欠怎么办"
+    assert dense.searched_part(embedder, short, budget=16) == short
+    long_question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+    assert dense.searched_part(embedder, long_question, budget=16) == long_question[:12]
+    # A cut inside a Latin word keeps the word whole (moves back to its start).
+    assert dense.searched_part(embedder, "劳动合同 overtime pay 怎么算", budget=12) == "劳动合同"
+    assert dense.searched_part(ConceptEmbedder(), long_question, budget=16) == long_question
+    assert dense.searched_part(embedder, long_question, budget=0) == long_question
+
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 16)
+    with app.app_context():
+        dense.query_vector(embedder, long_question)
+        assert CountingEmbedder.embedded == [long_question[:12]]
+        # The indexer's stored vectors are of the whole text (no one waits for them).
+        dense.query_vector(embedder, long_question, stored=False)
+        assert CountingEmbedder.embedded == [long_question[:12], long_question]
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 0)
+    with app.app_context():
+        dense.reset()
+        dense.query_vector(embedder, long_question)
+        assert CountingEmbedder.embedded[-1] == long_question
+    dense.reset()
+
+
+def test_a_stored_vector_of_the_whole_question_is_used_before_embedding_its_beginning(
+    app, labour_law, dense_on, monkeypatch
+):
+    from knowledge.search import query_vectors
+
+    embedder = CountingEmbedder()
+    CountingEmbedder.embedded = []
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 16)
+    try:
+        question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+        assert query_vectors.refresh("question", 1, question, embedder=embedder)
+        assert CountingEmbedder.embedded == [question]
+        dense.reset()
+        whole = dense.query_vector(embedder, question)
+        dense.prefetch(embedder, question)
+        assert CountingEmbedder.embedded == [question]  # read back, nothing embedded
+        assert whole.tolist() == embedder._vector(question).astype("float16").tolist()
+    finally:
+        dense.reset()
