@@ -9,7 +9,6 @@ from mediation.documents import permissions as perms
 from mediation.documents.doctypes import BY_CODE
 from mediation.models import CaseStatus
 
-
 # Stands for a document's key in its address, written once a page (url_for for each of a
 # case's documents, two links each, cost the page more than deciding which are ready).
 _KEY_MARK = "0key0mark0"
