@@ -156,8 +156,8 @@ class LongSelect(Select):
         Choices of plain text are written once for as long as they stay the same (the same
         lawyers, the same names): escaping ~330 of them again cost every form page ~0.3 ms.
         Translated labels are written each time (their text depends on the request)."""
-        choices = tuple(choices)
-        if all(type(label) is str for _value, label in choices):
+        choices = tuple((value, label) for value, label in choices)  # pairs given as lists too
+        if all(type(label) is str and type(value) in (int, str) for value, label in choices):
             return _written_options(cls, choices)
         return "".join(cls.render_option(value, label, False) for value, label in choices)
 
