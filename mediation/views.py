@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, func, inspect, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -53,7 +53,7 @@ from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, written_after_the_reads
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
-from portal.core.links import links_of
+from portal.core.links import RecordLink, links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_staff, require
 from portal.core.rows import href_for, translated
@@ -89,9 +89,11 @@ def _category_choices(blank=True):
 
 @login_required
 def index():
+    # The account itself, not the proxy: the list's rules and filters ask it a few dozen things.
+    user = current_user._get_current_object()
     status = request.args.get("status", "")
     committee_id = request.args.get("committee", type=int)
-    stmt = permissions.visible_cases(current_user)
+    stmt = permissions.visible_cases(user)
     if status == "open":
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
     elif status == "agreed":  # as the statistics count agreements (archived ones too)
@@ -111,7 +113,7 @@ def index():
         _case_rows(stmt),
         (Case.applied_dt, Case.id),
         PER_PAGE,
-        count_key=f"cases:{current_user.id}:{known}:{committee_id or ''}:{narrowed}",
+        count_key=f"cases:{user.id}:{known}:{committee_id or ''}:{narrowed}",
         plain=True,
         counted=stmt,
     )
@@ -126,11 +128,11 @@ def index():
         status=status,
         statuses=statuses,
         committee_id=committee_id,
-        can_apply=permissions.can_apply(current_user),
-        memberships=permissions.memberships(current_user),
-        can_see_committees=permissions.can_see_committee_list(current_user),
-        can_see_overdue=permissions.can_see_overdue(current_user),
-        is_staff=is_staff(current_user),
+        can_apply=permissions.can_apply(user),
+        memberships=permissions.memberships(user),
+        can_see_committees=permissions.can_see_committee_list(user),
+        can_see_overdue=permissions.can_see_overdue(user),
+        is_staff=is_staff(user),
         now=utcnow(),
     )
 
@@ -744,7 +746,18 @@ def _case_list_statement(name, model):
 
 _CASE_LIST_READS = {name: _case_list_statement(name, m) for name, m in _CASE_PAGE_LISTS.items()}
 
-# The case page's case: with its roster and category, and whether each list has rows.
+# Whether any record links to or from the case (most have none: then links_of is not asked).
+_CASE_HAS_LINKS = or_(
+    select(RecordLink.id)
+    .where(RecordLink.source_type == Case.__tablename__, RecordLink.source_id == Case.id)
+    .exists(),
+    select(RecordLink.id)
+    .where(RecordLink.target_type == Case.__tablename__, RecordLink.target_id == Case.id)
+    .exists(),
+).label("has_links")
+
+# The case page's case: with its roster and category, whether each list has rows and whether
+# it has links.
 _CASE_PAGE = (
     select(
         Case,
@@ -752,6 +765,7 @@ _CASE_PAGE = (
             select(model.id).where(model.case_id == Case.id).exists().label(name)
             for name, model in _CASE_PAGE_LISTS.items()
         ),
+        _CASE_HAS_LINKS,
     )
     .options(*_CASE_PAGE_OPTIONS)
     .where(Case.id == bindparam("case_id"))
@@ -759,15 +773,15 @@ _CASE_PAGE = (
 )
 
 
-def _load_case_page(case_id) -> Case:
-    """The case with what its page shows, each list read once or set empty; 404 or 403."""
+def _load_case_page(case_id, user) -> tuple[Case, bool]:
+    """The case with what its page shows, each list read once or set empty, and whether it has
+    links; 404 or 403."""
     if not -(2**31) <= case_id < 2**31:
         abort(404)
     row = db.session.execute(_CASE_PAGE, {"case_id": case_id}).unique().one_or_none()
     if row is None:
         abort(404)
     case, has_rows = row[0], row._mapping
-    require(permissions.can_view_case(current_user, case))
     unread = inspect(case).unloaded
     for name in _CASE_PAGE_LISTS:
         if name not in unread:
@@ -777,13 +791,19 @@ def _load_case_page(case_id) -> Case:
             continue
         rows = db.session.scalars(_CASE_LIST_READS[name], {"case_id": case_id}).all()
         set_committed_value(case, name, rows[0] if name == "agreement" else rows)
-    return case
+    # Checked once the lists are set: the rule reads the case's parties and mediators, which
+    # asked for earlier were each a lazy load (a statement built anew, read even when empty).
+    require(permissions.can_view_case(user, case))
+    return case, has_rows["has_links"]
 
 
 @login_required
 def case_detail(case_id):
-    case = _load_case_page(case_id)
-    private = permissions.can_view_private(current_user, case)
+    # The account itself, not the proxy: the page asks the permission rules a few dozen times,
+    # each asking the account several things (the proxy looks the user up on every one).
+    user = current_user._get_current_object()
+    case, has_links = _load_case_page(case_id, user)
+    private = permissions.can_view_private(user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
     agreement = case.agreement
@@ -793,14 +813,16 @@ def case_detail(case_id):
         private=private,
         notes=case.notes if private else [],
         events=events,
-        links=links_of(case),
-        note_form=forms.PrivateNoteForm(),
-        action_form=forms.NoteForm(),
-        can=lambda to: permissions.can_transition(current_user, case, to),
+        links=links_of(case) if has_links else [],
+        # The private note's form where the page offers it (building a form costs the page).
+        note_form=forms.PrivateNoteForm()
+        if private and case.status != CaseStatus.archived
+        else None,
+        can=lambda to: permissions.can_transition(user, case, to),
         statuses=CaseStatus,
         status_labels=CASE_STATUS_LABELS,
         perms=permissions,
-        user=current_user,
+        user=user,
         now=now,
         overdue=case.is_overdue(now),
         other_routes=operations.OTHER_ROUTES,

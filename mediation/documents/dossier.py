@@ -131,8 +131,10 @@ def find(case, key: str) -> PlannedDocument | None:
     return None
 
 
-def render_planned(case, doc: PlannedDocument, case_context=None) -> Rendered:
-    return render_document(doc.doc_type, case, record=doc.record, case_context=case_context)
+def render_planned(case, doc: PlannedDocument, case_context=None, *, layout=True) -> Rendered:
+    return render_document(
+        doc.doc_type, case, record=doc.record, case_context=case_context, layout=layout
+    )
 
 
 # ---------------------------------------------------------------- what blocks archiving

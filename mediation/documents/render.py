@@ -176,12 +176,14 @@ def render_text(body: str, context: dict) -> tuple[str, list]:
 
 
 def render_document(
-    doc_type: str, case, *, record=None, extra=None, body=None, case_context=None
+    doc_type: str, case, *, record=None, extra=None, body=None, case_context=None, layout=True
 ) -> Rendered:
     """Render the active template of doc_type for case (record: one session/visit/...).
 
     case_context: ctxmod.case_context(case), when the caller renders several documents of the
-    case (it covers every session, so building it per document grew with the square of them)."""
+    case (it covers every session, so building it per document grew with the square of them).
+    layout=False: whether the document can be made and what it lacks, without its blocks (the
+    case page's list of documents prints no document)."""
     kind = BY_CODE[doc_type]
     context = dict(case_context) if case_context is not None else ctxmod.case_context(case)
     if record is not None:
@@ -193,7 +195,8 @@ def render_document(
     except Exception as error:  # noqa: BLE001  (a stored template breaking on unusual data)
         return Rendered(doc_type, kind.title, [], missing, [f"{type(error).__name__}: {error}"])
     missing += [m for m in found if m not in missing]
-    return Rendered(doc_type, kind.title, parse_blocks(text) if not missing else [], missing)
+    blocks = parse_blocks(text) if layout and not missing else []
+    return Rendered(doc_type, kind.title, blocks, missing)
 
 
 def structural_missing(doc_type: str, context: dict):

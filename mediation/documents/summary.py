@@ -9,28 +9,40 @@ from mediation.documents import permissions as perms
 from mediation.documents.doctypes import BY_CODE
 from mediation.models import CaseStatus
 
+# Stands for a document's key in its address, written once a page (url_for for each of a
+# case's documents, two links each, cost the page more than deciding which are ready).
+_KEY_MARK = "0key0mark0"
+
+
+def _document_href(endpoint, case_id):
+    head, _mark, tail = url_for(endpoint, case_id=case_id, key=_KEY_MARK).partition(_KEY_MARK)
+    return lambda key: f"{head}{key}{tail}"
+
 
 def case_documents_summary(case) -> dict:
     """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
     "dossier": url|None, "all": url}."""
     documents = []
+    user = current_user._get_current_object()  # asked by each document's rule: the proxy once
     context = ctxmod.case_context(case)  # built once: for the plan, each document, what's missing
+    html_href = _document_href("mediation_documents.document_html", case.id)
+    docx_href = _document_href("mediation_documents.document_docx", case.id)
     for doc in dossiers.plan(case, context):
         kind = BY_CODE[doc.doc_type]
-        if not perms.can_view_document(current_user, case, kind):
+        if not perms.can_view_document(user, case, kind):
             continue
-        rendered = dossiers.render_planned(case, doc, context)
+        rendered = dossiers.render_planned(case, doc, context, layout=False)
         title = doc.title + (f"（{doc.index + 1}）" if doc.index is not None else "")
         documents.append(
             {
                 "title": title,
                 "ready": rendered.ok,
                 "problems": list(rendered.problems),
-                "html": url_for("mediation_documents.document_html", case_id=case.id, key=doc.key),
-                "docx": url_for("mediation_documents.document_docx", case_id=case.id, key=doc.key),
+                "html": html_href(doc.key),
+                "docx": docx_href(doc.key),
             }
         )
-    internal = perms.can_see_internal(current_user, case)
+    internal = perms.can_see_internal(user, case)
     archived = case.status == CaseStatus.archived
     return {
         "documents": documents,

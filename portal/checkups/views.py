@@ -53,6 +53,7 @@ from portal.checkups.models import (
 from portal.core import clock, listfilter, once
 from portal.core.cache import get_or_set
 from portal.core.db import db, get_or_404, utcnow
+from portal.core.forms import LongSelect
 from portal.core.i18n import moment_formatter
 from portal.core.keyset import seek
 from portal.core.links import links_of, links_of_each
@@ -195,6 +196,9 @@ def new():
         follow_up_of = get_or_404(Checkup, request.values.get("follow_up_of", type=int))
     form = ScheduleForm()
     form.lawyers.choices = _lawyer_choices()
+    # Written by LongSelect in one pass while none is chosen (a follow-up's are, a refused
+    # form's may be: those go through WTForms option by option).
+    form.lawyers.written_options = LongSelect.written_options(form.lawyers.choices)
     if request.method == "GET" and follow_up_of is not None:
         form.enterprise.data = typed_name(follow_up_of.enterprise)
         form.lawyers.data = [a.lawyer_id for a in follow_up_of.assignments]

@@ -100,3 +100,45 @@ def test_a_long_select_given_its_options_written_once_writes_the_same(app):
         assert 'selected value="2"' in str(long.lawyer())
         long.lawyer.data = None
         assert "selected" not in str(long.lawyer()) and "required" in str(long.lawyer())
+
+
+def test_a_long_multiple_select_given_its_options_written_once_writes_the_same(app):
+    from wtforms import SelectMultipleField
+    from wtforms.validators import DataRequired
+    from wtforms.widgets import Select
+
+    from portal.core.forms import FlaskForm, LongSelect
+
+    choices = [(1, "丁刚"), (2, 'A & B "<law>"'), (3, "Ω")]
+    # Pairs given as lists (as a cached list comes back) are the same choices, written once.
+    written = LongSelect.written_options([list(choice) for choice in choices])
+    assert LongSelect.written_options(choices) is written
+
+    class Plain(FlaskForm):
+        lawyers = SelectMultipleField(
+            "Lawyers",
+            coerce=int,
+            choices=choices,
+            widget=Select(multiple=True),
+            validators=[DataRequired()],
+        )
+
+    class Long(FlaskForm):
+        lawyers = SelectMultipleField(
+            "Lawyers",
+            coerce=int,
+            choices=choices,
+            widget=LongSelect(multiple=True),
+            validators=[DataRequired()],
+        )
+
+    with app.test_request_context("/"):
+        for data in (None, [1, 3]):
+            plain, long = Plain(meta={"csrf": False}), Long(meta={"csrf": False})
+            long.lawyers.written_options = written
+            plain.lawyers.data = long.lawyers.data = data
+            assert str(long.lawyers(size=6)) == str(plain.lawyers(size=6))
+        assert " multiple " in str(long.lawyers()) and 'selected value="3"' in str(long.lawyers())
+    # Another list of lawyers (one renamed) is written anew, never the old one's options.
+    renamed = LongSelect.written_options([(1, "丁刚"), (2, "B"), (3, "Ω")])
+    assert renamed != written and ">B</option>" in renamed

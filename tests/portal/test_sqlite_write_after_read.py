@@ -5,10 +5,10 @@ began reading; its write must begin a transaction of its own, with the write loc
 import sqlite3
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from portal.accounts.models import User
-from portal.core.db import db, write_lock_from_the_start
+from portal.core.db import db, write_lock_from_the_start, written_after_the_reads
 from tests.fixtures.concurrency import ON_POSTGRES
 
 pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's transaction discipline")
@@ -66,6 +66,46 @@ def test_a_write_begun_with_the_lock_after_the_reads_end_succeeds(shared_app):
             other.close()
         db.session.rollback()
     assert count == 3
+
+
+def test_written_after_the_reads_takes_the_lock_on_the_requests_own_connection(shared_app):
+    """The reads end and the write takes the lock in place (COMMIT, BEGIN IMMEDIATE on the same
+    connection), committed once: no second connection from the pool, though another request
+    committed between the reads and the write."""
+    app = shared_app
+    with app.app_context():
+        _another_request_commits(app)
+    with app.app_context():
+        engine = db.engines[None]
+    checkouts, statements = [], []
+
+    def count_checkout(*_args):
+        checkouts.append(1)
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.split(" ")[0] if statement != "BEGIN IMMEDIATE" else statement)
+
+    event.listen(engine, "checkout", count_checkout)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with app.test_request_context("/", method="GET"):
+            db.session.execute(text("SELECT count(*) FROM scratch")).scalar()  # the page's reads
+            _another_request_commits(app)
+            before, statements[:] = len(checkouts), []
+            with written_after_the_reads():
+                db.session.execute(text("INSERT INTO scratch VALUES (5)"))
+            writes = list(statements)
+            assert len(checkouts) == before
+            db.session.remove()
+    finally:
+        event.remove(engine, "checkout", count_checkout)
+        event.remove(engine, "before_cursor_execute", record)
+    assert writes == ["COMMIT", "BEGIN IMMEDIATE", "INSERT"]
+    other = sqlite3.connect(engine.url.database)
+    try:
+        assert other.execute("SELECT count(*) FROM scratch WHERE n = 5").fetchone() == (1,)
+    finally:
+        other.close()
 
 
 def test_connections_use_wal_with_normal_sync(shared_app):

@@ -73,3 +73,22 @@ def test_a_document_with_a_missing_field_shows_what_is_missing_and_no_link(
     )
     assert "人民调解协议书：缺少履行期限" in section
     assert f"/mediation/documents/case/{dummy_case.id}/docx/agreement" not in section
+
+
+@pytest.mark.parametrize("index", [None, 0, 11])
+def test_the_case_pages_document_links_are_the_addresses_url_for_writes(app, index):
+    """The page writes each document's two links from one address per kind (the key in place
+    of a mark): the same as url_for's for every kind of document."""
+    from flask import url_for
+
+    from mediation.documents.doctypes import BY_CODE
+    from mediation.documents.dossier import PlannedDocument
+    from mediation.documents.summary import _document_href
+
+    with app.test_request_context("/"):
+        for endpoint in ("document_html", "document_docx"):
+            href = _document_href(f"mediation_documents.{endpoint}", 1234)
+            for code in BY_CODE:
+                key = PlannedDocument(code, index, None, "").key
+                expected = url_for(f"mediation_documents.{endpoint}", case_id=1234, key=key)
+                assert href(key) == expected
