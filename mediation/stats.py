@@ -17,6 +17,7 @@ from mediation.models import (
 from portal.core import cache
 from portal.core.db import db, utcnow
 from portal.core.models import LegalCategory
+from portal.core.reference import localized
 
 OUTCOMES = (
     CaseStatus.agreement_reached,
@@ -27,8 +28,17 @@ OUTCOMES = (
 AGREED = (CaseStatus.agreement_reached, CaseStatus.return_visited)
 
 
-def _categories():
-    return {c.id: c.name for c in db.session.scalars(select(LegalCategory))}
+# The categories' names as plain rows, built once: the dashboard asked for them twice a view,
+# each time as ORM objects (about a fifth of the page's cost for a dozen names).
+_CATEGORY_NAMES = select(LegalCategory.id, LegalCategory.name_zh, LegalCategory.name_en)
+
+
+def category_names() -> dict:
+    """{category id: its name in the request's language}."""
+    return {
+        cid: localized(name_zh, name_en)
+        for cid, name_zh, name_en in db.session.execute(_CATEGORY_NAMES)
+    }
 
 
 def case_summary(committee_id: int) -> dict:
@@ -231,29 +241,31 @@ def _committee_counts(start, end, cache_key):
     return cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
 
 
-def case_stats(committee_id=None, start=None, end=None, *, cache_key=None) -> dict:
+def case_stats(committee_id=None, start=None, end=None, *, cache_key=None, categories=None) -> dict:
     """Figures over the cases applied for in [start, end) (all when None), optionally one
     committee; the federation's are every committee's added up. `cache_key`: keep the counts
-    STATS_TTL seconds under that name (the same key as case_stats_by_committee's reads once)."""
+    STATS_TTL seconds under that name (the same key as case_stats_by_committee's reads once).
+    `categories`: `category_names()`, when the caller has them already."""
     if committee_id is None:
         counts = _merged(_committee_counts(start, end, cache_key))
     elif cache_key:
         counts = cache.get_or_set(cache_key, STATS_TTL, lambda: _counts(committee_id, start, end))
     else:
         counts = _counts(committee_id, start, end)
-    return _figures(counts, _categories())
+    return _figures(counts, category_names() if categories is None else categories)
 
 
-def case_stats_by_committee(start=None, end=None, *, cache_key=None) -> dict:
+def case_stats_by_committee(start=None, end=None, *, cache_key=None, categories=None) -> dict:
     """{committee id: figures} for every committee with cases (None: the figures of none), in
-    three grouped queries whatever their number."""
+    three grouped queries whatever their number. `categories`: `category_names()`, when the
+    caller has them already."""
     counts = _committee_counts(start, end, cache_key)
     split = {}
     for kind, rows in counts.items():
         for committee_id, *row in rows:
             split.setdefault(committee_id, {"statuses": [], "types": [], "months": []})
             split[committee_id][kind].append(row)
-    categories = _categories()
+    categories = category_names() if categories is None else categories
     return {cid: _figures(c, categories) for cid, c in split.items()} | {
         None: _figures({"statuses": [], "types": [], "months": []}, categories)
     }

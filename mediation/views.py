@@ -46,7 +46,7 @@ from mediation.models import (
     running_case,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
-from mediation.stats import case_stats, case_stats_by_committee, case_summary
+from mediation.stats import case_stats, case_stats_by_committee, case_summary, category_names
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
@@ -1307,6 +1307,9 @@ def case_archive(case_id):
 # ---------------------------------------------------------------- dashboards
 
 
+_DASHBOARD_COMMITTEES = select(Committee.id, Committee.name).order_by(Committee.id)
+
+
 @login_required
 def dashboard():
     committee_id = request.args.get("committee", type=int)
@@ -1319,18 +1322,28 @@ def dashboard():
     start = utcnow() - timedelta(days=365) if period == "year" else None
     # Counted over thousands of cases: kept a minute in the short shared cache (stats.STATS_TTL).
     key = f"mediation:dashboard:{committee.id if committee else ''}:{period == 'year'}"
+    # The categories' names read once for both sets of figures.
+    categories = category_names()
     figures = case_stats(
-        committee_id=committee.id if committee else None, start=start, cache_key=key
+        committee_id=committee.id if committee else None,
+        start=start,
+        cache_key=key,
+        categories=categories,
     )
     per_committee = []
     if committee is None:
-        by_committee = case_stats_by_committee(start=start, cache_key=key)
-        for row in db.session.scalars(select(Committee).order_by(Committee.id)):
+        by_committee = case_stats_by_committee(start=start, cache_key=key, categories=categories)
+        # Plain rows: the table prints each committee's id and name.
+        for row in db.session.execute(_DASHBOARD_COMMITTEES):
             per_committee.append((row, by_committee.get(row.id, by_committee[None])))
     return render_template(
         "mediation/dashboard.html",
         committee=committee,
         figures=figures,
         per_committee=per_committee,
+        # Each committee's row links to its dashboard: the address written once.
+        committee_href=href_for("mediation.dashboard", "committee", period=period)
+        if per_committee
+        else None,
         period=period,
     )
