@@ -51,21 +51,24 @@ def memberships(user) -> list[CommitteeMember]:
         return []
     known = g.setdefault("_mediation_memberships", {}) if has_request_context() else {}
     if user.id not in known:
-        # With each committee (the menus name it) in the same statement; the specialities,
-        # which no list or permission reads, only where a page asks for them.
-        known[user.id] = list(
-            db.session.scalars(
-                select(CommitteeMember)
-                .options(
-                    joinedload(CommitteeMember.committee), lazyload(CommitteeMember.specialities)
-                )
-                .where(
-                    CommitteeMember.user_id == user.id,
-                    CommitteeMember.status == MemberStatus.active,
-                )
-            )
-        )
+        known[user.id] = list(db.session.scalars(_memberships_statement(), {"user_id": user.id}))
     return list(known[user.id])
+
+
+@cache
+def _memberships_statement():
+    """memberships' select, built once with the account's id as a parameter: built anew, its
+    cache key cost every mediation page (staff's too, who have none) more than running it.
+    With each committee (the menus name it) in the same statement; the specialities, which no
+    list or permission reads, only where a page asks for them."""
+    return (
+        select(CommitteeMember)
+        .options(joinedload(CommitteeMember.committee), lazyload(CommitteeMember.specialities))
+        .where(
+            CommitteeMember.user_id == bindparam("user_id"),
+            CommitteeMember.status == MemberStatus.active,
+        )
+    )
 
 
 def forget_memberships():

@@ -1,5 +1,6 @@
 """Pages of mediation: load -> permission on the object -> form -> operation -> one commit."""
 
+import functools
 from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
@@ -93,29 +94,25 @@ def index():
     user = current_user._get_current_object()
     status = request.args.get("status", "")
     committee_id = request.args.get("committee", type=int)
-    stmt = permissions.visible_cases(user)
-    if status == "open":
-        stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
-    elif status == "agreed":  # as the statistics count agreements (archived ones too)
-        stmt = stmt.where(
-            Case.status.in_((CaseStatus.agreement_reached, CaseStatus.return_visited))
-            | ((Case.status == CaseStatus.archived) & Case.agreement.has())
-        )
-    elif status in CaseStatus.__members__:
-        stmt = stmt.where(Case.status == CaseStatus(status))
+    staff = is_staff(user)
+    stmt = _with_status(permissions.visible_cases(user), status)
     if committee_id:
         stmt = stmt.where(Case.committee_id == committee_id)
     list_filter = listfilter.from_request()
     stmt = _in_chamber(list_filter.in_period(stmt, Case.applied_dt), list_filter)
     known = status if status == "open" or status in CaseStatus.__members__ else ""
     narrowed = ":".join(f"{k}={v}" for k, v in sorted(list_filter.args().items()))
+    # Staff's list of every case, narrowed by status alone, is the same statement for every
+    # request: built once (seek's built_once) rather than built and keyed anew each time.
+    built_once = staff and not committee_id and not narrowed
     cases = seek(
-        _case_rows(stmt),
-        (Case.applied_dt, Case.id),
+        _all_case_rows(known if status != "agreed" else status) if built_once else _case_rows(stmt),
+        _CASE_ORDER if built_once else (Case.applied_dt, Case.id),
         PER_PAGE,
         count_key=f"cases:{user.id}:{known}:{committee_id or ''}:{narrowed}",
         plain=True,
         counted=stmt,
+        built_once=built_once,
     )
     statuses = translated(CASE_STATUS_LABELS)
     for key in CASE_STATUS_LABELS:  # the filter lists them all
@@ -132,9 +129,32 @@ def index():
         memberships=permissions.memberships(user),
         can_see_committees=permissions.can_see_committee_list(user),
         can_see_overdue=permissions.can_see_overdue(user),
-        is_staff=is_staff(user),
+        is_staff=staff,
         now=utcnow(),
     )
+
+
+def _with_status(stmt, status):
+    """The cases list's status filter ("open", "agreed" or a status; anything else: all)."""
+    if status == "open":
+        return stmt.where(Case.status.in_(OPEN_STATUSES))
+    if status == "agreed":  # as the statistics count agreements (archived ones too)
+        return stmt.where(
+            Case.status.in_((CaseStatus.agreement_reached, CaseStatus.return_visited))
+            | ((Case.status == CaseStatus.archived) & Case.agreement.has())
+        )
+    if status in CaseStatus.__members__:
+        return stmt.where(Case.status == CaseStatus(status))
+    return stmt
+
+
+_CASE_ORDER = (Case.applied_dt, Case.id)
+
+
+@functools.cache
+def _all_case_rows(status: str):
+    """The rows of every case with the status filter `status` (a known one or ""), built once."""
+    return _case_rows(_with_status(select(Case), status))
 
 
 @login_required
