@@ -279,6 +279,14 @@ def visible_cases(user):
         return select(Case)
     if not _authenticated(user):
         return select(Case).where(false())
+    stmt, values = visible_cases_unbound(user)
+    return stmt.params(values)
+
+
+def visible_cases_unbound(user):
+    """(select, its parameters' values) of the cases an authenticated user who is not staff
+    may see: the select is one of two built once, the same for every user (a list can keep
+    the statements it makes of it; binding the values makes a new statement, keyed anew)."""
     roster = memberships(user)
     director_of = [m.committee_id for m in roster if m.role == MemberRole.director]
     theirs, with_committees = _visible_selects()
@@ -288,8 +296,8 @@ def visible_cases(user):
         "visible_members": [m.id for m in roster],
     }
     if director_of:
-        return with_committees.params(values, visible_committees=director_of)
-    return theirs.params(values)
+        return with_committees, {**values, "visible_committees": director_of}
+    return theirs, values
 
 
 @cache

@@ -109,6 +109,7 @@ def seek(
     plain: bool = False,
     counted=None,
     built_once: bool = False,
+    params: dict | None = None,
 ) -> SeekPage:
     """One page of `stmt` (a select of one entity, filters applied, no ORDER BY) in the order
     of `columns`; `args` defaults to the request's query string. `unique`: the statement
@@ -128,7 +129,9 @@ def seek(
     functools.cache'd function of the filters): the page's statements made from them are then
     kept too, run with the marked id as a parameter, and read through the session's connection
     (no autoflush, as the ORM's result machinery is not needed for rows). Building and keying
-    the ordered statement anew cost more than SQLite's running it."""
+    the ordered statement anew cost more than SQLite's running it. `params` (with
+    `built_once`): the values of `stmt`'s own bound parameters (a user's id...), so that one
+    statement serves every user; `counted` then has its values bound."""
     args = request.args if args is None else args
     columns = tuple(columns)
     key = columns[-1]
@@ -142,8 +145,8 @@ def seek(
         forwards_desc = descending != backwards
         if plain and built_once and (marked or number == 1):
             kept = _kept_statement(stmt, columns, forwards_desc, bool(marked), per_page + 1)
-            params = {"seek_mark": marked} if marked else None
-            return db.session.connection().execute(kept, params).all()
+            values = {**(params or {}), **({"seek_mark": marked} if marked else {})}
+            return db.session.connection().execute(kept, values or None).all()
         ordered = stmt.order_by(*(c.desc() if forwards_desc else c.asc() for c in columns))
         if marked:
             # The marked row's sort values are read in the same statement (a subquery the
@@ -154,7 +157,7 @@ def seek(
         elif number > 1:
             ordered = ordered.offset((number - 1) * per_page)
         if plain:
-            return db.session.execute(ordered.limit(per_page + 1)).all()
+            return db.session.execute(ordered.limit(per_page + 1), params).all()
         if ids_first:
             ids = db.session.scalars(ordered.with_only_columns(key).limit(per_page + 1)).all()
             entity = stmt.column_descriptions[0]["entity"]
