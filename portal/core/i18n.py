@@ -7,6 +7,7 @@ from pathlib import Path
 
 from babel import Locale, support
 from flask import current_app, g, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import (
     Domain,
     _get_current_context,
@@ -83,12 +84,15 @@ def current_language() -> str:
 
 def _request_babel_state():
     """Flask-Babel's per-request state (locale, domain), or None outside an app context."""
+    # Asked for each of a page's translated strings: the app context is read once, not through
+    # the `g` proxy (which looks it up again for every attribute).
+    context = _cv_app.get(None)
+    if context is None:  # no app context: nothing to keep
+        return None
     try:
-        return g._flask_babel
+        return context.g._flask_babel
     except AttributeError:
         return _get_current_context()
-    except RuntimeError:  # no app context: nothing to keep
-        return None
 
 
 def request_translations():
