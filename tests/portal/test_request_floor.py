@@ -160,3 +160,21 @@ def test_each_request_gets_its_own_copy_of_a_remembered_session(app, client, log
     third["picked"].append(3)
     assert second["picked"] == [1]
     assert second.get("_user_id") == first.get("_user_id")
+
+
+def test_security_headers_are_added_in_order_unless_the_view_set_its_own():
+    from flask import Response
+
+    from portal.core.security import CSP, add_security_headers
+
+    response = add_security_headers(Response("x", headers={"x-frame-options": "SAMEORIGIN"}))
+    names = [name for name, _value in response.headers.items()]
+    assert names[-5:] == [
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+    ]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["Content-Security-Policy"] == CSP
