@@ -40,6 +40,13 @@ STAGES = [
     ("end", "engine.search returns"),
 ]
 
+# Stretches of one search worth timing on their own (the wall time between two stages).
+SPANS = [
+    ("vector_had", "end", "after the vector: the rest of the search"),
+    ("fuse_end", "fused", "the dense-only candidates loaded"),
+    ("fused", "hits_built", "the page's hits built with their highlights"),
+]
+
 
 class Marks:
     """Moments of the stages of one search (the first time each is reached)."""
@@ -47,15 +54,19 @@ class Marks:
     def __init__(self):
         self.started = 0.0
         self.at: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # this (the searching) thread's CPU time at each mark
         self.embedding_cpu = 0.0
 
     def reset(self):
         self.at.clear()
+        self.cpu.clear()
         self.embedding_cpu = 0.0
         self.started = time.perf_counter()
 
     def mark(self, name):
         self.at.setdefault(name, (time.perf_counter() - self.started) * 1000)
+        if threading.current_thread() is threading.main_thread():
+            self.cpu.setdefault(name, time.thread_time() * 1000)
 
 
 def instrument(marks: Marks):
@@ -77,10 +88,10 @@ def instrument(marks: Marks):
 
     embed = dense._embed
 
-    def timed_embed(embedder, text):
+    def timed_embed(embedder, text, *split):
         marks.mark("embedding_started")
         cpu = time.thread_time()
-        vector = embed(embedder, text)
+        vector = embed(embedder, text, *split)
         if threading.current_thread() is not threading.main_thread():
             marks.embedding_cpu = (time.thread_time() - cpu) * 1000
         marks.mark("embedding_done")
@@ -131,6 +142,7 @@ def main(argv=None):
                 rows.append(
                     dict(
                         marks.at,
+                        cpu_marks=dict(marks.cpu),
                         search_cpu=(time.thread_time() - cpu) * 1000,
                         all_cpu=(time.process_time() - process) * 1000,
                         embedding_cpu=marks.embedding_cpu,
@@ -153,6 +165,20 @@ def main(argv=None):
             print(
                 f"{name:18} {statistics.median(values):7.1f} / {percentile(values, 95):7.1f}"
                 f"  (n={len(values)})  {text}"
+            )
+    print("durations per search, p50 / p95: wall, then CPU of the searching thread")
+    for start, end, text in SPANS:
+        values = [row[end] - row[start] for row in rows if start in row and end in row]
+        cpu = [
+            row["cpu_marks"][end] - row["cpu_marks"][start]
+            for row in rows
+            if start in row["cpu_marks"] and end in row["cpu_marks"]
+        ]
+        if values:
+            print(
+                f"{start + '->' + end:22} {statistics.median(values):6.2f} / "
+                f"{percentile(values, 95):6.2f}   CPU {statistics.median(cpu):6.2f} / "
+                f"{percentile(cpu, 95):6.2f}  (n={len(values)})  {text}"
             )
     return 0
 

@@ -14,14 +14,20 @@ def init_laws(app):
     from knowledge.laws.blueprint import bp
     from knowledge.laws.citations import render_citations
     from knowledge.laws.cli import laws_cli
-    from knowledge.laws.search_source import KIND, iter_ids, load_document
+    from knowledge.laws.search_source import KIND, iter_ids, load_document, load_documents
     from knowledge.laws.vectors import dense_prefetch, dense_search
 
     app.register_blueprint(bp)
     app.cli.add_command(laws_cli)
     add_nav(app, "laws.index", SERVICE_NAMES["laws"], lambda user: True, order=80)
     add_search_source(
-        app, KIND, load_document, iter_ids, dense=dense_search, dense_prefetch=dense_prefetch
+        app,
+        KIND,
+        load_document,
+        iter_ids,
+        dense=dense_search,
+        dense_prefetch=dense_prefetch,
+        load_documents=load_documents,
     )
     register_markdown_hook(app, render_citations)
     add_demo_loader(app, 5, "statutes", load_demo_statutes)

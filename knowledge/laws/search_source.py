@@ -2,6 +2,7 @@
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from knowledge.laws.models import OFFICIAL_PREFIX, Law, LawArticle
 from portal.core import clock
@@ -79,6 +80,17 @@ def document_for(article: LawArticle) -> dict:
 def load_document(article_id):
     article = db.session.get(LawArticle, article_id)
     return document_for(article) if article is not None else None
+
+
+def load_documents(article_ids):
+    """{id: document} of the articles that exist, their laws joined: one statement (a search
+    loads the dense retriever's candidates the index did not return while the page waits)."""
+    articles = db.session.scalars(
+        select(LawArticle)
+        .options(joinedload(LawArticle.law))
+        .where(LawArticle.id.in_(list(article_ids)))
+    )
+    return {article.id: document_for(article) for article in articles}
 
 
 def iter_ids():

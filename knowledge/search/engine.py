@@ -12,6 +12,7 @@ knowledge.search.outbox.enqueue(kind, id) and the indexer (knowledge.search.inde
 """
 
 import fcntl
+import functools
 import logging
 import math
 import os
@@ -713,6 +714,12 @@ def query_words(query) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words: tuple):
+    """The words as one pattern (a page highlights twenty texts with the same words)."""
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
 def highlight(text: str, words, maxchars: int = 200) -> Markup:
     """The densest maxchars-long stretch of text with the words marked (escaped HTML).
 
@@ -722,7 +729,7 @@ def highlight(text: str, words, maxchars: int = 200) -> Markup:
     text = " ".join(text.split())
     if not text:
         return Markup("")
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    pattern = _words_pattern(tuple(words)) if words else None
     matches = list(pattern.finditer(text)) if pattern else []
     start = 0
     if matches:
@@ -910,9 +917,9 @@ def _dense_source(kinds, filters):
 def _fused(text, scored, kind, dense_hits, user, wanted):
     """The first `wanted` of [(stored fields, score)]: the re-ranked words' candidates fused
     with the dense ones (ranking.fuse); a dense-only candidate's fields come from its source
-    (loaded only for the hits shown), checked against the user's principals like the index's
-    own filter."""
-    from knowledge.search.indexer import load_document
+    (loaded only for the hits shown, together: one look-up when the source loads in batches),
+    checked against the user's principals like the index's own filter."""
+    from knowledge.search.indexer import load_documents
 
     stored_by_id = {item[0]["id"]: item[0] for item, _score in scored}
     nearest, also, *groups = dense_hits  # groups: {id: its law}, optional
@@ -921,15 +928,26 @@ def _fused(text, scored, kind, dense_hits, user, wanted):
         nearest,
         also,
         group_of=groups[0] if groups else None,
-    )
+    )[: ranking.RERANK_DEPTH]
     principals = principals_for(user)
+    loaded: dict = {}
     ranked = []
-    for object_id, score in fused[: ranking.RERANK_DEPTH]:
+    for position, (object_id, score) in enumerate(fused):
         if len(ranked) >= wanted:
             break
         stored = stored_by_id.get(object_id)
         if stored is None:
-            doc = load_document(kind, object_id)
+            if object_id not in loaded:
+                # This one and the other dense-only candidates of the places still open: a
+                # candidate refused or gone makes the next batch start further down.
+                batch = [
+                    other
+                    for other, _score in fused[position : position + wanted - len(ranked)]
+                    if other not in stored_by_id and other not in loaded
+                ]
+                found = load_documents(kind, batch)
+                loaded.update((other, found.get(other)) for other in batch)
+            doc = loaded[object_id]
             if doc is None or not principals.intersection(doc.get("access") or ()):
                 continue
             fields_ = document_fields(doc)

@@ -39,6 +39,21 @@ def load_document(kind: str, object_id):
         return source["load"](object_id)
 
 
+def load_documents(kind: str, object_ids) -> dict:
+    """{id: document} of the given ids that exist, through the source's batch loader when it
+    has one (one look-up for all), else load_document each."""
+    object_ids = list(dict.fromkeys(object_ids))
+    source = engine.search_sources().get(kind)
+    many = source.get("load_many") if source else None
+    if many is None or not object_ids:
+        docs = {object_id: load_document(kind, object_id) for object_id in object_ids}
+        return {object_id: doc for object_id, doc in docs.items() if doc is not None}
+    if has_request_context():
+        return many(object_ids)
+    with current_app.test_request_context("/"):
+        return many(object_ids)
+
+
 def latest_outbox_id() -> int:
     return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
 

