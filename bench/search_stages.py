@@ -88,10 +88,10 @@ def instrument(marks: Marks):
 
     embed = dense._embed
 
-    def timed_embed(embedder, text, *split):
+    def timed_embed(embedder, text):
         marks.mark("embedding_started")
         cpu = time.thread_time()
-        vector = embed(embedder, text, *split)
+        vector = embed(embedder, text)
         if threading.current_thread() is not threading.main_thread():
             marks.embedding_cpu = (time.thread_time() - cpu) * 1000
         marks.mark("embedding_done")

