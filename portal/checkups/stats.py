@@ -127,6 +127,15 @@ def _table(rows, name_of) -> list[dict]:
     return [{"key": key, **values} for key, values in sorted(table.items())]
 
 
+def _chamber_names():
+    """A chamber's shown name by its id. Grouped by id, not by name: two chambers may share a
+    name (the same trade in two districts), and each is its own row, told apart by its code."""
+    chambers = db.session.execute(select(Chamber.id, Chamber.name, Chamber.code)).all()
+    uses = Counter(name for _id, name, _code in chambers)
+    names = {id_: name if uses[name] == 1 else f"{name} ({code})" for id_, name, code in chambers}
+    return lambda id_: names.get(id_, _("No chamber"))
+
+
 def _local_month(start, end, chamber_id):
     """SQL CASE giving the Beijing month ("2026-05") of a check-up's start, from the local
     months' UTC bounds (no dialect's date functions); None when nothing was held."""
@@ -156,15 +165,15 @@ def breakdown(
     by_month = [] if month is None else _table(_grouped(month, start, end, chamber_id), str)
     by_chamber = _table(
         _grouped(
-            Chamber.name,
+            enterprise_chambers.c.chamber_id,
             start,
             end,
             chamber_id,
             lambda stmt: stmt.outerjoin(
                 enterprise_chambers, enterprise_chambers.c.enterprise_id == Checkup.enterprise_id
-            ).outerjoin(Chamber, Chamber.id == enterprise_chambers.c.chamber_id),
+            ),
         ),
-        lambda name: name if name is not None else _("No chamber"),
+        _chamber_names(),
     )
     by_industry = _table(
         _grouped(

@@ -120,6 +120,19 @@ def test_statistics_count_firms_findings_by_area_level_chamber_and_month(
     assert f"{ops.to_local(held[0].start_dt):%Y-%m}" in months
 
 
+def test_two_chambers_of_one_name_are_two_rows_by_chamber(
+    create_checkup, create_chamber, create_enterprise, create_lawyer, dummy_staff
+):
+    chambers = [create_chamber(name="餐饮商会"), create_chamber(name="餐饮商会")]
+    for chamber in chambers:
+        firm = create_enterprise(chambers=[chamber], address="沈阳市和平区青年大街1号")
+        checkup = create_checkup(enterprise=firm, lawyers=[create_lawyer()])
+        ops.transition(checkup, Status.confirmed, dummy_staff)
+        ops.transition(checkup, Status.in_progress, dummy_staff)
+    rows = {r["key"]: r["checkups"] for r in breakdown()["by_chamber"]}
+    assert rows == {f"餐饮商会 ({chamber.code})": 1 for chamber in chambers}
+
+
 def test_statistics_page_and_xlsx_export(client, login, dummy_staff, dummy_checkup):
     login(dummy_staff)
     assert client.get("/checkups/stats?start=2020-01-01&end=2040-12-31").status_code == 200
