@@ -14,6 +14,7 @@ from portal.core import clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
+from portal.core.labels import distinct_labels
 from portal.core.links import RecordLink
 from portal.core.reference import industry_name
 
@@ -128,11 +129,8 @@ def _table(rows, name_of) -> list[dict]:
 
 
 def _chamber_names():
-    """A chamber's shown name by its id. Grouped by id, not by name: two chambers may share a
-    name (the same trade in two districts), and each is its own row, told apart by its code."""
-    chambers = db.session.execute(select(Chamber.id, Chamber.name, Chamber.code)).all()
-    uses = Counter(name for _id, name, _code in chambers)
-    names = {id_: name if uses[name] == 1 else f"{name} ({code})" for id_, name, code in chambers}
+    """A chamber's shown name by its id (the table is grouped by id: see distinct_labels)."""
+    names = distinct_labels(db.session.execute(select(Chamber.id, Chamber.name, Chamber.code)))
     return lambda id_: names.get(id_, _("No chamber"))
 
 

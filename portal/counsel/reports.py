@@ -6,14 +6,22 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, null, select
 
-from portal.accounts.models import Chamber, Enterprise, User, Verification, enterprise_chambers
+from portal.accounts.models import (
+    Chamber,
+    Enterprise,
+    LawyerProfile,
+    User,
+    Verification,
+    enterprise_chambers,
+)
 from portal.core import clock
 from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
+from portal.core.labels import distinct_labels
 from portal.counsel.models import (
     SERVICE_KIND_LABELS,
     SERVICE_STATUS_LABELS,
@@ -158,41 +166,29 @@ def breakdown(
     start: date | None, end: date | None, dimension: str, chamber_id: int | None = None
 ) -> list[dict]:
     """Rows of services and hours keyed by lawyer, group, chamber or month: one GROUP BY
-    statement. Lawyers, groups and chambers are keyed by name (two of the same name share a
-    row); a service counts once for each chamber its firm belongs to, "(no chamber)" for none;
-    months are summed here from the days' rows (no dialect's date functions)."""
+    statement. Lawyers, groups and chambers are grouped by id and shown by name, told apart
+    when two share one (distinct_labels); a service counts once for each chamber its firm
+    belongs to, "(no chamber)" for none; months are summed here from the days' rows (no
+    dialect's date functions)."""
     if dimension == "lawyer":
-        key = User.name
-        stmt = _services(start, end, chamber_id, key, *_sums()).join(
-            User, User.id == CounselService.lawyer_id
-        )
+        key = CounselService.lawyer_id
     elif dimension == "group":
-        key = CounselGroup.name
-        stmt = _services(start, end, chamber_id, key, *_sums()).join(
-            CounselGroup, CounselGroup.id == CounselService.group_id
-        )
+        key = CounselService.group_id
     elif dimension == "chamber":
-        key = Chamber.name
-        stmt = (
-            _services(start, end, chamber_id, key, *_sums())
-            .outerjoin(
-                enterprise_chambers,
-                enterprise_chambers.c.enterprise_id == CounselService.enterprise_id,
-            )
-            .outerjoin(Chamber, Chamber.id == enterprise_chambers.c.chamber_id)
-        )
+        key = enterprise_chambers.c.chamber_id
     else:
         key = CounselService.service_date
-        stmt = _services(start, end, chamber_id, key, *_sums())
+    stmt = _services(start, end, chamber_id, key, *_sums())
+    if dimension == "chamber":
+        stmt = stmt.outerjoin(
+            enterprise_chambers,
+            enterprise_chambers.c.enterprise_id == CounselService.enterprise_id,
+        )
+    found_rows = db.session.execute(stmt.group_by(key)).all()
+    label = _labeller(dimension, {found[0] for found in found_rows})
     rows: dict = defaultdict(dict.fromkeys(_SUMS, 0).copy)
-    for found in db.session.execute(stmt.group_by(key)):
-        if dimension == "chamber":
-            name = found[0] if found[0] is not None else _("(no chamber)")
-        elif dimension == "month":
-            name = found[0].strftime("%Y-%m")
-        else:
-            name = found[0]
-        row = rows[name]
+    for found in found_rows:
+        row = rows[label(found[0])]
         for field in _SUMS:
             row[field] += int(getattr(found, field) or 0)
     result = []
@@ -207,6 +203,26 @@ def breakdown(
             }
         )
     return result
+
+
+def _labeller(dimension: str, ids: set):
+    """The shown name of a breakdown's key: a month's "2026-05", a lawyer's, group's or
+    chamber's name (with a law firm, an id or a code when two share a name)."""
+    if dimension == "month":
+        return lambda day: day.strftime("%Y-%m")
+    ids.discard(None)
+    if dimension == "lawyer":
+        stmt = (
+            select(User.id, User.name, LawyerProfile.law_firm)
+            .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
+            .where(User.id.in_(ids))
+        )
+    elif dimension == "group":
+        stmt = select(CounselGroup.id, CounselGroup.name, null()).where(CounselGroup.id.in_(ids))
+    else:
+        stmt = select(Chamber.id, Chamber.name, Chamber.code).where(Chamber.id.in_(ids))
+    labels = distinct_labels(db.session.execute(stmt)) if ids else {}
+    return lambda id_: labels[id_] if id_ is not None else _("(no chamber)")
 
 
 REPORT_TTL = 60  # seconds; the report's tables show a new or confirmed service within this time

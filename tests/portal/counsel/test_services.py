@@ -303,3 +303,19 @@ def test_request_state_table(app, start, target, dummy_counsel_group, firm_user_
                 with pytest.raises(CounselError):
                     transition_request(item, target, who, text="答复")
             assert item.status == start
+
+
+def test_reports_keep_two_lawyers_or_groups_of_one_name_apart(
+    create_counsel_group, create_counsel_service, create_lawyer
+):
+    first, second = create_lawyer(name="张伟"), create_lawyer(name="张伟")
+    second.lawyer_profile.law_firm = "辽宁某某律师事务所"
+    groups = [create_counsel_group(counsel=[lawyer]) for lawyer in (first, second)]
+    for group, minutes in zip(groups, (60, 90), strict=True):
+        create_counsel_service(group, minutes=minutes)
+    by_lawyer = {r["key"]: r["minutes"] for r in reports.breakdown(None, None, "lawyer")}
+    assert by_lawyer["张伟 (测试律师事务所)"] == 60
+    assert by_lawyer["张伟 (辽宁某某律师事务所)"] == 90
+    by_group = {r["key"]: r["minutes"] for r in reports.breakdown(None, None, "group")}
+    assert by_group[f"测试顾问组 (#{groups[0].id})"] == 60
+    assert by_group[f"测试顾问组 (#{groups[1].id})"] == 90
