@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 
 from knowledge.models import Question, QuestionStatus
-from portal.accounts.models import User, enterprise_chambers
+from portal.accounts.models import LawyerProfile, User, enterprise_chambers
 from portal.core import cache, clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
+from portal.core.labels import distinct_labels
 from portal.core.models import LegalCategory
 from portal.core.reference import industry_name, localized
 
@@ -104,7 +105,15 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
     lawyers = {}
     ids = [k for k in groups["lawyer"] if k]
     if ids:
-        lawyers = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+        # Shown by name, told apart by law firm when two lawyers share one: keyed by name
+        # alone, the second 张伟's row replaced the first's.
+        lawyers = distinct_labels(
+            db.session.execute(
+                select(User.id, User.name, LawyerProfile.law_firm)
+                .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
+                .where(User.id.in_(ids))
+            )
+        )
     groups["lawyer"] = {
         (lawyers.get(k) if k else _("Not assigned")): v for k, v in groups["lawyer"].items()
     }

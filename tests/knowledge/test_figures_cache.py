@@ -31,3 +31,26 @@ def test_a_question_asked_shows_in_the_figures_within_a_minute(
     assert list(book.worksheets[0].iter_rows(values_only=True))[2][0] == 2  # the export: afresh
     later(FIGURES_TTL + 1)
     assert _asked(client, month) == 2
+
+
+def test_two_lawyers_of_one_name_keep_their_own_rows(app, create_question, create_lawyer):
+    from knowledge import operations
+    from knowledge.stats import figures
+
+    lawyers = [
+        create_lawyer(name="张伟", industries="C"),
+        create_lawyer(name="张伟", industries="C"),
+    ]
+    lawyers[1].lawyer_profile.law_firm = "辽宁某某律师事务所"
+    for lawyer, count in zip(lawyers, (1, 2), strict=True):
+        for _ in range(count):
+            question = create_question()
+            operations.claim(question, lawyer)
+            operations.answer(
+                question, lawyer, "依据《民法典》第五百七十七条，对方应承担违约责任。"
+            )
+    start, end = clock.month_bounds_utc(clock.today().replace(day=1))
+    with app.test_request_context():
+        by_lawyer = figures(start, end)["lawyer"]
+    assert by_lawyer["张伟 (测试律师事务所)"]["asked"] == 1
+    assert by_lawyer["张伟 (辽宁某某律师事务所)"]["asked"] == 2
