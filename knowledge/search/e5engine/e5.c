@@ -187,6 +187,236 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
 }
 #undef RO
 
+
+/* ===================== portal build: the faster kernel =====================
+ * The wheel's matmul_q4q8 re-expands every nibble of a group of 8 rows on each
+ * call and does 32 MACs per ~8 instructions. Here each weight matrix is
+ * repacked ONCE at load into "16 rows x 4 bytes" tiles: for block b and group
+ * g (weights 4g..4g+3 of the block) one 64-byte tile holds those 4 nibbles
+ * (0..15, as unsigned bytes) of 16 consecutive rows. One vpdpbusd of that tile
+ * with 4 activation bytes broadcast then yields the 4-weight dot product of 16
+ * output rows at once; 8 of them give the exact int32 block sums of 16 rows.
+ * The -8 nibble offset is subtracted as an integer (8 * the activations' block
+ * sum), so each block's sum is exact before its one float scale (d_w * d_a) is
+ * applied: the results differ from the wheel's only by float rounding order. */
+#define PK_ROWS 16
+typedef struct {
+    uint8_t *q;      /* [nout/16][nb][8][16][4] nibble values 0..15 */
+    float   *d;      /* [nout/16][nb][16] fp16 scales as float */
+    int nout, nin;
+} packed_w;
+
+static int pack_weights(packed_w *p, const block_q4_0 *W, int nout, int nin) {
+    int nb = nin / QK;
+    p->nout = nout; p->nin = nin; p->q = NULL; p->d = NULL;
+    if (nout % PK_ROWS || nin % QK) return -1;
+    p->q = (uint8_t *)aligned_alloc(64, (size_t)nout * nin);
+    p->d = (float *)aligned_alloc(64, ((size_t)nout * nb * sizeof(float) + 63) / 64 * 64);
+    if (!p->q || !p->d) { free(p->q); free(p->d); p->q = NULL; p->d = NULL; return -1; }
+    for (int rt = 0; rt < nout / PK_ROWS; rt++)
+        for (int b = 0; b < nb; b++) {
+            uint8_t *tile = p->q + ((size_t)rt * nb + b) * (PK_ROWS * QK);
+            float *dd = p->d + ((size_t)rt * nb + b) * PK_ROWS;
+            for (int r = 0; r < PK_ROWS; r++) {
+                const block_q4_0 *blk = W + (size_t)(rt * PK_ROWS + r) * nb + b;
+                uint8_t w[QK];
+                for (int j = 0; j < 16; j++) { w[j] = blk->qs[j] & 0x0F; w[j + 16] = blk->qs[j] >> 4; }
+                for (int g = 0; g < QK / 4; g++)
+                    memcpy(tile + (size_t)g * (PK_ROWS * 4) + r * 4, w + 4 * g, 4);
+                dd[r] = fp16_to_fp32(blk->d);
+            }
+        }
+    return 0;
+}
+
+static void free_packed(packed_w *p) { free(p->q); free(p->d); p->q = NULL; p->d = NULL; }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define E5_X86_KERNELS 1
+#include <immintrin.h>
+
+/* AVX-512 VNNI: TT tokens x 32 rows per step (TT*2 int32 + TT*2 float zmm). */
+#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni,fma")))
+static inline __attribute__((always_inline)) VNNI_TARGET void
+vnni_tile(const packed_w *p, int rt, int RR, const float *bias, const int8_t *aq,
+          const float *ad, const int32_t *as, float *Y, int t0, const int TT, int nout) {
+    int nin = p->nin, nb = nin / QK;
+    __m512 facc[4][2];
+    for (int t = 0; t < TT; t++) for (int r = 0; r < RR; r++) facc[t][r] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        __m512i iacc[4][2];
+        for (int t = 0; t < TT; t++) for (int r = 0; r < RR; r++) iacc[t][r] = _mm512_setzero_si512();
+        const uint8_t *tile[2];
+        for (int r = 0; r < RR; r++) tile[r] = p->q + ((size_t)(rt + r) * nb + b) * (PK_ROWS * QK);
+        for (int g = 0; g < QK / 4; g++) {
+            __m512i w[2];
+            for (int r = 0; r < RR; r++) w[r] = _mm512_load_si512((const void *)(tile[r] + g * 64));
+            for (int t = 0; t < TT; t++) {
+                int32_t a4; memcpy(&a4, aq + (size_t)(t0 + t) * nin + b * QK + 4 * g, 4);
+                __m512i av = _mm512_set1_epi32(a4);
+                for (int r = 0; r < RR; r++) iacc[t][r] = _mm512_dpbusd_epi32(iacc[t][r], w[r], av);
+            }
+        }
+        __m512 dw[2];
+        for (int r = 0; r < RR; r++) dw[r] = _mm512_load_ps(p->d + ((size_t)(rt + r) * nb + b) * PK_ROWS);
+        for (int t = 0; t < TT; t++) {
+            size_t tb = (size_t)(t0 + t) * nb + b;
+            __m512i off = _mm512_set1_epi32(8 * as[tb]);
+            __m512 da = _mm512_set1_ps(ad[tb]);
+            for (int r = 0; r < RR; r++) {
+                __m512 s = _mm512_cvtepi32_ps(_mm512_sub_epi32(iacc[t][r], off));
+                facc[t][r] = _mm512_fmadd_ps(s, _mm512_mul_ps(dw[r], da), facc[t][r]);
+            }
+        }
+    }
+    for (int t = 0; t < TT; t++)
+        for (int r = 0; r < RR; r++) {
+            float *y = Y + (size_t)(t0 + t) * nout + (rt + r) * PK_ROWS;
+            __m512 v = facc[t][r];
+            if (bias) v = _mm512_add_ps(v, _mm512_loadu_ps(bias + (rt + r) * PK_ROWS));
+            _mm512_storeu_ps(y, v);
+        }
+}
+
+static VNNI_TARGET void matmul_vnni(const packed_w *p, const float *bias, const int8_t *aq,
+                                    const float *ad, const int32_t *as, float *Y, int L) {
+    int nrt = p->nout / PK_ROWS;
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int rt = 0; rt < nrt; rt += 2) {
+        int RR = nrt - rt >= 2 ? 2 : 1;
+        int t = 0;
+        if (RR == 2) {
+            for (; t + 4 <= L; t += 4) vnni_tile(p, rt, 2, bias, aq, ad, as, Y, t, 4, p->nout);
+            for (; t < L; t++) vnni_tile(p, rt, 2, bias, aq, ad, as, Y, t, 1, p->nout);
+        } else {
+            for (; t + 4 <= L; t += 4) vnni_tile(p, rt, 1, bias, aq, ad, as, Y, t, 4, p->nout);
+            for (; t < L; t++) vnni_tile(p, rt, 1, bias, aq, ad, as, Y, t, 1, p->nout);
+        }
+    }
+}
+
+/* AVX2: the same tiles, 16 rows as two ymm halves. maddubs pairs are at most
+ * 2*15*128 = 3840 in size, so the 8 groups of a block add up exactly in int16
+ * (<= 30720) before one madd widens them to int32 per row. */
+#define AVX2_TARGET __attribute__((target("avx2,fma")))
+static inline __attribute__((always_inline)) AVX2_TARGET void
+avx2_tile(const packed_w *p, int rt, const float *bias, const int8_t *aq,
+          const float *ad, const int32_t *as, float *Y, int t0, const int TT, int nout) {
+    int nin = p->nin, nb = nin / QK;
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 facc[2][2];
+    for (int t = 0; t < TT; t++) for (int h = 0; h < 2; h++) facc[t][h] = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        __m256i sacc[2][2];
+        for (int t = 0; t < TT; t++) for (int h = 0; h < 2; h++) sacc[t][h] = _mm256_setzero_si256();
+        const uint8_t *tile = p->q + ((size_t)rt * nb + b) * (PK_ROWS * QK);
+        for (int g = 0; g < QK / 4; g++) {
+            __m256i w0 = _mm256_load_si256((const __m256i *)(tile + g * 64));
+            __m256i w1 = _mm256_load_si256((const __m256i *)(tile + g * 64 + 32));
+            for (int t = 0; t < TT; t++) {
+                int32_t a4; memcpy(&a4, aq + (size_t)(t0 + t) * nin + b * QK + 4 * g, 4);
+                __m256i av = _mm256_set1_epi32(a4);
+                sacc[t][0] = _mm256_add_epi16(sacc[t][0], _mm256_maddubs_epi16(w0, av));
+                sacc[t][1] = _mm256_add_epi16(sacc[t][1], _mm256_maddubs_epi16(w1, av));
+            }
+        }
+        const float *dd = p->d + ((size_t)rt * nb + b) * PK_ROWS;
+        __m256 dw0 = _mm256_load_ps(dd), dw1 = _mm256_load_ps(dd + 8);
+        for (int t = 0; t < TT; t++) {
+            size_t tb = (size_t)(t0 + t) * nb + b;
+            __m256i off = _mm256_set1_epi32(8 * as[tb]);
+            __m256 da = _mm256_set1_ps(ad[tb]);
+            __m256 s0 = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_madd_epi16(sacc[t][0], ones), off));
+            __m256 s1 = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_madd_epi16(sacc[t][1], ones), off));
+            facc[t][0] = _mm256_fmadd_ps(s0, _mm256_mul_ps(dw0, da), facc[t][0]);
+            facc[t][1] = _mm256_fmadd_ps(s1, _mm256_mul_ps(dw1, da), facc[t][1]);
+        }
+    }
+    for (int t = 0; t < TT; t++)
+        for (int h = 0; h < 2; h++) {
+            float *y = Y + (size_t)(t0 + t) * nout + rt * PK_ROWS + h * 8;
+            __m256 v = facc[t][h];
+            if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + rt * PK_ROWS + h * 8));
+            _mm256_storeu_ps(y, v);
+        }
+}
+
+static AVX2_TARGET void matmul_avx2(const packed_w *p, const float *bias, const int8_t *aq,
+                                    const float *ad, const int32_t *as, float *Y, int L) {
+    int nrt = p->nout / PK_ROWS;
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int rt = 0; rt < nrt; rt++) {
+        int t = 0;
+        for (; t + 2 <= L; t += 2) avx2_tile(p, rt, bias, aq, ad, as, Y, t, 2, p->nout);
+        for (; t < L; t++) avx2_tile(p, rt, bias, aq, ad, as, Y, t, 1, p->nout);
+    }
+}
+#endif
+
+/* Which kernel this process uses: 2 = AVX-512 VNNI, 1 = AVX2, 0 = the wheel's
+ * portable loop (no packing). Chosen once from the CPU; E5_KERNEL=avx2|scalar
+ * lowers it (tests compare the paths). */
+static int e5_kernel = -1;
+static int choose_kernel(void) {
+    if (e5_kernel >= 0) return e5_kernel;
+    int k = 0;
+#ifdef E5_X86_KERNELS
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) k = 1;
+    if (k && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vnni")) k = 2;
+#endif
+    const char *env = getenv("E5_KERNEL");
+    if (env && strcmp(env, "scalar") == 0) k = 0;
+    else if (env && strcmp(env, "avx2") == 0 && k > 1) k = 1;
+    e5_kernel = k;
+    return k;
+}
+
+/* Y = X W^T + bias through the packed tiles when there are some, else the
+ * wheel's kernel on the file's blocks. */
+static void matmul_any(const packed_w *p, const block_q4_0 *W, const float *bias,
+                       const int8_t *aq, const float *ad, const int32_t *as,
+                       float *Y, int L, int nout, int nin) {
+#ifdef E5_X86_KERNELS
+    if (p && p->q) {
+        if (e5_kernel == 2) { matmul_vnni(p, bias, aq, ad, as, Y, L); return; }
+        if (e5_kernel == 1) { matmul_avx2(p, bias, aq, ad, as, Y, L); return; }
+    }
+#else
+    (void)p;
+#endif
+    matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
+}
+
+/* erf as a rational function (Eigen's generic_fast_erf_float: odd degree-13
+ * numerator over even degree-8 denominator, clamped to [-4, 4], a few ulp from
+ * libm's erff). Branch-free, so the GELU loop vectorises instead of calling
+ * erff 18,000 times per layer for a 12-token text. */
+static inline float erf_fast(float a) {
+    float x = a < -4.f ? -4.f : (a > 4.f ? 4.f : a);
+    float x2 = x * x;
+    float p = x2 * -2.72614225801306e-10f + 2.77068142495902e-08f;
+    p = x2 * p + -2.10102402082508e-06f;
+    p = x2 * p + -5.69250639462346e-05f;
+    p = x2 * p + -7.34990630326855e-04f;
+    p = x2 * p + -2.95459980854025e-03f;
+    p = x2 * p + -1.60960333262415e-02f;
+    p = x * p;
+    float q = x2 * -1.45660718464996e-05f + -2.13374055278905e-04f;
+    q = x2 * q + -1.68282697438203e-03f;
+    q = x2 * q + -7.37332916720468e-03f;
+    q = x2 * q + -1.42647390514189e-02f;
+    return p / q;
+}
+
+static void gelu_inplace(float *RESTRICT v, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        v[i] = 0.5f * x * (1.f + erf_fast(x * 0.70710678118654752440f));
+    }
+}
+
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
 static void add_layernorm(float *x, const float *y, const float *w,
                           const float *b, int L, int H, float eps) {
@@ -212,6 +442,7 @@ static inline float gelu(float x) {
 /* ============================== model ================================== */
 typedef struct {
     const block_q4_0 *qw, *kw, *vw, *aow, *fiw, *fow;
+    packed_w pq, pk, pv, pao, pfi, pfo;   /* portal build: repacked at load */
     const float *qb, *kb, *vb, *aob, *aln_w, *aln_b, *fib, *fob, *oln_w, *oln_b;
 } layer_t;
 
@@ -433,7 +664,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
 #define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
-#define MAT(W, B, Y, NOUT, NIN) matmul_q4q8((W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
+#define MAT(P, W, B, Y, NOUT, NIN) matmul_any(&(P), (W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
 #pragma omp parallel for schedule(static)
@@ -449,9 +680,9 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     for (int l = 0; l < m->NL; l++) {
         layer_t *ly = &m->layers[l];
         QUANT(x, H);                       /* Q/K/V share the same input */
-        MAT(ly->qw, ly->qb, q, H, H);
-        MAT(ly->kw, ly->kb, k, H, H);
-        MAT(ly->vw, ly->vb, v, H, H);
+        MAT(ly->pq, ly->qw, ly->qb, q, H, H);
+        MAT(ly->pk, ly->kw, ly->kb, k, H, H);
+        MAT(ly->pv, ly->vw, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
@@ -481,13 +712,16 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                 }
             free(prob);
         }
-        QUANT(ctx, H); MAT(ly->aow, ly->aob, ao, H, H);
+        QUANT(ctx, H); MAT(ly->pao, ly->aow, ly->aob, ao, H, H);
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
-        QUANT(x, H); MAT(ly->fiw, ly->fib, mid, FF, H);
+        QUANT(x, H); MAT(ly->pfi, ly->fiw, ly->fib, mid, FF, H);
+        if (e5_kernel > 0) gelu_inplace(mid, (size_t)T * FF);
+        else {
 #pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
-        QUANT(mid, FF); MAT(ly->fow, ly->fob, fo, H, FF);
+            for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
+        }
+        QUANT(mid, FF); MAT(ly->pfo, ly->fow, ly->fob, fo, H, FF);
         add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */
     }
 
@@ -867,6 +1101,23 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
 #undef T
     }
     free(dir);
+    if (choose_kernel() > 0) {
+        for (int l = 0; l < m->NL; l++) {
+            layer_t *ly = &m->layers[l];
+            int H = m->H, FF = m->FF;
+            if (pack_weights(&ly->pq, ly->qw, H, H) || pack_weights(&ly->pk, ly->kw, H, H)
+                || pack_weights(&ly->pv, ly->vw, H, H) || pack_weights(&ly->pao, ly->aow, H, H)
+                || pack_weights(&ly->pfi, ly->fiw, FF, H) || pack_weights(&ly->pfo, ly->fow, H, FF)) {
+                /* no room or odd shapes: every layer falls back to the file's blocks */
+                for (int j = 0; j < m->NL; j++) {
+                    layer_t *lj = &m->layers[j];
+                    free_packed(&lj->pq); free_packed(&lj->pk); free_packed(&lj->pv);
+                    free_packed(&lj->pao); free_packed(&lj->pfi); free_packed(&lj->pfo);
+                }
+                break;
+            }
+        }
+    }
 
 #ifdef _OPENMP
     omp_set_max_active_levels(1);   /* batch parallel -> inner matmuls serial */
@@ -906,6 +1157,11 @@ void e5_free(e5_model *m) {
     if (!m) return;
     free(m->tok.offs); free(m->tok.scores); free(m->tok.ht);
     free(m->tok.norm_cp); free(m->tok.norm_off); free(m->tok.norm_out);
+    for (int l = 0; l < m->NL; l++) {
+        layer_t *ly = &m->layers[l];
+        free_packed(&ly->pq); free_packed(&ly->pk); free_packed(&ly->pv);
+        free_packed(&ly->pao); free_packed(&ly->pfi); free_packed(&ly->pfo);
+    }
     free(m->layers);
     if (m->sae_map) munmap(m->sae_map, m->sae_map_size);
     if (m->map) munmap(m->map, m->map_size);
