@@ -357,6 +357,15 @@ static AVX2_TARGET void matmul_avx2(const packed_w *p, const float *bias, const 
  * portable loop (no packing). Chosen once from the CPU; E5_KERNEL=avx2|scalar
  * lowers it (tests compare the paths). */
 static int e5_kernel = -1;
+/* Short texts run serially in the vectorised loops below (one thread is how the
+ * portal embeds a question); long batches keep the wheel's parallel loops. */
+static int e5_threads(void) {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
 static int choose_kernel(void) {
     if (e5_kernel >= 0) return e5_kernel;
     int k = 0;
@@ -415,6 +424,147 @@ static void gelu_inplace(float *RESTRICT v, size_t n) {
         float x = v[i];
         v[i] = 0.5f * x * (1.f + erf_fast(x * 0.70710678118654752440f));
     }
+}
+
+#ifdef E5_X86_KERNELS
+/* quantize_acts, 8 lanes at a time: the same float operations (|x| max, amax/127,
+ * 1/d, x*id rounded to nearest-even as lrintf does under the default rounding
+ * mode), so the int8 activations are bit-identical to the scalar loop's. */
+static AVX2_TARGET void quantize_acts_avx2(const float *RESTRICT X, int L, int nin,
+                                           int8_t *RESTRICT q, float *RESTRICT d,
+                                           int32_t *RESTRICT s) {
+    int nb = nin / QK;
+    const __m256 sign = _mm256_set1_ps(-0.f);
+    for (int t = 0; t < L; t++)
+        for (int b = 0; b < nb; b++) {
+            const float *x = X + (size_t)t * nin + b * QK;
+            __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8);
+            __m256 v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24);
+            __m256 m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(sign, v0), _mm256_andnot_ps(sign, v1)),
+                                     _mm256_max_ps(_mm256_andnot_ps(sign, v2), _mm256_andnot_ps(sign, v3)));
+            __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+            m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+            m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+            float amax = _mm_cvtss_f32(m4);
+            float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
+            __m256 iv = _mm256_set1_ps(id);
+            __m256i i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, iv));
+            __m256i i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, iv));
+            __m256i i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, iv));
+            __m256i i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, iv));
+            const __m256i lo = _mm256_set1_epi32(-128), hi = _mm256_set1_epi32(127);
+            i0 = _mm256_min_epi32(_mm256_max_epi32(i0, lo), hi);
+            i1 = _mm256_min_epi32(_mm256_max_epi32(i1, lo), hi);
+            i2 = _mm256_min_epi32(_mm256_max_epi32(i2, lo), hi);
+            i3 = _mm256_min_epi32(_mm256_max_epi32(i3, lo), hi);
+            __m256i sum = _mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3));
+            __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+            s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0x4E));
+            s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0xB1));
+            /* pack 32 int32 to 32 int8 in order (packs work per 128-bit lane) */
+            __m256i p16a = _mm256_packs_epi32(i0, i1), p16b = _mm256_packs_epi32(i2, i3);
+            __m256i p8 = _mm256_packs_epi16(p16a, p16b);
+            p8 = _mm256_permutevar8x32_epi32(p8, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(q + ((size_t)t * nb + b) * QK), p8);
+            d[(size_t)t * nb + b] = dd;
+            s[(size_t)t * nb + b] = _mm_cvtsi128_si32(s4);
+        }
+}
+
+static AVX2_TARGET void gelu_avx2(float *RESTRICT v, size_t n) {
+    const __m256 c4 = _mm256_set1_ps(4.f), m4 = _mm256_set1_ps(-4.f);
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f);
+    const __m256 rs2 = _mm256_set1_ps(0.70710678118654752440f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 xv = _mm256_loadu_ps(v + i);
+        __m256 x = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(xv, rs2), m4), c4);
+        __m256 x2 = _mm256_mul_ps(x, x);
+        __m256 p = _mm256_fmadd_ps(x2, _mm256_set1_ps(-2.72614225801306e-10f), _mm256_set1_ps(2.77068142495902e-08f));
+        p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
+        p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
+        p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
+        p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
+        p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
+        p = _mm256_mul_ps(x, p);
+        __m256 qq = _mm256_fmadd_ps(x2, _mm256_set1_ps(-1.45660718464996e-05f), _mm256_set1_ps(-2.13374055278905e-04f));
+        qq = _mm256_fmadd_ps(x2, qq, _mm256_set1_ps(-1.68282697438203e-03f));
+        qq = _mm256_fmadd_ps(x2, qq, _mm256_set1_ps(-7.37332916720468e-03f));
+        qq = _mm256_fmadd_ps(x2, qq, _mm256_set1_ps(-1.42647390514189e-02f));
+        __m256 erf = _mm256_div_ps(p, qq);
+        _mm256_storeu_ps(v + i, _mm256_mul_ps(_mm256_mul_ps(half, xv), _mm256_add_ps(one, erf)));
+    }
+    for (; i < n; i++) v[i] = 0.5f * v[i] * (1.f + erf_fast(v[i] * 0.70710678118654752440f));
+}
+
+/* Attention with the keys of each head transposed once per layer (kt[h][e][s]):
+ * a query's scores against 8 keys are then 32 broadcast-FMAs (e = 0..31 in the
+ * scalar loop's order) instead of 8 serial 32-term sums. */
+static AVX2_TARGET void attention_avx2(const float *q, const float *k, const float *v,
+                                       float *ctx, const int *sstart, const int *send,
+                                       int T, int H, int NH, int hd, float scale,
+                                       float *kt, float *prob) {
+    int Tp = T + 32;   /* rows padded: 4 blocks of 8 past any segment end stay inside */
+    for (int h = 0; h < NH; h++)
+        for (int e = 0; e < hd; e++) {
+            float *row = kt + ((size_t)h * hd + e) * Tp;
+            for (int s = 0; s < T; s++) row[s] = k[(size_t)s * H + h * hd + e];
+            for (int s = T; s < Tp; s++) row[s] = 0.f;
+        }
+    for (int t = 0; t < T; t++)
+        for (int h = 0; h < NH; h++) {
+            int s0 = sstart[t], s1 = send[t], n = s1 - s0;
+            const float *qh = q + (size_t)t * H + h * hd;
+            const float *kh = kt + (size_t)h * hd * Tp + s0;
+            for (int sb = 0; sb < n; sb += 32) {
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                for (int e = 0; e < hd; e++) {
+                    __m256 qe = _mm256_set1_ps(qh[e]);
+                    const float *r = kh + (size_t)e * Tp + sb;
+                    a0 = _mm256_fmadd_ps(qe, _mm256_loadu_ps(r), a0);
+                    a1 = _mm256_fmadd_ps(qe, _mm256_loadu_ps(r + 8), a1);
+                    a2 = _mm256_fmadd_ps(qe, _mm256_loadu_ps(r + 16), a2);
+                    a3 = _mm256_fmadd_ps(qe, _mm256_loadu_ps(r + 24), a3);
+                }
+                __m256 sc = _mm256_set1_ps(scale);
+                _mm256_storeu_ps(prob + sb, _mm256_mul_ps(a0, sc));
+                _mm256_storeu_ps(prob + sb + 8, _mm256_mul_ps(a1, sc));
+                _mm256_storeu_ps(prob + sb + 16, _mm256_mul_ps(a2, sc));
+                _mm256_storeu_ps(prob + sb + 24, _mm256_mul_ps(a3, sc));
+            }
+            float mx = -1e30f;
+            for (int s = 0; s < n; s++) if (prob[s] > mx) mx = prob[s];
+            float sum = 0.f;
+            for (int s = 0; s < n; s++) { float ex = expf(prob[s] - mx); prob[s] = ex; sum += ex; }
+            float inv = 1.f / sum;
+            float *ch = ctx + (size_t)t * H + h * hd;
+            __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+            for (int s = 0; s < n; s++) {
+                __m256 p = _mm256_set1_ps(prob[s] * inv);
+                const float *vh = v + (size_t)(s0 + s) * H + h * hd;
+                c0 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vh), c0);
+                c1 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vh + 8), c1);
+                c2 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vh + 16), c2);
+                c3 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vh + 24), c3);
+            }
+            _mm256_storeu_ps(ch, c0); _mm256_storeu_ps(ch + 8, c1);
+            _mm256_storeu_ps(ch + 16, c2); _mm256_storeu_ps(ch + 24, c3);
+        }
+}
+#endif
+
+static void quantize_any(const float *X, int L, int nin, int8_t *q, float *d, int32_t *s) {
+#ifdef E5_X86_KERNELS
+    if (e5_kernel > 0 && (L < 256 || e5_threads() == 1)) { quantize_acts_avx2(X, L, nin, q, d, s); return; }
+#endif
+    quantize_acts(X, L, nin, q, d, s);
+}
+
+static void gelu_any(float *v, size_t n) {
+#ifdef E5_X86_KERNELS
+    if (e5_kernel > 0) { gelu_avx2(v, n); return; }
+#endif
+    gelu_inplace(v, n);
 }
 
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
@@ -660,10 +810,12 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float *mid = (float *)malloc((size_t)T * FF * sizeof(float));
     float *fo  = (float *)malloc(TH * sizeof(float));
     int nbmax = FF / QK;
+    float *kt = (float *)malloc((size_t)H * (T + 32) * sizeof(float));
+    float *prob1 = (float *)malloc(sizeof(float) * ((size_t)m->MAXP + 32));
     int8_t  *aq = (int8_t *)malloc((size_t)T * FF);
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
-#define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
+#define QUANT(X, NIN) quantize_any((X), T, (NIN), aq, ad, as)
 #define MAT(P, W, B, Y, NOUT, NIN) matmul_any(&(P), (W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
@@ -684,6 +836,11 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         MAT(ly->pk, ly->kw, ly->kb, k, H, H);
         MAT(ly->pv, ly->vw, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
+#ifdef E5_X86_KERNELS
+        if (e5_kernel > 0 && hd == 32 && (T < 256 || e5_threads() == 1)) {
+            attention_avx2(q, k, v, ctx, sstart, send, T, H, NH, hd, scale, kt, prob1);
+        } else
+#endif
 #pragma omp parallel
         {
             float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
@@ -716,7 +873,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
         QUANT(x, H); MAT(ly->pfi, ly->fiw, ly->fib, mid, FF, H);
-        if (e5_kernel > 0) gelu_inplace(mid, (size_t)T * FF);
+        if (e5_kernel > 0) gelu_any(mid, (size_t)T * FF);
         else {
 #pragma omp parallel for schedule(static)
             for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
@@ -745,7 +902,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     }
 
     free(x); free(q); free(k); free(v); free(ctx); free(ao); free(mid); free(fo);
-    free(aq); free(ad); free(as);
+    free(aq); free(ad); free(as); free(kt); free(prob1);
     return 0;
 #undef QUANT
 #undef MAT
