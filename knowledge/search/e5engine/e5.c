@@ -1026,6 +1026,10 @@ int e5_embed_batch(e5_model *m, const char **texts, int n, int is_query, float *
 
 int e5_dim(const e5_model *m) { return m->H; }
 
+/* Portal build: which matmul kernel e5_load chose (2 AVX-512 VNNI, 1 AVX2, 0 the
+ * wheel's portable loops); the portal prefers the wheel's engine on 0. */
+int e5_kernel_id(void) { return choose_kernel(); }
+
 /* ================== sparse "latent terms" (trained SAE) ================
  * A TopK sparse autoencoder (sae.bin), trained on e5 token embeddings, maps
  * each token's hidden state to a high-dimensional sparse code; max-pooling over

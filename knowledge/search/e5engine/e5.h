@@ -24,6 +24,9 @@ int e5_token_count(e5_model *m, const char *text, int is_query);
 /* Embedding dimension (384). */
 int       e5_dim(const e5_model *m);
 
+/* Portal build only: the kernel in use (2 AVX-512 VNNI, 1 AVX2, 0 portable). */
+int       e5_kernel_id(void);
+
 /* Embed one text. `is_query` selects the "query: " (1) or "passage: " (0)
  * prefix described in the model card. `out` must hold e5_dim() floats; it is
  * filled with the L2-normalized sentence embedding. Returns 0 on success.
