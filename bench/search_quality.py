@@ -194,6 +194,8 @@ def prepare_dense(app):
         embedder = dense.get_embedder()
         if embedder is None:
             return None
+        # which C engine embeds the questions (SEARCH_DENSE_ENGINE, knowledge/search/e5engine)
+        print(f"embedding engine: {getattr(embedder, 'engine', type(embedder).__name__)}")
         stale = vectors.stale_passages(embedder)
         model_key = hashlib.sha256(embedder.model_id.encode()).hexdigest()[:12]
         cache = ROOT / "instance" / "bench-cache" / f"law-vectors-{model_key}.npz"

