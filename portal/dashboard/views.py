@@ -1,5 +1,6 @@
 """The staff statistics page and its XLSX export."""
 
+from base64 import b64decode, b64encode
 from datetime import date
 from io import BytesIO
 
@@ -9,7 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import Chamber
+from portal.core.cache import get_or_set
 from portal.core.db import db
+from portal.core.i18n import current_language
 from portal.core.listfilter import chamber_by_id
 from portal.core.permissions import require
 from portal.dashboard import operations
@@ -97,6 +100,27 @@ def export():
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+# How long a report's DOCX or XLSX is kept in the short shared cache (seconds), per period (a
+# month, a chosen span or a year), chamber, language and format. Building the document cost
+# every download some 30 ms of CPU. Every reader passes the same permission
+# (can_view_statistics: staff) and reads the same figures, so the document is kept per reader
+# scope "staff" only; the check runs on every download before anything kept is read. The
+# figures in it are themselves kept FIGURES_TTL (operations): a report shows a change within
+# FIGURES_TTL + REPORT_TTL, two minutes, as does a chamber or the site renamed.
+REPORT_TTL = 60
+
+
+def _kept_report(kind: str, period: Period, chamber, annual: bool, build) -> bytes:
+    """build() -> the document's bytes, kept REPORT_TTL seconds (as base64: the cache keeps
+    JSON)."""
+    key = (
+        f"dashboard:report:staff:{kind}:{'year' if annual else 'span'}:"
+        f"{period.first.isoformat()}:{period.last.isoformat()}:"
+        f"{chamber.id if chamber is not None else ''}:{current_language()}"
+    )
+    return b64decode(get_or_set(key, REPORT_TTL, lambda: b64encode(build()).decode("ascii")))
+
+
 @login_required
 def report():
     """?year=2026 for the annual report, else the chosen month; ?format=xlsx for the figures."""
@@ -107,12 +131,28 @@ def report():
     form = _form()
     chamber = _chamber(form)
     period = Period(date(year, 1, 1), date(year, 12, 31)) if year else _period(form)
-    sections = operations.collect(period, chamber)
+    annual = bool(year)
     name = f"report-{year or period.slug}{f'-c{chamber.id}' if chamber else ''}"
     if request.args.get("format") == "xlsx":
-        data = report_xlsx(sections, period, annual=bool(year), chamber=chamber)
+        data = _kept_report(
+            "xlsx",
+            period,
+            chamber,
+            annual,
+            lambda: report_xlsx(
+                operations.collect(period, chamber), period, annual=annual, chamber=chamber
+            ),
+        )
         return send_file(
             BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx"
         )
-    data = report_docx(sections, period, annual=bool(year), chamber=chamber)
+    data = _kept_report(
+        "docx",
+        period,
+        chamber,
+        annual,
+        lambda: report_docx(
+            operations.collect(period, chamber), period, annual=annual, chamber=chamber
+        ),
+    )
     return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{name}.docx")
