@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from portal.core.hooks import add_stats
 from portal.dashboard.operations import FIGURES_TTL
-from portal.dashboard.views import DOCX, REPORT_TTL, XLSX
+from portal.dashboard.views import DOCX, PAGE_FIGURES_TTL, REPORT_TTL, XLSX
 
 
 @pytest.fixture
@@ -106,3 +106,43 @@ def test_a_changed_figure_shows_in_the_report_within_its_time(
     assert "16 场" in _text(_get(client, url))  # kept
     later(FIGURES_TTL + REPORT_TTL + 1)
     assert "20 场" in _text(_get(client, url))
+
+
+def test_a_report_with_a_failing_section_is_not_kept(
+    app, client, login, memory_cache, dummy_staff, lectures
+):
+    failing = [True]
+
+    def sometimes(start, end):
+        if failing[0]:
+            raise ZeroDivisionError
+        return {"collected": 9, "resolved": 4}
+
+    add_stats(app, "诉求（测试）", sometimes)
+    login(dummy_staff)
+    url = "/dashboard/report?month=2026-11"
+    assert "收集企业诉求" not in _text(_get(client, url))
+    failing[0] = False
+    assert "收集企业诉求 9 件" in _text(_get(client, url))  # built again, not the one kept
+
+
+def test_the_statistics_page_keeps_its_figures_per_chamber_and_language(
+    app, login, memory_cache, later, create_user, create_chamber, lectures
+):
+    first, second = create_chamber(name="甲商会"), create_chamber(name="乙商会")
+    lectures["by_chamber"] = {first.id: 16, second.id: 7}
+    chinese = login(create_user(role="staff", locale="zh_CN"), app.test_client())
+    english = login(create_user(role="staff", locale="en"), app.test_client())
+
+    def figure(client, query=""):
+        page = _get(client, f"/dashboard?month=2026-11{query}").get_data(as_text=True)
+        return page[page.index("讲座（测试）") :]
+
+    for _ in range(2):  # the second views read what the first kept
+        assert '">16<span class="visually-hidden">' in figure(chinese, f"&chamber={first.id}")
+        assert '">7<span class="visually-hidden">' in figure(chinese, f"&chamber={second.id}")
+        assert "举办讲座" in figure(chinese) and "Lectures held" in figure(english)
+    lectures["held"] = 20
+    assert '">16<span class="visually-hidden">' in figure(chinese)  # kept
+    later(FIGURES_TTL + PAGE_FIGURES_TTL + 1)
+    assert '">20<span class="visually-hidden">' in figure(chinese)
