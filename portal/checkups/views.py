@@ -96,6 +96,18 @@ def _lawyer_choices():
     ]
 
 
+# The schedule form lists every bookable lawyer (~330 at scale 1) with their firm: on a GET the
+# list is kept this long in the short shared cache, the same for every reader (a lawyer
+# verified, deactivated or renamed shows within this time); a posted form is checked against
+# the list read afresh. Reading it cost each view some 1 ms.
+SCHEDULE_LAWYERS_TTL = 30
+SCHEDULE_LAWYERS_KEY = "checkups:schedule-lawyers"
+
+
+def _lawyer_rows() -> list[list]:
+    return [[user_id, label] for user_id, label in _lawyer_choices()]
+
+
 def _visible(stmt):
     """Restrict a Checkup query to what the current user may see."""
     if current_user.is_staff:
@@ -196,7 +208,10 @@ def new():
     if request.values.get("follow_up_of"):
         follow_up_of = get_or_404(Checkup, request.values.get("follow_up_of", type=int))
     form = ScheduleForm()
-    form.lawyers.choices = _lawyer_choices()
+    if request.method == "GET":
+        form.lawyers.choices = get_or_set(SCHEDULE_LAWYERS_KEY, SCHEDULE_LAWYERS_TTL, _lawyer_rows)
+    else:
+        form.lawyers.choices = _lawyer_choices()  # what is posted is checked against these
     # Written by LongSelect in one pass while none is chosen (a follow-up's are, a refused
     # form's may be: those go through WTForms option by option).
     form.lawyers.written_options = LongSelect.written_options(form.lawyers.choices)

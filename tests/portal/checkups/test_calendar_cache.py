@@ -1,5 +1,6 @@
 """The calendar keeps each week's and month's days as written a minute, drops them at once when a
-check-up or booking is written, and keeps them per language and lawyer filter."""
+check-up or booking is written, and keeps them per language and lawyer filter; the schedule form
+lists the lawyers kept half a minute and checks what is posted against them read afresh."""
 
 from datetime import date, time
 
@@ -8,7 +9,7 @@ from flask import g
 
 from portal.checkups import operations as ops
 from portal.checkups.models import Status
-from portal.checkups.views import CALENDAR_TTL
+from portal.checkups.views import CALENDAR_TTL, SCHEDULE_LAWYERS_TTL
 from portal.core.db import db
 
 pytestmark = pytest.mark.usefixtures("babel_request_ctx")
@@ -91,3 +92,37 @@ def test_the_kept_calendar_is_still_for_staff_only(
     _book(create_checkup, create_enterprise, lawyer, "只给职员公司")
     assert "只给职员公司" in _page(login(dummy_staff, app.test_client()))
     assert login(lawyer, app.test_client()).get(WEEK).status_code == 403
+
+
+def _schedule(client, enterprise, lawyer):
+    return client.post(
+        "/checkups/new",
+        data={
+            "enterprise": enterprise.id,
+            "lawyers": [lawyer.id],
+            "mode": "onsite",
+            "address": "沈阳市沈河区北京街9号",
+            "meeting_url": "",
+            "day": "2031-03-04",
+            "start_time": "09:00",
+            "end_time": "11:00",
+        },
+    )
+
+
+def test_the_schedule_form_lists_the_lawyers_kept_and_checks_a_post_afresh(
+    client, login, memory_cache, later, dummy_staff, create_lawyer, create_enterprise
+):
+    login(dummy_staff)
+    create_lawyer(name="早到律师")
+    assert "早到律师" in _page(client, "/checkups/new")
+    newcomer, leaving = create_lawyer(name="新到律师"), create_lawyer(name="要走律师")
+    assert "新到律师" not in _page(client, "/checkups/new")  # the list kept
+    response = _schedule(client, create_enterprise(name="新到律师的公司"), newcomer)
+    assert response.status_code == 302  # chosen at once: a post reads the lawyers afresh
+    later(SCHEDULE_LAWYERS_TTL + 1)
+    assert f'<option value="{newcomer.id}">新到律师' in _page(client, "/checkups/new")
+    leaving.is_deactivated = True
+    db.session.commit()
+    assert "要走律师" in _page(client, "/checkups/new")  # the list kept
+    assert _schedule(client, create_enterprise(), leaving).status_code == 200  # refused
