@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -304,3 +305,20 @@ def status_text(value: str) -> str:
         return str(STATUS_LABELS[Status(value)])
     except ValueError:
         return value
+
+
+# The calendar keeps each week's and month's days as written (views.calendar) under this epoch:
+# a check-up or booking inserted, changed or deleted through the ORM drops it when the
+# transaction commits, so a booking, a new time, a cancellation or a status shows at once.
+CALENDAR_EPOCH_KEY = "checkups:calendar:epoch"
+
+
+def _calendar_changed(mapper, connection, target) -> None:
+    from portal.core.cache import invalidate
+
+    invalidate(CALENDAR_EPOCH_KEY)
+
+
+for _model in (Checkup, CheckupLawyer):
+    for _change in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _change, _calendar_changed)

@@ -50,10 +50,12 @@ class GroupForm(TermFields):
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lawyers=None, written_options=None, **kwargs):
+        """`lawyers`, `written_options`: as AddLawyerForm's."""
         super().__init__(*args, **kwargs)
         self.chamber.choices = chamber_choices()
-        self.lawyers.choices = lawyer_choices()
+        self.lawyers.choices = lawyer_choices() if lawyers is None else lawyers
+        self.lawyers.written_options = written_options
 
 
 class SuggestFilterForm(FlaskForm):

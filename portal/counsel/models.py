@@ -164,7 +164,9 @@ class CounselMembership(db.Model):
     __tablename__ = "counsel_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("counsel_groups.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("counsel_groups.id", ondelete="CASCADE"), index=True
+    )
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     slot: Mapped[int]
     joined_on: Mapped[date]
@@ -199,7 +201,9 @@ class CounselLawyerSeat(db.Model):
     __tablename__ = "counsel_lawyer_seats"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("counsel_groups.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("counsel_groups.id", ondelete="CASCADE"), index=True
+    )
     lawyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     slot: Mapped[int]
     joined_on: Mapped[date]
