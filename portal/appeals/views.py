@@ -1,5 +1,6 @@
 """Pages of appeal items: lists, intake, triage, the department's work, evaluation, reports."""
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -85,21 +86,34 @@ def refusal_shown(field=None):
             field.errors = list(field.errors) + [str(error)]
 
 
-def visible_to(user):
-    """Which items the user may see, as a condition on a query of items (None: all of them);
-    the lists' half of the rules."""
+def _visibility(user) -> tuple[str, int | None]:
+    """Which items the user may see (the lists' half of the rules), as the name of one of
+    `_VISIBLE`'s conditions and its value: their department, firm or own id, else None."""
     if is_staff(user) or permissions.is_bureau(user):
-        return None
+        return "all", None
     if permissions.is_department_handler(user):
-        org_id = permissions.organisation_id_of(user)
-        return AppealReferral.organisation_id == (org_id or -1)
+        return "department", permissions.organisation_id_of(user) or -1
     if permissions.is_leadership(user):
-        return or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated)
-    if permissions.firm_of(user) is not None:
-        return AppealReferral.enterprise_id == permissions.firm_of(user)
+        return "escalated", None
+    firm_id = permissions.firm_of(user)
+    if firm_id is not None:
+        return "firm", firm_id
     if is_verified(user, Role.lawyer):
-        return AppealReferral.created_by_id == user.id
-    return AppealReferral.id.is_(None)
+        return "recorded", user.id
+    return "none", None
+
+
+# The conditions of `_visibility`, with the viewer's value a parameter (`viewer`), so that one
+# statement serves every department, firm or lawyer.
+_VIEWER = bindparam("viewer", type_=AppealReferral.id.type)
+_VISIBLE = {
+    "all": None,
+    "department": AppealReferral.organisation_id == _VIEWER,
+    "escalated": or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated),
+    "firm": AppealReferral.enterprise_id == _VIEWER,
+    "recorded": AppealReferral.created_by_id == _VIEWER,
+    "none": AppealReferral.id.is_(None),
+}
 
 
 # The list's rows: what the table prints, as plain rows (not the items' details, contact or
@@ -184,8 +198,8 @@ def status_hrefs(args: dict) -> dict[str, str]:
 _STATUS_MARK = "0status0"  # no status, date or id is written so
 
 
-def _filtered(stmts, filters, list_filter):
-    """Each statement narrowed by the list's filters and the period/chamber filter."""
+def _conditions(filters, merged_too: bool, visibility: str) -> list:
+    """The list's filters and the viewer's rule (`_VISIBLE`) as conditions on the items."""
     where = []
     if filters["status"] == "open":
         where.append(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
@@ -197,11 +211,27 @@ def _filtered(stmts, filters, list_filter):
         where.append(AppealReferral.tier == int(filters["tier"]))
     if filters["route"] in Route.__members__:
         where.append(AppealReferral.route == Route(filters["route"]))
-    if list_filter.active:
+    if not merged_too:
         where.append(AppealReferral.status != AppealStatus.merged)
-    visible = visible_to(current_user)
-    if visible is not None:
-        where.append(visible)
+    if _VISIBLE[visibility] is not None:
+        where.append(_VISIBLE[visibility])
+    return where
+
+
+@functools.lru_cache(maxsize=256)
+def _listed_statements(status: str, channel: str, tier: str, route: str, visibility: str):
+    """The list's two statements (`_LISTED`, `_COUNTED`) for known filter values and the
+    viewer's rule, built once (seek's `built_once`) and run with the viewer's value: putting
+    them together and keying them anew cost more than SQLite's running them."""
+    filters = {"status": status, "channel": channel, "tier": tier, "route": route}
+    where = _conditions(filters, True, visibility)
+    return tuple(stmt.where(*where) if where else stmt for stmt in (_LISTED, _COUNTED))
+
+
+def _filtered(stmts, filters, list_filter, visibility):
+    """Each statement narrowed by the list's filters, the viewer's rule and the period/chamber
+    filter (the viewer's value still a parameter)."""
+    where = _conditions(filters, not list_filter.active, visibility)
     out = []
     for stmt in stmts:
         # From the statistics page: collected in the period, from a chamber's member firms.
@@ -215,21 +245,30 @@ def _filtered(stmts, filters, list_filter):
 def index():
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     list_filter = listfilter.from_request()
-    listed, counted = _filtered((_LISTED, _COUNTED), filters, list_filter)
-    known = [
-        filters["status"] if filters["status"] in (*AppealStatus.__members__, "open") else "",
-        filters["channel"] if filters["channel"] in Channel.__members__ else "",
-        filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
-        filters["route"] if filters["route"] in Route.__members__ else "",
-        *(f"{k}={v}" for k, v in sorted(list_filter.args().items())),
-    ]
+    known = {
+        "status": filters["status"]
+        if filters["status"] in (*AppealStatus.__members__, "open")
+        else "",
+        "channel": filters["channel"] if filters["channel"] in Channel.__members__ else "",
+        "tier": filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
+        "route": filters["route"] if filters["route"] in Route.__members__ else "",
+    }
+    visibility, viewer = _visibility(current_user)
+    if list_filter.active:
+        listed, counted = _filtered((_LISTED, _COUNTED), known, list_filter, visibility)
+    else:
+        listed, counted = _listed_statements(*known.values(), visibility)
+    key_parts = [*known.values(), *(f"{k}={v}" for k, v in sorted(list_filter.args().items()))]
+    params = {"viewer": viewer} if viewer is not None else None
     referrals = seek(
         listed,
         (AppealReferral.created_dt, AppealReferral.id),
         30,
-        count_key=f"appeals:{current_user.id}:{':'.join(known)}",
+        count_key=f"appeals:{current_user.id}:{':'.join(key_parts)}",
         plain=True,
-        counted=counted,
+        counted=counted.params(params) if params else counted,
+        built_once=not list_filter.active,
+        params=params,
     )
     status_labels = label_texts("status", STATUS_LABELS)
     return render_template(
