@@ -3,7 +3,7 @@
 import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Enterprise, Role, User
@@ -40,6 +39,7 @@ from portal.appeals.models import (
     STATUS_LABELS,
     AppealAttachment,
     AppealEvaluation,
+    AppealEvent,
     AppealMeeting,
     AppealOrganisation,
     AppealReferral,
@@ -432,17 +432,44 @@ def _load_for_page(referral_id):
     return referral, has_links
 
 
-def _read_authors(events):
-    """The authors of the timeline's entries in one read (one read each, before), set on them."""
-    known = db.session.identity_map
-    unread = [e for e in events if e.by_id is not None and "by" in inspect(e).unloaded]
-    missing = {e.by_id for e in unread if identity_key(User, e.by_id) not in known}
-    if not missing:
-        return
-    authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))}
-    for e in unread:
-        if e.by_id in authors:
-            set_committed_value(e, "by", authors[e.by_id])
+# The item's timeline as its page prints it: each entry with its author's name, in one read
+# (the entries as objects, then their authors, were two reads and the ORM's loading of both).
+_TIMELINE = (
+    select(
+        AppealEvent.created_dt,
+        AppealEvent.kind,
+        AppealEvent.to_status,
+        AppealEvent.note,
+        User.name.label("author"),
+    )
+    .outerjoin(User, User.id == AppealEvent.by_id)
+    .where(AppealEvent.referral_id == bindparam("referral_id"))
+    .order_by(AppealEvent.created_dt, AppealEvent.id)
+)
+
+
+class TimelineRow(NamedTuple):
+    created_dt: datetime
+    kind: str
+    to_label: str
+    note: str
+    author: str | None
+
+
+def _timeline(referral_id: int) -> list[TimelineRow]:
+    statuses = label_texts("status", STATUS_LABELS)
+    return [
+        TimelineRow(
+            r.created_dt,
+            r.kind,
+            statuses[AppealStatus(r.to_status)]
+            if r.to_status in AppealStatus.__members__
+            else r.to_status or "",
+            r.note,
+            r.author,
+        )
+        for r in db.session.execute(_TIMELINE, {"referral_id": referral_id})
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,15 +524,13 @@ def _detail(referral, code=200, has_links=True, **forms):
     if "register_form" not in forms and show.register:
         forms["register_form"] = RegisterFields(formdata=None, obj=referral)
         forms["register_form"].category.data = referral.category.value
-    events = referral.events
-    _read_authors(events)
     return (
         render_template(
             "appeals/referral.html",
             referral=referral,
             duplicates=duplicates,
             targets=targets,
-            events=events,
+            events=_timeline(referral.id),
             links=links_of(referral) if has_links else [],
             show=show,
             permissions=permissions,
