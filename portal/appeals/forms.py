@@ -119,6 +119,18 @@ class ReferralForm(OnceForm, RegisterFields):
         ]
 
 
+# The blank ReferralForm's fields as written (not its CSRF and submission tokens), kept
+# NEW_FORM_TTL seconds per language in the short shared cache (views.new): building the form
+# (its latest 50 meetings read) and writing its eleven fields was half the page. Saving a
+# meeting drops them at commit (meetings.save_meeting); a meeting loaded otherwise
+# (`flask demo load`) is offered within NEW_FORM_TTL.
+NEW_FORM_TTL = 60
+
+
+def new_form_key(language: str) -> str:
+    return f"appeals:new-form:{language}"
+
+
 class PublicAppealForm(OnceForm):
     """网络平台征集: any enterprise, signed in or not."""
 

@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -18,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from portal.accounts.models import Enterprise, Role, User
 from portal.appeals import operations, permissions, plans, reports
 from portal.appeals.forms import (
+    NEW_FORM_TTL,
     CloseForm,
     ConfirmForm,
     EvaluationForm,
@@ -31,6 +41,7 @@ from portal.appeals.forms import (
     RegisterFields,
     StepForm,
     TriageForm,
+    new_form_key,
 )
 from portal.appeals.models import (
     CATEGORY_LABELS,
@@ -53,6 +64,7 @@ from portal.appeals.models import (
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.forms import new_submission_token
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import RecordLink, links_of
@@ -286,9 +298,26 @@ def index():
     )
 
 
+# The blank new-item form's fields as written (forms.new_form_key), its tokens left out.
+_BLANK_FIELDS = (
+    '{% from "macros.html" import field %}'
+    "{% for f in form if f.type not in ('CSRFTokenField', 'SubmitField')"
+    " and f.name != 'submission_token' %}{{ field(f) }}{% endfor %}"
+)
+
+
 @login_required
 def new():
     require(permissions.can_manage_referrals(current_user))
+    if request.method == "GET" and not request.args.get("meeting"):
+        fields = cache.get_or_set(
+            new_form_key(current_language()),
+            NEW_FORM_TTL,
+            lambda: render_template_string(_BLANK_FIELDS, form=ReferralForm(formdata=None)),
+        )
+        return render_template(
+            "appeals/new.html", blank_fields=Markup(fields), token=new_submission_token()
+        )
     form = ReferralForm()
     meeting_id = request.args.get("meeting", type=int)  # bounded: too large is a 400
     if request.method == "GET" and meeting_id is not None:
