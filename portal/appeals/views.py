@@ -874,6 +874,34 @@ def _pager_args(page, prefix: str) -> None:
     page.prev_args = {prefix + k: v for k, v in page.prev_args.items()}
 
 
+# The ledger page's two lists (what their rows print, the firm and department joined) and
+# what their totals count, built once from reports' rules and run with the period's bounds as
+# parameters: putting them together on every view cost more than SQLite's running them.
+_LEDGER_LISTED = (
+    select(
+        AppealReferral.id,
+        AppealReferral.created_dt,
+        AppealReferral.channel,
+        AppealReferral.enterprise_id,
+        AppealReferral.firm_name,
+        Enterprise.name.label("enterprise_name"),
+        AppealReferral.summary,
+        AppealReferral.category,
+        AppealReferral.tier,
+        AppealReferral.route,
+        AppealOrganisation.name.label("department"),
+        AppealReferral.status,
+        AppealReferral.stage_due_date,
+    )
+    .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
+    .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
+)
+_LEDGER_ITEMS = _LEDGER_LISTED.where(*reports.COLLECTED_IN)
+_LEDGER_ITEMS_COUNTED = select(AppealReferral.id).where(*reports.COLLECTED_IN)
+_LEDGER_OVERDUE = _LEDGER_LISTED.where(*reports.OVERDUE_ON)
+_LEDGER_OVERDUE_COUNTED = select(AppealReferral.id).where(*reports.OVERDUE_ON)
+
+
 @login_required
 def ledger():
     """The period's figures, then its items and the overdue ones a page at a time (50 each, in
@@ -899,43 +927,30 @@ def ledger():
         write_figures,
     )
     period = {"start": start.isoformat(), "end": end.isoformat()}
-    listed = (
-        select(
-            AppealReferral.id,
-            AppealReferral.created_dt,
-            AppealReferral.channel,
-            AppealReferral.enterprise_id,
-            AppealReferral.firm_name,
-            Enterprise.name.label("enterprise_name"),
-            AppealReferral.summary,
-            AppealReferral.category,
-            AppealReferral.tier,
-            AppealReferral.route,
-            AppealOrganisation.name.label("department"),
-            AppealReferral.status,
-            AppealReferral.stage_due_date,
-        )
-        .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
-        .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
-    )
+    collected = reports.collected_params(start, end)
     items = seek(
-        listed.where(*reports._collected_in(start, end)),
+        _LEDGER_ITEMS,
         (AppealReferral.created_dt, AppealReferral.id),
         LEDGER_PER_PAGE,
         descending=False,
         plain=True,
-        counted=select(AppealReferral.id).where(*reports._collected_in(start, end)),
+        counted=_LEDGER_ITEMS_COUNTED.params(collected),
         count_key=f"appeals:ledger:{start}:{end}",
+        built_once=True,
+        params=collected,
     )
+    due = reports.overdue_params(start, end)
     overdue = seek(
-        listed.where(*reports._overdue_on(start, end)),
+        _LEDGER_OVERDUE,
         (AppealReferral.stage_due_date, AppealReferral.id),
         LEDGER_PER_PAGE,
         descending=False,
         args=_prefixed_args("overdue_"),
         plain=True,
-        counted=select(AppealReferral.id).where(*reports._overdue_on(start, end)),
+        counted=_LEDGER_OVERDUE_COUNTED.params(due),
         count_key=f"appeals:ledger-overdue:{start}:{end}:{clock.today()}",
+        built_once=True,
+        params=due,
     )
     _pager_args(overdue, "overdue_")
     statuses = label_texts("status", STATUS_LABELS)
