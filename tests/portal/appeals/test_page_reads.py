@@ -81,6 +81,19 @@ def test_department_list_reads_the_handlers_organisation_once(
     assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
 
 
+def test_department_item_page_reads_the_handlers_organisation_once(
+    client, login, walk, create_appeal_referral
+):
+    mine, theirs = create_appeal_referral(), create_appeal_referral()
+    handler = walk(mine, AppealStatus.accepted)
+    walk(theirs, AppealStatus.accepted)
+    login(handler)
+    with counted_statements() as statements:
+        assert client.get(f"/appeals/{mine.id}").status_code == 200
+    assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
+    assert client.get(f"/appeals/{theirs.id}").status_code == 403
+
+
 def test_list_labels_are_in_each_readers_language(app, login, create_user, dummy_appeal_referral):
     english = login(create_user(role="staff", locale="en"), app.test_client())
     chinese = login(create_user(role="staff", locale="zh_CN"), app.test_client())
