@@ -58,6 +58,7 @@ from portal.appeals.models import (
     Channel,
     PlanMilestone,
     Route,
+    SolutionPlan,
     label_texts,
     overdue_on,
 )
@@ -402,9 +403,9 @@ def _load(referral_id):
 
 
 # The item page's read: the item with its firm and department, and whether it has evaluations,
-# attachments and linked records (most have none; each list was a read of its own, and the
-# links' read ran for every view). Built once: a statement of three entities and three
-# subqueries is not cheap to put together.
+# attachments, a solution plan (its link's wording, for a tier-2 item) and linked records (most
+# have none; each was a read of its own, and the links' read ran for every view). Built once: a
+# statement of three entities and four subqueries is not cheap to put together.
 _ITEM_PAGE = (
     select(
         AppealReferral,
@@ -418,6 +419,10 @@ _ITEM_PAGE = (
         .where(AppealAttachment.referral_id == AppealReferral.id)
         .exists()
         .label("has_attachments"),
+        select(SolutionPlan.id)
+        .where(SolutionPlan.referral_id == AppealReferral.id)
+        .exists()
+        .label("has_plan"),
         select(RecordLink.id)
         .where(
             or_(
@@ -449,11 +454,13 @@ def _load_for_page(referral_id):
     row = db.session.execute(_ITEM_PAGE, {"referral_id": referral_id}).first()
     if row is None:
         abort(404)
-    referral, enterprise, organisation, has_evaluations, has_attachments, has_links = row
+    referral, enterprise, organisation, has_evaluations, has_attachments, has_plan, has_links = row
     unloaded = inspect(referral).unloaded
     for name, value in (("enterprise", enterprise), ("organisation", organisation)):
         if name in unloaded:
             set_committed_value(referral, name, value)
+    if "plan" in unloaded and not has_plan:
+        set_committed_value(referral, "plan", None)
     for name, has_rows in (("evaluations", has_evaluations), ("attachments", has_attachments)):
         if name in unloaded and not has_rows:
             set_committed_value(referral, name, [])

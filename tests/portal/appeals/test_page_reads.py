@@ -81,6 +81,28 @@ def test_department_list_reads_the_handlers_organisation_once(
     assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
 
 
+def test_tier_two_item_page_words_its_plan_link_without_reading_a_missing_plan(
+    client, login, dummy_staff, walk, dummy_appeal_referral, create_organisation
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.distributed, tier=2)
+    login(dummy_staff)
+    url, lead = f"/appeals/{item.id}", create_organisation("市自然资源局").id
+    db.session.expunge_all()
+    with counted_statements() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert _reading(statements, "appeal_solution_plans") == []
+    link = page.split('id="plan-link"')[1].split("</a>")[0]
+    assert "制定解决方案" in link, link
+    data = {"principles": "依法依规", "direction": "分步解决",
+            "lead": lead, "deadline": "2026-10-01"}  # fmt: skip
+    assert client.post(f"{url}/plan", data=data).status_code == 302
+    db.session.expunge_all()
+    page = client.get(url).get_data(as_text=True)
+    written = page.split('id="plan-link"')[1].split("</a>")[0]
+    assert written != link and "制定" not in written
+
+
 def test_department_item_page_reads_the_handlers_organisation_once(
     client, login, walk, create_appeal_referral
 ):
