@@ -42,6 +42,7 @@ from portal.appeals.forms import (
     StepForm,
     TriageForm,
     new_form_key,
+    written_field,
 )
 from portal.appeals.models import (
     CATEGORY_LABELS,
@@ -563,6 +564,7 @@ def _detail(referral, code=200, has_links=True, **forms):
     return (
         render_template(
             "appeals/referral.html",
+            written=written_field,
             referral=referral,
             duplicates=duplicates,
             targets=targets,
@@ -970,6 +972,7 @@ def ledger():
     directly = _("Federation directly")
     return render_template(
         "appeals/ledger.html",
+        written=written_field,
         form=form,
         start=start,
         end=end,

@@ -177,3 +177,33 @@ def _plan_of_the_list(client, url):
             f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
         )
     )
+
+
+def test_kept_form_fields_show_each_items_values_each_readers_language_and_errors(
+    app, client, login, dummy_staff, create_user, walk, create_appeal_referral
+):
+    """The item page's blank fields are kept by what they are written from: each item's own
+    register details, each reader's language, and a form sent back shows its errors."""
+    first, second = create_appeal_referral(), create_appeal_referral()
+    for item, ref in ((first, "甲-1"), (second, "乙-2")):
+        walk(item, AppealStatus.satisfied)
+        item.register_ref = ref
+    db.session.flush()
+    login(dummy_staff)
+    for item, ref, other in (
+        (first, "甲-1", "乙-2"),
+        (second, "乙-2", "甲-1"),
+        (first, "甲-1", "乙-2"),
+    ):
+        page = client.get(f"/appeals/{item.id}").get_data(as_text=True)
+        register = page.split('id="register-heading"')[1].split("</form>")[0]
+        assert f'value="{ref}"' in register and other not in register
+    english = login(create_user(role="staff", locale="en"), app.test_client())
+    page = english.get(f"/appeals/{first.id}").get_data(as_text=True)
+    assert "Register reference number" in page.split('id="register-heading"')[1]
+    response = client.post(f"/appeals/{first.id}/register", data={"register_ref": "不可以 有空格"})
+    assert response.status_code == 400
+    sent_back = response.get_data(as_text=True).split('id="register-heading"')[1]
+    assert "is-invalid" in sent_back and "不可以 有空格" in sent_back
+    again = client.get(f"/appeals/{first.id}").get_data(as_text=True)
+    assert "is-invalid" not in again.split('id="register-heading"')[1]
