@@ -119,6 +119,18 @@ class ReferralForm(OnceForm, RegisterFields):
         ]
 
 
+# The blank ReferralForm's fields as written (not its CSRF and submission tokens), kept
+# NEW_FORM_TTL seconds per language in the short shared cache (views.new): building the form
+# (its latest 50 meetings read) and writing its eleven fields was half the page. Saving a
+# meeting drops them at commit (meetings.save_meeting); a meeting loaded otherwise
+# (`flask demo load`) is offered within NEW_FORM_TTL.
+NEW_FORM_TTL = 60
+
+
+def new_form_key(language: str) -> str:
+    return f"appeals:new-form:{language}"
+
+
 class PublicAppealForm(OnceForm):
     """网络平台征集: any enterprise, signed in or not."""
 
@@ -321,3 +333,50 @@ class LedgerForm(FlaskForm):
     month = StringField(_l("Month (YYYY-MM)"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}$")])
     start = DateField(_l("Or from"), validators=[Optional()])
     end = DateField(_l("to"), validators=[Optional()])
+
+
+# The `field` macro's HTML of a field shown without errors, kept by everything it is written
+# from: the form's and field's class, name, label and description (in the request's language),
+# flags, choices and value. The item page writes seven such fields and the ledger three, each
+# costing a macro call and WTForms' widget; the same key always gives the same HTML, so nothing
+# kept can be stale. Process-local, at most WRITTEN_FIELDS_KEPT entries (then started afresh).
+WRITTEN_FIELDS_KEPT = 1024
+_written_fields: dict = {}
+
+
+def _written_key(form, field):
+    choices = getattr(field, "choices", None)
+    if callable(choices):
+        choices = choices()
+    value = field._value() if hasattr(field, "_value") else None
+    return (
+        type(form).__qualname__,
+        type(field).__qualname__,
+        field.name,
+        field.id,
+        str(field.label.text),
+        str(field.description),
+        tuple(sorted(vars(field.flags).items())),
+        tuple(sorted((k, str(v)) for k, v in (field.render_kw or {}).items())),
+        tuple((str(c[0]), str(c[1])) for c in choices) if choices is not None else None,
+        value,
+        repr(field.data),
+    )
+
+
+def written_field(form, name: str):
+    """macros.html's `field(form[name])`, kept for a field without errors (see above)."""
+    from flask import get_template_attribute
+    from markupsafe import Markup
+
+    field = form[name]
+    if field.errors:
+        return get_template_attribute("macros.html", "field")(field)
+    key = _written_key(form, field)
+    html = _written_fields.get(key)
+    if html is None:
+        html = Markup(get_template_attribute("macros.html", "field")(field))
+        if len(_written_fields) >= WRITTEN_FIELDS_KEPT:
+            _written_fields.clear()
+        _written_fields[key] = html
+    return html

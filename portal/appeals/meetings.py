@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.appeals.forms import new_form_key
 from portal.appeals.models import (
     AppealMeeting,
     AppealReferral,
@@ -12,6 +13,7 @@ from portal.appeals.models import (
 )
 from portal.appeals.workflow import AppealError
 from portal.audit.operations import log
+from portal.core import cache
 from portal.core.db import db
 from portal.core.uploads import DOCUMENT_KINDS, UploadRejected, store_upload
 
@@ -56,6 +58,8 @@ def save_meeting(*, by, kind, title, held_on, place="", hosts="", firms_attendin
             except UploadRejected as error:
                 raise AppealError(str(error)) from None
     log("appeal_meeting.save", meeting, by=by, summary=meeting.title)
+    # The new-item form offers the latest meetings: its kept fields go at commit.
+    cache.invalidate(*(new_form_key(language) for language in ("zh_CN", "en")))
     return meeting
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import Role
+from portal.appeals import permissions
 from portal.appeals.models import (
     AppealOrganisation,
     AppealOrganisationMember,
@@ -67,6 +68,7 @@ def add_member(organisation, user, *, by):
         )
     member = AppealOrganisationMember(organisation=organisation, user=user)
     db.session.add(member)
+    permissions.forget_organisation_of(user.id)
     log("appeal_organisation.add_member", organisation, by=by, summary=user.email)
     return member
 
@@ -74,6 +76,7 @@ def add_member(organisation, user, *, by):
 def remove_member(member, *, by):
     log("appeal_organisation.remove_member", member.organisation, by=by, summary=member.user.email)
     db.session.delete(member)
+    permissions.forget_organisation_of(member.user_id)
 
 
 def create_account(organisation, *, by, name, email, role):

@@ -1,5 +1,6 @@
 """Who may see and do what in appeals (used by views and templates alike)."""
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from portal.accounts.models import Role
@@ -33,15 +34,31 @@ def acting_firm_users(enterprise) -> list:
 
 
 def organisation_id_of(user) -> int | None:
+    """The organisation the user acts for. Read once a request for each user (an item's page
+    asked it for each of its rules, a statement each time); outside a request, on every call."""
     if not (user and user.is_authenticated):
         return None
+    memo = getattr(request, "_appeals_organisation_of", None) if has_request_context() else None
+    if memo is not None and user.id in memo:
+        return memo[user.id]
     from portal.appeals.models import AppealOrganisationMember
 
-    return db.session.scalar(
+    organisation_id = db.session.scalar(
         select(AppealOrganisationMember.organisation_id).where(
             AppealOrganisationMember.user_id == user.id
         )
     )
+    if has_request_context():
+        if memo is None:
+            memo = request._appeals_organisation_of = {}
+        memo[user.id] = organisation_id
+    return organisation_id
+
+
+def forget_organisation_of(user_id: int) -> None:
+    """A membership added or removed: the request reads the user's organisation again."""
+    if has_request_context():
+        getattr(request, "_appeals_organisation_of", {}).pop(user_id, None)
 
 
 def is_bureau(user) -> bool:

@@ -6,7 +6,7 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import enterprise_chambers
@@ -70,24 +70,49 @@ def referrals_created(start: date, end: date, chamber_id: int | None = None):
     ).all()
 
 
-def _collected_in(start: date, end: date):
-    """Collected in the period: created in it, not merged into another item."""
+def _collected_between(start_dt, end_dt):
     return (
-        AppealReferral.created_dt >= _as_dt(start),
-        AppealReferral.created_dt < _as_dt(end, True),
+        AppealReferral.created_dt >= start_dt,
+        AppealReferral.created_dt < end_dt,
         AppealReferral.status != AppealStatus.merged,
     )
 
 
-def _overdue_on(start: date, end: date):
-    """Open items whose stage was due before today (before the period's end, for a past one)."""
-    today = clock.today()
+def _open_and_due_before(due_before):
     return (
         AppealReferral.status.not_in(
             (AppealStatus.closed, AppealStatus.merged, AppealStatus.satisfied)
         ),
-        AppealReferral.stage_due_date < min(today, end + timedelta(days=1)),
+        AppealReferral.stage_due_date < due_before,
     )
+
+
+# The two rules with the period's bounds as parameters: the ledger page's lists are built once
+# from them (views.ledger) and run with `collected_params` / `overdue_params`.
+COLLECTED_IN = _collected_between(
+    bindparam("start_dt", type_=AppealReferral.created_dt.type),
+    bindparam("end_dt", type_=AppealReferral.created_dt.type),
+)
+OVERDUE_ON = _open_and_due_before(bindparam("due_before", type_=AppealReferral.stage_due_date.type))
+
+
+def collected_params(start: date, end: date) -> dict:
+    return {"start_dt": _as_dt(start), "end_dt": _as_dt(end, True)}
+
+
+def overdue_params(start: date, end: date) -> dict:
+    # Before today, or before the period's end for a past one.
+    return {"due_before": min(clock.today(), end + timedelta(days=1))}
+
+
+def _collected_in(start: date, end: date):
+    """Collected in the period: created in it, not merged into another item."""
+    return _collected_between(**collected_params(start, end))
+
+
+def _overdue_on(start: date, end: date):
+    """Open items whose stage was due before today (before the period's end, for a past one)."""
+    return _open_and_due_before(**overdue_params(start, end))
 
 
 def overdue_items(start: date, end: date, chamber_id: int | None = None):

@@ -1,23 +1,33 @@
 """Pages of appeal items: lists, intake, triage, the department's work, evaluation, reports."""
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Enterprise, Role, User
 from portal.appeals import operations, permissions, plans, reports
 from portal.appeals.forms import (
+    NEW_FORM_TTL,
     CloseForm,
     ConfirmForm,
     EvaluationForm,
@@ -31,6 +41,8 @@ from portal.appeals.forms import (
     RegisterFields,
     StepForm,
     TriageForm,
+    new_form_key,
+    written_field,
 )
 from portal.appeals.models import (
     CATEGORY_LABELS,
@@ -39,6 +51,7 @@ from portal.appeals.models import (
     STATUS_LABELS,
     AppealAttachment,
     AppealEvaluation,
+    AppealEvent,
     AppealMeeting,
     AppealOrganisation,
     AppealReferral,
@@ -46,12 +59,14 @@ from portal.appeals.models import (
     Channel,
     PlanMilestone,
     Route,
+    SolutionPlan,
     label_texts,
     overdue_on,
 )
 from portal.appeals.workflow import AppealError, allowed_targets, escalate_overdue, transition
 from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404
+from portal.core.forms import new_submission_token
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
 from portal.core.links import RecordLink, links_of
@@ -85,21 +100,34 @@ def refusal_shown(field=None):
             field.errors = list(field.errors) + [str(error)]
 
 
-def visible_to(user):
-    """Which items the user may see, as a condition on a query of items (None: all of them);
-    the lists' half of the rules."""
+def _visibility(user) -> tuple[str, int | None]:
+    """Which items the user may see (the lists' half of the rules), as the name of one of
+    `_VISIBLE`'s conditions and its value: their department, firm or own id, else None."""
     if is_staff(user) or permissions.is_bureau(user):
-        return None
+        return "all", None
     if permissions.is_department_handler(user):
-        org_id = permissions.organisation_id_of(user)
-        return AppealReferral.organisation_id == (org_id or -1)
+        return "department", permissions.organisation_id_of(user) or -1
     if permissions.is_leadership(user):
-        return or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated)
-    if permissions.firm_of(user) is not None:
-        return AppealReferral.enterprise_id == permissions.firm_of(user)
+        return "escalated", None
+    firm_id = permissions.firm_of(user)
+    if firm_id is not None:
+        return "firm", firm_id
     if is_verified(user, Role.lawyer):
-        return AppealReferral.created_by_id == user.id
-    return AppealReferral.id.is_(None)
+        return "recorded", user.id
+    return "none", None
+
+
+# The conditions of `_visibility`, with the viewer's value a parameter (`viewer`), so that one
+# statement serves every department, firm or lawyer.
+_VIEWER = bindparam("viewer", type_=AppealReferral.id.type)
+_VISIBLE = {
+    "all": None,
+    "department": AppealReferral.organisation_id == _VIEWER,
+    "escalated": or_(AppealReferral.tier >= 2, AppealReferral.route == Route.escalated),
+    "firm": AppealReferral.enterprise_id == _VIEWER,
+    "recorded": AppealReferral.created_by_id == _VIEWER,
+    "none": AppealReferral.id.is_(None),
+}
 
 
 # The list's rows: what the table prints, as plain rows (not the items' details, contact or
@@ -184,8 +212,8 @@ def status_hrefs(args: dict) -> dict[str, str]:
 _STATUS_MARK = "0status0"  # no status, date or id is written so
 
 
-def _filtered(stmts, filters, list_filter):
-    """Each statement narrowed by the list's filters and the period/chamber filter."""
+def _conditions(filters, merged_too: bool, visibility: str) -> list:
+    """The list's filters and the viewer's rule (`_VISIBLE`) as conditions on the items."""
     where = []
     if filters["status"] == "open":
         where.append(AppealReferral.status.not_in((AppealStatus.closed, AppealStatus.merged)))
@@ -197,11 +225,27 @@ def _filtered(stmts, filters, list_filter):
         where.append(AppealReferral.tier == int(filters["tier"]))
     if filters["route"] in Route.__members__:
         where.append(AppealReferral.route == Route(filters["route"]))
-    if list_filter.active:
+    if not merged_too:
         where.append(AppealReferral.status != AppealStatus.merged)
-    visible = visible_to(current_user)
-    if visible is not None:
-        where.append(visible)
+    if _VISIBLE[visibility] is not None:
+        where.append(_VISIBLE[visibility])
+    return where
+
+
+@functools.lru_cache(maxsize=256)
+def _listed_statements(status: str, channel: str, tier: str, route: str, visibility: str):
+    """The list's two statements (`_LISTED`, `_COUNTED`) for known filter values and the
+    viewer's rule, built once (seek's `built_once`) and run with the viewer's value: putting
+    them together and keying them anew cost more than SQLite's running them."""
+    filters = {"status": status, "channel": channel, "tier": tier, "route": route}
+    where = _conditions(filters, True, visibility)
+    return tuple(stmt.where(*where) if where else stmt for stmt in (_LISTED, _COUNTED))
+
+
+def _filtered(stmts, filters, list_filter, visibility):
+    """Each statement narrowed by the list's filters, the viewer's rule and the period/chamber
+    filter (the viewer's value still a parameter)."""
+    where = _conditions(filters, not list_filter.active, visibility)
     out = []
     for stmt in stmts:
         # From the statistics page: collected in the period, from a chamber's member firms.
@@ -215,21 +259,30 @@ def _filtered(stmts, filters, list_filter):
 def index():
     filters = {k: request.args.get(k, "") for k in ("status", "channel", "tier", "route")}
     list_filter = listfilter.from_request()
-    listed, counted = _filtered((_LISTED, _COUNTED), filters, list_filter)
-    known = [
-        filters["status"] if filters["status"] in (*AppealStatus.__members__, "open") else "",
-        filters["channel"] if filters["channel"] in Channel.__members__ else "",
-        filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
-        filters["route"] if filters["route"] in Route.__members__ else "",
-        *(f"{k}={v}" for k, v in sorted(list_filter.args().items())),
-    ]
+    known = {
+        "status": filters["status"]
+        if filters["status"] in (*AppealStatus.__members__, "open")
+        else "",
+        "channel": filters["channel"] if filters["channel"] in Channel.__members__ else "",
+        "tier": filters["tier"] if filters["tier"] in ("1", "2", "3") else "",
+        "route": filters["route"] if filters["route"] in Route.__members__ else "",
+    }
+    visibility, viewer = _visibility(current_user)
+    if list_filter.active:
+        listed, counted = _filtered((_LISTED, _COUNTED), known, list_filter, visibility)
+    else:
+        listed, counted = _listed_statements(*known.values(), visibility)
+    key_parts = [*known.values(), *(f"{k}={v}" for k, v in sorted(list_filter.args().items()))]
+    params = {"viewer": viewer} if viewer is not None else None
     referrals = seek(
         listed,
         (AppealReferral.created_dt, AppealReferral.id),
         30,
-        count_key=f"appeals:{current_user.id}:{':'.join(known)}",
+        count_key=f"appeals:{current_user.id}:{':'.join(key_parts)}",
         plain=True,
-        counted=counted,
+        counted=counted.params(params) if params else counted,
+        built_once=not list_filter.active,
+        params=params,
     )
     status_labels = label_texts("status", STATUS_LABELS)
     return render_template(
@@ -247,9 +300,26 @@ def index():
     )
 
 
+# The blank new-item form's fields as written (forms.new_form_key), its tokens left out.
+_BLANK_FIELDS = (
+    '{% from "macros.html" import field %}'
+    "{% for f in form if f.type not in ('CSRFTokenField', 'SubmitField')"
+    " and f.name != 'submission_token' %}{{ field(f) }}{% endfor %}"
+)
+
+
 @login_required
 def new():
     require(permissions.can_manage_referrals(current_user))
+    if request.method == "GET" and not request.args.get("meeting"):
+        fields = cache.get_or_set(
+            new_form_key(current_language()),
+            NEW_FORM_TTL,
+            lambda: render_template_string(_BLANK_FIELDS, form=ReferralForm(formdata=None)),
+        )
+        return render_template(
+            "appeals/new.html", blank_fields=Markup(fields), token=new_submission_token()
+        )
     form = ReferralForm()
     meeting_id = request.args.get("meeting", type=int)  # bounded: too large is a 400
     if request.method == "GET" and meeting_id is not None:
@@ -334,9 +404,9 @@ def _load(referral_id):
 
 
 # The item page's read: the item with its firm and department, and whether it has evaluations,
-# attachments and linked records (most have none; each list was a read of its own, and the
-# links' read ran for every view). Built once: a statement of three entities and three
-# subqueries is not cheap to put together.
+# attachments, a solution plan (its link's wording, for a tier-2 item) and linked records (most
+# have none; each was a read of its own, and the links' read ran for every view). Built once: a
+# statement of three entities and four subqueries is not cheap to put together.
 _ITEM_PAGE = (
     select(
         AppealReferral,
@@ -350,6 +420,10 @@ _ITEM_PAGE = (
         .where(AppealAttachment.referral_id == AppealReferral.id)
         .exists()
         .label("has_attachments"),
+        select(SolutionPlan.id)
+        .where(SolutionPlan.referral_id == AppealReferral.id)
+        .exists()
+        .label("has_plan"),
         select(RecordLink.id)
         .where(
             or_(
@@ -381,11 +455,13 @@ def _load_for_page(referral_id):
     row = db.session.execute(_ITEM_PAGE, {"referral_id": referral_id}).first()
     if row is None:
         abort(404)
-    referral, enterprise, organisation, has_evaluations, has_attachments, has_links = row
+    referral, enterprise, organisation, has_evaluations, has_attachments, has_plan, has_links = row
     unloaded = inspect(referral).unloaded
     for name, value in (("enterprise", enterprise), ("organisation", organisation)):
         if name in unloaded:
             set_committed_value(referral, name, value)
+    if "plan" in unloaded and not has_plan:
+        set_committed_value(referral, "plan", None)
     for name, has_rows in (("evaluations", has_evaluations), ("attachments", has_attachments)):
         if name in unloaded and not has_rows:
             set_committed_value(referral, name, [])
@@ -393,17 +469,44 @@ def _load_for_page(referral_id):
     return referral, has_links
 
 
-def _read_authors(events):
-    """The authors of the timeline's entries in one read (one read each, before), set on them."""
-    known = db.session.identity_map
-    unread = [e for e in events if e.by_id is not None and "by" in inspect(e).unloaded]
-    missing = {e.by_id for e in unread if identity_key(User, e.by_id) not in known}
-    if not missing:
-        return
-    authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))}
-    for e in unread:
-        if e.by_id in authors:
-            set_committed_value(e, "by", authors[e.by_id])
+# The item's timeline as its page prints it: each entry with its author's name, in one read
+# (the entries as objects, then their authors, were two reads and the ORM's loading of both).
+_TIMELINE = (
+    select(
+        AppealEvent.created_dt,
+        AppealEvent.kind,
+        AppealEvent.to_status,
+        AppealEvent.note,
+        User.name.label("author"),
+    )
+    .outerjoin(User, User.id == AppealEvent.by_id)
+    .where(AppealEvent.referral_id == bindparam("referral_id"))
+    .order_by(AppealEvent.created_dt, AppealEvent.id)
+)
+
+
+class TimelineRow(NamedTuple):
+    created_dt: datetime
+    kind: str
+    to_label: str
+    note: str
+    author: str | None
+
+
+def _timeline(referral_id: int) -> list[TimelineRow]:
+    statuses = label_texts("status", STATUS_LABELS)
+    return [
+        TimelineRow(
+            r.created_dt,
+            r.kind,
+            statuses[AppealStatus(r.to_status)]
+            if r.to_status in AppealStatus.__members__
+            else r.to_status or "",
+            r.note,
+            r.author,
+        )
+        for r in db.session.execute(_TIMELINE, {"referral_id": referral_id})
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,15 +561,14 @@ def _detail(referral, code=200, has_links=True, **forms):
     if "register_form" not in forms and show.register:
         forms["register_form"] = RegisterFields(formdata=None, obj=referral)
         forms["register_form"].category.data = referral.category.value
-    events = referral.events
-    _read_authors(events)
     return (
         render_template(
             "appeals/referral.html",
+            written=written_field,
             referral=referral,
             duplicates=duplicates,
             targets=targets,
-            events=events,
+            events=_timeline(referral.id),
             links=links_of(referral) if has_links else [],
             show=show,
             permissions=permissions,
@@ -781,6 +883,34 @@ def _pager_args(page, prefix: str) -> None:
     page.prev_args = {prefix + k: v for k, v in page.prev_args.items()}
 
 
+# The ledger page's two lists (what their rows print, the firm and department joined) and
+# what their totals count, built once from reports' rules and run with the period's bounds as
+# parameters: putting them together on every view cost more than SQLite's running them.
+_LEDGER_LISTED = (
+    select(
+        AppealReferral.id,
+        AppealReferral.created_dt,
+        AppealReferral.channel,
+        AppealReferral.enterprise_id,
+        AppealReferral.firm_name,
+        Enterprise.name.label("enterprise_name"),
+        AppealReferral.summary,
+        AppealReferral.category,
+        AppealReferral.tier,
+        AppealReferral.route,
+        AppealOrganisation.name.label("department"),
+        AppealReferral.status,
+        AppealReferral.stage_due_date,
+    )
+    .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
+    .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
+)
+_LEDGER_ITEMS = _LEDGER_LISTED.where(*reports.COLLECTED_IN)
+_LEDGER_ITEMS_COUNTED = select(AppealReferral.id).where(*reports.COLLECTED_IN)
+_LEDGER_OVERDUE = _LEDGER_LISTED.where(*reports.OVERDUE_ON)
+_LEDGER_OVERDUE_COUNTED = select(AppealReferral.id).where(*reports.OVERDUE_ON)
+
+
 @login_required
 def ledger():
     """The period's figures, then its items and the overdue ones a page at a time (50 each, in
@@ -806,43 +936,30 @@ def ledger():
         write_figures,
     )
     period = {"start": start.isoformat(), "end": end.isoformat()}
-    listed = (
-        select(
-            AppealReferral.id,
-            AppealReferral.created_dt,
-            AppealReferral.channel,
-            AppealReferral.enterprise_id,
-            AppealReferral.firm_name,
-            Enterprise.name.label("enterprise_name"),
-            AppealReferral.summary,
-            AppealReferral.category,
-            AppealReferral.tier,
-            AppealReferral.route,
-            AppealOrganisation.name.label("department"),
-            AppealReferral.status,
-            AppealReferral.stage_due_date,
-        )
-        .outerjoin(Enterprise, Enterprise.id == AppealReferral.enterprise_id)
-        .outerjoin(AppealOrganisation, AppealOrganisation.id == AppealReferral.organisation_id)
-    )
+    collected = reports.collected_params(start, end)
     items = seek(
-        listed.where(*reports._collected_in(start, end)),
+        _LEDGER_ITEMS,
         (AppealReferral.created_dt, AppealReferral.id),
         LEDGER_PER_PAGE,
         descending=False,
         plain=True,
-        counted=select(AppealReferral.id).where(*reports._collected_in(start, end)),
+        counted=_LEDGER_ITEMS_COUNTED.params(collected),
         count_key=f"appeals:ledger:{start}:{end}",
+        built_once=True,
+        params=collected,
     )
+    due = reports.overdue_params(start, end)
     overdue = seek(
-        listed.where(*reports._overdue_on(start, end)),
+        _LEDGER_OVERDUE,
         (AppealReferral.stage_due_date, AppealReferral.id),
         LEDGER_PER_PAGE,
         descending=False,
         args=_prefixed_args("overdue_"),
         plain=True,
-        counted=select(AppealReferral.id).where(*reports._overdue_on(start, end)),
+        counted=_LEDGER_OVERDUE_COUNTED.params(due),
         count_key=f"appeals:ledger-overdue:{start}:{end}:{clock.today()}",
+        built_once=True,
+        params=due,
     )
     _pager_args(overdue, "overdue_")
     statuses = label_texts("status", STATUS_LABELS)
@@ -855,6 +972,7 @@ def ledger():
     directly = _("Federation directly")
     return render_template(
         "appeals/ledger.html",
+        written=written_field,
         form=form,
         start=start,
         end=end,

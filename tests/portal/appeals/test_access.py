@@ -139,3 +139,37 @@ def test_search_check_lets_through_only_the_pages_that_open(
     gone = create_enterprise_user(enterprise=mine.enterprise, is_deactivated=True)
     assert referrals_allowed(acting, [mine.id, str(theirs.id)]) == {mine.id}
     assert referrals_allowed(gone, [mine.id, theirs.id]) == set()
+
+
+def test_each_reader_of_the_shared_list_statement_sees_only_their_own_items(
+    app, login, walk, create_appeal_referral, create_enterprise_user, create_lawyer
+):
+    """The list's statements are built once per filter and reader kind, the reader's department,
+    firm or own id a parameter: readers of one kind in turn each get only theirs, with and
+    without a period, and a filter by status keeps the rule."""
+    from portal.core import clock
+
+    ours, theirs = (
+        create_appeal_referral(summary="甲诉求"),
+        create_appeal_referral(summary="乙诉求"),
+    )
+    our_handler = walk(ours, AppealStatus.accepted)
+    their_handler = walk(theirs, AppealStatus.accepted)
+    lawyer = create_lawyer()
+    recorded = create_appeal_referral(summary="律师诉求", by=lawyer)
+    today = clock.today().isoformat()
+    cases = [
+        (our_handler, ours, (theirs, recorded)),
+        (their_handler, theirs, (ours, recorded)),
+        (create_enterprise_user(enterprise=ours.enterprise), ours, (theirs, recorded)),
+        (create_enterprise_user(enterprise=theirs.enterprise), theirs, (ours, recorded)),
+        (lawyer, recorded, (ours, theirs)),
+    ]
+    for reader, own, others in cases:
+        client = login(reader, app.test_client())
+        for query in ("", "?status=accepted", f"?start={today}&end={today}"):
+            listing = client.get(f"/appeals{query}").get_data(as_text=True)
+            if own.status == AppealStatus.accepted or "status" not in query:
+                assert f'/appeals/{own.id}"' in listing, (reader.role, query)
+            for other in others:
+                assert f'/appeals/{other.id}"' not in listing, (reader.role, query)

@@ -34,7 +34,7 @@ def test_item_page_reads_the_item_its_firm_and_its_empty_lists_in_one_statement(
     assert len(_reading(statements, "appeal_events")) == 1
 
 
-def test_item_page_shows_evaluations_attachments_links_and_every_author_read_once(
+def test_item_page_shows_evaluations_attachments_links_and_the_authors_with_the_timeline(
     app, client, login, dummy_staff, walk, create_appeal_referral, dummy_enterprise
 ):
     item = create_appeal_referral()
@@ -55,8 +55,9 @@ def test_item_page_shows_evaluations_attachments_links_and_every_author_read_onc
         assert name in page
     assert "结果.pdf" in page and other_url in page
     assert "时效5分，结果4分，态度5分" in page  # the evaluation walk() recorded
-    # The viewer (the login), then the other authors together.
-    assert len(_reading(statements, "users")) == 2
+    # The viewer (the login); the authors come with the timeline's entries, in its one read.
+    assert len(_reading(statements, "users")) == 1
+    assert len(_reading(statements, "appeal_events")) == 1
     assert len(_reading(statements, "appeal_attachments")) == 1
     assert len(_reading(statements, "record_links")) == 1
 
@@ -78,6 +79,41 @@ def test_department_list_reads_the_handlers_organisation_once(
         page = client.get("/appeals").get_data(as_text=True)
     assert f'href="/appeals/{mine.id}"' in page and f'href="/appeals/{theirs.id}"' not in page
     assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
+
+
+def test_tier_two_item_page_words_its_plan_link_without_reading_a_missing_plan(
+    client, login, dummy_staff, walk, dummy_appeal_referral, create_organisation
+):
+    item = dummy_appeal_referral
+    walk(item, AppealStatus.distributed, tier=2)
+    login(dummy_staff)
+    url, lead = f"/appeals/{item.id}", create_organisation("市自然资源局").id
+    db.session.expunge_all()
+    with counted_statements() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert _reading(statements, "appeal_solution_plans") == []
+    link = page.split('id="plan-link"')[1].split("</a>")[0]
+    assert "制定解决方案" in link, link
+    data = {"principles": "依法依规", "direction": "分步解决",
+            "lead": lead, "deadline": "2026-10-01"}  # fmt: skip
+    assert client.post(f"{url}/plan", data=data).status_code == 302
+    db.session.expunge_all()
+    page = client.get(url).get_data(as_text=True)
+    written = page.split('id="plan-link"')[1].split("</a>")[0]
+    assert written != link and "制定" not in written
+
+
+def test_department_item_page_reads_the_handlers_organisation_once(
+    client, login, walk, create_appeal_referral
+):
+    mine, theirs = create_appeal_referral(), create_appeal_referral()
+    handler = walk(mine, AppealStatus.accepted)
+    walk(theirs, AppealStatus.accepted)
+    login(handler)
+    with counted_statements() as statements:
+        assert client.get(f"/appeals/{mine.id}").status_code == 200
+    assert len([s for s in statements if "FROM appeal_organisation_members" in s]) == 1
+    assert client.get(f"/appeals/{theirs.id}").status_code == 403
 
 
 def test_list_labels_are_in_each_readers_language(app, login, create_user, dummy_appeal_referral):
@@ -141,3 +177,33 @@ def _plan_of_the_list(client, url):
             f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
         )
     )
+
+
+def test_kept_form_fields_show_each_items_values_each_readers_language_and_errors(
+    app, client, login, dummy_staff, create_user, walk, create_appeal_referral
+):
+    """The item page's blank fields are kept by what they are written from: each item's own
+    register details, each reader's language, and a form sent back shows its errors."""
+    first, second = create_appeal_referral(), create_appeal_referral()
+    for item, ref in ((first, "甲-1"), (second, "乙-2")):
+        walk(item, AppealStatus.satisfied)
+        item.register_ref = ref
+    db.session.flush()
+    login(dummy_staff)
+    for item, ref, other in (
+        (first, "甲-1", "乙-2"),
+        (second, "乙-2", "甲-1"),
+        (first, "甲-1", "乙-2"),
+    ):
+        page = client.get(f"/appeals/{item.id}").get_data(as_text=True)
+        register = page.split('id="register-heading"')[1].split("</form>")[0]
+        assert f'value="{ref}"' in register and other not in register
+    english = login(create_user(role="staff", locale="en"), app.test_client())
+    page = english.get(f"/appeals/{first.id}").get_data(as_text=True)
+    assert "Register reference number" in page.split('id="register-heading"')[1]
+    response = client.post(f"/appeals/{first.id}/register", data={"register_ref": "不可以 有空格"})
+    assert response.status_code == 400
+    sent_back = response.get_data(as_text=True).split('id="register-heading"')[1]
+    assert "is-invalid" in sent_back and "不可以 有空格" in sent_back
+    again = client.get(f"/appeals/{first.id}").get_data(as_text=True)
+    assert "is-invalid" not in again.split('id="register-heading"')[1]

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from flask_babel import force_locale
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.appeals import reports
@@ -274,3 +274,38 @@ def test_staff_create_a_department_account_that_can_log_in(
     )
     assert refused.status_code == 302
     assert db.session.scalar(select(User).where(User.email == "boss@example.com")) is None
+
+
+def _fresh_page(client, url):
+    from flask import g
+
+    page = client.get(url).get_data(as_text=True)
+    g.pop("_portal_cache", None)  # the test's app context outlives the request: a new g
+    return page
+
+
+def test_kept_new_item_form_offers_a_new_meeting_at_once_and_fresh_tokens_each_view(
+    client, login, memory_cache, create_user, dummy_enterprise
+):
+    login(create_user(role="staff", locale="zh_CN"))
+    first = _fresh_page(client, "/appeals/new")
+    assert "第三次现场办公会" not in first and 'name="summary"' in first
+    client.post("/appeals/meetings/new", data={"kind": "onsite", "title": "第三次现场办公会",
+                                               "held_on": "2026-06-01"})  # fmt: skip
+    page = _fresh_page(client, "/appeals/new")
+    assert "第三次现场办公会" in page.split('name="meeting"')[1].split("</select>")[0]
+    again = _fresh_page(client, "/appeals/new")
+    tokens = [
+        re.search(r'name="submission_token" type="hidden" value="([0-9a-f]{32})"', p).group(1)
+        for p in (page, again)
+    ]
+    assert tokens[0] != tokens[1]
+    assert 'name="csrf_token"' in page
+    data = {"enterprise": dummy_enterprise.id, "channel": "forum", "collected_by": "座谈会",
+            "summary": "一件", "category": "enforcement", "submission_token": tokens[0]}  # fmt: skip
+    assert client.post("/appeals/new", data=data).status_code == 302
+    assert client.post("/appeals/new", data=data).status_code == 302  # the same submission
+    assert db.session.scalar(select(func.count(AppealReferral.id))) == 1
+    # Kept per language: an English reader gets English labels.
+    english = login(create_user(role="staff", locale="en"), client.application.test_client())
+    assert "Date collected" in _fresh_page(english, "/appeals/new")
