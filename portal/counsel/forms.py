@@ -13,22 +13,25 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.accounts.lookup import EnterpriseField, EnterpriseListField
-from portal.accounts.models import Chamber, Role, User
+from portal.accounts.models import Chamber, LawyerProfile, Role, User
 from portal.core.db import db
 from portal.core.forms import FlaskForm, LongSelect, OnceForm
+from portal.core.labels import distinct_labels
 from portal.core.reference import industry_choices
 from portal.counsel.models import SERVICE_KIND_LABELS
 
 
 def lawyer_choices():
     # Two columns, not 330 whole accounts: every group page builds this list for its form.
+    # Two lawyers of one name are told apart by law firm: staff choose counsel by this label.
     lawyers = db.session.execute(
-        select(User.id, User.name)
+        select(User.id, User.name, LawyerProfile.law_firm)
         .join(User.lawyer_profile)
         .where(User.role == Role.lawyer, User.is_deactivated.is_(False))
-        .order_by(User.name)
-    )
-    return [(user_id, name) for user_id, name in lawyers]
+        .order_by(User.name, User.id)
+    ).all()
+    labels = distinct_labels(lawyers)
+    return [(user_id, labels[user_id]) for user_id, _name, _firm in lawyers]
 
 
 def chamber_choices():

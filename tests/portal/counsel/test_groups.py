@@ -312,3 +312,13 @@ def test_an_ambiguous_or_unknown_firm_is_refused_with_the_matches_named(
     ).get_data(as_text=True)
     assert "不存在的企业" in page
     assert len(group.current_members) == 2
+
+
+def test_two_lawyers_of_one_name_are_told_apart_in_the_counsel_choices(create_lawyer):
+    from portal.counsel.forms import lawyer_choices
+
+    first, second = create_lawyer(name="张伟"), create_lawyer(name="张伟")
+    second.lawyer_profile.law_firm = "辽宁某某律师事务所"
+    labels = dict(lawyer_choices())
+    assert labels[first.id] == "张伟 (测试律师事务所)"
+    assert labels[second.id] == "张伟 (辽宁某某律师事务所)"
