@@ -177,7 +177,8 @@ def configure_account_gate(app):
 
     @app.before_request
     def _gate_unverified_accounts():
-        if not current_user.is_authenticated or is_active_verified(current_user):
+        user = current_user._get_current_object()  # once, not once per attribute
+        if not user.is_authenticated or is_active_verified(user):
             return None
         if is_open_to_unverified(request.endpoint):
             return None
