@@ -98,6 +98,7 @@ def configure_extensions(app):
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    auth.resolve_current_user_directly()
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     from flask_babel import lazy_gettext as _l

@@ -130,3 +130,30 @@ def test_an_async_function_is_still_handed_to_flask_which_asks_for_its_async_ext
 
     with pytest.raises(RuntimeError, match="async"):
         app.ensure_sync(view)
+
+
+def test_current_user_resolves_through_the_portals_direct_lookup():
+    import flask_login
+    import flask_login.utils
+
+    from portal.accounts import auth
+
+    # Another flask-login release keeps its own lookup: check request_user against it first.
+    assert flask_login.__version__ == auth.FLASK_LOGIN_CHECKED
+    assert flask_login.utils._get_user is auth.request_user
+
+
+def test_the_direct_lookup_answers_as_flask_login_does(app, dummy_staff):
+    from flask import g
+    from flask_login import current_user, login_user, logout_user
+
+    from portal.accounts.auth import request_user
+
+    with app.app_context():
+        assert request_user() is None  # no request: no user
+    with app.test_request_context("/"):
+        assert current_user.is_anonymous and "_login_user" in g  # loaded once, kept
+        login_user(dummy_staff)
+        assert request_user() is dummy_staff and current_user.id == dummy_staff.id
+        logout_user()
+        assert current_user.is_anonymous and request_user() is g._login_user
