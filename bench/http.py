@@ -2,10 +2,12 @@
 a Flask "hello" and the fair baseline (Flask + SQLAlchemy + Jinja rendering 50 rows).
 
     python -m bench.generate --scale 1    # first
-    python -m bench.http [--requests 300] [--threads 4] [--only list detail]
+    python -m bench.http [--requests 300] [--threads 4] [--slices 5] [--only list detail]
 
-Both servers run on 127.0.0.1 in the same run with the same worker count; clients are a few
-threads opening one connection per request (gunicorn's sync workers close after each).
+The servers run on 127.0.0.1 in the same run with the same worker count; clients are a few
+threads opening one connection per request (gunicorn's sync workers close after each). Each
+page's requests run in --slices short slices, each between two short runs of the baseline; the
+page's "vs rows" is the median of the slices' ratios, printed with the lowest and highest.
 Loopback only; a bounded number of requests.
 """
 
@@ -118,27 +120,32 @@ def _cookie(headers) -> str:
     return "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
 
 
-def measure(port, path, *, requests, threads, cookie="") -> dict:
+def warm(port, path, *, threads, cookie="") -> list[str]:
+    """Ten requests from each of the parallel clients, so every worker has compiled its
+    templates and opened its database connection before the clock starts; the errors seen."""
     headers = {"Cookie": cookie} if cookie else {}
-    # Warm-up from parallel clients, so every worker has compiled its templates and opened
-    # its database connection before the clock starts.
-    warm_errors = []
+    errors = []
 
-    def warm():
+    def client():
         for _ in range(10):
             try:
                 request(port, "GET", path, headers=headers)
             except OSError as exc:
-                warm_errors.append(type(exc).__name__)
+                errors.append(type(exc).__name__)
                 return
 
-    warmups = [threading.Thread(target=warm) for _ in range(threads)]
-    for thread in warmups:
+    clients = [threading.Thread(target=client) for _ in range(threads)]
+    for thread in clients:
         thread.start()
-    for thread in warmups:
+    for thread in clients:
         thread.join()
-    if warm_errors:
-        return {"rps": 0.0, "p50": 0.0, "p95": 0.0, "errors": sorted(set(warm_errors))}
+    return sorted(set(errors))
+
+
+def timed(port, path, *, requests, threads, cookie="") -> dict:
+    """`requests` requests shared by `threads` clients: their latencies, the elapsed time and
+    the answers other than 200."""
+    headers = {"Cookie": cookie} if cookie else {}
     latencies, errors = [], []
     lock = threading.Lock()
     share = [requests // threads + (1 if n < requests % threads else 0) for n in range(threads)]
@@ -157,18 +164,79 @@ def measure(port, path, *, requests, threads, cookie="") -> dict:
         with lock:
             latencies.extend(mine)
 
-    workers = [threading.Thread(target=client, args=(count,)) for count in share]
+    workers = [threading.Thread(target=client, args=(count,)) for count in share if count]
     started = time.perf_counter()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    elapsed = time.perf_counter() - started
     return {
-        "rps": len(latencies) / elapsed,
+        "latencies": latencies,
+        "elapsed": time.perf_counter() - started,
+        "errors": sorted({str(e) for e in errors}),
+    }
+
+
+def summary(slices) -> dict:
+    """req/s over all the slices together, p50 and p95 over all their requests."""
+    latencies = [seconds for part in slices for seconds in part["latencies"]]
+    elapsed = sum(part["elapsed"] for part in slices)
+    return {
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
         "p50": percentile(latencies, 50) * 1000,
         "p95": percentile(latencies, 95) * 1000,
-        "errors": sorted({str(e) for e in errors}),
+        "errors": sorted({e for part in slices for e in part["errors"]}),
+    }
+
+
+def measure(port, path, *, requests, threads, cookie="") -> dict:
+    """One app's req/s, p50 and p95 over `requests` requests after a warm-up."""
+    errors = warm(port, path, threads=threads, cookie=cookie)
+    if errors:
+        return {"rps": 0.0, "p50": 0.0, "p95": 0.0, "errors": errors}
+    return summary([timed(port, path, requests=requests, threads=threads, cookie=cookie)])
+
+
+def rps(part) -> float:
+    return len(part["latencies"]) / part["elapsed"] if part["elapsed"] else 0.0
+
+
+def slice_ratios(page_slices, baseline_slices) -> list[float]:
+    """Each page slice's req/s over the mean of the baseline's just before and just after it
+    (baseline_slices has one more than page_slices: they alternate, baseline first and last)."""
+    if len(baseline_slices) != len(page_slices) + 1:
+        raise ValueError("a baseline slice before and after every page slice")
+    ratios = []
+    for n, page in enumerate(page_slices):
+        around = (rps(baseline_slices[n]) + rps(baseline_slices[n + 1])) / 2
+        ratios.append(rps(page) / around if around else 0.0)
+    return ratios
+
+
+def compare(run_page, run_baseline, *, requests, slices) -> dict:
+    """The page against the baseline in `slices` short alternating slices: B P B P ... P B.
+
+    The machine is shared and its load changes from one second to the next: a baseline
+    measured once before the page moved by half between neighbouring pages. Each page slice
+    is divided by the baseline slices on either side of it, and the median of those ratios is
+    the page's figure, so one disturbed slice (either app's) does not move it; the lowest and
+    highest slice ratio are kept to show how sure it is. run_page(count) and
+    run_baseline(count) each time `count` requests and return `timed`'s dict.
+    """
+    slices = max(1, min(slices, requests))
+    counts = [requests // slices + (1 if n < requests % slices else 0) for n in range(slices)]
+    baseline_parts = [run_baseline(counts[0])]
+    page_parts = []
+    for n, count in enumerate(counts):
+        page_parts.append(run_page(count))
+        baseline_parts.append(run_baseline(counts[min(n + 1, slices - 1)]))
+    ratios = slice_ratios(page_parts, baseline_parts)
+    return {
+        "page": summary(page_parts),
+        "baseline": summary(baseline_parts),
+        "ratio": statistics.median(ratios),
+        "low": min(ratios),
+        "high": max(ratios),
     }
 
 
@@ -323,6 +391,12 @@ def main(argv=None):
     )
     parser.add_argument("--only", nargs="*", help="measure only pages whose label has a word")
     parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="short page runs per page, each between two baseline runs (default 5)",
+    )
+    parser.add_argument(
         "--cache",
         choices=("memory", "null", "redis"),
         default="memory",
@@ -341,9 +415,10 @@ def main(argv=None):
         SEARCH_INDEX_DIR=str(args.db.parent / "search-index"),
         CACHE_BACKEND=args.cache,
     )
-    # All three servers run side by side; the baseline is measured again right before each
-    # page, so a page is compared with the baseline under the same load (the machine is shared:
-    # its load changes within a run), and hello at the start and the end.
+    # All three servers run side by side. Each page alternates with the baseline in short
+    # slices (`compare`), so a page is compared with the baseline under the same load (the
+    # machine is shared: its load changes within a run); hello is measured at the start and
+    # the end.
     results, baselines = [], []
     servers = []
     try:
@@ -354,6 +429,7 @@ def main(argv=None):
         portal = Server("wsgi:app", env, args.workers)
         servers.append(portal)
         bare = [measure(hello.port, "/", requests=requests, threads=threads)]
+        warm(rows_app.port, "/", threads=threads)
         cookie = log_in(portal.port)
         pages = [("home (anonymous)", "/", ""), ("log-in page", "/account/login", "")]
         pages += [(label, path, cookie) for label, path in staff_pages(database_url)]
@@ -362,18 +438,31 @@ def main(argv=None):
             if not args.only or any(word in label for word in args.only):
                 cookies.setdefault(email, log_in(portal.port, email) if email else "")
                 pages.append((label, path, cookies[email]))
+
+        def run_baseline(count):
+            return timed(rows_app.port, "/", requests=count, threads=threads)
+
         for label, path, page_cookie in pages:
             if args.only and not any(word in label for word in args.only):
                 continue
-            baseline = measure(rows_app.port, "/", requests=requests, threads=threads)
-            baselines.append(baseline)
-            figures = measure(
-                portal.port, path, requests=requests, threads=threads, cookie=page_cookie
-            )
-            results.append((label, path, figures, baseline))
+            warm_errors = warm(portal.port, path, threads=threads, cookie=page_cookie)
+            if warm_errors:
+                failed = {"rps": 0.0, "p50": 0.0, "p95": 0.0, "errors": warm_errors}
+                results.append((label, {"page": failed, "ratio": 0.0, "low": 0.0, "high": 0.0}))
+                print(f"{label}: {', '.join(warm_errors)}", file=sys.stderr)
+                continue
+
+            def run_page(count, path=path, page_cookie=page_cookie):
+                return timed(portal.port, path, requests=count, threads=threads, cookie=page_cookie)
+
+            compared = compare(run_page, run_baseline, requests=requests, slices=args.slices)
+            baselines.append(compared["baseline"])
+            results.append((label, compared))
+            figures = compared["page"]
             print(
                 f"{label}: {figures['rps']:.0f} req/s, p95 {figures['p95']:.0f} ms; "
-                f"baseline {baseline['rps']:.0f} req/s",
+                f"baseline {compared['baseline']['rps']:.0f} req/s; "
+                f"{compared['ratio']:.0%} ({compared['low']:.0%}-{compared['high']:.0%})",
                 file=sys.stderr,
             )
         bare.append(measure(hello.port, "/", requests=requests, threads=threads))
@@ -385,19 +474,21 @@ def main(argv=None):
         return statistics.fmean(f[key] for f in figures) if figures else 0.0
 
     bare_rps = mean(bare, "rps")
+    slices = max(1, min(args.slices, requests))
     print(
-        f"gunicorn -w {args.workers}, {threads} client threads, {requests} requests per page, "
-        f"cache {args.cache}, "
+        f"gunicorn -w {args.workers}, {threads} client threads, {requests} requests per page "
+        f"in {slices} slices, cache {args.cache}, "
         f"database {make_url(database_url).database}; load average at the end "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(
-        "vs rows: the page's req/s over the baseline's, measured right before it; "
+        f"vs rows: the median over {slices} slices of the page's req/s over the baseline's "
+        "measured just before and after each slice; low-high: the lowest and highest slice; "
         "vs hello: over the bare hello app's (mean of start and end)"
     )
     header = (
-        f"{'page':<34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs rows':>8} {'vs hello':>8}"
-        "  target"
+        f"{'page':<34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs rows':>8} {'low-high':>10}"
+        f" {'vs hello':>8}  target"
     )
     print(header)
     print("-" * len(header))
@@ -410,16 +501,17 @@ def main(argv=None):
         f"{mean(baselines, 'p50'):>8.1f} {mean(baselines, 'p95'):>8.1f}"
     )
     missed = 0
-    for label, _path, f, baseline in results:
-        ratio = f["rps"] / baseline["rps"] if baseline["rps"] else 0.0
+    for label, compared in results:
+        f, ratio = compared["page"], compared["ratio"]
         ok = f["p95"] < TARGET_P95_MS and ratio >= TARGET_RATIO and not f["errors"]
         missed += not ok
         verdict = "met" if ok else "MISSED"
         if f["errors"]:
             verdict += f" (answered {', '.join(map(str, f['errors']))})"
+        spread = f"{compared['low'] * 100:.0f}-{compared['high'] * 100:.0f}%"
         print(
             f"{label:<34} {f['rps']:>8.0f} {f['p50']:>8.1f} {f['p95']:>8.1f} {ratio:>7.0%} "
-            f"{f['rps'] / bare_rps if bare_rps else 0:>8.0%}  {verdict}"
+            f"{spread:>10} {f['rps'] / bare_rps if bare_rps else 0:>8.0%}  {verdict}"
         )
     print(
         f"target: p95 < {TARGET_P95_MS} ms and at least {TARGET_RATIO:.0%} of the baseline's "

@@ -11,8 +11,37 @@ from portal.config import DEFAULT_SECRET_KEY, config_from_environment
 logger = logging.getLogger(__name__)
 
 
+class PortalFlask(Flask):
+    """Flask, with each hook's and view's sync check made once per process.
+
+    Flask asks `ensure_sync` for every before/after/teardown hook, context processor and view on
+    every request (~23 a page), and each answer is `inspect.iscoroutinefunction` (five calls).
+    Whether a function is a coroutine function never changes, so the answer is kept per function
+    (the hooks and views are the same objects for the life of the app).
+    """
+
+    MAX_SYNC_ANSWERS = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_answers = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_answers[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable: asked afresh
+            return super().ensure_sync(func)
+        answer = super().ensure_sync(func)
+        if len(self._sync_answers) >= self.MAX_SYNC_ANSWERS:
+            self._sync_answers.clear()
+        self._sync_answers[func] = answer
+        return answer
+
+
 def create_app(config=None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = PortalFlask(__name__, instance_relative_config=True)
     configure_settings(app, config)
     configure_parameters(app)
     configure_extensions(app)
@@ -69,6 +98,7 @@ def configure_extensions(app):
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    auth.resolve_current_user_directly()
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     from flask_babel import lazy_gettext as _l
@@ -156,12 +186,14 @@ def configure_templates(app):
         from portal.notifications.operations import unread_count
 
         items = app.extensions.get("portal.nav", [])
+        # The user object, resolved once: each use of the `current_user` proxy looks it up again.
+        user = current_user._get_current_object()
 
         def visible_endpoints():
-            return [item[1] for item in items if item[3](current_user)]
+            return [item[1] for item in items if item[3](user)]
 
-        if current_user.is_authenticated:
-            key = nav_key(current_user.id, str(current_user.role))
+        if user.is_authenticated:
+            key = nav_key(user.id, str(user.role))
             shown = set(get_or_set(key, app.config["CACHE_TTL_NAV"], visible_endpoints))
         else:
             shown = set(visible_endpoints())
@@ -181,7 +213,7 @@ def configure_templates(app):
         endpoints = app.view_functions
         name, details = site_name(), contact()
         settings = (name, tuple(details.items()))
-        unread = unread_count(current_user) if current_user.is_authenticated else 0
+        unread = unread_count(user) if user.is_authenticated else 0
         return {
             "shell_nav": lambda: fragment(
                 "_shell_nav.html", (tuple(sorted(shown)), section), nav_context
@@ -206,8 +238,11 @@ def configure_templates(app):
 
         # is_anonymous, not is_authenticated: that reads is_deactivated, and the request's commit
         # has expired the user, so it would load the user again only to drop a cache entry.
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not current_user.is_anonymous:
-            forget_user(*cache_identity(current_user._get_current_object()))
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return response
+        user = current_user._get_current_object()
+        if not user.is_anonymous:
+            forget_user(*cache_identity(user))
         return response
 
 

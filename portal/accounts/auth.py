@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
+from flask.globals import _cv_app, _cv_request
 from sqlalchemy import bindparam, delete, func, inspect, select
 from sqlalchemy.orm import joinedload
 
@@ -44,6 +45,35 @@ def load_user(session_id: str):
     if has_request_context():
         g.portal_loaded_identity = (user.id, str(user.role))
     return user
+
+
+def request_user():
+    """The request's user as flask-login's `_get_user` finds it (loaded on first use, then kept
+    in the app context's `g`), without the `g` proxy: behind every `current_user.x` in the
+    portal's code and templates, 30-90 a page, each `_get_user` looked `g` up twice more through
+    Werkzeug's LocalProxy. Outside a request: None, as flask-login answers."""
+    if _cv_request.get(None) is None:
+        return None
+    app_context = _cv_app.get()
+    kept = app_context.g.__dict__
+    if "_login_user" not in kept:
+        app_context.app.login_manager._load_user()
+    return kept["_login_user"]
+
+
+# The flask-login release `request_user` was checked against (same steps, same answers); any
+# other keeps flask-login's own lookup, and tests/portal/test_request_shell.py says so.
+FLASK_LOGIN_CHECKED = "0.6.3"
+
+
+def resolve_current_user_directly():
+    """Make `current_user` (flask-login's proxy, `LocalProxy(lambda: _get_user())`) resolve
+    through `request_user`: the proxy's lambda reads the module's `_get_user` on each use."""
+    import flask_login
+    import flask_login.utils
+
+    if flask_login.__version__ == FLASK_LOGIN_CHECKED:
+        flask_login.utils._get_user = request_user
 
 
 def cache_identity(user) -> tuple[int, str]:
@@ -177,7 +207,8 @@ def configure_account_gate(app):
 
     @app.before_request
     def _gate_unverified_accounts():
-        if not current_user.is_authenticated or is_active_verified(current_user):
+        user = current_user._get_current_object()  # once, not once per attribute
+        if not user.is_authenticated or is_active_verified(user):
             return None
         if is_open_to_unverified(request.endpoint):
             return None

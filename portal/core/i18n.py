@@ -61,8 +61,10 @@ def _chosen_language() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, workers: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    # The user object, resolved once: each use of the `current_user` proxy looks it up again.
+    user = current_user._get_current_object()
+    if user is not None and user.is_authenticated and user.locale in languages:
+        return user.locale
     if session.get("locale") in languages:
         return session["locale"]
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"])

@@ -93,3 +93,50 @@ def test_http_measures_every_page_beside_the_bare_app(generated):
         figures = line[len(page) :].split()
         assert float(figures[0]) > 0  # requests per second
     assert "answered" not in result.stdout  # every page answered 200 to its user
+
+
+def _slice(rps, count=10):
+    """A `bench.http.timed` result of `count` requests at `rps` requests per second."""
+    return {"latencies": [1 / rps] * count, "elapsed": count / rps, "errors": []}
+
+
+def test_http_compares_each_page_slice_with_the_baseline_on_either_side():
+    from bench.http import compare
+
+    order = []
+    # The baseline slows down as the machine gets busier; the page keeps half its pace.
+    baseline_rps = iter([400, 300, 200, 100])
+    page_rps = iter([175, 125, 75])
+
+    def run_baseline(count):
+        order.append(("baseline", count))
+        return _slice(next(baseline_rps), count)
+
+    def run_page(count):
+        order.append(("page", count))
+        return _slice(next(page_rps), count)
+
+    compared = compare(run_page, run_baseline, requests=31, slices=3)
+    kinds = [kind for kind, _count in order]
+    assert kinds == ["baseline", "page", "baseline", "page", "baseline", "page", "baseline"]
+    assert sum(count for kind, count in order if kind == "page") == 31
+    # 175 / mean(400, 300), 125 / mean(300, 200), 75 / mean(200, 100)
+    assert compared["ratio"] == pytest.approx(0.5)
+    assert (compared["low"], compared["high"]) == (pytest.approx(0.5), pytest.approx(0.5))
+
+
+def test_http_one_disturbed_slice_does_not_move_the_page_figure():
+    from bench.http import compare
+
+    baseline_rps = iter([400, 400, 400, 400, 400, 400])
+    page_rps = iter([200, 200, 40, 200, 200])  # something else took the cores for a moment
+    compared = compare(
+        lambda count: _slice(next(page_rps), count),
+        lambda count: _slice(next(baseline_rps), count),
+        requests=50,
+        slices=5,
+    )
+    assert compared["ratio"] == pytest.approx(0.5)
+    assert compared["low"] == pytest.approx(0.1) and compared["high"] == pytest.approx(0.5)
+    # The page's own req/s is over all its requests, the slow slice included.
+    assert compared["page"]["rps"] < 200
