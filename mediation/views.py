@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, inspect, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
@@ -242,62 +242,63 @@ def _in_chamber(stmt, list_filter):
 # ---------------------------------------------------------------- committees
 
 
-@login_required
-def committees():
-    require(permissions.can_see_committee_list(current_user))
-    stmt = (
-        select(Committee)
-        .options(
-            load_only(Committee.id, Committee.name, Committee.is_active, Committee.chamber_id),
-            joinedload(Committee.chamber),
+def _committee_list_statement():
+    """Each committee with its chamber's name, its director (as Committee.director: the first
+    active director on the roster), its number of active mediators and of founding steps done,
+    as plain rows of one statement. The list read the committees as objects and then three
+    grouped reads built anew each view; building them cost the page more than running them."""
+    active = (CommitteeMember.committee_id == Committee.id) & (
+        CommitteeMember.status == MemberStatus.active
+    )
+    director = (
+        select(User.name)
+        .join(CommitteeMember, CommitteeMember.user_id == User.id)
+        .where(active, CommitteeMember.role == MemberRole.director)
+        .order_by(CommitteeMember.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    steps_done = select(func.count(CommitteeFoundingStep.id)).where(
+        CommitteeFoundingStep.committee_id == Committee.id,
+        CommitteeFoundingStep.done_on.is_not(None),
+    )
+    return (
+        select(
+            Committee.id,
+            Committee.name,
+            Committee.is_active,
+            Chamber.name.label("chamber"),
+            director.label("director"),
+            select(func.count(CommitteeMember.id)).where(active).scalar_subquery().label("members"),
+            steps_done.scalar_subquery().label("steps_done"),
         )
+        .join(Chamber, Chamber.id == Committee.chamber_id)
         .order_by(Committee.id)
     )
-    if not is_staff(current_user):
-        ids = [m.committee_id for m in permissions.memberships(current_user)]
-        stmt = stmt.where(Committee.id.in_(ids))
-    rows = db.session.scalars(stmt).all()
+
+
+# Staff see every committee, a mediator the committees of their roster entries.
+_ALL_COMMITTEES = _committee_list_statement()
+_THEIR_COMMITTEES = _ALL_COMMITTEES.where(
+    Committee.id.in_(bindparam("committee_ids", expanding=True))
+)
+
+
+@login_required
+def committees():
+    user = current_user._get_current_object()
+    require(permissions.can_see_committee_list(user))
+    if is_staff(user):
+        rows = db.session.execute(_ALL_COMMITTEES).all()
+    else:
+        ids = [m.committee_id for m in permissions.memberships(user)]
+        rows = db.session.execute(_THEIR_COMMITTEES, {"committee_ids": ids}).all()
     return render_template(
         "mediation/committees.html",
         committees=rows,
-        rosters=_committee_rosters([c.id for c in rows]),
         committee_href=href_for("mediation.committee_detail", "committee_id"),
-        can_create=permissions.can_create_committee(current_user),
+        can_create=permissions.can_create_committee(user),
     )
-
-
-def _committee_rosters(committee_ids) -> dict[int, SimpleNamespace]:
-    """Each committee's director (as Committee.director: its first active director), number of
-    active mediators and founding steps done: three grouped reads, not every member's account
-    and specialities and every step as objects."""
-    rosters = {i: SimpleNamespace(director=None, members=0, steps_done=0) for i in committee_ids}
-    active = (CommitteeMember.committee_id.in_(committee_ids)) & (
-        CommitteeMember.status == MemberStatus.active
-    )
-    for committee_id, count in db.session.execute(
-        select(CommitteeMember.committee_id, func.count())
-        .where(active)
-        .group_by(CommitteeMember.committee_id)
-    ):
-        rosters[committee_id].members = count
-    directors = db.session.execute(
-        select(CommitteeMember.committee_id, User.name)
-        .join(User, User.id == CommitteeMember.user_id)
-        .where(active, CommitteeMember.role == MemberRole.director)
-        .order_by(CommitteeMember.id.desc())  # the first one wins, written last
-    )
-    for committee_id, name in directors:
-        rosters[committee_id].director = name
-    for committee_id, count in db.session.execute(
-        select(CommitteeFoundingStep.committee_id, func.count())
-        .where(
-            CommitteeFoundingStep.committee_id.in_(committee_ids),
-            CommitteeFoundingStep.done_on.is_not(None),
-        )
-        .group_by(CommitteeFoundingStep.committee_id)
-    ):
-        rosters[committee_id].steps_done = count
-    return rosters
 
 
 def _committee_form_choices(form, committee=None):
