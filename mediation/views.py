@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
+from mediation.documents import render
 from mediation.models import (
     CASE_STATUS_LABELS,
     FOUNDING_STEP_LABELS,
@@ -794,8 +795,8 @@ _CASE_HAS_LINKS = or_(
     .exists(),
 ).label("has_links")
 
-# The case page's case: with its roster and category, whether each list has rows and whether
-# it has links.
+# The case page's case: with its roster and category, whether each list has rows, whether
+# it has links, and the state of the documents' templates.
 _CASE_PAGE = (
     select(
         Case,
@@ -804,6 +805,7 @@ _CASE_PAGE = (
             for name, model in _CASE_PAGE_LISTS.items()
         ),
         _CASE_HAS_LINKS,
+        *render.TEMPLATES_STAMP,
     )
     .options(*_CASE_PAGE_OPTIONS)
     .where(Case.id == bindparam("case_id"))
@@ -820,6 +822,9 @@ def _load_case_page(case_id, user) -> tuple[Case, bool]:
     if row is None:
         abort(404)
     case, has_rows = row[0], row._mapping
+    # The documents' list checks the case against the active templates: it knows they stand
+    # as the process saw them last without reading them again.
+    render.templates_read(has_rows)
     unread = inspect(case).unloaded
     for name in _CASE_PAGE_LISTS:
         if name not in unread:
