@@ -746,7 +746,10 @@ def _load_case(case_id, options=()) -> Case:
 _CASE_PAGE_ROSTER = (
     joinedload(Case.committee)
     .joinedload(Committee.members)
-    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities)),
+    .options(
+        joinedload(CommitteeMember.user).load_only(User.name),
+        lazyload(CommitteeMember.specialities),
+    ),
 )
 
 

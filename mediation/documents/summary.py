@@ -24,14 +24,15 @@ def case_documents_summary(case) -> dict:
     """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
     "dossier": url|None, "all": url}."""
     documents = []
-    user = current_user._get_current_object()  # asked by each document's rule: the proxy once
+    user = current_user._get_current_object()
+    may_view = perms.document_rule(user, case)  # the case's rules asked once for every document
     context = ctxmod.case_context(case)  # built once: for the plan, each document, what's missing
     digest = render.fields_digest(context)
     html_href = _document_href("mediation_documents.document_html", case.id)
     docx_href = _document_href("mediation_documents.document_docx", case.id)
     for doc in dossiers.plan(case, context):
         kind = BY_CODE[doc.doc_type]
-        if not perms.can_view_document(user, case, kind):
+        if not may_view(kind):
             continue
         rendered = render.readiness(
             doc.doc_type, case, case_context=context, digest=digest, record=doc.record

@@ -152,3 +152,32 @@ def test_the_page_reads_the_templates_once_a_process_until_one_is_saved(
     save_template("application", DEFAULTS["application"] + "@@note 新版\n", by=None)
     assert len(template_reads()) == 1  # a new state: read once
     assert template_reads() == []
+
+
+def test_each_reader_sees_the_documents_the_rule_allows(
+    app, dummy_case, party_user, create_user, create_enterprise_user, dummy_staff
+):
+    from flask_login import login_user
+
+    from mediation.documents.doctypes import BY_CODE
+    from mediation.documents.permissions import can_view_document
+    from mediation.documents.summary import case_documents_summary
+    from portal.accounts.models import Role
+
+    director, mediator = (m.user for m in dummy_case.committee.members[:2])
+    expected = {
+        dummy_staff: {"application", "investigation", "return_visit", "agreement"},
+        director: {"application", "investigation", "return_visit", "agreement"},
+        mediator: {"application", "investigation", "return_visit", "agreement"},
+        party_user: {"application", "agreement"},
+        create_enterprise_user(): set(),
+        create_user(Role.mediator): set(),
+    }
+    for reader, allowed in expected.items():
+        for code in ("application", "investigation", "return_visit", "agreement"):
+            assert can_view_document(reader, dummy_case, BY_CODE[code]) == (code in allowed)
+        with app.test_request_context("/"):
+            login_user(reader)
+            titles = " ".join(d["title"] for d in case_documents_summary(dummy_case)["documents"])
+        for code in ("application", "investigation", "return_visit", "agreement"):
+            assert (BY_CODE[code].title in titles) == (code in allowed), (reader, code)
