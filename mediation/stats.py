@@ -155,48 +155,73 @@ def _counts(committee_id=None, start=None, end=None, by_committee=False) -> dict
     }
 
 
-def _figures(counts, categories) -> dict:
-    """The figures of one set of cases from its raw numbers (`_counts` without committees)."""
-    open_by_stage = Counter()
-    outcomes = Counter()
-    total = overdue = timed = 0
-    seconds = 0.0
-    amounts = agreed_amounts = 0
-    cents_total = cents_agreed = 0
-    for status, has_agreement, n, n_amounts, cents, n_overdue, n_timed, s in counts["statuses"]:
+def _status_sums(statuses) -> dict:
+    """What the rows by status add up to: the counts by stage and outcome, the overdue and
+    timed cases, and the amounts in whole cents."""
+    sums = {
+        "open_by_stage": Counter(),
+        "outcomes": Counter(),
+        "total": 0,
+        "overdue": 0,
+        "timed": 0,
+        "seconds": 0.0,
+        "amounts": 0,
+        "agreed_amounts": 0,
+        "cents_total": 0,
+        "cents_agreed": 0,
+    }
+    for status, has_agreement, n, n_amounts, cents, n_overdue, n_timed, s in statuses:
         status = CaseStatus(status)
-        total += n
-        overdue += n_overdue
+        sums["total"] += n
+        sums["overdue"] += n_overdue
         if status in OPEN_STATUSES:
-            open_by_stage[status] += n
+            sums["open_by_stage"][status] += n
         # Archived cases keep their outcome through the agreement (or its absence).
         was_agreed = status in AGREED or (status == CaseStatus.archived and has_agreement)
         if was_agreed:
-            outcomes[CaseStatus.agreement_reached] += n
-            agreed_amounts += n_amounts
-            cents_agreed += cents
+            sums["outcomes"][CaseStatus.agreement_reached] += n
+            sums["agreed_amounts"] += n_amounts
+            sums["cents_agreed"] += cents
         elif status in OUTCOMES:
-            outcomes[status] += n
-        amounts += n_amounts
-        cents_total += cents
-        timed += n_timed
-        seconds += s
+            sums["outcomes"][status] += n
+        sums["amounts"] += n_amounts
+        sums["cents_total"] += cents
+        sums["timed"] += n_timed
+        sums["seconds"] += s
+    return sums
+
+
+def _headline(sums) -> dict:
+    """The figures of a committee's row on the dashboard (plain numbers, as the cache keeps
+    them, the same in every language)."""
+    outcomes, timed = sums["outcomes"], sums["timed"]
     agreed = outcomes[CaseStatus.agreement_reached]
     decided = agreed + outcomes[CaseStatus.failed]
     return {
-        "total": total,
-        "open": sum(open_by_stage.values()),
+        "total": sums["total"],
+        "open": sum(sums["open_by_stage"].values()),
+        "overdue": sums["overdue"],
+        "agreed": agreed,
+        "success_rate": round(100 * agreed / decided, 1) if decided else None,
+        "average_duration_days": round(sums["seconds"] / 86400 / timed, 1) if timed else None,
+    }
+
+
+def _figures(counts, categories) -> dict:
+    """The figures of one set of cases from its raw numbers (`_counts` without committees)."""
+    sums = _status_sums(counts["statuses"])
+    open_by_stage, outcomes = sums["open_by_stage"], sums["outcomes"]
+    return {
+        **_headline(sums),
         "open_by_stage": [
             (CASE_STATUS_LABELS[s], open_by_stage[s]) for s in OPEN_STATUSES if open_by_stage[s]
         ],
-        "overdue": overdue,
         "outcomes": [(CASE_STATUS_LABELS[s], outcomes[s]) for s in OUTCOMES],
-        "agreed": agreed,
-        "success_rate": round(100 * agreed / decided, 1) if decided else None,
-        "average_duration_days": round(seconds / 86400 / timed, 1) if timed else None,
         # Amounts as the sum of the cases' own (two decimals), from whole cents.
-        "amount_total": Decimal(cents_total).scaleb(-2) if amounts else Decimal(0),
-        "amount_agreed": Decimal(cents_agreed).scaleb(-2) if agreed_amounts else Decimal(0),
+        "amount_total": Decimal(sums["cents_total"]).scaleb(-2) if sums["amounts"] else Decimal(0),
+        "amount_agreed": Decimal(sums["cents_agreed"]).scaleb(-2)
+        if sums["agreed_amounts"]
+        else Decimal(0),
         "by_type": sorted(
             (
                 (categories.get(cid, "—"), n)
@@ -234,11 +259,35 @@ def _merged(by_committee: dict) -> dict:
     }
 
 
-def _committee_counts(start, end, cache_key):
-    def count():
-        return _counts(start=start, end=end, by_committee=True)
+def _split(by_committee: dict) -> dict:
+    """{committee id: its raw numbers} from every committee's (`_counts` by committee)."""
+    split = {}
+    for kind, rows in by_committee.items():
+        for committee_id, *row in rows:
+            split.setdefault(committee_id, {"statuses": [], "types": [], "months": []})
+            split[committee_id][kind].append(row)
+    return split
 
-    return cache.get_or_set(cache_key, STATS_TTL, count) if cache_key else count()
+
+def _committee_counts(start, end, cache_key) -> dict:
+    """Every committee's raw numbers, the federation's (their sum) and each committee's
+    headline figures, counted and added up once for all the views within STATS_TTL: the
+    dashboard added them up again, and worked out every committee's full figures, on every view.
+    """
+
+    def count():
+        by_committee = _counts(start=start, end=end, by_committee=True)
+        return {
+            "by_committee": by_committee,
+            "merged": _merged(by_committee),
+            "headlines": [
+                [committee_id, _headline(_status_sums(counts["statuses"]))]
+                for committee_id, counts in _split(by_committee).items()
+            ],
+        }
+
+    # Its own name under the caller's key: the value is not the one that key held before.
+    return cache.get_or_set(f"{cache_key}:committees", STATS_TTL, count) if cache_key else count()
 
 
 def case_stats(committee_id=None, start=None, end=None, *, cache_key=None, categories=None) -> dict:
@@ -247,7 +296,7 @@ def case_stats(committee_id=None, start=None, end=None, *, cache_key=None, categ
     STATS_TTL seconds under that name (the same key as case_stats_by_committee's reads once).
     `categories`: `category_names()`, when the caller has them already."""
     if committee_id is None:
-        counts = _merged(_committee_counts(start, end, cache_key))
+        counts = _committee_counts(start, end, cache_key)["merged"]
     elif cache_key:
         counts = cache.get_or_set(cache_key, STATS_TTL, lambda: _counts(committee_id, start, end))
     else:
@@ -259,16 +308,22 @@ def case_stats_by_committee(start=None, end=None, *, cache_key=None, categories=
     """{committee id: figures} for every committee with cases (None: the figures of none), in
     three grouped queries whatever their number. `categories`: `category_names()`, when the
     caller has them already."""
-    counts = _committee_counts(start, end, cache_key)
-    split = {}
-    for kind, rows in counts.items():
-        for committee_id, *row in rows:
-            split.setdefault(committee_id, {"statuses": [], "types": [], "months": []})
-            split[committee_id][kind].append(row)
+    split = _split(_committee_counts(start, end, cache_key)["by_committee"])
     categories = category_names() if categories is None else categories
     return {cid: _figures(c, categories) for cid, c in split.items()} | {
         None: _figures({"statuses": [], "types": [], "months": []}, categories)
     }
+
+
+def committee_headlines(start=None, end=None, *, cache_key=None) -> dict:
+    """{committee id: {total, open, overdue, agreed, success_rate, average_duration_days}} for
+    every committee with cases (None: the figures of none): the dashboard's table by committee,
+    which prints no committee's types, months, stages or amounts."""
+    headlines = {
+        cid: figures for cid, figures in _committee_counts(start, end, cache_key)["headlines"]
+    }
+    headlines[None] = _headline(_status_sums([]))
+    return headlines
 
 
 def portal_stats(start, end, chamber_id=None) -> dict:

@@ -9,10 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, inspect, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mediation import forms, operations, permissions
+from mediation.documents import render
 from mediation.models import (
     CASE_STATUS_LABELS,
     FOUNDING_STEP_LABELS,
@@ -47,7 +48,7 @@ from mediation.models import (
     running_case,
 )
 from mediation.operations import MediationError, NotPermitted, to_utc
-from mediation.stats import case_stats, case_stats_by_committee, case_summary, category_names
+from mediation.stats import case_stats, case_summary, category_names, committee_headlines
 from portal.accounts.models import Chamber, Role, User
 from portal.audit.operations import log_read
 from portal.core import cache, clock, listfilter, once
@@ -242,62 +243,63 @@ def _in_chamber(stmt, list_filter):
 # ---------------------------------------------------------------- committees
 
 
-@login_required
-def committees():
-    require(permissions.can_see_committee_list(current_user))
-    stmt = (
-        select(Committee)
-        .options(
-            load_only(Committee.id, Committee.name, Committee.is_active, Committee.chamber_id),
-            joinedload(Committee.chamber),
+def _committee_list_statement():
+    """Each committee with its chamber's name, its director (as Committee.director: the first
+    active director on the roster), its number of active mediators and of founding steps done,
+    as plain rows of one statement. The list read the committees as objects and then three
+    grouped reads built anew each view; building them cost the page more than running them."""
+    active = (CommitteeMember.committee_id == Committee.id) & (
+        CommitteeMember.status == MemberStatus.active
+    )
+    director = (
+        select(User.name)
+        .join(CommitteeMember, CommitteeMember.user_id == User.id)
+        .where(active, CommitteeMember.role == MemberRole.director)
+        .order_by(CommitteeMember.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    steps_done = select(func.count(CommitteeFoundingStep.id)).where(
+        CommitteeFoundingStep.committee_id == Committee.id,
+        CommitteeFoundingStep.done_on.is_not(None),
+    )
+    return (
+        select(
+            Committee.id,
+            Committee.name,
+            Committee.is_active,
+            Chamber.name.label("chamber"),
+            director.label("director"),
+            select(func.count(CommitteeMember.id)).where(active).scalar_subquery().label("members"),
+            steps_done.scalar_subquery().label("steps_done"),
         )
+        .join(Chamber, Chamber.id == Committee.chamber_id)
         .order_by(Committee.id)
     )
-    if not is_staff(current_user):
-        ids = [m.committee_id for m in permissions.memberships(current_user)]
-        stmt = stmt.where(Committee.id.in_(ids))
-    rows = db.session.scalars(stmt).all()
+
+
+# Staff see every committee, a mediator the committees of their roster entries.
+_ALL_COMMITTEES = _committee_list_statement()
+_THEIR_COMMITTEES = _ALL_COMMITTEES.where(
+    Committee.id.in_(bindparam("committee_ids", expanding=True))
+)
+
+
+@login_required
+def committees():
+    user = current_user._get_current_object()
+    require(permissions.can_see_committee_list(user))
+    if is_staff(user):
+        rows = db.session.execute(_ALL_COMMITTEES).all()
+    else:
+        ids = [m.committee_id for m in permissions.memberships(user)]
+        rows = db.session.execute(_THEIR_COMMITTEES, {"committee_ids": ids}).all()
     return render_template(
         "mediation/committees.html",
         committees=rows,
-        rosters=_committee_rosters([c.id for c in rows]),
         committee_href=href_for("mediation.committee_detail", "committee_id"),
-        can_create=permissions.can_create_committee(current_user),
+        can_create=permissions.can_create_committee(user),
     )
-
-
-def _committee_rosters(committee_ids) -> dict[int, SimpleNamespace]:
-    """Each committee's director (as Committee.director: its first active director), number of
-    active mediators and founding steps done: three grouped reads, not every member's account
-    and specialities and every step as objects."""
-    rosters = {i: SimpleNamespace(director=None, members=0, steps_done=0) for i in committee_ids}
-    active = (CommitteeMember.committee_id.in_(committee_ids)) & (
-        CommitteeMember.status == MemberStatus.active
-    )
-    for committee_id, count in db.session.execute(
-        select(CommitteeMember.committee_id, func.count())
-        .where(active)
-        .group_by(CommitteeMember.committee_id)
-    ):
-        rosters[committee_id].members = count
-    directors = db.session.execute(
-        select(CommitteeMember.committee_id, User.name)
-        .join(User, User.id == CommitteeMember.user_id)
-        .where(active, CommitteeMember.role == MemberRole.director)
-        .order_by(CommitteeMember.id.desc())  # the first one wins, written last
-    )
-    for committee_id, name in directors:
-        rosters[committee_id].director = name
-    for committee_id, count in db.session.execute(
-        select(CommitteeFoundingStep.committee_id, func.count())
-        .where(
-            CommitteeFoundingStep.committee_id.in_(committee_ids),
-            CommitteeFoundingStep.done_on.is_not(None),
-        )
-        .group_by(CommitteeFoundingStep.committee_id)
-    ):
-        rosters[committee_id].steps_done = count
-    return rosters
 
 
 def _committee_form_choices(form, committee=None):
@@ -744,7 +746,10 @@ def _load_case(case_id, options=()) -> Case:
 _CASE_PAGE_ROSTER = (
     joinedload(Case.committee)
     .joinedload(Committee.members)
-    .options(joinedload(CommitteeMember.user), lazyload(CommitteeMember.specialities)),
+    .options(
+        joinedload(CommitteeMember.user).load_only(User.name),
+        lazyload(CommitteeMember.specialities),
+    ),
 )
 
 
@@ -793,8 +798,8 @@ _CASE_HAS_LINKS = or_(
     .exists(),
 ).label("has_links")
 
-# The case page's case: with its roster and category, whether each list has rows and whether
-# it has links.
+# The case page's case: with its roster and category, whether each list has rows, whether
+# it has links, and the state of the documents' templates.
 _CASE_PAGE = (
     select(
         Case,
@@ -803,6 +808,7 @@ _CASE_PAGE = (
             for name, model in _CASE_PAGE_LISTS.items()
         ),
         _CASE_HAS_LINKS,
+        *render.TEMPLATES_STAMP,
     )
     .options(*_CASE_PAGE_OPTIONS)
     .where(Case.id == bindparam("case_id"))
@@ -819,6 +825,9 @@ def _load_case_page(case_id, user) -> tuple[Case, bool]:
     if row is None:
         abort(404)
     case, has_rows = row[0], row._mapping
+    # The documents' list checks the case against the active templates: it knows they stand
+    # as the process saw them last without reading them again.
+    render.templates_read(has_rows)
     unread = inspect(case).unloaded
     for name in _CASE_PAGE_LISTS:
         if name not in unread:
@@ -1369,7 +1378,8 @@ def dashboard():
     )
     per_committee = []
     if committee is None:
-        by_committee = case_stats_by_committee(start=start, cache_key=key, categories=categories)
+        # Each committee's row: its headline figures only, worked out with the counts.
+        by_committee = committee_headlines(start=start, cache_key=key)
         # Plain rows: the table prints each committee's id and name.
         for row in db.session.execute(_DASHBOARD_COMMITTEES):
             per_committee.append((row, by_committee.get(row.id, by_committee[None])))

@@ -16,9 +16,16 @@ def can_view_documents(user, case) -> bool:
 
 def can_view_document(user, case, doc_type) -> bool:
     """Parties see only the documents meant for them (not investigation records, cover...)."""
+    return document_rule(user, case)(doc_type)
+
+
+def document_rule(user, case):
+    """can_view_document(user, case, doc_type) as a function of doc_type, for a page that asks
+    about every document of the case: the case's rules are asked once, not once a document."""
     if can_view_private(user, case):
-        return True
-    return doc_type.for_parties and can_view_case(user, case)
+        return lambda doc_type: True
+    parties_may = can_view_case(user, case)
+    return lambda doc_type: doc_type.for_parties and parties_may
 
 
 def can_assemble_dossier(user, case) -> bool:

@@ -1,5 +1,7 @@
 """Render a document template (sandboxed Jinja, StrictUndefined) for a case into layout blocks."""
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -137,23 +139,57 @@ def _active_bodies_statement():
 _ACTIVE_BODIES = _active_bodies_statement()
 
 
+# The stored templates' state as columns a page adds to a statement of its own (the case page's
+# case): versions are only ever added, never edited or deleted (save_template, restore_template),
+# so their number, latest id and latest time change with every save (the time as well: a
+# database that reused the id of a deleted row still gives a new one). A request that has read
+# them finds the active texts in the process's memo of the last state seen, without reading
+# them again.
+TEMPLATES_STAMP = tuple(
+    select(aggregate).scalar_subquery().label(f"templates_{name}")
+    for name, aggregate in (
+        ("count", func.count(DocumentTemplateVersion.id)),
+        ("latest_id", func.max(DocumentTemplateVersion.id)),
+        ("latest_dt", func.max(DocumentTemplateVersion.created_dt)),
+    )
+)
+TEMPLATES_STAMP_KEY = "_mediation_templates_stamp"
+_bodies_seen: dict = {}  # {stamp: {doc_type: body}}, the last state seen only
+
+
+def templates_read(row):
+    """This request read the TEMPLATES_STAMP columns (in `row`, a row's mapping): the
+    templates as they stood then."""
+    if has_request_context():
+        setattr(g, TEMPLATES_STAMP_KEY, tuple(row[column.name] for column in TEMPLATES_STAMP))
+
+
 def active_body(doc_type: str) -> str:
     """The active template's text; within a request all types are read once (a case page
-    checks every document of the case)."""
+    checks every document of the case), and not at all when the request read the templates'
+    state (templates_read) and the process has seen the texts of that state."""
+    global _bodies_seen
     if not has_request_context():
         version = active_version(doc_type)
         return version.body if version is not None else DEFAULTS[doc_type]
     bodies = g.get(ACTIVE_BODIES)
     if bodies is None:
-        bodies = {doc_type: body for doc_type, body in db.session.execute(_ACTIVE_BODIES)}
+        stamp = g.get(TEMPLATES_STAMP_KEY)
+        bodies = _bodies_seen.get(stamp) if stamp is not None else None
+        if bodies is None:
+            bodies = {doc_type: body for doc_type, body in db.session.execute(_ACTIVE_BODIES)}
+            if stamp is not None:
+                _bodies_seen = {stamp: bodies}  # replaced whole: threads read it unlocked
         setattr(g, ACTIVE_BODIES, bodies)
     return bodies[doc_type] if doc_type in bodies else DEFAULTS[doc_type]
 
 
 def forget_active_bodies():
-    """A new version was saved: this request reads the templates again."""
+    """A new version was saved: this request reads the templates again (the state it read
+    before is not theirs any more)."""
     if has_request_context():
         g.pop(ACTIVE_BODIES, None)
+        g.pop(TEMPLATES_STAMP_KEY, None)
 
 
 def next_version_number(doc_type: str) -> int:
@@ -197,6 +233,48 @@ def render_document(
     missing += [m for m in found if m not in missing]
     blocks = parse_blocks(text) if layout and not missing else []
     return Rendered(doc_type, kind.title, blocks, missing)
+
+
+# Whether a document can be made and what it lacks, as the case page lists them: a function of the
+# template's text and of the fields it is rendered with (plain values: `ctxmod.case_context`,
+# with "today" among them), of nothing else. Kept in each process by a digest of both, so a
+# changed case, record, template or day is a new entry, never a stale one: the list renders
+# each document of a case only when one of them changed since it was last shown. Bounded
+# (emptied when full), shared by the process's threads.
+_READINESS_MAX = 4096
+_readiness: dict = {}
+_readiness_lock = threading.Lock()
+
+
+def fields_digest(context: dict) -> bytes:
+    """A digest of the fields a template sees: `ctxmod.case_context`'s dicts, lists, strings,
+    numbers, dates as text and Missing values, whose repr spells each of them out."""
+    return hashlib.blake2b(repr(context).encode(), digest_size=20).digest()
+
+
+def readiness(doc_type: str, case, *, case_context: dict, digest: bytes, record=None) -> Rendered:
+    """render_document(..., layout=False) of the active template, remembered by the digest of its
+    text and of the fields (`digest`: fields_digest(case_context), `record` is added to it)."""
+    body = active_body(doc_type)
+    key = (
+        doc_type,
+        hashlib.blake2b(body.encode(), digest_size=20).digest(),
+        digest,
+        None if record is None else fields_digest(record),
+    )
+    with _readiness_lock:
+        known = _readiness.get(key)
+    if known is None:
+        rendered = render_document(
+            doc_type, case, record=record, body=body, case_context=case_context, layout=False
+        )
+        known = (tuple(rendered.missing), tuple(rendered.errors))
+        with _readiness_lock:
+            if len(_readiness) >= _READINESS_MAX:
+                _readiness.clear()
+            _readiness[key] = known
+    missing, errors = known
+    return Rendered(doc_type, BY_CODE[doc_type].title, [], list(missing), list(errors))
 
 
 def structural_missing(doc_type: str, context: dict):

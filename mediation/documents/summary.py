@@ -6,6 +6,7 @@ from flask_login import current_user
 from mediation.documents import context as ctxmod
 from mediation.documents import dossier as dossiers
 from mediation.documents import permissions as perms
+from mediation.documents import render
 from mediation.documents.doctypes import BY_CODE
 from mediation.models import CaseStatus
 
@@ -23,15 +24,19 @@ def case_documents_summary(case) -> dict:
     """{"documents": [{title, ready, problems, html, docx}], "still_needed": [problem],
     "dossier": url|None, "all": url}."""
     documents = []
-    user = current_user._get_current_object()  # asked by each document's rule: the proxy once
+    user = current_user._get_current_object()
+    may_view = perms.document_rule(user, case)  # the case's rules asked once for every document
     context = ctxmod.case_context(case)  # built once: for the plan, each document, what's missing
+    digest = render.fields_digest(context)
     html_href = _document_href("mediation_documents.document_html", case.id)
     docx_href = _document_href("mediation_documents.document_docx", case.id)
     for doc in dossiers.plan(case, context):
         kind = BY_CODE[doc.doc_type]
-        if not perms.can_view_document(user, case, kind):
+        if not may_view(kind):
             continue
-        rendered = dossiers.render_planned(case, doc, context, layout=False)
+        rendered = render.readiness(
+            doc.doc_type, case, case_context=context, digest=digest, record=doc.record
+        )
         title = doc.title + (f"（{doc.index + 1}）" if doc.index is not None else "")
         documents.append(
             {

@@ -7,7 +7,12 @@ from decimal import Decimal
 
 from mediation import views
 from mediation.models import CaseStatus, MemberRole
-from mediation.stats import case_stats, case_stats_by_committee, portal_stats
+from mediation.stats import (
+    case_stats,
+    case_stats_by_committee,
+    committee_headlines,
+    portal_stats,
+)
 from portal.core import clock
 from portal.core.db import db, utcnow
 from tests.fixtures.queries import counted_statements
@@ -48,6 +53,21 @@ def test_figures_by_status_type_month_amount_and_duration(
     assert by_committee[committee.id] == f
     assert by_committee[other.id]["total"] == 1 and by_committee[None]["total"] == 0
     assert portal_stats(None, None)["cases"] == 5
+    # The dashboard's row of each committee: the same figures, nothing else worked out.
+    headlines = committee_headlines()
+    for committee_id in (committee.id, other.id, None):
+        assert headlines[committee_id] == {
+            key: by_committee[committee_id][key] for key in headlines[committee_id]
+        }
+    assert set(headlines[committee.id]) == {
+        "total",
+        "open",
+        "overdue",
+        "agreed",
+        "success_rate",
+        "average_duration_days",
+    }
+    assert headlines[committee.id]["success_rate"] == 66.7
 
 
 def test_the_dashboard_counts_in_a_few_statements_and_overdue_cases_come_a_page_at_a_time(
@@ -61,8 +81,14 @@ def test_the_dashboard_counts_in_a_few_statements_and_overdue_cases_come_a_page_
     db.session.flush()
     login(dummy_staff)
     with counted_statements() as statements:
-        assert client.get("/mediation/dashboard").status_code == 200
+        dashboard = client.get("/mediation/dashboard")
+    assert dashboard.status_code == 200
     assert len(statements) < 15
+    # The committee's row: cases, open, overdue, success rate, average duration.
+    row = re.search(
+        rf">{re.escape(committee.name)}</a></th>(.*?)</tr>", dashboard.get_data(as_text=True)
+    ).group(1)
+    assert re.findall(r'<td class="text-end">([^<]*)</td>', row) == ["5", "5", "5", "—", "—"]
 
     monkeypatch.setattr(views, "PER_PAGE", 2)
     page = client.get("/mediation/overdue").get_data(as_text=True)
