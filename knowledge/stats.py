@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 
 from knowledge.models import Question, QuestionStatus
-from portal.accounts.models import LawyerProfile, User, enterprise_chambers
+from portal.accounts.models import enterprise_chambers
 from portal.core import cache, clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
-from portal.core.labels import distinct_labels
+from portal.core.labels import lawyer_labels
 from portal.core.models import LegalCategory
 from portal.core.reference import industry_name, localized
 
@@ -102,18 +102,9 @@ def figures(start: datetime, end: datetime, chamber_id: int | None = None) -> di
             answered_by[key(q)].append(q)
         for k in sorted(set(asked_by) | set(answered_by), key=lambda x: str(x)):
             groups[name][k] = _summary(asked_by[k], answered_by[k])
-    lawyers = {}
-    ids = [k for k in groups["lawyer"] if k]
-    if ids:
-        # Shown by name, told apart by law firm when two lawyers share one: keyed by name
-        # alone, the second 张伟's row replaced the first's.
-        lawyers = distinct_labels(
-            db.session.execute(
-                select(User.id, User.name, LawyerProfile.law_firm)
-                .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
-                .where(User.id.in_(ids))
-            )
-        )
+    # Shown by name, told apart by law firm when two lawyers share one: keyed by name alone,
+    # the second 张伟's row replaced the first's.
+    lawyers = lawyer_labels(groups["lawyer"])
     groups["lawyer"] = {
         (lawyers.get(k) if k else _("Not assigned")): v for k, v in groups["lawyer"].items()
     }

@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from portal.accounts.models import Chamber, Enterprise, enterprise_chambers
+from portal.accounts.models import Enterprise, enterprise_chambers
 from portal.checkups.models import ChecklistArea, Checkup, Finding, Level, Status
 from portal.checkups.operations import follow_ups_done, to_local
 from portal.core import clock
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
-from portal.core.labels import distinct_labels
+from portal.core.labels import chamber_labels
 from portal.core.links import RecordLink
 from portal.core.reference import industry_name
 
@@ -129,8 +129,8 @@ def _table(rows, name_of) -> list[dict]:
 
 
 def _chamber_names():
-    """A chamber's shown name by its id (the table is grouped by id: see distinct_labels)."""
-    names = distinct_labels(db.session.execute(select(Chamber.id, Chamber.name, Chamber.code)))
+    """A chamber's shown name by its id (the table is grouped by id: see chamber_labels)."""
+    names = chamber_labels()
     return lambda id_: names.get(id_, _("No chamber"))
 
 

@@ -20,3 +20,38 @@ def distinct_labels(rows) -> dict:
         else:
             labels[id_] = f"{name} (#{id_})"
     return labels
+
+
+def lawyer_labels(ids) -> dict:
+    """{user id: shown name} of these lawyers, told apart by law firm (distinct_labels)."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import LawyerProfile, User
+    from portal.core.db import db
+
+    ids = [id_ for id_ in ids if id_ is not None]
+    if not ids:
+        return {}
+    return distinct_labels(
+        db.session.execute(
+            select(User.id, User.name, LawyerProfile.law_firm)
+            .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
+            .where(User.id.in_(ids))
+        )
+    )
+
+
+def chamber_labels(ids=None) -> dict:
+    """{chamber id: shown name} of these chambers (all when ids is None), told apart by code."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Chamber
+    from portal.core.db import db
+
+    stmt = select(Chamber.id, Chamber.name, Chamber.code)
+    if ids is not None:
+        ids = [id_ for id_ in ids if id_ is not None]
+        if not ids:
+            return {}
+        stmt = stmt.where(Chamber.id.in_(ids))
+    return distinct_labels(db.session.execute(stmt))

@@ -9,9 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, null, select
 
 from portal.accounts.models import (
-    Chamber,
     Enterprise,
-    LawyerProfile,
     User,
     Verification,
     enterprise_chambers,
@@ -21,7 +19,7 @@ from portal.core.cache import get_or_set, invalidate
 from portal.core.db import db
 from portal.core.exports import XlsxBook
 from portal.core.i18n import current_language
-from portal.core.labels import distinct_labels
+from portal.core.labels import chamber_labels, distinct_labels, lawyer_labels
 from portal.counsel.models import (
     SERVICE_KIND_LABELS,
     SERVICE_STATUS_LABELS,
@@ -212,16 +210,12 @@ def _labeller(dimension: str, ids: set):
         return lambda day: day.strftime("%Y-%m")
     ids.discard(None)
     if dimension == "lawyer":
-        stmt = (
-            select(User.id, User.name, LawyerProfile.law_firm)
-            .outerjoin(LawyerProfile, LawyerProfile.user_id == User.id)
-            .where(User.id.in_(ids))
-        )
-    elif dimension == "group":
-        stmt = select(CounselGroup.id, CounselGroup.name, null()).where(CounselGroup.id.in_(ids))
+        labels = lawyer_labels(ids)
+    elif dimension == "chamber":
+        labels = chamber_labels(ids)
     else:
-        stmt = select(Chamber.id, Chamber.name, Chamber.code).where(Chamber.id.in_(ids))
-    labels = distinct_labels(db.session.execute(stmt)) if ids else {}
+        stmt = select(CounselGroup.id, CounselGroup.name, null()).where(CounselGroup.id.in_(ids))
+        labels = distinct_labels(db.session.execute(stmt)) if ids else {}
     return lambda id_: labels[id_] if id_ is not None else _("(no chamber)")
 
 

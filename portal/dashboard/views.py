@@ -180,22 +180,15 @@ def report():
     period = Period(date(year, 1, 1), date(year, 12, 31)) if year else _period(form)
     annual = bool(year)
     name = f"report-{year or period.slug}{f'-c{chamber.id}' if chamber else ''}"
-    if request.args.get("format") == "xlsx":
-        data = _kept_report(
-            "xlsx",
-            period,
-            chamber,
-            annual,
-            lambda sections: report_xlsx(sections, period, annual=annual, chamber=chamber),
-        )
-        return send_file(
-            BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx"
-        )
+    kind = "xlsx" if request.args.get("format") == "xlsx" else "docx"
+    write, mimetype = {"xlsx": (report_xlsx, XLSX), "docx": (report_docx, DOCX)}[kind]
     data = _kept_report(
-        "docx",
+        kind,
         period,
         chamber,
         annual,
-        lambda sections: report_docx(sections, period, annual=annual, chamber=chamber),
+        lambda sections: write(sections, period, annual=annual, chamber=chamber),
     )
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{name}.docx")
+    return send_file(
+        BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"{name}.{kind}"
+    )
