@@ -25,7 +25,10 @@ pytest_plugins = [
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests share one server and one browser: keep them on one xdist worker."""
+    """Browser tests share one server and one browser: keep them on one xdist worker, except
+    a module that names its own group (the walk of every page, about 7 minutes, runs on the
+    other worker with a server of its own, so the two halves of the browser tests run at once;
+    `make test` asks xdist for `--dist loadgroup`)."""
     for item in items:
-        if item.get_closest_marker("e2e"):
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group("e2e"))

