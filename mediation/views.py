@@ -8,12 +8,11 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, inspect, or_, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mediation import forms, operations, permissions
-from mediation.documents import render
+from mediation import case_page, forms, operations, permissions
 from mediation.models import (
     CASE_STATUS_LABELS,
     FOUNDING_STEP_LABELS,
@@ -22,13 +21,9 @@ from mediation.models import (
     OPEN_STATUSES,
     RULES_KIND_LABELS,
     RUNNING_STATUSES,
-    Agreement,
     AgreementKind,
     Case,
-    CaseEvent,
     CaseMediator,
-    CaseNote,
-    CaseParty,
     CaseStatus,
     Committee,
     CommitteeFoundingStep,
@@ -36,13 +31,10 @@ from mediation.models import (
     DeclineReason,
     Evidence,
     FoundingStep,
-    InvestigationRecord,
-    MediationSession,
     MemberRole,
     MemberStatus,
     Performance,
     RetentionPeriod,
-    ReturnVisit,
     RulesKind,
     member_specialities,
     running_case,
@@ -55,7 +47,7 @@ from portal.core import cache, clock, listfilter, once
 from portal.core.db import db, get_or_404, utcnow, written_after_the_reads
 from portal.core.i18n import current_language, day_formatter
 from portal.core.keyset import seek
-from portal.core.links import RecordLink, links_of
+from portal.core.links import links_of
 from portal.core.models import LegalCategory
 from portal.core.permissions import is_active_verified, is_staff, require
 from portal.core.rows import href_for, translated
@@ -739,116 +731,17 @@ def _load_case(case_id, options=()) -> Case:
     return case
 
 
-# The committee's roster, as the case page reads it (the permission checks, its director for the
-# documents): each member with their account, joined to the case's own read (a committee has a
-# handful of members; a second, "select in" read of them cost more to build than to run),
-# without their specialities.
-_CASE_PAGE_ROSTER = (
-    joinedload(Case.committee)
-    .joinedload(Committee.members)
-    .options(
-        joinedload(CommitteeMember.user).load_only(User.name),
-        lazyload(CommitteeMember.specialities),
-    ),
-)
-
-
-_CASE_PAGE_OPTIONS = (*_CASE_PAGE_ROSTER, joinedload(Case.category))
-
-# The case's lists the page shows (and its agreement): most cases have rows in few of them. The
-# case's own statement asks which have rows; the empty ones are set empty without a read, the
-# others read by statements built once (a list's first read through the relationship built its
-# statement and cache key anew, about twice the cost of running it), in the relationship's order
-# and with what the page prints of each row (an entry's author, a file's name).
-_CASE_PAGE_LISTS = {
-    "events": CaseEvent,
-    "agreement": Agreement,
-    "notes": CaseNote,
-    "sessions": MediationSession,
-    "investigations": InvestigationRecord,
-    "evidence": Evidence,
-    "return_visits": ReturnVisit,
-    "parties": CaseParty,
-    "mediators": CaseMediator,
-}
-_CASE_LIST_OPTIONS = {
-    "events": (joinedload(CaseEvent.by),),
-    "notes": (joinedload(CaseNote.author),),
-    "evidence": (joinedload(Evidence.file),),
-}
-
-
-def _case_list_statement(name, model):
-    relationship = inspect(Case).relationships[name]
-    statement = select(model).where(model.case_id == bindparam("case_id"))
-    if relationship.order_by:
-        statement = statement.order_by(*relationship.order_by)
-    return statement.options(*_CASE_LIST_OPTIONS.get(name, ()))
-
-
-_CASE_LIST_READS = {name: _case_list_statement(name, m) for name, m in _CASE_PAGE_LISTS.items()}
-
-# Whether any record links to or from the case (most have none: then links_of is not asked).
-_CASE_HAS_LINKS = or_(
-    select(RecordLink.id)
-    .where(RecordLink.source_type == Case.__tablename__, RecordLink.source_id == Case.id)
-    .exists(),
-    select(RecordLink.id)
-    .where(RecordLink.target_type == Case.__tablename__, RecordLink.target_id == Case.id)
-    .exists(),
-).label("has_links")
-
-# The case page's case: with its roster and category, whether each list has rows, whether
-# it has links, and the state of the documents' templates.
-_CASE_PAGE = (
-    select(
-        Case,
-        *(
-            select(model.id).where(model.case_id == Case.id).exists().label(name)
-            for name, model in _CASE_PAGE_LISTS.items()
-        ),
-        _CASE_HAS_LINKS,
-        *render.TEMPLATES_STAMP,
-    )
-    .options(*_CASE_PAGE_OPTIONS)
-    .where(Case.id == bindparam("case_id"))
-    .execution_options(populate_existing=True)
-)
-
-
-def _load_case_page(case_id, user) -> tuple[Case, bool]:
-    """The case with what its page shows, each list read once or set empty, and whether it has
-    links; 404 or 403."""
-    if not -(2**31) <= case_id < 2**31:
-        abort(404)
-    row = db.session.execute(_CASE_PAGE, {"case_id": case_id}).unique().one_or_none()
-    if row is None:
-        abort(404)
-    case, has_rows = row[0], row._mapping
-    # The documents' list checks the case against the active templates: it knows they stand
-    # as the process saw them last without reading them again.
-    render.templates_read(has_rows)
-    unread = inspect(case).unloaded
-    for name in _CASE_PAGE_LISTS:
-        if name not in unread:
-            continue
-        if not has_rows[name]:
-            set_committed_value(case, name, None if name == "agreement" else [])
-            continue
-        rows = db.session.scalars(_CASE_LIST_READS[name], {"case_id": case_id}).all()
-        set_committed_value(case, name, rows[0] if name == "agreement" else rows)
-    # Checked once the lists are set: the rule reads the case's parties and mediators, which
-    # asked for earlier were each a lazy load (a statement built anew, read even when empty).
-    require(permissions.can_view_case(user, case))
-    return case, has_rows["has_links"]
-
-
 @login_required
 def case_detail(case_id):
     # The account itself, not the proxy: the page asks the permission rules a few dozen times,
     # each asking the account several things (the proxy looks the user up on every one).
     user = current_user._get_current_object()
-    case, has_links = _load_case_page(case_id, user)
+    # The case as plain records: the page only displays it (case_page says why).
+    found = case_page.read_case_page(case_id)
+    if found is None:
+        abort(404)
+    case, has_links = found
+    require(permissions.can_view_case(user, case))
     private = permissions.can_view_private(user, case)
     events = [e for e in case.events if private or not e.is_internal]
     now = utcnow()
