@@ -886,8 +886,8 @@ def _pager_args(page, prefix: str) -> None:
 # The ledger page's two lists (each with the columns its rows print, the firm and department
 # joined) and what their totals count, built once from reports' rules and run with the period's
 # bounds as parameters: putting them together on every view cost more than SQLite's running
-# them. The overdue list reads five columns: reading the items' eleven (their dates and labels
-# converted row by row) and joining the firms for them cost it a tenth of its time.
+# them. The overdue list reads five columns: reading the thirteen both lists once shared (dates
+# and labels converted row by row) and joining the firms cost it about a tenth of its time.
 _DEPARTMENT = AppealOrganisation.name.label("department")
 _LEDGER_ITEMS = (
     select(
