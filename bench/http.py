@@ -304,6 +304,7 @@ def staff_pages(database_url) -> list[tuple[str, str]]:
         ("check-up statistics", "/checkups/stats"),
         ("check-up calendar", "/checkups/calendar"),
         ("appeals ledger", "/appeals/ledger"),
+        ("appeals ledger, overdue", "/appeals/ledger?view=overdue"),
         ("lecture statistics", "/lectures/stats"),
         # Forms that offer a choice of firms or lawyers.
         ("new appeal form", "/appeals/new"),

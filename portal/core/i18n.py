@@ -353,7 +353,22 @@ def day_formatter(fmt="medium"):
         raise ValueError(f"no day format {fmt!r} for rows: medium or long")
     language = current_language()
     pattern = DAY_PATTERNS[language][fmt]
-    return lambda day: _written(day, pattern, language) if day else ""
+    # A list's rows share few days (a deadline column sorted by date, a month's entries): each
+    # day is written once a page. A moment is first put on its day where the user is, as
+    # _written does; the day patterns read nothing finer than the day.
+    written = {}
+
+    def day_text(day):
+        if not day:
+            return ""
+        if isinstance(day, datetime):
+            day = _local(day).date()
+        text = written.get(day)
+        if text is None:
+            text = written[day] = _written(day, pattern, language)
+        return text
+
+    return day_text
 
 
 def format_month(day) -> str:

@@ -188,13 +188,7 @@ def seek(
     elif marked and number == 1 and not backwards:
         number = 2  # an `after` link without a number: at least the second page
 
-    def count():
-        # Over the key alone: counting a subquery of whole rows made SQLite read each matching
-        # row's long texts (20 ms for 1,700 questions) where an index answers for the ids.
-        ids = (stmt if counted is None else counted).with_only_columns(key).order_by(None)
-        return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-
-    total = cache.get_or_set(f"count:{count_key}", count_ttl, count) if count_key else count()
+    total = list_total(stmt if counted is None else counted, key, count_key, count_ttl)
     total = max(total, (number - 1) * per_page + len(items))
     page = SeekPage(items, number, per_page, total, has_next, has_prev)
     if items:
@@ -202,3 +196,16 @@ def seek(
         page.next_args = {"after": last, "page": number + 1}
         page.prev_args = {"before": first, "page": number - 1} if number > 2 else {"page": 1}
     return page
+
+
+def list_total(stmt, key, count_key: str | None = None, count_ttl: float = 30) -> int:
+    """How many rows `stmt` selects, as seek() counts its total (kept under the same
+    `count_key`): a page that names a list's size without showing its rows, a tab's count."""
+
+    def counted():
+        # Over the key alone: counting a subquery of whole rows made SQLite read each matching
+        # row's long texts (20 ms for 1,700 questions) where an index answers for the ids.
+        ids = stmt.with_only_columns(key).order_by(None)
+        return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+    return cache.get_or_set(f"count:{count_key}", count_ttl, counted) if count_key else counted()

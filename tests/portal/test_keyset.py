@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.core.db import db, utcnow
-from portal.core.keyset import seek
+from portal.core.keyset import list_total, seek
 
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
 PREV = re.compile(r'rel="prev" href="([^"]+)"')
@@ -172,3 +172,18 @@ def test_a_statement_built_once_pages_as_one_built_per_request(app, create_user)
             back = seek(shown, columns, 4, plain=True, built_once=True)
         assert [row.id for row in back.items] == kept[-2][1]
     assert sum(1 for key in keyset._kept if key[0] == id(shown)) == 3  # first, after, before
+
+
+def test_a_list_total_counts_as_seek_does_and_reads_the_total_it_keeps(
+    app, create_user, memory_cache
+):
+    _users(create_user, 7)
+    stmt = select(User).where(User.email.like("seek%"))
+    assert list_total(stmt, User.id) == 7
+    with app.test_request_context("/"):
+        page = seek(stmt, (User.created_dt, User.id), 5, count_key="seek-total")
+    assert page.total == 7
+    create_user(Role.lawyer, email="seek-late@example.com")
+    db.session.flush()
+    assert list_total(stmt, User.id) == 8  # no key: counted afresh
+    assert list_total(stmt, User.id, "seek-total") == 7  # the total seek keeps, as its pages show
