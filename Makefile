@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
-# One test process per core; browser tests stay together on one of them (tests/conftest.py).
+# One test process per core; the browser tests run in two groups, the walk of every page on one
+# worker and the rest on the other, each with a server of its own (tests/conftest.py).
 PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 export PYTHONDONTWRITEBYTECODE := 1
 
