@@ -1,8 +1,9 @@
 """Browser tests against a real server: fixtures every package's e2e tests can use.
 
 - `e2e_server`: one gunicorn process per xdist worker for the whole session on 127.0.0.1 and
-  a free port, with a fresh SQLite file migrated by `flask db upgrade` and filled by `flask demo load` (every
-  package's demo loader, so the demo log-ins exist: staff@demo.example, admin@demo.example,
+  a free port, with a fresh SQLite file migrated by `flask db upgrade` and filled by
+  `flask demo load` (every package's demo loader, so the demo log-ins exist: staff@demo.example,
+  admin@demo.example,
   enterprise1..100@demo.example (96..100 unverified), lawyer1..30@demo.example; password
   DEMO_PASSWORD); loaded once per run, each pytest-xdist worker's server has a copy.
   `e2e_server.url` is its address, `e2e_server.env` its environment.
