@@ -4,7 +4,8 @@
   a free port, with a fresh SQLite file migrated by `flask db upgrade` and filled by
   `flask demo load` (every package's demo loader, so the demo log-ins exist: staff@demo.example,
   admin@demo.example, enterprise1..100@demo.example (96..100 unverified),
-  lawyer1..30@demo.example; password DEMO_PASSWORD); loaded once per run, each pytest-xdist worker's server has a copy.
+  lawyer1..30@demo.example; password DEMO_PASSWORD); loaded once per run, each pytest-xdist
+  worker's server has a copy.
   `e2e_server.url` is its address, `e2e_server.env` its environment.
   While developing, `E2E_SERVER_URL=http://127.0.0.1:PORT` uses a server already running with
   the demo loaded instead (export that server's DATABASE_URL, UPLOAD_DIR... too, for the tests
